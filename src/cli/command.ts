@@ -1,0 +1,29 @@
+import type { Config } from '../config.js'
+
+/** Exit codes: 0 ok, 1 findings or errors in the data, 2 usage or unreadable input. */
+export const EXIT_OK = 0
+export const EXIT_FINDINGS = 1
+export const EXIT_USAGE = 2
+
+/** Where a command writes and what it was configured with. Tests pass their own. */
+export interface CommandContext {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  config: Config
+  /** The working directory for relative paths. */
+  cwd: string
+}
+
+/**
+ * One CLI command, e.g. `inspect`. `run` gets the arguments after the command name and returns
+ * the exit code. It throws `CliError` for usage problems; `main` turns that into exit 2.
+ * `--help` is handled by `main` from `usage`.
+ */
+export interface Command {
+  name: string
+  /** One line for the command list. */
+  summary: string
+  /** The full help text printed by `onco-edi NAME --help`. */
+  usage: string
+  run(args: string[], context: CommandContext): Promise<number>
+}

@@ -1,0 +1,24 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+/** Runtime configuration, read from the environment only (see README "Configuration"). */
+export interface Config {
+  /** `DATABASE_URL`: selects PostgreSQL. When absent, the embedded PGlite database is used. */
+  databaseUrl: string | undefined
+  /** `ONCO_EDI_HOME` (default `~/.onco-edi`): holds the PGlite data directory. */
+  home: string
+  /** `ONCO_EDI_USER` (default `$USER`, else `unknown`): recorded on audit events. */
+  user: string
+  /** `LOG_LEVEL` (default `info`). Logs go to stderr as JSON lines, PHI redacted. */
+  logLevel: string
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim()
+  return {
+    databaseUrl: databaseUrl === '' ? undefined : databaseUrl,
+    home: env.ONCO_EDI_HOME?.trim() || join(homedir(), '.onco-edi'),
+    user: env.ONCO_EDI_USER?.trim() || env.USER?.trim() || 'unknown',
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  }
+}

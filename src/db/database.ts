@@ -1,0 +1,5 @@
+import type { CodeTables } from './schema/code-tables.js'
+import type { CoreTables } from './schema/core-tables.js'
+
+/** Every table of onco-edi. One schema for PGlite and PostgreSQL. */
+export interface Database extends CoreTables, CodeTables {}

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely/migration'
+import * as core from './0001-core.js'
+import * as codeTables from './0002-code-tables.js'
+
+/**
+ * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
+ * shipped: add a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-core': core,
+  '0002-code-tables': codeTables,
+}
