@@ -1,0 +1,74 @@
+import type { IsoDate } from '../../parsers/dates.js'
+import type { Cents } from '../../parsers/money.js'
+
+/** The rework queues of DOMAIN.md §8, named after the brief's CO-4/15/50/97/151 families. */
+export const REWORK_QUEUES = [
+  'coding',
+  'authorization',
+  'coverage',
+  'bundling',
+  'medical_necessity',
+  'other',
+] as const
+export type ReworkQueue = (typeof REWORK_QUEUES)[number]
+
+/** Payer classes of the deadline table (DOMAIN.md §9). */
+export const PAYER_CLASSES = ['medicare', 'medicaid', 'commercial', 'medicare_advantage'] as const
+export type PayerClass = (typeof PAYER_CLASSES)[number]
+
+/** What the biller does next; decides which deadline clock applies. */
+export type ReworkAction =
+  | 'corrected_claim'
+  | 'appeal'
+  | 'write_off'
+  | 'verify'
+  | 'bill_other_payer'
+  | 'send_records'
+
+/** A payer's deadline settings; blanks fall back to the payer class defaults. */
+export interface PayerProfile {
+  payerId: string
+  name: string
+  payerClass: PayerClass
+  timelyFilingDays: number | undefined
+  correctedClaimDays: number | undefined
+  appealDays: number | undefined
+}
+
+/** One adjustment as the classifier reads it (claim- or line-level CAS). */
+export interface AdjustmentInput {
+  group: string
+  carc: string
+  amount: Cents
+}
+
+/** Flags that never drop an item but tell the biller something is off. */
+export type DenialFlag =
+  | 'deactivated_carc'
+  | 'unknown_carc'
+  | 'retired_group_cr'
+  | 'not_appealable'
+  | 'past_deadline'
+
+/** The classifier's verdict for one claim or line: where it goes and why. */
+export interface DenialClassification {
+  queue: ReworkQueue
+  action: ReworkAction
+  /** `GROUP-CARC` strings that routed it, e.g. `['CO-4']`. */
+  carcs: string[]
+  rarcs: string[]
+  /** The denied amount at risk: the sum of the routed adjustments. */
+  amount: Cents
+  flags: DenialFlag[]
+  /** A short paraphrase of what to do, never X12's description text. */
+  guidance: string
+}
+
+/** A computed deadline for a rework item. */
+export interface ReworkDeadline {
+  deadline: IsoDate | undefined
+  /** e.g. `remit date + 125 days (42 CFR 405.942)`. */
+  basis: string
+  lowConfidence: boolean
+  appealable: boolean
+}
