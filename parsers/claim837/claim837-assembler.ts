@@ -1,13 +1,645 @@
+import type { IsoDate } from '../dates.js'
+import { parseD8 } from '../dates.js'
+import type { Cents } from '../money.js'
+import { parseCents } from '../money.js'
+import type { X12Event } from '../x12-event.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
-import type { TransactionAssembler } from '../x12/transaction-assembler.js'
+import type { Segment } from '../x12/segment.js'
+import { components, element, positionOf } from '../x12/segment.js'
+import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
+import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
+import type {
+  Claim837,
+  Claim837Kind,
+  Drug837,
+  Party837,
+  Patient837,
+  Person837,
+  ServiceLine837,
+  Subscriber837,
+} from './claim837.js'
 
-// PLACEHOLDER: emits nothing until the real assembler lands.
-export function createClaim837Assembler(_envelope: EnvelopeContext): TransactionAssembler {
+/**
+ * HI qualifiers that carry diagnoses (ICD-10 ABK/ABF/ABJ/APR/ABN, ICD-9 BK/BF/BJ/PR/BN).
+ * Other HI qualifiers on an 837I (BH occurrence, BE value, BG condition, BBR/BBQ procedures) are not
+ * diagnoses (005010X223A2 2300 HI segments).
+ */
+const DIAGNOSIS_QUALIFIERS = new Set(['ABK', 'ABF', 'ABJ', 'APR', 'ABN', 'BK', 'BF', 'BJ', 'PR', 'BN'])
+
+/** One HL loop (2000A/B/C) with the segments up to the next HL or CLM. */
+interface HlNode {
+  id: string
+  parentId: string
+  /** HL03: 20 billing provider, 22 subscriber, 23 patient. */
+  level: string
+  segments: Segment[]
+  /** The entity code of the last NM1 in the loop: DMG/N3/N4/REF attach to it. */
+  lastEntity: string
+  billingProvider: Party837 | undefined
+  subscriber: Subscriber837 | undefined
+  payer: Party837 | undefined
+  patient: Patient837 | undefined
+}
+
+/** Where in the claim the assembler is: 2300 itself, its 2310 providers, 2320/2330 other payers. */
+type ClaimLoop = '2300' | '2310' | '2320'
+/** Where in a service line: 2400 itself, 2410 drug, 2420 line providers, 2430 line adjudication, 2440 forms. */
+type LineLoop = '2400' | '2410' | '2420' | '2430' | '2440'
+
+interface ClaimInProgress {
+  clm: Segment
+  claim: Claim837
+  loop: ClaimLoop
+  line: ServiceLine837 | undefined
+  /** The LX segment of the line in progress (checked for a following SV1/SV2). */
+  lx: Segment | undefined
+  lineLoop: LineLoop
+  /** Kind seen on SV1 (837P) / SV2 (837I) lines. */
+  lineKind: Claim837Kind | undefined
+}
+
+/**
+ * Assembles the claims (loop 2300 and its 2400 lines) of one 837P (005010X222A1) or 837I
+ * (005010X223A2) transaction set. The HL tree is built from HL01/HL02/HL03 but only the chain
+ * above the current claim is kept, so memory stays flat; each claim is emitted as soon as the
+ * next CLM or HL (or SE) shows it is complete, with its header, hierarchy and body segments.
+ *
+ * Issues: a wrong amount, a wrong service date, a broken HL chain or a missing required loop
+ * (billing provider, subscriber, payer, a line without SV1/SV2) quarantine the set; a bad optional
+ * value (birth date, drug quantity) is a warning.
+ *
+ * @example
+ * ```ts
+ * const assembler = createClaim837Assembler(envelope)
+ * for (const segment of segmentsBetweenStAndSe) assembler.push(segment, out)
+ * assembler.end(out) // out now holds { type: 'claim837', claim } events
+ * ```
+ */
+export function createClaim837Assembler(envelope: EnvelopeContext): TransactionAssembler {
+  const issues: X12Issue[] = []
+  const header: Segment[] = []
+  let headerChecked = false
+  let batchReference: string | undefined
+  /** The HL chain from the root to the current loop; ancestors only. */
+  let chain: HlNode[] = []
+  let current: ClaimInProgress | undefined
+  const versionKind: Claim837Kind | undefined = envelope.implementation.includes('X223')
+    ? '837I'
+    : envelope.implementation.includes('X222')
+      ? '837P'
+      : undefined
+
+  function report(
+    code: X12ErrorCode,
+    severity: 'error' | 'warning',
+    message: string,
+    segment: Segment,
+    elementIndex?: number,
+    componentIndex?: number,
+  ): void {
+    issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
+  }
+
+  /** Parses a required amount; a bad one is an error (money must be exact, DOMAIN §7). */
+  function amount(segment: Segment, n: number, name: string): Cents {
+    const text = element(segment, n)
+    const cents = parseCents(text)
+    if (cents === undefined) {
+      report(
+        'X12_BAD_AMOUNT',
+        'error',
+        `${name} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
+        segment,
+        n,
+      )
+      return 0
+    }
+    return cents
+  }
+
+  /** Parses DTP03 as D8 or RD8; the value is not echoed (a date can be PHI). */
+  function period(
+    segment: Segment,
+    severity: 'error' | 'warning',
+  ): { from: IsoDate | undefined; to: IsoDate | undefined } {
+    const format = element(segment, 2)
+    const value = element(segment, 3)
+    if (format === 'D8') {
+      const date = parseD8(value)
+      if (date !== undefined) return { from: date, to: date }
+    } else if (format === 'RD8') {
+      const [fromText = '', toText = ''] = value.split('-')
+      const from = parseD8(fromText)
+      const to = parseD8(toText)
+      if (from !== undefined && to !== undefined && from <= to) return { from, to }
+    }
+    report(
+      'X12_BAD_DATE',
+      severity,
+      `DTP*${element(segment, 1)} expects DTP02 D8 with CCYYMMDD or RD8 with CCYYMMDD-CCYYMMDD (from <= to); the value is not a valid date (format ${format === '' ? 'missing' : `"${format}"`})`,
+      segment,
+      3,
+    )
+    return { from: undefined, to: undefined }
+  }
+
+  function party(segment: Segment): Party837 {
+    const idQualifier = element(segment, 8)
+    const id = element(segment, 9)
+    return {
+      entity: element(segment, 1),
+      organizationName: element(segment, 2) === '2' ? element(segment, 3) || undefined : undefined,
+      idQualifier: idQualifier === '' ? undefined : idQualifier,
+      id: id === '' ? undefined : id,
+    }
+  }
+
+  function person(segment: Segment): Person837 {
+    return {
+      lastName: element(segment, 3) || undefined,
+      firstName: element(segment, 4) || undefined,
+      birthDate: undefined,
+      gender: undefined,
+    }
+  }
+
+  function applyDmg(segment: Segment, target: Person837): void {
+    if (element(segment, 1) === 'D8' && element(segment, 2) !== '') {
+      const date = parseD8(element(segment, 2))
+      if (date === undefined) {
+        report('X12_BAD_DATE', 'warning', 'DMG02 is not a valid CCYYMMDD birth date', segment, 2)
+      }
+      target.birthDate = date
+    }
+    target.gender = element(segment, 3) || undefined
+  }
+
+  function checkHeader(at: Segment): void {
+    if (headerChecked) return
+    headerChecked = true
+    if (!header.some((s) => s.id === 'BHT')) {
+      report('X12_MISSING_SEGMENT', 'warning', 'expected a BHT segment before the first HL', at)
+    }
+  }
+
+  function pushHl(segment: Segment): void {
+    checkHeader(segment)
+    const id = element(segment, 1)
+    const parentId = element(segment, 2)
+    const level = element(segment, 3)
+    const node: HlNode = {
+      id,
+      parentId,
+      level,
+      segments: [segment],
+      lastEntity: '',
+      billingProvider: undefined,
+      subscriber: undefined,
+      payer: undefined,
+      patient: undefined,
+    }
+    if (id === '') report('X12_BAD_HL', 'error', 'HL01 (hierarchical id) is required', segment, 1)
+    if (parentId === '') {
+      if (level !== '20') {
+        report('X12_BAD_HL', 'error', `HL03 "${level}" needs a parent in HL02; only level 20 is a root`, segment, 2)
+      }
+      chain = [node]
+      return
+    }
+    const parentIndex = chain.findIndex((n) => n.id === parentId)
+    if (parentIndex < 0) {
+      report(
+        'X12_BAD_HL',
+        'error',
+        `HL02 "${parentId}" does not name an HL above this one (open chain: ${chain.map((n) => n.id).join(' > ') || 'none'})`,
+        segment,
+        2,
+      )
+      // Best guess for the context of the claims that follow: the loop replaces its level and deeper.
+      chain = [...chain.filter((n) => levelRank(n.level) < levelRank(level)), node]
+      return
+    }
+    const parent = chain[parentIndex]
+    const expectedParent = level === '22' ? '20' : level === '23' ? '22' : undefined
+    if (expectedParent === undefined) {
+      report('X12_BAD_HL', 'error', `HL03 must be 20, 22 or 23 in an 837, found "${level}"`, segment, 3)
+    } else if (parent !== undefined && parent.level !== expectedParent) {
+      report(
+        'X12_BAD_HL',
+        'error',
+        `HL03 ${level} must sit under an HL of level ${expectedParent}, but HL02 points to level "${parent.level}"`,
+        segment,
+        2,
+      )
+    }
+    chain = [...chain.slice(0, parentIndex + 1), node]
+  }
+
+  /** Segments of an HL loop before the first CLM: 2010AA/AB, 2000B/2010BA/BB, 2000C/2010CA. */
+  function pushHlLoop(node: HlNode, segment: Segment): void {
+    node.segments.push(segment)
+    switch (segment.id) {
+      case 'NM1': {
+        const entity = element(segment, 1)
+        node.lastEntity = entity
+        if (entity === '85') node.billingProvider = party(segment)
+        else if (entity === 'PR') node.payer = party(segment)
+        else if (entity === 'IL' && node.subscriber !== undefined) {
+          node.subscriber.memberId = element(segment, 9)
+          node.subscriber.person = person(segment)
+        } else if (entity === 'QC' && node.patient !== undefined) node.patient.person = person(segment)
+        break
+      }
+      case 'SBR':
+        node.subscriber = {
+          memberId: '',
+          payerResponsibility: element(segment, 1),
+          relationship: element(segment, 2),
+          groupNumber: element(segment, 3) || undefined,
+          claimFilingIndicator: element(segment, 9) || undefined,
+          person: { lastName: undefined, firstName: undefined, birthDate: undefined, gender: undefined },
+        }
+        break
+      case 'PAT':
+        if (node.level === '23') {
+          node.patient = {
+            relationship: element(segment, 1),
+            person: { lastName: undefined, firstName: undefined, birthDate: undefined, gender: undefined },
+          }
+        }
+        break
+      case 'DMG':
+        if (node.lastEntity === 'IL' && node.subscriber !== undefined) applyDmg(segment, node.subscriber.person)
+        else if (node.lastEntity === 'QC' && node.patient !== undefined) applyDmg(segment, node.patient.person)
+        break
+    }
+  }
+
+  function startClaim(segment: Segment): void {
+    checkHeader(segment)
+    const leaf = chain[chain.length - 1]
+    const billingNode = chain.findLast((n) => n.level === '20')
+    const subscriberNode = chain.findLast((n) => n.level === '22')
+    const patientNode = chain.findLast((n) => n.level === '23')
+    if (leaf === undefined || (leaf.level !== '22' && leaf.level !== '23')) {
+      report(
+        'X12_BAD_HL',
+        'error',
+        `CLM must follow a subscriber (HL03 22) or patient (HL03 23) loop, found ${leaf === undefined ? 'no HL' : `HL03 "${leaf.level}"`}`,
+        segment,
+      )
+    }
+    if (billingNode?.billingProvider === undefined) {
+      report('X12_MISSING_SEGMENT', 'error', 'expected NM1*85 (2010AA billing provider) above the claim', segment)
+    }
+    if (subscriberNode === undefined) {
+      report('X12_BAD_HL', 'error', 'expected a subscriber loop (HL03 22) above the claim', segment)
+    } else {
+      if (subscriberNode.subscriber === undefined) {
+        report('X12_MISSING_SEGMENT', 'error', 'expected SBR (2000B) above the claim', segment)
+      } else if (subscriberNode.subscriber.memberId === '') {
+        report('X12_MISSING_SEGMENT', 'error', 'expected NM1*IL with NM109 (2010BA subscriber) above the claim', segment)
+      }
+      if (subscriberNode.payer === undefined) {
+        report('X12_MISSING_SEGMENT', 'error', 'expected NM1*PR (2010BB payer) above the claim', segment)
+      }
+    }
+    if (patientNode !== undefined && patientNode.patient === undefined) {
+      report('X12_MISSING_SEGMENT', 'error', 'expected PAT (2000C) in the patient loop above the claim', segment)
+    }
+    const clm05 = components(segment, 5)
+    const facilityCode = clm05[0] ?? ''
+    const facilityQualifier = clm05[1] ?? ''
+    const frequencyCode = clm05[2] ?? ''
+    if (element(segment, 1) === '') report('X12_BAD_ELEMENT', 'error', 'CLM01 (patient control number) is required', segment, 1)
+    if (facilityCode === '') report('X12_BAD_ELEMENT', 'error', 'CLM05-1 (facility code) is required', segment, 5, 1)
+    if (frequencyCode === '') report('X12_BAD_ELEMENT', 'error', 'CLM05-3 (claim frequency) is required', segment, 5, 3)
+    const emptyParty: Party837 = { entity: '', organizationName: undefined, idQualifier: undefined, id: undefined }
+    const claim: Claim837 = {
+      kind: versionKind ?? '837P',
+      envelope,
+      batchReference,
+      billingProvider: billingNode?.billingProvider ?? emptyParty,
+      payer: subscriberNode?.payer ?? emptyParty,
+      subscriber: subscriberNode?.subscriber ?? {
+        memberId: '',
+        payerResponsibility: '',
+        relationship: '',
+        groupNumber: undefined,
+        claimFilingIndicator: undefined,
+        person: { lastName: undefined, firstName: undefined, birthDate: undefined, gender: undefined },
+      },
+      patient: patientNode?.patient,
+      claimId: element(segment, 1),
+      totalCharge: amount(segment, 2, 'CLM02'),
+      facilityCode,
+      facilityQualifier,
+      frequencyCode,
+      typeOfBill: undefined,
+      serviceFrom: undefined,
+      serviceTo: undefined,
+      priorAuthorization: undefined,
+      referralNumber: undefined,
+      payerClaimControlNumber: undefined,
+      diagnoses: [],
+      renderingProvider: undefined,
+      attendingProvider: undefined,
+      lines: [],
+      position: positionOf(segment),
+      source: { header, hierarchy: chain.flatMap((n) => n.segments), body: [segment] },
+    }
+    current = { clm: segment, claim, loop: '2300', line: undefined, lx: undefined, lineLoop: '2400', lineKind: undefined }
+  }
+
+  function pushClaimSegment(c: ClaimInProgress, segment: Segment): void {
+    c.claim.source.body.push(segment)
+    if (c.lx !== undefined || c.line !== undefined) {
+      pushLineSegment(c, segment)
+      return
+    }
+    const claim = c.claim
+    switch (segment.id) {
+      case 'DTP': {
+        const qualifier = element(segment, 1)
+        // 2300 DTP*434 statement dates (837I) / DTP*472 service dates.
+        if (c.loop === '2300' && (qualifier === '434' || qualifier === '472')) {
+          const { from, to } = period(segment, 'error')
+          claim.serviceFrom = from
+          claim.serviceTo = to
+        }
+        break
+      }
+      case 'REF':
+        if (c.loop === '2300') {
+          const qualifier = element(segment, 1)
+          const value = element(segment, 2) || undefined
+          if (qualifier === 'G1') claim.priorAuthorization = value
+          else if (qualifier === '9F') claim.referralNumber = value
+          else if (qualifier === 'F8') claim.payerClaimControlNumber = value
+        }
+        break
+      case 'HI':
+        if (c.loop === '2300') {
+          for (let n = 1; n < segment.elements.length; n++) {
+            const [qualifier = '', code = ''] = components(segment, n)
+            if (DIAGNOSIS_QUALIFIERS.has(qualifier) && code !== '') claim.diagnoses.push({ qualifier, code })
+          }
+        }
+        break
+      case 'NM1': {
+        if (c.loop === '2320') break
+        c.loop = '2310'
+        const entity = element(segment, 1)
+        if (entity === '82') claim.renderingProvider = party(segment)
+        else if (entity === '71') claim.attendingProvider = party(segment)
+        break
+      }
+      case 'SBR':
+        // 2320 other subscriber: NM1 from here on are 2330 other-payer loops, not claim providers.
+        c.loop = '2320'
+        break
+      case 'LX':
+        startLine(c, segment)
+        break
+    }
+  }
+
+  function startLine(c: ClaimInProgress, segment: Segment): void {
+    finishLine(c)
+    c.lx = segment
+    c.line = undefined
+    c.lineLoop = '2400'
+  }
+
+  function finishLine(c: ClaimInProgress): void {
+    if (c.lx !== undefined && c.line === undefined) {
+      report('X12_MISSING_SEGMENT', 'error', 'expected SV1 or SV2 after LX (loop 2400)', c.lx)
+    }
+    if (c.line !== undefined) c.claim.lines.push(c.line)
+    c.line = undefined
+    c.lx = undefined
+  }
+
+  function startServiceLine(c: ClaimInProgress, segment: Segment): void {
+    const lx = c.lx
+    if (lx === undefined || c.line !== undefined) {
+      report('X12_MISSING_SEGMENT', 'error', `expected LX before ${segment.id} (loop 2400)`, segment)
+      if (c.line !== undefined) c.claim.lines.push(c.line)
+    }
+    const lineNumberText = lx === undefined ? '' : element(lx, 1)
+    const lineNumber = Number(lineNumberText)
+    if (lx !== undefined && !/^\d+$/.test(lineNumberText)) {
+      report('X12_BAD_ELEMENT', 'error', `LX01 must be a line number, found "${lineNumberText}"`, lx, 1)
+    }
+    const isSv2 = segment.id === 'SV2'
+    const kind: Claim837Kind = isSv2 ? '837I' : '837P'
+    if (versionKind !== undefined && versionKind !== kind) {
+      report('X12_BAD_SEGMENT', 'error', `${segment.id} is not used in ${envelope.implementation}`, segment)
+    }
+    c.lineKind ??= kind
+    // SV1: 01 composite, 02 charge, 03 basis, 04 units, 05 POS, 07 dx pointers (005010X222A1 2400).
+    // SV2: 01 revenue code, 02 composite, 03 charge, 04 basis, 05 units (005010X223A2 2400).
+    const compositeIndex = isSv2 ? 2 : 1
+    const procedure = components(segment, compositeIndex)
+    const chargeIndex = isSv2 ? 3 : 2
+    const unitsIndex = isSv2 ? 5 : 4
+    const unitsText = element(segment, unitsIndex)
+    let units = Number(unitsText)
+    if (unitsText === '' || !Number.isFinite(units) || units < 0) {
+      report(
+        'X12_BAD_ELEMENT',
+        'error',
+        `${segment.id}${String(unitsIndex).padStart(2, '0')} (units) must be a non-negative number, found ${unitsText === '' ? 'nothing' : `"${unitsText}"`}`,
+        segment,
+        unitsIndex,
+      )
+      units = 0
+    }
+    if (isSv2 && element(segment, 1) === '') {
+      report('X12_BAD_ELEMENT', 'error', 'SV201 (revenue code) is required', segment, 1)
+    }
+    if (!isSv2 && procedure.length < 2) {
+      report('X12_BAD_ELEMENT', 'error', 'SV101 must carry a qualifier and a procedure code', segment, 1)
+    }
+    const pointers = isSv2
+      ? []
+      : components(segment, 7)
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n > 0)
+    const line: ServiceLine837 = {
+      lineNumber: Number.isFinite(lineNumber) ? lineNumber : 0,
+      revenueCode: isSv2 ? element(segment, 1) || undefined : undefined,
+      productQualifier: procedure[0] || undefined,
+      procedureCode: procedure[1] || undefined,
+      modifiers: procedure.slice(2, 6).filter((m) => m !== ''),
+      charge: amount(segment, chargeIndex, `${segment.id}${String(chargeIndex).padStart(2, '0')}`),
+      unitBasis: element(segment, isSv2 ? 4 : 3),
+      units,
+      placeOfService: isSv2 ? undefined : element(segment, 5) || undefined,
+      serviceFrom: undefined,
+      serviceTo: undefined,
+      lineControlNumber: undefined,
+      priorAuthorization: undefined,
+      notes: [],
+      drug: undefined,
+      position: positionOf(segment),
+    }
+    if (pointers.length > 0) line.diagnosisPointers = pointers
+    c.line = line
+    c.lineLoop = '2400'
+  }
+
+  function pushLineSegment(c: ClaimInProgress, segment: Segment): void {
+    if (segment.id === 'LX') {
+      startLine(c, segment)
+      return
+    }
+    if (segment.id === 'SV1' || segment.id === 'SV2') {
+      startServiceLine(c, segment)
+      return
+    }
+    const line = c.line
+    if (line === undefined) {
+      // Segments between LX and SV1/SV2 are out of order; finishLine reports the missing SV1/SV2.
+      return
+    }
+    switch (segment.id) {
+      case 'LIN': {
+        c.lineLoop = '2410'
+        const qualifier = element(segment, 2)
+        const ndc = element(segment, 3)
+        if (qualifier !== 'N4') {
+          report('X12_BAD_ELEMENT', 'warning', `LIN02 should be N4 (NDC), found "${qualifier}"`, segment, 2)
+        }
+        line.drug = {
+          qualifier,
+          ndc,
+          quantity: undefined,
+          quantityText: '',
+          unit: '',
+          reference: undefined,
+          position: positionOf(segment),
+        }
+        break
+      }
+      case 'CTP':
+        if (c.lineLoop === '2410' && line.drug !== undefined) applyCtp(line.drug, segment)
+        break
+      case 'DTP':
+        if (c.lineLoop === '2400' && element(segment, 1) === '472') {
+          const { from, to } = period(segment, 'error')
+          line.serviceFrom = from
+          line.serviceTo = to
+        }
+        break
+      case 'REF': {
+        const qualifier = element(segment, 1)
+        const value = element(segment, 2) || undefined
+        if (c.lineLoop === '2400') {
+          if (qualifier === '6R') line.lineControlNumber = value
+          else if (qualifier === 'G1') line.priorAuthorization = value
+        } else if (c.lineLoop === '2410' && line.drug !== undefined && (qualifier === 'XZ' || qualifier === 'VY')) {
+          line.drug.reference = value
+        }
+        break
+      }
+      case 'NTE':
+        if (c.lineLoop === '2400') line.notes.push(element(segment, 2))
+        break
+      case 'NM1':
+        c.lineLoop = '2420'
+        break
+      case 'SVD':
+        c.lineLoop = '2430'
+        break
+      case 'LQ':
+        c.lineLoop = '2440'
+        break
+    }
+  }
+
+  function applyCtp(drug: Drug837, segment: Segment): void {
+    // 2410 CTP04 quantity, CTP05-1 unit of measure (F2, GR, ME, ML, UN); CTP04 must be > 0 (DOMAIN §4).
+    const text = element(segment, 4)
+    drug.quantityText = text
+    const quantity = Number(text)
+    if (text === '' || !Number.isFinite(quantity) || quantity <= 0) {
+      report(
+        'X12_BAD_ELEMENT',
+        'warning',
+        `CTP04 (NDC quantity) must be a number > 0, found ${text === '' ? 'nothing' : `"${text}"`}`,
+        segment,
+        4,
+      )
+      drug.quantity = undefined
+    } else {
+      drug.quantity = quantity
+    }
+    drug.unit = components(segment, 5)[0] ?? ''
+    if (drug.unit === '') report('X12_BAD_ELEMENT', 'warning', 'CTP05-1 (unit of measure) is missing', segment, 5, 1)
+  }
+
+  function finishClaim(out: X12Event[]): void {
+    const c = current
+    if (c === undefined) return
+    current = undefined
+    finishLine(c)
+    const claim = c.claim
+    if (claim.lines.length === 0) {
+      report('X12_MISSING_SEGMENT', 'error', 'expected at least one service line (LX/SV1 or LX/SV2) in the claim', c.clm)
+    }
+    claim.kind = versionKind ?? c.lineKind ?? '837P'
+    if (claim.kind === '837I') {
+      // Type of bill = leading 0 + CLM05-1 facility type (2 digits) + CLM05-3 frequency (NUBC FL 4).
+      claim.typeOfBill = `0${claim.facilityCode}${claim.frequencyCode}`
+    }
+    if (claim.serviceFrom === undefined) {
+      // No 2300 DTP*472/434 (an 837P normally has none): the claim spans its lines' dates.
+      for (const line of claim.lines) {
+        if (line.serviceFrom !== undefined && (claim.serviceFrom === undefined || line.serviceFrom < claim.serviceFrom)) {
+          claim.serviceFrom = line.serviceFrom
+        }
+        if (line.serviceTo !== undefined && (claim.serviceTo === undefined || line.serviceTo > claim.serviceTo)) {
+          claim.serviceTo = line.serviceTo
+        }
+      }
+    }
+    out.push({ type: 'claim837', claim })
+  }
+
   return {
-    issues: [],
-    push() {},
-    end() {
+    issues,
+    push(segment: Segment, out: X12Event[]): void {
+      if (segment.id === 'HL') {
+        finishClaim(out)
+        pushHl(segment)
+        return
+      }
+      if (segment.id === 'CLM') {
+        finishClaim(out)
+        startClaim(segment)
+        return
+      }
+      if (current !== undefined) {
+        pushClaimSegment(current, segment)
+        return
+      }
+      const node = chain[chain.length - 1]
+      if (node !== undefined) {
+        pushHlLoop(node, segment)
+        return
+      }
+      header.push(segment)
+      if (segment.id === 'BHT') batchReference = element(segment, 3) || undefined
+    },
+    end(out: X12Event[]): TransactionSummary {
+      finishClaim(out)
       return { remittance: undefined }
     },
   }
+}
+
+/** Depth of an 837 HL level code: 20 billing provider, 22 subscriber, 23 patient. */
+function levelRank(level: string): number {
+  return level === '20' ? 0 : level === '22' ? 1 : level === '23' ? 2 : 3
 }

@@ -84,6 +84,8 @@ export interface ServiceLine837 {
   unitBasis: string
   /** SV1-04 / SV2-05. */
   units: number
+  /** SV1-07 diagnosis code pointers (1-based into the claim's HI codes), when sent (837P only). */
+  diagnosisPointers?: number[]
   /** SV1-05 place of service (837P only; falls back to the claim's in consumers). */
   placeOfService: string | undefined
   /** DTP*472 at line level: from and to (to = from for a single date). */

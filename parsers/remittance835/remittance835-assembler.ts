@@ -1,13 +1,476 @@
+import type { IsoDate } from '../dates.js'
+import { parseD8 } from '../dates.js'
+import type { Cents } from '../money.js'
+import { formatCents, parseCents } from '../money.js'
+import type { X12Event } from '../x12-event.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
-import type { TransactionAssembler } from '../x12/transaction-assembler.js'
+import type { Segment } from '../x12/segment.js'
+import { components, element, positionOf } from '../x12/segment.js'
+import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
+import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
+import type {
+  Adjustment835,
+  ProviderAdjustment835,
+  RemittanceClaim835,
+  RemittanceHeader835,
+  ServiceLine835,
+} from './remittance835.js'
 
-// PLACEHOLDER: emits nothing until the real assembler lands.
-export function createRemittance835Assembler(_envelope: EnvelopeContext): TransactionAssembler {
+/** CAS01 group codes of 5010 (CO, OA, PI, PR) plus the retired CR, accepted with a warning (DOMAIN §1). */
+const CAS_GROUPS = new Set(['CO', 'OA', 'PI', 'PR', 'CR'])
+
+/**
+ * Assembles one 835 (005010X221A1) transaction set: emits `remittance835-header` once the header is
+ * complete (at the first LX or CLP), then one `claim835` per CLP (loop 2100 with its 2110 SVC lines)
+ * as soon as the next CLP, LX or PLB (or SE) shows it is complete. PLB pairs are returned by `end()`.
+ *
+ * Issues: a bad amount (BPR02, CLP03/04/05, CAS, SVC02/03, PLB), a bad BPR16, or a missing BPR/CLP
+ * field quarantines the set. Balancing failures (DOMAIN §7: line, claim and transaction) and the
+ * retired CAS group CR are warnings: the remittance is still what the payer paid.
+ *
+ * @example
+ * ```ts
+ * const assembler = createRemittance835Assembler(envelope)
+ * for (const segment of segmentsBetweenStAndSe) assembler.push(segment, out)
+ * const { remittance } = assembler.end(out) // remittance.providerAdjustments holds the PLB pairs
+ * ```
+ */
+export function createRemittance835Assembler(envelope: EnvelopeContext): TransactionAssembler {
+  const issues: X12Issue[] = []
+  /** True after LX (loop 2000) or PLB, until the next CLP. */
+  let betweenClaims = false
+  let header: RemittanceHeader835 | undefined
+  let headerEmitted = false
+  let sawBpr = false
+  let claim: RemittanceClaim835 | undefined
+  let clpSegment: Segment | undefined
+  let line: ServiceLine835 | undefined
+  let svcSegment: Segment | undefined
+  /** The N1 loop the header is in: REF*2U after N1*PR is the payer id (1000A). */
+  let headerParty: 'PR' | 'PE' | '' = ''
+  const providerAdjustments: ProviderAdjustment835[] = []
+  let totalClaimPaid: Cents = 0
+  let firstSegment: Segment | undefined
+
+  function report(
+    code: X12ErrorCode,
+    severity: 'error' | 'warning',
+    message: string,
+    segment: Segment,
+    elementIndex?: number,
+    componentIndex?: number,
+  ): void {
+    issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
+  }
+
+  function amount(segment: Segment, n: number, name: string, required: boolean): Cents | undefined {
+    const text = element(segment, n)
+    if (text === '' && !required) return undefined
+    const cents = parseCents(text)
+    if (cents === undefined) {
+      report(
+        'X12_BAD_AMOUNT',
+        'error',
+        `${name} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
+        segment,
+        n,
+      )
+    }
+    return cents
+  }
+
+  function date(segment: Segment, n: number, name: string, severity: 'error' | 'warning'): IsoDate | undefined {
+    const text = element(segment, n)
+    if (text === '') return undefined
+    const iso = parseD8(text)
+    // The value is not echoed: a date next to a claim can be PHI.
+    if (iso === undefined) report('X12_BAD_DATE', severity, `${name} is not a valid CCYYMMDD date`, segment, n)
+    return iso
+  }
+
+  function newHeader(at: Segment): RemittanceHeader835 {
+    return {
+      envelope,
+      handlingCode: '',
+      totalPaid: 0,
+      creditDebit: '',
+      paymentMethod: '',
+      paymentDate: undefined,
+      traceNumber: undefined,
+      traceOriginator: undefined,
+      productionDate: undefined,
+      payer: { name: undefined, id: undefined },
+      payee: { name: undefined, idQualifier: undefined, id: undefined },
+      position: positionOf(at),
+    }
+  }
+
+  function pushHeader(segment: Segment): void {
+    const h = header ?? newHeader(segment)
+    header = h
+    switch (segment.id) {
+      case 'BPR':
+        sawBpr = true
+        h.position = positionOf(segment)
+        h.handlingCode = element(segment, 1)
+        h.totalPaid = amount(segment, 2, 'BPR02', true) ?? 0
+        h.creditDebit = element(segment, 3)
+        h.paymentMethod = element(segment, 4)
+        // BPR16 is the payment (check/EFT) date; it starts appeal clocks (DOMAIN §7, §9).
+        h.paymentDate = date(segment, 16, 'BPR16', 'error')
+        if (element(segment, 16) === '') {
+          report('X12_BAD_ELEMENT', 'error', 'BPR16 (payment date) is required', segment, 16)
+        }
+        break
+      case 'TRN':
+        h.traceNumber = element(segment, 2) || undefined
+        h.traceOriginator = element(segment, 3) || undefined
+        break
+      case 'DTM':
+        if (element(segment, 1) === '405') h.productionDate = date(segment, 2, 'DTM*405 DTM02', 'warning')
+        break
+      case 'N1': {
+        const entity = element(segment, 1)
+        if (entity === 'PR') {
+          headerParty = 'PR'
+          h.payer.name = element(segment, 2) || undefined
+          h.payer.id = element(segment, 4) || h.payer.id
+        } else if (entity === 'PE') {
+          headerParty = 'PE'
+          h.payee.name = element(segment, 2) || undefined
+          h.payee.idQualifier = element(segment, 3) || undefined
+          h.payee.id = element(segment, 4) || undefined
+        } else {
+          headerParty = ''
+        }
+        break
+      }
+      case 'REF':
+        // 1000A REF*2U is the payer identification when N1*PR has no N104 (005010X221A1).
+        if (headerParty === 'PR' && element(segment, 1) === '2U' && h.payer.id === undefined) {
+          h.payer.id = element(segment, 2) || undefined
+        }
+        break
+    }
+  }
+
+  function emitHeader(out: X12Event[], at: Segment): RemittanceHeader835 {
+    const h = header ?? newHeader(at)
+    header = h
+    if (!headerEmitted) {
+      headerEmitted = true
+      if (!sawBpr) report('X12_MISSING_SEGMENT', 'error', 'expected BPR as the first segment of the 835 header', at)
+      out.push({ type: 'remittance835-header', header: h })
+    }
+    return h
+  }
+
+  function parseCas(segment: Segment): Adjustment835[] {
+    const group = element(segment, 1)
+    if (!CAS_GROUPS.has(group)) {
+      report('X12_BAD_ELEMENT', 'error', `CAS01 must be CO, OA, PI or PR, found "${group}"`, segment, 1)
+    } else if (group === 'CR') {
+      report(
+        'X12_BAD_ELEMENT',
+        'warning',
+        'CAS01 group CR was retired in 5010 (only CO, OA, PI, PR remain); accepted as sent',
+        segment,
+        1,
+      )
+    }
+    const adjustments: Adjustment835[] = []
+    // Up to six (CARC, amount, quantity) triplets: CAS02-04, 05-07, ... 17-19 (005010X221A1 CAS).
+    for (let k = 0; k < 6; k++) {
+      const carcIndex = 2 + 3 * k
+      const carc = element(segment, carcIndex)
+      const amountText = element(segment, carcIndex + 1)
+      const quantityText = element(segment, carcIndex + 2)
+      if (carc === '' && amountText === '' && quantityText === '') continue
+      if (carc === '') {
+        report('X12_BAD_ELEMENT', 'error', `CAS${String(carcIndex).padStart(2, '0')} (reason code) is missing`, segment, carcIndex)
+        continue
+      }
+      const cents = amount(segment, carcIndex + 1, `CAS${String(carcIndex + 1).padStart(2, '0')}`, true) ?? 0
+      let quantity: number | undefined
+      if (quantityText !== '') {
+        quantity = Number(quantityText)
+        if (!Number.isFinite(quantity)) {
+          report(
+            'X12_BAD_ELEMENT',
+            'warning',
+            `CAS${String(carcIndex + 2).padStart(2, '0')} (quantity) must be a number, found "${quantityText}"`,
+            segment,
+            carcIndex + 2,
+          )
+          quantity = undefined
+        }
+      }
+      adjustments.push({ group, carc, amount: cents, quantity, position: positionOf(segment, carcIndex) })
+    }
+    if (adjustments.length === 0) {
+      report('X12_BAD_ELEMENT', 'error', 'CAS needs at least one reason code and amount (CAS02, CAS03)', segment, 2)
+    }
+    return adjustments
+  }
+
+  function startClaim(segment: Segment): void {
+    const h = header ?? newHeader(segment)
+    const status = element(segment, 2)
+    if (element(segment, 1) === '') report('X12_BAD_ELEMENT', 'error', 'CLP01 (patient control number) is required', segment, 1)
+    if (status === '') report('X12_BAD_ELEMENT', 'error', 'CLP02 (claim status) is required', segment, 2)
+    const paid = amount(segment, 4, 'CLP04', true) ?? 0
+    totalClaimPaid += paid
+    claim = {
+      header: h,
+      claimId: element(segment, 1),
+      status,
+      charge: amount(segment, 3, 'CLP03', true) ?? 0,
+      paid,
+      patientResponsibility: amount(segment, 5, 'CLP05', false) ?? 0,
+      filingIndicator: element(segment, 6) || undefined,
+      payerClaimNumber: element(segment, 7) || undefined,
+      facilityCode: element(segment, 8) || undefined,
+      frequencyCode: element(segment, 9) || undefined,
+      patient: { lastName: undefined, firstName: undefined, memberId: undefined },
+      insuredMemberId: undefined,
+      renderingProviderId: undefined,
+      statementFrom: undefined,
+      statementTo: undefined,
+      receivedDate: undefined,
+      references: {},
+      remarkCodes: [],
+      adjustments: [],
+      lines: [],
+      position: positionOf(segment),
+    }
+    clpSegment = segment
+  }
+
+  function pushClaim(c: RemittanceClaim835, segment: Segment): void {
+    switch (segment.id) {
+      case 'CAS':
+        c.adjustments.push(...parseCas(segment))
+        break
+      case 'NM1': {
+        const entity = element(segment, 1)
+        if (entity === 'QC') {
+          c.patient = {
+            lastName: element(segment, 3) || undefined,
+            firstName: element(segment, 4) || undefined,
+            memberId: element(segment, 9) || undefined,
+          }
+        } else if (entity === 'IL') c.insuredMemberId = element(segment, 9) || undefined
+        else if (entity === '82') c.renderingProviderId = element(segment, 9) || undefined
+        break
+      }
+      case 'MOA':
+        // MOA03-07 are remark codes (MOA01 rate, MOA02 amount, MOA08/09 amounts).
+        for (let n = 3; n <= 7; n++) if (element(segment, n) !== '') c.remarkCodes.push(element(segment, n))
+        break
+      case 'MIA':
+        // MIA05 and MIA20-23 are remark codes; the rest are amounts and quantities.
+        for (const n of [5, 20, 21, 22, 23]) if (element(segment, n) !== '') c.remarkCodes.push(element(segment, n))
+        break
+      case 'DTM': {
+        const qualifier = element(segment, 1)
+        if (qualifier === '232') c.statementFrom = date(segment, 2, 'DTM*232 DTM02', 'warning')
+        else if (qualifier === '233') c.statementTo = date(segment, 2, 'DTM*233 DTM02', 'warning')
+        else if (qualifier === '050') c.receivedDate = date(segment, 2, 'DTM*050 DTM02', 'warning')
+        break
+      }
+      case 'REF': {
+        const qualifier = element(segment, 1)
+        if (qualifier !== '' && c.references[qualifier] === undefined) c.references[qualifier] = element(segment, 2)
+        break
+      }
+    }
+  }
+
+  function startLine(c: RemittanceClaim835, segment: Segment): void {
+    finishLine(c)
+    const procedure = components(segment, 1)
+    if (procedure.length < 2 || procedure[1] === '') {
+      report('X12_BAD_ELEMENT', 'error', 'SVC01 must carry a qualifier and a procedure code', segment, 1)
+    }
+    const unitsText = element(segment, 5)
+    let units = 1
+    if (unitsText !== '') {
+      units = Number(unitsText)
+      if (!Number.isFinite(units)) {
+        report('X12_BAD_ELEMENT', 'warning', `SVC05 (units paid) must be a number, found "${unitsText}"`, segment, 5)
+        units = 1
+      }
+    }
+    const original = components(segment, 6)
+    line = {
+      productQualifier: procedure[0] ?? '',
+      procedureCode: procedure[1] ?? '',
+      modifiers: procedure.slice(2, 6).filter((m) => m !== ''),
+      charge: amount(segment, 2, 'SVC02', true) ?? 0,
+      paid: amount(segment, 3, 'SVC03', true) ?? 0,
+      revenueCode: element(segment, 4) || undefined,
+      units,
+      originalProcedureCode: original[1] || undefined,
+      serviceFrom: undefined,
+      serviceTo: undefined,
+      lineControlNumber: undefined,
+      adjustments: [],
+      rarcs: [],
+      allowed: undefined,
+      position: positionOf(segment),
+    }
+    svcSegment = segment
+  }
+
+  function pushLine(l: ServiceLine835, segment: Segment): void {
+    switch (segment.id) {
+      case 'CAS':
+        l.adjustments.push(...parseCas(segment))
+        break
+      case 'DTM': {
+        const qualifier = element(segment, 1)
+        if (qualifier === '472') {
+          l.serviceFrom = date(segment, 2, 'DTM*472 DTM02', 'warning')
+          l.serviceTo = l.serviceFrom
+        } else if (qualifier === '150') l.serviceFrom = date(segment, 2, 'DTM*150 DTM02', 'warning')
+        else if (qualifier === '151') l.serviceTo = date(segment, 2, 'DTM*151 DTM02', 'warning')
+        break
+      }
+      case 'REF':
+        if (element(segment, 1) === '6R') l.lineControlNumber = element(segment, 2) || undefined
+        break
+      case 'LQ':
+        if (element(segment, 1) === 'HE' && element(segment, 2) !== '') l.rarcs.push(element(segment, 2))
+        break
+      case 'AMT':
+        if (element(segment, 1) === 'B6') l.allowed = amount(segment, 2, 'AMT*B6 AMT02', true)
+        break
+    }
+  }
+
+  function finishLine(c: RemittanceClaim835): void {
+    const l = line
+    const at = svcSegment
+    line = undefined
+    svcSegment = undefined
+    if (l === undefined || at === undefined) return
+    // Line balancing: SVC02 - SVC03 = sum of line CAS (005010X221A1 section 1.10.2.1; DOMAIN §7).
+    const adjusted = sum(l.adjustments)
+    if (l.charge - l.paid !== adjusted) {
+      report(
+        'X12_UNBALANCED',
+        'warning',
+        `line does not balance: SVC02 - SVC03 = ${formatCents(l.charge - l.paid)} but its CAS amounts sum to ${formatCents(adjusted)}`,
+        at,
+        3,
+      )
+    }
+    c.lines.push(l)
+  }
+
+  function finishClaim(out: X12Event[]): void {
+    const c = claim
+    const at = clpSegment
+    if (c === undefined || at === undefined) return
+    finishLine(c)
+    claim = undefined
+    clpSegment = undefined
+    // Claim balancing: CLP03 - CLP04 = claim CAS + line CAS (DOMAIN §7).
+    const adjusted = sum(c.adjustments) + c.lines.reduce((total, l) => total + sum(l.adjustments), 0)
+    if (c.charge - c.paid !== adjusted) {
+      report(
+        'X12_UNBALANCED',
+        'warning',
+        `claim does not balance: CLP03 - CLP04 = ${formatCents(c.charge - c.paid)} but claim and line CAS amounts sum to ${formatCents(adjusted)}`,
+        at,
+        4,
+      )
+    }
+    out.push({ type: 'claim835', claim: c })
+  }
+
+  function pushPlb(segment: Segment): void {
+    const providerId = element(segment, 1)
+    const fiscalPeriodDate = date(segment, 2, 'PLB02', 'warning')
+    // Up to six (reason:reference, amount) pairs: PLB03/04 ... PLB13/14 (005010X221A1 PLB).
+    for (let k = 0; k < 6; k++) {
+      const reasonIndex = 3 + 2 * k
+      const composite = components(segment, reasonIndex)
+      const amountText = element(segment, reasonIndex + 1)
+      if (composite.length === 0 && amountText === '') continue
+      const [reason = '', reference = ''] = composite
+      if (reason === '') {
+        report('X12_BAD_ELEMENT', 'error', `PLB${String(reasonIndex).padStart(2, '0')}-1 (adjustment reason) is missing`, segment, reasonIndex, 1)
+      }
+      const cents = amount(segment, reasonIndex + 1, `PLB${String(reasonIndex + 1).padStart(2, '0')}`, true) ?? 0
+      providerAdjustments.push({
+        providerId,
+        fiscalPeriodDate,
+        reason,
+        reference: reference || undefined,
+        amount: cents,
+        position: positionOf(segment, reasonIndex + 1),
+      })
+    }
+  }
+
   return {
-    issues: [],
-    push() {},
-    end() {
-      return { remittance: undefined }
+    issues,
+    push(segment: Segment, out: X12Event[]): void {
+      firstSegment ??= segment
+      switch (segment.id) {
+        case 'LX':
+          // Loop 2000 header number: closes the claim in progress; its TS3/TS2 are not modelled.
+          finishClaim(out)
+          emitHeader(out, segment)
+          betweenClaims = true
+          return
+        case 'CLP':
+          finishClaim(out)
+          emitHeader(out, segment)
+          betweenClaims = false
+          startClaim(segment)
+          return
+        case 'PLB':
+          finishClaim(out)
+          emitHeader(out, segment)
+          betweenClaims = true
+          pushPlb(segment)
+          return
+      }
+      if (!headerEmitted) {
+        pushHeader(segment)
+        return
+      }
+      if (claim === undefined || betweenClaims) return
+      if (segment.id === 'SVC') startLine(claim, segment)
+      else if (line !== undefined) pushLine(line, segment)
+      else pushClaim(claim, segment)
+    },
+    end(out: X12Event[]): TransactionSummary {
+      finishClaim(out)
+      const at = firstSegment
+      if (at === undefined) return { remittance: undefined }
+      const h = emitHeader(out, at)
+      // Transaction balancing: BPR02 = sum of CLP04 - sum of PLB amounts (DOMAIN §7).
+      const plbTotal = providerAdjustments.reduce((total, p) => total + p.amount, 0)
+      const expected = totalClaimPaid - plbTotal
+      const bprSign = h.creditDebit === 'D' ? -1 : 1
+      if (sawBpr && bprSign * h.totalPaid !== expected) {
+        issues.push({
+          code: 'X12_UNBALANCED',
+          severity: 'warning',
+          message: `transaction does not balance: BPR02 is ${formatCents(h.totalPaid)} but the sum of CLP04 (${formatCents(totalClaimPaid)}) minus the sum of PLB amounts (${formatCents(plbTotal)}) is ${formatCents(expected)}`,
+          position: { ...h.position, element: 2 },
+        })
+      }
+      return { remittance: { header: h, providerAdjustments } }
     },
   }
+}
+
+function sum(adjustments: Adjustment835[]): Cents {
+  let total = 0
+  for (const a of adjustments) total += a.amount
+  return total
 }

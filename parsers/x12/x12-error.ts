@@ -26,6 +26,8 @@ export const X12_ERROR_CODES = [
   'X12_BAD_DATE',
   'X12_MISSING_SEGMENT',
   'X12_BAD_HL',
+  'X12_UNBALANCED',
+  'X12_WRITE_OPTION',
 ] as const
 
 export type X12ErrorCode = (typeof X12_ERROR_CODES)[number]

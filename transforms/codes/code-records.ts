@@ -35,6 +35,21 @@ export interface HcpcsRecord {
   billingUnit: BillingUnit | undefined
   /** The file's quarter, e.g. `2026-01`. */
   sourceQuarter: Quarter
+  /**
+   * For a terminated code: its successor, filled by the loaders (`loadCodeTableRecords`,
+   * `loadCodeTableRecordsFromFiles`) with `inferHcpcsSuccessors` (transforms/codes/hcpcs-successor.ts).
+   * Absent when no successor is known or the importer produced the record.
+   */
+  successor?: HcpcsSuccessor | undefined
+}
+
+/** A terminated HCPCS code's replacement and how to convert its units. */
+export interface HcpcsSuccessor {
+  code: string
+  /** `xref1`: CMS's XREF1. `same-drug`: the code added the day after the termination for the same drug. */
+  basis: 'xref1' | 'same-drug'
+  /** Old units × factor = successor units (J9265 30 mg → J9267 1 mg: 30); `undefined` when not comparable. */
+  unitFactor: number | undefined
 }
 
 /** One row of the CMS ASP NDC-HCPCS crosswalk for a quarter. Codes and numbers only (no AMA text). */

@@ -49,6 +49,8 @@ export type DenialFlag =
   | 'retired_group_cr'
   | 'not_appealable'
   | 'past_deadline'
+  /** A CAS group that is none of CO/PR/OA/PI/CR; read like OA. */
+  | 'unknown_group'
 
 /** The classifier's verdict for one claim or line: where it goes and why. */
 export interface DenialClassification {
@@ -62,7 +64,12 @@ export interface DenialClassification {
   flags: DenialFlag[]
   /** A short paraphrase of what to do, never X12's description text. */
   guidance: string
+  /** Who carries the primary adjustment by its CAS group: CO provider, PR patient, OA/PI/CR other. */
+  liability?: 'provider' | 'patient' | 'other'
 }
+
+/** The rework clocks of DOMAIN.md §9. */
+export type DeadlineClock = 'filing' | 'corrected_claim' | 'appeal' | 'reopening'
 
 /** A computed deadline for a rework item. */
 export interface ReworkDeadline {
@@ -71,4 +78,8 @@ export interface ReworkDeadline {
   basis: string
   lowConfidence: boolean
   appealable: boolean
+  /** The clock that set `deadline` (the earliest of those that bound the action). */
+  clock?: DeadlineClock
+  /** `deadline` less the warning buffer: warn from this date on. */
+  warnFrom?: IsoDate
 }

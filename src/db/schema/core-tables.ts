@@ -1,3 +1,281 @@
+import type { ColumnType, Generated } from 'kysely'
+
+/**
+ * An int8 as read: pg returns a string (to avoid precision loss) and PGlite a number, so
+ * repositories convert with `Number()` (exact below 2^53 cents).
+ */
+export type Int8 = string | number
+/** Money columns are `bigint` integer cents; writes take a number. */
+type CentsColumn = ColumnType<Int8, number, number>
+type NullableCentsColumn = ColumnType<Int8 | null, number | null, number | null>
+/** A bigserial id: read as int8, never written. */
+type Id = ColumnType<Int8, never, never>
+/** A bigint foreign key: read as int8, written as number. */
+type Ref = ColumnType<Int8, number, number>
+type NullableRef = ColumnType<Int8 | null, number | null, number | null>
+/** Dates are stored as ISO `YYYY-MM-DD` text: they sort, compare and slice (month) without time zones. */
+type IsoDateColumn = string | null
+type CreatedAt = ColumnType<Date, never, never>
+
+/** One ingested X12 file. `sha256` is unique: the same bytes are never stored twice. */
+export interface IngestFileTable {
+  id: Id
+  sha256: string
+  name: string
+  /** `837` or `835`. */
+  kind: string
+  sender_id: string | null
+  /** ISA13 of every interchange stored from this file. */
+  interchange_controls: Generated<string[]>
+  /** GS06 and ST02 lists. */
+  group_controls: Generated<string[]>
+  transaction_controls: Generated<string[]>
+  byte_size: Ref
+  received_at: CreatedAt
+  /** `ingested` (everything stored) or `partial` (some transaction sets quarantined). */
+  status: string
+  claim_count: Generated<number>
+  quarantined_count: Generated<number>
+  skipped_interchange_count: Generated<number>
+}
+
+/** Sender + ISA13 is unique: the same interchange inside another file is recognized. */
+export interface InterchangeTable {
+  id: Id
+  file_id: Ref
+  sender_id: string
+  control: string
+  receiver_id: string
+  interchange_date: string | null
+}
+
+/** A transaction set that was not stored, with its reasons (codes and positions). */
+export interface QuarantineTable {
+  id: Id
+  file_id: Ref
+  interchange_control: string
+  group_control: string
+  transaction_type: string
+  transaction_control: string
+  segment_count: number
+  /** X12Issue[] as JSON: code, severity, message (no PHI), position. */
+  reasons: ColumnType<unknown, string, string>
+  created_at: CreatedAt
+}
+
+/** One claim (loop 2300) of an ingested 837. */
+export interface SubmittedClaimTable {
+  id: Id
+  file_id: Ref
+  /** CLM01, which the 835 echoes as CLP01. */
+  claim_id: string
+  /** `837P` or `837I`. */
+  kind: string
+  payer_id: string | null
+  payer_name: string | null
+  billing_provider_id: string | null
+  /** 2010BA NM109. PHI: stored, never logged. */
+  member_id: string
+  /** SBR09. */
+  filing_indicator: string | null
+  service_from: IsoDateColumn
+  service_to: IsoDateColumn
+  total_charge: CentsColumn
+  /** CLM05-3. */
+  frequency_code: string
+  /** CLM05-1 place of service (837P) or facility type (837I). */
+  facility_code: string
+  type_of_bill: string | null
+  prior_authorization: string | null
+  /** 2300 REF*F8 on a replacement or void. */
+  payer_claim_control: string | null
+  diagnoses: string[]
+  interchange_control: string
+  transaction_control: string
+  /** The whole Claim837 (with `source` segments) as JSON, to write a replacement claim. PHI. */
+  claim_json: ColumnType<unknown, string, string>
+  created_at: CreatedAt
+}
+
+/** One service line (loop 2400) of a submitted claim. */
+export interface SubmittedLineTable {
+  id: Id
+  submitted_claim_id: Ref
+  line_number: number
+  revenue_code: string | null
+  procedure_code: string | null
+  /** Modifiers joined with `:` in order (`JW:59`), '' when none. */
+  modifiers: string
+  charge: CentsColumn
+  unit_basis: string
+  units: number
+  place_of_service: string | null
+  service_from: IsoDateColumn
+  service_to: IsoDateColumn
+  /** REF*6R. */
+  line_control: string | null
+  /** REF*G1 at line level. */
+  prior_authorization: string | null
+  /** LIN03 (N4) and CTP04/CTP05-1. */
+  ndc: string | null
+  ndc_quantity: number | null
+  ndc_unit: string | null
+}
+
+/** One 835 transaction set: BPR/TRN, payer, payee, PLB total. */
+export interface RemittanceTable {
+  id: Id
+  file_id: Ref
+  interchange_control: string
+  transaction_control: string
+  payer_id: string | null
+  payer_name: string | null
+  payee_id: string | null
+  payee_name: string | null
+  handling_code: string
+  total_paid: CentsColumn
+  credit_debit: string
+  payment_method: string
+  payment_date: IsoDateColumn
+  trace_number: string | null
+  production_date: IsoDateColumn
+  /** Σ PLB amounts (positive = withheld). */
+  plb_total: CentsColumn
+  claim_count: number
+}
+
+/** One CLP (loop 2100), matched or not. */
+export interface RemitClaimTable {
+  id: Id
+  remittance_id: Ref
+  file_id: Ref
+  claim_id: string
+  payer_id: string | null
+  status: string
+  charge: CentsColumn
+  paid: CentsColumn
+  patient_responsibility: CentsColumn
+  filing_indicator: string | null
+  payer_claim_number: string | null
+  facility_code: string | null
+  frequency_code: string | null
+  statement_from: IsoDateColumn
+  statement_to: IsoDateColumn
+  /** BPR16, else DTM*405: the date the remit was issued (starts appeal clocks). */
+  remit_date: IsoDateColumn
+  /** MOA/MIA remark codes joined with `,`. */
+  remark_codes: string
+  submitted_claim_id: NullableRef
+  /** `matched` or `unmatched`. */
+  match_status: string
+  /** CLP02 = 22. */
+  is_reversal: boolean
+}
+
+/** One SVC (loop 2110). */
+export interface RemitLineTable {
+  id: Id
+  remit_claim_id: Ref
+  line_seq: number
+  procedure_code: string
+  modifiers: string
+  charge: CentsColumn
+  paid: CentsColumn
+  units: number
+  service_from: IsoDateColumn
+  service_to: IsoDateColumn
+  line_control: string | null
+  /** LQ*HE remark codes joined with `,`. */
+  rarcs: string
+  allowed: NullableCentsColumn
+  submitted_line_id: NullableRef
+}
+
+/** One CAS triplet, at claim level (remit_line_id null) or line level. */
+export interface RemitAdjustmentTable {
+  id: Id
+  remit_claim_id: Ref
+  remit_line_id: NullableRef
+  group_code: string
+  carc: string
+  amount: CentsColumn
+  quantity: number | null
+}
+
+/** Deadline settings per payer (DOMAIN.md §9); blanks fall back to the class defaults. */
+export interface PayerProfileTable {
+  payer_id: string
+  name: string
+  payer_class: string
+  timely_filing_days: number | null
+  corrected_claim_days: number | null
+  appeal_days: number | null
+  updated_at: ColumnType<Date, never, Date>
+}
+
+/** One denial to work: a claim or line routed to a queue. */
+export interface ReworkItemTable {
+  id: Id
+  file_id: Ref
+  remit_claim_id: Ref
+  remit_line_id: NullableRef
+  submitted_claim_id: NullableRef
+  submitted_line_id: NullableRef
+  /** `claim` or `line`. */
+  level: string
+  claim_id: string
+  payer_id: string | null
+  payer_claim_number: string | null
+  /** HCPCS of the line (line-level items), for the drug report. */
+  procedure_code: string | null
+  service_date: IsoDateColumn
+  remit_date: IsoDateColumn
+  queue: string
+  action: string
+  carcs: string[]
+  rarcs: string[]
+  amount: CentsColumn
+  deadline: IsoDateColumn
+  deadline_basis: string
+  low_confidence: boolean
+  appealable: boolean
+  flags: string[]
+  guidance: string
+  /** open, assigned, corrected, appealed, written_off, patient_billed, recovered. */
+  status: string
+  assignee: string | null
+  recovered_amount: CentsColumn
+  recovered_date: IsoDateColumn
+  note: string | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, never, Date>
+}
+
+/** Append-only: who did what to which entity, when, with the before/after status. */
+export interface AuditEventTable {
+  id: Id
+  at: CreatedAt
+  actor: string
+  entity: string
+  entity_id: string
+  action: string
+  before_status: string | null
+  after_status: string | null
+  note: string | null
+}
+
 /** Tables of ingest, matching, rework and audit (migration 0001). */
-// biome-ignore lint/complexity/noBannedTypes: filled in by the ingest/rework work
-export type CoreTables = {}
+export type CoreTables = {
+  ingest_file: IngestFileTable
+  interchange: InterchangeTable
+  quarantine: QuarantineTable
+  submitted_claim: SubmittedClaimTable
+  submitted_line: SubmittedLineTable
+  remittance: RemittanceTable
+  remit_claim: RemitClaimTable
+  remit_line: RemitLineTable
+  remit_adjustment: RemitAdjustmentTable
+  payer_profile: PayerProfileTable
+  rework_item: ReworkItemTable
+  audit_event: AuditEventTable
+}

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build stage: install all dependencies and compile TypeScript to dist/.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` (tsc) runs below, once the sources are copied.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY parsers ./parsers
+COPY transforms ./transforms
+COPY src ./src
+COPY test/bench ./test/bench
+COPY test/support ./test/support
+RUN npx tsc -p tsconfig.build.json
+
+# Runtime stage: production dependencies, the compiled output and the bundled fixtures only.
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    ONCO_EDI_HOME=/home/node/.onco-edi
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY fixtures ./fixtures
+USER node
+VOLUME ["/home/node/.onco-edi"]
+ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
+CMD ["--help"]

@@ -1,0 +1,96 @@
+import { createClaim837Assembler } from './claim837/claim837-assembler.js'
+import { createRemittance835Assembler } from './remittance835/remittance835-assembler.js'
+import { EnvelopeValidator } from './x12/envelope-validator.js'
+import type { Segment } from './x12/segment.js'
+import { SegmentTokenizer } from './x12/segment-tokenizer.js'
+import type { AssemblerFactory } from './x12/transaction-assembler.js'
+import { X12Error } from './x12/x12-error.js'
+import type { X12Event } from './x12-event.js'
+
+/** Options of {@link X12Reader}. */
+export interface X12ReaderOptions {
+  /**
+   * Called with every segment, in order, before it is checked and assembled. `inspect` counts
+   * from it; keep it cheap, it runs once per segment.
+   */
+  onSegment?: (segment: Segment) => void
+  /**
+   * Assembler factories by ST01. Defaults to the 837 and 835 assemblers; pass `{}` to check
+   * envelopes only (e.g. to benchmark the tokenizer with envelope checks).
+   */
+  assemblers?: Partial<Record<string, AssemblerFactory>>
+  /** Passed to the tokenizer: the longest segment accepted, in bytes (default 1 MiB). */
+  maxSegmentBytes?: number
+}
+
+/** The default routing by ST01: 837 (P and I) and 835. 999, 277, TA1, 270… are envelope-checked only. */
+export const DEFAULT_ASSEMBLERS: Readonly<Record<string, AssemblerFactory>> = {
+  '837': createClaim837Assembler,
+  '835': createRemittance835Assembler,
+}
+
+/**
+ * Reads X12 bytes into {@link X12Event}s: tokenizer, envelope checks and typed claims, synchronous
+ * and incremental. Output does not depend on how the input is chunked.
+ *
+ * `write` and `end` throw {@link X12Error} only when the input cannot be read at all (no ISA, an
+ * unreadable ISA, a runaway segment). Input that stops mid-segment is not thrown: the open set is
+ * quarantined with `X12_TRUNCATED` and the envelopes are closed, so the sets before it stay usable.
+ *
+ * @example
+ * ```ts
+ * const reader = new X12Reader()
+ * for (const chunk of chunks) handle(reader.write(chunk))
+ * handle(reader.end())
+ * ```
+ */
+export class X12Reader {
+  readonly #tokenizer: SegmentTokenizer
+  readonly #validator: EnvelopeValidator
+  readonly #onSegment: ((segment: Segment) => void) | undefined
+
+  constructor(options: X12ReaderOptions = {}) {
+    const tokenizerOptions =
+      options.maxSegmentBytes === undefined ? {} : { maxSegmentBytes: options.maxSegmentBytes }
+    this.#tokenizer = new SegmentTokenizer(tokenizerOptions)
+    this.#validator = new EnvelopeValidator({ assemblers: options.assemblers ?? DEFAULT_ASSEMBLERS })
+    this.#onSegment = options.onSegment
+  }
+
+  /** Bytes consumed so far. */
+  get offset(): number {
+    return this.#tokenizer.offset
+  }
+
+  /** Feeds a chunk; returns the events it completes. */
+  write(chunk: Uint8Array): X12Event[] {
+    const out: X12Event[] = []
+    this.#feed(this.#tokenizer.write(chunk), out)
+    return out
+  }
+
+  /** Flushes at the end of input and closes open envelopes (missing trailers are issues). */
+  end(): X12Event[] {
+    const out: X12Event[] = []
+    try {
+      this.#feed(this.#tokenizer.end(), out)
+    } catch (error) {
+      if (error instanceof X12Error && error.code === 'X12_TRUNCATED') {
+        this.#validator.end(out, error.toIssue())
+        return out
+      }
+      throw error
+    }
+    this.#validator.end(out)
+    return out
+  }
+
+  #feed(segments: Segment[], out: X12Event[]): void {
+    const onSegment = this.#onSegment
+    const validator = this.#validator
+    for (const segment of segments) {
+      if (onSegment !== undefined) onSegment(segment)
+      validator.push(segment, out)
+    }
+  }
+}

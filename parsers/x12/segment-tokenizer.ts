@@ -1,0 +1,549 @@
+import type { Delimiters, Segment, X12Position } from './segment.js'
+import { X12Error } from './x12-error.js'
+
+/** Options of {@link SegmentTokenizer}. */
+export interface SegmentTokenizerOptions {
+  /**
+   * A segment longer than this many bytes is a failure (`X12_BAD_SEGMENT`): it almost always means
+   * the terminator is wrong, and holding the rest of the file as one segment breaks flat memory.
+   * Default 1 MiB; real 5010 segments stay under a few kilobytes.
+   */
+  maxSegmentBytes?: number
+}
+
+const DEFAULT_MAX_SEGMENT_BYTES = 1024 * 1024
+
+/** The ISA is 106 bytes when space-padded; unpadded ones are shorter. Past this it is not an ISA. */
+const MAX_ISA_BYTES = 512
+
+const CODE_I = 0x49
+const CODE_S = 0x53
+const CODE_A = 0x41
+const CODE_CR = 0x0d
+const CODE_LF = 0x0a
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+}
+
+/** Bytes skipped between segments: space, tab, CR, LF and other control characters. */
+function isFiller(code: number): boolean {
+  return code <= 0x20
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let text = ''
+  for (let i = start; i < end; i += 4096) {
+    text += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)))
+  }
+  return text
+}
+
+function describe(code: number): string {
+  if (code >= 0x21 && code <= 0x7e) return `"${String.fromCharCode(code)}"`
+  return `0x${code.toString(16).padStart(2, '0').toUpperCase()}`
+}
+
+type State = 'start' | 'isa' | 'body'
+
+/**
+ * Splits X12 bytes into {@link Segment}s: synchronous, incremental and independent of how the
+ * input is chunked.
+ *
+ * The delimiters come from each ISA (ASC X12 005010 ISA: the element separator is the byte after
+ * `ISA`, ISA16 is the component separator, and the byte after ISA16 terminates the segment). The 16
+ * separators are counted rather than trusting the fixed 106-byte layout, because real ISAs are not
+ * always space-padded. Line breaks and indentation between segments are skipped; a UTF-8 BOM is
+ * skipped. Offsets are bytes from the start of the input and are never reset per chunk.
+ *
+ * @example
+ * ```ts
+ * const tokenizer = new SegmentTokenizer()
+ * for (const chunk of chunks) for (const segment of tokenizer.write(chunk)) use(segment)
+ * for (const segment of tokenizer.end()) use(segment)
+ * ```
+ */
+export class SegmentTokenizer {
+  readonly #maxSegmentBytes: number
+  readonly #utf8 = new TextDecoder('utf-8', { fatal: true })
+  #state: State = 'start'
+  /** Unconsumed bytes from earlier writes (a segment in progress). */
+  #pending: Uint8Array[] = []
+  #pendingLength = 0
+  /** True when the pending bytes start a segment already known not to be an ISA. */
+  #pendingIsBody = false
+  /** File offset of the first pending byte, i.e. bytes consumed so far. */
+  #offset = 0
+  #delimiters: Delimiters | undefined
+  #terminator = 0
+  /** Every delimiter is ASCII, so a chunk of ASCII text can be split as a string. */
+  #asciiDelimiters = true
+  #index = 0
+  #stIndex = 0
+  /** ISA state. */
+  #isaStart = 0
+  #isaBytes: number[] = []
+  #isaSeparators = 0
+  #isaElement = 0
+  #isaComponent = -1
+
+  constructor(options: SegmentTokenizerOptions = {}) {
+    this.#maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES
+  }
+
+  /** The delimiters of the current interchange, once its ISA has been read. */
+  get delimiters(): Delimiters | undefined {
+    return this.#delimiters
+  }
+
+  /** Bytes consumed so far (complete segments and skipped filler). */
+  get offset(): number {
+    return this.#offset
+  }
+
+  /** Feeds a chunk; returns the segments it completes. The chunk may be reused by the caller. */
+  write(chunk: Uint8Array): Segment[] {
+    const out: Segment[] = []
+    if (chunk.length === 0) return out
+    if (this.#state === 'body' && this.#pendingIsBody && chunk.indexOf(this.#terminator) === -1) {
+      // Still inside one segment: keep the bytes without concatenating (linear, not quadratic).
+      this.#pending.push(chunk.slice())
+      this.#pendingLength += chunk.length
+      this.#checkSegmentLength()
+      return out
+    }
+    const buffer = this.#takePending(chunk)
+    const consumed = this.#process(buffer, out)
+    this.#offset += consumed
+    if (consumed < buffer.length) {
+      const rest = buffer.slice(consumed)
+      this.#pending = [rest]
+      this.#pendingLength = rest.length
+      this.#checkSegmentLength()
+    }
+    return out
+  }
+
+  /** Flushes at the end of input. Throws `X12_NO_ISA` or `X12_TRUNCATED`. */
+  end(): Segment[] {
+    const rest = this.#takePending(new Uint8Array(0))
+    this.#pending = []
+    this.#pendingLength = 0
+    if (this.#state === 'start') {
+      throw new X12Error(
+        'X12_NO_ISA',
+        `Expected an ISA segment but the input has only ${this.#offset + rest.length} bytes of white space`,
+        this.#position(this.#offset + rest.length, 0, ''),
+      )
+    }
+    if (this.#state === 'isa') {
+      throw new X12Error(
+        'X12_TRUNCATED',
+        `Input ends inside the ISA after ${this.#isaSeparators} of its 16 element separators`,
+        this.#position(this.#isaStart, 1, 'ISA'),
+      )
+    }
+    let first = 0
+    while (first < rest.length && isFiller(rest[first] ?? 0)) first++
+    if (first < rest.length && (this.#terminator === CODE_CR || this.#terminator === CODE_LF)) {
+      // A line-break terminator: the end of the file also ends the last line, as in any text file
+      // whose last line has no newline (several real files in the corpus end this way).
+      const out: Segment[] = []
+      let stop = rest.length
+      while (stop > first && (rest[stop - 1] === CODE_CR || rest[stop - 1] === CODE_LF)) stop--
+      this.#emit(this.#decode(rest, first, stop), this.#offset + first, out)
+      this.#offset += rest.length
+      return out
+    }
+    if (first < rest.length) {
+      const id = latin1(rest, first, Math.min(rest.length, first + 3)).replace(/[^A-Za-z0-9].*$/s, '')
+      throw new X12Error(
+        'X12_TRUNCATED',
+        `Input ends inside a segment: expected the terminator ${describe(this.#terminator)} after ${rest.length - first} bytes`,
+        {
+          offset: this.#offset + first,
+          segment: this.#index + 1,
+          stSegment: this.#stIndex > 0 ? this.#stIndex + 1 : 0,
+          segmentId: id,
+        },
+      )
+    }
+    this.#offset += rest.length
+    return []
+  }
+
+  #position(offset: number, segment: number, segmentId: string): X12Position {
+    return { offset, segment, stSegment: 0, segmentId }
+  }
+
+  #takePending(chunk: Uint8Array): Uint8Array {
+    if (this.#pendingLength === 0) return chunk
+    const buffer = new Uint8Array(this.#pendingLength + chunk.length)
+    let at = 0
+    for (const piece of this.#pending) {
+      buffer.set(piece, at)
+      at += piece.length
+    }
+    buffer.set(chunk, at)
+    this.#pending = []
+    this.#pendingLength = 0
+    this.#pendingIsBody = false
+    return buffer
+  }
+
+  #checkSegmentLength(): void {
+    if (this.#state === 'body' && this.#pendingLength > this.#maxSegmentBytes) {
+      throw new X12Error(
+        'X12_BAD_SEGMENT',
+        `No segment terminator ${describe(this.#terminator)} within ${this.#maxSegmentBytes} bytes`,
+        this.#position(this.#offset, this.#index + 1, ''),
+      )
+    }
+  }
+
+  /** Consumes what it can of `buffer` (whose first byte is at file offset `this.#offset`). */
+  #process(buffer: Uint8Array, out: Segment[]): number {
+    let pos = 0
+    while (pos < buffer.length) {
+      if (this.#state === 'body') {
+        pos = this.#body(buffer, pos, out)
+        if (this.#state === 'body') return pos
+      } else if (this.#state === 'start') {
+        pos = this.#start(buffer, pos)
+        if (this.#state === 'start') return pos
+      } else {
+        pos = this.#isa(buffer, pos, out)
+        if (this.#state === 'isa') return pos
+      }
+    }
+    return pos
+  }
+
+  /** Before the first ISA: skip a BOM and white space, then expect `ISA`. */
+  #start(buffer: Uint8Array, from: number): number {
+    let pos = from
+    const base = this.#offset
+    while (pos < buffer.length) {
+      const code = buffer[pos] ?? 0
+      const at = base + pos
+      if (at === 0 && (code === 0xff || code === 0xfe)) {
+        throw new X12Error(
+          'X12_NO_ISA',
+          'The input starts with a UTF-16 byte order mark; X12 must be ASCII or UTF-8',
+          this.#position(0, 0, ''),
+        )
+      }
+      if (at === 0 && code === 0xef) {
+        if (buffer.length - pos < 3) return pos
+        if (buffer[pos + 1] === 0xbb && buffer[pos + 2] === 0xbf) {
+          pos += 3
+          continue
+        }
+      }
+      if (isFiller(code)) {
+        if (code === 0 && at <= 1) {
+          throw new X12Error(
+            'X12_NO_ISA',
+            'The input looks like UTF-16 (NUL bytes between characters); X12 must be ASCII or UTF-8',
+            this.#position(at, 0, ''),
+          )
+        }
+        pos++
+        continue
+      }
+      if (buffer.length - pos < 4) return pos
+      const separator = buffer[pos + 3] ?? 0
+      if (buffer[pos] === CODE_I && buffer[pos + 1] === CODE_S && buffer[pos + 2] === CODE_A) {
+        if (separator === 0) {
+          throw new X12Error(
+            'X12_NO_ISA',
+            'The input looks like UTF-16 (NUL bytes between characters); X12 must be ASCII or UTF-8',
+            this.#position(at, 0, 'ISA'),
+          )
+        }
+        this.#beginIsa(at)
+        return pos
+      }
+      if (buffer[pos + 1] === 0 && buffer[pos + 3] === 0) {
+        throw new X12Error(
+          'X12_NO_ISA',
+          'The input looks like UTF-16 (NUL bytes between characters); X12 must be ASCII or UTF-8',
+          this.#position(at, 0, ''),
+        )
+      }
+      const found = latin1(buffer, pos, pos + 3).replace(/[^A-Za-z0-9].*$/s, '')
+      throw new X12Error(
+        'X12_NO_ISA',
+        `Expected the input to start with an ISA segment, found ${JSON.stringify(found || latin1(buffer, pos, pos + 1))}`,
+        this.#position(at, 0, found),
+      )
+    }
+    return pos
+  }
+
+  #beginIsa(offset: number): void {
+    this.#state = 'isa'
+    this.#isaStart = offset
+    this.#isaBytes = []
+    this.#isaSeparators = 0
+    this.#isaComponent = -1
+  }
+
+  /** Reads an ISA byte by byte: the 16 element separators give ISA16 and the terminator. */
+  #isa(buffer: Uint8Array, from: number, out: Segment[]): number {
+    let pos = from
+    const bytes = this.#isaBytes
+    while (pos < buffer.length) {
+      const code = buffer[pos] ?? 0
+      pos++
+      bytes.push(code)
+      const n = bytes.length
+      if (n === 4) {
+        if (isAlphanumeric(code) || code === CODE_CR || code === CODE_LF) {
+          throw this.#badIsa(`the element separator (byte 3) is ${describe(code)}`)
+        }
+        this.#isaElement = code
+        this.#isaSeparators = 1
+        continue
+      }
+      if (n < 4) continue
+      if (this.#isaSeparators < 16) {
+        if (code === this.#isaElement) {
+          this.#isaSeparators++
+        } else if (code === CODE_CR || code === CODE_LF) {
+          throw this.#badIsa(`it has ${this.#isaSeparators} elements before a line break, expected 16`)
+        }
+        if (n > MAX_ISA_BYTES) {
+          throw this.#badIsa(`no 16th element separator within ${MAX_ISA_BYTES} bytes`)
+        }
+        continue
+      }
+      if (this.#isaComponent < 0) {
+        this.#isaComponent = code
+        continue
+      }
+      this.#finishIsa(code, out)
+      return pos
+    }
+    return pos
+  }
+
+  #badIsa(why: string): X12Error {
+    return new X12Error(
+      'X12_BAD_ISA',
+      `Cannot read the ISA: ${why}`,
+      this.#position(this.#isaStart, 1, 'ISA'),
+    )
+  }
+
+  #finishIsa(terminator: number, out: Segment[]): void {
+    const element = this.#isaElement
+    const component = this.#isaComponent
+    if (
+      component === element ||
+      isAlphanumeric(component) ||
+      component === CODE_CR ||
+      component === CODE_LF
+    ) {
+      throw this.#badIsa(`ISA16 (component separator) is ${describe(component)}`)
+    }
+    if (terminator === element || terminator === component || isAlphanumeric(terminator)) {
+      throw this.#badIsa(`the segment terminator after ISA16 is ${describe(terminator)}`)
+    }
+    const bytes = this.#isaBytes
+    const text = String.fromCharCode(...bytes.slice(0, bytes.length - 1))
+    const elementText = String.fromCharCode(element)
+    const elements = text.split(elementText)
+    const isa11 = elements[11] ?? ''
+    const isa12 = elements[12] ?? ''
+    const isa11Code = isa11.length === 1 ? isa11.charCodeAt(0) : -1
+    // ISA11 became the repetition separator in 00501 (before it was the standards id, `U`).
+    const repetition =
+      isa12 >= '00501' &&
+      isa11Code >= 0 &&
+      !isAlphanumeric(isa11Code) &&
+      isa11Code !== element &&
+      isa11Code !== component &&
+      isa11Code !== terminator &&
+      isa11Code !== 0x20
+        ? isa11
+        : undefined
+    this.#delimiters = {
+      element: elementText,
+      component: String.fromCharCode(component),
+      repetition,
+      segment: String.fromCharCode(terminator),
+    }
+    this.#terminator = terminator
+    this.#asciiDelimiters = element < 0x80 && component < 0x80 && terminator < 0x80 && isa11Code < 0x80
+    this.#index = 1
+    this.#stIndex = 0
+    out.push({
+      id: 'ISA',
+      elements,
+      offset: this.#isaStart,
+      index: 1,
+      stIndex: 0,
+      delimiters: this.#delimiters,
+    })
+    this.#isaBytes = []
+    this.#state = 'body'
+  }
+
+  /** Returns true when `buffer[pos..]` starts an ISA (needs 4 bytes; `undefined` = not enough). */
+  #startsIsa(buffer: Uint8Array, pos: number): boolean | undefined {
+    if (buffer[pos] !== CODE_I) return false
+    if (buffer.length - pos < 4) {
+      if (buffer.length - pos >= 2 && buffer[pos + 1] !== CODE_S) return false
+      if (buffer.length - pos >= 3 && buffer[pos + 2] !== CODE_A) return false
+      return undefined
+    }
+    if (buffer[pos + 1] !== CODE_S || buffer[pos + 2] !== CODE_A) return false
+    const separator = buffer[pos + 3] ?? 0
+    return !isAlphanumeric(separator) && separator !== this.#terminator && !isFiller(separator)
+  }
+
+  /** Splits complete segments with the current delimiters; stops before a new ISA. */
+  #body(buffer: Uint8Array, from: number, out: Segment[]): number {
+    const terminator = this.#terminator
+    const last = buffer.lastIndexOf(terminator)
+    let pos = from
+    if (last >= pos && this.#asciiDelimiters) {
+      const consumed = this.#bodyAscii(buffer, pos, last, out)
+      if (consumed !== undefined) {
+        pos = consumed
+        if (this.#state !== 'body' || pos > last) return this.#tail(buffer, pos)
+      }
+    }
+    // Byte path: non-ASCII text, or delimiters outside ASCII.
+    while (pos <= last) {
+      while (pos < buffer.length && isFiller(buffer[pos] ?? 0) && buffer[pos] !== terminator) pos++
+      if (pos > last) break
+      if (buffer[pos] === terminator) {
+        pos++
+        continue
+      }
+      const isa = this.#startsIsa(buffer, pos)
+      if (isa === true) {
+        this.#beginIsa(this.#offset + pos)
+        return pos
+      }
+      const end = buffer.indexOf(terminator, pos)
+      let stop = end
+      while (stop > pos && (buffer[stop - 1] === CODE_CR || buffer[stop - 1] === CODE_LF)) stop--
+      this.#emit(this.#decode(buffer, pos, stop), this.#offset + pos, out)
+      pos = end + 1
+    }
+    return this.#tail(buffer, pos)
+  }
+
+  /** After the last complete segment: skip filler, detect an ISA start, keep the rest pending. */
+  #tail(buffer: Uint8Array, from: number): number {
+    if (this.#state !== 'body') return from
+    let pos = from
+    while (pos < buffer.length && isFiller(buffer[pos] ?? 0)) pos++
+    if (pos >= buffer.length) return pos
+    const isa = this.#startsIsa(buffer, pos)
+    if (isa === true) {
+      this.#beginIsa(this.#offset + pos)
+      return pos
+    }
+    this.#pendingIsBody = isa === false
+    return pos
+  }
+
+  /**
+   * Fast path: decodes `buffer[from..last]` once and splits it as a string. Returns the position
+   * reached, or `undefined` when the text is not pure ASCII (then byte offsets differ from string
+   * indexes and the byte path is used).
+   */
+  #bodyAscii(buffer: Uint8Array, from: number, last: number, out: Segment[]): number | undefined {
+    let text: string
+    try {
+      text = this.#utf8.decode(buffer.subarray(from, last + 1))
+    } catch {
+      return undefined
+    }
+    if (text.length !== last + 1 - from) return undefined
+    const delimiters = this.#delimiters
+    if (delimiters === undefined) return undefined
+    const terminator = delimiters.segment
+    const terminatorCode = this.#terminator
+    const element = delimiters.element
+    const base = this.#offset + from
+    const length = text.length
+    let i = 0
+    while (i < length) {
+      let code = text.charCodeAt(i)
+      while (code <= 0x20 && i < length) {
+        i++
+        code = text.charCodeAt(i)
+      }
+      if (i >= length) break
+      if (code === terminatorCode) {
+        i++
+        continue
+      }
+      if (
+        code === CODE_I &&
+        text.charCodeAt(i + 1) === CODE_S &&
+        text.charCodeAt(i + 2) === CODE_A &&
+        i + 3 < length
+      ) {
+        const separator = text.charCodeAt(i + 3)
+        if (!isAlphanumeric(separator) && separator !== terminatorCode && !isFiller(separator)) {
+          this.#beginIsa(base + i)
+          return from + i
+        }
+      }
+      const end = text.indexOf(terminator, i)
+      let stop = end
+      let trailing = text.charCodeAt(stop - 1)
+      while (stop > i && (trailing === CODE_CR || trailing === CODE_LF)) {
+        stop--
+        trailing = text.charCodeAt(stop - 1)
+      }
+      const elements = text.slice(i, stop).split(element)
+      this.#push(elements, base + i, out)
+      i = end + 1
+    }
+    return from + i
+  }
+
+  #decode(buffer: Uint8Array, start: number, end: number): string {
+    if (this.#asciiDelimiters) {
+      try {
+        return this.#utf8.decode(buffer.subarray(start, end))
+      } catch {
+        // Not UTF-8: read it as Latin-1 so that no byte is lost (offsets stay in bytes anyway).
+      }
+    }
+    return latin1(buffer, start, end)
+  }
+
+  #emit(text: string, offset: number, out: Segment[]): void {
+    const delimiters = this.#delimiters
+    if (delimiters === undefined) return
+    this.#push(text.split(delimiters.element), offset, out)
+  }
+
+  #push(elements: string[], offset: number, out: Segment[]): void {
+    const id = elements[0] ?? ''
+    const delimiters = this.#delimiters
+    if (delimiters === undefined) return
+    this.#index++
+    let stIndex = 0
+    if (id === 'ST') {
+      stIndex = 1
+      this.#stIndex = 1
+    } else if (this.#stIndex > 0) {
+      if (id === 'GS' || id === 'GE' || id === 'IEA') {
+        this.#stIndex = 0
+      } else {
+        stIndex = ++this.#stIndex
+        if (id === 'SE') this.#stIndex = 0
+      }
+    }
+    out.push({ id, elements, offset, index: this.#index, stIndex, delimiters })
+  }
+}

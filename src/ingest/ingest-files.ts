@@ -1,0 +1,401 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import PQueue from 'p-queue'
+import type { Claim837 } from '../../parsers/claim837/claim837.js'
+import type { RemittanceClaim835 } from '../../parsers/remittance835/remittance835.js'
+import type { X12Issue } from '../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../parsers/x12-event.js'
+import type { DatabaseHandle } from '../db/create-database.js'
+import type { Database } from '../db/database.js'
+import { readX12File } from '../pipeline/read-x12.js'
+import type { DenialEngine } from './denial-engine.js'
+import { loadDenialEngine } from './load-denial-engine.js'
+import { IngestError } from './ingest-error.js'
+import { detectX12Kind, peekX12 } from './detect-kind.js'
+import { storeClaims837 } from './store-837.js'
+import type { RemitFileState } from './store-835.js'
+import { finishRemittance, storeRemitClaims, storeRemittanceHeader } from './store-835.js'
+import { loadPayerProfiles } from '../rework/payer-repository.js'
+
+/** Rows per multi-row insert: one statement per ~500 claims (STYLE.md §4 batches). */
+const DEFAULT_BATCH = 500
+
+export interface IngestOptions {
+  handle: DatabaseHandle
+  /** Files ingested at once (p-queue). PGlite has one connection, so it always runs one at a time. */
+  concurrency?: number
+  /** Recorded on audit events (recovered items). */
+  user?: string
+  /** Classification and deadline rules; loaded from fixtures/denials when absent. */
+  engine?: DenialEngine
+  batchSize?: number
+}
+
+/** A transaction set that was not stored, and why. */
+export interface QuarantinedSet {
+  interchangeControl: string
+  groupControl: string
+  transactionControl: string
+  reasons: X12Issue[]
+}
+
+/** What happened to one file. */
+export interface IngestFileResult {
+  path: string
+  name: string
+  sha256: string
+  kind: '837' | '835' | undefined
+  /** `already_ingested`: same bytes, or every interchange was already stored from another file. */
+  status: 'ingested' | 'partial' | 'already_ingested' | 'failed'
+  message: string
+  fileId: number | undefined
+  /** Claims stored (CLM for an 837, CLP for an 835). */
+  claims: number
+  matched: number
+  unmatched: number
+  reversals: number
+  items: number
+  recovered: number
+  recoveredAmount: number
+  quarantined: QuarantinedSet[]
+  /** Interchanges skipped because sender + ISA13 was already stored from another file. */
+  skippedInterchanges: { senderId: string; control: string; fileId: number }[]
+  error: { code: string; message: string } | undefined
+}
+
+/**
+ * Ingests X12 files into the database, each in one transaction (stored whole or not at all) and
+ * idempotently (by SHA-256 and by sender + ISA13). Files run concurrently on PostgreSQL.
+ */
+export async function ingestFiles(paths: readonly string[], options: IngestOptions): Promise<IngestFileResult[]> {
+  const requested = options.concurrency ?? 4
+  if (!Number.isInteger(requested) || requested < 1)
+    throw new IngestError('INGEST_BAD_OPTION', `Expected concurrency to be an integer from 1 and up, got ${requested}`)
+  // kysely's PGlite driver shares one connection: two open transactions would interleave.
+  const concurrency = options.handle.engine === 'pglite' ? 1 : requested
+  const engine = options.engine ?? (await loadDenialEngine())
+  const results = new Map<number, IngestFileResult>()
+  const peeks = await Promise.all(
+    paths.map(async (path, index) => {
+      try {
+        return { path, index, peek: await peekX12(path) }
+      } catch (error) {
+        results.set(index, failed(path, error))
+        return undefined
+      }
+    }),
+  )
+  const known = peeks.flatMap((p) => (p === undefined ? [] : [p]))
+  const run = async (path: string, index: number): Promise<void> => {
+    try {
+      results.set(index, await ingestFile(path, { ...options, engine }))
+    } catch (error) {
+      results.set(index, failed(path, error))
+    }
+  }
+  // 837s first, so that the 835s of the same run find their claims. Then the 835s one at a time
+  // in payment-date order: a later remit must see the rework items an earlier one opened (recovered
+  // revenue, reversals), and its claims stream in batches anyway.
+  const queue = new PQueue({ concurrency })
+  await Promise.all(known.filter((p) => p.peek.kind === '837').map((p) => queue.add(() => run(p.path, p.index))))
+  const remits = known
+    .filter((p) => p.peek.kind === '835')
+    .sort((a, b) => a.peek.paymentDate.localeCompare(b.peek.paymentDate) || a.index - b.index)
+  for (const remit of remits) await run(remit.path, remit.index)
+  return paths.flatMap((_, index) => {
+    const result = results.get(index)
+    return result === undefined ? [] : [result]
+  })
+}
+
+function emptyResult(path: string): IngestFileResult {
+  return {
+    path,
+    name: basename(path),
+    sha256: '',
+    kind: undefined,
+    status: 'failed',
+    message: '',
+    fileId: undefined,
+    claims: 0,
+    matched: 0,
+    unmatched: 0,
+    reversals: 0,
+    items: 0,
+    recovered: 0,
+    recoveredAmount: 0,
+    quarantined: [],
+    skippedInterchanges: [],
+    error: undefined,
+  }
+}
+
+function failed(path: string, error: unknown): IngestFileResult {
+  const code =
+    error !== null && typeof error === 'object' && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : 'INGEST_UNREADABLE'
+  const message = error instanceof Error ? error.message : String(error)
+  return { ...emptyResult(path), status: 'failed', message, error: { code, message } }
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    if ('code' in current && current.code === '23505') return true
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return false
+}
+
+/** Ingests one file in one transaction. */
+export async function ingestFile(
+  path: string,
+  options: IngestOptions & { engine: DenialEngine },
+): Promise<IngestFileResult> {
+  const result = emptyResult(path)
+  let size: number
+  try {
+    size = (await stat(path)).size
+    result.sha256 = await sha256Of(path)
+  } catch (cause) {
+    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
+  }
+  const db = options.handle.db
+  const existing = await db
+    .selectFrom('ingest_file')
+    .select(['id', 'kind'])
+    .where('sha256', '=', result.sha256)
+    .executeTakeFirst()
+  if (existing !== undefined) {
+    return {
+      ...result,
+      kind: existing.kind === '837' ? '837' : '835',
+      status: 'already_ingested',
+      fileId: Number(existing.id),
+      message: `already ingested (same content as file ${existing.id})`,
+    }
+  }
+  const kind = await detectX12Kind(path)
+  result.kind = kind
+  try {
+    await db.transaction().execute(async (trx) => {
+      await storeFile(trx, path, size, kind, result, options)
+    })
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      return { ...emptyResult(path), sha256: result.sha256, kind, status: 'already_ingested', message: 'already ingested (concurrently)' }
+    }
+    throw error
+  }
+  return result
+}
+
+async function storeFile(
+  trx: Kysely<Database>,
+  path: string,
+  size: number,
+  kind: '837' | '835',
+  result: IngestFileResult,
+  options: IngestOptions & { engine: DenialEngine },
+): Promise<void> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH
+  const file = await trx
+    .insertInto('ingest_file')
+    .values({
+      sha256: result.sha256,
+      name: basename(path),
+      kind,
+      byte_size: size,
+      status: 'ingesting',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const fileId = Number(file.id)
+  result.fileId = fileId
+  const state: RemitFileState = {
+    fileId,
+    user: options.user ?? 'ingest',
+    engine: options.engine,
+    profiles: await loadPayerProfiles(trx),
+    pendingReversals: new Map(),
+  }
+  const interchanges: string[] = []
+  const groups = new Set<string>()
+  const transactions: string[] = []
+  let senderId: string | undefined
+  let skipping = false
+  let interchangeSeen = 0
+  let setClaims = 0
+  let savepoint = 0
+  let remittanceId: number | undefined
+  let claims837: Claim837[] = []
+  let claims835: RemittanceClaim835[] = []
+  let setResult = { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+
+  const flush = async (): Promise<void> => {
+    if (claims837.length > 0) {
+      await storeClaims837(trx, fileId, claims837)
+      claims837 = []
+    }
+    if (claims835.length > 0) {
+      if (remittanceId === undefined) {
+        const first = claims835[0]
+        if (first !== undefined) remittanceId = await storeRemittanceHeader(trx, fileId, first.header)
+      }
+      if (remittanceId !== undefined) {
+        const batch = await storeRemitClaims(trx, state, remittanceId, claims835)
+        setResult = {
+          matched: setResult.matched + batch.matched,
+          unmatched: setResult.unmatched + batch.unmatched,
+          reversals: setResult.reversals + batch.reversals,
+          items: setResult.items + batch.items,
+          recovered: setResult.recovered + batch.recovered,
+          recoveredAmount: setResult.recoveredAmount + batch.recoveredAmount,
+        }
+      }
+      claims835 = []
+    }
+  }
+
+  const handle = async (event: X12Event): Promise<void> => {
+    switch (event.type) {
+      case 'interchange-start': {
+        interchangeSeen++
+        senderId ??= event.senderId
+        const prior = await trx
+          .selectFrom('interchange')
+          .select('file_id')
+          .where('sender_id', '=', event.senderId)
+          .where('control', '=', event.control)
+          .executeTakeFirst()
+        skipping = prior !== undefined
+        if (prior !== undefined) {
+          result.skippedInterchanges.push({ senderId: event.senderId, control: event.control, fileId: Number(prior.file_id) })
+          return
+        }
+        await trx
+          .insertInto('interchange')
+          .values({ file_id: fileId, sender_id: event.senderId, control: event.control, receiver_id: event.receiverId, interchange_date: null })
+          .execute()
+        interchanges.push(event.control)
+        return
+      }
+      case 'transaction-start':
+        if (skipping) return
+        savepoint++
+        setClaims = 0
+        remittanceId = undefined
+        setResult = { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+        state.pendingReversals.clear()
+        await sql.raw(`savepoint st_${savepoint}`).execute(trx)
+        return
+      case 'remittance835-header':
+        if (skipping) return
+        remittanceId = await storeRemittanceHeader(trx, fileId, event.header)
+        return
+      case 'claim837':
+        if (skipping) return
+        claims837.push(event.claim)
+        setClaims++
+        if (claims837.length >= batchSize) await flush()
+        return
+      case 'claim835':
+        if (skipping) return
+        claims835.push(event.claim)
+        setClaims++
+        if (claims835.length >= batchSize) await flush()
+        return
+      case 'transaction-end': {
+        if (skipping) return
+        if (event.quarantined) {
+          // The set is stored nowhere: drop what was staged and undo what was flushed.
+          claims837 = []
+          claims835 = []
+          await sql.raw(`rollback to savepoint st_${savepoint}`).execute(trx)
+          const envelope = event.envelope
+          const reasons = event.issues.filter((issue) => issue.severity === 'error')
+          await trx
+            .insertInto('quarantine')
+            .values({
+              file_id: fileId,
+              interchange_control: envelope.interchangeControl,
+              group_control: envelope.groupControl,
+              transaction_type: envelope.transactionType,
+              transaction_control: envelope.transactionControl,
+              segment_count: event.segmentCount,
+              reasons: JSON.stringify(reasons.length > 0 ? reasons : event.issues),
+            })
+            .execute()
+          result.quarantined.push({
+            interchangeControl: envelope.interchangeControl,
+            groupControl: envelope.groupControl,
+            transactionControl: envelope.transactionControl,
+            reasons: reasons.length > 0 ? reasons : event.issues,
+          })
+          return
+        }
+        await flush()
+        if (event.remittance !== undefined) {
+          remittanceId ??= await storeRemittanceHeader(trx, fileId, event.remittance.header)
+          await finishRemittance(trx, remittanceId, event.remittance.providerAdjustments, setClaims)
+        }
+        await sql.raw(`release savepoint st_${savepoint}`).execute(trx)
+        groups.add(event.envelope.groupControl)
+        transactions.push(event.envelope.transactionControl)
+        result.claims += setClaims
+        result.matched += setResult.matched
+        result.unmatched += setResult.unmatched
+        result.reversals += setResult.reversals
+        result.items += setResult.items
+        result.recovered += setResult.recovered
+        result.recoveredAmount += setResult.recoveredAmount
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  for await (const events of readX12File(path)) {
+    for (const event of events) await handle(event)
+  }
+
+  const allSkipped = interchangeSeen > 0 && interchanges.length === 0
+  const status = allSkipped ? 'duplicate' : result.quarantined.length > 0 ? 'partial' : 'ingested'
+  await trx
+    .updateTable('ingest_file')
+    .set({
+      sender_id: senderId ?? null,
+      interchange_controls: interchanges,
+      group_controls: [...groups],
+      transaction_controls: transactions,
+      status,
+      claim_count: result.claims,
+      quarantined_count: result.quarantined.length,
+      skipped_interchange_count: result.skippedInterchanges.length,
+    })
+    .where('id', '=', fileId)
+    .execute()
+  if (allSkipped) {
+    const from = [...new Set(result.skippedInterchanges.map((s) => s.fileId))].join(', ')
+    result.status = 'already_ingested'
+    result.message = `already ingested (interchange ${result.skippedInterchanges.map((s) => `${s.senderId}/${s.control}`).join(', ')} stored from file ${from})`
+  } else {
+    result.status = result.quarantined.length > 0 ? 'partial' : 'ingested'
+    result.message =
+      `${result.claims} claims stored` +
+      (result.quarantined.length > 0 ? `, ${result.quarantined.length} transaction set(s) quarantined` : '') +
+      (result.skippedInterchanges.length > 0 ? `, ${result.skippedInterchanges.length} interchange(s) already ingested` : '')
+  }
+}

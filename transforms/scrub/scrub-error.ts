@@ -1,0 +1,27 @@
+import type { X12Position } from '../../parsers/x12/segment.js'
+import { formatPosition } from '../../parsers/x12/segment.js'
+
+/** Stable error codes of the scrub layer (failures, not findings: findings are returned values). */
+export const SCRUB_ERROR_CODES = [
+  'SCRUB_BAD_TABLE_ROW',
+  'SCRUB_BAD_OPTION',
+  'SCRUB_FIX_FAILED',
+  'SCRUB_NO_CODE_TABLES',
+  'SCRUB_BAD_CSV_HEADER',
+] as const
+
+/** One of {@link SCRUB_ERROR_CODES}. */
+export type ScrubErrorCode = (typeof SCRUB_ERROR_CODES)[number]
+
+/** Thrown when scrubbing cannot proceed: a reference table is unusable or a fix cannot be applied. */
+export class ScrubError extends Error {
+  readonly code: ScrubErrorCode
+  readonly position: X12Position | undefined
+
+  constructor(code: ScrubErrorCode, message: string, position?: X12Position) {
+    super(position === undefined ? message : `${message} at ${formatPosition(position)}`)
+    this.name = 'ScrubError'
+    this.code = code
+    this.position = position
+  }
+}
