@@ -27,7 +27,7 @@ export interface WriteClaims837Options {
 }
 
 /** {@link WriteClaims837Options} with every default applied and checked. */
-interface NormalizedWriteOptions {
+export interface NormalizedWriteClaims837Options {
   senderId: string
   receiverId: string
   senderQualifier: string
@@ -40,7 +40,9 @@ interface NormalizedWriteOptions {
 }
 
 /** Applies the defaults of {@link WriteClaims837Options} and validates them; throws `X12_WRITE_OPTION`. */
-export function normalizeWriteClaims837Options(options: WriteClaims837Options): NormalizedWriteOptions {
+export function normalizeWriteClaims837Options(
+  options: WriteClaims837Options,
+): NormalizedWriteClaims837Options {
   const fail = (message: string): never => {
     throw new X12Error('X12_WRITE_OPTION', message)
   }
@@ -56,7 +58,13 @@ export function normalizeWriteClaims837Options(options: WriteClaims837Options): 
       fail(`Expected the ${name} delimiter to be one non-alphanumeric character, got \`${value}\``)
     }
   }
-  if (new Set(chars).size !== chars.length) fail(`Expected four different delimiters, got \`${chars.join('')}\``)
+  for (const name of ['element', 'component', 'repetition'] as const) {
+    // Line breaks are read as layout after a terminator, so only the terminator may be one.
+    if (delimiters[name] === '\n' || delimiters[name] === '\r')
+      fail(`Expected the ${name} delimiter not to be a line break`)
+  }
+  if (new Set(chars).size !== chars.length)
+    fail(`Expected four different delimiters, got \`${chars.join('')}\``)
   const interchangeControl = String(options.interchangeControl)
   if (!/^\d{1,9}$/.test(interchangeControl)) {
     fail(`Expected \`interchangeControl\` to be 1 to 9 digits, got \`${interchangeControl}\``)
@@ -69,7 +77,8 @@ export function normalizeWriteClaims837Options(options: WriteClaims837Options): 
     ['receiverId', options.receiverId],
   ]
   for (const [name, value] of ids) {
-    if (value.length < 1 || value.length > 15) fail(`Expected \`${name}\` to have 1 to 15 characters, got ${value.length}`)
+    if (value.length < 1 || value.length > 15)
+      fail(`Expected \`${name}\` to have 1 to 15 characters, got ${value.length}`)
     if (chars.some((c) => value.includes(c))) fail(`Expected \`${name}\` not to contain a delimiter`)
   }
   const usage = options.usage ?? 'P'
@@ -152,7 +161,7 @@ export function writeClaims837(claims: Claim837[], options: WriteClaims837Option
     d.component,
   ])
 
-  const groups = groupBy(claims, (claim) => claim.envelope.implementation)
+  const groups = groupBy(claims, implementationOf)
   let groupControl = 0
   let transactionControl = 0
   for (const [implementation, groupClaims] of groups) {
@@ -172,7 +181,11 @@ export function writeClaims837(claims: Claim837[], options: WriteClaims837Option
       const segmentsBefore = lines.length
       write(['ST', '837', control, implementation])
       if (!first.source.header.some((s) => s.id === 'BHT')) {
-        throw new X12Error('X12_MISSING_SEGMENT', 'Expected the first claim of a set to carry its BHT in source.header', first.position)
+        throw new X12Error(
+          'X12_MISSING_SEGMENT',
+          'Expected the first claim of a set to carry its BHT in source.header',
+          first.position,
+        )
       }
       for (const segment of first.source.header) write(translate(segment, d))
       writeClaimsOfSet(setClaims, d, write)
@@ -188,7 +201,7 @@ export function writeClaims837(claims: Claim837[], options: WriteClaims837Option
 
 function writeClaimsOfSet(
   claims: Claim837[],
-  d: NormalizedWriteOptions['delimiters'],
+  d: NormalizedWriteClaims837Options['delimiters'],
   write: (elements: string[]) => void,
 ): void {
   let open: OpenNode[] = []
@@ -237,7 +250,8 @@ function splitHierarchy(claim: Claim837): HierarchyNode[] {
       current.rest.push(segment)
     }
   }
-  if (nodes.length === 0) throw new X12Error('X12_BAD_HL', 'Expected source.hierarchy to hold the HL chain', claim.position)
+  if (nodes.length === 0)
+    throw new X12Error('X12_BAD_HL', 'Expected source.hierarchy to hold the HL chain', claim.position)
   return nodes.map((node) => ({
     ...node,
     key: [['HL', '', '', node.hl.elements[3] ?? '', ''], ...node.rest.map((s) => s.elements)]
@@ -247,7 +261,7 @@ function splitHierarchy(claim: Claim837): HierarchyNode[] {
 }
 
 /** Re-expresses a segment's elements with the output component and repetition separators. */
-function translate(segment: Segment, d: NormalizedWriteOptions['delimiters']): string[] {
+function translate(segment: Segment, d: NormalizedWriteClaims837Options['delimiters']): string[] {
   const source = segment.delimiters
   const out: string[] = [segment.id]
   for (let n = 1; n < segment.elements.length; n++) {
@@ -256,7 +270,12 @@ function translate(segment: Segment, d: NormalizedWriteOptions['delimiters']): s
     const written = repeats.map((repeat) => {
       const parts = repeat.split(source.component)
       for (const part of parts) {
-        if (part.includes(d.element) || part.includes(d.segment) || part.includes(d.component) || part.includes(d.repetition)) {
+        if (
+          part.includes(d.element) ||
+          part.includes(d.segment) ||
+          part.includes(d.component) ||
+          part.includes(d.repetition)
+        ) {
           throw new X12Error(
             'X12_BAD_ELEMENT',
             'Expected no output delimiter inside an element value; choose other delimiters',
@@ -268,9 +287,16 @@ function translate(segment: Segment, d: NormalizedWriteOptions['delimiters']): s
     })
     out.push(written.join(d.repetition))
   }
-  // Trailing empty elements are not written (X12 5010 B.1.1.3.9: no trailing separators).
+  // Trailing empty elements are dropped with their separators, as X12 syntax requires.
   while (out.length > 1 && out[out.length - 1] === '') out.pop()
   return out
+}
+
+/** GS08/ST03 of a claim: its own implementation guide, or the 5010 guide of its kind when unknown. */
+function implementationOf(claim: Claim837): string {
+  const implementation = claim.envelope.implementation
+  if (/^005010X22[23]/.test(implementation)) return implementation
+  return claim.kind === '837I' ? '005010X223A2' : '005010X222A1'
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {

@@ -2,12 +2,12 @@ import type { IsoDate } from '../dates.js'
 import { parseD8 } from '../dates.js'
 import type { Cents } from '../money.js'
 import { formatCents, parseCents } from '../money.js'
-import type { X12Event } from '../x12-event.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
 import type { Segment } from '../x12/segment.js'
 import { components, element, positionOf } from '../x12/segment.js'
 import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
 import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
+import type { X12Event } from '../x12-event.js'
 import type {
   Adjustment835,
   ProviderAdjustment835,
@@ -20,13 +20,30 @@ import type {
 const CAS_GROUPS = new Set(['CO', 'OA', 'PI', 'PR', 'CR'])
 
 /**
+ * `parseD8` behind a small cache: an 835 or 837 repeats a handful of dates thousands of times, and
+ * validating a calendar date through `Date` was 12% of the 835 assembly time in a profile.
+ * The cache is cleared when it grows past 1024 entries, so memory stays flat.
+ */
+function createDateParser(): (text: string) => IsoDate | undefined {
+  const cache = new Map<string, IsoDate | undefined>()
+  return (text) => {
+    if (cache.has(text)) return cache.get(text)
+    if (cache.size >= 1024) cache.clear()
+    const iso = parseD8(text)
+    cache.set(text, iso)
+    return iso
+  }
+}
+
+/**
  * Assembles one 835 (005010X221A1) transaction set: emits `remittance835-header` once the header is
  * complete (at the first LX or CLP), then one `claim835` per CLP (loop 2100 with its 2110 SVC lines)
  * as soon as the next CLP, LX or PLB (or SE) shows it is complete. PLB pairs are returned by `end()`.
  *
- * Issues: a bad amount (BPR02, CLP03/04/05, CAS, SVC02/03, PLB), a bad BPR16, or a missing BPR/CLP
- * field quarantines the set. Balancing failures (DOMAIN §7: line, claim and transaction) and the
- * retired CAS group CR are warnings: the remittance is still what the payer paid.
+ * Issues: a bad amount (BPR02, CLP03/04/05, CAS, SVC02/03, PLB), an unknown CAS group, a missing BPR
+ * or a missing CLP01/CLP02 quarantines the set. A missing or bad BPR16 or SVC01 code, balancing
+ * failures (DOMAIN §7: line, claim and transaction) and the retired CAS group CR are warnings: the
+ * remittance is still what the payer paid.
  *
  * @example
  * ```ts
@@ -36,6 +53,7 @@ const CAS_GROUPS = new Set(['CO', 'OA', 'PI', 'PR', 'CR'])
  * ```
  */
 export function createRemittance835Assembler(envelope: EnvelopeContext): TransactionAssembler {
+  const parseDate = createDateParser()
   const issues: X12Issue[] = []
   /** True after LX (loop 2000) or PLB, until the next CLP. */
   let betweenClaims = false
@@ -79,12 +97,18 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     return cents
   }
 
-  function date(segment: Segment, n: number, name: string, severity: 'error' | 'warning'): IsoDate | undefined {
+  function date(
+    segment: Segment,
+    n: number,
+    name: string,
+    severity: 'error' | 'warning',
+  ): IsoDate | undefined {
     const text = element(segment, n)
     if (text === '') return undefined
-    const iso = parseD8(text)
+    const iso = parseDate(text)
     // The value is not echoed: a date next to a claim can be PHI.
-    if (iso === undefined) report('X12_BAD_DATE', severity, `${name} is not a valid CCYYMMDD date`, segment, n)
+    if (iso === undefined)
+      report('X12_BAD_DATE', severity, `${name} is not a valid CCYYMMDD date`, segment, n)
     return iso
   }
 
@@ -116,10 +140,12 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         h.totalPaid = amount(segment, 2, 'BPR02', true) ?? 0
         h.creditDebit = element(segment, 3)
         h.paymentMethod = element(segment, 4)
-        // BPR16 is the payment (check/EFT) date; it starts appeal clocks (DOMAIN §7, §9).
-        h.paymentDate = date(segment, 16, 'BPR16', 'error')
+        // BPR16 is the payment (check/EFT) date; it starts appeal clocks (DOMAIN §7, §9). TR3
+        // examples in the wild drop or misplace it, and the payments are still real, so a missing or
+        // bad BPR16 warns; consumers fall back on DTM*405.
+        h.paymentDate = date(segment, 16, 'BPR16', 'warning')
         if (element(segment, 16) === '') {
-          report('X12_BAD_ELEMENT', 'error', 'BPR16 (payment date) is required', segment, 16)
+          report('X12_BAD_ELEMENT', 'warning', 'BPR16 (payment date) is missing', segment, 16)
         }
         break
       case 'TRN':
@@ -159,7 +185,8 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     header = h
     if (!headerEmitted) {
       headerEmitted = true
-      if (!sawBpr) report('X12_MISSING_SEGMENT', 'error', 'expected BPR as the first segment of the 835 header', at)
+      if (!sawBpr)
+        report('X12_MISSING_SEGMENT', 'error', 'expected BPR as the first segment of the 835 header', at)
       out.push({ type: 'remittance835-header', header: h })
     }
     return h
@@ -187,7 +214,13 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       const quantityText = element(segment, carcIndex + 2)
       if (carc === '' && amountText === '' && quantityText === '') continue
       if (carc === '') {
-        report('X12_BAD_ELEMENT', 'error', `CAS${String(carcIndex).padStart(2, '0')} (reason code) is missing`, segment, carcIndex)
+        report(
+          'X12_BAD_ELEMENT',
+          'error',
+          `CAS${String(carcIndex).padStart(2, '0')} (reason code) is missing`,
+          segment,
+          carcIndex,
+        )
         continue
       }
       const cents = amount(segment, carcIndex + 1, `CAS${String(carcIndex + 1).padStart(2, '0')}`, true) ?? 0
@@ -208,7 +241,13 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       adjustments.push({ group, carc, amount: cents, quantity, position: positionOf(segment, carcIndex) })
     }
     if (adjustments.length === 0) {
-      report('X12_BAD_ELEMENT', 'error', 'CAS needs at least one reason code and amount (CAS02, CAS03)', segment, 2)
+      report(
+        'X12_BAD_ELEMENT',
+        'error',
+        'CAS needs at least one reason code and amount (CAS02, CAS03)',
+        segment,
+        2,
+      )
     }
     return adjustments
   }
@@ -216,7 +255,8 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
   function startClaim(segment: Segment): void {
     const h = header ?? newHeader(segment)
     const status = element(segment, 2)
-    if (element(segment, 1) === '') report('X12_BAD_ELEMENT', 'error', 'CLP01 (patient control number) is required', segment, 1)
+    if (element(segment, 1) === '')
+      report('X12_BAD_ELEMENT', 'error', 'CLP01 (patient control number) is required', segment, 1)
     if (status === '') report('X12_BAD_ELEMENT', 'error', 'CLP02 (claim status) is required', segment, 2)
     const paid = amount(segment, 4, 'CLP04', true) ?? 0
     totalClaimPaid += paid
@@ -269,7 +309,8 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         break
       case 'MIA':
         // MIA05 and MIA20-23 are remark codes; the rest are amounts and quantities.
-        for (const n of [5, 20, 21, 22, 23]) if (element(segment, n) !== '') c.remarkCodes.push(element(segment, n))
+        for (const n of [5, 20, 21, 22, 23])
+          if (element(segment, n) !== '') c.remarkCodes.push(element(segment, n))
         break
       case 'DTM': {
         const qualifier = element(segment, 1)
@@ -280,7 +321,8 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       }
       case 'REF': {
         const qualifier = element(segment, 1)
-        if (qualifier !== '' && c.references[qualifier] === undefined) c.references[qualifier] = element(segment, 2)
+        if (qualifier !== '' && c.references[qualifier] === undefined)
+          c.references[qualifier] = element(segment, 2)
         break
       }
     }
@@ -290,14 +332,21 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     finishLine(c)
     const procedure = components(segment, 1)
     if (procedure.length < 2 || procedure[1] === '') {
-      report('X12_BAD_ELEMENT', 'error', 'SVC01 must carry a qualifier and a procedure code', segment, 1)
+      // The payment itself (SVC02/03, CAS) is still readable; the line can be matched on REF*6R.
+      report('X12_BAD_ELEMENT', 'warning', 'SVC01 should carry a qualifier and a procedure code', segment, 1)
     }
     const unitsText = element(segment, 5)
     let units = 1
     if (unitsText !== '') {
       units = Number(unitsText)
       if (!Number.isFinite(units)) {
-        report('X12_BAD_ELEMENT', 'warning', `SVC05 (units paid) must be a number, found "${unitsText}"`, segment, 5)
+        report(
+          'X12_BAD_ELEMENT',
+          'warning',
+          `SVC05 (units paid) must be a number, found "${unitsText}"`,
+          segment,
+          5,
+        )
         units = 1
       }
     }
@@ -354,7 +403,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     line = undefined
     svcSegment = undefined
     if (l === undefined || at === undefined) return
-    // Line balancing: SVC02 - SVC03 = sum of line CAS (005010X221A1 section 1.10.2.1; DOMAIN §7).
+    // Line balancing: SVC02 - SVC03 = sum of line CAS (835 TR3 balancing; DOMAIN §7).
     const adjusted = sum(l.adjustments)
     if (l.charge - l.paid !== adjusted) {
       report(
@@ -400,9 +449,17 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       if (composite.length === 0 && amountText === '') continue
       const [reason = '', reference = ''] = composite
       if (reason === '') {
-        report('X12_BAD_ELEMENT', 'error', `PLB${String(reasonIndex).padStart(2, '0')}-1 (adjustment reason) is missing`, segment, reasonIndex, 1)
+        report(
+          'X12_BAD_ELEMENT',
+          'error',
+          `PLB${String(reasonIndex).padStart(2, '0')}-1 (adjustment reason) is missing`,
+          segment,
+          reasonIndex,
+          1,
+        )
       }
-      const cents = amount(segment, reasonIndex + 1, `PLB${String(reasonIndex + 1).padStart(2, '0')}`, true) ?? 0
+      const cents =
+        amount(segment, reasonIndex + 1, `PLB${String(reasonIndex + 1).padStart(2, '0')}`, true) ?? 0
       providerAdjustments.push({
         providerId,
         fiscalPeriodDate,
@@ -437,6 +494,10 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
           betweenClaims = true
           pushPlb(segment)
           return
+      }
+      if (segment.id === 'SVC' && (claim === undefined || betweenClaims)) {
+        report('X12_MISSING_SEGMENT', 'error', 'expected CLP (loop 2100) before SVC', segment)
+        return
       }
       if (!headerEmitted) {
         pushHeader(segment)

@@ -11,6 +11,24 @@ import { X12Error } from './x12-error.js'
 export interface EnvelopeValidatorOptions {
   /** Assembler factories by ST01 (`837`, `835`). Sets of other types are envelope-checked only. */
   assemblers?: Partial<Record<string, AssemblerFactory>>
+  /**
+   * Implementation guides read, by ST01, as prefixes of ST03 (or GS08). A set of another type or
+   * guide gets `X12_UNSUPPORTED_TRANSACTION` and is quarantined. Default
+   * {@link SUPPORTED_TRANSACTIONS}.
+   */
+  supportedTransactions?: Readonly<Record<string, readonly string[]>>
+}
+
+/**
+ * What onco-edi reads: claims (837P X222, 837I X223), remittances (835 X221) and the
+ * acknowledgments of claims it sends (999 X231, 277CA X214). Eligibility (270/271), claim status
+ * inquiries (276, 277 X212), authorizations (278) and the rest are out of scope.
+ */
+export const SUPPORTED_TRANSACTIONS: Readonly<Record<string, readonly string[]>> = {
+  '837': ['005010X222', '005010X223'],
+  '835': ['005010X221'],
+  '999': ['005010X231'],
+  '277': ['005010X214'],
 }
 
 interface OpenInterchange {
@@ -43,7 +61,42 @@ interface OpenTransaction {
 }
 
 /** Segment ids are two or three upper-case letters or digits, starting with a letter (X12.6). */
-const SEGMENT_ID = /^[A-Z][A-Z0-9]{1,2}$/
+function isSegmentId(id: string): boolean {
+  // Char codes rather than a regular expression: this runs once per segment.
+  const n = id.length
+  if (n < 2 || n > 3) return false
+  const first = id.charCodeAt(0)
+  if (first < 0x41 || first > 0x5a) return false
+  for (let i = 1; i < n; i++) {
+    const c = id.charCodeAt(i)
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return false
+  }
+  return true
+}
+
+/**
+ * Elements that the X12 standard itself marks mandatory (requirement designator M in the 005010
+ * segment dictionary), whatever the implementation guide. Only segments whose mandatory elements
+ * are unconditional are listed; the assemblers check the rest of the claim-level content.
+ */
+const MANDATORY_ELEMENTS: ReadonlyMap<string, readonly number[]> = new Map(
+  Object.entries({
+    NM1: [1, 2],
+    HL: [1, 3],
+    LX: [1],
+    DTP: [1, 2, 3],
+    DTM: [1],
+    PER: [1],
+    N3: [1],
+    SBR: [1],
+    AMT: [1, 2],
+    QTY: [1],
+    LQ: [1, 2],
+    TRN: [1, 2],
+    BHT: [1, 2],
+    HI: [1],
+  }),
+)
 
 /** The only interchange control version this project reads: ASC X12 005010 (ISA12 `00501`). */
 const SUPPORTED_ISA12 = '00501'
@@ -59,9 +112,14 @@ function issue(
   return { code, severity, message, position }
 }
 
-/** Where a segment is, for messages: `ST at segment 3 (byte 212)`. */
+function issueKey(found: X12Issue): string {
+  const p = found.position
+  return p === undefined ? found.code : `${found.code}@${p.offset}:${p.element ?? ''}:${p.component ?? ''}`
+}
+
+/** Where a segment is, for messages: `ST at segment 3, byte 212`. */
 function where(segment: Segment): string {
-  return `${segment.id} at segment ${segment.index} (byte ${segment.offset})`
+  return `${segment.id} at segment ${segment.index}, byte ${segment.offset}`
 }
 
 /** Describes a value without echoing data that could be PHI: control values are short ids. */
@@ -92,6 +150,7 @@ function sameControl(a: string, b: string): boolean {
  */
 export class EnvelopeValidator {
   readonly #assemblers: Partial<Record<string, AssemblerFactory>>
+  readonly #supported: Readonly<Record<string, readonly string[]>>
   #interchange: OpenInterchange | undefined
   #group: OpenGroup | undefined
   #transaction: OpenTransaction | undefined
@@ -99,6 +158,7 @@ export class EnvelopeValidator {
 
   constructor(options: EnvelopeValidatorOptions = {}) {
     this.#assemblers = options.assemblers ?? {}
+    this.#supported = options.supportedTransactions ?? SUPPORTED_TRANSACTIONS
   }
 
   /** Feeds one segment; pushes the events it produces onto `out`. */
@@ -127,9 +187,24 @@ export class EnvelopeValidator {
     const transaction = this.#transaction
     if (transaction !== undefined) {
       transaction.count++
-      if (!SEGMENT_ID.test(segment.id)) {
+      if (!isSegmentId(segment.id)) {
         transaction.issues.push(this.#badSegment(segment))
         return
+      }
+      const mandatory = MANDATORY_ELEMENTS.get(segment.id)
+      if (mandatory !== undefined) {
+        for (const n of mandatory) {
+          if ((segment.elements[n] ?? '') === '') {
+            transaction.issues.push(
+              issue(
+                'X12_BAD_ELEMENT',
+                'error',
+                `${segment.id}${String(n).padStart(2, '0')} is mandatory but empty at ${formatPosition(positionOf(segment, n))}`,
+                positionOf(segment, n),
+              ),
+            )
+          }
+        }
       }
       const assembler = transaction.assembler
       if (assembler !== undefined) {
@@ -144,7 +219,7 @@ export class EnvelopeValidator {
       return
     }
     if (segment.id === 'TA1' && this.#interchange !== undefined && this.#group === undefined) return
-    const problem = SEGMENT_ID.test(segment.id)
+    const problem = isSegmentId(segment.id)
       ? issue(
           'X12_ENVELOPE_ORDER',
           'error',
@@ -413,6 +488,21 @@ export class EnvelopeValidator {
       implementation: st03 === '' ? version : st03,
       position: positionOf(segment),
     }
+    const guides = this.#supported[envelope.transactionType]
+    if (unsupported === undefined && !guides?.some((guide) => envelope.implementation.startsWith(guide))) {
+      issues.push(
+        issue(
+          'X12_UNSUPPORTED_TRANSACTION',
+          'error',
+          `Transaction set ${quote(envelope.transactionType)} with guide ${quote(envelope.implementation)} is not read by onco-edi (it reads ${Object.entries(
+            this.#supported,
+          )
+            .map(([type, list]) => `${type} ${list.join('/')}`)
+            .join(', ')}) at ${where(segment)}`,
+          positionOf(segment, 1),
+        ),
+      )
+    }
     const readable = !issues.some((i) => i.severity === 'error')
     const factory = readable ? this.#assemblers[envelope.transactionType] : undefined
     this.#transaction = { segment, envelope, assembler: factory?.(envelope), issues, count: 1 }
@@ -464,7 +554,9 @@ export class EnvelopeValidator {
         if (!(error instanceof X12Error)) throw error
         transaction.issues.push(error.toIssue())
       }
-      transaction.issues.push(...assembler.issues)
+      // The assembler may report what the envelope checks already reported: keep one of each.
+      const seen = new Set(transaction.issues.map(issueKey))
+      for (const found of assembler.issues) if (!seen.has(issueKey(found))) transaction.issues.push(found)
     }
     out.push({
       type: 'transaction-end',

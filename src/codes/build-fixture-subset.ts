@@ -53,9 +53,31 @@ const SEED_FILES = [
  * bone agents, leucovorin, iron), picked by hand from the HCPCS J0–J3 range.
  */
 const SUPPORTIVE_DRUG_CODES = new Set([
-  'J0640', 'J0641', 'J0642', 'J0881', 'J0885', 'J0897', 'J1100', 'J1200', 'J1442', 'J1447', 'J1453',
-  'J1454', 'J1626', 'J1627', 'J1756', 'J2405', 'J2469', 'J2505', 'J2506', 'J2797', 'J2920', 'J2930',
-  'J3489', 'J3490', 'J3590',
+  'J0640',
+  'J0641',
+  'J0642',
+  'J0881',
+  'J0885',
+  'J0897',
+  'J1100',
+  'J1200',
+  'J1442',
+  'J1447',
+  'J1453',
+  'J1454',
+  'J1626',
+  'J1627',
+  'J1756',
+  'J2405',
+  'J2469',
+  'J2505',
+  'J2506',
+  'J2797',
+  'J2920',
+  'J2930',
+  'J3489',
+  'J3490',
+  'J3590',
 ])
 
 const MODIFIERS = new Set(['JW', 'JZ', 'XE', 'XP', 'XS', 'XU'])
@@ -92,7 +114,11 @@ async function writeHcpcsTxt(file: DetectedCodeFile, out: string): Promise<void>
 }
 
 async function writeXlsxSubset(file: DetectedCodeFile, out: string): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: true, useStyles: false })
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: out,
+    useSharedStrings: true,
+    useStyles: false,
+  })
   const worksheet = workbook.addWorksheet(file.sheet)
   let header: HeaderColumns | undefined
   for await (const { sheet, row, cells } of readXlsxRows(file.path)) {
@@ -133,7 +159,10 @@ async function writeCsvSubset(file: DetectedCodeFile, out: string): Promise<void
       kept.push(toCsvLine(fields))
       continue
     }
-    const code = cellAt(fields, header.find(file.kind === 'crosswalk' ? /^(\d{4} CODE|HCPCS)$/ : /^HCPCS\/ ?CPT CODE$/))
+    const code = cellAt(
+      fields,
+      header.find(file.kind === 'crosswalk' ? /^(\d{4} CODE|HCPCS)$/ : /^HCPCS\/ ?CPT CODE$/),
+    )
     if (!isSubsetDrugCode(code) && !(file.kind !== 'crosswalk' && isAdministrationCode(code))) continue
     kept.push(toCsvLine(fields.map((field, index) => (blanked.has(index) ? '' : field))))
   }

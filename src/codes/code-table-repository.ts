@@ -62,24 +62,8 @@ export async function importCodeFile(
   options: ImportCodeFileOptions = {},
 ): Promise<CodeImportResult> {
   const sha256 = await sha256OfFile(path)
-  const previous = await db
-    .selectFrom('code_import_log')
-    .selectAll()
-    .where('sha256', '=', sha256)
-    .executeTakeFirst()
-  if (previous !== undefined)
-    return {
-      path,
-      sha256,
-      kind: oneOf(previous.kind, CODE_FILE_KINDS, 'hcpcs'),
-      format: oneOf(previous.format, ['fixed-width', 'xlsx', 'csv'] as const, 'csv'),
-      quarter: previous.quarter,
-      quarterSource: oneOf(previous.quarter_source, ['content', 'name', 'option'] as const, 'name'),
-      rows: previous.row_count,
-      skippedCount: previous.skipped_count,
-      skipped: [],
-      alreadyImported: true,
-    }
+  const previous = await findImport(db, sha256, path)
+  if (previous !== undefined) return previous
   const file = await detectCodeFile(path, { quarter: options.quarter })
   const skipped: SkippedRow[] = []
   let skippedCount = 0
@@ -87,7 +71,7 @@ export async function importCodeFile(
     skippedCount++
     if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(row)
   }
-  const rows = await db.transaction().execute(async (trx) => {
+  const store = db.transaction().execute(async (trx) => {
     const log = await trx
       .insertInto('code_import_log')
       .values({
@@ -116,6 +100,15 @@ export async function importCodeFile(
       .execute()
     return count
   })
+  let rows: number
+  try {
+    rows = await store
+  } catch (error) {
+    // Another process imported the same bytes meanwhile (unique sha256): that is a repeat, not a failure.
+    const concurrent = await findImport(db, sha256, path)
+    if (concurrent !== undefined) return concurrent
+    throw error
+  }
   return {
     path,
     sha256,
@@ -127,6 +120,32 @@ export async function importCodeFile(
     skippedCount,
     skipped,
     alreadyImported: false,
+  }
+}
+
+/** The result of an earlier import of the same bytes, or `undefined`. */
+async function findImport(
+  db: Kysely<Database>,
+  sha256: string,
+  path: string,
+): Promise<CodeImportResult | undefined> {
+  const previous = await db
+    .selectFrom('code_import_log')
+    .selectAll()
+    .where('sha256', '=', sha256)
+    .executeTakeFirst()
+  if (previous === undefined) return undefined
+  return {
+    path,
+    sha256,
+    kind: oneOf(previous.kind, CODE_FILE_KINDS, 'hcpcs'),
+    format: oneOf(previous.format, ['fixed-width', 'xlsx', 'csv'] as const, 'csv'),
+    quarter: previous.quarter,
+    quarterSource: oneOf(previous.quarter_source, ['content', 'name', 'option'] as const, 'name'),
+    rows: previous.row_count,
+    skippedCount: previous.skipped_count,
+    skipped: [],
+    alreadyImported: true,
   }
 }
 
@@ -171,7 +190,11 @@ async function deleteQuarter(trx: Transaction<Database>, file: DetectedCodeFile)
   }
 }
 
-async function insertBatch(trx: Transaction<Database>, importId: number, batch: CodeRecordBatch): Promise<void> {
+async function insertBatch(
+  trx: Transaction<Database>,
+  importId: number,
+  batch: CodeRecordBatch,
+): Promise<void> {
   if (batch.records.length === 0) return
   switch (batch.kind) {
     case 'hcpcs':
@@ -279,22 +302,10 @@ async function readPaged<Row extends { id: string | number }>(
   }
 }
 
-/**
- * Reads every stored code table back as records, every quarter of each (the scrub loads them into
- * a `CodeTableSet`). Terminated HCPCS codes carry their `successor` (see `attachHcpcsSuccessors`).
- */
-export async function loadCodeTableRecords(db: Kysely<Database>): Promise<CodeTableRecords> {
+/** Every stored HCPCS record, every quarter, with the successors of terminated codes attached. */
+export async function loadHcpcsRecords(db: Kysely<Database>): Promise<HcpcsRecord[]> {
   const hcpcsRows = await readPaged((afterId, limit) =>
     db.selectFrom('hcpcs_code').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
-  )
-  const crosswalkRows = await readPaged((afterId, limit) =>
-    db.selectFrom('asp_crosswalk').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
-  )
-  const addOnRows = await readPaged((afterId, limit) =>
-    db.selectFrom('ncci_add_on').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
-  )
-  const mueRows = await readPaged((afterId, limit) =>
-    db.selectFrom('mue_edit').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
   )
   const hcpcs = hcpcsRows.map(
     (r): HcpcsRecord => ({
@@ -314,6 +325,24 @@ export async function loadCodeTableRecords(db: Kysely<Database>): Promise<CodeTa
     }),
   )
   attachHcpcsSuccessors(hcpcs)
+  return hcpcs
+}
+
+/**
+ * Reads every stored code table back as records, every quarter of each (the scrub loads them into
+ * a `CodeTableSet`). Terminated HCPCS codes carry their `successor` (see `attachHcpcsSuccessors`).
+ */
+export async function loadCodeTableRecords(db: Kysely<Database>): Promise<CodeTableRecords> {
+  const hcpcs = await loadHcpcsRecords(db)
+  const crosswalkRows = await readPaged((afterId, limit) =>
+    db.selectFrom('asp_crosswalk').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
+  )
+  const addOnRows = await readPaged((afterId, limit) =>
+    db.selectFrom('ncci_add_on').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
+  )
+  const mueRows = await readPaged((afterId, limit) =>
+    db.selectFrom('mue_edit').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute(),
+  )
   return {
     hcpcs,
     crosswalk: crosswalkRows.map(
@@ -362,7 +391,12 @@ function toMai(value: number): 1 | 2 | 3 {
 
 /** Every stored HCPCS transaction report change, oldest quarter first. */
 export async function loadHcpcsChangeRecords(db: Kysely<Database>): Promise<HcpcsChangeRecord[]> {
-  const rows = await db.selectFrom('hcpcs_change').selectAll().orderBy('source_quarter').orderBy('id').execute()
+  const rows = await db
+    .selectFrom('hcpcs_change')
+    .selectAll()
+    .orderBy('source_quarter')
+    .orderBy('id')
+    .execute()
   return rows.map((r) => ({
     code: r.code,
     actionCode: r.action_code,
@@ -477,7 +511,9 @@ export async function loadCodeTableRecordsFromFiles(
   return loaded
 }
 
-async function listInputFiles(input: string | readonly string[]): Promise<{ paths: string[]; lenient: boolean }> {
+async function listInputFiles(
+  input: string | readonly string[],
+): Promise<{ paths: string[]; lenient: boolean }> {
   if (typeof input !== 'string') return { paths: [...input], lenient: false }
   let isDirectory: boolean
   try {

@@ -20,7 +20,12 @@ export class CodesError extends Error {
   readonly code: CodesErrorCode
   readonly position: CodeFilePosition
 
-  constructor(code: CodesErrorCode, message: string, position: CodeFilePosition, options?: { cause?: unknown }) {
+  constructor(
+    code: CodesErrorCode,
+    message: string,
+    position: CodeFilePosition,
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
     this.name = 'CodesError'
     this.code = code

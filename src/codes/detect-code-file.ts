@@ -24,7 +24,10 @@ const HEADER_SEARCH_ROWS = 40
  * "Effective January 1, 2026…", sheet names "HCPC2026_JAN_ANWEB" and "AOC_V2026Q2…"), else from
  * the file name, else from `options.quarter`. Throws CODES_UNKNOWN_FILE or CODES_NO_QUARTER.
  */
-export async function detectCodeFile(path: string, options: DetectCodeFileOptions = {}): Promise<DetectedCodeFile> {
+export async function detectCodeFile(
+  path: string,
+  options: DetectCodeFileOptions = {},
+): Promise<DetectedCodeFile> {
   const head = await readHead(path, 4096)
   if (head.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004') return detectXlsx(path, options)
   const firstLine = head.toString('latin1').split(/\r?\n/)[0] ?? ''
@@ -44,7 +47,12 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
     const { bytesRead } = await handle.read(buffer, 0, bytes, 0)
     return buffer.subarray(0, bytesRead)
   } catch (cause) {
-    throw new CodesError('CODES_UNREADABLE_FILE', `Cannot read ${path}: ${describe(cause)}`, { path }, { cause })
+    throw new CodesError(
+      'CODES_UNREADABLE_FILE',
+      `Cannot read ${path}: ${describe(cause)}`,
+      { path },
+      { cause },
+    )
   } finally {
     await handle?.close()
   }
@@ -64,7 +72,12 @@ async function detectXlsx(path: string, options: DetectCodeFileOptions): Promise
       titles.push(sheet, ...cells.filter((cell) => cell.length < 200))
     }
   } catch (cause) {
-    throw new CodesError('CODES_UNREADABLE_FILE', `Cannot read ${path} as xlsx: ${describe(cause)}`, { path }, { cause })
+    throw new CodesError(
+      'CODES_UNREADABLE_FILE',
+      `Cannot read ${path} as xlsx: ${describe(cause)}`,
+      { path },
+      { cause },
+    )
   }
   if (found === undefined)
     throw new CodesError(
@@ -106,7 +119,12 @@ async function detectCsv(path: string, options: DetectCodeFileOptions): Promise<
     }
   } catch (cause) {
     if (cause instanceof CodesError) throw cause
-    throw new CodesError('CODES_UNREADABLE_FILE', `Cannot read ${path} as CSV: ${describe(cause)}`, { path }, { cause })
+    throw new CodesError(
+      'CODES_UNREADABLE_FILE',
+      `Cannot read ${path} as CSV: ${describe(cause)}`,
+      { path },
+      { cause },
+    )
   }
   if (found === undefined)
     throw new CodesError(
@@ -123,14 +141,19 @@ function csvKind(header: HeaderColumns): CodeFileKind | undefined {
   if (header.has('NDC2', 'BILLUNITS') && header.find(/^(\d{4} CODE|HCPCS)$/) !== undefined) return 'crosswalk'
   if (header.find(/^HCPCS\/ ?CPT CODE$/) !== undefined) {
     if (header.find(/^PRACTITIONER SERVICES MUE VALUES$/) !== undefined) return 'mue-practitioner'
-    if (header.find(/^OUTPATIENT HOSPITAL SERVICES MUE VALUES$/) !== undefined) return 'mue-outpatient-hospital'
+    if (header.find(/^OUTPATIENT HOSPITAL SERVICES MUE VALUES$/) !== undefined)
+      return 'mue-outpatient-hospital'
   }
   return undefined
 }
 
 type QuarterFound = Pick<DetectedCodeFile, 'quarter' | 'quarterSource'>
 
-function quarterFrom(path: string, contentTexts: string[], options: DetectCodeFileOptions): QuarterFound | undefined {
+function quarterFrom(
+  path: string,
+  contentTexts: string[],
+  options: DetectCodeFileOptions,
+): QuarterFound | undefined {
   for (const text of contentTexts) {
     const quarter = findQuarterInText(text)
     if (quarter !== undefined) return { quarter, quarterSource: 'content' }

@@ -1,6 +1,9 @@
 /** A header cell normalized for matching: upper case, `_` and runs of blanks as one space. */
 export function normalizeHeader(cell: string): string {
-  return cell.toUpperCase().replace(/[_\s]+/g, ' ').trim()
+  return cell
+    .toUpperCase()
+    .replace(/[_\s]+/g, ' ')
+    .trim()
 }
 
 /**

@@ -50,7 +50,10 @@ export async function* readAddOnCodes(
       parseJulianDate(cellAt(cells, header?.find(name))),
     )
     if (effective === undefined || effective === null || deletions.includes(null) || addOnCode === '') {
-      onSkip({ line: row, reason: `add-on "${addOnCode}" primary "${primaryCode}": missing code or bad Julian date` })
+      onSkip({
+        line: row,
+        reason: `add-on "${addOnCode}" primary "${primaryCode}": missing code or bad Julian date`,
+      })
       continue
     }
     const deletionDate = deletions

@@ -17,7 +17,9 @@ export async function* readCodeFile(
   switch (file.kind) {
     case 'hcpcs': {
       const batches =
-        file.format === 'fixed-width' ? readHcpcsFixedWidth(file.path, file.quarter, onSkip) : readHcpcsXlsx(file, onSkip)
+        file.format === 'fixed-width'
+          ? readHcpcsFixedWidth(file.path, file.quarter, onSkip)
+          : readHcpcsXlsx(file, onSkip)
       for await (const records of batches) yield { kind: 'hcpcs', records }
       return
     }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
 
-/** One CSV record with its 1-based starting line. */
+/** One CSV record with the 1-based line it ends on (its only line, unless a quoted field spans lines). */
 export interface CsvRow {
   line: number
   fields: string[]

@@ -2,6 +2,7 @@ import type { HcpcsChangeRecord } from '../../transforms/codes/code-records.js'
 import { quarterStart } from '../../transforms/codes/quarter.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
 import { cellAt, HeaderColumns } from './header-columns.js'
+import { normalizeDescription } from './read-hcpcs-fixed-width.js'
 import { readXlsxRows } from './read-xlsx-rows.js'
 
 /**
@@ -12,7 +13,13 @@ import { readXlsxRows } from './read-xlsx-rows.js'
 export function classifyHcpcsAction(action: string): HcpcsChangeRecord['change'] | undefined {
   const text = action.trim().toLowerCase()
   if (text === 'n' || text === 'no change' || text === '') return undefined
-  if (text === 'a' || text === 'add' || text === 'r' || text.startsWith('re-activ') || text.startsWith('reactiv'))
+  if (
+    text === 'a' ||
+    text === 'add' ||
+    text === 'r' ||
+    text.startsWith('re-activ') ||
+    text.startsWith('reactiv')
+  )
     return 'added'
   if (text === 'd' || text.startsWith('discontinu') || text.startsWith('delete')) return 'terminated'
   if (text === 'b' || text === 'c' || text.includes('long description')) return 'descriptor'
@@ -54,7 +61,7 @@ export async function* readHcpcsChanges(
       actionCode,
       change,
       effectiveDate,
-      longDescription: cellAt(cells, header.find('LONG DESCRIPTION')),
+      longDescription: normalizeDescription(cellAt(cells, header.find('LONG DESCRIPTION'))),
       sourceQuarter: file.quarter,
     })
     if (batch.length >= batchSize) {

@@ -87,7 +87,9 @@ export async function* readHcpcsFixedWidth(
             text(line, HCPCS_FIXED_WIDTH_LAYOUT.longDescription),
           )
         } else onSkip({ line: lineNumber, reason: `continuation of ${code} follows another code` })
-      } else onSkip({ line: lineNumber, reason: `record id "${recordId}" is not 3, 4, 7 or 8` })
+      } else if (CONTINUATION_RECORD_IDS.has(recordId))
+        onSkip({ line: lineNumber, reason: `continuation of ${code} before any procedure record` })
+      else onSkip({ line: lineNumber, reason: `record id "${recordId}" is not 3, 4, 7 or 8` })
       if (batch.length >= batchSize) {
         yield batch
         batch = []
@@ -103,18 +105,28 @@ export async function* readHcpcsFixedWidth(
 
 /**
  * CMS wraps the long description at 80 characters on a word boundary; the xlsx form of the same
- * file holds the whole text, which equals the parts joined by one space.
+ * file holds the whole text. Joined with one space and with runs of blanks collapsed (the wrap
+ * loses a double space, 17 of 9006 codes in January 2026), both forms give the same text.
  */
 function joinDescription(head: string, tail: string): string {
   if (tail === '') return head
   return head === '' ? tail : `${head} ${tail}`
 }
 
+/** Collapses runs of blanks to one space (see `joinDescription`). */
+export function normalizeDescription(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
 function text(line: string, at: Field): string {
   return field(line, at).trim()
 }
 
-function toRecord(pending: Pending, quarter: Quarter, onSkip: (skipped: SkippedRow) => void): HcpcsRecord | undefined {
+function toRecord(
+  pending: Pending,
+  quarter: Quarter,
+  onSkip: (skipped: SkippedRow) => void,
+): HcpcsRecord | undefined {
   const { line, lineNumber } = pending
   const layout = HCPCS_FIXED_WIDTH_LAYOUT
   const code = text(line, layout.code)
@@ -135,14 +147,15 @@ function toRecord(pending: Pending, quarter: Quarter, onSkip: (skipped: SkippedR
     if (xref !== '') xrefs.push(xref)
   }
   const actionCode = text(line, layout.actionCode)
+  const longDescription = normalizeDescription(pending.longDescription)
   return {
     code,
-    longDescription: pending.longDescription,
-    shortDescription: text(line, layout.shortDescription),
+    longDescription,
+    shortDescription: normalizeDescription(text(line, layout.shortDescription)),
     ...parsed,
     actionCode: actionCode === '' ? undefined : actionCode,
     xrefs,
-    billingUnit: parseBillingUnit(pending.longDescription),
+    billingUnit: parseBillingUnit(longDescription),
     sourceQuarter: quarter,
   }
 }

@@ -2,7 +2,7 @@ import { parseBillingUnit } from '../../transforms/codes/billing-unit.js'
 import type { HcpcsRecord } from '../../transforms/codes/code-records.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
 import { cellAt, HeaderColumns } from './header-columns.js'
-import { parseHcpcsDates } from './read-hcpcs-fixed-width.js'
+import { normalizeDescription, parseHcpcsDates } from './read-hcpcs-fixed-width.js'
 import { readXlsxRows } from './read-xlsx-rows.js'
 
 const XREF_COLUMNS = ['XREF1', 'XREF2', 'XREF3', 'XREF4', 'XREF5']
@@ -31,10 +31,10 @@ export async function* readHcpcsXlsx(
     const code = cellAt(cells, header.find('HCPC'))
     if (code === '') continue
     const recordId = cellAt(cells, header.find('RECID'))
-    const longDescription = cellAt(cells, header.find('LONG DESCRIPTION'))
+    const longDescription = normalizeDescription(cellAt(cells, header.find('LONG DESCRIPTION')))
     if ((recordId === '4' || recordId === '8') && last !== undefined) {
       if (last.code === code) {
-        last.longDescription = `${last.longDescription} ${longDescription}`.trim()
+        last.longDescription = normalizeDescription(`${last.longDescription} ${longDescription}`)
         last.billingUnit = parseBillingUnit(last.longDescription)
       } else onSkip({ line: row, reason: `continuation of ${code} follows ${last.code}` })
       continue
@@ -52,7 +52,7 @@ export async function* readHcpcsXlsx(
     const record: HcpcsRecord = {
       code,
       longDescription,
-      shortDescription: cellAt(cells, header.find('SHORT DESCRIPTION')),
+      shortDescription: normalizeDescription(cellAt(cells, header.find('SHORT DESCRIPTION'))),
       ...dates,
       actionCode: actionCode === '' ? undefined : actionCode,
       xrefs: XREF_COLUMNS.map((name) => cellAt(cells, header?.find(name))).filter((xref) => xref !== ''),

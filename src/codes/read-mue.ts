@@ -31,7 +31,12 @@ export async function* readMue(
     const maiText = cellAt(fields, header.find('MUE ADJUDICATION INDICATOR'))
     const units = Number(unitsText)
     const mai = Number(/^[123]\b/.exec(maiText)?.[0])
-    if (!/^[A-Z0-9]{5}$/.test(code) || !Number.isInteger(units) || units < 0 || (mai !== 1 && mai !== 2 && mai !== 3)) {
+    if (
+      !/^[A-Z0-9]{5}$/.test(code) ||
+      !Number.isInteger(units) ||
+      units < 0 ||
+      (mai !== 1 && mai !== 2 && mai !== 3)
+    ) {
       onSkip({ line, reason: `${code}: units "${unitsText}" or MAI "${maiText}" is not valid` })
       continue
     }

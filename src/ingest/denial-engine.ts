@@ -10,7 +10,11 @@ import type {
 /** What ingest needs from the classification and deadline rules (transforms/denials). */
 export interface DenialEngine {
   /** Routes one claim's or line's adjustments; `undefined` when nothing needs work. */
-  classify(adjustments: AdjustmentInput[], rarcs: string[], remitDate: IsoDate | undefined): DenialClassification | undefined
+  classify(
+    adjustments: AdjustmentInput[],
+    rarcs: string[],
+    remitDate: IsoDate | undefined,
+  ): DenialClassification | undefined
   /** The deadline of the clock that applies to the item's action. */
   deadline(input: DeadlineInput): ReworkDeadline
   /** Payer class of a payer: its profile, else the claim filing indicator (CLP06/SBR09). */

@@ -53,28 +53,39 @@ export async function peekX12(path: string): Promise<X12Peek> {
 export function detectKindFromHead(text: string, name: string): '837' | '835' {
   const start = text.indexOf('ISA')
   if (start < 0 || text.length < start + 106)
-    throw new IngestError('INGEST_UNKNOWN_KIND', `${name}: expected an ISA segment at the start, found none`, {
-      offset: 0,
-    })
+    throw new IngestError(
+      'INGEST_UNKNOWN_KIND',
+      `${name}: expected an ISA segment at the start, found none`,
+      {
+        offset: 0,
+      },
+    )
   const elementSeparator = text.charAt(start + 3)
   const terminator = text.charAt(start + 105)
   let from = start
   while (from < text.length) {
     const end = text.indexOf(terminator, from)
-    const segment = text.slice(from, end < 0 ? text.length : end).replace(/^\s+/, '')
+    const raw = text.slice(from, end < 0 ? text.length : end)
+    const segment = raw.replace(/^\s+/, '')
+    // The segment's first byte, past the line break that may follow a terminator.
+    const at = from + raw.length - segment.length
     if (segment.startsWith(`ST${elementSeparator}`)) {
       const st01 = segment.split(elementSeparator)[1] ?? ''
       if (st01 === '837' || st01 === '835') return st01
       throw new IngestError(
         'INGEST_UNKNOWN_KIND',
-        `${name}: expected ST01 837 or 835, found "${st01}" (byte ${from})`,
-        { offset: from },
+        `${name}: expected ST01 837 or 835, found "${st01}" (ST at byte ${at})`,
+        { offset: at },
       )
     }
     if (end < 0) break
     from = end + 1
   }
-  throw new IngestError('INGEST_UNKNOWN_KIND', `${name}: expected an ST segment in the first ${HEAD_BYTES} bytes`, {
-    offset: start,
-  })
+  throw new IngestError(
+    'INGEST_UNKNOWN_KIND',
+    `${name}: expected an ST segment in the first ${HEAD_BYTES} bytes`,
+    {
+      offset: start,
+    },
+  )
 }

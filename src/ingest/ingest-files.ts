@@ -12,14 +12,14 @@ import type { X12Event } from '../../parsers/x12-event.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
 import { readX12File } from '../pipeline/read-x12.js'
+import { loadPayerProfiles } from '../rework/payer-repository.js'
 import type { DenialEngine } from './denial-engine.js'
-import { loadDenialEngine } from './load-denial-engine.js'
-import { IngestError } from './ingest-error.js'
 import { detectX12Kind, peekX12 } from './detect-kind.js'
-import { storeClaims837 } from './store-837.js'
+import { IngestError } from './ingest-error.js'
+import { loadDenialEngine } from './load-denial-engine.js'
 import type { RemitFileState } from './store-835.js'
 import { finishRemittance, storeRemitClaims, storeRemittanceHeader } from './store-835.js'
-import { loadPayerProfiles } from '../rework/payer-repository.js'
+import { storeClaims837 } from './store-837.js'
 
 /** Rows per multi-row insert: one statement per ~500 claims (STYLE.md §4 batches). */
 const DEFAULT_BATCH = 500
@@ -33,6 +33,8 @@ export interface IngestOptions {
   /** Classification and deadline rules; loaded from fixtures/denials when absent. */
   engine?: DenialEngine
   batchSize?: number
+  /** Called after each stored batch with the file and the claims stored so far (uncommitted). */
+  onProgress?: (path: string, claims: number) => void
 }
 
 /** A transaction set that was not stored, and why. */
@@ -71,10 +73,16 @@ export interface IngestFileResult {
  * Ingests X12 files into the database, each in one transaction (stored whole or not at all) and
  * idempotently (by SHA-256 and by sender + ISA13). Files run concurrently on PostgreSQL.
  */
-export async function ingestFiles(paths: readonly string[], options: IngestOptions): Promise<IngestFileResult[]> {
+export async function ingestFiles(
+  paths: readonly string[],
+  options: IngestOptions,
+): Promise<IngestFileResult[]> {
   const requested = options.concurrency ?? 4
   if (!Number.isInteger(requested) || requested < 1)
-    throw new IngestError('INGEST_BAD_OPTION', `Expected concurrency to be an integer from 1 and up, got ${requested}`)
+    throw new IngestError(
+      'INGEST_BAD_OPTION',
+      `Expected concurrency to be an integer from 1 and up, got ${requested}`,
+    )
   // kysely's PGlite driver shares one connection: two open transactions would interleave.
   const concurrency = options.handle.engine === 'pglite' ? 1 : requested
   const engine = options.engine ?? (await loadDenialEngine())
@@ -101,7 +109,9 @@ export async function ingestFiles(paths: readonly string[], options: IngestOptio
   // in payment-date order: a later remit must see the rework items an earlier one opened (recovered
   // revenue, reversals), and its claims stream in batches anyway.
   const queue = new PQueue({ concurrency })
-  await Promise.all(known.filter((p) => p.peek.kind === '837').map((p) => queue.add(() => run(p.path, p.index))))
+  await Promise.all(
+    known.filter((p) => p.peek.kind === '837').map((p) => queue.add(() => run(p.path, p.index))),
+  )
   const remits = known
     .filter((p) => p.peek.kind === '835')
     .sort((a, b) => a.peek.paymentDate.localeCompare(b.peek.paymentDate) || a.index - b.index)
@@ -194,7 +204,13 @@ export async function ingestFile(
     })
   } catch (error) {
     if (isUniqueViolation(error)) {
-      return { ...emptyResult(path), sha256: result.sha256, kind, status: 'already_ingested', message: 'already ingested (concurrently)' }
+      return {
+        ...emptyResult(path),
+        sha256: result.sha256,
+        kind,
+        status: 'already_ingested',
+        message: 'already ingested (concurrently)',
+      }
     }
     throw error
   }
@@ -243,18 +259,19 @@ async function storeFile(
   let claims835: RemittanceClaim835[] = []
   let setResult = { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
 
-  const flush = async (): Promise<void> => {
-    if (claims837.length > 0) {
-      await storeClaims837(trx, fileId, claims837)
-      claims837 = []
-    }
-    if (claims835.length > 0) {
+  let progress = 0
+  // One batch is written while the next one is parsed: queries on the transaction's connection
+  // run in order, so at most one write is in flight and memory stays at two batches.
+  let inFlight: Promise<void> = Promise.resolve()
+  const write = async (batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> => {
+    if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
+    if (batch835.length > 0) {
       if (remittanceId === undefined) {
-        const first = claims835[0]
+        const first = batch835[0]
         if (first !== undefined) remittanceId = await storeRemittanceHeader(trx, fileId, first.header)
       }
       if (remittanceId !== undefined) {
-        const batch = await storeRemitClaims(trx, state, remittanceId, claims835)
+        const batch = await storeRemitClaims(trx, state, remittanceId, batch835)
         setResult = {
           matched: setResult.matched + batch.matched,
           unmatched: setResult.unmatched + batch.unmatched,
@@ -264,8 +281,26 @@ async function storeFile(
           recoveredAmount: setResult.recoveredAmount + batch.recoveredAmount,
         }
       }
-      claims835 = []
     }
+    options.onProgress?.(path, progress)
+  }
+  /** Starts writing the staged claims (waiting for the previous write first). */
+  const flush = async (): Promise<void> => {
+    await inFlight
+    if (claims837.length === 0 && claims835.length === 0) return
+    const batch837 = claims837
+    const batch835 = claims835
+    claims837 = []
+    claims835 = []
+    progress += batch837.length + batch835.length
+    inFlight = write(batch837, batch835)
+    // Awaited later by drain(); this branch only keeps an early failure from being "unhandled".
+    inFlight.catch(() => undefined)
+  }
+  /** Waits until everything staged is written. */
+  const drain = async (): Promise<void> => {
+    await flush()
+    await inFlight
   }
 
   const handle = async (event: X12Event): Promise<void> => {
@@ -281,12 +316,22 @@ async function storeFile(
           .executeTakeFirst()
         skipping = prior !== undefined
         if (prior !== undefined) {
-          result.skippedInterchanges.push({ senderId: event.senderId, control: event.control, fileId: Number(prior.file_id) })
+          result.skippedInterchanges.push({
+            senderId: event.senderId,
+            control: event.control,
+            fileId: Number(prior.file_id),
+          })
           return
         }
         await trx
           .insertInto('interchange')
-          .values({ file_id: fileId, sender_id: event.senderId, control: event.control, receiver_id: event.receiverId, interchange_date: null })
+          .values({
+            file_id: fileId,
+            sender_id: event.senderId,
+            control: event.control,
+            receiver_id: event.receiverId,
+            interchange_date: null,
+          })
           .execute()
         interchanges.push(event.control)
         return
@@ -322,6 +367,7 @@ async function storeFile(
           // The set is stored nowhere: drop what was staged and undo what was flushed.
           claims837 = []
           claims835 = []
+          await inFlight
           await sql.raw(`rollback to savepoint st_${savepoint}`).execute(trx)
           const envelope = event.envelope
           const reasons = event.issues.filter((issue) => issue.severity === 'error')
@@ -345,7 +391,7 @@ async function storeFile(
           })
           return
         }
-        await flush()
+        await drain()
         if (event.remittance !== undefined) {
           remittanceId ??= await storeRemittanceHeader(trx, fileId, event.remittance.header)
           await finishRemittance(trx, remittanceId, event.remittance.providerAdjustments, setClaims)
@@ -367,9 +413,15 @@ async function storeFile(
     }
   }
 
-  for await (const events of readX12File(path)) {
-    for (const event of events) await handle(event)
+  try {
+    for await (const events of readX12File(path)) {
+      for (const event of events) await handle(event)
+    }
+  } finally {
+    // Never leave a write running past the transaction, even when reading failed.
+    await inFlight.catch(() => undefined)
   }
+  await drain()
 
   const allSkipped = interchangeSeen > 0 && interchanges.length === 0
   const status = allSkipped ? 'duplicate' : result.quarantined.length > 0 ? 'partial' : 'ingested'
@@ -396,6 +448,8 @@ async function storeFile(
     result.message =
       `${result.claims} claims stored` +
       (result.quarantined.length > 0 ? `, ${result.quarantined.length} transaction set(s) quarantined` : '') +
-      (result.skippedInterchanges.length > 0 ? `, ${result.skippedInterchanges.length} interchange(s) already ingested` : '')
+      (result.skippedInterchanges.length > 0
+        ? `, ${result.skippedInterchanges.length} interchange(s) already ingested`
+        : '')
   }
 }

@@ -15,12 +15,15 @@ import { IngestError } from './ingest-error.js'
  */
 export function denialFixturesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
-  for (let depth = 0; depth < 6; depth++) {
+  for (let depth = 0; depth < 10; depth++) {
     const candidate = join(dir, 'fixtures', 'denials')
     if (existsSync(join(candidate, 'carc-rules.csv'))) return candidate
     dir = dirname(dir)
   }
-  throw new IngestError('INGEST_RULES_MISSING', 'Cannot find fixtures/denials/carc-rules.csv above the program')
+  throw new IngestError(
+    'INGEST_RULES_MISSING',
+    'Cannot find fixtures/denials/carc-rules.csv above the program',
+  )
 }
 
 /**
@@ -38,7 +41,12 @@ export async function loadDenialEngine(dir: string = denialFixturesDir()): Promi
       const remitDate = input.remitDate
       const serviceDate = input.serviceDate ?? input.throughDate ?? remitDate
       if (remitDate === undefined || serviceDate === undefined) {
-        return { deadline: undefined, basis: 'no remit date or DOS to count from', lowConfidence: true, appealable: true }
+        return {
+          deadline: undefined,
+          basis: 'no remit date or DOS to count from',
+          lowConfidence: true,
+          appealable: true,
+        }
       }
       return computeDeadline(
         {

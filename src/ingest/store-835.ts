@@ -10,7 +10,7 @@ import type {
 import type { DenialClassification, PayerProfile } from '../../transforms/denials/denial-types.js'
 import type { Database } from '../db/database.js'
 import type { BulkColumn } from './bulk-insert.js'
-import { bulkInsert, reserveIds } from './bulk-insert.js'
+import { bulkInsert, reserveIdPairs } from './bulk-insert.js'
 import type { DenialEngine } from './denial-engine.js'
 
 /** CLP02 = 22: reversal of a previous payment (X12 005010X221A1 CLP02). */
@@ -231,7 +231,10 @@ function pickCandidate(
     )
     if (sameDos.length > 0) pool = sameDos
   }
-  return pool.reduce<SubmittedCandidate | undefined>((best, c) => (best === undefined || c.id > best.id ? c : best), undefined)
+  return pool.reduce<SubmittedCandidate | undefined>(
+    (best, c) => (best === undefined || c.id > best.id ? c : best),
+    undefined,
+  )
 }
 
 /** Lines by REF*6R, else code + modifiers + DOS + charge; each submitted line is used once. */
@@ -307,7 +310,15 @@ export async function storeRemitClaims(
   if (matchedIds.length > 0) {
     const lineRows = await db
       .selectFrom('submitted_line')
-      .select(['id', 'submitted_claim_id', 'procedure_code', 'modifiers', 'charge', 'service_from', 'line_control'])
+      .select([
+        'id',
+        'submitted_claim_id',
+        'procedure_code',
+        'modifiers',
+        'charge',
+        'service_from',
+        'line_control',
+      ])
       .where('submitted_claim_id', 'in', matchedIds)
       .orderBy('id')
       .execute()
@@ -329,7 +340,18 @@ export async function storeRemitClaims(
 
   const priorRows = await db
     .selectFrom('rework_item')
-    .select(['id', 'claim_id', 'payer_id', 'amount', 'recovered_amount', 'status', 'level', 'procedure_code', 'queue', 'carcs'])
+    .select([
+      'id',
+      'claim_id',
+      'payer_id',
+      'amount',
+      'recovered_amount',
+      'status',
+      'level',
+      'procedure_code',
+      'queue',
+      'carcs',
+    ])
     .where('claim_id', 'in', claimIds)
     .where('file_id', '<>', state.fileId)
     .where('status', 'in', RECOVERABLE)
@@ -355,8 +377,11 @@ export async function storeRemitClaims(
   }
 
   const lineCount = claims.reduce((n, c) => n + c.lines.length, 0)
-  const claimRefs = await reserveIds(db, 'remit_claim_id_seq', claims.length)
-  const lineRefs = await reserveIds(db, 'remit_line_id_seq', lineCount)
+  const [claimRefs, lineRefs] = await reserveIdPairs(
+    db,
+    { sequence: 'remit_claim_id_seq', count: claims.length },
+    { sequence: 'remit_line_id_seq', count: lineCount },
+  )
   const claimRows: unknown[][] = []
   const lineRows: unknown[][] = []
   const adjustmentRows: unknown[][] = []
@@ -395,16 +420,31 @@ export async function storeRemitClaims(
       isReversal,
     ])
     for (const adjustment of claim.adjustments) {
-      adjustmentRows.push([remitClaimId, null, adjustment.group, adjustment.carc, adjustment.amount, adjustment.quantity ?? null])
+      adjustmentRows.push([
+        remitClaimId,
+        null,
+        adjustment.group,
+        adjustment.carc,
+        adjustment.amount,
+        adjustment.quantity ?? null,
+      ])
     }
 
     const key = claimKey(claim.claimId, payerId)
     const profile = payerId === null ? undefined : state.profiles.get(payerId)
-    const payerClass = state.engine.payerClass(profile, claim.filingIndicator ?? submitted?.filingIndicator ?? undefined)
-    const claimDos = claim.statementFrom ?? submitted?.serviceFrom ?? claim.lines.find((l) => l.serviceFrom)?.serviceFrom ?? undefined
+    const payerClass = state.engine.payerClass(
+      profile,
+      claim.filingIndicator ?? submitted?.filingIndicator ?? undefined,
+    )
+    const claimDos =
+      claim.statementFrom ??
+      submitted?.serviceFrom ??
+      claim.lines.find((l) => l.serviceFrom)?.serviceFrom ??
+      undefined
     const claimType = submitted?.kind === '837I' ? 'institutional' : 'professional'
     // The Through date only counts for institutional claims (Part A: 12 months from Through).
-    const throughDate = claimType === 'institutional' ? (claim.statementTo ?? submitted?.serviceTo ?? undefined) : undefined
+    const throughDate =
+      claimType === 'institutional' ? (claim.statementTo ?? submitted?.serviceTo ?? undefined) : undefined
     const prior = priorByKey.get(key) ?? []
 
     const addItem = (
@@ -475,7 +515,15 @@ export async function storeRemitClaims(
         claim.remarkCodes,
         remitDate ?? undefined,
       )
-      if (claimLevel !== undefined) addItem(claimLevel, 'claim', null, null, claim.lines.length === 1 ? (claim.lines[0]?.procedureCode ?? null) : null, claimDos)
+      if (claimLevel !== undefined)
+        addItem(
+          claimLevel,
+          'claim',
+          null,
+          null,
+          claim.lines.length === 1 ? (claim.lines[0]?.procedureCode ?? null) : null,
+          claimDos,
+        )
     }
 
     const used = new Set<number>()
@@ -518,7 +566,14 @@ export async function storeRemitClaims(
         remitDate ?? undefined,
       )
       if (lineLevel !== undefined)
-        addItem(lineLevel, 'line', remitLineId, matchedLine?.id ?? null, line.procedureCode, lineDos ?? undefined)
+        addItem(
+          lineLevel,
+          'line',
+          remitLineId,
+          matchedLine?.id ?? null,
+          line.procedureCode,
+          lineDos ?? undefined,
+        )
     }
 
     if (isReversal) {

@@ -52,7 +52,8 @@ function claimDates(claim: Claim837): { from: string | undefined; to: string | u
   let from = claim.serviceFrom
   let to = claim.serviceTo ?? claim.serviceFrom
   for (const line of claim.lines) {
-    if (line.serviceFrom !== undefined && (from === undefined || line.serviceFrom < from)) from = line.serviceFrom
+    if (line.serviceFrom !== undefined && (from === undefined || line.serviceFrom < from))
+      from = line.serviceFrom
     const lineTo = line.serviceTo ?? line.serviceFrom
     if (lineTo !== undefined && (to === undefined || lineTo > to)) to = lineTo
   }
@@ -60,7 +61,11 @@ function claimDates(claim: Claim837): { from: string | undefined; to: string | u
 }
 
 /** Stores a batch of submitted claims and their lines (two statements). Returns the claim ids. */
-export async function storeClaims837(db: Kysely<Database>, fileId: number, claims: readonly Claim837[]): Promise<number[]> {
+export async function storeClaims837(
+  db: Kysely<Database>,
+  fileId: number,
+  claims: readonly Claim837[],
+): Promise<number[]> {
   const ids = await reserveIds(db, 'submitted_claim_id_seq', claims.length)
   const claimRows: unknown[][] = []
   const lineRows: unknown[][] = []

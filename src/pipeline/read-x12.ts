@@ -15,8 +15,8 @@ export interface ReadX12FileOptions extends X12ReaderOptions {
 export const DEFAULT_CHUNK_SIZE = 64 * 1024
 
 /**
- * The async edge of the X12 reader: one `await` per chunk, one yield per chunk (a batch of events,
- * possibly empty batches are skipped). Memory stays flat: no more than one chunk and one segment in
+ * The async edge of the X12 reader: one `await` per chunk and at most one yield per chunk (a batch
+ * of events; empty batches are not yielded). Memory stays flat: no more than one chunk and one segment in
  * progress are held.
  *
  * Throws `X12Error` (`X12_NO_ISA`, `X12_BAD_ISA`, `X12_BAD_SEGMENT`) when the input cannot be read.

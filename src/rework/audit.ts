@@ -40,7 +40,11 @@ export interface AuditEventView {
 }
 
 /** The audit trail of one entity, oldest first. */
-export async function auditTrail(db: Kysely<Database>, entity: string, entityId: string | number): Promise<AuditEventView[]> {
+export async function auditTrail(
+  db: Kysely<Database>,
+  entity: string,
+  entityId: string | number,
+): Promise<AuditEventView[]> {
   const rows = await db
     .selectFrom('audit_event')
     .selectAll()

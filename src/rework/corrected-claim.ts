@@ -10,7 +10,21 @@ import { recordAudit } from './audit.js'
 /** 2300 REF qualifiers the 837 guides place before REF*F8 (005010X222A1 loop 2300 order). */
 const REF_BEFORE_F8 = new Set(['4N', 'F5', 'EW', '9F', 'G1'])
 /** 2300 segments that come after every 2300 REF. */
-const AFTER_REFS = new Set(['K3', 'NTE', 'CR1', 'CR2', 'CR3', 'CR4', 'CR5', 'CRC', 'HI', 'HCP', 'NM1', 'SBR', 'LX'])
+const AFTER_REFS = new Set([
+  'K3',
+  'NTE',
+  'CR1',
+  'CR2',
+  'CR3',
+  'CR4',
+  'CR5',
+  'CRC',
+  'HI',
+  'HCP',
+  'NM1',
+  'SBR',
+  'LX',
+])
 
 /**
  * The claim as a frequency-7 replacement: CLM05-3 = 7 and 2300 REF*F8 = the payer's claim control
@@ -20,7 +34,8 @@ const AFTER_REFS = new Set(['K3', 'NTE', 'CR1', 'CR2', 'CR3', 'CR4', 'CR5', 'CRC
 export function toReplacementClaim(claim: Claim837, payerClaimNumber: string): Claim837 {
   const body: Segment[] = claim.source.body.map((s) => ({ ...s, elements: [...s.elements] }))
   const clm = body[0]
-  if (clm === undefined || clm.id !== 'CLM') throw new DbError('DB_CONFLICT', `Claim ${claim.claimId} has no stored CLM segment`)
+  if (clm === undefined || clm.id !== 'CLM')
+    throw new DbError('DB_CONFLICT', `Claim ${claim.claimId} has no stored CLM segment`)
   const composite = (clm.elements[5] ?? '').split(clm.delimiters.component)
   while (composite.length < 3) composite.push('')
   composite[2] = '7'
@@ -76,7 +91,10 @@ export async function writeCorrectedClaim(
     .executeTakeFirst()
   if (item === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${itemId}`)
   if (item.submitted_claim_id === null)
-    throw new DbError('DB_CONFLICT', `Rework item ${itemId} matched no submitted claim: there is no 837 to correct`)
+    throw new DbError(
+      'DB_CONFLICT',
+      `Rework item ${itemId} matched no submitted claim: there is no 837 to correct`,
+    )
   if (item.payer_claim_number === null)
     throw new DbError('DB_CONFLICT', `Rework item ${itemId} has no payer claim number (CLP07) for REF*F8`)
   const row = await db
@@ -84,7 +102,9 @@ export async function writeCorrectedClaim(
     .select('claim_json')
     .where('id', '=', Number(item.submitted_claim_id))
     .executeTakeFirstOrThrow()
-  const stored = (typeof row.claim_json === 'string' ? JSON.parse(row.claim_json) : row.claim_json) as Claim837
+  const stored = (
+    typeof row.claim_json === 'string' ? JSON.parse(row.claim_json) : row.claim_json
+  ) as Claim837
   const replacement = toReplacementClaim(stored, item.payer_claim_number)
   const x12 = writeClaims837([replacement], {
     senderId: stored.envelope.senderId,

@@ -75,7 +75,17 @@ function inRange(date: string | null, range: ReportRange): boolean {
 async function loadItems(db: Kysely<Database>, range: ReportRange): Promise<ItemRow[]> {
   const rows = await db
     .selectFrom('rework_item')
-    .select(['claim_id', 'payer_id', 'queue', 'carcs', 'procedure_code', 'remit_date', 'amount', 'recovered_amount', 'status'])
+    .select([
+      'claim_id',
+      'payer_id',
+      'queue',
+      'carcs',
+      'procedure_code',
+      'remit_date',
+      'amount',
+      'recovered_amount',
+      'status',
+    ])
     .execute()
   return rows
     .filter((r) => inRange(r.remit_date, range))
@@ -104,7 +114,11 @@ async function loadAdjudicated(db: Kysely<Database>, range: ReportRange): Promis
     if (!inRange(r.remit_date, range)) continue
     const claimKey = `${r.payer_id ?? ''}\u0000${r.claim_id}`
     if (!seen.has(claimKey))
-      seen.set(claimKey, { claimKey, payerId: r.payer_id ?? '(unknown)', month: (r.remit_date ?? '').slice(0, 7) || '(undated)' })
+      seen.set(claimKey, {
+        claimKey,
+        payerId: r.payer_id ?? '(unknown)',
+        month: (r.remit_date ?? '').slice(0, 7) || '(undated)',
+      })
   }
   return [...seen.values()]
 }
@@ -211,7 +225,17 @@ export async function denialsReport(
 ): Promise<DenialPattern[]> {
   const rows = await db
     .selectFrom('rework_item')
-    .select(['claim_id', 'payer_id', 'queue', 'carcs', 'procedure_code', 'remit_date', 'amount', 'recovered_amount', 'status'])
+    .select([
+      'claim_id',
+      'payer_id',
+      'queue',
+      'carcs',
+      'procedure_code',
+      'remit_date',
+      'amount',
+      'recovered_amount',
+      'status',
+    ])
     .execute()
   const items = rows.filter((r) => inRange(r.remit_date, range))
   const claims = await loadAdjudicated(db, range)
@@ -234,7 +258,8 @@ export async function denialsReport(
   const groups = new Map<string, typeof items>()
   for (const item of items) {
     const payerId = item.payer_id ?? '(unknown)'
-    const drug = item.procedure_code !== null && DRUG_CODE.test(item.procedure_code) ? item.procedure_code : null
+    const drug =
+      item.procedure_code !== null && DRUG_CODE.test(item.procedure_code) ? item.procedure_code : null
     const key =
       by === 'carc'
         ? (item.carcs[0] ?? '(none)')
@@ -275,6 +300,10 @@ export async function denialsReport(
     })
   }
   return patterns.sort(
-    (a, b) => Number(b.systematic) - Number(a.systematic) || b.share - a.share || b.deniedAmountCents - a.deniedAmountCents || a.key.localeCompare(b.key),
+    (a, b) =>
+      Number(b.systematic) - Number(a.systematic) ||
+      b.share - a.share ||
+      b.deniedAmountCents - a.deniedAmountCents ||
+      a.key.localeCompare(b.key),
   )
 }

@@ -121,7 +121,10 @@ function toView(row: Selectable<ReworkItemTable>, asOf: IsoDate): ReworkItemView
 }
 
 /** The worklist: deadline first (no deadline last), then the larger amount, then id. */
-export async function listReworkItems(db: Kysely<Database>, filter: ListFilter = {}): Promise<ReworkItemView[]> {
+export async function listReworkItems(
+  db: Kysely<Database>,
+  filter: ListFilter = {},
+): Promise<ReworkItemView[]> {
   const asOf = filter.asOf ?? today()
   let query = db.selectFrom('rework_item').selectAll()
   if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue)
@@ -141,7 +144,11 @@ export async function listReworkItems(db: Kysely<Database>, filter: ListFilter =
 }
 
 /** One item, or DB_NOT_FOUND. */
-export async function getReworkItem(db: Kysely<Database>, id: number, asOf: IsoDate = today()): Promise<ReworkItemView> {
+export async function getReworkItem(
+  db: Kysely<Database>,
+  id: number,
+  asOf: IsoDate = today(),
+): Promise<ReworkItemView> {
   const row = await db.selectFrom('rework_item').selectAll().where('id', '=', id).executeTakeFirst()
   if (row === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${id}`)
   return toView(row, asOf)
@@ -210,7 +217,14 @@ export interface ReworkItemDetail {
   lines: LineView[]
   adjustments: AdjustmentView[]
   scrubFindings: ScrubFindingView[]
-  history: { at: string; actor: string; action: string; beforeStatus: string | null; afterStatus: string | null; note: string | null }[]
+  history: {
+    at: string
+    actor: string
+    action: string
+    beforeStatus: string | null
+    afterStatus: string | null
+    note: string | null
+  }[]
 }
 
 /** The item with its remit, the matched claim lines (NDCs, auth), adjustments, scrub findings and history. */
@@ -345,7 +359,9 @@ export async function getReworkItemDetail(
 
 /** Scrub findings of a claim, when the scrub tables exist (migration 0003) and it was scrubbed. */
 async function scrubFindingsOf(db: Kysely<Database>, claimId: string): Promise<ScrubFindingView[]> {
-  const { rows: exists } = await sql<{ present: boolean }>`select to_regclass('scrub_finding') is not null as present`.execute(db)
+  const { rows: exists } = await sql<{
+    present: boolean
+  }>`select to_regclass('scrub_finding') is not null as present`.execute(db)
   if (exists[0]?.present !== true) return []
   const { rows } = await sql<{
     line_number: number | null
@@ -405,7 +421,12 @@ async function changeStatus(
 }
 
 /** Assigns an item to a biller (status `assigned`), with an audit event. */
-export function assignReworkItem(db: Kysely<Database>, id: number, to: string, user: string): Promise<ReworkItemView> {
+export function assignReworkItem(
+  db: Kysely<Database>,
+  id: number,
+  to: string,
+  user: string,
+): Promise<ReworkItemView> {
   return changeStatus(db, id, user, 'assign', { status: 'assigned', assignee: to })
 }
 

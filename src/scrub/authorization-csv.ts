@@ -47,12 +47,14 @@ export function parseAuthorizationsCsv(text: string, name = 'authorizations'): P
     if (authNumber === '') problems.push('auth_number is blank')
     if (payerId === '') problems.push('payer_id is blank')
     if (memberId === '') problems.push('member_id is blank')
-    if (hcpcs !== '' && !/^[A-Z0-9]\d{3}[A-Z0-9]$/.test(hcpcs)) problems.push(`hcpcs "${hcpcs}" is not a 5-character code`)
+    if (hcpcs !== '' && !/^[A-Z0-9]\d{3}[A-Z0-9]$/.test(hcpcs))
+      problems.push(`hcpcs "${hcpcs}" is not a 5-character code`)
     const units = optionalCount(values.units_authorized, 'units_authorized', problems)
     const cycles = optionalCount(values.cycles_authorized, 'cycles_authorized', problems)
     const start = optionalDate(values.start_date, 'start_date', problems)
     const end = optionalDate(values.end_date, 'end_date', problems)
-    if (start !== undefined && end !== undefined && end < start) problems.push(`end_date ${end} is before start_date ${start}`)
+    if (start !== undefined && end !== undefined && end < start)
+      problems.push(`end_date ${end} is before start_date ${start}`)
     if (problems.length > 0) {
       rejects.push({ line, reason: problems.join('; ') })
       continue

@@ -34,28 +34,43 @@ export function loadScrubReferenceRows(dir: string = defaultScrubTablesDir()): S
     throw new ScrubError('SCRUB_BAD_TABLE_ROW', `${join(dir, file)} line ${line}: ${why}`)
   }
 
-  const adminCodes = table('admin-codes.csv', ['code', 'family', 'route', 'role', 'rank', 'class_initial']).rows.map(
-    ({ line, values }) => {
-      const family = FAMILIES.find((f) => f === values.family)
-      const route = ROUTES.find((r) => r === values.route)
-      const role = ROLES.find((r) => r === values.role)
-      const rank = Number(values.rank)
-      if (family === undefined) return bad('admin-codes.csv', line, `family "${values.family}" is not ${FAMILIES.join('/')}`)
-      if (route === undefined) return bad('admin-codes.csv', line, `route "${values.route}" is not ${ROUTES.join('/')}`)
-      if (role === undefined) return bad('admin-codes.csv', line, `role "${values.role}" is not ${ROLES.join('/')}`)
-      if (!Number.isInteger(rank) || rank < 1) return bad('admin-codes.csv', line, `rank "${values.rank}" is not a positive integer`)
-      return { code: values.code ?? '', family, route, role, rank, classInitial: values.class_initial ?? '' }
-    },
+  const adminCodes = table('admin-codes.csv', [
+    'code',
+    'family',
+    'route',
+    'role',
+    'rank',
+    'class_initial',
+  ]).rows.map(({ line, values }) => {
+    const family = FAMILIES.find((f) => f === values.family)
+    const route = ROUTES.find((r) => r === values.route)
+    const role = ROLES.find((r) => r === values.role)
+    const rank = Number(values.rank)
+    if (family === undefined)
+      return bad('admin-codes.csv', line, `family "${values.family}" is not ${FAMILIES.join('/')}`)
+    if (route === undefined)
+      return bad('admin-codes.csv', line, `route "${values.route}" is not ${ROUTES.join('/')}`)
+    if (role === undefined)
+      return bad('admin-codes.csv', line, `role "${values.role}" is not ${ROLES.join('/')}`)
+    if (!Number.isInteger(rank) || rank < 1)
+      return bad('admin-codes.csv', line, `rank "${values.rank}" is not a positive integer`)
+    return { code: values.code ?? '', family, route, role, rank, classInitial: values.class_initial ?? '' }
+  })
+  const addOnFallback = table('addon-primaries.csv', ['addon_code', 'primary_code']).rows.map(
+    ({ values }) => ({
+      addOnCode: values.addon_code ?? '',
+      primaryCode: values.primary_code ?? '',
+    }),
   )
-  const addOnFallback = table('addon-primaries.csv', ['addon_code', 'primary_code']).rows.map(({ values }) => ({
-    addOnCode: values.addon_code ?? '',
-    primaryCode: values.primary_code ?? '',
-  }))
   const payerProfiles = table('payer-profiles.csv', ['payer_id', 'requires_ndc', 'medicare']).rows.map(
     ({ line, values }) => ({
       payerId: values.payer_id ?? '',
-      requiresNdc: parseFlag(values.requires_ndc, () => bad('payer-profiles.csv', line, 'requires_ndc is not true/false')),
-      medicare: parseFlag(values.medicare, () => bad('payer-profiles.csv', line, 'medicare is not true/false')),
+      requiresNdc: parseFlag(values.requires_ndc, () =>
+        bad('payer-profiles.csv', line, 'requires_ndc is not true/false'),
+      ),
+      medicare: parseFlag(values.medicare, () =>
+        bad('payer-profiles.csv', line, 'medicare is not true/false'),
+      ),
       authRequiredHcpcs: (values.auth_required_hcpcs ?? '').split(/\s+/).filter((code) => code !== ''),
     }),
   )
@@ -66,8 +81,14 @@ export function loadScrubReferenceRows(dir: string = defaultScrubTablesDir()): S
   const successors = table('code-successors.csv', ['code', 'successor', 'effective_date', 'source']).rows.map(
     ({ line, values }) => {
       const effectiveDate = values.effective_date ?? ''
-      if (!isValidIsoDate(effectiveDate)) return bad('code-successors.csv', line, `effective_date "${effectiveDate}" is not YYYY-MM-DD`)
-      return { code: values.code ?? '', successor: values.successor ?? '', effectiveDate, source: values.source ?? '' }
+      if (!isValidIsoDate(effectiveDate))
+        return bad('code-successors.csv', line, `effective_date "${effectiveDate}" is not YYYY-MM-DD`)
+      return {
+        code: values.code ?? '',
+        successor: values.successor ?? '',
+        effectiveDate,
+        source: values.source ?? '',
+      }
     },
   )
   const multiDoseDrugs = table('multi-dose-drugs.csv', ['hcpcs']).rows.map(({ values }) => values.hcpcs ?? '')

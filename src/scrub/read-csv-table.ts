@@ -41,7 +41,8 @@ export function parseCsvTable(text: string, required: readonly string[], name: s
   })
   const records = parsed.filter(isInfoRecord)
   const [head, ...body] = records
-  if (head === undefined) throw new ScrubError('SCRUB_BAD_CSV_HEADER', `${name} is empty; expected columns ${required.join(',')}`)
+  if (head === undefined)
+    throw new ScrubError('SCRUB_BAD_CSV_HEADER', `${name} is empty; expected columns ${required.join(',')}`)
   const columns = head.record.map((column) => column.toLowerCase())
   const missing = required.filter((column) => !columns.includes(column))
   if (missing.length > 0)
@@ -64,11 +65,26 @@ export function parseCsvTable(text: string, required: readonly string[], name: s
 
 /** Reads a CSV file and parses it with {@link parseCsvTable}. */
 export function readCsvTable(path: string, required: readonly string[]): CsvTable {
-  return parseCsvTable(readFileSync(path, 'utf8'), required, path)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (cause) {
+    throw new ScrubError(
+      'SCRUB_UNREADABLE_TABLE',
+      `Cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    )
+  }
+  return parseCsvTable(text, required, path)
 }
 
 function isInfoRecord(value: unknown): value is { record: string[]; info: { lines: number } } {
   if (typeof value !== 'object' || value === null || !('record' in value) || !('info' in value)) return false
   const { record, info } = value
-  return Array.isArray(record) && typeof info === 'object' && info !== null && 'lines' in info && typeof info.lines === 'number'
+  return (
+    Array.isArray(record) &&
+    typeof info === 'object' &&
+    info !== null &&
+    'lines' in info &&
+    typeof info.lines === 'number'
+  )
 }

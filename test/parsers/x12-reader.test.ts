@@ -32,6 +32,8 @@ function issuesOf(events: X12Event[]): X12Issue[] {
   return issues
 }
 
+const BHT = 'BHT*0019*00*1*20260115*1200*CH'
+
 const ISA =
   'ISA*00*          *00*          *ZZ*SUBMITTER01    *ZZ*RECEIVER01     *260115*1200*^*00501*000000001*0*T*:~\n'
 
@@ -68,7 +70,7 @@ function recordingAssemblers(
 
 describe('X12Reader envelopes', () => {
   it('emits interchange, transaction start/end with envelope context and segment counts', () => {
-    const text = interchange([set837('0001', ['BHT*0019', 'CLM*A*1']), set837('0002', ['BHT*0019'])])
+    const text = interchange([set837('0001', [BHT, 'CLM*A*1']), set837('0002', [BHT])])
     const events = readText(text, new X12Reader({ assemblers: {} }))
     expect(events.map((e) => e.type)).toEqual([
       'interchange-start',
@@ -102,7 +104,7 @@ describe('X12Reader envelopes', () => {
 
   it('routes the segments strictly between ST and SE to the assembler for ST01', () => {
     const log: string[] = []
-    const text = `${ISA}GS*HC*S*R*20260115*1200*1*X*005010X222A1~${set837('0001', ['BHT*1', 'CLM*A'])}GE*1*1~GS*FA*S*R*20260115*1200*2*X*005010X231A1~ST*999*0002*005010X231A1~AK1*HC*1~SE*3*0002~GE*1*2~IEA*2*000000001~`
+    const text = `${ISA}GS*HC*S*R*20260115*1200*1*X*005010X222A1~${set837('0001', [BHT, 'CLM*A'])}GE*1*1~GS*FA*S*R*20260115*1200*2*X*005010X231A1~ST*999*0002*005010X231A1~AK1*HC*1~SE*3*0002~GE*1*2~IEA*2*000000001~`
     const events = readText(text, new X12Reader({ assemblers: recordingAssemblers(log) }))
     expect(log).toEqual(['837/0001:BHT@2', '837/0001:CLM@3', '837/0001:end'])
     expect(issuesOf(events)).toEqual([])
@@ -110,15 +112,15 @@ describe('X12Reader envelopes', () => {
 
   it('calls onSegment for every segment in order', () => {
     const ids: string[] = []
-    readText(interchange([set837('0001', ['BHT*1'])]), new X12Reader({ onSegment: (s) => ids.push(s.id) }))
+    readText(interchange([set837('0001', [BHT])]), new X12Reader({ onSegment: (s) => ids.push(s.id) }))
     expect(ids).toEqual(['ISA', 'GS', 'ST', 'BHT', 'SE', 'GE', 'IEA'])
   })
 
   it('quarantines a bad set and reads the sets after it', () => {
-    const bad = set837('0001', ['BHT*1']).replace('SE*3*0001', 'SE*9*0001')
+    const bad = set837('0001', [BHT]).replace('SE*3*0001', 'SE*9*0001')
     const log: string[] = []
     const events = readText(
-      interchange([bad, set837('0002', ['BHT*1'])]),
+      interchange([bad, set837('0002', [BHT])]),
       new X12Reader({ assemblers: recordingAssemblers(log) }),
     )
     const ends = events.filter((e) => e.type === 'transaction-end')
@@ -177,7 +179,7 @@ describe('X12Reader envelopes', () => {
   })
 
   it('closes open envelopes at end of input when the file is truncated mid-segment', () => {
-    const text = `${interchange([set837('0001', ['BHT*1'])]).split('GE*')[0]}ST*837*0002~CLM*A*1`
+    const text = `${interchange([set837('0001', [BHT])]).split('GE*')[0]}ST*837*0002~CLM*A*1`
     const events = readText(text, new X12Reader({ assemblers: {} }))
     const ends = events.filter((e) => e.type === 'transaction-end')
     expect(ends.map((e) => e.type === 'transaction-end' && e.quarantined)).toEqual([false, true])

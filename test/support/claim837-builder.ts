@@ -53,7 +53,14 @@ export function buildClaim837(spec: ClaimSpec): Claim837 {
   let stIndex = 18
   const body: Segment[] = []
   const seg = (...elements: string[]): Segment => {
-    const segment: Segment = { id: elements[0] ?? '', elements, offset, index, stIndex, delimiters: TEST_DELIMITERS }
+    const segment: Segment = {
+      id: elements[0] ?? '',
+      elements,
+      offset,
+      index,
+      stIndex,
+      delimiters: TEST_DELIMITERS,
+    }
     offset += elements.join('*').length + 1
     index++
     stIndex++
@@ -63,7 +70,14 @@ export function buildClaim837(spec: ClaimSpec): Claim837 {
   const facility = kind === '837P' ? (spec.pos ?? '11') : (spec.tob ?? '0131').slice(0, 3).replace(/^0/, '')
   const frequency = kind === '837P' ? '1' : (spec.tob ?? '0131').slice(-1)
   const total = spec.lines.reduce((sum, line) => sum + (line.chargeCents ?? 10000), 0)
-  const clm = seg('CLM', claimId, (total / 100).toFixed(2), '', '', `${facility}:${kind === '837P' ? 'B' : 'A'}:${frequency}`)
+  const clm = seg(
+    'CLM',
+    claimId,
+    (total / 100).toFixed(2),
+    '',
+    '',
+    `${facility}:${kind === '837P' ? 'B' : 'A'}:${frequency}`,
+  )
   if (kind === '837I') seg('DTP', '434', 'RD8', `${dos.replaceAll('-', '')}-${dos.replaceAll('-', '')}`)
   if (spec.auth !== undefined) seg('REF', 'G1', spec.auth)
   if (spec.referral !== undefined) seg('REF', '9F', spec.referral)
@@ -131,8 +145,18 @@ export function buildClaim837(spec: ClaimSpec): Claim837 {
     kind,
     envelope,
     batchReference: 'BATCH1',
-    billingProvider: { entity: '85', organizationName: 'SAMPLE ONCOLOGY', idQualifier: 'XX', id: '1234567893' },
-    payer: { entity: 'PR', organizationName: 'SAMPLE PAYER', idQualifier: 'PI', id: spec.payerId ?? 'SKCOM1' },
+    billingProvider: {
+      entity: '85',
+      organizationName: 'SAMPLE ONCOLOGY',
+      idQualifier: 'XX',
+      id: '1234567893',
+    },
+    payer: {
+      entity: 'PR',
+      organizationName: 'SAMPLE PAYER',
+      idQualifier: 'PI',
+      id: spec.payerId ?? 'SKCOM1',
+    },
     subscriber: {
       memberId: spec.memberId ?? 'MBR0001',
       payerResponsibility: 'P',

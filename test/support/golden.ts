@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { X12Reader } from '../../parsers/x12-reader.js'
 import type { X12Event } from '../../parsers/x12-event.js'
+import { X12Reader } from '../../parsers/x12-reader.js'
 
 /** Absolute path of a file under `fixtures/x12/`. */
 export function x12Fixture(name: string): string {
@@ -66,9 +66,10 @@ export function goldenPath(fixturePath: string): string {
 }
 
 /**
- * Writes the golden file of a fixture. Run once with `UPDATE_GOLDENS=1 npx vitest run
- * test/parsers/golden.test.ts`, then review the JSON by hand against the X12: a golden must say
- * what the file says, not whatever the code printed.
+ * Writes the golden file of a fixture. Run once with
+ * `UPDATE_GOLDENS=1 npx vitest run test/parsers/claim837/claim837-golden.test.ts
+ * test/parsers/remittance835/remittance835-golden.test.ts`, then review the JSON by hand against
+ * the X12: a golden must say what the file says, not whatever the code printed.
  */
 export function writeGolden(fixturePath: string): void {
   const golden = goldenEvents(readX12Events(fixturePath))

@@ -1,9 +1,14 @@
-import type { AddOnRecord, CrosswalkRecord, HcpcsRecord, MueRecord } from '../../transforms/codes/code-records.js'
+import { loadScrubReference } from '../../src/scrub/load-scrub-reference.js'
+import type {
+  AddOnRecord,
+  CrosswalkRecord,
+  HcpcsRecord,
+  MueRecord,
+} from '../../transforms/codes/code-records.js'
 import type { CodeTableRecords } from '../../transforms/scrub/code-table-set.js'
 import { createCodeTableSet } from '../../transforms/scrub/code-table-set.js'
 import type { ScrubContext, ScrubContextOptions } from '../../transforms/scrub/scrub-context.js'
 import { createScrubContext } from '../../transforms/scrub/scrub-context.js'
-import { loadScrubReference } from '../../src/scrub/load-scrub-reference.js'
 
 /** A HCPCS record with the dates and billing unit given (other fields blank). */
 export function hcpcs(
@@ -29,7 +34,13 @@ export function hcpcs(
 }
 
 /** A crosswalk row. */
-export function crosswalk(quarter: string, code: string, ndc: string, billUnits: number, packageSize = 1): CrosswalkRecord {
+export function crosswalk(
+  quarter: string,
+  code: string,
+  ndc: string,
+  billUnits: number,
+  packageSize = 1,
+): CrosswalkRecord {
   return {
     quarter,
     hcpcs: code,
@@ -79,27 +90,85 @@ export function testCodeRecords(): CodeTableRecords {
     crosswalk('2025-01', 'J9271', '11111222233', 100, 4),
   ]
   const addOns: AddOnRecord[] = [
-    { addOnCode: '96415', primaryCode: '96413', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
-    { addOnCode: '96417', primaryCode: '96413', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
-    { addOnCode: '96375', primaryCode: '96365', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
-    { addOnCode: '96375', primaryCode: '96374', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
-    { addOnCode: '96375', primaryCode: '96409', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
-    { addOnCode: '96375', primaryCode: '96413', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
+    {
+      addOnCode: '96415',
+      primaryCode: '96413',
+      editType: '1',
+      effectiveDate: '2013-01-01',
+      deletionDate: undefined,
+      sourceQuarter: '2026-04',
+    },
+    {
+      addOnCode: '96417',
+      primaryCode: '96413',
+      editType: '1',
+      effectiveDate: '2013-01-01',
+      deletionDate: undefined,
+      sourceQuarter: '2026-04',
+    },
+    {
+      addOnCode: '96375',
+      primaryCode: '96365',
+      editType: '1',
+      effectiveDate: '2013-01-01',
+      deletionDate: undefined,
+      sourceQuarter: '2026-04',
+    },
+    {
+      addOnCode: '96375',
+      primaryCode: '96374',
+      editType: '1',
+      effectiveDate: '2013-01-01',
+      deletionDate: undefined,
+      sourceQuarter: '2026-04',
+    },
+    {
+      addOnCode: '96375',
+      primaryCode: '96409',
+      editType: '1',
+      effectiveDate: '2013-01-01',
+      deletionDate: undefined,
+      sourceQuarter: '2026-04',
+    },
+    {
+      addOnCode: '96375',
+      primaryCode: '96413',
+      editType: '1',
+      effectiveDate: '2013-01-01',
+      deletionDate: undefined,
+      sourceQuarter: '2026-04',
+    },
   ]
   const mue: MueRecord[] = [
     { setting: 'practitioner', code: '96413', units: 1, mai: 3, rationale: 'test', sourceQuarter: '2026-04' },
     { setting: 'practitioner', code: '96415', units: 8, mai: 3, rationale: 'test', sourceQuarter: '2026-04' },
     { setting: 'practitioner', code: '96417', units: 3, mai: 3, rationale: 'test', sourceQuarter: '2026-04' },
-    { setting: 'practitioner', code: 'J9271', units: 400, mai: 3, rationale: 'test', sourceQuarter: '2026-04' },
+    {
+      setting: 'practitioner',
+      code: 'J9271',
+      units: 400,
+      mai: 3,
+      rationale: 'test',
+      sourceQuarter: '2026-04',
+    },
     { setting: 'practitioner', code: '96360', units: 1, mai: 1, rationale: 'test', sourceQuarter: '2026-04' },
     { setting: 'practitioner', code: '96416', units: 1, mai: 2, rationale: 'test', sourceQuarter: '2026-04' },
-    { setting: 'outpatient_hospital', code: '96413', units: 1, mai: 3, rationale: 'test', sourceQuarter: '2026-04' },
+    {
+      setting: 'outpatient_hospital',
+      code: '96413',
+      units: 1,
+      mai: 3,
+      rationale: 'test',
+      sourceQuarter: '2026-04',
+    },
   ]
   return { hcpcs: records, crosswalk: rows, addOns, mue }
 }
 
 /** A context over the hand-made tables and the shipped fixtures/scrub reference tables. */
-export function testContext(options: Partial<Omit<ScrubContextOptions, 'codes' | 'reference'>> = {}): ScrubContext {
+export function testContext(
+  options: Partial<Omit<ScrubContextOptions, 'codes' | 'reference'>> = {},
+): ScrubContext {
   return createScrubContext({
     codes: createCodeTableSet(testCodeRecords()),
     reference: loadScrubReference(),

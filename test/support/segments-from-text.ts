@@ -1,9 +1,9 @@
-import type { X12Event } from '../../parsers/x12-event.js'
 import type { EnvelopeContext } from '../../parsers/x12/envelope.js'
 import type { Delimiters, Segment } from '../../parsers/x12/segment.js'
 import { positionOf } from '../../parsers/x12/segment.js'
 import type { AssemblerFactory, TransactionSummary } from '../../parsers/x12/transaction-assembler.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../parsers/x12-event.js'
 
 /**
  * A deliberately small, whole-string splitter for assembler unit tests: it reads the delimiters from
@@ -70,7 +70,9 @@ export function runAssemblers(text: string, factory: AssemblerFactory): Assemble
   const sets: AssembledSet[] = []
   let isa: Segment | undefined
   let gs: Segment | undefined
-  let current: { envelope: EnvelopeContext; assembler: ReturnType<AssemblerFactory>; events: X12Event[] } | undefined
+  let current:
+    | { envelope: EnvelopeContext; assembler: ReturnType<AssemblerFactory>; events: X12Event[] }
+    | undefined
   for (const segment of segmentsFromText(text)) {
     if (segment.id === 'ISA') isa = segment
     else if (segment.id === 'GS') gs = segment
@@ -105,4 +107,38 @@ export function runAssemblers(text: string, factory: AssemblerFactory): Assemble
     }
   }
   return sets
+}
+
+/**
+ * Mutates a segment list for robustness properties: each step deletes, duplicates or moves a
+ * segment, or blanks/garbles one element. `steps` are indexes chosen by the property.
+ */
+export function mutateSegments(
+  segments: Segment[],
+  steps: {
+    kind: 'delete' | 'duplicate' | 'move' | 'blank' | 'garble'
+    at: number
+    to: number
+    element: number
+  }[],
+): Segment[] {
+  const out = [...segments]
+  for (const step of steps) {
+    if (out.length === 0) break
+    const at = step.at % out.length
+    const segment = out[at]
+    if (segment === undefined) continue
+    if (step.kind === 'delete') out.splice(at, 1)
+    else if (step.kind === 'duplicate') out.splice(at, 0, segment)
+    else if (step.kind === 'move') {
+      out.splice(at, 1)
+      out.splice(step.to % (out.length + 1), 0, segment)
+    } else {
+      const n = 1 + (step.element % Math.max(1, segment.elements.length - 1))
+      const elements = [...segment.elements]
+      elements[n] = step.kind === 'blank' ? '' : `X${elements[n] ?? ''}!`
+      out[at] = { ...segment, elements }
+    }
+  }
+  return out
 }

@@ -34,13 +34,15 @@ const UNIT_SPELLINGS: readonly (readonly [string, string])[] = [
   ['ml', 'ml'],
   ['cc', 'ml'],
   ['iu', 'iu'],
+  ['single dose vial', 'vial'],
+  ['single use vial', 'vial'],
   ['vial', 'vial'],
   ['g', 'g'],
 ]
 
 const UNIT_NAMES = new Map(UNIT_SPELLINGS)
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * One dose phrase: an optional "per"/"up to", an amount ("1", "0.5", "10,000", ".5"), a unit. The
@@ -48,7 +50,7 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
  */
 const DOSE_PATTERN = new RegExp(
   String.raw`(?:^|[\s,;(])(per\s+|up\s+to\s+)?(\d{1,3}(?:,\d{3})+|\d*\.\d+|\d+)?\s*(` +
-    UNIT_SPELLINGS.map(([spelling]) => escape(spelling)).join('|') +
+    UNIT_SPELLINGS.map(([spelling]) => escapeRegExp(spelling)).join('|') +
     String.raw`)(?=$|[\s,;.)/])`,
   'g',
 )
@@ -57,7 +59,8 @@ const DOSE_PATTERN = new RegExp(
  * Parses the billing unit out of a HCPCS Level II long descriptor: the dose phrase CMS ends a drug
  * descriptor with (HCPCS Level II coding procedures: "the dosage in the descriptor is the billing
  * unit"). Parenthesized text is ignored ("per 1 usp unit (up to 999 usp units)" → 1 units) and the
- * last dose phrase wins ("Injection, midazolam in 0.9% sodium chloride, …, 1 mg" → 1 mg).
+ * last dose phrase wins ("Injection, midazolam in 0.9% sodium chloride, …, 1 mg" → 1 mg). A
+ * combination dose ("1 mg daunorubicin and 2.27 mg cytarabine") has no single billing unit.
  *
  * @example
  * parseBillingUnit('Injection, paclitaxel, 1 mg') // { amount: 1, unit: 'mg' }
@@ -67,6 +70,8 @@ const DOSE_PATTERN = new RegExp(
 export function parseBillingUnit(description: string): BillingUnit | undefined {
   const text = stripParentheses(description.toLowerCase())
   let found: BillingUnit | undefined
+  let foundIn = -1
+  let inSameSegment = 0
   for (const match of text.matchAll(DOSE_PATTERN)) {
     const [, prefix, amountText, spelling] = match
     if (spelling === undefined) continue
@@ -78,9 +83,18 @@ export function parseBillingUnit(description: string): BillingUnit | undefined {
     if (unit === 'g' && spelling === 'g' && amountText === undefined) continue
     const amount = amountText === undefined ? 1 : Number(amountText.replaceAll(',', ''))
     if (!Number.isFinite(amount) || amount <= 0) continue
+    // Which comma-separated part of the descriptor the phrase is in (thousands commas aside).
+    const segment = text
+      .slice(0, match.index + 1)
+      .replace(/\d,\d/g, '')
+      .split(',').length
+    inSameSegment = segment === foundIn ? inSameSegment + 1 : 1
+    foundIn = segment
     found = { amount, unit }
   }
-  return found
+  // Two doses in one part name a combination product ("1 mg daunorubicin and 2.27 mg cytarabine"):
+  // its billing unit is the pair, not one number.
+  return inSameSegment > 1 ? undefined : found
 }
 
 /** Mass units convertible to milligrams; everything else converts only to itself. */

@@ -85,7 +85,10 @@ export function listCodeChanges(
     if (record.terminationDate !== undefined) {
       const effective = addDays(record.terminationDate, 1)
       if (inPeriod(effective))
-        add({ ...base, change: 'terminated', effectiveDate: effective, successor: successorOf(record) }, source)
+        add(
+          { ...base, change: 'terminated', effectiveDate: effective, successor: successorOf(record) },
+          source,
+        )
     }
     for (let i = 1; i < list.length; i++) {
       const before = list[i - 1]

@@ -55,7 +55,8 @@ export function findQuarterInText(text: string): Quarter | undefined {
     if (year !== undefined && month >= 1 && month <= 12 && (month - 1) % 3 === 0)
       candidates.push([index, year, String(month).padStart(2, '0')])
   }
-  for (const m of lower.matchAll(/(?<![\d])(20\d\d)\s*q([1-4])(?![\d])/g)) push(m.index, m[1], Number(m[2]) * 3 - 2)
+  for (const m of lower.matchAll(/(?<![\d])(20\d\d)\s*q([1-4])(?![\d])/g))
+    push(m.index, m[1], Number(m[2]) * 3 - 2)
   for (const m of lower.matchAll(/(?<![\d])q([1-4])[\s_-]*(20\d\d)(?![\d])/g))
     push(m.index, m[2], Number(m[1]) * 3 - 2)
   for (const m of lower.matchAll(/(?<![\d])(\d{2})[-_/.](\d{2})[-_/.](20\d\d)(?![\d])/g))

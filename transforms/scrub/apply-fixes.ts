@@ -1,5 +1,5 @@
 import type { Claim837, ServiceLine837 } from '../../parsers/claim837/claim837.js'
-import type { Segment, X12Position } from '../../parsers/x12/segment.js'
+import type { X12Position } from '../../parsers/x12/segment.js'
 import type { Finding, SafeFix } from './scrub-rule.js'
 
 /** One applied fix, as `fixes.ndjson` records it. */
@@ -44,7 +44,9 @@ export function applyFixes(claim: Claim837, findings: readonly Finding[]): FixRe
     if (line === undefined) continue
     if (fix.kind === 'replace-hcpcs') {
       if (line.procedureCode !== fix.fromCode) continue
-      const segmentAt = body.findIndex((s) => s.offset === line.position.offset && (s.id === 'SV1' || s.id === 'SV2'))
+      const segmentAt = body.findIndex(
+        (s) => s.offset === line.position.offset && (s.id === 'SV1' || s.id === 'SV2'),
+      )
       const segment = body[segmentAt]
       if (segment === undefined) continue
       const composite = segment.id === 'SV1' ? 1 : 2

@@ -14,7 +14,8 @@ export interface LineView {
   dos: IsoDate
   admin: AdminCodeRow | undefined
   isDrug: boolean
-  hasModifier(modifier: string): boolean
+  /** SV1-01-3..6 / SV2-02-3..6 (the line's own array). */
+  modifiers: readonly string[]
 }
 
 /** A claim indexed once for every rule: lines by DOS, payer traits. */
@@ -43,14 +44,13 @@ export function claimView(claim: Claim837, context: ScrubContext): ClaimView {
   const byDos = new Map<IsoDate, LineView[]>()
   for (const line of claim.lines) {
     const code = line.procedureCode ?? ''
-    const modifiers = line.modifiers
     const view: LineView = {
       line,
       code,
       dos: line.serviceFrom ?? claim.serviceFrom ?? context.asOf,
       admin: code === '' ? undefined : context.reference.adminCode(code),
       isDrug: DRUG_CODE_PATTERN.test(code),
-      hasModifier: (modifier) => modifiers.includes(modifier),
+      modifiers: line.modifiers,
     }
     lines.push(view)
     const list = byDos.get(view.dos)

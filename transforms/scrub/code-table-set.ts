@@ -81,11 +81,16 @@ export function createCodeTableSet(records: CodeTableRecords): CodeTableSet {
     else list.push(row)
   }
 
-  const mue = new Map<string, MueRecord>()
+  // Nested maps: a lookup allocates no key string (the scrub calls this for every line).
+  const mue = new Map<MueSetting, Map<string, MueRecord>>()
   for (const row of records.mue) {
-    const key = `${row.setting}|${row.code}`
-    const current = mue.get(key)
-    if (current === undefined || row.sourceQuarter >= current.sourceQuarter) mue.set(key, row)
+    let bySetting = mue.get(row.setting)
+    if (bySetting === undefined) {
+      bySetting = new Map()
+      mue.set(row.setting, bySetting)
+    }
+    const current = bySetting.get(row.code)
+    if (current === undefined || row.sourceQuarter >= current.sourceQuarter) bySetting.set(row.code, row)
   }
 
   return {
@@ -112,7 +117,7 @@ export function createCodeTableSet(records: CodeTableRecords): CodeTableSet {
       }
       return primaries.length === 0 ? undefined : primaries
     },
-    mue: (code, setting) => mue.get(`${setting}|${code}`),
+    mue: (code, setting) => mue.get(setting)?.get(code),
   }
 }
 

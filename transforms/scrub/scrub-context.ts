@@ -80,7 +80,8 @@ export interface ScrubContext {
 
 /** In-memory ledger: the database rows of earlier runs plus the claims accepted in this run. */
 export class MemoryScrubLedger implements ScrubLedger {
-  readonly #byMemberCode = new Map<string, LedgerLine[]>()
+  /** member → code → lines: nested maps, so that a lookup builds no key string. */
+  readonly #byMember = new Map<string, Map<string, LedgerLine[]>>()
   readonly #byClaim = new Map<string, LedgerLine[]>()
 
   /** Records a claim's lines, replacing what the ledger held for that claim id (idempotent). */
@@ -88,9 +89,13 @@ export class MemoryScrubLedger implements ScrubLedger {
     this.removeClaim(claimId)
     this.#byClaim.set(claimId, lines)
     for (const line of lines) {
-      const key = `${line.memberId}|${line.hcpcs}`
-      const list = this.#byMemberCode.get(key)
-      if (list === undefined) this.#byMemberCode.set(key, [line])
+      let byCode = this.#byMember.get(line.memberId)
+      if (byCode === undefined) {
+        byCode = new Map()
+        this.#byMember.set(line.memberId, byCode)
+      }
+      const list = byCode.get(line.hcpcs)
+      if (list === undefined) byCode.set(line.hcpcs, [line])
       else list.push(line)
     }
   }
@@ -101,12 +106,15 @@ export class MemoryScrubLedger implements ScrubLedger {
     if (old === undefined) return
     this.#byClaim.delete(claimId)
     for (const line of old) {
-      const key = `${line.memberId}|${line.hcpcs}`
-      const list = this.#byMemberCode.get(key)
-      if (list === undefined) continue
+      const byCode = this.#byMember.get(line.memberId)
+      const list = byCode?.get(line.hcpcs)
+      if (byCode === undefined || list === undefined) continue
       const kept = list.filter((l) => l.claimId !== claimId)
-      if (kept.length === 0) this.#byMemberCode.delete(key)
-      else this.#byMemberCode.set(key, kept)
+      if (kept.length > 0) byCode.set(line.hcpcs, kept)
+      else {
+        byCode.delete(line.hcpcs)
+        if (byCode.size === 0) this.#byMember.delete(line.memberId)
+      }
     }
   }
 
@@ -130,7 +138,7 @@ export class MemoryScrubLedger implements ScrubLedger {
     excludeClaimId: string,
   ): AuthUsage {
     const usage: AuthUsage = { units: 0, dates: new Set() }
-    for (const line of this.#byMemberCode.get(`${memberId}|${hcpcs}`) ?? []) {
+    for (const line of this.#byMember.get(memberId)?.get(hcpcs) ?? NO_LINES) {
       if (line.claimId === excludeClaimId || line.payerId !== payerId) continue
       if (from !== undefined && line.dos < from) continue
       if (to !== undefined && line.dos > to) continue
@@ -141,9 +149,15 @@ export class MemoryScrubLedger implements ScrubLedger {
   }
 
   sameService(memberId: string, dos: IsoDate, hcpcs: string, excludeClaimId: string): LedgerLine[] {
-    const lines = this.#byMemberCode.get(`${memberId}|${hcpcs}`)
-    if (lines === undefined) return []
-    return lines.filter((line) => line.dos === dos && line.claimId !== excludeClaimId)
+    const lines = this.#byMember.get(memberId)?.get(hcpcs)
+    if (lines === undefined) return NO_LINES
+    let found: LedgerLine[] | undefined
+    for (const line of lines) {
+      if (line.dos !== dos || line.claimId === excludeClaimId) continue
+      if (found === undefined) found = [line]
+      else found.push(line)
+    }
+    return found ?? NO_LINES
   }
 }
 
@@ -159,31 +173,34 @@ export interface ScrubContextOptions {
 
 /** Builds a context, indexing authorizations by payer + member and the schedule by member + date. */
 export function createScrubContext(options: ScrubContextOptions): ScrubContext {
-  const auths = new Map<string, TrackedAuthorization[]>()
-  for (const auth of options.authorizations ?? []) {
-    const key = `${auth.payerId}|${auth.memberId}`
-    const list = auths.get(key)
-    if (list === undefined) auths.set(key, [auth])
-    else list.push(auth)
-  }
-  const schedule = new Map<string, ScheduledInfusion[]>()
-  for (const entry of options.schedule ?? []) {
-    const key = `${entry.memberId}|${entry.date}`
-    const list = schedule.get(key)
-    if (list === undefined) schedule.set(key, [entry])
-    else list.push(entry)
-  }
+  // Nested maps: lookups run for every claim and allocate no key strings.
+  const auths = new Map<string, Map<string, TrackedAuthorization[]>>()
+  for (const auth of options.authorizations ?? []) pushNested(auths, auth.payerId, auth.memberId, auth)
+  const schedule = new Map<string, Map<string, ScheduledInfusion[]>>()
+  for (const entry of options.schedule ?? []) pushNested(schedule, entry.memberId, entry.date, entry)
   return {
     codes: options.codes,
     reference: options.reference,
-    authorizations: (payerId, memberId) => auths.get(`${payerId}|${memberId}`) ?? NONE,
-    schedule: (memberId, date) => schedule.get(`${memberId}|${date}`) ?? NO_SCHEDULE,
+    authorizations: (payerId, memberId) => auths.get(payerId)?.get(memberId) ?? NONE,
+    schedule: (memberId, date) => schedule.get(memberId)?.get(date) ?? NO_SCHEDULE,
     ledger: options.ledger ?? new MemoryScrubLedger(),
     asOf: options.asOf ?? new Date().toISOString().slice(0, 10),
   }
 }
 
+function pushNested<T>(index: Map<string, Map<string, T[]>>, outer: string, inner: string, value: T): void {
+  let byInner = index.get(outer)
+  if (byInner === undefined) {
+    byInner = new Map()
+    index.set(outer, byInner)
+  }
+  const list = byInner.get(inner)
+  if (list === undefined) byInner.set(inner, [value])
+  else list.push(value)
+}
+
 const NONE: readonly TrackedAuthorization[] = []
+const NO_LINES: LedgerLine[] = []
 const NO_SCHEDULE: readonly ScheduledInfusion[] = []
 
 /** The ledger lines of a claim: one per service line with a code and a date. */
@@ -200,7 +217,8 @@ export function ledgerLinesOf(claim: Claim837, asOf: IsoDate): LedgerLine[] {
       dos: line.serviceFrom ?? claim.serviceFrom ?? asOf,
       hcpcs: line.procedureCode,
       units: line.units,
-      facility: claim.kind === '837I' ? (claim.typeOfBill ?? '') : (line.placeOfService ?? claim.facilityCode),
+      facility:
+        claim.kind === '837I' ? (claim.typeOfBill ?? '') : (line.placeOfService ?? claim.facilityCode),
     })
   }
   return lines

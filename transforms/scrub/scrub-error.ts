@@ -3,11 +3,12 @@ import { formatPosition } from '../../parsers/x12/segment.js'
 
 /** Stable error codes of the scrub layer (failures, not findings: findings are returned values). */
 export const SCRUB_ERROR_CODES = [
+  /** A reference table (fixtures/scrub/*.csv) has a bad row: the file and line are named. */
   'SCRUB_BAD_TABLE_ROW',
-  'SCRUB_BAD_OPTION',
-  'SCRUB_FIX_FAILED',
-  'SCRUB_NO_CODE_TABLES',
+  /** A CSV (authorizations, schedule, reference table) lacks a required column. */
   'SCRUB_BAD_CSV_HEADER',
+  /** A reference table file is missing or cannot be read. */
+  'SCRUB_UNREADABLE_TABLE',
 ] as const
 
 /** One of {@link SCRUB_ERROR_CODES}. */

@@ -22,7 +22,9 @@ export const dbCommand: Command = {
     try {
       const applied = await migrateToLatest(handle.db)
       context.stdout.write(
-        applied.length === 0 ? 'database is up to date\n' : `applied ${applied.length} migration(s): ${applied.join(', ')}\n`,
+        applied.length === 0
+          ? 'database is up to date\n'
+          : `applied ${applied.length} migration(s): ${applied.join(', ')}\n`,
       )
     } finally {
       await handle.close()

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { formatPosition } from '../../../parsers/x12/segment.js'
 import { formatCents } from '../../../parsers/money.js'
+import { formatPosition } from '../../../parsers/x12/segment.js'
 import { ingestFiles } from '../../ingest/ingest-files.js'
 import { CliError } from '../cli-error.js'
 import type { Command } from '../command.js'
@@ -57,15 +57,23 @@ export const ingestCommand: Command = {
         }
         const parts = [`${r.kind} ${r.status}`, `${r.claims} claims`]
         if (r.kind === '835') {
-          parts.push(`${r.matched} matched`, `${r.unmatched} unmatched`, `${r.reversals} reversals`, `${r.items} rework items`)
+          parts.push(
+            `${r.matched} matched`,
+            `${r.unmatched} unmatched`,
+            `${r.reversals} reversals`,
+            `${r.items} rework items`,
+          )
           if (r.recovered > 0) parts.push(`${r.recovered} recovered (${formatCents(r.recoveredAmount)})`)
         }
-        if (r.skippedInterchanges.length > 0) parts.push(`${r.skippedInterchanges.length} interchange(s) already ingested`)
+        if (r.skippedInterchanges.length > 0)
+          parts.push(`${r.skippedInterchanges.length} interchange(s) already ingested`)
         context.stdout.write(`${r.name}: ${parts.join(', ')}\n`)
         for (const q of r.quarantined) {
           for (const reason of q.reasons) {
             const where = reason.position === undefined ? '' : ` at ${formatPosition(reason.position)}`
-            context.stdout.write(`  quarantined ST02 ${q.transactionControl}: ${reason.code} ${reason.message}${where}\n`)
+            context.stdout.write(
+              `  quarantined ST02 ${q.transactionControl}: ${reason.code} ${reason.message}${where}\n`,
+            )
           }
         }
       }

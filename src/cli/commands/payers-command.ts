@@ -53,7 +53,9 @@ export const payersCommand: Command = {
     try {
       text = await readFile(resolvePath(context, file), 'utf8')
     } catch (cause) {
-      throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: ${(cause as Error).message}`, { cause })
+      throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: ${(cause as Error).message}`, {
+        cause,
+      })
     }
     let parsed: ReturnType<typeof parsePayerProfilesCsv>
     try {
@@ -62,7 +64,9 @@ export const payersCommand: Command = {
       throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${(cause as Error).message}`, { cause })
     }
     const user = values.user ?? context.config.user
-    const counts = await withDatabase(context, (handle) => upsertPayerProfiles(handle.db, parsed.profiles, user))
+    const counts = await withDatabase(context, (handle) =>
+      upsertPayerProfiles(handle.db, parsed.profiles, user),
+    )
     if (values.json) {
       context.stdout.write(`${JSON.stringify({ ...counts, rejects: parsed.rejects }, null, 2)}\n`)
     } else {

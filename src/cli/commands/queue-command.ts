@@ -15,7 +15,14 @@ import {
 import { CliError } from '../cli-error.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_OK } from '../command.js'
-import { formatTable, parseDateOption, parseId, parsePositiveInt, resolvePath, withDatabase } from './rework-cli-support.js'
+import {
+  formatTable,
+  parseDateOption,
+  parseId,
+  parsePositiveInt,
+  resolvePath,
+  withDatabase,
+} from './rework-cli-support.js'
 
 const USAGE = `Usage:
   onco-edi queue list [--queue Q] [--status S] [--due-within N] [--as-of DATE] [--json]
@@ -37,13 +44,23 @@ Every change writes an audit event with --user (default $ONCO_EDI_USER).`
 function describeDetail(detail: ReworkItemDetail): string {
   const { item, remit, claim } = detail
   const out: string[] = []
-  out.push(`Item ${item.id}: ${item.queue} / ${item.action} — ${item.status}${item.assignee ? ` (${item.assignee})` : ''}`)
-  out.push(`  claim ${item.claimId}  payer ${item.payerId ?? '?'}  payer claim ${item.payerClaimNumber ?? '?'}  ${item.matched ? 'matched' : 'UNMATCHED'}`)
-  out.push(`  reasons ${item.carcs.join(' ')}${item.rarcs.length > 0 ? `  remarks ${item.rarcs.join(' ')}` : ''}  amount ${item.amount}`)
-  out.push(`  deadline ${item.deadline ?? 'none'}${item.daysLeft === null ? '' : ` (${item.daysLeft} days left)`} — ${item.deadlineBasis}`)
+  out.push(
+    `Item ${item.id}: ${item.queue} / ${item.action} — ${item.status}${item.assignee ? ` (${item.assignee})` : ''}`,
+  )
+  out.push(
+    `  claim ${item.claimId}  payer ${item.payerId ?? '?'}  payer claim ${item.payerClaimNumber ?? '?'}  ${item.matched ? 'matched' : 'UNMATCHED'}`,
+  )
+  out.push(
+    `  reasons ${item.carcs.join(' ')}${item.rarcs.length > 0 ? `  remarks ${item.rarcs.join(' ')}` : ''}  amount ${item.amount}`,
+  )
+  out.push(
+    `  deadline ${item.deadline ?? 'none'}${item.daysLeft === null ? '' : ` (${item.daysLeft} days left)`} — ${item.deadlineBasis}`,
+  )
   if (item.flags.length > 0) out.push(`  flags ${item.flags.join(', ')}`)
   out.push(`  what to do: ${item.guidance}`)
-  out.push(`Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`)
+  out.push(
+    `Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`,
+  )
   if (claim !== undefined)
     out.push(
       `Claim: ${claim.kind} frequency ${claim.frequencyCode}${claim.typeOfBill ? ` TOB ${claim.typeOfBill}` : ''}, DOS ${claim.serviceFrom ?? '?'}..${claim.serviceTo ?? '?'}, charge ${claim.totalCharge}, auth ${claim.priorAuthorization ?? 'none'}`,
@@ -68,16 +85,21 @@ function describeDetail(detail: ReworkItemDetail): string {
     ).trimEnd(),
   )
   out.push('Adjustments:')
-  for (const a of detail.adjustments) out.push(`  ${a.lineSeq === null ? 'claim' : `line ${a.lineSeq}`}: ${a.group}-${a.carc} ${a.amount}`)
+  for (const a of detail.adjustments)
+    out.push(`  ${a.lineSeq === null ? 'claim' : `line ${a.lineSeq}`}: ${a.group}-${a.carc} ${a.amount}`)
   if (detail.scrubFindings.length > 0) {
     out.push('Scrub findings:')
     for (const f of detail.scrubFindings)
-      out.push(`  ${f.severity} ${f.rule}${f.lineNumber === null ? '' : ` line ${f.lineNumber}`}: ${f.message}`)
+      out.push(
+        `  ${f.severity} ${f.rule}${f.lineNumber === null ? '' : ` line ${f.lineNumber}`}: ${f.message}`,
+      )
   }
   if (detail.history.length > 0) {
     out.push('History:')
     for (const h of detail.history)
-      out.push(`  ${h.at} ${h.actor} ${h.action} ${h.beforeStatus ?? ''} -> ${h.afterStatus ?? ''}${h.note ? ` (${h.note})` : ''}`)
+      out.push(
+        `  ${h.at} ${h.actor} ${h.action} ${h.beforeStatus ?? ''} -> ${h.afterStatus ?? ''}${h.note ? ` (${h.note})` : ''}`,
+      )
   }
   return `${out.join('\n')}\n`
 }
@@ -96,9 +118,15 @@ async function list(args: string[], context: CommandContext): Promise<number> {
   })
   if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`)
   if (values.queue !== undefined && !(REWORK_QUEUES as readonly string[]).includes(values.queue))
-    throw new CliError('CLI_BAD_OPTION', `Expected --queue to be one of ${REWORK_QUEUES.join(', ')}, got "${values.queue}"`)
+    throw new CliError(
+      'CLI_BAD_OPTION',
+      `Expected --queue to be one of ${REWORK_QUEUES.join(', ')}, got "${values.queue}"`,
+    )
   if (values.status !== undefined && !(REWORK_STATUSES as readonly string[]).includes(values.status))
-    throw new CliError('CLI_BAD_OPTION', `Expected --status to be one of ${REWORK_STATUSES.join(', ')}, got "${values.status}"`)
+    throw new CliError(
+      'CLI_BAD_OPTION',
+      `Expected --status to be one of ${REWORK_STATUSES.join(', ')}, got "${values.status}"`,
+    )
   const dueWithin = parsePositiveInt('due-within', values['due-within'])
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const items = await withDatabase(context, (handle) =>
@@ -163,10 +191,13 @@ export const queueCommand: Command = {
         return EXIT_OK
       }
       case 'assign': {
-        if (values.to === undefined || values.to.trim() === '') throw new CliError('CLI_USAGE', 'Expected --to USER')
+        if (values.to === undefined || values.to.trim() === '')
+          throw new CliError('CLI_USAGE', 'Expected --to USER')
         const to = values.to.trim()
         const item = await withDatabase(context, (handle) => assignReworkItem(handle.db, id, to, user))
-        context.stdout.write(values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} assigned to ${to}\n`)
+        context.stdout.write(
+          values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} assigned to ${to}\n`,
+        )
         return EXIT_OK
       }
       case 'resolve': {
@@ -179,13 +210,17 @@ export const queueCommand: Command = {
         const item = await withDatabase(context, (handle) =>
           resolveReworkItem(handle.db, id, action as Resolution, user, values.note),
         )
-        context.stdout.write(values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} ${item.status}\n`)
+        context.stdout.write(
+          values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} ${item.status}\n`,
+        )
         return EXIT_OK
       }
       case 'corrected-claim': {
         if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out FILE')
         const date = parseDateOption('date', values.date) ?? today()
-        const written = await withDatabase(context, (handle) => writeCorrectedClaim(handle.db, id, { user, date }))
+        const written = await withDatabase(context, (handle) =>
+          writeCorrectedClaim(handle.db, id, { user, date }),
+        )
         const out = resolvePath(context, values.out)
         await writeFile(out, written.x12)
         context.stdout.write(
@@ -194,7 +229,10 @@ export const queueCommand: Command = {
         return EXIT_OK
       }
       default:
-        throw new CliError('CLI_USAGE', `Expected list, show, assign, resolve or corrected-claim, got "${sub ?? ''}"`)
+        throw new CliError(
+          'CLI_USAGE',
+          `Expected list, show, assign, resolve or corrected-claim, got "${sub ?? ''}"`,
+        )
     }
   },
 }

@@ -48,10 +48,14 @@ export const reportCommand: Command = {
       },
     })
     if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`)
-    if (values.json && values.csv) throw new CliError('CLI_BAD_OPTION', 'Expected at most one of --json and --csv')
+    if (values.json && values.csv)
+      throw new CliError('CLI_BAD_OPTION', 'Expected at most one of --json and --csv')
     const by = values.by
     if (by !== undefined && !(REPORT_DIMENSIONS as readonly string[]).includes(by))
-      throw new CliError('CLI_BAD_OPTION', `Expected --by to be one of ${REPORT_DIMENSIONS.join(', ')}, got "${by}"`)
+      throw new CliError(
+        'CLI_BAD_OPTION',
+        `Expected --by to be one of ${REPORT_DIMENSIONS.join(', ')}, got "${by}"`,
+      )
     const dimension = by as ReportDimension | undefined
     const range = { from: parseDateOption('from', values.from), to: parseDateOption('to', values.to) }
     if (sub === 'recovered') {
@@ -60,22 +64,47 @@ export const reportCommand: Command = {
         context.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
         return EXIT_OK
       }
-      const headers = ['key', 'denied', 'recovered', 'open_at_risk', 'denied_claims', 'adjudicated_claims', 'denial_rate']
-      const rows = [...report.groups.map((g) => [g.key, ...totalsCells(g)]), ['TOTAL', ...totalsCells(report.totals)]]
-      if (values.csv) context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
+      const headers = [
+        'key',
+        'denied',
+        'recovered',
+        'open_at_risk',
+        'denied_claims',
+        'adjudicated_claims',
+        'denial_rate',
+      ]
+      const rows = [
+        ...report.groups.map((g) => [g.key, ...totalsCells(g)]),
+        ['TOTAL', ...totalsCells(report.totals)],
+      ]
+      if (values.csv)
+        context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
       else {
-        context.stdout.write(`Recovered revenue ${report.from ?? '…'} to ${report.to ?? '…'}${dimension ? ` by ${dimension}` : ''}\n`)
+        context.stdout.write(
+          `Recovered revenue ${report.from ?? '…'} to ${report.to ?? '…'}${dimension ? ` by ${dimension}` : ''}\n`,
+        )
         context.stdout.write(formatTable(headers, rows))
       }
       return EXIT_OK
     }
     if (sub === 'denials') {
-      const patterns = await withDatabase(context, (handle) => denialsReport(handle.db, dimension ?? 'carc', range))
+      const patterns = await withDatabase(context, (handle) =>
+        denialsReport(handle.db, dimension ?? 'carc', range),
+      )
       if (values.json) {
         context.stdout.write(`${JSON.stringify(patterns, null, 2)}\n`)
         return EXIT_OK
       }
-      const headers = ['key', 'denied_claims', 'of_claims', 'share', 'amount', 'queues', 'carcs', 'systematic']
+      const headers = [
+        'key',
+        'denied_claims',
+        'of_claims',
+        'share',
+        'amount',
+        'queues',
+        'carcs',
+        'systematic',
+      ]
       const rows = patterns.map((p) => [
         p.key,
         String(p.deniedClaims),
@@ -86,7 +115,8 @@ export const reportCommand: Command = {
         p.carcs.join(' '),
         p.systematic ? 'SYSTEMATIC' : '',
       ])
-      if (values.csv) context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
+      if (values.csv)
+        context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
       else context.stdout.write(formatTable(headers, rows))
       return EXIT_OK
     }

@@ -8,7 +8,10 @@ import type { CommandContext } from '../command.js'
  * Opens the configured database (applying pending migrations), runs `body`, and closes it in
  * `finally` — every database command does this.
  */
-export async function withDatabase<T>(context: CommandContext, body: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  context: CommandContext,
+  body: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
   try {
     return await body(handle)
@@ -26,7 +29,10 @@ export function resolvePath(context: CommandContext, path: string): string {
 export function parsePositiveInt(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new CliError('CLI_BAD_OPTION', `Expected --${name} to be an integer from ${min} and up, got "${value}"`)
+    throw new CliError(
+      'CLI_BAD_OPTION',
+      `Expected --${name} to be an integer from ${min} and up, got "${value}"`,
+    )
   return Number(value)
 }
 
@@ -41,7 +47,11 @@ export function parseId(value: string | undefined): number {
 export function parseDateOption(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined
   const date = new Date(`${value}T00:00:00Z`)
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value)
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(date.getTime()) ||
+    date.toISOString().slice(0, 10) !== value
+  )
     throw new CliError('CLI_BAD_OPTION', `Expected --${name} as YYYY-MM-DD, got "${value}"`)
   return value
 }
@@ -49,6 +59,10 @@ export function parseDateOption(name: string, value: string | undefined): string
 /** Writes a simple aligned text table. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`
 }

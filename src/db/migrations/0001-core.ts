@@ -131,9 +131,13 @@ const UP = [
   )`,
   `create index remit_claim_match on remit_claim (claim_id, payer_id)`,
   `create index remit_claim_remittance on remit_claim (remittance_id)`,
+  // remit_line and remit_adjustment hold most of the rows of a large 835 (3-4 lines and 5-7 CAS
+  // triplets per claim). Their parent ids are reserved from the sequences and written in the same
+  // transaction as the parents, so they carry no FOREIGN KEY: a per-row FK trigger halves the
+  // insert rate of a 1M-claim remit on PostgreSQL.
   `create table remit_line (
     id bigserial primary key,
-    remit_claim_id bigint not null references remit_claim (id),
+    remit_claim_id bigint not null,
     line_seq integer not null,
     procedure_code text not null,
     modifiers text not null default '',
@@ -145,13 +149,13 @@ const UP = [
     line_control text,
     rarcs text not null default '',
     allowed bigint,
-    submitted_line_id bigint references submitted_line (id)
+    submitted_line_id bigint
   )`,
   `create index remit_line_claim on remit_line (remit_claim_id)`,
   `create table remit_adjustment (
     id bigserial primary key,
-    remit_claim_id bigint not null references remit_claim (id),
-    remit_line_id bigint references remit_line (id),
+    remit_claim_id bigint not null,
+    remit_line_id bigint,
     group_code text not null,
     carc text not null,
     amount bigint not null,

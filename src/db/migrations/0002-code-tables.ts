@@ -40,7 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('hcpcs_code_quarter_code_key', ['source_quarter', 'code'])
     .execute()
   await db.schema.createIndex('hcpcs_code_code_idx').on('hcpcs_code').column('code').execute()
-  await db.schema.createIndex('hcpcs_code_termination_idx').on('hcpcs_code').column('termination_date').execute()
+  await db.schema
+    .createIndex('hcpcs_code_termination_idx')
+    .on('hcpcs_code')
+    .column('termination_date')
+    .execute()
 
   await db.schema
     .createTable('asp_crosswalk')
@@ -55,7 +59,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('bill_units', 'double precision')
     .addColumn('bill_units_per_package', 'double precision')
     .execute()
-  await db.schema.createIndex('asp_crosswalk_quarter_ndc_idx').on('asp_crosswalk').columns(['quarter', 'ndc']).execute()
+  await db.schema
+    .createIndex('asp_crosswalk_quarter_ndc_idx')
+    .on('asp_crosswalk')
+    .columns(['quarter', 'ndc'])
+    .execute()
   await db.schema
     .createIndex('asp_crosswalk_quarter_hcpcs_idx')
     .on('asp_crosswalk')
@@ -103,10 +111,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('effective_date', 'text')
     .addColumn('long_description', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('hcpcs_change_effective_idx').on('hcpcs_change').column('effective_date').execute()
+  await db.schema
+    .createIndex('hcpcs_change_effective_idx')
+    .on('hcpcs_change')
+    .column('effective_date')
+    .execute()
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['hcpcs_change', 'mue_edit', 'ncci_add_on', 'asp_crosswalk', 'hcpcs_code', 'code_import_log'])
+  for (const table of [
+    'hcpcs_change',
+    'mue_edit',
+    'ncci_add_on',
+    'asp_crosswalk',
+    'hcpcs_code',
+    'code_import_log',
+  ])
     await db.schema.dropTable(table).ifExists().execute()
 }

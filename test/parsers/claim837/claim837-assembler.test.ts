@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
 import { createClaim837Assembler } from '../../../parsers/claim837/claim837-assembler.js'
-import type { X12Event } from '../../../parsers/x12-event.js'
 import type { EnvelopeContext } from '../../../parsers/x12/envelope.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../../parsers/x12-event.js'
 import { readX12Events, x12Fixture } from '../../support/golden.js'
-import { runAssemblers, segmentsFromText } from '../../support/segments-from-text.js'
+import { mutateSegments, runAssemblers, segmentsFromText } from '../../support/segments-from-text.js'
 
 function claimsOf(events: X12Event[]): Claim837[] {
   return events.flatMap((e) => (e.type === 'claim837' ? [e.claim] : []))
@@ -23,7 +24,12 @@ const institutional = claimsOf(readX12Events(x12Fixture('837i-oncology.x12')))
 
 describe('837P fixture (005010X222A1) through the reader', () => {
   it('emits the four claims in file order', () => {
-    expect(professional.map((c) => c.claimId)).toEqual(['ONC-P-1001', 'ONC-P-1002', 'ONC-P-1003', 'ONC-P-1004'])
+    expect(professional.map((c) => c.claimId)).toEqual([
+      'ONC-P-1001',
+      'ONC-P-1002',
+      'ONC-P-1003',
+      'ONC-P-1004',
+    ])
     expect(professional.every((c) => c.kind === '837P')).toBe(true)
   })
 
@@ -46,7 +52,9 @@ describe('837P fixture (005010X222A1) through the reader', () => {
     expect(claim.billingProvider.id).toBe('1548267313')
     expect(claim.payer).toMatchObject({ organizationName: 'MEDICARE PART B EXAMPLE', id: '99012' })
     expect(claim.batchReference).toBe('RB20260120A')
-    expect(claim.lines.map((l) => [l.lineNumber, l.procedureCode, l.modifiers.join(','), l.units, l.charge])).toEqual([
+    expect(
+      claim.lines.map((l) => [l.lineNumber, l.procedureCode, l.modifiers.join(','), l.units, l.charge]),
+    ).toEqual([
       [1, '96413', '', 1, 38500],
       [2, '96415', '', 1, 8000],
       [3, '96417', '', 1, 17500],
@@ -89,7 +97,11 @@ describe('837P fixture (005010X222A1) through the reader', () => {
   it('links the HL tree: subscriber-is-patient vs a 2000C patient loop', () => {
     const self = byId(professional, 'ONC-P-1001')
     expect(self.patient).toBeUndefined()
-    expect(self.subscriber).toMatchObject({ relationship: '18', claimFilingIndicator: 'MB', memberId: '1EG4TE5MK72' })
+    expect(self.subscriber).toMatchObject({
+      relationship: '18',
+      claimFilingIndicator: 'MB',
+      memberId: '1EG4TE5MK72',
+    })
     expect(self.subscriber.person.birthDate).toBe('1952-03-14')
     expect(self.source.hierarchy.filter((s) => s.id === 'HL').map((s) => s.elements.slice(1, 5))).toEqual([
       ['1', '', '20', '1'],
@@ -97,12 +109,18 @@ describe('837P fixture (005010X222A1) through the reader', () => {
     ])
 
     const dependent = byId(professional, 'ONC-P-1003')
-    expect(dependent.subscriber).toMatchObject({ relationship: '', groupNumber: 'GRP778812', memberId: 'EHP700112233' })
+    expect(dependent.subscriber).toMatchObject({
+      relationship: '',
+      groupNumber: 'GRP778812',
+      memberId: 'EHP700112233',
+    })
     expect(dependent.patient?.relationship).toBe('01')
     expect(dependent.patient?.person.firstName).toBe('CHARLIE')
     expect(dependent.patient?.person.birthDate).toBe('1963-09-11')
     expect(dependent.payer.id).toBe('99045')
-    expect(dependent.source.hierarchy.filter((s) => s.id === 'HL').map((s) => s.elements.slice(1, 4))).toEqual([
+    expect(
+      dependent.source.hierarchy.filter((s) => s.id === 'HL').map((s) => s.elements.slice(1, 4)),
+    ).toEqual([
       ['1', '', '20'],
       ['3', '1', '22'],
       ['4', '3', '23'],
@@ -143,7 +161,9 @@ describe('837I fixture (005010X223A2) through the reader', () => {
     expect(claim.attendingProvider?.id).toBe('1458930124')
     expect(claim.renderingProvider).toBeUndefined()
     expect(claim.totalCharge).toBe(223500)
-    expect(claim.lines.map((l) => [l.revenueCode, l.procedureCode, l.modifiers.join(','), l.units, l.charge])).toEqual([
+    expect(
+      claim.lines.map((l) => [l.revenueCode, l.procedureCode, l.modifiers.join(','), l.units, l.charge]),
+    ).toEqual([
       ['0335', '96413', '', 1, 42000],
       ['0335', '96415', '', 1, 9500],
       ['0335', '96417', '', 1, 19000],
@@ -194,7 +214,9 @@ function assemble(lines: string[]): { claims: Claim837[]; issues: X12Issue[] } {
 describe('claim837 assembler: streaming and kind', () => {
   it('emits a claim as soon as the next CLM shows it is complete, and keeps none', () => {
     const assembler = createClaim837Assembler(envelope('005010X222A1'))
-    const segments = segmentsFromText([...HEAD, ...CLAIM, ...CLAIM.map((s) => s.replace('C1', 'C2')), ...TAIL].join(''))
+    const segments = segmentsFromText(
+      [...HEAD, ...CLAIM, ...CLAIM.map((s) => s.replace('C1', 'C2')), ...TAIL].join(''),
+    )
     const out: X12Event[] = []
     const inner = segments.filter((s) => !['ISA', 'GS', 'ST', 'SE', 'GE', 'IEA'].includes(s.id))
     const secondClm = inner.findIndex((s, i) => s.id === 'CLM' && i > inner.findIndex((t) => t.id === 'CLM'))
@@ -210,7 +232,14 @@ describe('claim837 assembler: streaming and kind', () => {
 
   it('takes the kind from SV2 when the version does not say', () => {
     const assembler = createClaim837Assembler(envelope('005010'))
-    const text = [...HEAD, 'CLM*I1*100***13:A:1**A*Y*Y~', 'LX*1~', 'SV2*0335*HC:96413*100*UN*1~', 'DTP*472*D8*20260105~', ...TAIL]
+    const text = [
+      ...HEAD,
+      'CLM*I1*100***13:A:1**A*Y*Y~',
+      'LX*1~',
+      'SV2*0335*HC:96413*100*UN*1~',
+      'DTP*472*D8*20260105~',
+      ...TAIL,
+    ]
     const out: X12Event[] = []
     for (const s of segmentsFromText(text.join(''))) {
       if (!['ISA', 'GS', 'ST', 'SE', 'GE', 'IEA'].includes(s.id)) assembler.push(s, out)
@@ -225,7 +254,11 @@ describe('claim837 assembler: streaming and kind', () => {
   it('accepts a minimal claim without optional segments and reports nothing', () => {
     const { claims, issues } = assemble([...HEAD, ...CLAIM, ...TAIL])
     expect(issues).toEqual([])
-    expect(claims[0]).toMatchObject({ claimId: 'C1', priorAuthorization: undefined, referralNumber: undefined })
+    expect(claims[0]).toMatchObject({
+      claimId: 'C1',
+      priorAuthorization: undefined,
+      referralNumber: undefined,
+    })
     expect(claims[0]?.lines[0]?.drug).toBeUndefined()
   })
 
@@ -250,7 +283,11 @@ describe('claim837 assembler: streaming and kind', () => {
 
 describe('claim837 assembler: bad input', () => {
   it('quarantines a bad CLM02 with X12_BAD_AMOUNT at element 2', () => {
-    const { issues } = assemble([...HEAD, ...CLAIM.map((s) => s.replace('CLM*C1*100', 'CLM*C1*1O0')), ...TAIL])
+    const { issues } = assemble([
+      ...HEAD,
+      ...CLAIM.map((s) => s.replace('CLM*C1*100', 'CLM*C1*1O0')),
+      ...TAIL,
+    ])
     expect(issues).toEqual([
       expect.objectContaining({
         code: 'X12_BAD_AMOUNT',
@@ -278,7 +315,11 @@ describe('claim837 assembler: bad input', () => {
   })
 
   it('reports an HL02 that points nowhere as X12_BAD_HL at element 2', () => {
-    const { issues } = assemble([...HEAD.map((s) => s.replace('HL*2*1*22*0', 'HL*2*9*22*0')), ...CLAIM, ...TAIL])
+    const { issues } = assemble([
+      ...HEAD.map((s) => s.replace('HL*2*1*22*0', 'HL*2*9*22*0')),
+      ...CLAIM,
+      ...TAIL,
+    ])
     expect(issues[0]).toMatchObject({
       code: 'X12_BAD_HL',
       severity: 'error',
@@ -286,24 +327,80 @@ describe('claim837 assembler: bad input', () => {
     })
   })
 
+  it('warns when HL01 does not go up by one, and rejects a billing provider HL with a parent', () => {
+    const skipped = assemble([...HEAD.map((s) => s.replace('HL*2*1*22*0', 'HL*5*1*22*0')), ...CLAIM, ...TAIL])
+    expect(skipped.issues).toEqual([
+      expect.objectContaining({
+        code: 'X12_BAD_HL',
+        severity: 'warning',
+        position: expect.objectContaining({ segmentId: 'HL', element: 1, stSegment: 5 }),
+      }),
+    ])
+    expect(skipped.claims[0]?.subscriber.memberId).toBe('M1')
+    const nested = assemble([...HEAD.map((s) => s.replace('HL*2*1*22*0', 'HL*2*1*20*1')), ...CLAIM, ...TAIL])
+    expect(
+      nested.issues.map((i) => [i.code, i.severity, i.position?.segmentId, i.position?.element]),
+    ).toContainEqual(['X12_BAD_HL', 'error', 'HL', 2])
+  })
+
   it('reports a patient HL under the billing provider as X12_BAD_HL', () => {
-    const { issues } = assemble([...HEAD.map((s) => s.replace('HL*2*1*22*0', 'HL*2*1*23*0')), ...CLAIM, ...TAIL])
-    expect(issues.map((i) => [i.code, i.position?.segmentId, i.position?.element])).toContainEqual(['X12_BAD_HL', 'HL', 2])
+    const { issues } = assemble([
+      ...HEAD.map((s) => s.replace('HL*2*1*22*0', 'HL*2*1*23*0')),
+      ...CLAIM,
+      ...TAIL,
+    ])
+    expect(issues.map((i) => [i.code, i.position?.segmentId, i.position?.element])).toContainEqual([
+      'X12_BAD_HL',
+      'HL',
+      2,
+    ])
     expect(issues.every((i) => i.severity === 'error')).toBe(true)
   })
 
   it('reports an LX without SV1 and a claim without lines as X12_MISSING_SEGMENT', () => {
-    const { issues } = assemble([...HEAD, 'CLM*C1*100***11:B:1*Y*A*Y*Y~', 'LX*1~', 'DTP*472*D8*20260105~', ...TAIL])
+    const { issues } = assemble([
+      ...HEAD,
+      'CLM*C1*100***11:B:1*Y*A*Y*Y~',
+      'LX*1~',
+      'DTP*472*D8*20260105~',
+      ...TAIL,
+    ])
     expect(issues.map((i) => [i.code, i.severity, i.position?.segmentId])).toEqual([
       ['X12_MISSING_SEGMENT', 'error', 'LX'],
       ['X12_MISSING_SEGMENT', 'error', 'CLM'],
     ])
   })
 
+  it('reads an SV1 that lacks its LX but reports X12_MISSING_SEGMENT at the SV1', () => {
+    const { claims, issues } = assemble([...HEAD, ...CLAIM.filter((s) => s !== 'LX*1~'), ...TAIL])
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'X12_MISSING_SEGMENT',
+        severity: 'error',
+        position: expect.objectContaining({ segmentId: 'SV1', stSegment: 10 }),
+      }),
+    ])
+    expect(claims[0]?.lines.map((l) => [l.procedureCode, l.serviceFrom])).toEqual([['96413', '2026-01-05']])
+  })
+
+  it('reports service lines without a CLM at the LX', () => {
+    const { claims, issues } = assemble([...HEAD, ...CLAIM.slice(1), ...TAIL])
+    expect(claims).toEqual([])
+    expect(issues[0]).toMatchObject({
+      code: 'X12_MISSING_SEGMENT',
+      severity: 'error',
+      position: { segmentId: 'LX', stSegment: 9 },
+    })
+  })
+
   it('reports a missing payer loop (NM1*PR) at the CLM', () => {
     const { issues } = assemble([...HEAD.filter((s) => !s.startsWith('NM1*PR')), ...CLAIM, ...TAIL])
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'X12_MISSING_SEGMENT', severity: 'error', position: expect.objectContaining({ segmentId: 'CLM' }) }),
+      expect.objectContaining({
+        code: 'X12_MISSING_SEGMENT',
+        severity: 'error',
+        position: expect.objectContaining({ segmentId: 'CLM' }),
+      }),
     ])
   })
 
@@ -320,14 +417,37 @@ describe('claim837 assembler: bad input', () => {
       ['X12_BAD_ELEMENT', 'warning', 'CTP', 4],
     ])
     expect(issues[0]?.message).not.toContain('19521399')
-    expect(claims[0]?.lines[0]?.drug).toMatchObject({ ndc: '00703321801', quantity: undefined, quantityText: '0' })
+    expect(claims[0]?.lines[0]?.drug).toMatchObject({
+      ndc: '00703321801',
+      quantity: undefined,
+      quantityText: '0',
+    })
+  })
+
+  it('warns (X12_UNBALANCED at CLM02) when the line charges do not add up to CLM02', () => {
+    const { claims, issues } = assemble([
+      ...HEAD,
+      ...CLAIM.map((s) => s.replace('CLM*C1*100', 'CLM*C1*100.01')),
+      ...TAIL,
+    ])
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'X12_UNBALANCED',
+        severity: 'warning',
+        position: expect.objectContaining({ segmentId: 'CLM', element: 2 }),
+      }),
+    ])
+    expect(claims[0]?.totalCharge).toBe(10001)
   })
 
   it('reports an SV1 on an 837I', () => {
     const lines = [...HEAD, ...CLAIM, ...TAIL].map((s) => s.replaceAll('005010X222A1', '005010X223A2'))
     const { issues } = assemble(lines)
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'X12_BAD_SEGMENT', position: expect.objectContaining({ segmentId: 'SV1' }) }),
+      expect.objectContaining({
+        code: 'X12_BAD_SEGMENT',
+        position: expect.objectContaining({ segmentId: 'SV1' }),
+      }),
     ])
   })
 })
@@ -338,5 +458,33 @@ describe('claim837 assembler on the fixtures through the test splitter', () => {
     const viaSplitter = claimsOf(sets.flatMap((s) => s.events))
     const strip = (c: Claim837) => ({ ...c, envelope: undefined, source: undefined })
     expect(viaSplitter.map(strip)).toEqual(professional.map(strip))
+  })
+})
+
+describe('claim837 assembler robustness (property)', () => {
+  it('never throws on mutated input, and every issue has a position', () => {
+    const inner = segmentsFromText(readFileSync(x12Fixture('837p-oncology.x12'), 'utf8')).filter(
+      (s) => !['ISA', 'GS', 'ST', 'SE', 'GE', 'IEA'].includes(s.id),
+    )
+    const step = fc.record({
+      kind: fc.constantFrom('delete', 'duplicate', 'move', 'blank', 'garble'),
+      at: fc.nat(),
+      to: fc.nat(),
+      element: fc.nat(),
+    })
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        const assembler = createClaim837Assembler(envelope('005010X222A1'))
+        const out: X12Event[] = []
+        for (const segment of mutateSegments(inner, steps)) assembler.push(segment, out)
+        assembler.end(out)
+        for (const issue of assembler.issues) expect(issue.position).toBeDefined()
+        for (const claim of claimsOf(out)) {
+          expect(claim.source.body[0]?.id).toBe('CLM')
+          expect(Number.isSafeInteger(claim.totalCharge)).toBe(true)
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })

@@ -1,10 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
+import type { WriteClaims837Options } from '../../../parsers/claim837/claim837-writer.js'
 import { writeClaims837 } from '../../../parsers/claim837/claim837-writer.js'
-import type { X12Event } from '../../../parsers/x12-event.js'
-import { X12Reader } from '../../../parsers/x12-reader.js'
 import type { Segment } from '../../../parsers/x12/segment.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../../parsers/x12-event.js'
+import { X12Reader } from '../../../parsers/x12-reader.js'
 import { readX12Events, x12Fixture } from '../../support/golden.js'
 
 function claimsOf(events: X12Event[]): Claim837[] {
@@ -27,7 +29,13 @@ function comparable(claim: Claim837): unknown {
 
 const professional = claimsOf(readX12Events(x12Fixture('837p-oncology.x12')))
 const institutional = claimsOf(readX12Events(x12Fixture('837i-oncology.x12')))
-const options = { senderId: 'RIVERBENDONC', receiverId: 'EXAMPLECH', interchangeControl: 777, date: '2026-03-02', time: '0815' }
+const options = {
+  senderId: 'RIVERBENDONC',
+  receiverId: 'EXAMPLECH',
+  interchangeControl: 777,
+  date: '2026-03-02',
+  time: '0815',
+}
 
 function segmentLines(text: string): string[] {
   return text.split('~\n').filter((s) => s !== '')
@@ -35,7 +43,11 @@ function segmentLines(text: string): string[] {
 
 function expectCleanEnvelopes(events: X12Event[]): void {
   const problems = events.flatMap((e) =>
-    e.type === 'transaction-end' || e.type === 'interchange-end' ? e.issues : e.type === 'issue' ? [e.issue] : [],
+    e.type === 'transaction-end' || e.type === 'interchange-end'
+      ? e.issues
+      : e.type === 'issue'
+        ? [e.issue]
+        : [],
   )
   expect(problems).toEqual([])
 }
@@ -105,12 +117,19 @@ describe('writeClaims837', () => {
   it('renumbers HLs for a subset and keeps claims under a shared loop together', () => {
     const subset = [find(professional, 'ONC-P-1003'), find(professional, 'ONC-P-1004')]
     const text = writeClaims837(subset, options)
-    expect(segmentLines(text).filter((s) => s.startsWith('HL*'))).toEqual(['HL*1**20*1', 'HL*2*1*22*1', 'HL*3*2*23*0'])
+    expect(segmentLines(text).filter((s) => s.startsWith('HL*'))).toEqual([
+      'HL*1**20*1',
+      'HL*2*1*22*1',
+      'HL*3*2*23*0',
+    ])
     const claims = claimsOf(read(text))
     expect(claims.map((c) => c.patient?.relationship)).toEqual(['01', '01'])
 
     // a subscriber-is-patient claim written after a patient-loop claim gets a fresh subscriber HL
-    const mixed = writeClaims837([find(professional, 'ONC-P-1003'), find(professional, 'ONC-P-1001')], options)
+    const mixed = writeClaims837(
+      [find(professional, 'ONC-P-1003'), find(professional, 'ONC-P-1001')],
+      options,
+    )
     expect(segmentLines(mixed).filter((s) => s.startsWith('HL*'))).toEqual([
       'HL*1**20*1',
       'HL*2*1*22*1',
@@ -131,7 +150,8 @@ describe('writeClaims837', () => {
       if (segment.id === 'CLM') elements[5] = '11:B:7'
       if (segment.id === 'SV1' && elements[1] === 'HC:J9267:JZ') elements[1] = 'HC:J9264:JZ'
       body.push({ ...segment, elements })
-      if (segment.id === 'CLM') body.push({ ...segment, id: 'REF', elements: ['REF', 'F8', '2026011912345670001'] })
+      if (segment.id === 'CLM')
+        body.push({ ...segment, id: 'REF', elements: ['REF', 'F8', '2026011912345670001'] })
     }
     const edited: Claim837 = { ...original, source: { ...original.source, body } }
     const events = read(writeClaims837([edited], options))
@@ -156,15 +176,17 @@ describe('writeClaims837', () => {
   })
 
   it('rejects bad options with X12_WRITE_OPTION', () => {
-    const attempt = (o: Partial<typeof options> & Record<string, unknown>) => () =>
+    const attempt = (o: Partial<WriteClaims837Options>) => () =>
       writeClaims837(professional, { ...options, ...o })
-    for (const bad of [
+    const bads: Partial<WriteClaims837Options>[] = [
       { interchangeControl: '1234567890' },
       { senderId: 'A_SENDER_ID_THAT_IS_TOO_LONG' },
       { date: '2026-02-30' },
       { time: '2460' },
       { delimiters: { element: ':' } },
-    ]) {
+      { delimiters: { repetition: '\n' } },
+    ]
+    for (const bad of bads) {
       expect(attempt(bad)).toThrow(expect.objectContaining({ code: 'X12_WRITE_OPTION' }))
     }
   })
@@ -182,5 +204,38 @@ describe('writeClaims837', () => {
       expect(error).toBeInstanceOf(X12Error)
       expect(error).toMatchObject({ code: 'X12_BAD_ELEMENT', position: { segmentId: 'REF', element: 2 } })
     }
+  })
+
+  it('round-trips any subset of the fixture claims, in any order, with any delimiters (property)', () => {
+    const all = [...professional, ...institutional]
+    // Characters that never occur inside the fixtures' values (which use letters, digits, space, - and .).
+    const pool = [...'*|^~!}{#$%&;@><=+?:']
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(all, { minLength: 1 }),
+        fc.shuffledSubarray(pool, { minLength: 4, maxLength: 4 }),
+        fc.boolean(),
+        (
+          claims,
+          [element = '*', component = ':', repetition = '^', terminator = '~'],
+          lineBreakTerminator,
+        ) => {
+          // a line break may only be the segment terminator
+          const segment = lineBreakTerminator ? '\n' : terminator
+          const text = writeClaims837(claims, {
+            ...options,
+            delimiters: { element, component, repetition, segment },
+          })
+          const events = read(text)
+          expectCleanEnvelopes(events)
+          const written = claimsOf(events)
+          // claims come back grouped by implementation guide (one GS each, in order of first appearance)
+          const kinds = [...new Set(claims.map((c) => c.kind))]
+          const ordered = kinds.flatMap((kind) => claims.filter((c) => c.kind === kind))
+          expect(written.map(comparable)).toEqual(ordered.map(comparable))
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 })

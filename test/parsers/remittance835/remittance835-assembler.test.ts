@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { RemittanceClaim835, RemittanceHeader835 } from '../../../parsers/remittance835/remittance835.js'
 import { createRemittance835Assembler } from '../../../parsers/remittance835/remittance835-assembler.js'
 import type { X12Event } from '../../../parsers/x12-event.js'
 import { X12Reader } from '../../../parsers/x12-reader.js'
 import { readX12Events, x12Fixture } from '../../support/golden.js'
-import { runAssemblers } from '../../support/segments-from-text.js'
+import { mutateSegments, runAssemblers, segmentsFromText } from '../../support/segments-from-text.js'
 
 const fixtureText = readFileSync(x12Fixture('835-oncology.x12'), 'utf8')
 const events = readX12Events(x12Fixture('835-oncology.x12'))
@@ -103,7 +104,11 @@ describe('835 fixture (005010X221A1) through the reader', () => {
     })
     expect(lines[2]).toMatchObject({ rarcs: ['M15'], allowed: undefined })
     expect(lines[2]?.adjustments.map((a) => [a.group, a.carc, a.amount])).toEqual([['CO', '97', 17500]])
-    expect(claim('ONC-I-2001').lines[3]).toMatchObject({ revenueCode: '0636', procedureCode: 'J9267', rarcs: ['N115'] })
+    expect(claim('ONC-I-2001').lines[3]).toMatchObject({
+      revenueCode: '0636',
+      procedureCode: 'J9267',
+      rarcs: ['N115'],
+    })
     expect(claim('ONC-I-2002').lines[1]?.rarcs).toEqual(['N130', 'M80'])
   })
 
@@ -114,7 +119,13 @@ describe('835 fixture (005010X221A1) through the reader', () => {
         .map((a) => `${c.claimId} CO-${a.carc}`),
     )
     expect(new Set(denials)).toEqual(
-      new Set(['ONC-P-1001 CO-97', 'ONC-P-1002 CO-4', 'ONC-P-1003 CO-197', 'ONC-I-2001 CO-151', 'ONC-I-2001 CO-50']),
+      new Set([
+        'ONC-P-1001 CO-97',
+        'ONC-P-1002 CO-4',
+        'ONC-P-1003 CO-197',
+        'ONC-I-2001 CO-151',
+        'ONC-I-2001 CO-50',
+      ]),
     )
     // CO-197 is a claim-level CAS on a claim without SVC lines
     expect(claim('ONC-P-1003')).toMatchObject({ status: '4', lines: [], remarkCodes: ['M62'] })
@@ -153,7 +164,9 @@ describe('835 fixture (005010X221A1) through the reader', () => {
     expect(ends.map((e) => e.quarantined)).toEqual([false, false, false])
     expect(ends.map((e) => e.issues)).toEqual([[], [], []])
     const plb = ends[0]?.remittance?.providerAdjustments ?? []
-    expect(plb.map((p) => [p.providerId, p.fiscalPeriodDate, p.reason, p.reference, p.amount, p.position.element])).toEqual([
+    expect(
+      plb.map((p) => [p.providerId, p.fiscalPeriodDate, p.reason, p.reference, p.amount, p.position.element]),
+    ).toEqual([
       ['1548267313', '2026-12-31', 'WO', 'ONCP0999A', 15000, 4],
       ['1548267313', '2026-12-31', 'L6', 'INT202601', -235, 6],
     ])
@@ -200,7 +213,13 @@ describe('remittance835 assembler: balancing and bad input', () => {
   })
 
   it('warns (X12_UNBALANCED) when a line, a claim or the transaction does not balance', () => {
-    const set = assemble([...HEAD, 'CLP*C1*1*100*60**MB*PCN1*11*1~', 'SVC*HC:96413*100*60**1~', 'CAS*CO*45*30~', ...TAIL])
+    const set = assemble([
+      ...HEAD,
+      'CLP*C1*1*100*60**MB*PCN1*11*1~',
+      'SVC*HC:96413*100*60**1~',
+      'CAS*CO*45*30~',
+      ...TAIL,
+    ])
     expect(set.issues.map((i) => [i.code, i.severity, i.position?.segmentId, i.position?.element])).toEqual([
       ['X12_UNBALANCED', 'warning', 'SVC', 3],
       ['X12_UNBALANCED', 'warning', 'CLP', 4],
@@ -237,11 +256,21 @@ describe('remittance835 assembler: balancing and bad input', () => {
     ])
     expect(claimsOf(cr.events)[0]?.lines[0]?.adjustments[0]?.group).toBe('CR')
     const bad = assemble([...HEAD, ...CLAIM.map((s) => s.replace('CAS*CO', 'CAS*ZZ')), ...TAIL])
-    expect(bad.issues[0]).toMatchObject({ code: 'X12_BAD_ELEMENT', severity: 'error', position: { element: 1 } })
+    expect(bad.issues[0]).toMatchObject({
+      code: 'X12_BAD_ELEMENT',
+      severity: 'error',
+      position: { element: 1 },
+    })
   })
 
   it('quarantines a bad CAS amount at its element (the third triplet is CAS09)', () => {
-    const set = assemble([...HEAD, 'CLP*C1*1*100*60**MB*PCN1*11*1~', 'SVC*HC:96413*100*60**1~', 'CAS*CO*45*20**253*10**59*1O~', ...TAIL])
+    const set = assemble([
+      ...HEAD,
+      'CLP*C1*1*100*60**MB*PCN1*11*1~',
+      'SVC*HC:96413*100*60**1~',
+      'CAS*CO*45*20**253*10**59*1O~',
+      ...TAIL,
+    ])
     expect(set.issues[0]).toMatchObject({
       code: 'X12_BAD_AMOUNT',
       severity: 'error',
@@ -250,13 +279,32 @@ describe('remittance835 assembler: balancing and bad input', () => {
     expect(set.issues[0]?.message).toContain('CAS09')
   })
 
-  it('quarantines a bad CLP04 and a bad BPR16, and a missing BPR', () => {
+  it('quarantines a bad CLP04 and a missing BPR; a bad BPR16 only warns', () => {
     const clp = assemble([...HEAD, ...CLAIM.map((s) => s.replace('*100*60**MB', '*100*6O**MB')), ...TAIL])
-    expect(clp.issues[0]).toMatchObject({ code: 'X12_BAD_AMOUNT', position: { segmentId: 'CLP', element: 4 } })
+    expect(clp.issues[0]).toMatchObject({
+      code: 'X12_BAD_AMOUNT',
+      position: { segmentId: 'CLP', element: 4 },
+    })
     const bpr16 = assemble([...HEAD.map((s) => s.replace('20260110', '20261310')), ...CLAIM, ...TAIL])
-    expect(bpr16.issues[0]).toMatchObject({ code: 'X12_BAD_DATE', severity: 'error', position: { segmentId: 'BPR', element: 16 } })
+    expect(bpr16.issues[0]).toMatchObject({
+      code: 'X12_BAD_DATE',
+      severity: 'warning',
+      position: { segmentId: 'BPR', element: 16 },
+    })
     const noBpr = assemble([...HEAD.filter((s) => !s.startsWith('BPR')), ...CLAIM, ...TAIL])
-    expect(noBpr.issues.map((i) => [i.code, i.severity, i.position?.segmentId])).toEqual([['X12_MISSING_SEGMENT', 'error', 'LX']])
+    expect(noBpr.issues.map((i) => [i.code, i.severity, i.position?.segmentId])).toEqual([
+      ['X12_MISSING_SEGMENT', 'error', 'LX'],
+    ])
+  })
+
+  it('reports an SVC outside a claim (before any CLP)', () => {
+    const set = assemble([...HEAD, ...CLAIM.slice(1), ...TAIL])
+    expect(claimsOf(set.events)).toEqual([])
+    expect(set.issues[0]).toMatchObject({
+      code: 'X12_MISSING_SEGMENT',
+      severity: 'error',
+      position: { segmentId: 'SVC', stSegment: 7 },
+    })
   })
 
   it('emits the header at end even when the set has no claims', () => {
@@ -284,5 +332,36 @@ describe('remittance835 assembler: balancing and bad input', () => {
       serviceFrom: '2026-01-01',
       serviceTo: '2026-01-03',
     })
+  })
+})
+
+describe('remittance835 assembler robustness (property)', () => {
+  it('never throws on mutated input, and every issue has a position', () => {
+    const inner = segmentsFromText(fixtureText).filter((s) => !['ISA', 'GS', 'GE', 'IEA'].includes(s.id))
+    const firstSet = inner.slice(
+      1,
+      inner.findIndex((s) => s.id === 'SE'),
+    )
+    const step = fc.record({
+      kind: fc.constantFrom('delete', 'duplicate', 'move', 'blank', 'garble'),
+      at: fc.nat(),
+      to: fc.nat(),
+      element: fc.nat(),
+    })
+    const envelope = events.find((e) => e.type === 'transaction-start')
+    if (envelope?.type !== 'transaction-start') throw new Error('no transaction-start')
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        const assembler = createRemittance835Assembler(envelope.envelope)
+        const out: X12Event[] = []
+        for (const segment of mutateSegments(firstSet, steps)) assembler.push(segment, out)
+        const summary = assembler.end(out)
+        for (const issue of assembler.issues) expect(issue.position).toBeDefined()
+        expect(out.filter((e) => e.type === 'remittance835-header')).toHaveLength(1)
+        for (const c of claimsOf(out)) expect(Number.isSafeInteger(c.paid)).toBe(true)
+        expect(summary.remittance).toBeDefined()
+      }),
+      { numRuns: 300 },
+    )
   })
 })

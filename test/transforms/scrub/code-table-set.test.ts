@@ -23,7 +23,9 @@ describe('createCodeTableSet', () => {
     expect(quarterOf('2025-12-31')).toBe('2025-10')
     const tables = createCodeTableSet({
       hcpcs: [],
-      crosswalk: ['2024-01', '2025-01', '2025-07', '2026-01'].map((q) => crosswalk(q, 'J9271', '11111222233', 100)),
+      crosswalk: ['2024-01', '2025-01', '2025-07', '2026-01'].map((q) =>
+        crosswalk(q, 'J9271', '11111222233', 100),
+      ),
       addOns: [],
       mue: [],
     })
@@ -40,13 +42,41 @@ describe('createCodeTableSet', () => {
       hcpcs: [],
       crosswalk: [],
       addOns: [
-        { addOnCode: '96415', primaryCode: '96413', editType: '1', effectiveDate: '2013-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
-        { addOnCode: '96415', primaryCode: '96999', editType: '1', effectiveDate: '2013-01-01', deletionDate: '2019-12-31', sourceQuarter: '2026-04' },
-        { addOnCode: '96415', primaryCode: '96888', editType: '1', effectiveDate: '2027-01-01', deletionDate: undefined, sourceQuarter: '2026-04' },
+        {
+          addOnCode: '96415',
+          primaryCode: '96413',
+          editType: '1',
+          effectiveDate: '2013-01-01',
+          deletionDate: undefined,
+          sourceQuarter: '2026-04',
+        },
+        {
+          addOnCode: '96415',
+          primaryCode: '96999',
+          editType: '1',
+          effectiveDate: '2013-01-01',
+          deletionDate: '2019-12-31',
+          sourceQuarter: '2026-04',
+        },
+        {
+          addOnCode: '96415',
+          primaryCode: '96888',
+          editType: '1',
+          effectiveDate: '2027-01-01',
+          deletionDate: undefined,
+          sourceQuarter: '2026-04',
+        },
       ],
       mue: [
         { setting: 'practitioner', code: '96413', units: 1, mai: 3, rationale: '', sourceQuarter: '2026-04' },
-        { setting: 'outpatient_hospital', code: '96413', units: 2, mai: 3, rationale: '', sourceQuarter: '2026-04' },
+        {
+          setting: 'outpatient_hospital',
+          code: '96413',
+          units: 2,
+          mai: 3,
+          rationale: '',
+          sourceQuarter: '2026-04',
+        },
       ],
     })
     expect(tables.addOnPrimaries('96415', '2019-12-31')).toEqual(['96413', '96999'])

@@ -8,10 +8,23 @@ describe('scrubClaim', () => {
   it('has the 17 rule ids of issue 3, each once', () => {
     expect(SCRUB_RULES.map((r) => r.id).sort()).toEqual(
       [
-        'jcode-valid-on-dos', 'c-code-on-professional', 'noc-when-specific-exists', 'ndc-format', 'ndc-required',
-        'ndc-hcpcs-mismatch', 'drug-units-vs-ndc', 'jw-jz-modifier', 'admin-initial-unique',
-        'admin-addon-without-primary', 'mue-units-exceeded', 'admin-hierarchy', 'admin-sequence', 'auth-missing',
-        'auth-out-of-scope', 'pos-facility-admin', 'pro-facility-duplicate',
+        'jcode-valid-on-dos',
+        'c-code-on-professional',
+        'noc-when-specific-exists',
+        'ndc-format',
+        'ndc-required',
+        'ndc-hcpcs-mismatch',
+        'drug-units-vs-ndc',
+        'jw-jz-modifier',
+        'admin-initial-unique',
+        'admin-addon-without-primary',
+        'mue-units-exceeded',
+        'admin-hierarchy',
+        'admin-sequence',
+        'auth-missing',
+        'auth-out-of-scope',
+        'pos-facility-admin',
+        'pro-facility-duplicate',
       ].sort(),
     )
   })
@@ -33,16 +46,25 @@ describe('scrubClaim', () => {
   it('rejects a claim with an error and accepts one with only warnings', () => {
     const bad = buildClaim837({ payerId: 'OTHER1', lines: [{ code: '96417' }] })
     expect(scrubClaim(bad, testContext()).accepted).toBe(false)
-    const warned = buildClaim837({ payerId: 'OTHER1', lines: [{ code: '96365' }, { code: 'J9045', units: 9 }] })
+    const warned = buildClaim837({
+      payerId: 'OTHER1',
+      lines: [{ code: '96365' }, { code: 'J9045', units: 9 }],
+    })
     const result = scrubClaim(warned, testContext())
     expect(result.findings.map((f) => f.severity)).toEqual(['warning'])
     expect(result.accepted).toBe(true)
   })
 
   it('never puts the member id or the patient name in a message', () => {
-    const claim = buildClaim837({ memberId: 'ZZSECRET9', payerId: 'PAYR01', filing: 'MC', lines: [{ code: 'J9271', units: 900, modifiers: ['JW'] }, { code: 'C9174' }] })
+    const claim = buildClaim837({
+      memberId: 'ZZSECRET9',
+      payerId: 'PAYR01',
+      filing: 'MC',
+      lines: [{ code: 'J9271', units: 900, modifiers: ['JW'] }, { code: 'C9174' }],
+    })
     const result = scrubClaim(claim, testContext())
     expect(result.findings.length).toBeGreaterThan(3)
-    for (const f of result.findings) expect(`${f.message} ${f.suggestion ?? ''}`).not.toMatch(/ZZSECRET9|DOE|JANE|1960/)
+    for (const f of result.findings)
+      expect(`${f.message} ${f.suggestion ?? ''}`).not.toMatch(/ZZSECRET9|DOE|JANE|1960/)
   })
 })

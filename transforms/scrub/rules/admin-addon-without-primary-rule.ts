@@ -17,14 +17,22 @@ export const adminAddonWithoutPrimaryRule: ScrubRule = {
     for (const [dos, lines] of claimView(claim, context).byDos) {
       for (const line of lines) {
         if (line.code === '') continue
-        const primaries = context.codes.addOnPrimaries(line.code, dos) ?? context.reference.addOnFallback(line.code)
+        const primaries =
+          context.codes.addOnPrimaries(line.code, dos) ?? context.reference.addOnFallback(line.code)
         if (primaries === undefined || primaries.length === 0) continue
         if (lines.some((other) => other !== line && primaries.includes(other.code))) continue
         const shown = primaries.length > 6 ? `${primaries.slice(0, 6).join(', ')}…` : primaries.join(', ')
         findings.push(
-          finding(this, claim, line.line, `add-on ${line.code} has no eligible primary (${shown}) on ${dos}`, procedurePosition(claim, line.line), {
-            suggestion: `bill the primary service it adds to, or recode ${line.code} as the initial service`,
-          }),
+          finding(
+            this,
+            claim,
+            line.line,
+            `add-on ${line.code} has no eligible primary (${shown}) on ${dos}`,
+            procedurePosition(claim, line.line),
+            {
+              suggestion: `bill the primary service it adds to, or recode ${line.code} as the initial service`,
+            },
+          ),
         )
       }
     }

@@ -1,5 +1,5 @@
-import { claimView } from '../claim-view.js'
 import type { LineView } from '../claim-view.js'
+import { claimView } from '../claim-view.js'
 import { finding, procedurePosition } from '../finding-helpers.js'
 import type { Finding, ScrubRule } from '../scrub-rule.js'
 
@@ -23,7 +23,10 @@ export const adminHierarchyRule: ScrubRule = {
         const admin = line.admin
         if (admin === undefined || admin.role === 'other') continue
         if (highest?.admin === undefined || admin.rank < highest.admin.rank) highest = line
-        if (admin.role === 'initial' && (bestInitial?.admin === undefined || admin.rank < bestInitial.admin.rank))
+        if (
+          admin.role === 'initial' &&
+          (bestInitial?.admin === undefined || admin.rank < bestInitial.admin.rank)
+        )
           bestInitial = line
       }
       if (bestInitial?.admin === undefined || highest?.admin === undefined) continue

@@ -23,15 +23,30 @@ export const adminInitialUniqueRule: ScrubRule = {
         const count = Math.max(1, Math.round(line.line.units))
         if (seen > 0 && !distinct) {
           findings.push(
-            finding(this, claim, line.line, `${line.code} is a second initial administration code on ${dos} without XS/XE/XP/XU/59`, procedurePosition(claim, line.line), {
-              suggestion: 'report it as the sequential/concurrent add-on code, or add XS (separate IV site) / XE (separate encounter) when documented',
-            }),
+            finding(
+              this,
+              claim,
+              line.line,
+              `${line.code} is a second initial administration code on ${dos} without XS/XE/XP/XU/59`,
+              procedurePosition(claim, line.line),
+              {
+                suggestion:
+                  'report it as the sequential/concurrent add-on code, or add XS (separate IV site) / XE (separate encounter) when documented',
+              },
+            ),
           )
         } else if (count > 1 && !distinct) {
           findings.push(
-            finding(this, claim, line.line, `${line.code} is billed ${count} units on ${dos}; an initial code is reported once per encounter`, procedurePosition(claim, line.line), {
-              suggestion: 'bill 1 unit and the add-on codes for the other services',
-            }),
+            finding(
+              this,
+              claim,
+              line.line,
+              `${line.code} is billed ${count} units on ${dos}; an initial code is reported once per encounter`,
+              procedurePosition(claim, line.line),
+              {
+                suggestion: 'bill 1 unit and the add-on codes for the other services',
+              },
+            ),
           )
         }
         seen += count

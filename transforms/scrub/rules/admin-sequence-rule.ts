@@ -32,9 +32,16 @@ export const adminSequenceRule: ScrubRule = {
         concurrent += line.line.units
         if (concurrent > 1)
           findings.push(
-            finding(this, claim, line.line, `96368 (concurrent infusion) is reported ${concurrent} times on ${dos}; it is allowed once per DOS`, unitsPosition(claim, line.line), {
-              suggestion: 'bill 96368 × 1 for the date',
-            }),
+            finding(
+              this,
+              claim,
+              line.line,
+              `96368 (concurrent infusion) is reported ${concurrent} times on ${dos}; it is allowed once per DOS`,
+              unitsPosition(claim, line.line),
+              {
+                suggestion: 'bill 96368 × 1 for the date',
+              },
+            ),
           )
       }
 
@@ -93,9 +100,17 @@ export const adminSequenceRule: ScrubRule = {
         const line96417 = lines.find((line) => line.code === '96417')
         if (overlapping && line96417 !== undefined)
           findings.push(
-            finding(this, claim, line96417.line, `96417 is billed on ${dos} but the chemo drugs were given concurrently (overlapping times)`, procedurePosition(claim, line96417.line), {
-              suggestion: 'concurrent chemo drugs have no CPT code (96549, CPT Assistant Nov 2005); a separate IV site is a second 96413 with XS',
-            }),
+            finding(
+              this,
+              claim,
+              line96417.line,
+              `96417 is billed on ${dos} but the chemo drugs were given concurrently (overlapping times)`,
+              procedurePosition(claim, line96417.line),
+              {
+                suggestion:
+                  'concurrent chemo drugs have no CPT code (96549, CPT Assistant Nov 2005); a separate IV site is a second 96413 with XS',
+              },
+            ),
           )
         if (timed.length === chemo.length) {
           let expected = 0
@@ -124,17 +139,27 @@ export const adminSequenceRule: ScrubRule = {
       if (first === undefined) continue
       if (chemoAdmin.length === 0) {
         findings.push(
-          finding(this, claim, first.line, `chemo drug ${first.code} on ${dos} has no chemotherapy administration code (96401–96549)`, procedurePosition(claim, first.line), {
-            severity: 'warning',
-            suggestion: claim.kind === '837P' && view.lines.some((l) => l.admin !== undefined)
-              ? 'chemotherapy takes 96413/96409 as its initial code, not a therapeutic or hydration code'
-              : 'bill the chemotherapy administration (96413/96409 …) that gave the drug',
-          }),
+          finding(
+            this,
+            claim,
+            first.line,
+            `chemo drug ${first.code} on ${dos} has no chemotherapy administration code (96401–96549)`,
+            procedurePosition(claim, first.line),
+            {
+              severity: 'warning',
+              suggestion:
+                claim.kind === '837P' && view.lines.some((l) => l.admin !== undefined)
+                  ? 'chemotherapy takes 96413/96409 as its initial code, not a therapeutic or hydration code'
+                  : 'bill the chemotherapy administration (96413/96409 …) that gave the drug',
+            },
+          ),
         )
         continue
       }
       const distinct = new Set(chemo.map((line) => line.code)).size
-      const initials = chemoAdmin.filter((line) => line.admin?.role === 'initial').reduce((n, l) => n + l.line.units, 0)
+      const initials = chemoAdmin
+        .filter((line) => line.admin?.role === 'initial')
+        .reduce((n, l) => n + l.line.units, 0)
       const administrations = Math.max(1, initials) + units96417Billed + sumUnits(lines, '96411')
       if (distinct > administrations)
         findings.push(
@@ -146,7 +171,8 @@ export const adminSequenceRule: ScrubRule = {
             procedurePosition(claim, first.line),
             {
               severity: 'warning',
-              suggestion: 'if the drugs were given sequentially, bill 96417 × 1 per additional drug; drugs mixed in one bag are one administration',
+              suggestion:
+                'if the drugs were given sequentially, bill 96417 × 1 per additional drug; drugs mixed in one bag are one administration',
             },
           ),
         )

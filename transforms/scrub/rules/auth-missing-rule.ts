@@ -19,9 +19,16 @@ export const authMissingRule: ScrubRule = {
     const auths = context.authorizations(payerId, claim.subscriber.memberId)
     if (claim.priorAuthorization !== undefined && claim.priorAuthorization === claim.referralNumber)
       findings.push(
-        finding(this, claim, undefined, 'REF*G1 (prior authorization) equals REF*9F (referral number)', claim.position, {
-          suggestion: 'send the payer-issued authorization number in REF*G1 and the referral in REF*9F',
-        }),
+        finding(
+          this,
+          claim,
+          undefined,
+          'REF*G1 (prior authorization) equals REF*9F (referral number)',
+          claim.position,
+          {
+            suggestion: 'send the payer-issued authorization number in REF*G1 and the referral in REF*9F',
+          },
+        ),
       )
     for (const view of claimView(claim, context).lines) {
       if (!view.isDrug) continue
@@ -35,12 +42,19 @@ export const authMissingRule: ScrubRule = {
       )
       if (reference === undefined) {
         findings.push(
-          finding(this, claim, view.line, `${view.code} requires prior authorization but the claim and line have no REF*G1`, view.line.position, {
-            suggestion:
-              covering !== undefined
-                ? `add REF*G1*${covering.authNumber} (tracked authorization covering ${view.dos})`
-                : 'obtain the authorization, import it (onco-edi auths import) and add REF*G1',
-          }),
+          finding(
+            this,
+            claim,
+            view.line,
+            `${view.code} requires prior authorization but the claim and line have no REF*G1`,
+            view.line.position,
+            {
+              suggestion:
+                covering !== undefined
+                  ? `add REF*G1*${covering.authNumber} (tracked authorization covering ${view.dos})`
+                  : 'obtain the authorization, import it (onco-edi auths import) and add REF*G1',
+            },
+          ),
         )
         continue
       }
@@ -48,17 +62,32 @@ export const authMissingRule: ScrubRule = {
         // A tracked number for another drug is auth-out-of-scope's finding.
         if (auths.some((auth) => auth.authNumber === reference)) continue
         findings.push(
-          finding(this, claim, view.line, `${view.code} requires prior authorization but no tracked authorization exists for this member, payer and drug`, view.line.position, {
-            suggestion: 'import the authorization (onco-edi auths import) or obtain one before submitting',
-          }),
+          finding(
+            this,
+            claim,
+            view.line,
+            `${view.code} requires prior authorization but no tracked authorization exists for this member, payer and drug`,
+            view.line.position,
+            {
+              suggestion: 'import the authorization (onco-edi auths import) or obtain one before submitting',
+            },
+          ),
         )
         continue
       }
       if (!auths.some((auth) => auth.authNumber === reference))
         findings.push(
-          finding(this, claim, view.line, `REF*G1 "${reference}" is not a tracked authorization for this member and payer`, view.line.position, {
-            suggestion: `use the tracked authorization ${(covering ?? forDrug[0])?.authNumber ?? ''}`.trim(),
-          }),
+          finding(
+            this,
+            claim,
+            view.line,
+            `REF*G1 "${reference}" is not a tracked authorization for this member and payer`,
+            view.line.position,
+            {
+              suggestion:
+                `use the tracked authorization ${(covering ?? forDrug[0])?.authNumber ?? ''}`.trim(),
+            },
+          ),
         )
     }
     return findings

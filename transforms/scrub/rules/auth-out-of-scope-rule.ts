@@ -22,7 +22,16 @@ export const authOutOfScopeRule: ScrubRule = {
     const auths = context.authorizations(payerId, memberId)
     if (auths.length === 0) return findings
     // Units and dates this claim bills under each authorization + drug, to add to the ledger's.
-    const groups = new Map<string, { auth: TrackedAuthorization; code: string; units: number; dates: Set<IsoDate>; first: (typeof lines)[number] }>()
+    const groups = new Map<
+      string,
+      {
+        auth: TrackedAuthorization
+        code: string
+        units: number
+        dates: Set<IsoDate>
+        first: (typeof lines)[number]
+      }
+    >()
     const lines = claimView(claim, context).lines
     for (const view of lines) {
       if (!view.isDrug) continue
@@ -32,11 +41,23 @@ export const authOutOfScopeRule: ScrubRule = {
       if (candidates.length === 0) continue // auth-missing reports an unknown number
       const forDrug = candidates.filter((auth) => auth.hcpcs === undefined || auth.hcpcs === view.code)
       if (forDrug.length === 0) {
-        if (reference !== undefined)
+        // A claim-level REF*G1 names one drug's authorization; drugs that need none are not out of scope.
+        const needsAuth =
+          context.reference.authRequired(payerId, view.code) ||
+          auths.some((auth) => auth.hcpcs === undefined || auth.hcpcs === view.code)
+        if (reference !== undefined && needsAuth)
           findings.push(
-            finding(this, claim, view.line, `authorization ${reference} does not cover ${view.code}`, view.line.position, {
-              suggestion: 'obtain an authorization for this drug, or bill the authorized drug (CARC 284/296)',
-            }),
+            finding(
+              this,
+              claim,
+              view.line,
+              `authorization ${reference} does not cover ${view.code}`,
+              view.line.position,
+              {
+                suggestion:
+                  'obtain an authorization for this drug, or bill the authorized drug (CARC 284/296)',
+              },
+            ),
           )
         continue
       }
@@ -46,17 +67,34 @@ export const authOutOfScopeRule: ScrubRule = {
           (auth.endDate === undefined || view.dos <= auth.endDate),
       )
       if (inSpan === undefined) {
-        const spans = forDrug.map((auth) => `${auth.authNumber} ${auth.startDate ?? '…'}..${auth.endDate ?? '…'}`)
+        const spans = forDrug.map(
+          (auth) => `${auth.authNumber} ${auth.startDate ?? '…'}..${auth.endDate ?? '…'}`,
+        )
         findings.push(
-          finding(this, claim, view.line, `DOS ${view.dos} is outside the authorization span (${spans.join('; ')}) for ${view.code}`, view.line.position, {
-            suggestion: 'request a reauthorization or a retro-authorization before submitting (CARC 302/197)',
-          }),
+          finding(
+            this,
+            claim,
+            view.line,
+            `DOS ${view.dos} is outside the authorization span (${spans.join('; ')}) for ${view.code}`,
+            view.line.position,
+            {
+              suggestion:
+                'request a reauthorization or a retro-authorization before submitting (CARC 302/197)',
+            },
+          ),
         )
         continue
       }
       const key = `${inSpan.authNumber}|${view.code}`
       const group = groups.get(key)
-      if (group === undefined) groups.set(key, { auth: inSpan, code: view.code, units: view.line.units, dates: new Set([view.dos]), first: view })
+      if (group === undefined)
+        groups.set(key, {
+          auth: inSpan,
+          code: view.code,
+          units: view.line.units,
+          dates: new Set([view.dos]),
+          first: view,
+        })
       else {
         group.units += view.line.units
         group.dates.add(view.dos)
@@ -68,17 +106,31 @@ export const authOutOfScopeRule: ScrubRule = {
       const totalUnits = prior.units + units
       if (auth.unitsAuthorized !== undefined && totalUnits > auth.unitsAuthorized)
         findings.push(
-          finding(this, claim, first.line, `${code} units ${totalUnits} (${prior.units} already billed + ${units} on this claim) exceed the ${auth.unitsAuthorized} authorized under ${auth.authNumber}`, unitsPosition(claim, first.line), {
-            suggestion: 'request an extension of the authorization or correct the units (CARC 198)',
-          }),
+          finding(
+            this,
+            claim,
+            first.line,
+            `${code} units ${totalUnits} (${prior.units} already billed + ${units} on this claim) exceed the ${auth.unitsAuthorized} authorized under ${auth.authNumber}`,
+            unitsPosition(claim, first.line),
+            {
+              suggestion: 'request an extension of the authorization or correct the units (CARC 198)',
+            },
+          ),
         )
       if (auth.cyclesAuthorized !== undefined) {
         const allDates = new Set([...prior.dates, ...dates])
         if (allDates.size > auth.cyclesAuthorized)
           findings.push(
-            finding(this, claim, first.line, `${code} is on ${allDates.size} dates of service under ${auth.authNumber}; ${auth.cyclesAuthorized} cycles are authorized`, first.line.position, {
-              suggestion: 'request additional cycles before submitting (CARC 198)',
-            }),
+            finding(
+              this,
+              claim,
+              first.line,
+              `${code} is on ${allDates.size} dates of service under ${auth.authNumber}; ${auth.cyclesAuthorized} cycles are authorized`,
+              first.line.position,
+              {
+                suggestion: 'request additional cycles before submitting (CARC 198)',
+              },
+            ),
           )
       }
     }

@@ -34,16 +34,27 @@ export const jcodeValidOnDosRule: ScrubRule = {
       if (isValidOn(record, view.dos)) continue
       if (record.addDate !== undefined && view.dos < record.addDate) {
         findings.push(
-          finding(this, claim, view.line, `${code} is not valid until ${record.addDate} (DOS ${view.dos})`, position, {
-            suggestion: 'bill the code that was valid on the DOS',
-          }),
+          finding(
+            this,
+            claim,
+            view.line,
+            `${code} is not valid until ${record.addDate} (DOS ${view.dos})`,
+            position,
+            {
+              suggestion: 'bill the code that was valid on the DOS',
+            },
+          ),
         )
         continue
       }
       const successor = successorOf(code, record, context)
       const message = `${code} was terminated on ${record.terminationDate ?? '?'} and is not valid on DOS ${view.dos}`
       if (successor === undefined) {
-        findings.push(finding(this, claim, view.line, message, position, { suggestion: 'recode to the code valid on the DOS' }))
+        findings.push(
+          finding(this, claim, view.line, message, position, {
+            suggestion: 'recode to the code valid on the DOS',
+          }),
+        )
         continue
       }
       const next = context.codes.hcpcs(successor.code)
@@ -61,7 +72,15 @@ export const jcodeValidOnDosRule: ScrubRule = {
           suggestion: `use ${successor.code}: ${unitText}`,
           fix:
             toUnits !== undefined && nextValid
-              ? { kind: 'replace-hcpcs', line: view.line.lineNumber, fromCode: code, toCode: successor.code, fromUnits: view.line.units, toUnits, source: successor.source }
+              ? {
+                  kind: 'replace-hcpcs',
+                  line: view.line.lineNumber,
+                  fromCode: code,
+                  toCode: successor.code,
+                  fromUnits: view.line.units,
+                  toUnits,
+                  source: successor.source,
+                }
               : undefined,
         }),
       )

@@ -24,9 +24,10 @@ export const jwJzModifierRule: ScrubRule = {
     for (const [dos, lines] of view.byDos) {
       if (dos < JZ_REQUIRED_FROM) continue
       for (const line of lines) {
-        if (!line.isDrug || NOC_DRUG_CODES.has(line.code) || context.reference.isMultiDose(line.code)) continue
-        const jw = line.hasModifier('JW')
-        const jz = line.hasModifier('JZ')
+        if (!line.isDrug || NOC_DRUG_CODES.has(line.code) || context.reference.isMultiDose(line.code))
+          continue
+        const jw = line.modifiers.includes('JW')
+        const jz = line.modifiers.includes('JZ')
         const position = procedurePosition(claim, line.line, 3)
         if (jw && jz) {
           findings.push(
@@ -36,23 +37,43 @@ export const jwJzModifierRule: ScrubRule = {
           )
           continue
         }
-        const sameDrug = lines.filter((other) => other !== line && other.code === line.code)
+        let administered = false
+        let discarded = false
+        for (const other of lines) {
+          if (other === line || other.code !== line.code) continue
+          if (other.modifiers.includes('JW')) discarded = true
+          else administered = true
+        }
         if (jw) {
-          if (!sameDrug.some((other) => !other.hasModifier('JW')))
+          if (!administered)
             findings.push(
-              finding(this, claim, line.line, `${line.code}-JW (discarded amount) has no administered line of the same drug on ${dos}`, position, {
-                suggestion: `add the administered amount of ${line.code} on its own line`,
-              }),
+              finding(
+                this,
+                claim,
+                line.line,
+                `${line.code}-JW (discarded amount) has no administered line of the same drug on ${dos}`,
+                position,
+                {
+                  suggestion: `add the administered amount of ${line.code} on its own line`,
+                },
+              ),
             )
           continue
         }
         if (jz) continue
         // An administered line without a modifier is right only when a JW line reports the discard.
-        if (sameDrug.some((other) => other.hasModifier('JW'))) continue
+        if (discarded) continue
         findings.push(
-          finding(this, claim, line.line, `${line.code} (single-dose container, Medicare, DOS ${dos}) has neither JW nor JZ`, position, {
-            suggestion: 'add JZ when nothing was discarded, or a separate JW line for the discarded amount',
-          }),
+          finding(
+            this,
+            claim,
+            line.line,
+            `${line.code} (single-dose container, Medicare, DOS ${dos}) has neither JW nor JZ`,
+            position,
+            {
+              suggestion: 'add JZ when nothing was discarded, or a separate JW line for the discarded amount',
+            },
+          ),
         )
       }
     }

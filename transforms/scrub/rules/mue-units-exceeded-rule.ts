@@ -24,9 +24,17 @@ export const mueUnitsExceededRule: ScrubRule = {
         if (mue.mai === 1) {
           if (line.line.units <= mue.units) continue
           findings.push(
-            finding(this, claim, line.line, `${line.code} × ${line.line.units} units exceeds the MUE of ${mue.units} per line (MAI 1)`, unitsPosition(claim, line.line), {
-              suggestion: 'if clinically distinct, split the units across lines with an appropriate modifier (e.g. 76, 91, XS, 59); otherwise reduce the units',
-            }),
+            finding(
+              this,
+              claim,
+              line.line,
+              `${line.code} × ${line.line.units} units exceeds the MUE of ${mue.units} per line (MAI 1)`,
+              unitsPosition(claim, line.line),
+              {
+                suggestion:
+                  'if clinically distinct, split the units across lines with an appropriate modifier (e.g. 76, 91, XS, 59); otherwise reduce the units',
+              },
+            ),
           )
           continue
         }

@@ -1,5 +1,5 @@
 import { claimView } from '../claim-view.js'
-import { ctpPosition, finding } from '../finding-helpers.js'
+import { ctpPosition, finding, pointAt } from '../finding-helpers.js'
 import type { Finding, ScrubRule } from '../scrub-rule.js'
 import { NDC_UNITS } from '../tables/drug-codes.js'
 
@@ -34,13 +34,16 @@ export const ndcFormatRule: ScrubRule = {
     for (const view of claimView(claim, context).lines) {
       const drug = view.line.drug
       if (drug === undefined) continue
-      const lin = { ...drug.position }
+      const lin = drug.position
       if (drug.qualifier !== 'N4')
         findings.push(
-          finding(this, claim, view.line, `LIN02 is "${drug.qualifier}" but must be N4 (NDC 5-4-2)`, {
-            ...lin,
-            element: 2,
-          }),
+          finding(
+            this,
+            claim,
+            view.line,
+            `LIN02 is "${drug.qualifier}" but must be N4 (NDC 5-4-2)`,
+            pointAt(lin, 2),
+          ),
         )
       if (!/^\d{11}$/.test(drug.ndc)) {
         const padded = normalizeNdc(drug.ndc)
@@ -50,12 +53,18 @@ export const ndcFormatRule: ScrubRule = {
             claim,
             view.line,
             `LIN03 NDC has ${drug.ndc.replace(/\D/g, '').length} digits in "${drug.ndc.replace(/\d/g, '9')}" form; 11 digits (5-4-2, no hyphens) are required`,
-            { ...lin, element: 3 },
+            pointAt(lin, 3),
             padded === undefined
               ? { suggestion: 'enter the NDC from the package as 5-4-2 with leading zeros' }
               : {
                   suggestion: `send ${padded}`,
-                  fix: { kind: 'pad-ndc', line: view.line.lineNumber, fromNdc: drug.ndc, toNdc: padded, source: 'DOMAIN.md §4: NDC 5-4-2, short group padded with a leading zero' },
+                  fix: {
+                    kind: 'pad-ndc',
+                    line: view.line.lineNumber,
+                    fromNdc: drug.ndc,
+                    toNdc: padded,
+                    source: 'DOMAIN.md §4: NDC 5-4-2, short group padded with a leading zero',
+                  },
                 },
           ),
         )
@@ -79,7 +88,7 @@ export const ndcFormatRule: ScrubRule = {
             claim,
             view.line,
             `CTP05-1 unit is "${drug.unit}" but must be one of F2, GR, ME, ML, UN`,
-            position.segmentId === 'CTP' ? { ...position, component: 1 } : position,
+            position.segmentId === 'CTP' ? pointAt(position, 5, 1) : position,
           ),
         )
       }

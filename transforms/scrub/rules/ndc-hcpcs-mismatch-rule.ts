@@ -1,5 +1,5 @@
 import { claimView } from '../claim-view.js'
-import { finding } from '../finding-helpers.js'
+import { finding, pointAt } from '../finding-helpers.js'
 import type { Finding, ScrubRule } from '../scrub-rule.js'
 import { NOC_DRUG_CODES } from '../tables/drug-codes.js'
 
@@ -23,7 +23,7 @@ export const ndcHcpcsMismatchRule: ScrubRule = {
       if (quarter === undefined) continue
       const rows = context.codes.crosswalkByNdc(drug.ndc, quarter)
       if (rows.some((row) => row.hcpcs === view.code)) continue
-      const position = { ...drug.position, element: 3 }
+      const position = pointAt(drug.position, 3)
       if (rows.length === 0) {
         // Absent from the crosswalk altogether: possibly a new NDC the quarter does not list yet.
         if (context.codes.crosswalkByHcpcs(view.code, quarter).length === 0) continue

@@ -22,9 +22,17 @@ export const posFacilityAdminRule: ScrubRule = {
       const admin = isFacilityAdminCode(view.code)
       if (!admin && !/^[JQ]\d{4}$/.test(view.code)) continue
       findings.push(
-        finding(this, claim, view.line, `${view.code} (${admin ? 'drug administration' : 'drug'}) on a professional claim at facility place of service ${pos}`, procedurePosition(claim, view.line), {
-          suggestion: 'the hospital bills the administration and drugs on its 837I; the physician bills E/M only (modifier 25 when it applies)',
-        }),
+        finding(
+          this,
+          claim,
+          view.line,
+          `${view.code} (${admin ? 'drug administration' : 'drug'}) on a professional claim at facility place of service ${pos}`,
+          procedurePosition(claim, view.line),
+          {
+            suggestion:
+              'the hospital bills the administration and drugs on its 837I; the physician bills E/M only (modifier 25 when it applies)',
+          },
+        ),
       )
     }
     return findings

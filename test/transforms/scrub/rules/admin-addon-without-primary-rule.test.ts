@@ -5,7 +5,12 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 describe('admin-addon-without-primary', () => {
   it('flags 96417 without 96413 on the same DOS (NCCI add-on file)', () => {
-    const claim = buildClaim837({ lines: [{ code: '96413', dos: '2026-02-10' }, { code: '96417', dos: '2026-02-11' }] })
+    const claim = buildClaim837({
+      lines: [
+        { code: '96413', dos: '2026-02-10' },
+        { code: '96417', dos: '2026-02-11' },
+      ],
+    })
     const findings = adminAddonWithoutPrimaryRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ line: 2, severity: 'error' })
@@ -20,7 +25,9 @@ describe('admin-addon-without-primary', () => {
   })
 
   it('accepts add-ons with an eligible primary', () => {
-    const claim = buildClaim837({ lines: [{ code: '96413' }, { code: '96415', units: 2 }, { code: '96417' }, { code: '96375' }] })
+    const claim = buildClaim837({
+      lines: [{ code: '96413' }, { code: '96415', units: 2 }, { code: '96417' }, { code: '96375' }],
+    })
     expect(adminAddonWithoutPrimaryRule.check(claim, testContext())).toEqual([])
   })
 })

@@ -21,7 +21,10 @@ describe('admin-hierarchy', () => {
   })
 
   it('accepts chemo initial with lower add-ons', () => {
-    const claim = buildClaim837({ kind: '837I', lines: [{ code: '96413' }, { code: '96415' }, { code: '96367' }, { code: '96375' }, { code: '96361' }] })
+    const claim = buildClaim837({
+      kind: '837I',
+      lines: [{ code: '96413' }, { code: '96415' }, { code: '96367' }, { code: '96375' }, { code: '96361' }],
+    })
     expect(adminHierarchyRule.check(claim, testContext())).toEqual([])
   })
 })

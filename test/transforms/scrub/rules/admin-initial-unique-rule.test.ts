@@ -19,7 +19,12 @@ describe('admin-initial-unique', () => {
   it('accepts a second initial with XS, and initials on different dates', () => {
     const xs = buildClaim837({ lines: [{ code: '96413' }, { code: '96413', modifiers: ['XS'] }] })
     expect(adminInitialUniqueRule.check(xs, testContext())).toEqual([])
-    const twoDays = buildClaim837({ lines: [{ code: '96413', dos: '2026-02-10' }, { code: '96413', dos: '2026-02-17' }] })
+    const twoDays = buildClaim837({
+      lines: [
+        { code: '96413', dos: '2026-02-10' },
+        { code: '96413', dos: '2026-02-17' },
+      ],
+    })
     expect(adminInitialUniqueRule.check(twoDays, testContext())).toEqual([])
   })
 })

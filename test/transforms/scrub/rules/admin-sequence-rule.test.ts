@@ -17,7 +17,11 @@ describe('admin-sequence', () => {
 
   it('flags 96415 units that disagree with the infusion time (AAPC: 14:10–16:45 is 96413 + 96415 × 2)', () => {
     const claim = buildClaim837({
-      lines: [{ code: '96413' }, { code: '96415', units: 1 }, { code: 'J9000', units: 5, notes: ['START 1410 STOP 1645'] }],
+      lines: [
+        { code: '96413' },
+        { code: '96415', units: 1 },
+        { code: 'J9000', units: 5, notes: ['START 1410 STOP 1645'] },
+      ],
     })
     const findings = adminSequenceRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
@@ -45,7 +49,9 @@ describe('admin-sequence', () => {
     const none = buildClaim837({ lines: [{ code: '96365' }, { code: 'J9045', units: 9 }] })
     const [first] = adminSequenceRule.check(none, testContext())
     expect(first).toMatchObject({ severity: 'warning', line: 2 })
-    const tooMany = buildClaim837({ lines: [{ code: '96413' }, { code: 'J9045', units: 9 }, { code: 'J9267', units: 175 }] })
+    const tooMany = buildClaim837({
+      lines: [{ code: '96413' }, { code: 'J9045', units: 9 }, { code: 'J9267', units: 175 }],
+    })
     expect(adminSequenceRule.check(tooMany, testContext())[0]?.message).toContain('2 different chemo drugs')
   })
 

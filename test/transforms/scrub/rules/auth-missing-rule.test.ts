@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { TrackedAuthorization } from '../../../../transforms/scrub/scrub-context.js'
 import { authMissingRule } from '../../../../transforms/scrub/rules/auth-missing-rule.js'
+import type { TrackedAuthorization } from '../../../../transforms/scrub/scrub-context.js'
 import { buildClaim837 } from '../../../support/claim837-builder.js'
 import { testContext } from '../../../support/scrub-test-context.js'
 
@@ -32,7 +32,12 @@ describe('auth-missing', () => {
   })
 
   it('flags REF*G1 equal to REF*9F', () => {
-    const claim = buildClaim837({ payerId: 'PAYR01', auth: 'PA777001', referral: 'PA777001', lines: [{ code: 'J9045', units: 9 }] })
+    const claim = buildClaim837({
+      payerId: 'PAYR01',
+      auth: 'PA777001',
+      referral: 'PA777001',
+      lines: [{ code: 'J9045', units: 9 }],
+    })
     const findings = authMissingRule.check(claim, testContext({ authorizations: [auth] }))
     expect(findings).toHaveLength(1)
     expect(findings[0]?.line).toBeUndefined()
@@ -41,9 +46,19 @@ describe('auth-missing', () => {
 
   it('accepts a matching claim-level or line-level REF*G1, and drugs that need no auth', () => {
     const context = testContext({ authorizations: [auth] })
-    const claimLevel = buildClaim837({ payerId: 'PAYR01', auth: 'PA777001', lines: [{ code: 'J9271', units: 200 }] })
+    const claimLevel = buildClaim837({
+      payerId: 'PAYR01',
+      auth: 'PA777001',
+      lines: [{ code: 'J9271', units: 200 }],
+    })
     expect(authMissingRule.check(claimLevel, context)).toEqual([])
-    const lineLevel = buildClaim837({ payerId: 'PAYR01', lines: [{ code: 'J9271', units: 200, auth: 'PA777001' }, { code: 'J9045', units: 9 }] })
+    const lineLevel = buildClaim837({
+      payerId: 'PAYR01',
+      lines: [
+        { code: 'J9271', units: 200, auth: 'PA777001' },
+        { code: 'J9045', units: 9 },
+      ],
+    })
     expect(authMissingRule.check(lineLevel, context)).toEqual([])
   })
 })

@@ -21,13 +21,20 @@ const claimOn = (claimId: string, dos: string, units = 200) =>
 
 describe('auth-out-of-scope', () => {
   it('flags a DOS after the authorization expired', () => {
-    const findings = authOutOfScopeRule.check(claimOn('C1', '2026-04-02'), testContext({ authorizations: [auth] }))
+    const findings = authOutOfScopeRule.check(
+      claimOn('C1', '2026-04-02'),
+      testContext({ authorizations: [auth] }),
+    )
     expect(findings).toHaveLength(1)
     expect(findings[0]?.message).toContain('outside the authorization span')
   })
 
   it('flags a drug the authorization does not cover', () => {
-    const claim = buildClaim837({ payerId: 'PAYR01', auth: 'PA777001', lines: [{ code: 'J9299', units: 240 }] })
+    const claim = buildClaim837({
+      payerId: 'PAYR01',
+      auth: 'PA777001',
+      lines: [{ code: 'J9299', units: 240 }],
+    })
     const findings = authOutOfScopeRule.check(claim, testContext({ authorizations: [auth] }))
     expect(findings[0]?.message).toContain('does not cover J9299')
   })
@@ -49,5 +56,19 @@ describe('auth-out-of-scope', () => {
       expect.stringContaining('units 600 (400 already billed + 200 on this claim) exceed the 400'),
       expect.stringContaining('3 dates of service'),
     ])
+  })
+})
+
+describe('auth-out-of-scope with a claim-level REF*G1', () => {
+  it("does not flag a drug that needs no authorization (J9045) under another drug's claim-level auth", () => {
+    const claim = buildClaim837({
+      payerId: 'PAYR01',
+      auth: 'PA777001',
+      lines: [
+        { code: 'J9271', units: 200 },
+        { code: 'J9045', units: 9 },
+      ],
+    })
+    expect(authOutOfScopeRule.check(claim, testContext({ authorizations: [auth] }))).toEqual([])
   })
 })

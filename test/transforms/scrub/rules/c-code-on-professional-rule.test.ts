@@ -5,7 +5,11 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 describe('c-code-on-professional', () => {
   it('flags a C9xxx drug code on an 837P and suggests the J-code', () => {
-    const claim = buildClaim837({ kind: '837P', dos: '2025-11-03', lines: [{ code: '96413' }, { code: 'C9174', units: 300 }] })
+    const claim = buildClaim837({
+      kind: '837P',
+      dos: '2025-11-03',
+      lines: [{ code: '96413' }, { code: 'C9174', units: 300 }],
+    })
     const findings = cCodeOnProfessionalRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ line: 2, rule: 'c-code-on-professional', severity: 'error' })

@@ -25,7 +25,13 @@ describe('jcode-valid-on-dos', () => {
       expect(finding?.message).toContain(`${from} was terminated`)
       expect(finding?.suggestion).toContain(`use ${to}`)
       expect(finding?.suggestion).toContain(`units ${units} → ${toUnits}`)
-      expect(finding?.fix).toMatchObject({ kind: 'replace-hcpcs', fromCode: from, toCode: to, fromUnits: units, toUnits })
+      expect(finding?.fix).toMatchObject({
+        kind: 'replace-hcpcs',
+        fromCode: from,
+        toCode: to,
+        fromUnits: units,
+        toUnits,
+      })
       expect(finding?.position).toMatchObject({ segmentId: 'SV2', element: 2, component: 2 })
     })
   }

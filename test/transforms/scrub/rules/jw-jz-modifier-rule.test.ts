@@ -5,7 +5,12 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 describe('jw-jz-modifier', () => {
   it('flags a Medicare drug line with neither JW nor JZ on/after 2023-07-01', () => {
-    const claim = buildClaim837({ filing: 'MB', payerId: 'MCR01', dos: '2023-07-01', lines: [{ code: '96413' }, { code: 'J9271', units: 200 }] })
+    const claim = buildClaim837({
+      filing: 'MB',
+      payerId: 'MCR01',
+      dos: '2023-07-01',
+      lines: [{ code: '96413' }, { code: 'J9271', units: 200 }],
+    })
     const findings = jwJzModifierRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ line: 2, severity: 'error' })
@@ -13,7 +18,11 @@ describe('jw-jz-modifier', () => {
   })
 
   it('flags a JW line without an administered line of the same drug', () => {
-    const claim = buildClaim837({ filing: 'MB', payerId: 'MCR01', lines: [{ code: 'J9045', units: 1, modifiers: ['JW'] }] })
+    const claim = buildClaim837({
+      filing: 'MB',
+      payerId: 'MCR01',
+      lines: [{ code: 'J9045', units: 1, modifiers: ['JW'] }],
+    })
     const findings = jwJzModifierRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]?.message).toContain('no administered line')
@@ -31,9 +40,18 @@ describe('jw-jz-modifier', () => {
       ],
     })
     expect(jwJzModifierRule.check(ok, testContext())).toEqual([])
-    const commercial = buildClaim837({ filing: 'CI', payerId: 'OTHER1', lines: [{ code: 'J9271', units: 200 }] })
+    const commercial = buildClaim837({
+      filing: 'CI',
+      payerId: 'OTHER1',
+      lines: [{ code: 'J9271', units: 200 }],
+    })
     expect(jwJzModifierRule.check(commercial, testContext())).toEqual([])
-    const early = buildClaim837({ filing: 'MB', payerId: 'MCR01', dos: '2023-06-30', lines: [{ code: 'J9271', units: 200 }] })
+    const early = buildClaim837({
+      filing: 'MB',
+      payerId: 'MCR01',
+      dos: '2023-06-30',
+      lines: [{ code: 'J9271', units: 200 }],
+    })
     expect(jwJzModifierRule.check(early, testContext())).toEqual([])
   })
 })

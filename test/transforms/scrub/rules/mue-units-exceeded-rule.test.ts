@@ -5,7 +5,9 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 describe('mue-units-exceeded', () => {
   it('sums MAI 3 units across lines of a DOS (96417 MUE 3)', () => {
-    const claim = buildClaim837({ lines: [{ code: '96413' }, { code: '96417', units: 2 }, { code: '96417', units: 2 }] })
+    const claim = buildClaim837({
+      lines: [{ code: '96413' }, { code: '96417', units: 2 }, { code: '96417', units: 2 }],
+    })
     const findings = mueUnitsExceededRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]?.message).toContain('totals 4 units')
@@ -21,7 +23,9 @@ describe('mue-units-exceeded', () => {
   })
 
   it('accepts units within the MUE, MAI 1 split across lines, and uses the setting of the claim kind', () => {
-    const ok = buildClaim837({ lines: [{ code: '96413' }, { code: '96417', units: 3 }, { code: '96360' }, { code: '96360' }] })
+    const ok = buildClaim837({
+      lines: [{ code: '96413' }, { code: '96417', units: 3 }, { code: '96360' }, { code: '96360' }],
+    })
     expect(mueUnitsExceededRule.check(ok, testContext())).toEqual([])
     // No outpatient-hospital MUE for 96417 in the test table: not checked on an 837I.
     const facility = buildClaim837({ kind: '837I', lines: [{ code: '96413' }, { code: '96417', units: 5 }] })

@@ -21,7 +21,9 @@ describe('ndc-format', () => {
   })
 
   it('flags CTP04 ≤ 0 and an unknown CTP05 unit at the CTP segment', () => {
-    const claim = buildClaim837({ lines: [{ code: 'J9271', ndc: '11111222233', ndcQuantity: '0', ndcUnit: 'MG' }] })
+    const claim = buildClaim837({
+      lines: [{ code: 'J9271', ndc: '11111222233', ndcQuantity: '0', ndcUnit: 'MG' }],
+    })
     const findings = ndcFormatRule.check(claim, testContext())
     expect(findings.map((f) => f.position)).toEqual([
       expect.objectContaining({ segmentId: 'CTP', element: 4 }),
@@ -31,7 +33,9 @@ describe('ndc-format', () => {
   })
 
   it('accepts an 11-digit NDC with a positive quantity and ML', () => {
-    const claim = buildClaim837({ lines: [{ code: 'J9271', ndc: '11111222233', ndcQuantity: '8', ndcUnit: 'ML' }] })
+    const claim = buildClaim837({
+      lines: [{ code: 'J9271', ndc: '11111222233', ndcQuantity: '8', ndcUnit: 'ML' }],
+    })
     expect(ndcFormatRule.check(claim, testContext())).toEqual([])
   })
 })

@@ -5,7 +5,9 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 describe('ndc-hcpcs-mismatch', () => {
   it('flags a biosimilar NDC (Q5107) billed on the reference J-code (J9035)', () => {
-    const claim = buildClaim837({ lines: [{ code: 'J9035', units: 40, ndc: '33333444455', ndcQuantity: '4' }] })
+    const claim = buildClaim837({
+      lines: [{ code: 'J9035', units: 40, ndc: '33333444455', ndcQuantity: '4' }],
+    })
     const findings = ndcHcpcsMismatchRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]?.severity).toBe('error')
@@ -14,12 +16,17 @@ describe('ndc-hcpcs-mismatch', () => {
   })
 
   it('accepts the NDC on its own code', () => {
-    const claim = buildClaim837({ lines: [{ code: 'Q5107', units: 40, ndc: '33333444455', ndcQuantity: '4' }] })
+    const claim = buildClaim837({
+      lines: [{ code: 'Q5107', units: 40, ndc: '33333444455', ndcQuantity: '4' }],
+    })
     expect(ndcHcpcsMismatchRule.check(claim, testContext())).toEqual([])
   })
 
   it("uses the DOS's quarter (2025-10 falls back to 2025-07, where the J9011 NDC is listed)", () => {
-    const claim = buildClaim837({ dos: '2025-11-01', lines: [{ code: 'J9011', units: 300, ndc: '55555666677', ndcQuantity: '3' }] })
+    const claim = buildClaim837({
+      dos: '2025-11-01',
+      lines: [{ code: 'J9011', units: 300, ndc: '55555666677', ndcQuantity: '3' }],
+    })
     expect(ndcHcpcsMismatchRule.check(claim, testContext())).toEqual([])
   })
 })

@@ -5,7 +5,10 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 describe('noc-when-specific-exists', () => {
   it('warns when J9999 is billed for an NDC that maps to J9271', () => {
-    const claim = buildClaim837({ dos: '2026-02-10', lines: [{ code: 'J9999', ndc: '11111222233', ndcQuantity: '2' }] })
+    const claim = buildClaim837({
+      dos: '2026-02-10',
+      lines: [{ code: 'J9999', ndc: '11111222233', ndcQuantity: '2' }],
+    })
     const findings = nocWhenSpecificExistsRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]).toMatchObject({ severity: 'warning', line: 1 })

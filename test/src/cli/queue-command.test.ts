@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Config } from '../../../src/config.js'
+import { engines } from '../../support/databases.js'
+import { cli, cliDatabase } from './cli-support.js'
+
+const E2E = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'e2e')
+
+interface Item {
+  id: number
+  claimId: string
+  procedureCode: string
+  queue: string
+  carcs: string[]
+  amount: string
+  deadline: string | null
+  daysLeft: number | null
+  status: string
+}
+
+for (const engine of engines) {
+  describe(`onco-edi queue [${engine.name}]`, () => {
+    let config: Config
+    let cleanup: () => Promise<void>
+    beforeAll(async () => {
+      ;({ config, cleanup } = await cliDatabase(engine.url))
+      await cli(config, ['payers', 'import', join(E2E, 'payers.csv')])
+      const ingest = await cli(config, [
+        'ingest',
+        ...['837p-commercial-2026-01.x12', '835-commercial-2026-02-05.x12'].map((n) => join(E2E, n)),
+      ])
+      expect(ingest.code).toBe(0)
+    })
+    afterAll(() => cleanup())
+
+    const list = async (...args: string[]): Promise<Item[]> => {
+      const result = await cli(config, ['queue', 'list', '--json', '--as-of', '2026-02-10', ...args])
+      expect(result.code).toBe(0)
+      return JSON.parse(result.stdout) as Item[]
+    }
+
+    it('lists items as JSON with the documented fields', async () => {
+      const items = await list()
+      expect(items).toHaveLength(2)
+      expect(items[0]).toMatchObject({
+        claimId: 'E2E-C-101',
+        payerClaimNumber: 'COM0205101',
+        payerId: 'COM01',
+        queue: 'authorization',
+        carcs: ['CO-197'],
+        rarcs: [],
+        action: 'appeal',
+        amount: '8000.00',
+        deadline: '2026-06-05',
+        daysLeft: 115,
+        status: 'open',
+      })
+      expect(await list('--queue', 'coding')).toEqual([])
+      expect((await list('--due-within', '114')).length).toBe(0)
+      expect((await list('--due-within', '115')).length).toBe(2)
+    })
+
+    it('prints a table by default', async () => {
+      const result = await cli(config, ['queue', 'list', '--as-of', '2026-02-10'])
+      expect(result.stdout.split('\n')[0]).toMatch(/^id\s+deadline\s+days\s+amount\s+queue/)
+      expect(result.stdout).toMatch(/2026-06-05\s+115\s+8000\.00\s+authorization\s+CO-197/)
+      expect(result.stdout).toMatch(/2 item\(s\)\n$/)
+    })
+
+    it('rejects an unknown queue or status with exit 2', async () => {
+      const result = await cli(config, ['queue', 'list', '--queue', 'billing'])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/^CLI_BAD_OPTION: Expected --queue to be one of coding, /)
+    })
+
+    it('shows, assigns and resolves an item, with the user on the audit trail', async () => {
+      const [first, second] = await list()
+      if (first === undefined || second === undefined) throw new Error('two items expected')
+      const shown = await cli(config, ['queue', 'show', String(first.id), '--as-of', '2026-02-10'])
+      expect(shown.code).toBe(0)
+      expect(shown.stdout).toMatch(/authorization \/ appeal/)
+      expect(shown.stdout).toMatch(/J9299 .*00003377211/)
+      expect(shown.stdout).toMatch(/line 1: CO-197 8000\.00/)
+      const assigned = await cli(config, [
+        'queue',
+        'assign',
+        String(first.id),
+        '--to',
+        'alice',
+        '--user',
+        'lead',
+      ])
+      expect([assigned.code, assigned.stdout]).toEqual([0, `item ${first.id} assigned to alice\n`])
+      const resolved = await cli(config, [
+        'queue',
+        'resolve',
+        String(second.id),
+        '--action',
+        'appealed',
+        '--note',
+        'records sent',
+      ])
+      expect([resolved.code, resolved.stdout]).toEqual([0, `item ${second.id} appealed\n`])
+      const detail = JSON.parse(
+        (await cli(config, ['queue', 'show', String(second.id), '--json'])).stdout,
+      ) as {
+        history: { actor: string; action: string; note: string }[]
+      }
+      expect(detail.history).toEqual([
+        expect.objectContaining({ actor: 'tester', action: 'resolve:appealed', note: 'records sent' }),
+      ])
+      expect((await list()).map((i) => [i.id, i.status])).toEqual([[first.id, 'assigned']])
+    })
+
+    it('rejects a bad resolution and an unknown id', async () => {
+      const bad = await cli(config, ['queue', 'resolve', '1', '--action', 'ignored'])
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toMatch(
+        /^CLI_BAD_OPTION: Expected --action to be one of corrected, appealed, written_off, patient_billed/,
+      )
+      const missing = await cli(config, ['queue', 'show', '424242'])
+      expect([missing.code, missing.stderr]).toEqual([1, 'DB_NOT_FOUND: No rework item with id 424242\n'])
+    })
+
+    it('writes a frequency-7 replacement 837 with REF*F8 = CLP07', async () => {
+      const [first] = await list()
+      if (first === undefined) throw new Error('an item expected')
+      const out = join(mkdtempSync(join(tmpdir(), 'queue-')), 'c101.x12')
+      const result = await cli(config, [
+        'queue',
+        'corrected-claim',
+        String(first.id),
+        '--out',
+        out,
+        '--date',
+        '2026-02-11',
+      ])
+      expect(result.code).toBe(0)
+      const x12 = readFileSync(out, 'utf8')
+      expect(x12).toMatch(/^ISA\*/)
+      expect(x12).toContain('CLM*E2E-C-101*8400***11:B:7')
+      expect(x12).toContain('REF*F8*COM0205101~')
+      expect(x12).toMatch(/IEA\*1\*\d{9}~\n$/)
+    })
+  })
+}
