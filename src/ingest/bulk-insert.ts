@@ -10,13 +10,15 @@ export interface BulkColumn {
   array?: boolean
 }
 
+const NEEDS_ESCAPE = /["\\]/
+
 /** One value as an element of a PostgreSQL array literal. */
 function arrayElement(value: unknown, type: BulkColumn['type']): string {
   if (value === null || value === undefined) return 'NULL'
   if (type === 'int8' || type === 'int4' || type === 'float8') return String(value)
   if (type === 'bool') return value === true ? 't' : 'f'
   const text = String(value)
-  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
+  return NEEDS_ESCAPE.test(text) ? `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${text}"`
 }
 
 /**

@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import type { WriteStream } from 'node:fs'
-import { createWriteStream, mkdirSync } from 'node:fs'
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
@@ -81,7 +81,10 @@ export interface ScrubSummary {
   fixes: number
   quarantined: QuarantinedSet[]
   rules: RuleSummary[]
+  /** Claims with findings or fixes: the first {@link FLAGGED_CLAIMS_KEPT} (summary.txt lists all). */
   flaggedClaims: ClaimSummary[]
+  /** How many claims had findings or fixes in all. */
+  flaggedClaimCount: number
   outputs: {
     accepted: string
     rejected: string
@@ -131,6 +134,8 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
   const rejected = createWriteStream(paths.rejected)
   const findingsOut = createWriteStream(paths.findings)
   const fixesOut = paths.fixes === undefined ? undefined : createWriteStream(paths.fixes)
+  const claimsPath = join(options.outDir, '.summary-claims.tmp')
+  const claimsOut = createWriteStream(claimsPath)
   const summary: ScrubSummary = {
     asOf: options.asOf,
     files: [...options.files],
@@ -143,6 +148,7 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
     quarantined: [],
     rules: [],
     flaggedClaims: [],
+    flaggedClaimCount: 0,
     outputs: paths,
     runId: undefined,
   }
@@ -179,8 +185,8 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
           summary.fixes += fixes.length
           for (const f of result.findings) await write(findingsOut, `${findingJson(f)}\n`)
           tally(summary, rules, result.findings)
-          if (result.findings.length > 0 || fixes.length > 0)
-            summary.flaggedClaims.push({
+          if (result.findings.length > 0 || fixes.length > 0) {
+            const flagged: ClaimSummary = {
               claimId: claim.claimId,
               file: basename(file),
               accepted: result.accepted,
@@ -188,7 +194,12 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
               warnings: result.findings.filter((f) => f.severity === 'warning').length,
               fixes: fixes.length,
               rules: [...new Set(result.findings.map((f) => f.rule))],
-            })
+            }
+            summary.flaggedClaimCount++
+            // Memory stays flat: the full per-claim list streams to a side file for summary.txt.
+            if (summary.flaggedClaims.length < FLAGGED_CLAIMS_KEPT) summary.flaggedClaims.push(flagged)
+            await write(claimsOut, `${formatClaimLine(flagged)}\n`)
+          }
           const lines = ledgerLinesOf(claim, options.asOf)
           if (result.accepted) {
             summary.accepted++
@@ -212,7 +223,13 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
       }
     }
   } finally {
-    await Promise.all([close(accepted), close(rejected), close(findingsOut), fixesOut && close(fixesOut)])
+    await Promise.all([
+      close(accepted),
+      close(rejected),
+      close(findingsOut),
+      close(claimsOut),
+      fixesOut && close(fixesOut),
+    ])
   }
   summary.rules = [...rules.values()].sort((a, b) => a.rule.localeCompare(b.rule))
   if (options.db !== undefined && runId !== undefined)
@@ -224,15 +241,41 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
       warnings: summary.warnings,
       fixes: summary.fixes,
     })
-  const text = formatScrubSummary(summary)
+  // summary.txt: the head, then every flagged claim from the side file, then the outputs.
+  const { head, tail } = summaryParts(summary)
   const out = createWriteStream(paths.summary)
-  await write(out, text)
-  await close(out)
+  try {
+    await write(out, head)
+    if (summary.flaggedClaimCount === 0) await write(out, '  (every claim is clean)\n')
+    for await (const chunk of createReadStream(claimsPath, { encoding: 'utf8' }))
+      await write(out, String(chunk))
+    await write(out, tail)
+  } finally {
+    await close(out)
+    rmSync(claimsPath, { force: true })
+  }
   return summary
 }
 
-/** The summary as readable text: totals, quarantined sets, per rule, per claim. */
+/** Flagged claims kept in memory for the printed/JSON summary; summary.txt lists every one. */
+export const FLAGGED_CLAIMS_KEPT = 1000
+
+/**
+ * The summary as readable text: totals, quarantined sets, per rule, per claim (the first
+ * {@link FLAGGED_CLAIMS_KEPT}; summary.txt has them all).
+ */
 export function formatScrubSummary(summary: ScrubSummary): string {
+  const { head, tail } = summaryParts(summary)
+  const lines: string[] = []
+  if (summary.flaggedClaimCount === 0) lines.push('  (every claim is clean)')
+  for (const c of summary.flaggedClaims) lines.push(formatClaimLine(c))
+  if (summary.flaggedClaimCount > summary.flaggedClaims.length)
+    lines.push(`  … ${summary.flaggedClaimCount - summary.flaggedClaims.length} more in summary.txt`)
+  return `${head}${lines.map((line) => `${line}\n`).join('')}${tail}`
+}
+
+/** The summary text before the per-claim list (ending with "By claim:") and after it. */
+function summaryParts(summary: ScrubSummary): { head: string; tail: string } {
   const lines: string[] = []
   lines.push(`onco-edi scrub (as of ${summary.asOf})`)
   lines.push(`Files: ${summary.files.map((f) => basename(f)).join(', ')}`)
@@ -255,18 +298,13 @@ export function formatScrubSummary(summary: ScrubSummary): string {
     ),
   )
   lines.push('', 'By claim:')
-  if (summary.flaggedClaims.length === 0) lines.push('  (every claim is clean)')
-  for (const c of summary.flaggedClaims)
-    lines.push(
-      `  ${c.claimId.padEnd(20)} ${c.accepted ? 'accepted' : 'REJECTED'} ${c.errors} errors, ${c.warnings} warnings${c.fixes > 0 ? `, ${c.fixes} fixed` : ''}: ${c.rules.join(', ') || '-'}`,
-    )
-  lines.push(
-    '',
-    `Outputs: ${Object.values(summary.outputs)
-      .filter((p) => p !== undefined)
-      .join(', ')}`,
-  )
-  return `${lines.join('\n')}\n`
+  const outputs = Object.values(summary.outputs).filter((p) => p !== undefined)
+  return { head: `${lines.join('\n')}\n`, tail: `\nOutputs: ${outputs.join(', ')}\n` }
+}
+
+function formatClaimLine(c: ClaimSummary): string {
+  const fixed = c.fixes > 0 ? `, ${c.fixes} fixed` : ''
+  return `  ${c.claimId.padEnd(20)} ${c.accepted ? 'accepted' : 'REJECTED'} ${c.errors} errors, ${c.warnings} warnings${fixed}: ${c.rules.join(', ') || '-'}`
 }
 
 /** One line of findings.ndjson: exactly the fields of issue 3, `null` for absent values. */

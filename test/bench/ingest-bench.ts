@@ -27,7 +27,11 @@ function peakRssMb(): number {
  * batches of 500 claims written with `INSERT … SELECT FROM unnest(arrays)`. Prints claims/s and
  * peak RSS. Target on PostgreSQL: ≥ 17k claims/s (1M claims in ≤ 60 s).
  */
-export async function runIngestBench(count = 100_000): Promise<IngestBenchResult[]> {
+export async function runIngestBench(
+  count = 100_000,
+  options: { engines?: ('pglite' | 'postgres')[] } = {},
+): Promise<IngestBenchResult[]> {
+  const wanted = options.engines ?? ['pglite', 'postgres']
   const work = mkdtempSync(join(tmpdir(), 'ingest-bench-'))
   const file = join(work, 'bench.835')
   const bytes = await writeX12File(file, generate835(count))
@@ -36,9 +40,11 @@ export async function runIngestBench(count = 100_000): Promise<IngestBenchResult
     engine: 'pglite' | 'postgres'
     options: DatabaseOptions
     cleanup?: () => Promise<void>
-  }[] = [{ engine: 'pglite', options: { dataDir: join(work, 'pgdata') } }]
+  }[] = []
+  if (wanted.includes('pglite'))
+    targets.push({ engine: 'pglite', options: { dataDir: join(work, 'pgdata') } })
   const url = process.env.DATABASE_URL
-  if (url) {
+  if (url && wanted.includes('postgres')) {
     const schema = `bench_${randomBytes(5).toString('hex')}`
     targets.push({
       engine: 'postgres',

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { runIngestBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild } from './parse-bench.js'
 
 /**
@@ -15,6 +16,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
       largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
       runScript: fileURLToPath(import.meta.url),
     }),
+  ingest: async () => {
+    await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
+  },
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isValidIsoDate } from '../../../parsers/dates.js'
@@ -86,6 +86,8 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
     throw new CliError('CLI_BAD_OPTION', `Expected --as-of as YYYY-MM-DD, got "${asOf}"`)
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(context.cwd, p))
   const files = positionals.map(path)
+  for (const file of files)
+    if (!existsSync(file)) throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: no such file`)
   const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables))
   const outDir = path(values.out ?? 'scrub-output')
   const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context)

@@ -21,10 +21,15 @@ export class Capture extends Writable {
  * its own (created here on the DATABASE_URL server, dropped by `cleanup`). A database rather than
  * a schema, because the CLI connects with the URL alone.
  */
-export async function cliDatabase(url: string | undefined): Promise<{ config: Config; cleanup(): Promise<void> }> {
+export async function cliDatabase(
+  url: string | undefined,
+): Promise<{ config: Config; cleanup(): Promise<void> }> {
   const home = mkdtempSync(join(tmpdir(), 'cli-'))
   if (url === undefined) {
-    return { config: { databaseUrl: undefined, home, user: 'tester', logLevel: 'silent' }, cleanup: async () => {} }
+    return {
+      config: { databaseUrl: undefined, home, user: 'tester', logLevel: 'silent' },
+      cleanup: async () => {},
+    }
   }
   const name = `cli_${randomBytes(5).toString('hex')}`
   const { default: pg } = await import('pg')

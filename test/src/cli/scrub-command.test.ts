@@ -98,5 +98,7 @@ describe('onco-edi scrub', () => {
       await main(['scrub', files[0] ?? '', '--codes', 'fixtures/codes', '--tables', 'fixtures/x12'], ctx),
     ).toBe(2)
     expect(err()).toContain('SCRUB_UNREADABLE_TABLE')
+    expect(await main(['scrub', 'fixtures/x12/no-such.x12', '--codes', 'fixtures/codes'], ctx)).toBe(2)
+    expect(err()).toContain('CLI_UNREADABLE_INPUT')
   })
 })
