@@ -88,8 +88,12 @@ export class X12Reader {
   #feed(segments: Segment[], out: X12Event[]): void {
     const onSegment = this.#onSegment
     const validator = this.#validator
+    if (onSegment === undefined) {
+      for (const segment of segments) validator.push(segment, out)
+      return
+    }
     for (const segment of segments) {
-      if (onSegment !== undefined) onSegment(segment)
+      onSegment(segment)
       validator.push(segment, out)
     }
   }

@@ -1,10 +1,11 @@
 import type { IsoDate } from '../dates.js'
-import { parseD8 } from '../dates.js'
+import { createD8Parser } from '../dates.js'
 import type { Cents } from '../money.js'
 import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
 import type { Segment } from '../x12/segment.js'
-import { components, element, positionOf } from '../x12/segment.js'
+import { element, positionOf } from '../x12/segment.js'
+import { componentsOf } from '../x12/split-text.js'
 import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
 import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
 import type { X12Event } from '../x12-event.js'
@@ -61,22 +62,6 @@ interface ClaimInProgress {
 }
 
 /**
- * `parseD8` behind a small cache: an 835 or 837 repeats a handful of dates thousands of times, and
- * validating a calendar date through `Date` was 12% of the 835 assembly time in a profile.
- * The cache is cleared when it grows past 1024 entries, so memory stays flat.
- */
-function createDateParser(): (text: string) => IsoDate | undefined {
-  const cache = new Map<string, IsoDate | undefined>()
-  return (text) => {
-    if (cache.has(text)) return cache.get(text)
-    if (cache.size >= 1024) cache.clear()
-    const iso = parseD8(text)
-    cache.set(text, iso)
-    return iso
-  }
-}
-
-/**
  * Assembles the claims (loop 2300 and its 2400 lines) of one 837P (005010X222A1) or 837I
  * (005010X223A2) transaction set. The HL tree is built from HL01/HL02/HL03 but only the chain
  * above the current claim is kept, so memory stays flat; each claim is emitted as soon as the
@@ -94,7 +79,7 @@ function createDateParser(): (text: string) => IsoDate | undefined {
  * ```
  */
 export function createClaim837Assembler(envelope: EnvelopeContext): TransactionAssembler {
-  const parseDate = createDateParser()
+  const parseDate = createD8Parser()
   const issues: X12Issue[] = []
   const header: Segment[] = []
   let headerChecked = false
@@ -371,7 +356,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         segment,
       )
     }
-    const clm05 = components(segment, 5)
+    const clm05 = componentsOf(segment, 5)
     const facilityCode = clm05[0] ?? ''
     const facilityQualifier = clm05[1] ?? ''
     const frequencyCode = clm05[2] ?? ''
@@ -462,7 +447,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       case 'HI':
         if (c.loop === '2300') {
           for (let n = 1; n < segment.elements.length; n++) {
-            const [qualifier = '', code = ''] = components(segment, n)
+            const [qualifier = '', code = ''] = componentsOf(segment, n)
             if (DIAGNOSIS_QUALIFIERS.has(qualifier) && code !== '') claim.diagnoses.push({ qualifier, code })
           }
         }
@@ -526,7 +511,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     // SV1: 01 composite, 02 charge, 03 basis, 04 units, 05 POS, 07 dx pointers (005010X222A1 2400).
     // SV2: 01 revenue code, 02 composite, 03 charge, 04 basis, 05 units (005010X223A2 2400).
     const compositeIndex = isSv2 ? 2 : 1
-    const procedure = components(segment, compositeIndex)
+    const procedure = componentsOf(segment, compositeIndex)
     const chargeIndex = isSv2 ? 3 : 2
     const unitsIndex = isSv2 ? 5 : 4
     const unitsText = element(segment, unitsIndex)
@@ -549,7 +534,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     }
     const pointers = isSv2
       ? []
-      : components(segment, 7)
+      : componentsOf(segment, 7)
           .map(Number)
           .filter((n) => Number.isInteger(n) && n > 0)
     const line: ServiceLine837 = {
@@ -665,7 +650,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     } else {
       drug.quantity = quantity
     }
-    drug.unit = components(segment, 5)[0] ?? ''
+    drug.unit = componentsOf(segment, 5)[0] ?? ''
     if (drug.unit === '')
       report('X12_BAD_ELEMENT', 'warning', 'CTP05-1 (unit of measure) is missing', segment, 5, 1)
   }

@@ -1,10 +1,11 @@
 import type { IsoDate } from '../dates.js'
-import { parseD8 } from '../dates.js'
+import { createD8Parser } from '../dates.js'
 import type { Cents } from '../money.js'
 import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
 import type { Segment } from '../x12/segment.js'
-import { components, element, positionOf } from '../x12/segment.js'
+import { element, positionOf } from '../x12/segment.js'
+import { componentsOf } from '../x12/split-text.js'
 import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
 import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
 import type { X12Event } from '../x12-event.js'
@@ -16,23 +17,12 @@ import type {
   ServiceLine835,
 } from './remittance835.js'
 
-/** CAS01 group codes of 5010 (CO, OA, PI, PR) plus the retired CR, accepted with a warning (DOMAIN §1). */
-const CAS_GROUPS = new Set(['CO', 'OA', 'PI', 'PR', 'CR'])
+/** MIA05 and MIA20-23 carry remark codes (005010X221A1 MIA). */
+const MIA_REMARK_ELEMENTS = [5, 20, 21, 22, 23] as const
 
-/**
- * `parseD8` behind a small cache: an 835 or 837 repeats a handful of dates thousands of times, and
- * validating a calendar date through `Date` was 12% of the 835 assembly time in a profile.
- * The cache is cleared when it grows past 1024 entries, so memory stays flat.
- */
-function createDateParser(): (text: string) => IsoDate | undefined {
-  const cache = new Map<string, IsoDate | undefined>()
-  return (text) => {
-    if (cache.has(text)) return cache.get(text)
-    if (cache.size >= 1024) cache.clear()
-    const iso = parseD8(text)
-    cache.set(text, iso)
-    return iso
-  }
+/** CAS01 group codes of 5010 (CO, OA, PI, PR) plus the retired CR, accepted with a warning (DOMAIN §1). */
+function isCasGroup(group: string): boolean {
+  return group === 'CO' || group === 'PR' || group === 'OA' || group === 'PI' || group === 'CR'
 }
 
 /**
@@ -53,7 +43,7 @@ function createDateParser(): (text: string) => IsoDate | undefined {
  * ```
  */
 export function createRemittance835Assembler(envelope: EnvelopeContext): TransactionAssembler {
-  const parseDate = createDateParser()
+  const parseDate = createD8Parser()
   const issues: X12Issue[] = []
   /** True after LX (loop 2000) or PLB, until the next CLP. */
   let betweenClaims = false
@@ -81,7 +71,13 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
   }
 
-  function amount(segment: Segment, n: number, name: string, required: boolean): Cents | undefined {
+  /** Element `n` in cents; `name` defaults to the element's reference (`CAS03`), built only for a message. */
+  function amount(
+    segment: Segment,
+    n: number,
+    name: string | undefined,
+    required: boolean,
+  ): Cents | undefined {
     const text = element(segment, n)
     if (text === '' && !required) return undefined
     const cents = parseCents(text)
@@ -89,7 +85,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       report(
         'X12_BAD_AMOUNT',
         'error',
-        `${name} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
+        `${name ?? `${segment.id}${String(n).padStart(2, '0')}`} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
         segment,
         n,
       )
@@ -192,9 +188,10 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     return h
   }
 
-  function parseCas(segment: Segment): Adjustment835[] {
+  /** Appends the CAS triplets of `segment` to `adjustments` (no intermediate array per CAS). */
+  function parseCas(segment: Segment, adjustments: Adjustment835[]): void {
     const group = element(segment, 1)
-    if (!CAS_GROUPS.has(group)) {
+    if (!isCasGroup(group)) {
       report('X12_BAD_ELEMENT', 'error', `CAS01 must be CO, OA, PI or PR, found "${group}"`, segment, 1)
     } else if (group === 'CR') {
       report(
@@ -205,10 +202,11 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         1,
       )
     }
-    const adjustments: Adjustment835[] = []
+    const before = adjustments.length
     // Up to six (CARC, amount, quantity) triplets: CAS02-04, 05-07, ... 17-19 (005010X221A1 CAS).
-    for (let k = 0; k < 6; k++) {
-      const carcIndex = 2 + 3 * k
+    // Triplets past the last element are empty, so the loop stops there.
+    const count = segment.elements.length
+    for (let carcIndex = 2; carcIndex <= 17 && carcIndex < count; carcIndex += 3) {
       const carc = element(segment, carcIndex)
       const amountText = element(segment, carcIndex + 1)
       const quantityText = element(segment, carcIndex + 2)
@@ -223,7 +221,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         )
         continue
       }
-      const cents = amount(segment, carcIndex + 1, `CAS${String(carcIndex + 1).padStart(2, '0')}`, true) ?? 0
+      const cents = amount(segment, carcIndex + 1, undefined, true) ?? 0
       let quantity: number | undefined
       if (quantityText !== '') {
         quantity = Number(quantityText)
@@ -240,7 +238,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       }
       adjustments.push({ group, carc, amount: cents, quantity, position: positionOf(segment, carcIndex) })
     }
-    if (adjustments.length === 0) {
+    if (adjustments.length === before) {
       report(
         'X12_BAD_ELEMENT',
         'error',
@@ -249,7 +247,6 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         2,
       )
     }
-    return adjustments
   }
 
   function startClaim(segment: Segment): void {
@@ -289,7 +286,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
   function pushClaim(c: RemittanceClaim835, segment: Segment): void {
     switch (segment.id) {
       case 'CAS':
-        c.adjustments.push(...parseCas(segment))
+        parseCas(segment, c.adjustments)
         break
       case 'NM1': {
         const entity = element(segment, 1)
@@ -309,7 +306,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         break
       case 'MIA':
         // MIA05 and MIA20-23 are remark codes; the rest are amounts and quantities.
-        for (const n of [5, 20, 21, 22, 23])
+        for (const n of MIA_REMARK_ELEMENTS)
           if (element(segment, n) !== '') c.remarkCodes.push(element(segment, n))
         break
       case 'DTM': {
@@ -330,7 +327,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
 
   function startLine(c: RemittanceClaim835, segment: Segment): void {
     finishLine(c)
-    const procedure = components(segment, 1)
+    const procedure = componentsOf(segment, 1)
     if (procedure.length < 2 || procedure[1] === '') {
       // The payment itself (SVC02/03, CAS) is still readable; the line can be matched on REF*6R.
       report('X12_BAD_ELEMENT', 'warning', 'SVC01 should carry a qualifier and a procedure code', segment, 1)
@@ -350,11 +347,11 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         units = 1
       }
     }
-    const original = components(segment, 6)
+    const original = componentsOf(segment, 6)
     line = {
       productQualifier: procedure[0] ?? '',
       procedureCode: procedure[1] ?? '',
-      modifiers: procedure.slice(2, 6).filter((m) => m !== ''),
+      modifiers: modifiersOf(procedure),
       charge: amount(segment, 2, 'SVC02', true) ?? 0,
       paid: amount(segment, 3, 'SVC03', true) ?? 0,
       revenueCode: element(segment, 4) || undefined,
@@ -374,7 +371,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
   function pushLine(l: ServiceLine835, segment: Segment): void {
     switch (segment.id) {
       case 'CAS':
-        l.adjustments.push(...parseCas(segment))
+        parseCas(segment, l.adjustments)
         break
       case 'DTM': {
         const qualifier = element(segment, 1)
@@ -444,7 +441,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     // Up to six (reason:reference, amount) pairs: PLB03/04 ... PLB13/14 (005010X221A1 PLB).
     for (let k = 0; k < 6; k++) {
       const reasonIndex = 3 + 2 * k
-      const composite = components(segment, reasonIndex)
+      const composite = componentsOf(segment, reasonIndex)
       const amountText = element(segment, reasonIndex + 1)
       if (composite.length === 0 && amountText === '') continue
       const [reason = '', reference = ''] = composite
@@ -459,7 +456,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         )
       }
       const cents =
-        amount(segment, reasonIndex + 1, `PLB${String(reasonIndex + 1).padStart(2, '0')}`, true) ?? 0
+        amount(segment, reasonIndex + 1, undefined, true) ?? 0
       providerAdjustments.push({
         providerId,
         fiscalPeriodDate,
@@ -534,4 +531,15 @@ function sum(adjustments: Adjustment835[]): Cents {
   let total = 0
   for (const a of adjustments) total += a.amount
   return total
+}
+
+/** SVC01-3..6: the non-empty procedure modifiers of a split SVC01 composite. */
+function modifiersOf(procedure: string[]): string[] {
+  const modifiers: string[] = []
+  const stop = Math.min(procedure.length, 6)
+  for (let i = 2; i < stop; i++) {
+    const modifier = procedure[i]
+    if (modifier !== undefined && modifier !== '') modifiers.push(modifier)
+  }
+  return modifiers
 }

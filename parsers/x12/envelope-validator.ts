@@ -60,26 +60,37 @@ interface OpenTransaction {
   count: number
 }
 
-/** Segment ids are two or three upper-case letters or digits, starting with a letter (X12.6). */
-function isSegmentId(id: string): boolean {
+/**
+ * Segment ids are two or three upper-case letters or digits, starting with a letter (X12.6).
+ * Returns the id's char codes packed in one number (`c0 << 16 | c1 << 8 | c2`), or -1 when it is
+ * not a segment id: the per-segment lookups below use that number rather than hashing the string.
+ */
+function segmentIdKey(id: string): number {
   // Char codes rather than a regular expression: this runs once per segment.
   const n = id.length
-  if (n < 2 || n > 3) return false
+  if (n < 2 || n > 3) return -1
   const first = id.charCodeAt(0)
-  if (first < 0x41 || first > 0x5a) return false
-  for (let i = 1; i < n; i++) {
-    const c = id.charCodeAt(i)
-    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return false
+  if (first < 0x41 || first > 0x5a) return -1
+  let key = first
+  for (let i = 1; i < 3; i++) {
+    const c = i < n ? id.charCodeAt(i) : 0
+    if (i < n && !((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return -1
+    key = (key << 8) | c
   }
-  return true
+  return key
+}
+
+function isSegmentId(id: string): boolean {
+  return segmentIdKey(id) >= 0
 }
 
 /**
  * Elements that the X12 standard itself marks mandatory (requirement designator M in the 005010
  * segment dictionary), whatever the implementation guide. Only segments whose mandatory elements
  * are unconditional are listed; the assemblers check the rest of the claim-level content.
+ * Keyed by {@link segmentIdKey}.
  */
-const MANDATORY_ELEMENTS: ReadonlyMap<string, readonly number[]> = new Map(
+const MANDATORY_ELEMENTS: ReadonlyMap<number, readonly number[]> = new Map(
   Object.entries({
     NM1: [1, 2],
     HL: [1, 3],
@@ -95,8 +106,13 @@ const MANDATORY_ELEMENTS: ReadonlyMap<string, readonly number[]> = new Map(
     TRN: [1, 2],
     BHT: [1, 2],
     HI: [1],
-  }),
+  }).map(([id, elements]) => [segmentIdKey(id), elements]),
 )
+
+/** First letters of the envelope segments ISA/IEA, GS/GE, ST/SE: other segments skip their switch. */
+const CODE_I = 0x49
+const CODE_G = 0x47
+const CODE_S = 0x53
 
 /** The only interchange control version this project reads: ASC X12 005010 (ISA12 `00501`). */
 const SUPPORTED_ISA12 = '00501'
@@ -164,6 +180,13 @@ export class EnvelopeValidator {
   /** Feeds one segment; pushes the events it produces onto `out`. */
   push(segment: Segment, out: X12Event[]): void {
     this.#last = segment
+    const first = segment.id.charCodeAt(0)
+    if (first === CODE_S || first === CODE_G || first === CODE_I) this.#envelope(segment, out)
+    else this.#body(segment, out)
+  }
+
+  /** ISA/IEA/GS/GE/ST/SE, or a body segment that merely starts with the same letter (SVC, SBR…). */
+  #envelope(segment: Segment, out: X12Event[]): void {
     switch (segment.id) {
       case 'ISA':
         this.#isa(segment, out)
@@ -184,14 +207,20 @@ export class EnvelopeValidator {
         this.#se(segment, out)
         return
     }
+    this.#body(segment, out)
+  }
+
+  /** A segment other than ISA/IEA/GS/GE/ST/SE: checked, then routed to the set's assembler. */
+  #body(segment: Segment, out: X12Event[]): void {
     const transaction = this.#transaction
     if (transaction !== undefined) {
       transaction.count++
-      if (!isSegmentId(segment.id)) {
+      const key = segmentIdKey(segment.id)
+      if (key < 0) {
         transaction.issues.push(this.#badSegment(segment))
         return
       }
-      const mandatory = MANDATORY_ELEMENTS.get(segment.id)
+      const mandatory = MANDATORY_ELEMENTS.get(key)
       if (mandatory !== undefined) {
         for (const n of mandatory) {
           if ((segment.elements[n] ?? '') === '') {

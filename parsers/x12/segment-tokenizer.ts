@@ -19,6 +19,7 @@ const MAX_ISA_BYTES = 512
 const CODE_I = 0x49
 const CODE_S = 0x53
 const CODE_A = 0x41
+const CODE_G = 0x47
 const CODE_CR = 0x0d
 const CODE_LF = 0x0a
 
@@ -37,6 +38,62 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
     text += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)))
   }
   return text
+}
+
+/**
+ * The segment ids of the 5010 transaction sets onco-edi reads (837P/I, 835, 999, 277CA and their
+ * envelopes). Written here as literals, they are V8's interned strings: see {@link internId}.
+ */
+const KNOWN_SEGMENT_IDS = [
+  'ISA', 'IEA', 'GS', 'GE', 'ST', 'SE', 'TA1', 'BHT', 'BPR', 'TRN', 'CUR', 'REF', 'DTM', 'DTP', 'N1',
+  'N2', 'N3', 'N4', 'PER', 'RDM', 'NM1', 'PRV', 'HL', 'SBR', 'PAT', 'DMG', 'CLM', 'CL1', 'PWK', 'CN1',
+  'AMT', 'K3', 'NTE', 'CR1', 'CR2', 'CRC', 'HI', 'HCP', 'LX', 'TS3', 'TS2', 'SV1', 'SV2', 'SV5', 'LIN',
+  'CTP', 'SVD', 'CAS', 'LQ', 'FRM', 'MEA', 'QTY', 'PS1', 'HSD', 'OI', 'MOA', 'MIA', 'CLP', 'SVC',
+  'PLB', 'AK1', 'AK2', 'AK9', 'IK3', 'IK4', 'IK5', 'CTX', 'STC',
+] as const
+
+/** Index of a 2-3 character segment id in {@link ID_TABLE}: A-Z, then A-Z/0-9, then A-Z/0-9/none. */
+function idIndex(first: number, second: number, third: number): number {
+  if (first < 0x41 || first > 0x5a) return -1
+  const b = second >= 0x41 && second <= 0x5a ? second - 0x41 : second >= 0x30 && second <= 0x39 ? second - 0x30 + 26 : -1
+  if (b < 0) return -1
+  const c =
+    third < 0 ? 36 : third >= 0x41 && third <= 0x5a ? third - 0x41 : third >= 0x30 && third <= 0x39 ? third - 0x30 + 26 : -1
+  if (c < 0) return -1
+  return ((first - 0x41) * 36 + b) * 37 + c
+}
+
+/**
+ * One string per segment id, shared by every tokenizer (ids are never mutated, so sharing them
+ * changes nothing but identity). Seeded with {@link KNOWN_SEGMENT_IDS}; other valid ids are added
+ * the first time they are seen. 26 × 36 × 37 slots bound it.
+ */
+const ID_TABLE: (string | undefined)[] = new Array<string | undefined>(26 * 36 * 37).fill(undefined)
+for (const id of KNOWN_SEGMENT_IDS) {
+  ID_TABLE[idIndex(id.charCodeAt(0), id.charCodeAt(1), id.length === 3 ? id.charCodeAt(2) : -1)] = id
+}
+
+/**
+ * `text.slice(start, stop)` for a segment id, from {@link ID_TABLE} when it is a valid id.
+ *
+ * Why: every segment id is compared many times downstream (the envelope checks, the `switch` of
+ * each assembler, `inspect` counting). Against a literal, an interned id compares by pointer, a
+ * fresh slice by content, and the table also saves allocating one string per segment.
+ */
+function internId(text: string, start: number, stop: number): string {
+  const length = stop - start
+  if (length === 2 || length === 3) {
+    const third = length === 3 ? text.charCodeAt(start + 2) : -1
+    const index = idIndex(text.charCodeAt(start), text.charCodeAt(start + 1), third)
+    if (index >= 0) {
+      const known = ID_TABLE[index]
+      if (known !== undefined) return known
+      const id = text.slice(start, stop)
+      ID_TABLE[index] = id
+      return id
+    }
+  }
+  return text.slice(start, stop)
 }
 
 function describe(code: number): string {
@@ -510,7 +567,7 @@ export class SegmentTokenizer {
       const elements: string[] = []
       let start = i
       while (separator < end) {
-        elements.push(text.slice(start, separator))
+        elements.push(start === i ? internId(text, start, separator) : text.slice(start, separator))
         start = separator + 1
         separator = text.indexOf(element, start)
         if (separator < 0) separator = length
@@ -522,7 +579,7 @@ export class SegmentTokenizer {
         stop--
         trailing = text.charCodeAt(stop - 1)
       }
-      elements.push(text.slice(start, stop))
+      elements.push(start === i ? internId(text, start, stop) : text.slice(start, stop))
       this.#push(elements, base + i, out)
       i = end + 1
     }
@@ -552,15 +609,17 @@ export class SegmentTokenizer {
     if (delimiters === undefined) return
     this.#index++
     let stIndex = 0
-    if (id === 'ST') {
+    // The first letter gates the string comparisons: most segments start with none of S, G, I.
+    const first = id.charCodeAt(0)
+    if (first === CODE_S && id === 'ST') {
       stIndex = 1
       this.#stIndex = 1
     } else if (this.#stIndex > 0) {
-      if (id === 'GS' || id === 'GE' || id === 'IEA') {
+      if ((first === CODE_G && (id === 'GS' || id === 'GE')) || (first === CODE_I && id === 'IEA')) {
         this.#stIndex = 0
       } else {
         stIndex = ++this.#stIndex
-        if (id === 'SE') this.#stIndex = 0
+        if (first === CODE_S && id === 'SE') this.#stIndex = 0
       }
     }
     out.push({ id, elements, offset, index: this.#index, stIndex, delimiters })

@@ -12,13 +12,19 @@ import type { X12Event } from '../../parsers/x12-event.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
 import { readX12File } from '../pipeline/read-x12.js'
+import { recordAudit } from '../rework/audit.js'
 import { loadPayerProfiles } from '../rework/payer-repository.js'
 import type { DenialEngine } from './denial-engine.js'
 import { detectX12Kind, peekX12 } from './detect-kind.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
 import type { RemitFileState } from './store-835.js'
-import { finishRemittance, storeRemitClaims, storeRemittanceHeader } from './store-835.js'
+import {
+  commitRemitClaims,
+  finishRemittance,
+  prepareRemitClaims,
+  storeRemittanceHeader,
+} from './store-835.js'
 import { storeClaims837 } from './store-837.js'
 
 /** Rows per multi-row insert: one statement per ~500 claims (STYLE.md §4 batches). */
@@ -245,7 +251,13 @@ async function storeFile(
     engine: options.engine,
     profiles: await loadPayerProfiles(trx),
     pendingReversals: new Map(),
+    recoveredItems: new Map(),
   }
+  // On PostgreSQL an 835's lookups run on a pool connection while the previous batch is written
+  // in the transaction, so reading, matching and classifying overlap with the inserts. PGlite has
+  // one connection: everything goes through the transaction.
+  const reader = options.handle.engine === 'postgres' && kind === '835' ? options.handle.db : trx
+  let committing: Promise<void> = Promise.resolve()
   const interchanges: string[] = []
   const groups = new Set<string>()
   const transactions: string[] = []
@@ -271,7 +283,11 @@ async function storeFile(
         if (first !== undefined) remittanceId = await storeRemittanceHeader(trx, fileId, first.header)
       }
       if (remittanceId !== undefined) {
-        const batch = await storeRemitClaims(trx, state, remittanceId, batch835)
+        const prepared = await prepareRemitClaims(reader, state, remittanceId, batch835)
+        const batch = prepared.result
+        await committing
+        committing = commitRemitClaims(trx, state, prepared)
+        committing.catch(() => undefined)
         setResult = {
           matched: setResult.matched + batch.matched,
           unmatched: setResult.unmatched + batch.unmatched,
@@ -301,6 +317,7 @@ async function storeFile(
   const drain = async (): Promise<void> => {
     await flush()
     await inFlight
+    await committing
   }
 
   const handle = async (event: X12Event): Promise<void> => {
@@ -368,6 +385,7 @@ async function storeFile(
           claims837 = []
           claims835 = []
           await inFlight
+          await committing
           await sql.raw(`rollback to savepoint st_${savepoint}`).execute(trx)
           const envelope = event.envelope
           const reasons = event.issues.filter((issue) => issue.severity === 'error')
@@ -420,6 +438,7 @@ async function storeFile(
   } finally {
     // Never leave a write running past the transaction, even when reading failed.
     await inFlight.catch(() => undefined)
+    await committing.catch(() => undefined)
   }
   await drain()
 
@@ -439,6 +458,14 @@ async function storeFile(
     })
     .where('id', '=', fileId)
     .execute()
+  await recordAudit(trx, {
+    actor: options.user ?? 'ingest',
+    entity: 'ingest_file',
+    entityId: fileId,
+    action: 'ingest',
+    afterStatus: status,
+    note: `${kind}: ${result.claims} claims, ${result.quarantined.length} quarantined set(s), ${result.items} rework item(s)`,
+  })
   if (allSkipped) {
     const from = [...new Set(result.skippedInterchanges.map((s) => s.fileId))].join(', ')
     result.status = 'already_ingested'

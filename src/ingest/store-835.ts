@@ -78,6 +78,11 @@ export interface RemitFileState {
   profiles: Map<string, PayerProfile>
   /** Σ CLP04 of reversals (negative) per claim key, netted against the next CLP of that claim. */
   pendingReversals: Map<string, number>
+  /**
+   * Items this file has recovered so far. Batches may be read on another connection than the
+   * file's transaction (which cannot see the uncommitted updates), so reads are corrected here.
+   */
+  recoveredItems: Map<number, number>
 }
 
 /** What one batch did, for the file summary. */
@@ -270,6 +275,43 @@ export async function storeRemitClaims(
   remittanceId: number,
   claims: readonly RemittanceClaim835[],
 ): Promise<RemitBatchResult> {
+  const prepared = await prepareRemitClaims(db, state, remittanceId, claims)
+  await commitRemitClaims(db, state, prepared)
+  return prepared.result
+}
+
+interface Recovery {
+  itemId: number
+  beforeStatus: string
+  /** The item's recovered amount after this payment (cumulative). */
+  recoveredAmount: number
+  amount: number
+  date: string | null
+  remitClaimId: number
+}
+
+/** A batch read, matched and classified, with its rows ready to write. */
+export interface PreparedRemitBatch {
+  result: RemitBatchResult
+  claimRows: unknown[][]
+  lineRows: unknown[][]
+  adjustmentRows: unknown[][]
+  itemRows: unknown[][]
+  recoveries: Recovery[]
+}
+
+/**
+ * Reads what a batch of CLPs needs (candidate claims and lines, earlier rework items, reserved
+ * ids) through `reader`, then matches, classifies and builds the rows in memory. `reader` may be
+ * another connection than the file's transaction: it reads only other files' committed rows and
+ * sequences, and this file's recoveries are tracked in `state.recoveredItems`.
+ */
+export async function prepareRemitClaims(
+  db: Kysely<Database>,
+  state: RemitFileState,
+  remittanceId: number,
+  claims: readonly RemittanceClaim835[],
+): Promise<PreparedRemitBatch> {
   const result: RemitBatchResult = {
     claims: claims.length,
     matched: 0,
@@ -279,7 +321,8 @@ export async function storeRemitClaims(
     recovered: 0,
     recoveredAmount: 0,
   }
-  if (claims.length === 0) return result
+  if (claims.length === 0)
+    return { result, claimRows: [], lineRows: [], adjustmentRows: [], itemRows: [], recoveries: [] }
   const claimIds = [...new Set(claims.map((c) => c.claimId))]
 
   const candidateRows = await db
@@ -359,10 +402,13 @@ export async function storeRemitClaims(
     .execute()
   const priorByKey = new Map<string, PriorItem[]>()
   for (const row of priorRows) {
+    const id = Number(row.id)
+    const recoveredHere = state.recoveredItems.get(id)
+    if (recoveredHere !== undefined) continue
     const key = claimKey(row.claim_id, row.payer_id)
     const list = priorByKey.get(key) ?? []
     list.push({
-      id: Number(row.id),
+      id,
       claimId: row.claim_id,
       payerId: row.payer_id,
       amount: Number(row.amount),
@@ -386,7 +432,7 @@ export async function storeRemitClaims(
   const lineRows: unknown[][] = []
   const adjustmentRows: unknown[][] = []
   const itemRows: unknown[][] = []
-  const recoveries: { item: PriorItem; amount: number; date: string | null; remitClaimId: number }[] = []
+  const recoveries: Recovery[] = []
   let lineIndex = 0
 
   claims.forEach((claim, i) => {
@@ -595,42 +641,61 @@ export async function storeRemitClaims(
       const take = Math.min(open, remaining)
       remaining -= take
       item.recoveredAmount += take
-      recoveries.push({ item, amount: take, date: remitDate, remitClaimId })
+      recoveries.push({
+        itemId: item.id,
+        beforeStatus: item.status,
+        recoveredAmount: item.recoveredAmount,
+        amount: take,
+        date: remitDate,
+        remitClaimId,
+      })
+      item.status = 'recovered'
+      state.recoveredItems.set(item.id, item.recoveredAmount)
+      result.recovered++
+      result.recoveredAmount += take
     }
   })
+  return { result, claimRows, lineRows, adjustmentRows, itemRows, recoveries }
+}
 
-  await bulkInsert(db, 'remit_claim', CLAIM_COLUMNS, claimRows)
-  await bulkInsert(db, 'remit_line', LINE_COLUMNS, lineRows)
-  await bulkInsert(db, 'remit_adjustment', ADJUSTMENT_COLUMNS, adjustmentRows)
-  await bulkInsert(db, 'rework_item', ITEM_COLUMNS, itemRows)
+/** Writes a prepared batch in the file's transaction: the rows, then the recovered items with their audit events. */
+export async function commitRemitClaims(
+  db: Kysely<Database>,
+  state: RemitFileState,
+  prepared: PreparedRemitBatch,
+): Promise<void> {
+  const { claimRows, lineRows, adjustmentRows, itemRows, recoveries } = prepared
+
+  // Sent together: the connection runs them in order, without a round trip between them.
+  await Promise.all([
+    bulkInsert(db, 'remit_claim', CLAIM_COLUMNS, claimRows),
+    bulkInsert(db, 'remit_line', LINE_COLUMNS, lineRows),
+    bulkInsert(db, 'remit_adjustment', ADJUSTMENT_COLUMNS, adjustmentRows),
+    bulkInsert(db, 'rework_item', ITEM_COLUMNS, itemRows),
+  ])
 
   for (const recovery of recoveries) {
-    const before = recovery.item.status
     await db
       .updateTable('rework_item')
       .set({
         status: 'recovered',
-        recovered_amount: recovery.item.recoveredAmount,
+        recovered_amount: recovery.recoveredAmount,
         recovered_date: recovery.date,
         updated_at: sql<Date>`now()`,
       })
-      .where('id', '=', recovery.item.id)
+      .where('id', '=', recovery.itemId)
       .execute()
-    recovery.item.status = 'recovered'
     await db
       .insertInto('audit_event')
       .values({
         actor: state.user,
         entity: 'rework_item',
-        entity_id: String(recovery.item.id),
+        entity_id: String(recovery.itemId),
         action: 'recovered',
-        before_status: before,
+        before_status: recovery.beforeStatus,
         after_status: 'recovered',
         note: `paid ${recovery.amount} cents by remit claim ${recovery.remitClaimId}`,
       })
       .execute()
-    result.recovered++
-    result.recoveredAmount += recovery.amount
   }
-  return result
 }

@@ -142,6 +142,20 @@ describeEachDatabase('ingestFiles', (ctx) => {
       from remit_claim where file_id = ${result?.fileId}`.execute(ctx.handle.db)
     // BPR02 of the file: 5200.00.
     expect([Number(rows[0]?.paid), rows[0]?.n]).toEqual([520000, 10])
+    const audit = await ctx.handle.db
+      .selectFrom('audit_event')
+      .select(['actor', 'action', 'after_status', 'note'])
+      .where('entity', '=', 'ingest_file')
+      .where('entity_id', '=', String(result?.fileId))
+      .execute()
+    expect(audit).toEqual([
+      {
+        actor: 'ingest',
+        action: 'ingest',
+        after_status: 'ingested',
+        note: '835: 10 claims, 0 quarantined set(s), 8 rework item(s)',
+      },
+    ])
   })
 
   it('never opens an item for a reversal on its own', async () => {

@@ -51,6 +51,7 @@ describeEachDatabase('rework repository', (ctx) => {
     const events = await ctx.handle.db
       .selectFrom('audit_event')
       .select(['actor', 'action', 'before_status', 'after_status', 'note'])
+      .where('entity', '=', 'rework_item')
       .where('entity_id', '=', String(id))
       .orderBy('id')
       .execute()
