@@ -22,21 +22,29 @@ export function parseD8(text: string): IsoDate | undefined {
  *
  * @example
  * ```ts
- * const parseDate = createD8Parser()
- * parseDate('20260115') // '2026-01-15'
+ * const dates = new D8Parser()
+ * dates.parse('20260115') // '2026-01-15'
  * ```
  */
-export function createD8Parser(limit = 1024): (text: string) => IsoDate | undefined {
-  const cache = new Map<number, IsoDate>()
-  return (text) => {
+export class D8Parser {
+  readonly #cache = new Map<number, IsoDate>()
+  readonly #limit: number
+
+  constructor(limit = 1024) {
+    this.#limit = limit
+  }
+
+  /** Same result as {@link parseD8}. */
+  parse(text: string): IsoDate | undefined {
     const value = d8Number(text)
     if (value < 0) return undefined
+    const cache = this.#cache
     const hit = cache.get(value)
     if (hit !== undefined) return hit
     const iso = isoOfD8(text, value)
     // Only real dates are kept: a bad one is rare and is answered without allocating anyway.
     if (iso !== undefined) {
-      if (cache.size >= limit) cache.clear()
+      if (cache.size >= this.#limit) cache.clear()
       cache.set(value, iso)
     }
     return iso

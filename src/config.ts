@@ -9,7 +9,7 @@ export interface Config {
   home: string
   /** `ONCO_EDI_USER` (default `$USER`, else `unknown`): recorded on audit events. */
   user: string
-  /** `LOG_LEVEL` (default `info`). Logs go to stderr as JSON lines, PHI redacted. */
+  /** `LOG_LEVEL` (default `warn`). Logs go to stderr as JSON lines, PHI redacted. */
   logLevel: string
 }
 
@@ -19,6 +19,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: databaseUrl === '' ? undefined : databaseUrl,
     home: env.ONCO_EDI_HOME?.trim() || join(homedir(), '.onco-edi'),
     user: env.ONCO_EDI_USER?.trim() || env.USER?.trim() || 'unknown',
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logLevel: env.LOG_LEVEL?.trim() || 'warn',
   }
 }

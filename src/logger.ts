@@ -1,9 +1,10 @@
-import type { Logger } from 'pino'
+import type { DestinationStream, Logger } from 'pino'
 import { pino } from 'pino'
 
 /**
  * Paths pino replaces with `[redacted]`. Any object we log that carries a person or a member id
- * uses one of these keys (parsers/claim837/claim837.ts marks the PHI fields).
+ * uses one of these keys (parsers/claim837/claim837.ts marks the PHI fields). Messages themselves
+ * never interpolate PHI: log ids (CLM01, file name, sha256) and counts only.
  */
 export const PHI_REDACT_PATHS = [
   'memberId',
@@ -30,14 +31,18 @@ export const PHI_REDACT_PATHS = [
   '*.*.subscriber',
 ]
 
-/** Creates the process logger: JSON lines on stderr (stdout is for command output). */
-export function createLogger(level = 'info', destination: NodeJS.WritableStream = process.stderr): Logger {
+/**
+ * Creates the process logger: JSON lines on stderr by default (stdout is for command output),
+ * PHI paths redacted.
+ */
+export function createLogger(level = 'info', destination?: DestinationStream): Logger {
   return pino(
-    {
-      name: 'onco-edi',
-      level,
-      redact: { paths: PHI_REDACT_PATHS, censor: '[redacted]' },
-    },
-    pino.destination({ dest: destination === process.stderr ? 2 : 1, sync: true }),
+    { name: 'onco-edi', level, redact: { paths: PHI_REDACT_PATHS, censor: '[redacted]' } },
+    destination ?? pino.destination({ dest: 2, sync: true }),
   )
+}
+
+/** A logger that writes nothing, for library callers and tests that do not want logs. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' })
 }

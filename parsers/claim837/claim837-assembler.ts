@@ -1,5 +1,5 @@
 import type { IsoDate } from '../dates.js'
-import { createD8Parser } from '../dates.js'
+import { D8Parser } from '../dates.js'
 import type { Cents } from '../money.js'
 import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
@@ -79,7 +79,8 @@ interface ClaimInProgress {
  * ```
  */
 export function createClaim837Assembler(envelope: EnvelopeContext): TransactionAssembler {
-  const parseDate = createD8Parser()
+  const dates = new D8Parser()
+  const parseDate = (text: string): IsoDate | undefined => dates.parse(text)
   const issues: X12Issue[] = []
   const header: Segment[] = []
   let headerChecked = false

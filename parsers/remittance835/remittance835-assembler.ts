@@ -1,5 +1,5 @@
 import type { IsoDate } from '../dates.js'
-import { createD8Parser } from '../dates.js'
+import { D8Parser } from '../dates.js'
 import type { Cents } from '../money.js'
 import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
@@ -43,24 +43,97 @@ function isCasGroup(group: string): boolean {
  * ```
  */
 export function createRemittance835Assembler(envelope: EnvelopeContext): TransactionAssembler {
-  const parseDate = createD8Parser()
-  const issues: X12Issue[] = []
-  /** True after LX (loop 2000) or PLB, until the next CLP. */
-  let betweenClaims = false
-  let header: RemittanceHeader835 | undefined
-  let headerEmitted = false
-  let sawBpr = false
-  let claim: RemittanceClaim835 | undefined
-  let clpSegment: Segment | undefined
-  let line: ServiceLine835 | undefined
-  let svcSegment: Segment | undefined
-  /** The N1 loop the header is in: REF*2U after N1*PR is the payer id (1000A). */
-  let headerParty: 'PR' | 'PE' | '' = ''
-  const providerAdjustments: ProviderAdjustment835[] = []
-  let totalClaimPaid: Cents = 0
-  let firstSegment: Segment | undefined
+  return new Remittance835Assembler(envelope)
+}
 
-  function report(
+/**
+ * The state machine behind {@link createRemittance835Assembler}. A class rather than closures: V8
+ * then compiles its methods once for every transaction set of the process, not once per set.
+ */
+class Remittance835Assembler implements TransactionAssembler {
+  readonly issues: X12Issue[] = []
+  readonly #envelope: EnvelopeContext
+  readonly #dates = new D8Parser()
+  /** True after LX (loop 2000) or PLB, until the next CLP. */
+  #betweenClaims = false
+  #header: RemittanceHeader835 | undefined
+  #headerEmitted = false
+  #sawBpr = false
+  #claim: RemittanceClaim835 | undefined
+  #clpSegment: Segment | undefined
+  #line: ServiceLine835 | undefined
+  #svcSegment: Segment | undefined
+  /** The N1 loop the header is in: REF*2U after N1*PR is the payer id (1000A). */
+  #headerParty: 'PR' | 'PE' | '' = ''
+  readonly #providerAdjustments: ProviderAdjustment835[] = []
+  #totalClaimPaid: Cents = 0
+  #firstSegment: Segment | undefined
+
+  constructor(envelope: EnvelopeContext) {
+    this.#envelope = envelope
+  }
+
+  push(segment: Segment, out: X12Event[]): void {
+    this.#firstSegment ??= segment
+    switch (segment.id) {
+      case 'LX':
+        // Loop 2000 header number: closes the claim in progress; its TS3/TS2 are not modelled.
+        this.#finishClaim(out)
+        this.#emitHeader(out, segment)
+        this.#betweenClaims = true
+        return
+      case 'CLP':
+        this.#finishClaim(out)
+        this.#emitHeader(out, segment)
+        this.#betweenClaims = false
+        this.#startClaim(segment)
+        return
+      case 'PLB':
+        this.#finishClaim(out)
+        this.#emitHeader(out, segment)
+        this.#betweenClaims = true
+        this.#pushPlb(segment)
+        return
+    }
+    const claim = this.#claim
+    if (segment.id === 'SVC' && (claim === undefined || this.#betweenClaims)) {
+      this.#report('X12_MISSING_SEGMENT', 'error', 'expected CLP (loop 2100) before SVC', segment)
+      return
+    }
+    if (!this.#headerEmitted) {
+      this.#pushHeader(segment)
+      return
+    }
+    if (claim === undefined || this.#betweenClaims) return
+    const line = this.#line
+    if (segment.id === 'SVC') this.#startLine(claim, segment)
+    else if (line !== undefined) this.#pushLine(line, segment)
+    else this.#pushClaim(claim, segment)
+  }
+
+  end(out: X12Event[]): TransactionSummary {
+    this.#finishClaim(out)
+    const at = this.#firstSegment
+    if (at === undefined) return { remittance: undefined }
+    const h = this.#emitHeader(out, at)
+    const providerAdjustments = this.#providerAdjustments
+    const totalClaimPaid = this.#totalClaimPaid
+    // Transaction balancing: BPR02 = sum of CLP04 - sum of PLB amounts (DOMAIN §7).
+    const plbTotal = providerAdjustments.reduce((total, p) => total + p.amount, 0)
+    const expected = totalClaimPaid - plbTotal
+    const bprSign = h.creditDebit === 'D' ? -1 : 1
+    if (this.#sawBpr && bprSign * h.totalPaid !== expected) {
+      this.issues.push({
+        code: 'X12_UNBALANCED',
+        severity: 'warning',
+        message: `transaction does not balance: BPR02 is ${formatCents(h.totalPaid)} but the sum of CLP04 (${formatCents(totalClaimPaid)}) minus the sum of PLB amounts (${formatCents(plbTotal)}) is ${formatCents(expected)}`,
+        position: { ...h.position, element: 2 },
+      })
+    }
+    return { remittance: { header: h, providerAdjustments } }
+  }
+
+  #report(
     code: X12ErrorCode,
     severity: 'error' | 'warning',
     message: string,
@@ -68,21 +141,16 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     elementIndex?: number,
     componentIndex?: number,
   ): void {
-    issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
+    this.issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
   }
 
   /** Element `n` in cents; `name` defaults to the element's reference (`CAS03`), built only for a message. */
-  function amount(
-    segment: Segment,
-    n: number,
-    name: string | undefined,
-    required: boolean,
-  ): Cents | undefined {
+  #amount(segment: Segment, n: number, name: string | undefined, required: boolean): Cents | undefined {
     const text = element(segment, n)
     if (text === '' && !required) return undefined
     const cents = parseCents(text)
     if (cents === undefined) {
-      report(
+      this.#report(
         'X12_BAD_AMOUNT',
         'error',
         `${name ?? `${segment.id}${String(n).padStart(2, '0')}`} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
@@ -93,24 +161,19 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     return cents
   }
 
-  function date(
-    segment: Segment,
-    n: number,
-    name: string,
-    severity: 'error' | 'warning',
-  ): IsoDate | undefined {
+  #date(segment: Segment, n: number, name: string, severity: 'error' | 'warning'): IsoDate | undefined {
     const text = element(segment, n)
     if (text === '') return undefined
-    const iso = parseDate(text)
+    const iso = this.#dates.parse(text)
     // The value is not echoed: a date next to a claim can be PHI.
     if (iso === undefined)
-      report('X12_BAD_DATE', severity, `${name} is not a valid CCYYMMDD date`, segment, n)
+      this.#report('X12_BAD_DATE', severity, `${name} is not a valid CCYYMMDD date`, segment, n)
     return iso
   }
 
-  function newHeader(at: Segment): RemittanceHeader835 {
+  #newHeader(at: Segment): RemittanceHeader835 {
     return {
-      envelope,
+      envelope: this.#envelope,
       handlingCode: '',
       totalPaid: 0,
       creditDebit: '',
@@ -125,23 +188,23 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     }
   }
 
-  function pushHeader(segment: Segment): void {
-    const h = header ?? newHeader(segment)
-    header = h
+  #pushHeader(segment: Segment): void {
+    const h = this.#header ?? this.#newHeader(segment)
+    this.#header = h
     switch (segment.id) {
       case 'BPR':
-        sawBpr = true
+        this.#sawBpr = true
         h.position = positionOf(segment)
         h.handlingCode = element(segment, 1)
-        h.totalPaid = amount(segment, 2, 'BPR02', true) ?? 0
+        h.totalPaid = this.#amount(segment, 2, 'BPR02', true) ?? 0
         h.creditDebit = element(segment, 3)
         h.paymentMethod = element(segment, 4)
         // BPR16 is the payment (check/EFT) date; it starts appeal clocks (DOMAIN §7, §9). TR3
         // examples in the wild drop or misplace it, and the payments are still real, so a missing or
         // bad BPR16 warns; consumers fall back on DTM*405.
-        h.paymentDate = date(segment, 16, 'BPR16', 'warning')
+        h.paymentDate = this.#date(segment, 16, 'BPR16', 'warning')
         if (element(segment, 16) === '') {
-          report('X12_BAD_ELEMENT', 'warning', 'BPR16 (payment date) is missing', segment, 16)
+          this.#report('X12_BAD_ELEMENT', 'warning', 'BPR16 (payment date) is missing', segment, 16)
         }
         break
       case 'TRN':
@@ -149,52 +212,53 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         h.traceOriginator = element(segment, 3) || undefined
         break
       case 'DTM':
-        if (element(segment, 1) === '405') h.productionDate = date(segment, 2, 'DTM*405 DTM02', 'warning')
+        if (element(segment, 1) === '405')
+          h.productionDate = this.#date(segment, 2, 'DTM*405 DTM02', 'warning')
         break
       case 'N1': {
         const entity = element(segment, 1)
         if (entity === 'PR') {
-          headerParty = 'PR'
+          this.#headerParty = 'PR'
           h.payer.name = element(segment, 2) || undefined
           h.payer.id = element(segment, 4) || h.payer.id
         } else if (entity === 'PE') {
-          headerParty = 'PE'
+          this.#headerParty = 'PE'
           h.payee.name = element(segment, 2) || undefined
           h.payee.idQualifier = element(segment, 3) || undefined
           h.payee.id = element(segment, 4) || undefined
         } else {
-          headerParty = ''
+          this.#headerParty = ''
         }
         break
       }
       case 'REF':
         // 1000A REF*2U is the payer identification when N1*PR has no N104 (005010X221A1).
-        if (headerParty === 'PR' && element(segment, 1) === '2U' && h.payer.id === undefined) {
+        if (this.#headerParty === 'PR' && element(segment, 1) === '2U' && h.payer.id === undefined) {
           h.payer.id = element(segment, 2) || undefined
         }
         break
     }
   }
 
-  function emitHeader(out: X12Event[], at: Segment): RemittanceHeader835 {
-    const h = header ?? newHeader(at)
-    header = h
-    if (!headerEmitted) {
-      headerEmitted = true
-      if (!sawBpr)
-        report('X12_MISSING_SEGMENT', 'error', 'expected BPR as the first segment of the 835 header', at)
+  #emitHeader(out: X12Event[], at: Segment): RemittanceHeader835 {
+    const h = this.#header ?? this.#newHeader(at)
+    this.#header = h
+    if (!this.#headerEmitted) {
+      this.#headerEmitted = true
+      if (!this.#sawBpr)
+        this.#report('X12_MISSING_SEGMENT', 'error', 'expected BPR as the first segment of the 835 header', at)
       out.push({ type: 'remittance835-header', header: h })
     }
     return h
   }
 
   /** Appends the CAS triplets of `segment` to `adjustments` (no intermediate array per CAS). */
-  function parseCas(segment: Segment, adjustments: Adjustment835[]): void {
+  #parseCas(segment: Segment, adjustments: Adjustment835[]): void {
     const group = element(segment, 1)
     if (!isCasGroup(group)) {
-      report('X12_BAD_ELEMENT', 'error', `CAS01 must be CO, OA, PI or PR, found "${group}"`, segment, 1)
+      this.#report('X12_BAD_ELEMENT', 'error', `CAS01 must be CO, OA, PI or PR, found "${group}"`, segment, 1)
     } else if (group === 'CR') {
-      report(
+      this.#report(
         'X12_BAD_ELEMENT',
         'warning',
         'CAS01 group CR was retired in 5010 (only CO, OA, PI, PR remain); accepted as sent',
@@ -212,7 +276,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       const quantityText = element(segment, carcIndex + 2)
       if (carc === '' && amountText === '' && quantityText === '') continue
       if (carc === '') {
-        report(
+        this.#report(
           'X12_BAD_ELEMENT',
           'error',
           `CAS${String(carcIndex).padStart(2, '0')} (reason code) is missing`,
@@ -221,12 +285,12 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         )
         continue
       }
-      const cents = amount(segment, carcIndex + 1, undefined, true) ?? 0
+      const cents = this.#amount(segment, carcIndex + 1, undefined, true) ?? 0
       let quantity: number | undefined
       if (quantityText !== '') {
         quantity = Number(quantityText)
         if (!Number.isFinite(quantity)) {
-          report(
+          this.#report(
             'X12_BAD_ELEMENT',
             'warning',
             `CAS${String(carcIndex + 2).padStart(2, '0')} (quantity) must be a number, found "${quantityText}"`,
@@ -239,7 +303,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       adjustments.push({ group, carc, amount: cents, quantity, position: positionOf(segment, carcIndex) })
     }
     if (adjustments.length === before) {
-      report(
+      this.#report(
         'X12_BAD_ELEMENT',
         'error',
         'CAS needs at least one reason code and amount (CAS02, CAS03)',
@@ -249,21 +313,21 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     }
   }
 
-  function startClaim(segment: Segment): void {
-    const h = header ?? newHeader(segment)
+  #startClaim(segment: Segment): void {
+    const h = this.#header ?? this.#newHeader(segment)
     const status = element(segment, 2)
     if (element(segment, 1) === '')
-      report('X12_BAD_ELEMENT', 'error', 'CLP01 (patient control number) is required', segment, 1)
-    if (status === '') report('X12_BAD_ELEMENT', 'error', 'CLP02 (claim status) is required', segment, 2)
-    const paid = amount(segment, 4, 'CLP04', true) ?? 0
-    totalClaimPaid += paid
-    claim = {
+      this.#report('X12_BAD_ELEMENT', 'error', 'CLP01 (patient control number) is required', segment, 1)
+    if (status === '') this.#report('X12_BAD_ELEMENT', 'error', 'CLP02 (claim status) is required', segment, 2)
+    const paid = this.#amount(segment, 4, 'CLP04', true) ?? 0
+    this.#totalClaimPaid += paid
+    this.#claim = {
       header: h,
       claimId: element(segment, 1),
       status,
-      charge: amount(segment, 3, 'CLP03', true) ?? 0,
+      charge: this.#amount(segment, 3, 'CLP03', true) ?? 0,
       paid,
-      patientResponsibility: amount(segment, 5, 'CLP05', false) ?? 0,
+      patientResponsibility: this.#amount(segment, 5, 'CLP05', false) ?? 0,
       filingIndicator: element(segment, 6) || undefined,
       payerClaimNumber: element(segment, 7) || undefined,
       facilityCode: element(segment, 8) || undefined,
@@ -280,13 +344,13 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       lines: [],
       position: positionOf(segment),
     }
-    clpSegment = segment
+    this.#clpSegment = segment
   }
 
-  function pushClaim(c: RemittanceClaim835, segment: Segment): void {
+  #pushClaim(c: RemittanceClaim835, segment: Segment): void {
     switch (segment.id) {
       case 'CAS':
-        parseCas(segment, c.adjustments)
+        this.#parseCas(segment, c.adjustments)
         break
       case 'NM1': {
         const entity = element(segment, 1)
@@ -311,9 +375,9 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         break
       case 'DTM': {
         const qualifier = element(segment, 1)
-        if (qualifier === '232') c.statementFrom = date(segment, 2, 'DTM*232 DTM02', 'warning')
-        else if (qualifier === '233') c.statementTo = date(segment, 2, 'DTM*233 DTM02', 'warning')
-        else if (qualifier === '050') c.receivedDate = date(segment, 2, 'DTM*050 DTM02', 'warning')
+        if (qualifier === '232') c.statementFrom = this.#date(segment, 2, 'DTM*232 DTM02', 'warning')
+        else if (qualifier === '233') c.statementTo = this.#date(segment, 2, 'DTM*233 DTM02', 'warning')
+        else if (qualifier === '050') c.receivedDate = this.#date(segment, 2, 'DTM*050 DTM02', 'warning')
         break
       }
       case 'REF': {
@@ -325,19 +389,19 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     }
   }
 
-  function startLine(c: RemittanceClaim835, segment: Segment): void {
-    finishLine(c)
+  #startLine(c: RemittanceClaim835, segment: Segment): void {
+    this.#finishLine(c)
     const procedure = componentsOf(segment, 1)
     if (procedure.length < 2 || procedure[1] === '') {
       // The payment itself (SVC02/03, CAS) is still readable; the line can be matched on REF*6R.
-      report('X12_BAD_ELEMENT', 'warning', 'SVC01 should carry a qualifier and a procedure code', segment, 1)
+      this.#report('X12_BAD_ELEMENT', 'warning', 'SVC01 should carry a qualifier and a procedure code', segment, 1)
     }
     const unitsText = element(segment, 5)
     let units = 1
     if (unitsText !== '') {
       units = Number(unitsText)
       if (!Number.isFinite(units)) {
-        report(
+        this.#report(
           'X12_BAD_ELEMENT',
           'warning',
           `SVC05 (units paid) must be a number, found "${unitsText}"`,
@@ -348,12 +412,12 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       }
     }
     const original = componentsOf(segment, 6)
-    line = {
+    this.#line = {
       productQualifier: procedure[0] ?? '',
       procedureCode: procedure[1] ?? '',
       modifiers: modifiersOf(procedure),
-      charge: amount(segment, 2, 'SVC02', true) ?? 0,
-      paid: amount(segment, 3, 'SVC03', true) ?? 0,
+      charge: this.#amount(segment, 2, 'SVC02', true) ?? 0,
+      paid: this.#amount(segment, 3, 'SVC03', true) ?? 0,
       revenueCode: element(segment, 4) || undefined,
       units,
       originalProcedureCode: original[1] || undefined,
@@ -365,21 +429,21 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       allowed: undefined,
       position: positionOf(segment),
     }
-    svcSegment = segment
+    this.#svcSegment = segment
   }
 
-  function pushLine(l: ServiceLine835, segment: Segment): void {
+  #pushLine(l: ServiceLine835, segment: Segment): void {
     switch (segment.id) {
       case 'CAS':
-        parseCas(segment, l.adjustments)
+        this.#parseCas(segment, l.adjustments)
         break
       case 'DTM': {
         const qualifier = element(segment, 1)
         if (qualifier === '472') {
-          l.serviceFrom = date(segment, 2, 'DTM*472 DTM02', 'warning')
+          l.serviceFrom = this.#date(segment, 2, 'DTM*472 DTM02', 'warning')
           l.serviceTo = l.serviceFrom
-        } else if (qualifier === '150') l.serviceFrom = date(segment, 2, 'DTM*150 DTM02', 'warning')
-        else if (qualifier === '151') l.serviceTo = date(segment, 2, 'DTM*151 DTM02', 'warning')
+        } else if (qualifier === '150') l.serviceFrom = this.#date(segment, 2, 'DTM*150 DTM02', 'warning')
+        else if (qualifier === '151') l.serviceTo = this.#date(segment, 2, 'DTM*151 DTM02', 'warning')
         break
       }
       case 'REF':
@@ -389,21 +453,21 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         if (element(segment, 1) === 'HE' && element(segment, 2) !== '') l.rarcs.push(element(segment, 2))
         break
       case 'AMT':
-        if (element(segment, 1) === 'B6') l.allowed = amount(segment, 2, 'AMT*B6 AMT02', true)
+        if (element(segment, 1) === 'B6') l.allowed = this.#amount(segment, 2, 'AMT*B6 AMT02', true)
         break
     }
   }
 
-  function finishLine(c: RemittanceClaim835): void {
-    const l = line
-    const at = svcSegment
-    line = undefined
-    svcSegment = undefined
+  #finishLine(c: RemittanceClaim835): void {
+    const l = this.#line
+    const at = this.#svcSegment
+    this.#line = undefined
+    this.#svcSegment = undefined
     if (l === undefined || at === undefined) return
     // Line balancing: SVC02 - SVC03 = sum of line CAS (835 TR3 balancing; DOMAIN §7).
     const adjusted = sum(l.adjustments)
     if (l.charge - l.paid !== adjusted) {
-      report(
+      this.#report(
         'X12_UNBALANCED',
         'warning',
         `line does not balance: SVC02 - SVC03 = ${formatCents(l.charge - l.paid)} but its CAS amounts sum to ${formatCents(adjusted)}`,
@@ -414,17 +478,17 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     c.lines.push(l)
   }
 
-  function finishClaim(out: X12Event[]): void {
-    const c = claim
-    const at = clpSegment
+  #finishClaim(out: X12Event[]): void {
+    const c = this.#claim
+    const at = this.#clpSegment
     if (c === undefined || at === undefined) return
-    finishLine(c)
-    claim = undefined
-    clpSegment = undefined
+    this.#finishLine(c)
+    this.#claim = undefined
+    this.#clpSegment = undefined
     // Claim balancing: CLP03 - CLP04 = claim CAS + line CAS (DOMAIN §7).
     const adjusted = sum(c.adjustments) + c.lines.reduce((total, l) => total + sum(l.adjustments), 0)
     if (c.charge - c.paid !== adjusted) {
-      report(
+      this.#report(
         'X12_UNBALANCED',
         'warning',
         `claim does not balance: CLP03 - CLP04 = ${formatCents(c.charge - c.paid)} but claim and line CAS amounts sum to ${formatCents(adjusted)}`,
@@ -435,9 +499,9 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
     out.push({ type: 'claim835', claim: c })
   }
 
-  function pushPlb(segment: Segment): void {
+  #pushPlb(segment: Segment): void {
     const providerId = element(segment, 1)
-    const fiscalPeriodDate = date(segment, 2, 'PLB02', 'warning')
+    const fiscalPeriodDate = this.#date(segment, 2, 'PLB02', 'warning')
     // Up to six (reason:reference, amount) pairs: PLB03/04 ... PLB13/14 (005010X221A1 PLB).
     for (let k = 0; k < 6; k++) {
       const reasonIndex = 3 + 2 * k
@@ -446,7 +510,7 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
       if (composite.length === 0 && amountText === '') continue
       const [reason = '', reference = ''] = composite
       if (reason === '') {
-        report(
+        this.#report(
           'X12_BAD_ELEMENT',
           'error',
           `PLB${String(reasonIndex).padStart(2, '0')}-1 (adjustment reason) is missing`,
@@ -455,9 +519,8 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
           1,
         )
       }
-      const cents =
-        amount(segment, reasonIndex + 1, undefined, true) ?? 0
-      providerAdjustments.push({
+      const cents = this.#amount(segment, reasonIndex + 1, undefined, true) ?? 0
+      this.#providerAdjustments.push({
         providerId,
         fiscalPeriodDate,
         reason,
@@ -466,64 +529,6 @@ export function createRemittance835Assembler(envelope: EnvelopeContext): Transac
         position: positionOf(segment, reasonIndex + 1),
       })
     }
-  }
-
-  return {
-    issues,
-    push(segment: Segment, out: X12Event[]): void {
-      firstSegment ??= segment
-      switch (segment.id) {
-        case 'LX':
-          // Loop 2000 header number: closes the claim in progress; its TS3/TS2 are not modelled.
-          finishClaim(out)
-          emitHeader(out, segment)
-          betweenClaims = true
-          return
-        case 'CLP':
-          finishClaim(out)
-          emitHeader(out, segment)
-          betweenClaims = false
-          startClaim(segment)
-          return
-        case 'PLB':
-          finishClaim(out)
-          emitHeader(out, segment)
-          betweenClaims = true
-          pushPlb(segment)
-          return
-      }
-      if (segment.id === 'SVC' && (claim === undefined || betweenClaims)) {
-        report('X12_MISSING_SEGMENT', 'error', 'expected CLP (loop 2100) before SVC', segment)
-        return
-      }
-      if (!headerEmitted) {
-        pushHeader(segment)
-        return
-      }
-      if (claim === undefined || betweenClaims) return
-      if (segment.id === 'SVC') startLine(claim, segment)
-      else if (line !== undefined) pushLine(line, segment)
-      else pushClaim(claim, segment)
-    },
-    end(out: X12Event[]): TransactionSummary {
-      finishClaim(out)
-      const at = firstSegment
-      if (at === undefined) return { remittance: undefined }
-      const h = emitHeader(out, at)
-      // Transaction balancing: BPR02 = sum of CLP04 - sum of PLB amounts (DOMAIN §7).
-      const plbTotal = providerAdjustments.reduce((total, p) => total + p.amount, 0)
-      const expected = totalClaimPaid - plbTotal
-      const bprSign = h.creditDebit === 'D' ? -1 : 1
-      if (sawBpr && bprSign * h.totalPaid !== expected) {
-        issues.push({
-          code: 'X12_UNBALANCED',
-          severity: 'warning',
-          message: `transaction does not balance: BPR02 is ${formatCents(h.totalPaid)} but the sum of CLP04 (${formatCents(totalClaimPaid)}) minus the sum of PLB amounts (${formatCents(plbTotal)}) is ${formatCents(expected)}`,
-          position: { ...h.position, element: 2 },
-        })
-      }
-      return { remittance: { header: h, providerAdjustments } }
-    },
   }
 }
 

@@ -96,6 +96,20 @@ function internId(text: string, start: number, stop: number): string {
   return text.slice(start, stop)
 }
 
+/**
+ * Where `text[start..end)` ends once the line breaks before the terminator are dropped: they are
+ * not data (the element separator is never CR or LF, so only the last element can lose any).
+ */
+function withoutLineBreaks(text: string, start: number, end: number): number {
+  let stop = end
+  while (stop > start) {
+    const code = text.charCodeAt(stop - 1)
+    if (code !== CODE_CR && code !== CODE_LF) break
+    stop--
+  }
+  return stop
+}
+
 function describe(code: number): string {
   if (code >= 0x21 && code <= 0x7e) return `"${String.fromCharCode(code)}"`
   return `0x${code.toString(16).padStart(2, '0').toUpperCase()}`
@@ -466,9 +480,9 @@ export class SegmentTokenizer {
     const last = buffer.lastIndexOf(terminator)
     let pos = from
     if (last >= pos && this.#asciiDelimiters) {
-      const consumed = this.#bodyAscii(buffer, pos, last, out)
-      if (consumed !== undefined) {
-        pos = consumed
+      const text = this.#asciiText(buffer, pos, last + 1)
+      if (text !== undefined) {
+        pos += this.#cut(text, this.#offset + pos, out)
         if (this.#state !== 'body' || pos > last) return this.#tail(buffer, pos)
       }
     }
@@ -510,25 +524,31 @@ export class SegmentTokenizer {
   }
 
   /**
-   * Fast path: decodes `buffer[from..last]` once and cuts the elements straight out of that string
-   * with `indexOf` (no per-segment substring, no `split`). Returns the position reached, or
-   * `undefined` when the text is not pure ASCII (then byte offsets differ from string indexes and
-   * the byte path is used).
+   * `buffer[start..end)` as a string when it is pure ASCII (then string indexes are byte offsets);
+   * `undefined` otherwise, and the byte path is used.
    */
-  #bodyAscii(buffer: Uint8Array, from: number, last: number, out: Segment[]): number | undefined {
+  #asciiText(buffer: Uint8Array, start: number, end: number): string | undefined {
     let text: string
     try {
-      text = this.#utf8.decode(buffer.subarray(from, last + 1))
+      text = this.#utf8.decode(buffer.subarray(start, end))
     } catch {
       return undefined
     }
-    if (text.length !== last + 1 - from) return undefined
+    return text.length === end - start ? text : undefined
+  }
+
+  /**
+   * Fast path: cuts the complete segments of `text` (ASCII, ending with a terminator, whose first
+   * character is at file offset `base`) straight into elements with `indexOf` and `slice`: no
+   * per-segment substring, no `split`. Returns the index reached: the end of `text`, or the start of
+   * a new ISA.
+   */
+  #cut(text: string, base: number, out: Segment[]): number {
     const delimiters = this.#delimiters
-    if (delimiters === undefined) return undefined
+    if (delimiters === undefined) return 0
     const terminator = delimiters.segment
     const terminatorCode = this.#terminator
     const element = delimiters.element
-    const base = this.#offset + from
     const length = text.length
     // The next element separator at or after the segment being cut (`length` when there is none).
     // It is kept across segments so that a run of segments without separators stays linear.
@@ -536,9 +556,11 @@ export class SegmentTokenizer {
     if (separator < 0) separator = length
     let i = 0
     while (i < length) {
+      // Reads stay inside the string: V8 compiles an out-of-bounds charCodeAt slower.
       let code = text.charCodeAt(i)
-      while (code <= 0x20 && i < length) {
+      while (code <= 0x20) {
         i++
+        if (i >= length) break
         code = text.charCodeAt(i)
       }
       if (i >= length) break
@@ -548,14 +570,14 @@ export class SegmentTokenizer {
       }
       if (
         code === CODE_I &&
+        i + 3 < length &&
         text.charCodeAt(i + 1) === CODE_S &&
-        text.charCodeAt(i + 2) === CODE_A &&
-        i + 3 < length
+        text.charCodeAt(i + 2) === CODE_A
       ) {
         const next = text.charCodeAt(i + 3)
         if (!isAlphanumeric(next) && next !== terminatorCode && !isFiller(next)) {
           this.#beginIsa(base + i)
-          return from + i
+          return i
         }
       }
       // The last character is a terminator, so every segment started here ends in this text.
@@ -565,25 +587,25 @@ export class SegmentTokenizer {
         if (separator < 0) separator = length
       }
       const elements: string[] = []
-      let start = i
-      while (separator < end) {
-        elements.push(start === i ? internId(text, start, separator) : text.slice(start, separator))
-        start = separator + 1
+      if (separator < end) {
+        elements.push(internId(text, i, separator))
+        let start = separator + 1
         separator = text.indexOf(element, start)
         if (separator < 0) separator = length
+        while (separator < end) {
+          elements.push(text.slice(start, separator))
+          start = separator + 1
+          separator = text.indexOf(element, start)
+          if (separator < 0) separator = length
+        }
+        elements.push(text.slice(start, withoutLineBreaks(text, start, end)))
+      } else {
+        elements.push(internId(text, i, withoutLineBreaks(text, i, end)))
       }
-      // Line breaks before the terminator are not data (the element separator is never CR or LF).
-      let stop = end
-      let trailing = text.charCodeAt(stop - 1)
-      while (stop > start && (trailing === CODE_CR || trailing === CODE_LF)) {
-        stop--
-        trailing = text.charCodeAt(stop - 1)
-      }
-      elements.push(start === i ? internId(text, start, stop) : text.slice(start, stop))
       this.#push(elements, base + i, out)
       i = end + 1
     }
-    return from + i
+    return i
   }
 
   #decode(buffer: Uint8Array, start: number, end: number): string {

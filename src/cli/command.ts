@@ -1,3 +1,4 @@
+import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 
 /** Exit codes: 0 ok, 1 findings or errors in the data, 2 usage or unreadable input. */
@@ -12,6 +13,8 @@ export interface CommandContext {
   config: Config
   /** The working directory for relative paths. */
   cwd: string
+  /** Operational logs (stderr, JSON lines, PHI redacted). Never the command's output. */
+  logger: Logger
 }
 
 /**

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { X12Error } from '../../parsers/x12/x12-error.js'
 import { loadConfig } from '../config.js'
+import { createLogger } from '../logger.js'
 import { DbError } from '../db/db-error.js'
-import { CliError } from './cli-error.js'
 import type { CommandContext } from './command.js'
 import { EXIT_FINDINGS, EXIT_USAGE } from './command.js'
 import { commands } from './commands/index.js'
@@ -20,7 +19,7 @@ Configuration (environment):
   DATABASE_URL   PostgreSQL connection string; when unset the embedded PGlite database is used
   ONCO_EDI_HOME  where the embedded database lives (default ~/.onco-edi)
   ONCO_EDI_USER  the user recorded on audit events (default $USER)
-  LOG_LEVEL      pino log level on stderr (default info)
+  LOG_LEVEL      pino log level of the JSON logs on stderr (default warn; info logs each file)
 
 Exit codes: 0 ok, 1 findings or errors in the data, 2 usage error or unreadable input.
 `
@@ -48,20 +47,30 @@ export async function main(argv: string[], context: CommandContext): Promise<num
   try {
     return await command.run(rest, context)
   } catch (error) {
-    if (error instanceof CliError) {
-      context.stderr.write(`${error.code}: ${error.message}\n`)
+    if (isParseArgsError(error)) {
+      // node:util parseArgs: an unknown option, a missing value, a stray positional.
+      context.stderr.write(`CLI_USAGE: ${error.message}. Run onco-edi ${command.name} --help.\n`)
       return EXIT_USAGE
     }
-    if (error instanceof X12Error) {
-      context.stderr.write(`${error.code}: ${error.message}\n`)
-      return EXIT_USAGE
-    }
-    if (error instanceof DbError) {
-      context.stderr.write(`${error.code}: ${error.message}\n`)
-      return EXIT_FINDINGS
+    const code = stableCodeOf(error)
+    if (code !== undefined && error instanceof Error) {
+      context.stderr.write(`${code}: ${error.message}\n`)
+      // A database that refuses (not found, conflict, unreachable) is a failure of the run, not of
+      // its arguments; everything else (usage, unreadable or unsupported input) exits 2.
+      return error instanceof DbError ? EXIT_FINDINGS : EXIT_USAGE
     }
     throw error
   }
+}
+
+/** The stable error code of our layers (README "Error codes"), or `undefined` for a bug. */
+function stableCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
+  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL)_[A-Z0-9_]+$/.test(error.code) ? error.code : undefined
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
 }
 
 function isEntryPoint(): boolean {
@@ -75,17 +84,20 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  const config = loadConfig()
   const context: CommandContext = {
     stdout: process.stdout,
     stderr: process.stderr,
-    config: loadConfig(),
+    config,
     cwd: process.cwd(),
+    logger: createLogger(config.logLevel),
   }
   main(process.argv.slice(2), context).then(
     (code) => {
       process.exitCode = code
     },
     (error: unknown) => {
+      context.logger.fatal({ err: error }, 'internal error')
       context.stderr.write(
         `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       )

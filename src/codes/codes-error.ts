@@ -2,7 +2,6 @@ export const CODES_ERROR_CODES = [
   'CODES_UNREADABLE_FILE',
   'CODES_UNKNOWN_FILE',
   'CODES_NO_QUARTER',
-  'CODES_BAD_HEADER',
 ] as const
 
 export type CodesErrorCode = (typeof CODES_ERROR_CODES)[number]

@@ -1,3 +1,4 @@
+import { silentLogger } from '../../src/logger.js'
 import { PassThrough } from 'node:stream'
 import type { CommandContext } from '../../src/cli/command.js'
 import { loadConfig } from '../../src/config.js'
@@ -21,6 +22,7 @@ export function memoryContext(cwd: string = repoRoot): {
       stderr: err,
       config: loadConfig({ ONCO_EDI_HOME: '/tmp/onco-edi-test-home' }),
       cwd,
+      logger: silentLogger(),
     },
     stdout: () => Buffer.concat(outChunks).toString('utf8'),
     stderr: () => Buffer.concat(errChunks).toString('utf8'),

@@ -57,12 +57,24 @@ export const demoCommand: Command = {
 
     context.stdout.write(`onco-edi demo: bundled synthetic data, database: ${where}\n`)
     const steps: [string, Command, string[]][] = [
-      ['Import CMS code tables (bundled oncology subset)', codesCommand, ['import', ...files('codes', /\.(txt|csv|xlsx)$/)]],
+      [
+        'Import CMS code tables (bundled oncology subset)',
+        codesCommand,
+        ['import', ...files('codes', /\.(txt|csv|xlsx)$/)],
+      ],
       ['Import payer profiles', payersCommand, ['import', join(fixtures, 'e2e', 'payers.csv')]],
       ['Import prior authorizations', authsCommand, ['import', join(fixtures, 'auths', 'sample-auths.csv')]],
-      ['Import the infusion schedule', scheduleCommand, ['import', join(fixtures, 'auths', 'sample-schedule.csv')]],
+      [
+        'Import the infusion schedule',
+        scheduleCommand,
+        ['import', join(fixtures, 'auths', 'sample-schedule.csv')],
+      ],
       ['Ingest submitted claims (837P/837I)', ingestCommand, claims837],
-      ['Scrub the claims before submission', scrubCommand, [...claims837, '--out', out, '--as-of', claims837AsOf]],
+      [
+        'Scrub the claims before submission',
+        scrubCommand,
+        [...claims837, '--out', out, '--as-of', claims837AsOf],
+      ],
       ['Ingest remittances (835)', ingestCommand, remits835],
       ['Rework queues (deadline, then dollars)', queueCommand, ['list', '--as-of', asOf]],
       ['Recovered revenue by queue', reportCommand, ['recovered', '--by', 'queue']],
@@ -80,7 +92,12 @@ export const demoCommand: Command = {
 /** The scrub views the claims as of their submission month. */
 const claims837AsOf = '2026-01-31'
 
-async function runStep(context: CommandContext, title: string, command: Command, args: string[]): Promise<number> {
+async function runStep(
+  context: CommandContext,
+  title: string,
+  command: Command,
+  args: string[],
+): Promise<number> {
   context.stdout.write(`\n== ${title}\n$ onco-edi ${command.name} ${args.map(shortPath).join(' ')}\n`)
   const code = await command.run(args, context)
   // Exit 1 means "findings in the data": expected here (the demo data has denials and scrub errors).

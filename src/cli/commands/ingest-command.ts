@@ -41,8 +41,30 @@ export const ingestCommand: Command = {
     const concurrency = parsePositiveInt('concurrency', values.concurrency, 1) ?? 4
     const paths = positionals.map((p) => resolvePath(context, p))
     const results = await withDatabase(context, (handle) =>
-      ingestFiles(paths, { handle, concurrency, user: values.user ?? context.config.user }),
+      ingestFiles(paths, {
+        handle,
+        concurrency,
+        user: values.user ?? context.config.user,
+        onProgress: (path, claims) => context.logger.debug({ path, claims }, 'ingest progress (uncommitted)'),
+      }),
     )
+    for (const r of results) {
+      // Ids and counts only: file name, hash, control numbers and issue codes carry no PHI.
+      const fields = {
+        file: r.name,
+        sha256: r.sha256,
+        kind: r.kind,
+        status: r.status,
+        claims: r.claims,
+        items: r.items,
+        recovered: r.recovered,
+        quarantined: r.quarantined.map((q) => ({ st02: q.transactionControl, codes: q.reasons.map((i) => i.code) })),
+        error: r.error?.code,
+      }
+      if (r.status === 'failed') context.logger.error(fields, 'ingest failed')
+      else if (r.quarantined.length > 0) context.logger.warn(fields, 'ingested with quarantined transaction sets')
+      else context.logger.info(fields, 'ingested')
+    }
     if (values.json) {
       context.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
     } else {

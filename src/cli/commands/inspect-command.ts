@@ -8,7 +8,7 @@ import { CliError } from '../cli-error.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
 
-const USAGE = `onco-edi inspect FILE... [--json]
+const USAGE = `Usage: onco-edi inspect FILE... [--json]
 
 Summarizes X12 files (837P, 837I, 835 and any other 5010 transaction), streaming: envelopes,
 transaction counts by type, claims, service lines, NDC lines, charges, payments, claim statuses,

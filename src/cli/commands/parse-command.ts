@@ -10,7 +10,7 @@ import { CliError } from '../cli-error.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
 
-const USAGE = `onco-edi parse FILE [--format ndjson|json]
+const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json]
 
 Streams the typed claims of an X12 file: one Claim837 per 837P/837I claim (loop 2300) and one
 RemittanceClaim835 per 835 CLP (loop 2100), each with its envelope and header context. Money is

@@ -136,6 +136,20 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       await handle.close()
     }
   }
+  context.logger.info(
+    {
+      files: summary.files.length,
+      claims: summary.claims,
+      accepted: summary.accepted,
+      rejected: summary.rejected,
+      errors: summary.errors,
+      warnings: summary.warnings,
+      fixes: summary.fixes,
+      quarantinedSets: summary.quarantined.length,
+      runId: summary.runId,
+    },
+    'scrub finished',
+  )
   if (values.json) context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
   else context.stdout.write(formatScrubSummary(summary))
   return summary.errors > 0 || summary.quarantined.length > 0 ? EXIT_FINDINGS : EXIT_OK

@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/logger.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +23,7 @@ function context(home = mkdtempSync(join(tmpdir(), 'onco-home-'))) {
     stderr: sink,
     config: { databaseUrl: undefined, home, user: 'test', logLevel: 'silent' },
     cwd: root,
+    logger: silentLogger(),
   }
   return { ctx, home, out: () => out }
 }

@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/logger.js'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -58,7 +59,7 @@ export async function cli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture()
   const stderr = new Capture()
-  const context: CommandContext = { stdout, stderr, config, cwd: process.cwd() }
+  const context: CommandContext = { stdout, stderr, config, cwd: process.cwd(), logger: silentLogger() }
   const code = await main(args, context)
   return { code, stdout: stdout.text, stderr: stderr.text }
 }

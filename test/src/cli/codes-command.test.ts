@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/logger.js'
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,6 +31,7 @@ function cli(home: string) {
       stdout,
       stderr,
       cwd: ROOT,
+      logger: silentLogger(),
       config: { databaseUrl: undefined, home, user: 'tester', logLevel: 'silent' },
     }
     const code = await main(args, context)

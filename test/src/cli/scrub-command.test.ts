@@ -1,3 +1,4 @@
+import { silentLogger } from '../../../src/logger.js'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,6 +31,7 @@ function context(): { ctx: CommandContext; out: () => string; err: () => string 
       }),
       config: { databaseUrl: undefined, home, user: 'test', logLevel: 'silent' },
       cwd: root,
+      logger: silentLogger(),
     },
     out: () => out,
     err: () => err,
