@@ -151,6 +151,8 @@ export class SegmentTokenizer {
   #asciiDelimiters = true
   #index = 0
   #stIndex = 0
+  /** Reused by the ASCII path to gather a segment's elements (see `#cut`). */
+  readonly #scratch: string[] = []
   /** ISA state. */
   #isaStart = 0
   #isaBytes: number[] = []
@@ -550,6 +552,7 @@ export class SegmentTokenizer {
     const terminatorCode = this.#terminator
     const element = delimiters.element
     const length = text.length
+    const scratch = this.#scratch
     // The next element separator at or after the segment being cut (`length` when there is none).
     // It is kept across segments so that a run of segments without separators stays linear.
     let separator = text.indexOf(element)
@@ -586,22 +589,28 @@ export class SegmentTokenizer {
         separator = text.indexOf(element, i)
         if (separator < 0) separator = length
       }
-      const elements: string[] = []
+      // The elements are gathered in a reused array and copied out with `slice`: an array literal
+      // here would carry a V8 allocation site, and since the segments of a chunk all live until
+      // the chunk is assembled, V8 would pretenure it, which sends every later segment to the old
+      // generation and makes each scavenge copy the strings they hold (a 1.5-3x slowdown seen
+      // on the 837 bench).
+      let count = 0
       if (separator < end) {
-        elements.push(internId(text, i, separator))
+        scratch[count++] = internId(text, i, separator)
         let start = separator + 1
         separator = text.indexOf(element, start)
         if (separator < 0) separator = length
         while (separator < end) {
-          elements.push(text.slice(start, separator))
+          scratch[count++] = text.slice(start, separator)
           start = separator + 1
           separator = text.indexOf(element, start)
           if (separator < 0) separator = length
         }
-        elements.push(text.slice(start, withoutLineBreaks(text, start, end)))
+        scratch[count++] = text.slice(start, withoutLineBreaks(text, start, end))
       } else {
-        elements.push(internId(text, i, withoutLineBreaks(text, i, end)))
+        scratch[count++] = internId(text, i, withoutLineBreaks(text, i, end))
       }
+      const elements = scratch.slice(0, count)
       this.#push(elements, base + i, out)
       i = end + 1
     }

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import { DenialError } from './denial-error.js'
 
 /** One CSV record with the 1-based line it starts on. */
@@ -14,95 +15,42 @@ export interface CsvTable {
 
 /**
  * Splits CSV text (RFC 4180: `,` separator, `"` quoting with `""` escapes, CRLF or LF) into
- * records, keeping the line each record starts on so that rejects and errors can name it. Blank
- * lines and lines starting with `#` (notes a user adds to an editable table) are skipped. A
- * UTF-8 BOM is ignored. Throws `DENIAL_CSV_SYNTAX` (with the line) on an unclosed quote.
- *
- * Written here instead of using csv-parse because the callers need every record's line number
- * with a typed result, and the tables are small.
+ * records with csv-parse, keeping the line each record starts on so that rejects and errors can
+ * name it. Blank lines and lines starting with `#` (notes a user adds to an editable table) are
+ * skipped. A UTF-8 BOM is ignored. Throws `DENIAL_CSV_SYNTAX` (with the line) on a malformed
+ * record such as an unclosed quote. Pure: csv-parse's sync API only reads the string it is given.
  */
 export function parseCsvRecords(text: string): CsvRecord[] {
-  const records: CsvRecord[] = []
-  const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  let line = 1
-  let i = 0
-  while (i < input.length) {
-    const startLine = line
-    // Skip blank lines and comment lines.
-    if (input[i] === '\n' || input[i] === '\r') {
-      if (input[i] === '\r' && input[i + 1] === '\n') i++
-      i++
-      line++
-      continue
-    }
-    if (input[i] === '#') {
-      while (i < input.length && input[i] !== '\n') i++
-      i++
-      line++
-      continue
-    }
-    const fields: string[] = []
-    let field = ''
-    let quoted = false
-    let atFieldStart = true
-    for (;;) {
-      if (i >= input.length) {
-        if (quoted) {
-          throw new DenialError(
-            'DENIAL_CSV_SYNTAX',
-            `unclosed quote in the record starting on line ${startLine}`,
-            {
-              line: startLine,
-            },
-          )
-        }
-        fields.push(field)
-        break
-      }
-      const ch = input[i]
-      if (quoted) {
-        if (ch === '"') {
-          if (input[i + 1] === '"') {
-            field += '"'
-            i += 2
-          } else {
-            quoted = false
-            i++
-          }
-          continue
-        }
-        if (ch === '\n') line++
-        field += ch
-        i++
-        continue
-      }
-      if (ch === '"' && atFieldStart) {
-        quoted = true
-        atFieldStart = false
-        i++
-        continue
-      }
-      if (ch === ',') {
-        fields.push(field)
-        field = ''
-        atFieldStart = true
-        i++
-        continue
-      }
-      if (ch === '\n' || ch === '\r') {
-        if (ch === '\r' && input[i + 1] === '\n') i++
-        i++
-        line++
-        fields.push(field)
-        break
-      }
-      field += ch
-      atFieldStart = false
-      i++
-    }
-    records.push({ line: startLine, fields })
+  try {
+    const parsed: unknown[] = parse(text, {
+      bom: true,
+      comment: '#',
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+    })
+    // info.lines is the line a record ends on; a quoted field may span lines, so count back.
+    return parsed.filter(isInfoRecord).map(({ record, info }) => ({
+      line: info.lines - record.reduce((n, field) => n + newlinesIn(field), 0),
+      fields: record,
+    }))
+  } catch (error) {
+    const line = typeof error === 'object' && error !== null && 'lines' in error ? Number(error.lines) : 0
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new DenialError('DENIAL_CSV_SYNTAX', `malformed CSV record near line ${line}: ${reason}`, { line })
   }
-  return records
+}
+
+function newlinesIn(field: string): number {
+  return field.match(/\r\n|\n|\r/g)?.length ?? 0
+}
+
+function isInfoRecord(value: unknown): value is { record: string[]; info: { lines: number } } {
+  if (typeof value !== 'object' || value === null || !('record' in value) || !('info' in value)) return false
+  const { record, info } = value
+  return Array.isArray(record) && typeof info === 'object' && info !== null && 'lines' in info
 }
 
 /**
