@@ -88,12 +88,8 @@ export class X12Reader {
   #feed(segments: Segment[], out: X12Event[]): void {
     const onSegment = this.#onSegment
     const validator = this.#validator
-    if (onSegment === undefined) {
-      for (const segment of segments) validator.push(segment, out)
-      return
-    }
     for (const segment of segments) {
-      onSegment(segment)
+      if (onSegment !== undefined) onSegment(segment)
       validator.push(segment, out)
     }
   }

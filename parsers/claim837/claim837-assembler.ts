@@ -5,7 +5,7 @@ import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
 import type { Segment } from '../x12/segment.js'
 import { element, positionOf } from '../x12/segment.js'
-import { componentsOf } from '../x12/split-text.js'
+import { componentAt, componentsOf } from '../x12/split-text.js'
 import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
 import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
 import type { X12Event } from '../x12-event.js'
@@ -79,24 +79,67 @@ interface ClaimInProgress {
  * ```
  */
 export function createClaim837Assembler(envelope: EnvelopeContext): TransactionAssembler {
-  const dates = new D8Parser()
-  const parseDate = (text: string): IsoDate | undefined => dates.parse(text)
-  const issues: X12Issue[] = []
-  const header: Segment[] = []
-  let headerChecked = false
-  let batchReference: string | undefined
-  /** The HL chain from the root to the current loop; ancestors only. */
-  let chain: HlNode[] = []
-  /** The previous HL01 as a number (0 before the first HL). */
-  let lastHlNumber = 0
-  let current: ClaimInProgress | undefined
-  const versionKind: Claim837Kind | undefined = envelope.implementation.includes('X223')
-    ? '837I'
-    : envelope.implementation.includes('X222')
-      ? '837P'
-      : undefined
+  return new Claim837Assembler(envelope)
+}
 
-  function report(
+/**
+ * The state machine behind {@link createClaim837Assembler}. A class rather than closures: V8 then
+ * compiles its methods once for every transaction set of the process, not once per set.
+ */
+class Claim837Assembler implements TransactionAssembler {
+  readonly issues: X12Issue[] = []
+  readonly #envelope: EnvelopeContext
+  readonly #dates = new D8Parser()
+  readonly #header: Segment[] = []
+  #headerChecked = false
+  #batchReference: string | undefined
+  /** The HL chain from the root to the current loop; ancestors only. */
+  #chain: HlNode[] = []
+  /** The previous HL01 as a number (0 before the first HL). */
+  #lastHlNumber = 0
+  #current: ClaimInProgress | undefined
+  readonly #versionKind: Claim837Kind | undefined
+
+  constructor(envelope: EnvelopeContext) {
+    this.#envelope = envelope
+    this.#versionKind = envelope.implementation.includes('X223')
+      ? '837I'
+      : envelope.implementation.includes('X222')
+        ? '837P'
+        : undefined
+  }
+
+  push(segment: Segment, out: X12Event[]): void {
+    if (segment.id === 'HL') {
+      this.#finishClaim(out)
+      this.#pushHl(segment)
+      return
+    }
+    if (segment.id === 'CLM') {
+      this.#finishClaim(out)
+      this.#startClaim(segment)
+      return
+    }
+    const current = this.#current
+    if (current !== undefined) {
+      this.#pushClaimSegment(current, segment)
+      return
+    }
+    const node = this.#chain[this.#chain.length - 1]
+    if (node !== undefined) {
+      this.#pushHlLoop(node, segment)
+      return
+    }
+    this.#header.push(segment)
+    if (segment.id === 'BHT') this.#batchReference = element(segment, 3) || undefined
+  }
+
+  end(out: X12Event[]): TransactionSummary {
+    this.#finishClaim(out)
+    return { remittance: undefined }
+  }
+
+  #report(
     code: X12ErrorCode,
     severity: 'error' | 'warning',
     message: string,
@@ -104,18 +147,21 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     elementIndex?: number,
     componentIndex?: number,
   ): void {
-    issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
+    this.issues.push({ code, severity, message, position: positionOf(segment, elementIndex, componentIndex) })
   }
 
-  /** Parses a required amount into cents; a bad one is an error (money is never guessed). */
-  function amount(segment: Segment, n: number, name: string): Cents {
+  /**
+   * Parses a required amount into cents; a bad one is an error (money is never guessed). The
+   * message names the element (`SV102`), built only when there is a message.
+   */
+  #amount(segment: Segment, n: number): Cents {
     const text = element(segment, n)
     const cents = parseCents(text)
     if (cents === undefined) {
-      report(
+      this.#report(
         'X12_BAD_AMOUNT',
         'error',
-        `${name} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
+        `${segment.id}${String(n).padStart(2, '0')} must be a decimal amount with at most two decimals, found ${text === '' ? 'nothing' : `"${text}"`}`,
         segment,
         n,
       )
@@ -125,22 +171,22 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
   }
 
   /** Parses DTP03 as D8 or RD8; the value is not echoed (a date can be PHI). */
-  function period(
+  #period(
     segment: Segment,
     severity: 'error' | 'warning',
   ): { from: IsoDate | undefined; to: IsoDate | undefined } {
     const format = element(segment, 2)
     const value = element(segment, 3)
     if (format === 'D8') {
-      const date = parseDate(value)
+      const date = this.#dates.parse(value)
       if (date !== undefined) return { from: date, to: date }
     } else if (format === 'RD8') {
       const [fromText = '', toText = ''] = value.split('-')
-      const from = parseDate(fromText)
-      const to = parseDate(toText)
+      const from = this.#dates.parse(fromText)
+      const to = this.#dates.parse(toText)
       if (from !== undefined && to !== undefined && from <= to) return { from, to }
     }
-    report(
+    this.#report(
       'X12_BAD_DATE',
       severity,
       `DTP*${element(segment, 1)} expects DTP02 D8 with CCYYMMDD or RD8 with CCYYMMDD-CCYYMMDD (from <= to); the value is not a valid date (format ${format === '' ? 'missing' : `"${format}"`})`,
@@ -150,7 +196,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     return { from: undefined, to: undefined }
   }
 
-  function party(segment: Segment): Party837 {
+  #party(segment: Segment): Party837 {
     const idQualifier = element(segment, 8)
     const id = element(segment, 9)
     return {
@@ -161,7 +207,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     }
   }
 
-  function person(segment: Segment): Person837 {
+  #person(segment: Segment): Person837 {
     return {
       lastName: element(segment, 3) || undefined,
       firstName: element(segment, 4) || undefined,
@@ -170,27 +216,27 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     }
   }
 
-  function applyDmg(segment: Segment, target: Person837): void {
+  #applyDmg(segment: Segment, target: Person837): void {
     if (element(segment, 1) === 'D8' && element(segment, 2) !== '') {
-      const date = parseDate(element(segment, 2))
+      const date = this.#dates.parse(element(segment, 2))
       if (date === undefined) {
-        report('X12_BAD_DATE', 'warning', 'DMG02 is not a valid CCYYMMDD birth date', segment, 2)
+        this.#report('X12_BAD_DATE', 'warning', 'DMG02 is not a valid CCYYMMDD birth date', segment, 2)
       }
       target.birthDate = date
     }
     target.gender = element(segment, 3) || undefined
   }
 
-  function checkHeader(at: Segment): void {
-    if (headerChecked) return
-    headerChecked = true
-    if (!header.some((s) => s.id === 'BHT')) {
-      report('X12_MISSING_SEGMENT', 'warning', 'expected a BHT segment before the first HL', at)
+  #checkHeader(at: Segment): void {
+    if (this.#headerChecked) return
+    this.#headerChecked = true
+    if (!this.#header.some((s) => s.id === 'BHT')) {
+      this.#report('X12_MISSING_SEGMENT', 'warning', 'expected a BHT segment before the first HL', at)
     }
   }
 
-  function pushHl(segment: Segment): void {
-    checkHeader(segment)
+  #pushHl(segment: Segment): void {
+    this.#checkHeader(segment)
     const id = element(segment, 1)
     const parentId = element(segment, 2)
     const level = element(segment, 3)
@@ -205,22 +251,22 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       payer: undefined,
       patient: undefined,
     }
-    if (id === '') report('X12_BAD_HL', 'error', 'HL01 (hierarchical id) is required', segment, 1)
-    else if (id !== String(lastHlNumber + 1)) {
+    if (id === '') this.#report('X12_BAD_HL', 'error', 'HL01 (hierarchical id) is required', segment, 1)
+    else if (id !== String(this.#lastHlNumber + 1)) {
       // HL01 starts at 1 and goes up by one per HL (005010X222A1/X223A2 2000A HL01 note); the tree is still
       // readable through HL02, so this only warns.
-      report(
+      this.#report(
         'X12_BAD_HL',
         'warning',
-        `HL01 should be ${lastHlNumber + 1} (one more than the previous HL01), found "${id}"`,
+        `HL01 should be ${this.#lastHlNumber + 1} (one more than the previous HL01), found "${id}"`,
         segment,
         1,
       )
     }
-    lastHlNumber = /^\d+$/.test(id) ? Number(id) : lastHlNumber + 1
+    this.#lastHlNumber = isDigits(id) ? Number(id) : this.#lastHlNumber + 1
     if (parentId === '') {
       if (level !== '20') {
-        report(
+        this.#report(
           'X12_BAD_HL',
           'error',
           `HL03 "${level}" needs a parent in HL02; only level 20 is a root`,
@@ -228,30 +274,36 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
           2,
         )
       }
-      chain = [node]
+      this.#chain = [node]
       return
     }
-    const parentIndex = chain.findIndex((n) => n.id === parentId)
+    const parentIndex = this.#chain.findIndex((n) => n.id === parentId)
     if (parentIndex < 0) {
-      report(
+      this.#report(
         'X12_BAD_HL',
         'error',
-        `HL02 "${parentId}" does not name an HL above this one (open chain: ${chain.map((n) => n.id).join(' > ') || 'none'})`,
+        `HL02 "${parentId}" does not name an HL above this one (open chain: ${this.#chain.map((n) => n.id).join(' > ') || 'none'})`,
         segment,
         2,
       )
       // Best guess for the context of the claims that follow: the loop replaces its level and deeper.
-      chain = [...chain.filter((n) => levelRank(n.level) < levelRank(level)), node]
+      this.#chain = [...this.#chain.filter((n) => levelRank(n.level) < levelRank(level)), node]
       return
     }
-    const parent = chain[parentIndex]
+    const parent = this.#chain[parentIndex]
     const expectedParent = level === '22' ? '20' : level === '23' ? '22' : undefined
     if (level === '20') {
-      report('X12_BAD_HL', 'error', 'HL03 20 (billing provider) is a root: HL02 must be empty', segment, 2)
+      this.#report(
+        'X12_BAD_HL',
+        'error',
+        'HL03 20 (billing provider) is a root: HL02 must be empty',
+        segment,
+        2,
+      )
     } else if (expectedParent === undefined) {
-      report('X12_BAD_HL', 'error', `HL03 must be 20, 22 or 23 in an 837, found "${level}"`, segment, 3)
+      this.#report('X12_BAD_HL', 'error', `HL03 must be 20, 22 or 23 in an 837, found "${level}"`, segment, 3)
     } else if (parent !== undefined && parent.level !== expectedParent) {
-      report(
+      this.#report(
         'X12_BAD_HL',
         'error',
         `HL03 ${level} must sit under an HL of level ${expectedParent}, but HL02 points to level "${parent.level}"`,
@@ -259,27 +311,27 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         2,
       )
     }
-    chain = [...chain.slice(0, parentIndex + 1), node]
+    this.#chain = [...this.#chain.slice(0, parentIndex + 1), node]
   }
 
   /** Segments of an HL loop before the first CLM: 2010AA/AB, 2000B/2010BA/BB, 2000C/2010CA. */
-  function pushHlLoop(node: HlNode, segment: Segment): void {
+  #pushHlLoop(node: HlNode, segment: Segment): void {
     node.segments.push(segment)
     switch (segment.id) {
       case 'LX':
       case 'SV1':
       case 'SV2':
-        report('X12_MISSING_SEGMENT', 'error', `expected CLM (loop 2300) before ${segment.id}`, segment)
+        this.#report('X12_MISSING_SEGMENT', 'error', `expected CLM (loop 2300) before ${segment.id}`, segment)
         break
       case 'NM1': {
         const entity = element(segment, 1)
         node.lastEntity = entity
-        if (entity === '85') node.billingProvider = party(segment)
-        else if (entity === 'PR') node.payer = party(segment)
+        if (entity === '85') node.billingProvider = this.#party(segment)
+        else if (entity === 'PR') node.payer = this.#party(segment)
         else if (entity === 'IL' && node.subscriber !== undefined) {
           node.subscriber.memberId = element(segment, 9)
-          node.subscriber.person = person(segment)
-        } else if (entity === 'QC' && node.patient !== undefined) node.patient.person = person(segment)
+          node.subscriber.person = this.#person(segment)
+        } else if (entity === 'QC' && node.patient !== undefined) node.patient.person = this.#person(segment)
         break
       }
       case 'SBR':
@@ -302,22 +354,22 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         break
       case 'DMG':
         if (node.lastEntity === 'IL' && node.subscriber !== undefined)
-          applyDmg(segment, node.subscriber.person)
+          this.#applyDmg(segment, node.subscriber.person)
         else if (node.lastEntity === 'QC' && node.patient !== undefined)
-          applyDmg(segment, node.patient.person)
+          this.#applyDmg(segment, node.patient.person)
         break
     }
   }
 
-  function startClaim(segment: Segment): void {
-    const firstIssue = issues.length
-    checkHeader(segment)
-    const leaf = chain[chain.length - 1]
-    const billingNode = chain.findLast((n) => n.level === '20')
-    const subscriberNode = chain.findLast((n) => n.level === '22')
-    const patientNode = chain.findLast((n) => n.level === '23')
+  #startClaim(segment: Segment): void {
+    const firstIssue = this.issues.length
+    this.#checkHeader(segment)
+    const leaf = this.#chain[this.#chain.length - 1]
+    const billingNode = this.#chain.findLast((n) => n.level === '20')
+    const subscriberNode = this.#chain.findLast((n) => n.level === '22')
+    const patientNode = this.#chain.findLast((n) => n.level === '23')
     if (leaf === undefined || (leaf.level !== '22' && leaf.level !== '23')) {
-      report(
+      this.#report(
         'X12_BAD_HL',
         'error',
         `CLM must follow a subscriber (HL03 22) or patient (HL03 23) loop, found ${leaf === undefined ? 'no HL' : `HL03 "${leaf.level}"`}`,
@@ -325,7 +377,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       )
     }
     if (billingNode?.billingProvider === undefined) {
-      report(
+      this.#report(
         'X12_MISSING_SEGMENT',
         'error',
         'expected NM1*85 (2010AA billing provider) above the claim',
@@ -333,12 +385,12 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       )
     }
     if (subscriberNode === undefined) {
-      report('X12_BAD_HL', 'error', 'expected a subscriber loop (HL03 22) above the claim', segment)
+      this.#report('X12_BAD_HL', 'error', 'expected a subscriber loop (HL03 22) above the claim', segment)
     } else {
       if (subscriberNode.subscriber === undefined) {
-        report('X12_MISSING_SEGMENT', 'error', 'expected SBR (2000B) above the claim', segment)
+        this.#report('X12_MISSING_SEGMENT', 'error', 'expected SBR (2000B) above the claim', segment)
       } else if (subscriberNode.subscriber.memberId === '') {
-        report(
+        this.#report(
           'X12_MISSING_SEGMENT',
           'error',
           'expected NM1*IL with NM109 (2010BA subscriber) above the claim',
@@ -346,11 +398,16 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         )
       }
       if (subscriberNode.payer === undefined) {
-        report('X12_MISSING_SEGMENT', 'error', 'expected NM1*PR (2010BB payer) above the claim', segment)
+        this.#report(
+          'X12_MISSING_SEGMENT',
+          'error',
+          'expected NM1*PR (2010BB payer) above the claim',
+          segment,
+        )
       }
     }
     if (patientNode !== undefined && patientNode.patient === undefined) {
-      report(
+      this.#report(
         'X12_MISSING_SEGMENT',
         'error',
         'expected PAT (2000C) in the patient loop above the claim',
@@ -362,23 +419,31 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     const facilityQualifier = clm05[1] ?? ''
     const frequencyCode = clm05[2] ?? ''
     if (element(segment, 1) === '')
-      report('X12_BAD_ELEMENT', 'error', 'CLM01 (patient control number) is required', segment, 1)
+      this.#report('X12_BAD_ELEMENT', 'error', 'CLM01 (patient control number) is required', segment, 1)
     if (facilityCode === '')
-      report('X12_BAD_ELEMENT', 'error', 'CLM05-1 (facility code) is required', segment, 5, 1)
+      this.#report('X12_BAD_ELEMENT', 'error', 'CLM05-1 (facility code) is required', segment, 5, 1)
     if (frequencyCode === '')
-      report('X12_BAD_ELEMENT', 'error', 'CLM05-3 (claim frequency) is required', segment, 5, 3)
-    const emptyParty: Party837 = {
-      entity: '',
-      organizationName: undefined,
-      idQualifier: undefined,
-      id: undefined,
+      this.#report('X12_BAD_ELEMENT', 'error', 'CLM05-3 (claim frequency) is required', segment, 5, 3)
+    let billingProvider = billingNode?.billingProvider
+    let payer = subscriberNode?.payer
+    if (billingProvider === undefined || payer === undefined) {
+      const emptyParty: Party837 = {
+        entity: '',
+        organizationName: undefined,
+        idQualifier: undefined,
+        id: undefined,
+      }
+      billingProvider ??= emptyParty
+      payer ??= emptyParty
     }
+    const hierarchy: Segment[] = []
+    for (const node of this.#chain) for (const hl of node.segments) hierarchy.push(hl)
     const claim: Claim837 = {
-      kind: versionKind ?? '837P',
-      envelope,
-      batchReference,
-      billingProvider: billingNode?.billingProvider ?? emptyParty,
-      payer: subscriberNode?.payer ?? emptyParty,
+      kind: this.#versionKind ?? '837P',
+      envelope: this.#envelope,
+      batchReference: this.#batchReference,
+      billingProvider,
+      payer,
       subscriber: subscriberNode?.subscriber ?? {
         memberId: '',
         payerResponsibility: '',
@@ -389,7 +454,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       },
       patient: patientNode?.patient,
       claimId: element(segment, 1),
-      totalCharge: amount(segment, 2, 'CLM02'),
+      totalCharge: this.#amount(segment, 2),
       facilityCode,
       facilityQualifier,
       frequencyCode,
@@ -404,9 +469,9 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       attendingProvider: undefined,
       lines: [],
       position: positionOf(segment),
-      source: { header, hierarchy: chain.flatMap((n) => n.segments), body: [segment] },
+      source: { header: this.#header, hierarchy, body: [segment] },
     }
-    current = {
+    this.#current = {
       clm: segment,
       firstIssue,
       claim,
@@ -418,10 +483,10 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     }
   }
 
-  function pushClaimSegment(c: ClaimInProgress, segment: Segment): void {
+  #pushClaimSegment(c: ClaimInProgress, segment: Segment): void {
     c.claim.source.body.push(segment)
     if (c.lx !== undefined || c.line !== undefined) {
-      pushLineSegment(c, segment)
+      this.#pushLineSegment(c, segment)
       return
     }
     const claim = c.claim
@@ -430,7 +495,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         const qualifier = element(segment, 1)
         // 2300 DTP*434 statement dates (837I) / DTP*472 service dates.
         if (c.loop === '2300' && (qualifier === '434' || qualifier === '472')) {
-          const { from, to } = period(segment, 'error')
+          const { from, to } = this.#period(segment, 'error')
           claim.serviceFrom = from
           claim.serviceTo = to
         }
@@ -448,8 +513,10 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       case 'HI':
         if (c.loop === '2300') {
           for (let n = 1; n < segment.elements.length; n++) {
-            const [qualifier = '', code = ''] = componentsOf(segment, n)
-            if (DIAGNOSIS_QUALIFIERS.has(qualifier) && code !== '') claim.diagnoses.push({ qualifier, code })
+            const qualifier = componentAt(segment, n, 0)
+            if (!DIAGNOSIS_QUALIFIERS.has(qualifier)) continue
+            const code = componentAt(segment, n, 1)
+            if (code !== '') claim.diagnoses.push({ qualifier, code })
           }
         }
         break
@@ -457,8 +524,8 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         if (c.loop === '2320') break
         c.loop = '2310'
         const entity = element(segment, 1)
-        if (entity === '82') claim.renderingProvider = party(segment)
-        else if (entity === '71') claim.attendingProvider = party(segment)
+        if (entity === '82') claim.renderingProvider = this.#party(segment)
+        else if (entity === '71') claim.attendingProvider = this.#party(segment)
         break
       }
       case 'SBR':
@@ -466,47 +533,52 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         c.loop = '2320'
         break
       case 'LX':
-        startLine(c, segment)
+        this.#startLine(c, segment)
         break
       case 'SV1':
       case 'SV2':
         // A service line without its LX: read it (startServiceLine reports the missing LX).
-        startServiceLine(c, segment)
+        this.#startServiceLine(c, segment)
         break
     }
   }
 
-  function startLine(c: ClaimInProgress, segment: Segment): void {
-    finishLine(c)
+  #startLine(c: ClaimInProgress, segment: Segment): void {
+    this.#finishLine(c)
     c.lx = segment
     c.line = undefined
     c.lineLoop = '2400'
   }
 
-  function finishLine(c: ClaimInProgress): void {
+  #finishLine(c: ClaimInProgress): void {
     if (c.lx !== undefined && c.line === undefined) {
-      report('X12_MISSING_SEGMENT', 'error', 'expected SV1 or SV2 after LX (loop 2400)', c.lx)
+      this.#report('X12_MISSING_SEGMENT', 'error', 'expected SV1 or SV2 after LX (loop 2400)', c.lx)
     }
     if (c.line !== undefined) c.claim.lines.push(c.line)
     c.line = undefined
     c.lx = undefined
   }
 
-  function startServiceLine(c: ClaimInProgress, segment: Segment): void {
+  #startServiceLine(c: ClaimInProgress, segment: Segment): void {
     const lx = c.lx
     if (lx === undefined || c.line !== undefined) {
-      report('X12_MISSING_SEGMENT', 'error', `expected LX before ${segment.id} (loop 2400)`, segment)
+      this.#report('X12_MISSING_SEGMENT', 'error', `expected LX before ${segment.id} (loop 2400)`, segment)
       if (c.line !== undefined) c.claim.lines.push(c.line)
     }
     const lineNumberText = lx === undefined ? '' : element(lx, 1)
     const lineNumber = Number(lineNumberText)
-    if (lx !== undefined && !/^\d+$/.test(lineNumberText)) {
-      report('X12_BAD_ELEMENT', 'error', `LX01 must be a line number, found "${lineNumberText}"`, lx, 1)
+    if (lx !== undefined && !isDigits(lineNumberText)) {
+      this.#report('X12_BAD_ELEMENT', 'error', `LX01 must be a line number, found "${lineNumberText}"`, lx, 1)
     }
     const isSv2 = segment.id === 'SV2'
     const kind: Claim837Kind = isSv2 ? '837I' : '837P'
-    if (versionKind !== undefined && versionKind !== kind) {
-      report('X12_BAD_SEGMENT', 'error', `${segment.id} is not used in ${envelope.implementation}`, segment)
+    if (this.#versionKind !== undefined && this.#versionKind !== kind) {
+      this.#report(
+        'X12_BAD_SEGMENT',
+        'error',
+        `${segment.id} is not used in ${this.#envelope.implementation}`,
+        segment,
+      )
     }
     c.lineKind ??= kind
     // SV1: 01 composite, 02 charge, 03 basis, 04 units, 05 POS, 07 dx pointers (005010X222A1 2400).
@@ -518,7 +590,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     const unitsText = element(segment, unitsIndex)
     let units = Number(unitsText)
     if (unitsText === '' || !Number.isFinite(units) || units < 0) {
-      report(
+      this.#report(
         'X12_BAD_ELEMENT',
         'error',
         `${segment.id}${String(unitsIndex).padStart(2, '0')} (units) must be a non-negative number, found ${unitsText === '' ? 'nothing' : `"${unitsText}"`}`,
@@ -528,23 +600,31 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       units = 0
     }
     if (isSv2 && element(segment, 1) === '') {
-      report('X12_BAD_ELEMENT', 'error', 'SV201 (revenue code) is required', segment, 1)
+      this.#report('X12_BAD_ELEMENT', 'error', 'SV201 (revenue code) is required', segment, 1)
     }
     if (!isSv2 && procedure.length < 2) {
-      report('X12_BAD_ELEMENT', 'error', 'SV101 must carry a qualifier and a procedure code', segment, 1)
+      this.#report(
+        'X12_BAD_ELEMENT',
+        'error',
+        'SV101 must carry a qualifier and a procedure code',
+        segment,
+        1,
+      )
     }
-    const pointers = isSv2
-      ? []
-      : componentsOf(segment, 7)
-          .map(Number)
-          .filter((n) => Number.isInteger(n) && n > 0)
+    const pointers: number[] = []
+    if (!isSv2) {
+      for (const text of componentsOf(segment, 7)) {
+        const pointer = Number(text)
+        if (Number.isInteger(pointer) && pointer > 0) pointers.push(pointer)
+      }
+    }
     const line: ServiceLine837 = {
       lineNumber: Number.isFinite(lineNumber) ? lineNumber : 0,
       revenueCode: isSv2 ? element(segment, 1) || undefined : undefined,
       productQualifier: procedure[0] || undefined,
       procedureCode: procedure[1] || undefined,
-      modifiers: procedure.slice(2, 6).filter((m) => m !== ''),
-      charge: amount(segment, chargeIndex, `${segment.id}${String(chargeIndex).padStart(2, '0')}`),
+      modifiers: modifiersOf(procedure),
+      charge: this.#amount(segment, chargeIndex),
       unitBasis: element(segment, isSv2 ? 4 : 3),
       units,
       placeOfService: isSv2 ? undefined : element(segment, 5) || undefined,
@@ -561,13 +641,13 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     c.lineLoop = '2400'
   }
 
-  function pushLineSegment(c: ClaimInProgress, segment: Segment): void {
+  #pushLineSegment(c: ClaimInProgress, segment: Segment): void {
     if (segment.id === 'LX') {
-      startLine(c, segment)
+      this.#startLine(c, segment)
       return
     }
     if (segment.id === 'SV1' || segment.id === 'SV2') {
-      startServiceLine(c, segment)
+      this.#startServiceLine(c, segment)
       return
     }
     const line = c.line
@@ -581,7 +661,13 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         const qualifier = element(segment, 2)
         const ndc = element(segment, 3)
         if (qualifier !== 'N4') {
-          report('X12_BAD_ELEMENT', 'warning', `LIN02 should be N4 (NDC), found "${qualifier}"`, segment, 2)
+          this.#report(
+            'X12_BAD_ELEMENT',
+            'warning',
+            `LIN02 should be N4 (NDC), found "${qualifier}"`,
+            segment,
+            2,
+          )
         }
         line.drug = {
           qualifier,
@@ -595,11 +681,11 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         break
       }
       case 'CTP':
-        if (c.lineLoop === '2410' && line.drug !== undefined) applyCtp(line.drug, segment)
+        if (c.lineLoop === '2410' && line.drug !== undefined) this.#applyCtp(line.drug, segment)
         break
       case 'DTP':
         if (c.lineLoop === '2400' && element(segment, 1) === '472') {
-          const { from, to } = period(segment, 'error')
+          const { from, to } = this.#period(segment, 'error')
           line.serviceFrom = from
           line.serviceTo = to
         }
@@ -634,13 +720,13 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     }
   }
 
-  function applyCtp(drug: Drug837, segment: Segment): void {
+  #applyCtp(drug: Drug837, segment: Segment): void {
     // 2410 CTP04 quantity, CTP05-1 unit of measure (F2, GR, ME, ML, UN); CTP04 must be > 0 (DOMAIN §4).
     const text = element(segment, 4)
     drug.quantityText = text
     const quantity = Number(text)
     if (text === '' || !Number.isFinite(quantity) || quantity <= 0) {
-      report(
+      this.#report(
         'X12_BAD_ELEMENT',
         'warning',
         `CTP04 (NDC quantity) must be a number > 0, found ${text === '' ? 'nothing' : `"${text}"`}`,
@@ -651,19 +737,19 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     } else {
       drug.quantity = quantity
     }
-    drug.unit = componentsOf(segment, 5)[0] ?? ''
+    drug.unit = componentAt(segment, 5, 0)
     if (drug.unit === '')
-      report('X12_BAD_ELEMENT', 'warning', 'CTP05-1 (unit of measure) is missing', segment, 5, 1)
+      this.#report('X12_BAD_ELEMENT', 'warning', 'CTP05-1 (unit of measure) is missing', segment, 5, 1)
   }
 
-  function finishClaim(out: X12Event[]): void {
-    const c = current
+  #finishClaim(out: X12Event[]): void {
+    const c = this.#current
     if (c === undefined) return
-    current = undefined
-    finishLine(c)
+    this.#current = undefined
+    this.#finishLine(c)
     const claim = c.claim
     if (claim.lines.length === 0) {
-      report(
+      this.#report(
         'X12_MISSING_SEGMENT',
         'error',
         'expected at least one service line (LX/SV1 or LX/SV2) in the claim',
@@ -671,10 +757,12 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
       )
     }
     const lineTotal = claim.lines.reduce((total, line) => total + line.charge, 0)
-    const badAmount = issues.slice(c.firstIssue).some((i) => i.code === 'X12_BAD_AMOUNT')
+    let badAmount = false
+    for (let i = c.firstIssue; i < this.issues.length; i++)
+      if (this.issues[i]?.code === 'X12_BAD_AMOUNT') badAmount = true
     if (claim.lines.length > 0 && !badAmount && lineTotal !== claim.totalCharge) {
       // 005010X222A1/X223A2 CLM02: the total claim charge must equal the sum of the line charges.
-      report(
+      this.#report(
         'X12_UNBALANCED',
         'warning',
         `CLM02 is ${formatCents(claim.totalCharge)} but the service line charges sum to ${formatCents(lineTotal)}`,
@@ -682,7 +770,7 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
         2,
       )
     }
-    claim.kind = versionKind ?? c.lineKind ?? '837P'
+    claim.kind = this.#versionKind ?? c.lineKind ?? '837P'
     if (claim.kind === '837I') {
       // Type of bill = leading 0 + CLM05-1 facility type (2 digits) + CLM05-3 frequency (NUBC FL 4).
       claim.typeOfBill = `0${claim.facilityCode}${claim.frequencyCode}`
@@ -706,40 +794,30 @@ export function createClaim837Assembler(envelope: EnvelopeContext): TransactionA
     }
     out.push({ type: 'claim837', claim })
   }
-
-  return {
-    issues,
-    push(segment: Segment, out: X12Event[]): void {
-      if (segment.id === 'HL') {
-        finishClaim(out)
-        pushHl(segment)
-        return
-      }
-      if (segment.id === 'CLM') {
-        finishClaim(out)
-        startClaim(segment)
-        return
-      }
-      if (current !== undefined) {
-        pushClaimSegment(current, segment)
-        return
-      }
-      const node = chain[chain.length - 1]
-      if (node !== undefined) {
-        pushHlLoop(node, segment)
-        return
-      }
-      header.push(segment)
-      if (segment.id === 'BHT') batchReference = element(segment, 3) || undefined
-    },
-    end(out: X12Event[]): TransactionSummary {
-      finishClaim(out)
-      return { remittance: undefined }
-    },
-  }
 }
 
 /** Depth of an 837 HL level code: 20 billing provider, 22 subscriber, 23 patient. */
 function levelRank(level: string): number {
   return level === '20' ? 0 : level === '22' ? 1 : level === '23' ? 2 : 3
+}
+
+/** True when `text` is one or more ASCII digits (`/^\d+$/` without a regular expression per line). */
+function isDigits(text: string): boolean {
+  if (text === '') return false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x30 || code > 0x39) return false
+  }
+  return true
+}
+
+/** SV101-3..6 / SV202-3..6: the non-empty procedure modifiers of a split composite. */
+function modifiersOf(procedure: string[]): string[] {
+  const modifiers: string[] = []
+  const stop = Math.min(procedure.length, 6)
+  for (let i = 2; i < stop; i++) {
+    const modifier = procedure[i]
+    if (modifier !== undefined && modifier !== '') modifiers.push(modifier)
+  }
+  return modifiers
 }

@@ -3,7 +3,7 @@ import { D8Parser } from '../dates.js'
 import type { Cents } from '../money.js'
 import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
-import type { Segment } from '../x12/segment.js'
+import type { Segment, X12Position } from '../x12/segment.js'
 import { element, positionOf } from '../x12/segment.js'
 import { componentsOf } from '../x12/split-text.js'
 import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
@@ -246,7 +246,12 @@ class Remittance835Assembler implements TransactionAssembler {
     if (!this.#headerEmitted) {
       this.#headerEmitted = true
       if (!this.#sawBpr)
-        this.#report('X12_MISSING_SEGMENT', 'error', 'expected BPR as the first segment of the 835 header', at)
+        this.#report(
+          'X12_MISSING_SEGMENT',
+          'error',
+          'expected BPR as the first segment of the 835 header',
+          at,
+        )
       out.push({ type: 'remittance835-header', header: h })
     }
     return h
@@ -300,7 +305,13 @@ class Remittance835Assembler implements TransactionAssembler {
           quantity = undefined
         }
       }
-      adjustments.push({ group, carc, amount: cents, quantity, position: positionOf(segment, carcIndex) })
+      adjustments.push({
+        group,
+        carc,
+        amount: cents,
+        quantity,
+        position: elementPosition(segment, carcIndex),
+      })
     }
     if (adjustments.length === before) {
       this.#report(
@@ -318,7 +329,8 @@ class Remittance835Assembler implements TransactionAssembler {
     const status = element(segment, 2)
     if (element(segment, 1) === '')
       this.#report('X12_BAD_ELEMENT', 'error', 'CLP01 (patient control number) is required', segment, 1)
-    if (status === '') this.#report('X12_BAD_ELEMENT', 'error', 'CLP02 (claim status) is required', segment, 2)
+    if (status === '')
+      this.#report('X12_BAD_ELEMENT', 'error', 'CLP02 (claim status) is required', segment, 2)
     const paid = this.#amount(segment, 4, 'CLP04', true) ?? 0
     this.#totalClaimPaid += paid
     this.#claim = {
@@ -394,7 +406,13 @@ class Remittance835Assembler implements TransactionAssembler {
     const procedure = componentsOf(segment, 1)
     if (procedure.length < 2 || procedure[1] === '') {
       // The payment itself (SVC02/03, CAS) is still readable; the line can be matched on REF*6R.
-      this.#report('X12_BAD_ELEMENT', 'warning', 'SVC01 should carry a qualifier and a procedure code', segment, 1)
+      this.#report(
+        'X12_BAD_ELEMENT',
+        'warning',
+        'SVC01 should carry a qualifier and a procedure code',
+        segment,
+        1,
+      )
     }
     const unitsText = element(segment, 5)
     let units = 1
@@ -411,7 +429,8 @@ class Remittance835Assembler implements TransactionAssembler {
         units = 1
       }
     }
-    const original = componentsOf(segment, 6)
+    // SVC06 is usually absent: read its second component without splitting an empty element.
+    const original = element(segment, 6) === '' ? undefined : componentsOf(segment, 6)[1]
     this.#line = {
       productQualifier: procedure[0] ?? '',
       procedureCode: procedure[1] ?? '',
@@ -420,7 +439,7 @@ class Remittance835Assembler implements TransactionAssembler {
       paid: this.#amount(segment, 3, 'SVC03', true) ?? 0,
       revenueCode: element(segment, 4) || undefined,
       units,
-      originalProcedureCode: original[1] || undefined,
+      originalProcedureCode: original || undefined,
       serviceFrom: undefined,
       serviceTo: undefined,
       lineControlNumber: undefined,
@@ -529,6 +548,20 @@ class Remittance835Assembler implements TransactionAssembler {
         position: positionOf(segment, reasonIndex + 1),
       })
     }
+  }
+}
+
+/**
+ * `positionOf(segment, n)` built as one literal (same fields, same order): there is one per CAS
+ * triplet, and adding `element` to an object after it is built costs a hidden-class transition.
+ */
+function elementPosition(segment: Segment, n: number): X12Position {
+  return {
+    offset: segment.offset,
+    segment: segment.index,
+    stSegment: segment.stIndex,
+    segmentId: segment.id,
+    element: n,
   }
 }
 

@@ -19,7 +19,6 @@ const MAX_ISA_BYTES = 512
 const CODE_I = 0x49
 const CODE_S = 0x53
 const CODE_A = 0x41
-const CODE_G = 0x47
 const CODE_CR = 0x0d
 const CODE_LF = 0x0a
 
@@ -45,20 +44,94 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
  * envelopes). Written here as literals, they are V8's interned strings: see {@link internId}.
  */
 const KNOWN_SEGMENT_IDS = [
-  'ISA', 'IEA', 'GS', 'GE', 'ST', 'SE', 'TA1', 'BHT', 'BPR', 'TRN', 'CUR', 'REF', 'DTM', 'DTP', 'N1',
-  'N2', 'N3', 'N4', 'PER', 'RDM', 'NM1', 'PRV', 'HL', 'SBR', 'PAT', 'DMG', 'CLM', 'CL1', 'PWK', 'CN1',
-  'AMT', 'K3', 'NTE', 'CR1', 'CR2', 'CRC', 'HI', 'HCP', 'LX', 'TS3', 'TS2', 'SV1', 'SV2', 'SV5', 'LIN',
-  'CTP', 'SVD', 'CAS', 'LQ', 'FRM', 'MEA', 'QTY', 'PS1', 'HSD', 'OI', 'MOA', 'MIA', 'CLP', 'SVC',
-  'PLB', 'AK1', 'AK2', 'AK9', 'IK3', 'IK4', 'IK5', 'CTX', 'STC',
+  'ISA',
+  'IEA',
+  'GS',
+  'GE',
+  'ST',
+  'SE',
+  'TA1',
+  'BHT',
+  'BPR',
+  'TRN',
+  'CUR',
+  'REF',
+  'DTM',
+  'DTP',
+  'N1',
+  'N2',
+  'N3',
+  'N4',
+  'PER',
+  'RDM',
+  'NM1',
+  'PRV',
+  'HL',
+  'SBR',
+  'PAT',
+  'DMG',
+  'CLM',
+  'CL1',
+  'PWK',
+  'CN1',
+  'AMT',
+  'K3',
+  'NTE',
+  'CR1',
+  'CR2',
+  'CRC',
+  'HI',
+  'HCP',
+  'LX',
+  'TS3',
+  'TS2',
+  'SV1',
+  'SV2',
+  'SV5',
+  'LIN',
+  'CTP',
+  'SVD',
+  'CAS',
+  'LQ',
+  'FRM',
+  'MEA',
+  'QTY',
+  'PS1',
+  'HSD',
+  'OI',
+  'MOA',
+  'MIA',
+  'CLP',
+  'SVC',
+  'PLB',
+  'AK1',
+  'AK2',
+  'AK9',
+  'IK3',
+  'IK4',
+  'IK5',
+  'CTX',
+  'STC',
 ] as const
 
 /** Index of a 2-3 character segment id in {@link ID_TABLE}: A-Z, then A-Z/0-9, then A-Z/0-9/none. */
 function idIndex(first: number, second: number, third: number): number {
   if (first < 0x41 || first > 0x5a) return -1
-  const b = second >= 0x41 && second <= 0x5a ? second - 0x41 : second >= 0x30 && second <= 0x39 ? second - 0x30 + 26 : -1
+  const b =
+    second >= 0x41 && second <= 0x5a
+      ? second - 0x41
+      : second >= 0x30 && second <= 0x39
+        ? second - 0x30 + 26
+        : -1
   if (b < 0) return -1
   const c =
-    third < 0 ? 36 : third >= 0x41 && third <= 0x5a ? third - 0x41 : third >= 0x30 && third <= 0x39 ? third - 0x30 + 26 : -1
+    third < 0
+      ? 36
+      : third >= 0x41 && third <= 0x5a
+        ? third - 0x41
+        : third >= 0x30 && third <= 0x39
+          ? third - 0x30 + 26
+          : -1
   if (c < 0) return -1
   return ((first - 0x41) * 36 + b) * 37 + c
 }
@@ -110,6 +183,28 @@ function withoutLineBreaks(text: string, start: number, end: number): number {
   return stop
 }
 
+/**
+ * The char codes of a 1-3 character ASCII id packed in one number (`c0 << 16 | c1 << 8 | c2`), so
+ * that it can be compared without string comparisons; -1 for anything else (a NUL or a non-ASCII
+ * character could make two ids share a number).
+ */
+function idKey(id: string): number {
+  const length = id.length
+  if (length === 0 || length > 3) return -1
+  const first = id.charCodeAt(0)
+  const second = length > 1 ? id.charCodeAt(1) : 0x01
+  const third = length > 2 ? id.charCodeAt(2) : 0x01
+  if (first < 0x01 || first > 0x7f || second < 0x01 || second > 0x7f || third < 0x01 || third > 0x7f)
+    return -1
+  return (first << 16) | (length > 1 ? second << 8 : 0) | (length > 2 ? third : 0)
+}
+
+const KEY_ST = idKey('ST')
+const KEY_SE = idKey('SE')
+const KEY_GS = idKey('GS')
+const KEY_GE = idKey('GE')
+const KEY_IEA = idKey('IEA')
+
 function describe(code: number): string {
   if (code >= 0x21 && code <= 0x7e) return `"${String.fromCharCode(code)}"`
   return `0x${code.toString(16).padStart(2, '0').toUpperCase()}`
@@ -151,8 +246,6 @@ export class SegmentTokenizer {
   #asciiDelimiters = true
   #index = 0
   #stIndex = 0
-  /** Reused by the ASCII path to gather a segment's elements (see `#cut`). */
-  readonly #scratch: string[] = []
   /** ISA state. */
   #isaStart = 0
   #isaBytes: number[] = []
@@ -185,7 +278,7 @@ export class SegmentTokenizer {
       this.#checkSegmentLength()
       return out
     }
-    const buffer = this.#takePending(chunk)
+    const buffer = this.#completePending(chunk, out)
     const consumed = this.#process(buffer, out)
     this.#offset += consumed
     if (consumed < buffer.length) {
@@ -247,6 +340,28 @@ export class SegmentTokenizer {
 
   #position(offset: number, segment: number, segmentId: string): X12Position {
     return { offset, segment, stSegment: 0, segmentId }
+  }
+
+  /**
+   * Returns what is left to process of `chunk` once the pending bytes are dealt with. When they are
+   * the start of a body segment, only that segment is completed (pending bytes + the chunk up to its
+   * first terminator) and processed here, so the rest of the chunk is processed in place instead of
+   * being copied behind the pending bytes. Otherwise the two are concatenated.
+   */
+  #completePending(chunk: Uint8Array, out: Segment[]): Uint8Array {
+    if (this.#pendingLength === 0) return chunk
+    const end = this.#state === 'body' && this.#pendingIsBody ? chunk.indexOf(this.#terminator) : -1
+    if (end < 0) return this.#takePending(chunk)
+    const head = this.#takePending(chunk.subarray(0, end + 1))
+    const consumed = this.#process(head, out)
+    this.#offset += consumed
+    if (consumed === head.length) return chunk.subarray(end + 1)
+    // Not expected (the pending bytes are known not to start an ISA), but kept exact: go on from
+    // where processing stopped, as the concatenated buffer would have.
+    const rest = new Uint8Array(head.length - consumed + chunk.length - end - 1)
+    rest.set(head.subarray(consumed), 0)
+    rest.set(chunk.subarray(end + 1), head.length - consumed)
+    return rest
   }
 
   #takePending(chunk: Uint8Array): Uint8Array {
@@ -552,7 +667,9 @@ export class SegmentTokenizer {
     const terminatorCode = this.#terminator
     const element = delimiters.element
     const length = text.length
-    const scratch = this.#scratch
+    // Per call, so that it is young: storing young strings into a long-lived (old) array costs a
+    // write barrier per element.
+    const scratch: string[] = []
     // The next element separator at or after the segment being cut (`length` when there is none).
     // It is kept across segments so that a run of segments without separators stays linear.
     let separator = text.indexOf(element)
@@ -638,21 +755,29 @@ export class SegmentTokenizer {
     const id = elements[0] ?? ''
     const delimiters = this.#delimiters
     if (delimiters === undefined) return
-    this.#index++
+    const index = this.#index + 1
+    this.#index = index
+    // Every comparison here runs for every segment and the counter is stored once: V8 optimizes this
+    // code long before the first SE or GE, and a path it has never run would undo that when they come.
+    const key = idKey(id)
+    const opens = key === KEY_ST
+    const ends = key === KEY_SE
+    const closesSet = key === KEY_GS || key === KEY_GE || key === KEY_IEA
+    let counter = this.#stIndex
     let stIndex = 0
-    // The first letter gates the string comparisons: most segments start with none of S, G, I.
-    const first = id.charCodeAt(0)
-    if (first === CODE_S && id === 'ST') {
+    if (opens) {
       stIndex = 1
-      this.#stIndex = 1
-    } else if (this.#stIndex > 0) {
-      if ((first === CODE_G && (id === 'GS' || id === 'GE')) || (first === CODE_I && id === 'IEA')) {
-        this.#stIndex = 0
+      counter = 1
+    } else if (counter > 0) {
+      if (closesSet) {
+        counter = 0
       } else {
-        stIndex = ++this.#stIndex
-        if (first === CODE_S && id === 'SE') this.#stIndex = 0
+        counter += 1
+        stIndex = counter
+        if (ends) counter = 0
       }
     }
-    out.push({ id, elements, offset, index: this.#index, stIndex, delimiters })
+    this.#stIndex = counter
+    out.push({ id, elements, offset, index, stIndex, delimiters })
   }
 }

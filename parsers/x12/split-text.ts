@@ -32,3 +32,22 @@ export function componentsOf(segment: Segment, n: number): string[] {
   if (value === undefined || value === '') return []
   return splitText(value, segment.delimiters.component)
 }
+
+/**
+ * Component `k` (0-based) of element `n`, or `''`: the same as `components(segment, n)[k] ?? ''`
+ * without splitting the whole element (HI reads two components of up to twelve composites).
+ */
+export function componentAt(segment: Segment, n: number, k: number): string {
+  const value = segment.elements[n]
+  if (value === undefined || value === '') return ''
+  const separator = segment.delimiters.component
+  if (separator === '') return value.split(separator)[k] ?? ''
+  let start = 0
+  for (let i = 0; i < k; i++) {
+    const at = value.indexOf(separator, start)
+    if (at < 0) return ''
+    start = at + separator.length
+  }
+  const end = value.indexOf(separator, start)
+  return end < 0 ? (start === 0 ? value : value.slice(start)) : value.slice(start, end)
+}

@@ -1,8 +1,4 @@
-export const CODES_ERROR_CODES = [
-  'CODES_UNREADABLE_FILE',
-  'CODES_UNKNOWN_FILE',
-  'CODES_NO_QUARTER',
-] as const
+export const CODES_ERROR_CODES = ['CODES_UNREADABLE_FILE', 'CODES_UNKNOWN_FILE', 'CODES_NO_QUARTER'] as const
 
 export type CodesErrorCode = (typeof CODES_ERROR_CODES)[number]
 

@@ -12,8 +12,10 @@ import { generate835, generate837P, writeX12File } from './generate-x12.js'
  *   (a) a raw `split()` of the file on the terminator (the limit),
  *   (b) x12-parser's stream, (c) node-x12's stream,
  *   (d) our tokenizer alone, (e) our tokenizer + envelopes + typed models (readX12File),
- * on a generated 835 (100k claims, ≥ 60 MB) and 837P, plus the peak RSS of (d) and (e) on an 835
- * ten times larger. Each measurement runs in its own child process so that RSS is per peer.
+ * on a generated 835 (100k claims, ≥ 60 MB) and 837P, plus (b), (d) and (e) on an 835 ten times
+ * larger: its peak RSS shows memory stays flat, and its ratio is less dominated by V8 compiling the
+ * code (each run is a fresh process, so the first tens of MB run before the code is optimized).
+ * Each measurement runs in its own child process so that RSS is per peer.
  */
 
 /** One measurement, as a child prints it. */
@@ -171,7 +173,10 @@ export interface ParseBenchOptions {
   claims?: number
   /** Multiplier of the large-file RSS run (default 10; 0 skips it). */
   largeFactor?: number
-  /** The compiled run.js, spawned for each peer. */
+  /**
+   * Ignored: each peer runs in `parse-peer.js`, which loads nothing but this bench. Spawning a
+   * script that imports the other sections (kysely, PGlite) added ~45 MB to every peer's peak RSS.
+   */
   runScript?: string
   /** Where to print. */
   log?: (line: string) => void
@@ -182,7 +187,7 @@ export async function runParseBench(options: ParseBenchOptions = {}): Promise<vo
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`))
   const claims = options.claims ?? 100_000
   const largeFactor = options.largeFactor ?? 10
-  const runScript = options.runScript ?? fileURLToPath(new URL('./run.js', import.meta.url))
+  const runScript = fileURLToPath(new URL('./parse-peer.js', import.meta.url))
   const dir = mkdtempSync(path.join(tmpdir(), 'onco-edi-bench-'))
   try {
     const file835 = path.join(dir, 'remit.835')
@@ -214,8 +219,17 @@ export async function runParseBench(options: ParseBenchOptions = {}): Promise<vo
       const large = path.join(dir, 'remit-large.835')
       log(`\ngenerating a ${largeFactor}× 835 (${claims * largeFactor} claims) …`)
       const size = await writeX12File(large, generate835(claims * largeFactor, { seed: 43 }))
-      log(`835 ×${largeFactor}: ${mb(size)} MB`)
-      for (const peer of ['tokenizer', 'reader']) log(row(await measure(runScript, peer, large)))
+      log(`835 ×${largeFactor}: ${mb(size)} MB (flat RSS check; x12-parser again for the ratio on this file)`)
+      const results: Record<string, PeerResult> = {}
+      for (const peer of ['x12-parser', 'tokenizer', 'reader']) {
+        const result = await measure(runScript, peer, large)
+        results[peer] = result
+        log(row(result))
+      }
+      const e = results.reader
+      const b = results['x12-parser']
+      if (e !== undefined && b !== undefined)
+        log(`  (e) / (b) x12-parser: ${(rate(e) / rate(b)).toFixed(2)}×`)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

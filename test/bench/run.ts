@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { runIngestBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild } from './parse-bench.js'
+import { runScrubBench } from './scrub-bench.js'
 
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
@@ -16,6 +17,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
       largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
       runScript: fileURLToPath(import.meta.url),
     }),
+  scrub: async () => {
+    await runScrubBench()
+  },
   ingest: async () => {
     await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
   },

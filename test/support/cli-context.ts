@@ -1,7 +1,7 @@
-import { silentLogger } from '../../src/logger.js'
 import { PassThrough } from 'node:stream'
 import type { CommandContext } from '../../src/cli/command.js'
 import { loadConfig } from '../../src/config.js'
+import { silentLogger } from '../../src/logger.js'
 import { repoRoot } from './x12-files.js'
 
 /** A CommandContext writing into memory, for CLI tests. */

@@ -58,11 +58,15 @@ export const ingestCommand: Command = {
         claims: r.claims,
         items: r.items,
         recovered: r.recovered,
-        quarantined: r.quarantined.map((q) => ({ st02: q.transactionControl, codes: q.reasons.map((i) => i.code) })),
+        quarantined: r.quarantined.map((q) => ({
+          st02: q.transactionControl,
+          codes: q.reasons.map((i) => i.code),
+        })),
         error: r.error?.code,
       }
       if (r.status === 'failed') context.logger.error(fields, 'ingest failed')
-      else if (r.quarantined.length > 0) context.logger.warn(fields, 'ingested with quarantined transaction sets')
+      else if (r.quarantined.length > 0)
+        context.logger.warn(fields, 'ingested with quarantined transaction sets')
       else context.logger.info(fields, 'ingested')
     }
     if (values.json) {

@@ -1,4 +1,3 @@
-import { silentLogger } from '../../../src/logger.js'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,6 +6,7 @@ import { Writable } from 'node:stream'
 import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import type { Config } from '../../../src/config.js'
+import { silentLogger } from '../../../src/logger.js'
 
 /** A writable that keeps what was written. */
 export class Capture extends Writable {

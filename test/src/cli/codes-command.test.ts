@@ -1,4 +1,3 @@
-import { silentLogger } from '../../../src/logger.js'
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import { openDatabase } from '../../../src/db/create-database.js'
+import { silentLogger } from '../../../src/logger.js'
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/codes')
 const ROOT = join(import.meta.dirname, '../../..')

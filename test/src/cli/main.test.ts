@@ -7,7 +7,8 @@ describe('onco-edi main', () => {
   it('lists every command in --help and exits 0', async () => {
     const m = memoryContext()
     expect(await main(['--help'], m.context)).toBe(0)
-    for (const command of commands) expect(m.stdout()).toContain(`  ${command.name.padEnd(10)} ${command.summary}`)
+    for (const command of commands)
+      expect(m.stdout()).toContain(`  ${command.name.padEnd(10)} ${command.summary}`)
     expect(m.stdout()).toContain('DATABASE_URL')
   })
 

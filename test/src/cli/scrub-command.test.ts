@@ -1,4 +1,3 @@
-import { silentLogger } from '../../../src/logger.js'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +5,7 @@ import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
+import { silentLogger } from '../../../src/logger.js'
 import { projectRoot } from '../../../src/scrub/project-root.js'
 
 const root = projectRoot()

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=claim837.js.map

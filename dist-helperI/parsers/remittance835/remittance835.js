@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=remittance835.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=x12-event.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=envelope.js.map

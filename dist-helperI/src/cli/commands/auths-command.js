@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isValidIsoDate } from '../../../parsers/dates.js';
+import { formatCents, parseCents } from '../../../parsers/money.js';
+import { listAuthsDue } from '../../../transforms/scrub/auths-due.js';
+import { MemoryScrubLedger } from '../../../transforms/scrub/scrub-context.js';
+import { ScrubError } from '../../../transforms/scrub/scrub-error.js';
+import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js';
+import { parseAuthorizationsCsv } from '../../scrub/authorization-csv.js';
+import { parseCsvTable } from '../../scrub/read-csv-table.js';
+import { listAuthorizations, listSchedule, loadLedgerLines, saveAuthorizations, } from '../../scrub/scrub-repository.js';
+import { CliError } from '../cli-error.js';
+import { EXIT_FINDINGS, EXIT_OK } from '../command.js';
+const USAGE = `Usage: onco-edi auths import FILE.csv [--json]
+       onco-edi auths due [--within 14] [--as-of DATE] [--prices FILE.csv] [--json]
+
+import  Stores prior authorizations. Columns:
+          auth_number,payer_id,member_id,hcpcs,units_authorized,cycles_authorized,start_date,end_date
+        A blank limit or date means "not limited". A bad row is rejected with its line number and
+        the reason; every good row is stored. The same auth + payer + member + drug replaces the
+        stored row, so importing a file again changes nothing.
+due     The daily review: authorizations expiring within N days (default 14), authorizations whose
+        remaining units or cycles are short of the scheduled infusions (onco-edi schedule import),
+        and every scheduled infusion no active authorization covers. Sorted by date, then dollars
+        at risk when --prices (columns hcpcs,unit_price in dollars per billing unit) is given.
+        Member ids are masked to their last 4 characters.
+
+Exit codes: 0 ok, 1 rows rejected on import, 2 usage error or unreadable file.`;
+/** `onco-edi auths import|due`. */
+export const authsCommand = {
+    name: 'auths',
+    summary: 'import prior authorizations; list those due (expiring, short, uncovered infusions)',
+    usage: USAGE,
+    async run(args, context) {
+        const [subcommand, ...rest] = args;
+        if (subcommand === 'import')
+            return runImport(rest, context);
+        if (subcommand === 'due')
+            return runDue(rest, context);
+        throw new CliError('CLI_USAGE', `Expected "auths import FILE.csv" or "auths due", got "auths ${args.join(' ')}"`);
+    },
+};
+async function runImport(args, context) {
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false } },
+    });
+    const [file] = positionals;
+    if (file === undefined || positionals.length > 1)
+        throw new CliError('CLI_USAGE', 'Expected exactly one FILE.csv after "auths import"');
+    const path = isAbsolute(file) ? file : resolve(context.cwd, file);
+    const parsed = parseOrUsage(() => parseAuthorizationsCsv(readText(path), file));
+    const handle = await openDatabase(databaseOptionsFromConfig(context.config));
+    let saved;
+    try {
+        saved = await saveAuthorizations(handle.db, parsed.authorizations);
+    }
+    finally {
+        await handle.close();
+    }
+    if (values.json)
+        context.stdout.write(`${JSON.stringify({ file, ...saved, rejected: parsed.rejects }, null, 2)}\n`);
+    else {
+        context.stdout.write(`${file}: ${saved.inserted} authorizations added, ${saved.replaced} updated, ${parsed.rejects.length} rejected\n`);
+        for (const reject of parsed.rejects)
+            context.stdout.write(`  line ${reject.line}: ${reject.reason}\n`);
+    }
+    return parsed.rejects.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+async function runDue(args, context) {
+    const { values } = parseArgs({
+        args,
+        options: {
+            within: { type: 'string', default: '14' },
+            'as-of': { type: 'string' },
+            prices: { type: 'string' },
+            json: { type: 'boolean', default: false },
+        },
+    });
+    const within = Number(values.within);
+    if (!/^\d+$/.test(values.within))
+        throw new CliError('CLI_BAD_OPTION', `Expected --within as a whole number of days, got "${values.within}"`);
+    const asOf = values['as-of'] ?? new Date().toISOString().slice(0, 10);
+    if (!isValidIsoDate(asOf))
+        throw new CliError('CLI_BAD_OPTION', `Expected --as-of as YYYY-MM-DD, got "${asOf}"`);
+    const prices = values.prices === undefined
+        ? undefined
+        : readPrices(isAbsolute(values.prices) ? values.prices : resolve(context.cwd, values.prices));
+    const handle = await openDatabase(databaseOptionsFromConfig(context.config));
+    let items;
+    try {
+        const ledger = new MemoryScrubLedger();
+        ledger.load(await loadLedgerLines(handle.db));
+        items = listAuthsDue({
+            authorizations: await listAuthorizations(handle.db),
+            schedule: await listSchedule(handle.db, asOf),
+            ledger,
+            asOf,
+            withinDays: within,
+            ...(prices === undefined ? {} : { unitPrice: (hcpcs) => prices.get(hcpcs) }),
+        });
+    }
+    finally {
+        await handle.close();
+    }
+    const shown = items.map((item) => ({ ...item, memberId: maskMember(item.memberId) }));
+    if (values.json) {
+        context.stdout.write(`${JSON.stringify({ asOf, withinDays: within, items: shown }, null, 2)}\n`);
+        return EXIT_OK;
+    }
+    if (shown.length === 0) {
+        context.stdout.write(`No authorization due within ${within} days of ${asOf}, and every scheduled infusion is covered.\n`);
+        return EXIT_OK;
+    }
+    context.stdout.write(`Authorizations due (as of ${asOf}, within ${within} days):\n`);
+    for (const item of shown)
+        context.stdout.write(`  ${item.date}  ${item.kind.padEnd(18)} ${(item.authNumber ?? '-').padEnd(14)} payer ${item.payerId.padEnd(8)} member ${item.memberId.padEnd(9)} ${(item.hcpcs ?? 'any').padEnd(6)} ${item.atRisk === undefined ? '' : `$${formatCents(item.atRisk)} at risk  `}${item.detail}\n`);
+    return EXIT_OK;
+}
+/** Shows only the last 4 characters of a member id (PHI) on the work list. */
+export function maskMember(memberId) {
+    return memberId.length <= 4 ? '****' : `***${memberId.slice(-4)}`;
+}
+function readPrices(path) {
+    const table = parseOrUsage(() => parseCsvTable(readText(path), ['hcpcs', 'unit_price'], path));
+    const prices = new Map();
+    for (const { line, values } of table.rows) {
+        const cents = parseCents(values.unit_price ?? '');
+        if (cents === undefined)
+            throw new CliError('CLI_BAD_OPTION', `${path} line ${line}: unit_price "${values.unit_price}" is not an amount`);
+        prices.set(values.hcpcs ?? '', cents);
+    }
+    return prices;
+}
+function readText(path) {
+    try {
+        return readFileSync(path, 'utf8');
+    }
+    catch (cause) {
+        throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+}
+function parseOrUsage(parse) {
+    try {
+        return parse();
+    }
+    catch (error) {
+        if (error instanceof ScrubError)
+            throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error });
+        throw error;
+    }
+}
+//# sourceMappingURL=auths-command.js.map

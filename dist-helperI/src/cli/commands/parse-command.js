@@ -1,0 +1,133 @@
+import { once } from 'node:events';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatPosition } from '../../../parsers/x12/segment.js';
+import { X12Error } from '../../../parsers/x12/x12-error.js';
+import { readX12File } from '../../pipeline/read-x12.js';
+import { CliError } from '../cli-error.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js';
+const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json]
+
+Streams the typed claims of an X12 file: one Claim837 per 837P/837I claim (loop 2300) and one
+RemittanceClaim835 per 835 CLP (loop 2100), each with its envelope and header context. Money is
+in integer cents. The raw source segments are not printed.
+
+Options:
+  --format ndjson   one claim per line (default)
+  --format json     one JSON array, written as it is read (memory stays flat)
+  -h, --help        this text
+
+Claims are written as soon as they are read. When a transaction set turns out to be bad (an
+envelope or syntax error), its issues are printed on stderr with their position and the exit code
+is 1: the claims of that set already written must not be used.
+
+Exit codes: 0 ok, 1 errors in the data, 2 usage error or unreadable file.
+`;
+function parseParseArgs(args) {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args,
+            options: { format: { type: 'string' } },
+            allowPositionals: true,
+            strict: true,
+        });
+    }
+    catch (error) {
+        throw new CliError('CLI_BAD_OPTION', `${error instanceof Error ? error.message : String(error)}. Run onco-edi parse --help.`);
+    }
+    const format = parsed.values.format ?? 'ndjson';
+    if (format !== 'ndjson' && format !== 'json') {
+        throw new CliError('CLI_BAD_OPTION', `Expected --format ndjson or json, got ${JSON.stringify(format)}`);
+    }
+    const [file, ...extra] = parsed.positionals;
+    if (file === undefined || extra.length > 0) {
+        throw new CliError('CLI_USAGE', 'parse takes exactly one FILE. Run onco-edi parse --help.');
+    }
+    return { file, format };
+}
+/** The JSON record of a claim event: the typed claim without its raw `source` segments. */
+export function claimRecord(event) {
+    if (event.type === 'claim837') {
+        const { source: _source, ...claim } = event.claim;
+        return claim;
+    }
+    if (event.type === 'claim835')
+        return event.claim;
+    return undefined;
+}
+function describeIssue(issue) {
+    const where = issue.position === undefined ? '' : ` [${formatPosition(issue.position)}]`;
+    return `${issue.severity === 'error' ? 'error' : 'warning'}: ${issue.code} ${issue.message}${where}\n`;
+}
+async function write(stream, text) {
+    if (text !== '' && !stream.write(text))
+        await once(stream, 'drain');
+}
+/** `onco-edi parse FILE [--format ndjson|json]`. */
+export const parseCommand = {
+    name: 'parse',
+    summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+    usage: USAGE,
+    async run(args, context) {
+        const { file, format } = parseParseArgs(args);
+        const full = path.resolve(context.cwd, file);
+        let errors = 0;
+        let first = true;
+        let opened = false;
+        try {
+            for await (const events of readX12File(full)) {
+                let out = '';
+                let err = '';
+                if (!opened && format === 'json') {
+                    out += '[';
+                    opened = true;
+                }
+                for (const event of events) {
+                    const claim = claimRecord(event);
+                    if (claim !== undefined) {
+                        const json = JSON.stringify(claim);
+                        if (format === 'ndjson')
+                            out += `${json}\n`;
+                        else {
+                            out += first ? `\n${json}` : `,\n${json}`;
+                        }
+                        first = false;
+                        continue;
+                    }
+                    const issues = event.type === 'issue'
+                        ? [event.issue]
+                        : event.type === 'transaction-end' || event.type === 'interchange-end'
+                            ? event.issues
+                            : [];
+                    for (const issue of issues) {
+                        if (issue.severity === 'error')
+                            errors++;
+                        err += describeIssue(issue);
+                    }
+                }
+                await write(context.stdout, out);
+                await write(context.stderr, err);
+            }
+        }
+        catch (error) {
+            if (error instanceof X12Error) {
+                errors++;
+                await write(context.stderr, describeIssue(error.toIssue()));
+            }
+            else if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
+                if (opened)
+                    await write(context.stdout, '\n]\n');
+                await write(context.stderr, `CLI_UNREADABLE_INPUT: cannot read ${file} (${error.code})\n`);
+                return EXIT_USAGE;
+            }
+            else {
+                throw error;
+            }
+        }
+        if (format === 'json')
+            await write(context.stdout, opened ? (first ? ']\n' : '\n]\n') : '[]\n');
+        return errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+    },
+};
+//# sourceMappingURL=parse-command.js.map

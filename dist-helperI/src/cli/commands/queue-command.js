@@ -1,0 +1,173 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js';
+import { writeCorrectedClaim } from '../../rework/corrected-claim.js';
+import { assignReworkItem, getReworkItemDetail, listReworkItems, RESOLUTIONS, REWORK_STATUSES, resolveReworkItem, today, } from '../../rework/rework-repository.js';
+import { CliError } from '../cli-error.js';
+import { EXIT_OK } from '../command.js';
+import { formatTable, parseDateOption, parseId, parsePositiveInt, resolvePath, withDatabase, } from './rework-cli-support.js';
+const USAGE = `Usage:
+  onco-edi queue list [--queue Q] [--status S] [--due-within N] [--as-of DATE] [--json]
+  onco-edi queue show ID [--as-of DATE] [--json]
+  onco-edi queue assign ID --to USER [--user USER]
+  onco-edi queue resolve ID --action corrected|appealed|written_off|patient_billed [--note TEXT] [--user USER]
+  onco-edi queue corrected-claim ID --out FILE [--date DATE] [--user USER]
+
+list     open and assigned items (or --status S), by deadline then amount; past-due items are
+         flagged, not hidden. Queues: ${REWORK_QUEUES.join(', ')}.
+         Statuses: ${REWORK_STATUSES.join(', ')}.
+show     the denial, the matched claim lines (NDC, auth), the adjustments, scrub findings, history
+assign   give an item to a biller (status assigned)
+resolve  record what was done
+corrected-claim  write a frequency-7 replacement 837 (CLM05-3 = 7, REF*F8 = CLP07)
+
+Every change writes an audit event with --user (default $ONCO_EDI_USER).`;
+function describeDetail(detail) {
+    const { item, remit, claim } = detail;
+    const out = [];
+    out.push(`Item ${item.id}: ${item.queue} / ${item.action} — ${item.status}${item.assignee ? ` (${item.assignee})` : ''}`);
+    out.push(`  claim ${item.claimId}  payer ${item.payerId ?? '?'}  payer claim ${item.payerClaimNumber ?? '?'}  ${item.matched ? 'matched' : 'UNMATCHED'}`);
+    out.push(`  reasons ${item.carcs.join(' ')}${item.rarcs.length > 0 ? `  remarks ${item.rarcs.join(' ')}` : ''}  amount ${item.amount}`);
+    out.push(`  deadline ${item.deadline ?? 'none'}${item.daysLeft === null ? '' : ` (${item.daysLeft} days left)`} — ${item.deadlineBasis}`);
+    if (item.flags.length > 0)
+        out.push(`  flags ${item.flags.join(', ')}`);
+    out.push(`  what to do: ${item.guidance}`);
+    out.push(`Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`);
+    if (claim !== undefined)
+        out.push(`Claim: ${claim.kind} frequency ${claim.frequencyCode}${claim.typeOfBill ? ` TOB ${claim.typeOfBill}` : ''}, DOS ${claim.serviceFrom ?? '?'}..${claim.serviceTo ?? '?'}, charge ${claim.totalCharge}, auth ${claim.priorAuthorization ?? 'none'}`);
+    out.push('Lines:');
+    out.push(formatTable(['#', 'code', 'mods', 'charge', 'paid', 'DOS', 'RARC', '837 line', 'NDC', 'qty', 'auth'], detail.lines.map((l) => [
+        String(l.lineSeq),
+        l.procedureCode,
+        l.modifiers.join(':'),
+        l.charge,
+        l.paid,
+        l.serviceFrom ?? '',
+        l.rarcs.join(' '),
+        l.submittedLineNumber === null ? '-' : String(l.submittedLineNumber),
+        l.ndc ?? '',
+        l.ndcQuantity === null ? '' : `${l.ndcQuantity}${l.ndcUnit ?? ''}`,
+        l.priorAuthorization ?? '',
+    ])).trimEnd());
+    out.push('Adjustments:');
+    for (const a of detail.adjustments)
+        out.push(`  ${a.lineSeq === null ? 'claim' : `line ${a.lineSeq}`}: ${a.group}-${a.carc} ${a.amount}`);
+    if (detail.scrubFindings.length > 0) {
+        out.push('Scrub findings:');
+        for (const f of detail.scrubFindings)
+            out.push(`  ${f.severity} ${f.rule}${f.lineNumber === null ? '' : ` line ${f.lineNumber}`}: ${f.message}`);
+    }
+    if (detail.history.length > 0) {
+        out.push('History:');
+        for (const h of detail.history)
+            out.push(`  ${h.at} ${h.actor} ${h.action} ${h.beforeStatus ?? ''} -> ${h.afterStatus ?? ''}${h.note ? ` (${h.note})` : ''}`);
+    }
+    return `${out.join('\n')}\n`;
+}
+async function list(args, context) {
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+            queue: { type: 'string' },
+            status: { type: 'string' },
+            'due-within': { type: 'string' },
+            'as-of': { type: 'string' },
+            json: { type: 'boolean', default: false },
+        },
+    });
+    if (positionals.length > 0)
+        throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`);
+    if (values.queue !== undefined && !REWORK_QUEUES.includes(values.queue))
+        throw new CliError('CLI_BAD_OPTION', `Expected --queue to be one of ${REWORK_QUEUES.join(', ')}, got "${values.queue}"`);
+    if (values.status !== undefined && !REWORK_STATUSES.includes(values.status))
+        throw new CliError('CLI_BAD_OPTION', `Expected --status to be one of ${REWORK_STATUSES.join(', ')}, got "${values.status}"`);
+    const dueWithin = parsePositiveInt('due-within', values['due-within']);
+    const asOf = parseDateOption('as-of', values['as-of']) ?? today();
+    const items = await withDatabase(context, (handle) => listReworkItems(handle.db, { queue: values.queue, status: values.status, dueWithin, asOf }));
+    if (values.json) {
+        context.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+        return EXIT_OK;
+    }
+    context.stdout.write(formatTable(['id', 'deadline', 'days', 'amount', 'queue', 'reasons', 'action', 'claim', 'payer', 'status', 'flags'], items.map((i) => [
+        String(i.id),
+        i.deadline ?? '-',
+        i.daysLeft === null ? '-' : String(i.daysLeft),
+        i.amount,
+        i.queue,
+        [...i.carcs, ...i.rarcs].join(' '),
+        i.action,
+        i.claimId,
+        i.payerId ?? '',
+        i.assignee === null ? i.status : `${i.status}:${i.assignee}`,
+        i.flags.join(','),
+    ])));
+    context.stdout.write(`${items.length} item(s)\n`);
+    return EXIT_OK;
+}
+/** `onco-edi queue list|show|assign|resolve|corrected-claim`. */
+export const queueCommand = {
+    name: 'queue',
+    summary: 'work the denial rework queues',
+    usage: USAGE,
+    async run(args, context) {
+        const [sub, ...rest] = args;
+        if (sub === 'list')
+            return list(rest, context);
+        const { values, positionals } = parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: {
+                to: { type: 'string' },
+                action: { type: 'string' },
+                note: { type: 'string' },
+                out: { type: 'string' },
+                date: { type: 'string' },
+                'as-of': { type: 'string' },
+                user: { type: 'string' },
+                json: { type: 'boolean', default: false },
+            },
+        });
+        const id = parseId(positionals[0]);
+        if (positionals.length > 1)
+            throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[1]}"`);
+        const user = values.user ?? context.config.user;
+        switch (sub) {
+            case 'show': {
+                const asOf = parseDateOption('as-of', values['as-of']) ?? today();
+                const detail = await withDatabase(context, (handle) => getReworkItemDetail(handle.db, id, asOf));
+                context.stdout.write(values.json ? `${JSON.stringify(detail, null, 2)}\n` : describeDetail(detail));
+                return EXIT_OK;
+            }
+            case 'assign': {
+                if (values.to === undefined || values.to.trim() === '')
+                    throw new CliError('CLI_USAGE', 'Expected --to USER');
+                const to = values.to.trim();
+                const item = await withDatabase(context, (handle) => assignReworkItem(handle.db, id, to, user));
+                context.stdout.write(values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} assigned to ${to}\n`);
+                return EXIT_OK;
+            }
+            case 'resolve': {
+                const action = values.action;
+                if (action === undefined || !Object.hasOwn(RESOLUTIONS, action))
+                    throw new CliError('CLI_BAD_OPTION', `Expected --action to be one of ${Object.keys(RESOLUTIONS).join(', ')}, got "${action ?? ''}"`);
+                const item = await withDatabase(context, (handle) => resolveReworkItem(handle.db, id, action, user, values.note));
+                context.stdout.write(values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} ${item.status}\n`);
+                return EXIT_OK;
+            }
+            case 'corrected-claim': {
+                if (values.out === undefined)
+                    throw new CliError('CLI_USAGE', 'Expected --out FILE');
+                const date = parseDateOption('date', values.date) ?? today();
+                const written = await withDatabase(context, (handle) => writeCorrectedClaim(handle.db, id, { user, date }));
+                const out = resolvePath(context, values.out);
+                await writeFile(out, written.x12);
+                context.stdout.write(`wrote a frequency-7 replacement of claim ${written.claimId} (REF*F8 ${written.payerClaimNumber}) to ${values.out}\n`);
+                return EXIT_OK;
+            }
+            default:
+                throw new CliError('CLI_USAGE', `Expected list, show, assign, resolve or corrected-claim, got "${sub ?? ''}"`);
+        }
+    },
+};
+//# sourceMappingURL=queue-command.js.map

@@ -1,0 +1,115 @@
+import { parseArgs } from 'node:util';
+import { denialsReport, REPORT_DIMENSIONS, recoveredReport } from '../../rework/reports.js';
+import { CliError } from '../cli-error.js';
+import { EXIT_OK } from '../command.js';
+import { formatTable, parseDateOption, withDatabase } from './rework-cli-support.js';
+const USAGE = `Usage:
+  onco-edi report recovered [--from DATE] [--to DATE] [--by carc|payer|queue|drug|month] [--json|--csv]
+  onco-edi report denials [--by carc|payer|queue|drug|month] [--from DATE] [--to DATE] [--json|--csv]
+
+recovered  denied amount, recovered amount, open amount at risk, and the denial rate (denied
+           claims / adjudicated claims) for denials remitted between --from and --to
+denials    systematic causes: per key, claims denied out of the claims that could be (a J-code
+           denied on every claim billed with it is flagged "systematic")`;
+const csvCell = (value) => {
+    const text = String(value);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+const totalsCells = (t) => [
+    t.deniedAmount,
+    t.recoveredAmount,
+    t.openAmount,
+    String(t.deniedClaims),
+    String(t.adjudicatedClaims),
+    `${(t.denialRate * 100).toFixed(2)}%`,
+];
+/** `onco-edi report recovered|denials`. */
+export const reportCommand = {
+    name: 'report',
+    summary: 'recovered revenue and systematic denial causes',
+    usage: USAGE,
+    async run(args, context) {
+        const [sub, ...rest] = args;
+        const { values, positionals } = parseArgs({
+            args: rest,
+            allowPositionals: true,
+            options: {
+                from: { type: 'string' },
+                to: { type: 'string' },
+                by: { type: 'string' },
+                json: { type: 'boolean', default: false },
+                csv: { type: 'boolean', default: false },
+            },
+        });
+        if (positionals.length > 0)
+            throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`);
+        if (values.json && values.csv)
+            throw new CliError('CLI_BAD_OPTION', 'Expected at most one of --json and --csv');
+        const by = values.by;
+        if (by !== undefined && !REPORT_DIMENSIONS.includes(by))
+            throw new CliError('CLI_BAD_OPTION', `Expected --by to be one of ${REPORT_DIMENSIONS.join(', ')}, got "${by}"`);
+        const dimension = by;
+        const range = { from: parseDateOption('from', values.from), to: parseDateOption('to', values.to) };
+        if (sub === 'recovered') {
+            const report = await withDatabase(context, (handle) => recoveredReport(handle.db, range, dimension));
+            if (values.json) {
+                context.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+                return EXIT_OK;
+            }
+            const headers = [
+                'key',
+                'denied',
+                'recovered',
+                'open_at_risk',
+                'denied_claims',
+                'adjudicated_claims',
+                'denial_rate',
+            ];
+            const rows = [
+                ...report.groups.map((g) => [g.key, ...totalsCells(g)]),
+                ['TOTAL', ...totalsCells(report.totals)],
+            ];
+            if (values.csv)
+                context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`);
+            else {
+                context.stdout.write(`Recovered revenue ${report.from ?? '…'} to ${report.to ?? '…'}${dimension ? ` by ${dimension}` : ''}\n`);
+                context.stdout.write(formatTable(headers, rows));
+            }
+            return EXIT_OK;
+        }
+        if (sub === 'denials') {
+            const patterns = await withDatabase(context, (handle) => denialsReport(handle.db, dimension ?? 'carc', range));
+            if (values.json) {
+                context.stdout.write(`${JSON.stringify(patterns, null, 2)}\n`);
+                return EXIT_OK;
+            }
+            const headers = [
+                'key',
+                'denied_claims',
+                'of_claims',
+                'share',
+                'amount',
+                'queues',
+                'carcs',
+                'systematic',
+            ];
+            const rows = patterns.map((p) => [
+                p.key,
+                String(p.deniedClaims),
+                String(p.claimsWithKey),
+                `${(p.share * 100).toFixed(1)}%`,
+                p.deniedAmount,
+                p.queues.join(' '),
+                p.carcs.join(' '),
+                p.systematic ? 'SYSTEMATIC' : '',
+            ]);
+            if (values.csv)
+                context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`);
+            else
+                context.stdout.write(formatTable(headers, rows));
+            return EXIT_OK;
+        }
+        throw new CliError('CLI_USAGE', `Expected "report recovered" or "report denials", got "${sub ?? ''}"`);
+    },
+};
+//# sourceMappingURL=report-command.js.map

@@ -1,0 +1,172 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isValidIsoDate } from '../../../parsers/dates.js';
+import { createCodeTableSet } from '../../../transforms/scrub/code-table-set.js';
+import { ScrubError } from '../../../transforms/scrub/scrub-error.js';
+import { loadCodeTableRecords, loadCodeTableRecordsFromFiles } from '../../codes/code-table-repository.js';
+import { CodesError } from '../../codes/codes-error.js';
+import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js';
+import { parseAuthorizationsCsv, parseScheduleCsv } from '../../scrub/authorization-csv.js';
+import { bundledCodesDir } from '../../scrub/default-codes-dir.js';
+import { loadScrubReference } from '../../scrub/load-scrub-reference.js';
+import { formatScrubSummary, scrubFiles } from '../../scrub/scrub-files.js';
+import { listAuthorizations, listSchedule, loadLedgerLines } from '../../scrub/scrub-repository.js';
+import { CliError } from '../cli-error.js';
+import { EXIT_FINDINGS, EXIT_OK } from '../command.js';
+const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
+                     [--tables DIR] [--auths FILE.csv] [--schedule FILE.csv]
+
+Scrubs 837P/837I claims before submission with the 17 oncology rules (J-code validity on the DOS,
+NDC format/crosswalk/units, JW/JZ, administration sequencing and hierarchy, MUE, add-on primaries,
+prior authorization, facility place of service and pro/facility duplicates). Streams the files;
+a quarantined transaction set is skipped and reported.
+
+Writes to DIR (default ./scrub-output):
+  accepted.x12      claims with no error-level finding, in valid envelopes, ready to submit
+  rejected.x12      the other claims
+  findings.ndjson   one finding a line: claimId, line, rule, severity, message, position, suggestion
+  summary.txt       per rule and per claim
+  fixes.ndjson      with --fix: each fix with before/after, rule and source
+
+  --as-of DATE      the run's date (default today)
+  --fix             apply the safe fixes (1:1 successor J-code with units recomputed; NDC padded to
+                    11 digits) and re-scrub the fixed claim
+  --codes DIR       load CMS code files from DIR instead of the database (database-less run:
+                    no stored authorizations, schedule or earlier claims)
+  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, payer profiles…)
+  --auths FILE.csv  authorizations to use in a database-less run (columns as in "auths import")
+  --schedule FILE   infusion schedule to use in a database-less run
+  --json            print the summary as JSON
+
+Exit codes: 0 no error-level finding, 1 error-level findings or quarantined sets, 2 usage error.`;
+/** `onco-edi scrub`. */
+export const scrubCommand = {
+    name: 'scrub',
+    summary: 'scrub 837s before submission; write accepted/rejected batches and findings',
+    usage: USAGE,
+    async run(args, context) {
+        try {
+            return await runScrub(args, context);
+        }
+        catch (error) {
+            // Unusable reference tables or code files are input problems: exit 2 with their code.
+            if (error instanceof ScrubError || error instanceof CodesError)
+                throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error });
+            throw error;
+        }
+    },
+};
+async function runScrub(args, context) {
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+            out: { type: 'string' },
+            'as-of': { type: 'string' },
+            json: { type: 'boolean', default: false },
+            fix: { type: 'boolean', default: false },
+            codes: { type: 'string' },
+            tables: { type: 'string' },
+            auths: { type: 'string' },
+            schedule: { type: 'string' },
+        },
+    });
+    if (positionals.length === 0)
+        throw new CliError('CLI_USAGE', 'Expected at least one 837 FILE after "scrub"');
+    const asOf = values['as-of'] ?? new Date().toISOString().slice(0, 10);
+    if (!isValidIsoDate(asOf))
+        throw new CliError('CLI_BAD_OPTION', `Expected --as-of as YYYY-MM-DD, got "${asOf}"`);
+    const path = (p) => (isAbsolute(p) ? p : resolve(context.cwd, p));
+    const files = positionals.map(path);
+    for (const file of files)
+        if (!existsSync(file))
+            throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: no such file`);
+    const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables));
+    const outDir = path(values.out ?? 'scrub-output');
+    const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context);
+    const extraSchedule = values.schedule === undefined ? [] : readSchedule(path(values.schedule), context);
+    let summary;
+    if (values.codes !== undefined) {
+        const records = await loadCodes(path(values.codes));
+        summary = await scrubFiles({
+            files,
+            outDir,
+            asOf,
+            fix: values.fix,
+            codes: createCodeTableSet(records),
+            reference,
+            authorizations: extraAuths,
+            schedule: extraSchedule,
+        });
+    }
+    else {
+        const handle = await openDatabase(databaseOptionsFromConfig(context.config));
+        try {
+            let records = await loadCodeTableRecords(handle.db);
+            if (records.hcpcs.length === 0) {
+                const bundled = bundledCodesDir();
+                if (bundled === undefined)
+                    throw new CliError('CLI_USAGE', 'No code tables in the database: run "onco-edi codes import" or pass --codes DIR');
+                context.stderr.write(`No code tables imported yet: using the bundled subset in ${bundled}\n`);
+                records = await loadCodes(bundled);
+            }
+            summary = await scrubFiles({
+                files,
+                outDir,
+                asOf,
+                fix: values.fix,
+                codes: createCodeTableSet(records),
+                reference,
+                authorizations: [...(await listAuthorizations(handle.db)), ...extraAuths],
+                schedule: [...(await listSchedule(handle.db)), ...extraSchedule],
+                ledgerLines: await loadLedgerLines(handle.db),
+                db: handle.db,
+            });
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    context.logger.info({
+        files: summary.files.length,
+        claims: summary.claims,
+        accepted: summary.accepted,
+        rejected: summary.rejected,
+        errors: summary.errors,
+        warnings: summary.warnings,
+        fixes: summary.fixes,
+        quarantinedSets: summary.quarantined.length,
+        runId: summary.runId,
+    }, 'scrub finished');
+    if (values.json)
+        context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else
+        context.stdout.write(formatScrubSummary(summary));
+    return summary.errors > 0 || summary.quarantined.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+async function loadCodes(dir) {
+    const loaded = await loadCodeTableRecordsFromFiles(dir);
+    return { hcpcs: loaded.hcpcs, crosswalk: loaded.crosswalk, addOns: loaded.addOns, mue: loaded.mue };
+}
+function readText(file) {
+    try {
+        return readFileSync(file, 'utf8');
+    }
+    catch (cause) {
+        throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+}
+function readAuths(file, context) {
+    const parsed = parseAuthorizationsCsv(readText(file), file);
+    for (const reject of parsed.rejects)
+        context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`);
+    return parsed.authorizations;
+}
+function readSchedule(file, context) {
+    const parsed = parseScheduleCsv(readText(file), file);
+    for (const reject of parsed.rejects)
+        context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`);
+    return parsed.entries;
+}
+//# sourceMappingURL=scrub-command.js.map

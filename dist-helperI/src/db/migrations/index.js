@@ -1,0 +1,13 @@
+import * as core from './0001-core.js';
+import * as codeTables from './0002-code-tables.js';
+import * as scrub from './0003-scrub.js';
+/**
+ * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
+ * shipped: add a new one.
+ */
+export const migrations = {
+    '0001-core': core,
+    '0002-code-tables': codeTables,
+    '0003-scrub': scrub,
+};
+//# sourceMappingURL=index.js.map

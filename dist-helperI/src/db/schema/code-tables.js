@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=code-tables.js.map

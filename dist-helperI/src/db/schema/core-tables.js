@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=core-tables.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=scrub-tables.js.map

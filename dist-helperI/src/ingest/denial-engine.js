@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=denial-engine.js.map

@@ -1,0 +1,20 @@
+/** Stable error codes of the ingest layer (README error table). */
+export const INGEST_ERROR_CODES = [
+    'INGEST_UNREADABLE',
+    'INGEST_UNKNOWN_KIND',
+    'INGEST_BAD_OPTION',
+    'INGEST_RULES_MISSING',
+];
+/** Thrown when a file cannot be ingested at all (unreadable, not an 837 or 835). */
+export class IngestError extends Error {
+    code;
+    /** Byte offset in the file the problem was found at, when it is about input. */
+    offset;
+    constructor(code, message, options) {
+        super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+        this.name = 'IngestError';
+        this.code = code;
+        this.offset = options?.offset;
+    }
+}
+//# sourceMappingURL=ingest-error.js.map

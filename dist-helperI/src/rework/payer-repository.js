@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import { PAYER_CLASSES } from '../../transforms/denials/denial-types.js';
+import { recordAudit } from './audit.js';
+function toPayerClass(value) {
+    const found = PAYER_CLASSES.find((c) => c === value);
+    return found ?? 'commercial';
+}
+/** Every payer profile, by payer id. */
+export async function loadPayerProfiles(db) {
+    const profiles = await listPayerProfiles(db);
+    return new Map(profiles.map((p) => [p.payerId, p]));
+}
+/** Payer profiles ordered by payer id. */
+export async function listPayerProfiles(db) {
+    const rows = await db.selectFrom('payer_profile').selectAll().orderBy('payer_id').execute();
+    return rows.map((row) => ({
+        payerId: row.payer_id,
+        name: row.name,
+        payerClass: toPayerClass(row.payer_class),
+        timelyFilingDays: row.timely_filing_days ?? undefined,
+        correctedClaimDays: row.corrected_claim_days ?? undefined,
+        appealDays: row.appeal_days ?? undefined,
+    }));
+}
+/**
+ * Inserts or replaces payer profiles in one transaction, with an audit event per payer. Returns how
+ * many were new and how many replaced.
+ */
+export async function upsertPayerProfiles(db, profiles, user) {
+    return db.transaction().execute(async (trx) => {
+        let inserted = 0;
+        let updated = 0;
+        for (const profile of profiles) {
+            const before = await trx
+                .selectFrom('payer_profile')
+                .select('payer_class')
+                .where('payer_id', '=', profile.payerId)
+                .executeTakeFirst();
+            await trx
+                .insertInto('payer_profile')
+                .values({
+                payer_id: profile.payerId,
+                name: profile.name,
+                payer_class: profile.payerClass,
+                timely_filing_days: profile.timelyFilingDays ?? null,
+                corrected_claim_days: profile.correctedClaimDays ?? null,
+                appeal_days: profile.appealDays ?? null,
+            })
+                .onConflict((oc) => oc.column('payer_id').doUpdateSet({
+                name: profile.name,
+                payer_class: profile.payerClass,
+                timely_filing_days: profile.timelyFilingDays ?? null,
+                corrected_claim_days: profile.correctedClaimDays ?? null,
+                appeal_days: profile.appealDays ?? null,
+                updated_at: sql `now()`,
+            }))
+                .execute();
+            if (before === undefined)
+                inserted++;
+            else
+                updated++;
+            await recordAudit(trx, {
+                actor: user,
+                entity: 'payer_profile',
+                entityId: profile.payerId,
+                action: before === undefined ? 'import' : 'update',
+                beforeStatus: before?.payer_class ?? null,
+                afterStatus: profile.payerClass,
+            });
+        }
+        return { inserted, updated };
+    });
+}
+//# sourceMappingURL=payer-repository.js.map

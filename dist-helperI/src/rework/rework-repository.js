@@ -1,0 +1,277 @@
+import { sql } from 'kysely';
+import { addDays } from '../../parsers/dates.js';
+import { formatCents } from '../../parsers/money.js';
+import { daysLeft } from '../../transforms/denials/deadline-calculator.js';
+import { DbError } from '../db/db-error.js';
+import { recordAudit } from './audit.js';
+/** Statuses of a rework item. `recovered` is set by ingest when a later 835 pays. */
+export const REWORK_STATUSES = [
+    'open',
+    'assigned',
+    'corrected',
+    'appealed',
+    'written_off',
+    'patient_billed',
+    'recovered',
+];
+/** `queue resolve --action` values and the status each one sets. */
+export const RESOLUTIONS = {
+    corrected: 'corrected',
+    appealed: 'appealed',
+    written_off: 'written_off',
+    patient_billed: 'patient_billed',
+};
+/** Statuses still on the worklist (no filter given). */
+const WORKING = ['open', 'assigned'];
+/** Today as an ISO date (UTC). */
+export function today() {
+    return new Date().toISOString().slice(0, 10);
+}
+function toView(row, asOf) {
+    const amountCents = Number(row.amount);
+    const left = daysLeft({
+        deadline: row.deadline ?? undefined,
+        basis: row.deadline_basis,
+        lowConfidence: row.low_confidence,
+        appealable: row.appealable,
+    }, asOf) ?? null;
+    const flags = [...row.flags];
+    // Past-due items are flagged, not hidden (issue 4), and only while someone still has to act.
+    const working = row.status === 'open' || row.status === 'assigned';
+    if (working && left !== null && left < 0 && !flags.includes('past_deadline'))
+        flags.push('past_deadline');
+    return {
+        id: Number(row.id),
+        claimId: row.claim_id,
+        payerClaimNumber: row.payer_claim_number,
+        payerId: row.payer_id,
+        level: row.level,
+        procedureCode: row.procedure_code,
+        serviceDate: row.service_date,
+        remitDate: row.remit_date,
+        queue: row.queue,
+        carcs: row.carcs,
+        rarcs: row.rarcs,
+        action: row.action,
+        amount: formatCents(amountCents),
+        amountCents,
+        deadline: row.deadline,
+        deadlineBasis: row.deadline_basis,
+        daysLeft: left,
+        status: row.status,
+        assignee: row.assignee,
+        flags,
+        guidance: row.guidance,
+        matched: row.submitted_claim_id !== null,
+        recoveredAmount: formatCents(Number(row.recovered_amount)),
+        recoveredDate: row.recovered_date,
+    };
+}
+/** The worklist: deadline first (no deadline last), then the larger amount, then id. */
+export async function listReworkItems(db, filter = {}) {
+    const asOf = filter.asOf ?? today();
+    let query = db.selectFrom('rework_item').selectAll();
+    if (filter.queue !== undefined)
+        query = query.where('queue', '=', filter.queue);
+    query =
+        filter.status !== undefined
+            ? query.where('status', '=', filter.status)
+            : query.where('status', 'in', WORKING);
+    if (filter.dueWithin !== undefined) {
+        query = query.where('deadline', 'is not', null).where('deadline', '<=', addDays(asOf, filter.dueWithin));
+    }
+    const rows = await query
+        .orderBy(sql `deadline asc nulls last`)
+        .orderBy('amount', 'desc')
+        .orderBy('id')
+        .execute();
+    return rows.map((row) => toView(row, asOf));
+}
+/** One item, or DB_NOT_FOUND. */
+export async function getReworkItem(db, id, asOf = today()) {
+    const row = await db.selectFrom('rework_item').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined)
+        throw new DbError('DB_NOT_FOUND', `No rework item with id ${id}`);
+    return toView(row, asOf);
+}
+/** The item with its remit, the matched claim lines (NDCs, auth), adjustments, scrub findings and history. */
+export async function getReworkItemDetail(db, id, asOf = today()) {
+    const item = await getReworkItem(db, id, asOf);
+    const row = await db
+        .selectFrom('rework_item')
+        .select(['remit_claim_id', 'submitted_claim_id'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    const remit = await db
+        .selectFrom('remit_claim')
+        .selectAll()
+        .where('id', '=', Number(row.remit_claim_id))
+        .executeTakeFirstOrThrow();
+    const claim = row.submitted_claim_id === null
+        ? undefined
+        : await db
+            .selectFrom('submitted_claim')
+            .select([
+            'kind',
+            'payer_id',
+            'frequency_code',
+            'service_from',
+            'service_to',
+            'total_charge',
+            'prior_authorization',
+            'type_of_bill',
+        ])
+            .where('id', '=', Number(row.submitted_claim_id))
+            .executeTakeFirst();
+    const lineRows = await db
+        .selectFrom('remit_line as rl')
+        .leftJoin('submitted_line as sl', 'sl.id', 'rl.submitted_line_id')
+        .select([
+        'rl.id',
+        'rl.line_seq',
+        'rl.procedure_code',
+        'rl.modifiers',
+        'rl.charge',
+        'rl.paid',
+        'rl.service_from',
+        'rl.rarcs',
+        'sl.line_number',
+        'sl.line_control',
+        'sl.ndc',
+        'sl.ndc_quantity',
+        'sl.ndc_unit',
+        'sl.units',
+        'sl.prior_authorization',
+    ])
+        .where('rl.remit_claim_id', '=', Number(row.remit_claim_id))
+        .orderBy('rl.line_seq')
+        .execute();
+    const seqByLine = new Map(lineRows.map((l) => [String(l.id), l.line_seq]));
+    const adjustmentRows = await db
+        .selectFrom('remit_adjustment')
+        .selectAll()
+        .where('remit_claim_id', '=', Number(row.remit_claim_id))
+        .orderBy('id')
+        .execute();
+    const history = await db
+        .selectFrom('audit_event')
+        .selectAll()
+        .where('entity', '=', 'rework_item')
+        .where('entity_id', '=', String(id))
+        .orderBy('id')
+        .execute();
+    return {
+        item,
+        remit: {
+            status: remit.status,
+            charge: formatCents(Number(remit.charge)),
+            paid: formatCents(Number(remit.paid)),
+            patientResponsibility: formatCents(Number(remit.patient_responsibility)),
+            payerClaimNumber: remit.payer_claim_number,
+            remitDate: remit.remit_date,
+            matchStatus: remit.match_status,
+            isReversal: remit.is_reversal,
+        },
+        claim: claim === undefined
+            ? undefined
+            : {
+                kind: claim.kind,
+                payerId: claim.payer_id,
+                frequencyCode: claim.frequency_code,
+                serviceFrom: claim.service_from,
+                serviceTo: claim.service_to,
+                totalCharge: formatCents(Number(claim.total_charge)),
+                priorAuthorization: claim.prior_authorization,
+                typeOfBill: claim.type_of_bill,
+            },
+        lines: lineRows.map((l) => ({
+            lineSeq: l.line_seq,
+            procedureCode: l.procedure_code,
+            modifiers: l.modifiers === '' ? [] : l.modifiers.split(':'),
+            charge: formatCents(Number(l.charge)),
+            paid: formatCents(Number(l.paid)),
+            serviceFrom: l.service_from,
+            rarcs: l.rarcs === '' ? [] : l.rarcs.split(','),
+            submittedLineNumber: l.line_number,
+            lineControl: l.line_control,
+            ndc: l.ndc,
+            ndcQuantity: l.ndc_quantity,
+            ndcUnit: l.ndc_unit,
+            units: l.units,
+            priorAuthorization: l.prior_authorization,
+        })),
+        adjustments: adjustmentRows.map((a) => ({
+            lineSeq: a.remit_line_id === null ? null : (seqByLine.get(String(a.remit_line_id)) ?? null),
+            group: a.group_code,
+            carc: a.carc,
+            amount: formatCents(Number(a.amount)),
+        })),
+        scrubFindings: await scrubFindingsOf(db, item.claimId),
+        history: history.map((h) => ({
+            at: new Date(h.at).toISOString(),
+            actor: h.actor,
+            action: h.action,
+            beforeStatus: h.before_status,
+            afterStatus: h.after_status,
+            note: h.note,
+        })),
+    };
+}
+/** Scrub findings of a claim, when the scrub tables exist (migration 0003) and it was scrubbed. */
+async function scrubFindingsOf(db, claimId) {
+    const { rows: exists } = await sql `select to_regclass('scrub_finding') is not null as present`.execute(db);
+    if (exists[0]?.present !== true)
+        return [];
+    const { rows } = await sql `select line_number, rule, severity, message, suggestion from scrub_finding
+      where claim_id = ${claimId} order by line_number nulls first, rule`.execute(db);
+    return rows.map((r) => ({
+        lineNumber: r.line_number,
+        rule: r.rule,
+        severity: r.severity,
+        message: r.message,
+        suggestion: r.suggestion,
+    }));
+}
+async function changeStatus(db, id, user, action, change) {
+    await db.transaction().execute(async (trx) => {
+        const before = await trx
+            .selectFrom('rework_item')
+            .select(['status', 'assignee'])
+            .where('id', '=', id)
+            .forUpdate()
+            .executeTakeFirst();
+        if (before === undefined)
+            throw new DbError('DB_NOT_FOUND', `No rework item with id ${id}`);
+        if (before.status === 'recovered')
+            throw new DbError('DB_CONFLICT', `Rework item ${id} is already recovered; it cannot be ${action}`);
+        await trx
+            .updateTable('rework_item')
+            .set({
+            status: change.status,
+            ...(change.assignee === undefined ? {} : { assignee: change.assignee }),
+            ...(change.note === undefined ? {} : { note: change.note }),
+            updated_at: sql `now()`,
+        })
+            .where('id', '=', id)
+            .execute();
+        await recordAudit(trx, {
+            actor: user,
+            entity: 'rework_item',
+            entityId: id,
+            action,
+            beforeStatus: before.status,
+            afterStatus: change.status,
+            note: change.assignee !== undefined ? `assigned to ${change.assignee}` : (change.note ?? null),
+        });
+    });
+    return getReworkItem(db, id);
+}
+/** Assigns an item to a biller (status `assigned`), with an audit event. */
+export function assignReworkItem(db, id, to, user) {
+    return changeStatus(db, id, user, 'assign', { status: 'assigned', assignee: to });
+}
+/** Records what was done with an item (corrected, appealed, written off, billed to the patient). */
+export function resolveReworkItem(db, id, resolution, user, note) {
+    return changeStatus(db, id, user, `resolve:${resolution}`, { status: RESOLUTIONS[resolution], note });
+}
+//# sourceMappingURL=rework-repository.js.map

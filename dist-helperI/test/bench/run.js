@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { runIngestBench } from './ingest-bench.js';
+import { runParseBench, runPeerInChild } from './parse-bench.js';
+import { runScrubBench } from './scrub-bench.js';
+/**
+ * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
+ * Sections run in the order given; without arguments, all of them. Other benches (scrub, ingest)
+ * add themselves to SECTIONS.
+ *
+ * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip).
+ */
+const SECTIONS = {
+    parse: () => runParseBench({
+        claims: Number(process.env.BENCH_CLAIMS ?? 100_000),
+        largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
+        runScript: fileURLToPath(import.meta.url),
+    }),
+    scrub: async () => {
+        await runScrubBench();
+    },
+    ingest: async () => {
+        await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000));
+    },
+};
+async function main(argv) {
+    if (argv[0] === '--peer') {
+        const [, peer, file] = argv;
+        if (peer === undefined || file === undefined)
+            throw new Error('usage: run.js --peer NAME FILE');
+        await runPeerInChild(peer, file);
+        return;
+    }
+    const names = argv.length === 0 ? Object.keys(SECTIONS) : argv;
+    for (const name of names) {
+        const section = SECTIONS[name];
+        if (section === undefined) {
+            process.stderr.write(`unknown bench section ${name}; known: ${Object.keys(SECTIONS).join(', ')}\n`);
+            process.exitCode = 2;
+            return;
+        }
+        process.stdout.write(`== bench: ${name}\n`);
+        await section();
+    }
+}
+await main(process.argv.slice(2));
+//# sourceMappingURL=run.js.map

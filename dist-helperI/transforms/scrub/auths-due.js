@@ -1,0 +1,108 @@
+import { addDays } from '../../parsers/dates.js';
+/**
+ * The daily authorization review (DOMAIN.md §5; the brief's "flag 14 days before expiration,
+ * reviewed daily against the infusion schedule, no cycle given without an active authorization"):
+ * authorizations expiring within N days, authorizations whose remaining units or cycles are short
+ * of the scheduled infusions, and every scheduled infusion no active authorization covers.
+ * Sorted by date, then by dollars at risk (largest first; unknown last).
+ */
+export function listAuthsDue(input) {
+    const { asOf, ledger } = input;
+    const horizon = addDays(asOf, input.withinDays);
+    const price = input.unitPrice ?? (() => undefined);
+    const items = [];
+    const upcoming = input.schedule.filter((entry) => entry.date >= asOf);
+    for (const auth of input.authorizations) {
+        if (auth.endDate !== undefined && auth.endDate < asOf)
+            continue;
+        const base = {
+            authNumber: auth.authNumber,
+            payerId: auth.payerId,
+            memberId: auth.memberId,
+            hcpcs: auth.hcpcs,
+        };
+        const planned = upcoming
+            .filter((entry) => covers(auth, entry))
+            .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+        if (auth.endDate !== undefined && auth.endDate <= horizon)
+            items.push({
+                ...base,
+                kind: 'expiring',
+                date: auth.endDate,
+                detail: `expires ${auth.endDate} (${daysFrom(asOf, auth.endDate)} days); ${planned.length} scheduled infusion(s) before then`,
+                atRisk: sumRisk(planned, price),
+            });
+        if (auth.hcpcs === undefined)
+            continue;
+        const used = ledger.usage(auth.payerId, auth.memberId, auth.hcpcs, auth.startDate, auth.endDate, '');
+        let units = used.units;
+        const dates = new Set(used.dates);
+        let unitsFlagged = false;
+        let cyclesFlagged = false;
+        for (const entry of planned) {
+            units += entry.plannedUnits ?? 0;
+            dates.add(entry.date);
+            if (!unitsFlagged && auth.unitsAuthorized !== undefined && units > auth.unitsAuthorized) {
+                unitsFlagged = true;
+                items.push({
+                    ...base,
+                    kind: 'units-short',
+                    date: entry.date,
+                    detail: `${used.units} units billed + scheduled reach ${units} on ${entry.date}; ${auth.unitsAuthorized} authorized`,
+                    atRisk: sumRisk(planned.filter((p) => p.date >= entry.date), price),
+                });
+            }
+            if (!cyclesFlagged && auth.cyclesAuthorized !== undefined && dates.size > auth.cyclesAuthorized) {
+                cyclesFlagged = true;
+                items.push({
+                    ...base,
+                    kind: 'cycles-short',
+                    date: entry.date,
+                    detail: `${used.dates.size} cycle(s) billed + scheduled reach ${dates.size} on ${entry.date}; ${auth.cyclesAuthorized} authorized`,
+                    atRisk: sumRisk(planned.filter((p) => p.date >= entry.date), price),
+                });
+            }
+        }
+    }
+    for (const entry of upcoming) {
+        const active = input.authorizations.some((auth) => covers(auth, entry));
+        if (active)
+            continue;
+        items.push({
+            kind: 'uncovered-infusion',
+            date: entry.date,
+            authNumber: undefined,
+            payerId: entry.payerId,
+            memberId: entry.memberId,
+            hcpcs: entry.hcpcs,
+            detail: `scheduled ${entry.hcpcs}${entry.plannedUnits === undefined ? '' : ` × ${entry.plannedUnits}`} on ${entry.date} has no active authorization`,
+            atRisk: sumRisk([entry], price),
+        });
+    }
+    return items.sort((a, b) => {
+        if (a.date !== b.date)
+            return a.date < b.date ? -1 : 1;
+        return (b.atRisk ?? -1) - (a.atRisk ?? -1);
+    });
+}
+function covers(auth, entry) {
+    return (auth.payerId === entry.payerId &&
+        auth.memberId === entry.memberId &&
+        (auth.hcpcs === undefined || auth.hcpcs === entry.hcpcs) &&
+        (auth.startDate === undefined || auth.startDate <= entry.date) &&
+        (auth.endDate === undefined || entry.date <= auth.endDate));
+}
+function sumRisk(entries, price) {
+    let total;
+    for (const entry of entries) {
+        const unit = price(entry.hcpcs);
+        if (unit === undefined || entry.plannedUnits === undefined)
+            continue;
+        total = (total ?? 0) + Math.round(unit * entry.plannedUnits);
+    }
+    return total;
+}
+function daysFrom(from, to) {
+    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+//# sourceMappingURL=auths-due.js.map

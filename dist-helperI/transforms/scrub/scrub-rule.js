@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=scrub-rule.js.map
