@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=claim837.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=remittance835.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=x12-event.js.map

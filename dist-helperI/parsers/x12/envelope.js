@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=envelope.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=scrub-tables.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=denial-engine.js.map

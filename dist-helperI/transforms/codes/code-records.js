@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=code-records.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=scrub-rule.js.map
