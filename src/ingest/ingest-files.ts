@@ -14,11 +14,12 @@ import type { Database } from '../db/database.js'
 import { readX12File } from '../pipeline/read-x12.js'
 import { recordAudit } from '../rework/audit.js'
 import { loadPayerProfiles } from '../rework/payer-repository.js'
+import { reserveIds } from './bulk-insert.js'
 import type { DenialEngine } from './denial-engine.js'
 import { detectX12Kind, peekX12 } from './detect-kind.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
-import type { RemitFileState } from './store-835.js'
+import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
 import {
   commitRemitClaims,
   finishRemittance,
@@ -27,8 +28,16 @@ import {
 } from './store-835.js'
 import { storeClaims837 } from './store-837.js'
 
-/** Rows per multi-row insert: one statement per ~500 claims (STYLE.md §4 batches). */
+/** Claims per batch on PGlite: one statement per table per ~500 claims (STYLE.md §4 batches). */
 const DEFAULT_BATCH = 500
+/**
+ * Claims per batch on PostgreSQL: fewer, larger statements and lookups. On the 100k-claim bench
+ * (test/bench/ingest-bench.ts, 2 cores) 1,000 and 2,000 were about even and ahead of 500; 4,000 was
+ * slower (more live data per garbage collection).
+ */
+const POSTGRES_BATCH = 2_000
+/** Batches written or prepared while the parser reads on (PostgreSQL). */
+const PIPELINE_DEPTH = 2
 
 export interface IngestOptions {
   handle: DatabaseHandle
@@ -231,7 +240,10 @@ async function storeFile(
   result: IngestFileResult,
   options: IngestOptions & { engine: DenialEngine },
 ): Promise<void> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH
+  const postgres = options.handle.engine === 'postgres'
+  const batchSize = options.batchSize ?? (postgres ? POSTGRES_BATCH : DEFAULT_BATCH)
+  // PGlite runs in this thread: a deeper pipeline gains nothing there and only holds memory.
+  const pipelineDepth = postgres ? PIPELINE_DEPTH : 1
   const file = await trx
     .insertInto('ingest_file')
     .values({
@@ -257,67 +269,122 @@ async function storeFile(
   // in the transaction, so reading, matching and classifying overlap with the inserts. PGlite has
   // one connection: everything goes through the transaction.
   const reader = options.handle.engine === 'postgres' && kind === '835' ? options.handle.db : trx
-  let committing: Promise<void> = Promise.resolve()
   const interchanges: string[] = []
   const groups = new Set<string>()
   const transactions: string[] = []
   let senderId: string | undefined
   let skipping = false
   let interchangeSeen = 0
-  let setClaims = 0
   let savepoint = 0
-  let remittanceId: number | undefined
   let claims837: Claim837[] = []
   let claims835: RemittanceClaim835[] = []
-  let setResult = { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+
+  /** One transaction set's running state; batches in the pipeline keep the set they belong to. */
+  interface SetState {
+    savepoint: number
+    claims: number
+    remittanceId: number | undefined
+    counts: {
+      matched: number
+      unmatched: number
+      reversals: number
+      items: number
+      recovered: number
+      recoveredAmount: number
+    }
+  }
+  const newSet = (): SetState => ({
+    savepoint,
+    claims: 0,
+    remittanceId: undefined,
+    counts: { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 },
+  })
+  let set = newSet()
 
   let progress = 0
-  // One batch is written while the next one is parsed: queries on the transaction's connection
-  // run in order, so at most one write is in flight and memory stays at two batches.
-  let inFlight: Promise<void> = Promise.resolve()
-  const write = async (batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> => {
-    if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
-    if (batch835.length > 0) {
-      if (remittanceId === undefined) {
-        const first = batch835[0]
-        if (first !== undefined) remittanceId = await storeRemittanceHeader(trx, fileId, first.header)
-      }
-      if (remittanceId !== undefined) {
-        const prepared = await prepareRemitClaims(reader, state, remittanceId, batch835)
-        const batch = prepared.result
-        await committing
-        committing = commitRemitClaims(trx, state, prepared)
-        committing.catch(() => undefined)
-        setResult = {
-          matched: setResult.matched + batch.matched,
-          unmatched: setResult.unmatched + batch.unmatched,
-          reversals: setResult.reversals + batch.reversals,
-          items: setResult.items + batch.items,
-          recovered: setResult.recovered + batch.recovered,
-          recoveredAmount: setResult.recoveredAmount + batch.recoveredAmount,
-        }
-      }
-    }
-    options.onProgress?.(path, progress)
+  // A pipeline of batches: while the parser reads batch N+2, batch N+1 is looked up, matched,
+  // classified and turned into array literals (`preparing`, in order), and batch N is written in
+  // the transaction (`pending`, in order). The end of a transaction set (release savepoint) and the
+  // start of the next one are steps of the same ordered chain, so the parser never waits for the
+  // server between sets. On PostgreSQL the server runs in another process, so parsing and writing
+  // use both cores. At most `pipelineDepth` steps are staged: memory stays bounded.
+  let preparing: Promise<void> = Promise.resolve()
+  const pending: Promise<void>[] = []
+  /** Runs `step` in the transaction after every step queued before it (and after `after`). */
+  const enqueue = <T>(step: (value: T) => Promise<void>, after: Promise<T>): Promise<void> => {
+    const previous = pending.at(-1) ?? Promise.resolve()
+    const done = Promise.all([previous, after]).then(([, value]) => step(value))
+    // Awaited by flush()/drain(); this branch only keeps an early failure from being "unhandled".
+    done.catch(() => undefined)
+    pending.push(done)
+    return done
   }
-  /** Starts writing the staged claims (waiting for the previous write first). */
-  const flush = async (): Promise<void> => {
-    await inFlight
-    if (claims837.length === 0 && claims835.length === 0) return
-    const batch837 = claims837
-    const batch835 = claims835
-    claims837 = []
-    claims835 = []
+  const inOrder = (step: () => Promise<void>): Promise<void> => enqueue(step, Promise.resolve(undefined))
+  /** Adds a step to the preparation chain (runs on `reader`, in batch order). */
+  const prepareInOrder = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = preparing.then(step)
+    preparing = next.then(() => undefined)
+    preparing.catch(() => undefined)
+    return next
+  }
+  /** The set's remittance id, reserved now and its header row queued in the transaction. */
+  const remittanceOf = async (owner: SetState, header: RemittanceClaim835['header']): Promise<number> => {
+    if (owner.remittanceId !== undefined) return owner.remittanceId
+    const id = await reserveIds(reader, 'remittance_id_seq', 1)
+    const remittanceId = id[0]
+    if (remittanceId === undefined) throw new IngestError('INGEST_UNREADABLE', 'No remittance id reserved')
+    owner.remittanceId = remittanceId
+    inOrder(async () => {
+      await storeRemittanceHeader(trx, fileId, header, remittanceId)
+    })
+    return remittanceId
+  }
+  const submit = async (batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> => {
     progress += batch837.length + batch835.length
-    inFlight = write(batch837, batch835)
-    // Awaited later by drain(); this branch only keeps an early failure from being "unhandled".
-    inFlight.catch(() => undefined)
+    const stored = progress
+    const owner = set
+    let prepared: Promise<PreparedRemitBatch | undefined> = Promise.resolve(undefined)
+    const first = batch835[0]
+    if (first !== undefined) {
+      const remittanceId = owner.remittanceId ?? (await remittanceOf(owner, first.header))
+      prepared = prepareInOrder(async () => {
+        const batch = await prepareRemitClaims(reader, state, remittanceId, batch835)
+        const r = batch.result
+        owner.counts.matched += r.matched
+        owner.counts.unmatched += r.unmatched
+        owner.counts.reversals += r.reversals
+        owner.counts.items += r.items
+        owner.counts.recovered += r.recovered
+        owner.counts.recoveredAmount += r.recoveredAmount
+        return batch
+      })
+    }
+    enqueue(async (batch) => {
+      if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
+      if (batch !== undefined) await commitRemitClaims(trx, state, batch)
+      options.onProgress?.(path, stored)
+    }, prepared)
+  }
+  /** Waits while the pipeline is full. */
+  const backpressure = async (): Promise<void> => {
+    while (pending.length > pipelineDepth) await pending.shift()
+  }
+  /** Hands the staged claims to the pipeline, waiting while it is full. */
+  const flush = async (): Promise<void> => {
+    if (claims837.length > 0 || claims835.length > 0) {
+      const batch837 = claims837
+      const batch835 = claims835
+      claims837 = []
+      claims835 = []
+      await submit(batch837, batch835)
+    }
+    await backpressure()
   }
   /** Waits until everything staged is written. */
   const drain = async (): Promise<void> => {
     await flush()
-    await inFlight
-    await committing
+    while (pending.length > 0) await pending.shift()
+    await preparing
   }
 
   const handle = async (event: X12Event): Promise<void> => {
@@ -325,6 +392,7 @@ async function storeFile(
       case 'interchange-start': {
         interchangeSeen++
         senderId ??= event.senderId
+        await drain()
         const prior = await trx
           .selectFrom('interchange')
           .select('file_id')
@@ -353,29 +421,35 @@ async function storeFile(
         interchanges.push(event.control)
         return
       }
-      case 'transaction-start':
+      case 'transaction-start': {
         if (skipping) return
         savepoint++
-        setClaims = 0
-        remittanceId = undefined
-        setResult = { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
-        state.pendingReversals.clear()
-        await sql.raw(`savepoint st_${savepoint}`).execute(trx)
+        set = newSet()
+        const name = `st_${savepoint}`
+        // Reversals are netted within one transaction set: cleared once the previous set's
+        // batches are prepared.
+        void prepareInOrder(async () => {
+          state.pendingReversals.clear()
+        })
+        inOrder(async () => {
+          await sql.raw(`savepoint ${name}`).execute(trx)
+        })
         return
+      }
       case 'remittance835-header':
         if (skipping) return
-        remittanceId = await storeRemittanceHeader(trx, fileId, event.header)
+        await remittanceOf(set, event.header)
         return
       case 'claim837':
         if (skipping) return
         claims837.push(event.claim)
-        setClaims++
+        set.claims++
         if (claims837.length >= batchSize) await flush()
         return
       case 'claim835':
         if (skipping) return
         claims835.push(event.claim)
-        setClaims++
+        set.claims++
         if (claims835.length >= batchSize) await flush()
         return
       case 'transaction-end': {
@@ -384,9 +458,8 @@ async function storeFile(
           // The set is stored nowhere: drop what was staged and undo what was flushed.
           claims837 = []
           claims835 = []
-          await inFlight
-          await committing
-          await sql.raw(`rollback to savepoint st_${savepoint}`).execute(trx)
+          await drain()
+          await sql.raw(`rollback to savepoint st_${set.savepoint}`).execute(trx)
           const envelope = event.envelope
           const reasons = event.issues.filter((issue) => issue.severity === 'error')
           await trx
@@ -409,21 +482,27 @@ async function storeFile(
           })
           return
         }
-        await drain()
-        if (event.remittance !== undefined) {
-          remittanceId ??= await storeRemittanceHeader(trx, fileId, event.remittance.header)
-          await finishRemittance(trx, remittanceId, event.remittance.providerAdjustments, setClaims)
-        }
-        await sql.raw(`release savepoint st_${savepoint}`).execute(trx)
+        await flush()
+        const owner = set
+        const remittance = event.remittance
+        const remittanceId =
+          remittance === undefined ? undefined : await remittanceOf(owner, remittance.header)
         groups.add(event.envelope.groupControl)
         transactions.push(event.envelope.transactionControl)
-        result.claims += setClaims
-        result.matched += setResult.matched
-        result.unmatched += setResult.unmatched
-        result.reversals += setResult.reversals
-        result.items += setResult.items
-        result.recovered += setResult.recovered
-        result.recoveredAmount += setResult.recoveredAmount
+        // Queued after the set's batches (and their preparation, which fills owner.counts).
+        enqueue(async () => {
+          if (remittance !== undefined && remittanceId !== undefined)
+            await finishRemittance(trx, remittanceId, remittance.providerAdjustments, owner.claims)
+          await sql.raw(`release savepoint st_${owner.savepoint}`).execute(trx)
+          result.claims += owner.claims
+          result.matched += owner.counts.matched
+          result.unmatched += owner.counts.unmatched
+          result.reversals += owner.counts.reversals
+          result.items += owner.counts.items
+          result.recovered += owner.counts.recovered
+          result.recoveredAmount += owner.counts.recoveredAmount
+        }, preparing)
+        await backpressure()
         return
       }
       default:
@@ -437,8 +516,7 @@ async function storeFile(
     }
   } finally {
     // Never leave a write running past the transaction, even when reading failed.
-    await inFlight.catch(() => undefined)
-    await committing.catch(() => undefined)
+    await Promise.allSettled([...pending, preparing])
   }
   await drain()
 

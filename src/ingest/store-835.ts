@@ -9,8 +9,8 @@ import type {
 } from '../../parsers/remittance835/remittance835.js'
 import type { DenialClassification, PayerProfile } from '../../transforms/denials/denial-types.js'
 import type { Database } from '../db/database.js'
-import type { BulkColumn } from './bulk-insert.js'
-import { bulkInsert, reserveIdPairs } from './bulk-insert.js'
+import type { BulkColumn, BulkPart } from './bulk-insert.js'
+import { arrayLiteral, bulkLiterals, insertLiteralsTogether, reserveIdPairs } from './bulk-insert.js'
 import type { DenialEngine } from './denial-engine.js'
 
 /** CLP02 = 22: reversal of a previous payment (X12 005010X221A1 CLP02). */
@@ -24,15 +24,21 @@ export function remitDateOf(header: RemittanceHeader835): IsoDate | undefined {
   return header.paymentDate ?? header.productionDate
 }
 
-/** Stores the header of one 835 transaction set; returns the remittance id. */
+/**
+ * Stores the header of one 835 transaction set; returns the remittance id. `id`, when given, was
+ * reserved from remittance_id_seq beforehand (so that batches can be prepared before the header
+ * row is written).
+ */
 export async function storeRemittanceHeader(
   db: Kysely<Database>,
   fileId: number,
   header: RemittanceHeader835,
+  id?: number,
 ): Promise<number> {
   const row = await db
     .insertInto('remittance')
     .values({
+      ...(id === undefined ? {} : { id }),
       file_id: fileId,
       interchange_control: header.envelope.interchangeControl,
       transaction_control: header.envelope.transactionControl,
@@ -290,13 +296,20 @@ interface Recovery {
   remitClaimId: number
 }
 
-/** A batch read, matched and classified, with its rows ready to write. */
+/**
+ * A batch read, matched and classified, with its rows ready to write: one array literal per
+ * column ({@link bulkLiterals}), built before the previous batch's write has finished.
+ */
 export interface PreparedRemitBatch {
   result: RemitBatchResult
-  claimRows: unknown[][]
-  lineRows: unknown[][]
-  adjustmentRows: unknown[][]
-  itemRows: unknown[][]
+  claimRows: number
+  claims: string[]
+  lineRows: number
+  lines: string[]
+  adjustmentRows: number
+  adjustments: string[]
+  itemRows: number
+  items: string[]
   recoveries: Recovery[]
 }
 
@@ -322,13 +335,27 @@ export async function prepareRemitClaims(
     recoveredAmount: 0,
   }
   if (claims.length === 0)
-    return { result, claimRows: [], lineRows: [], adjustmentRows: [], itemRows: [], recoveries: [] }
+    return {
+      result,
+      claimRows: 0,
+      claims: [],
+      lineRows: 0,
+      lines: [],
+      adjustmentRows: 0,
+      adjustments: [],
+      itemRows: 0,
+      items: [],
+      recoveries: [],
+    }
   const claimIds = [...new Set(claims.map((c) => c.claimId))]
+  // One array parameter instead of one parameter per id: the statement text and its plan stay the
+  // same whatever the batch size.
+  const claimIdArray = sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`
 
   const candidateRows = await db
     .selectFrom('submitted_claim')
     .select(['id', 'claim_id', 'payer_id', 'service_from', 'service_to', 'filing_indicator', 'kind'])
-    .where('claim_id', 'in', claimIds)
+    .where(claimIdArray)
     .execute()
   const candidates = new Map<string, SubmittedCandidate[]>()
   for (const row of candidateRows) {
@@ -362,7 +389,7 @@ export async function prepareRemitClaims(
         'service_from',
         'line_control',
       ])
-      .where('submitted_claim_id', 'in', matchedIds)
+      .where(sql<boolean>`submitted_claim_id = any(${arrayLiteral(matchedIds, 'int8')}::int8[])`)
       .orderBy('id')
       .execute()
     for (const row of lineRows) {
@@ -395,7 +422,7 @@ export async function prepareRemitClaims(
       'queue',
       'carcs',
     ])
-    .where('claim_id', 'in', claimIds)
+    .where(claimIdArray)
     .where('file_id', '<>', state.fileId)
     .where('status', 'in', RECOVERABLE)
     .orderBy('id')
@@ -655,7 +682,18 @@ export async function prepareRemitClaims(
       result.recoveredAmount += take
     }
   })
-  return { result, claimRows, lineRows, adjustmentRows, itemRows, recoveries }
+  return {
+    result,
+    claimRows: claimRows.length,
+    claims: bulkLiterals(CLAIM_COLUMNS, claimRows),
+    lineRows: lineRows.length,
+    lines: bulkLiterals(LINE_COLUMNS, lineRows),
+    adjustmentRows: adjustmentRows.length,
+    adjustments: bulkLiterals(ADJUSTMENT_COLUMNS, adjustmentRows),
+    itemRows: itemRows.length,
+    items: bulkLiterals(ITEM_COLUMNS, itemRows),
+    recoveries,
+  }
 }
 
 /** Writes a prepared batch in the file's transaction: the rows, then the recovered items with their audit events. */
@@ -664,15 +702,19 @@ export async function commitRemitClaims(
   state: RemitFileState,
   prepared: PreparedRemitBatch,
 ): Promise<void> {
-  const { claimRows, lineRows, adjustmentRows, itemRows, recoveries } = prepared
-
-  // Sent together: the connection runs them in order, without a round trip between them.
-  await Promise.all([
-    bulkInsert(db, 'remit_claim', CLAIM_COLUMNS, claimRows),
-    bulkInsert(db, 'remit_line', LINE_COLUMNS, lineRows),
-    bulkInsert(db, 'remit_adjustment', ADJUSTMENT_COLUMNS, adjustmentRows),
-    bulkInsert(db, 'rework_item', ITEM_COLUMNS, itemRows),
-  ])
+  const { recoveries } = prepared
+  // One statement for the four tables: the server runs the whole batch without waiting for this
+  // process, which is busy parsing the next batch meanwhile.
+  const parts: BulkPart[] = []
+  if (prepared.claimRows > 0)
+    parts.push({ table: 'remit_claim', columns: CLAIM_COLUMNS, literals: prepared.claims })
+  if (prepared.lineRows > 0)
+    parts.push({ table: 'remit_line', columns: LINE_COLUMNS, literals: prepared.lines })
+  if (prepared.adjustmentRows > 0)
+    parts.push({ table: 'remit_adjustment', columns: ADJUSTMENT_COLUMNS, literals: prepared.adjustments })
+  if (prepared.itemRows > 0)
+    parts.push({ table: 'rework_item', columns: ITEM_COLUMNS, literals: prepared.items })
+  await insertLiteralsTogether(db, parts)
 
   for (const recovery of recoveries) {
     await db
