@@ -5,7 +5,8 @@ import { formatCents, parseCents } from '../money.js'
 import type { EnvelopeContext } from '../x12/envelope.js'
 import type { Segment } from '../x12/segment.js'
 import { element, positionOf } from '../x12/segment.js'
-import { componentAt, componentsOf } from '../x12/split-text.js'
+import type { ProcedureParts } from '../x12/split-text.js'
+import { componentAt, componentsOf, numberOf, readProcedure } from '../x12/split-text.js'
 import type { TransactionAssembler, TransactionSummary } from '../x12/transaction-assembler.js'
 import type { X12ErrorCode, X12Issue } from '../x12/x12-error.js'
 import type { X12Event } from '../x12-event.js'
@@ -40,6 +41,12 @@ interface HlNode {
   subscriber: Subscriber837 | undefined
   payer: Party837 | undefined
   patient: Patient837 | undefined
+}
+
+/** The service dates of a claim (2300 DTP) or a line (2400 DTP*472). */
+interface ServicePeriod {
+  serviceFrom: IsoDate | undefined
+  serviceTo: IsoDate | undefined
 }
 
 /** Where in the claim the assembler is: 2300 itself, its 2310 providers, 2320/2330 other payers. */
@@ -99,6 +106,8 @@ class Claim837Assembler implements TransactionAssembler {
   #lastHlNumber = 0
   #current: ClaimInProgress | undefined
   readonly #versionKind: Claim837Kind | undefined
+  /** SV101/SV202, read into one reused object. */
+  readonly #procedure: ProcedureParts = { qualifier: '', code: '', count: 0, modifiers: [] }
 
   constructor(envelope: EnvelopeContext) {
     this.#envelope = envelope
@@ -170,21 +179,29 @@ class Claim837Assembler implements TransactionAssembler {
     return cents
   }
 
-  /** Parses DTP03 as D8 or RD8; the value is not echoed (a date can be PHI). */
-  #period(
-    segment: Segment,
-    severity: 'error' | 'warning',
-  ): { from: IsoDate | undefined; to: IsoDate | undefined } {
+  /**
+   * Parses DTP03 as D8 or RD8 into `target.serviceFrom`/`serviceTo` (both `undefined` when it is
+   * not a valid date or period); the value is not echoed (a date can be PHI).
+   */
+  #applyPeriod(segment: Segment, severity: 'error' | 'warning', target: ServicePeriod): void {
     const format = element(segment, 2)
     const value = element(segment, 3)
     if (format === 'D8') {
       const date = this.#dates.parse(value)
-      if (date !== undefined) return { from: date, to: date }
+      if (date !== undefined) {
+        target.serviceFrom = date
+        target.serviceTo = date
+        return
+      }
     } else if (format === 'RD8') {
       const [fromText = '', toText = ''] = value.split('-')
       const from = this.#dates.parse(fromText)
       const to = this.#dates.parse(toText)
-      if (from !== undefined && to !== undefined && from <= to) return { from, to }
+      if (from !== undefined && to !== undefined && from <= to) {
+        target.serviceFrom = from
+        target.serviceTo = to
+        return
+      }
     }
     this.#report(
       'X12_BAD_DATE',
@@ -193,7 +210,8 @@ class Claim837Assembler implements TransactionAssembler {
       segment,
       3,
     )
-    return { from: undefined, to: undefined }
+    target.serviceFrom = undefined
+    target.serviceTo = undefined
   }
 
   #party(segment: Segment): Party837 {
@@ -252,7 +270,7 @@ class Claim837Assembler implements TransactionAssembler {
       patient: undefined,
     }
     if (id === '') this.#report('X12_BAD_HL', 'error', 'HL01 (hierarchical id) is required', segment, 1)
-    else if (id !== String(this.#lastHlNumber + 1)) {
+    else if (!isDecimalOf(id, this.#lastHlNumber + 1)) {
       // HL01 starts at 1 and goes up by one per HL (005010X222A1/X223A2 2000A HL01 note); the tree is still
       // readable through HL02, so this only warns.
       this.#report(
@@ -263,7 +281,7 @@ class Claim837Assembler implements TransactionAssembler {
         1,
       )
     }
-    this.#lastHlNumber = isDigits(id) ? Number(id) : this.#lastHlNumber + 1
+    this.#lastHlNumber = isDigits(id) ? numberOf(id) : this.#lastHlNumber + 1
     if (parentId === '') {
       if (level !== '20') {
         this.#report(
@@ -277,7 +295,13 @@ class Claim837Assembler implements TransactionAssembler {
       this.#chain = [node]
       return
     }
-    const parentIndex = this.#chain.findIndex((n) => n.id === parentId)
+    let parentIndex = -1
+    for (let i = 0; i < this.#chain.length; i++) {
+      if (this.#chain[i]?.id === parentId) {
+        parentIndex = i
+        break
+      }
+    }
     if (parentIndex < 0) {
       this.#report(
         'X12_BAD_HL',
@@ -311,7 +335,9 @@ class Claim837Assembler implements TransactionAssembler {
         2,
       )
     }
-    this.#chain = [...this.#chain.slice(0, parentIndex + 1), node]
+    const chain = this.#chain.slice(0, parentIndex + 1)
+    chain.push(node)
+    this.#chain = chain
   }
 
   /** Segments of an HL loop before the first CLM: 2010AA/AB, 2000B/2010BA/BB, 2000C/2010CA. */
@@ -365,9 +391,9 @@ class Claim837Assembler implements TransactionAssembler {
     const firstIssue = this.issues.length
     this.#checkHeader(segment)
     const leaf = this.#chain[this.#chain.length - 1]
-    const billingNode = this.#chain.findLast((n) => n.level === '20')
-    const subscriberNode = this.#chain.findLast((n) => n.level === '22')
-    const patientNode = this.#chain.findLast((n) => n.level === '23')
+    const billingNode = lastAtLevel(this.#chain, '20')
+    const subscriberNode = lastAtLevel(this.#chain, '22')
+    const patientNode = lastAtLevel(this.#chain, '23')
     if (leaf === undefined || (leaf.level !== '22' && leaf.level !== '23')) {
       this.#report(
         'X12_BAD_HL',
@@ -414,10 +440,9 @@ class Claim837Assembler implements TransactionAssembler {
         segment,
       )
     }
-    const clm05 = componentsOf(segment, 5)
-    const facilityCode = clm05[0] ?? ''
-    const facilityQualifier = clm05[1] ?? ''
-    const frequencyCode = clm05[2] ?? ''
+    const facilityCode = componentAt(segment, 5, 0)
+    const facilityQualifier = componentAt(segment, 5, 1)
+    const frequencyCode = componentAt(segment, 5, 2)
     if (element(segment, 1) === '')
       this.#report('X12_BAD_ELEMENT', 'error', 'CLM01 (patient control number) is required', segment, 1)
     if (facilityCode === '')
@@ -437,7 +462,14 @@ class Claim837Assembler implements TransactionAssembler {
       payer ??= emptyParty
     }
     const hierarchy: Segment[] = []
-    for (const node of this.#chain) for (const hl of node.segments) hierarchy.push(hl)
+    const chain = this.#chain
+    for (let i = 0; i < chain.length; i++) {
+      const segments = chain[i]?.segments ?? []
+      for (let k = 0; k < segments.length; k++) {
+        const hl = segments[k]
+        if (hl !== undefined) hierarchy.push(hl)
+      }
+    }
     const claim: Claim837 = {
       kind: this.#versionKind ?? '837P',
       envelope: this.#envelope,
@@ -495,9 +527,7 @@ class Claim837Assembler implements TransactionAssembler {
         const qualifier = element(segment, 1)
         // 2300 DTP*434 statement dates (837I) / DTP*472 service dates.
         if (c.loop === '2300' && (qualifier === '434' || qualifier === '472')) {
-          const { from, to } = this.#period(segment, 'error')
-          claim.serviceFrom = from
-          claim.serviceTo = to
+          this.#applyPeriod(segment, 'error', claim)
         }
         break
       }
@@ -566,7 +596,7 @@ class Claim837Assembler implements TransactionAssembler {
       if (c.line !== undefined) c.claim.lines.push(c.line)
     }
     const lineNumberText = lx === undefined ? '' : element(lx, 1)
-    const lineNumber = Number(lineNumberText)
+    const lineNumber = numberOf(lineNumberText)
     if (lx !== undefined && !isDigits(lineNumberText)) {
       this.#report('X12_BAD_ELEMENT', 'error', `LX01 must be a line number, found "${lineNumberText}"`, lx, 1)
     }
@@ -584,11 +614,12 @@ class Claim837Assembler implements TransactionAssembler {
     // SV1: 01 composite, 02 charge, 03 basis, 04 units, 05 POS, 07 dx pointers (005010X222A1 2400).
     // SV2: 01 revenue code, 02 composite, 03 charge, 04 basis, 05 units (005010X223A2 2400).
     const compositeIndex = isSv2 ? 2 : 1
-    const procedure = componentsOf(segment, compositeIndex)
+    const procedure = this.#procedure
+    readProcedure(segment, compositeIndex, procedure)
     const chargeIndex = isSv2 ? 3 : 2
     const unitsIndex = isSv2 ? 5 : 4
     const unitsText = element(segment, unitsIndex)
-    let units = Number(unitsText)
+    let units = numberOf(unitsText)
     if (unitsText === '' || !Number.isFinite(units) || units < 0) {
       this.#report(
         'X12_BAD_ELEMENT',
@@ -602,7 +633,7 @@ class Claim837Assembler implements TransactionAssembler {
     if (isSv2 && element(segment, 1) === '') {
       this.#report('X12_BAD_ELEMENT', 'error', 'SV201 (revenue code) is required', segment, 1)
     }
-    if (!isSv2 && procedure.length < 2) {
+    if (!isSv2 && procedure.count < 2) {
       this.#report(
         'X12_BAD_ELEMENT',
         'error',
@@ -613,17 +644,18 @@ class Claim837Assembler implements TransactionAssembler {
     }
     const pointers: number[] = []
     if (!isSv2) {
-      for (const text of componentsOf(segment, 7)) {
-        const pointer = Number(text)
+      const texts = componentsOf(segment, 7)
+      for (let i = 0; i < texts.length; i++) {
+        const pointer = numberOf(texts[i] ?? '')
         if (Number.isInteger(pointer) && pointer > 0) pointers.push(pointer)
       }
     }
     const line: ServiceLine837 = {
       lineNumber: Number.isFinite(lineNumber) ? lineNumber : 0,
       revenueCode: isSv2 ? element(segment, 1) || undefined : undefined,
-      productQualifier: procedure[0] || undefined,
-      procedureCode: procedure[1] || undefined,
-      modifiers: modifiersOf(procedure),
+      productQualifier: procedure.qualifier || undefined,
+      procedureCode: procedure.code || undefined,
+      modifiers: procedure.modifiers,
       charge: this.#amount(segment, chargeIndex),
       unitBasis: element(segment, isSv2 ? 4 : 3),
       units,
@@ -685,9 +717,7 @@ class Claim837Assembler implements TransactionAssembler {
         break
       case 'DTP':
         if (c.lineLoop === '2400' && element(segment, 1) === '472') {
-          const { from, to } = this.#period(segment, 'error')
-          line.serviceFrom = from
-          line.serviceTo = to
+          this.#applyPeriod(segment, 'error', line)
         }
         break
       case 'REF': {
@@ -724,7 +754,7 @@ class Claim837Assembler implements TransactionAssembler {
     // 2410 CTP04 quantity, CTP05-1 unit of measure (F2, GR, ME, ML, UN); CTP04 must be > 0 (DOMAIN §4).
     const text = element(segment, 4)
     drug.quantityText = text
-    const quantity = Number(text)
+    const quantity = numberOf(text)
     if (text === '' || !Number.isFinite(quantity) || quantity <= 0) {
       this.#report(
         'X12_BAD_ELEMENT',
@@ -756,7 +786,9 @@ class Claim837Assembler implements TransactionAssembler {
         c.clm,
       )
     }
-    const lineTotal = claim.lines.reduce((total, line) => total + line.charge, 0)
+    const lines = claim.lines
+    let lineTotal = 0
+    for (let i = 0; i < lines.length; i++) lineTotal += lines[i]?.charge ?? 0
     let badAmount = false
     for (let i = c.firstIssue; i < this.issues.length; i++)
       if (this.issues[i]?.code === 'X12_BAD_AMOUNT') badAmount = true
@@ -777,7 +809,9 @@ class Claim837Assembler implements TransactionAssembler {
     }
     if (claim.serviceFrom === undefined) {
       // No 2300 DTP*472/434 (an 837P normally has none): the claim spans its lines' dates.
-      for (const line of claim.lines) {
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]
+        if (line === undefined) continue
         if (
           line.serviceFrom !== undefined &&
           (claim.serviceFrom === undefined || line.serviceFrom < claim.serviceFrom)
@@ -796,9 +830,27 @@ class Claim837Assembler implements TransactionAssembler {
   }
 }
 
+/** The last HL loop of `level` in the chain (a loop rather than `findLast`: no closure per claim). */
+function lastAtLevel(chain: HlNode[], level: string): HlNode | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const node = chain[i]
+    if (node !== undefined && node.level === level) return node
+  }
+  return undefined
+}
+
 /** Depth of an 837 HL level code: 20 billing provider, 22 subscriber, 23 patient. */
 function levelRank(level: string): number {
   return level === '20' ? 0 : level === '22' ? 1 : level === '23' ? 2 : 3
+}
+
+/**
+ * `text === String(value)` for a positive integer `value`, without formatting `value` (once per
+ * HL): digits without a leading zero whose value is `value`.
+ */
+function isDecimalOf(text: string, value: number): boolean {
+  if (text.length === 0 || text.length > 15 || text.charCodeAt(0) === 0x30) return text === String(value)
+  return isDigits(text) && numberOf(text) === value
 }
 
 /** True when `text` is one or more ASCII digits (`/^\d+$/` without a regular expression per line). */
@@ -809,15 +861,4 @@ function isDigits(text: string): boolean {
     if (code < 0x30 || code > 0x39) return false
   }
   return true
-}
-
-/** SV101-3..6 / SV202-3..6: the non-empty procedure modifiers of a split composite. */
-function modifiersOf(procedure: string[]): string[] {
-  const modifiers: string[] = []
-  const stop = Math.min(procedure.length, 6)
-  for (let i = 2; i < stop; i++) {
-    const modifier = procedure[i]
-    if (modifier !== undefined && modifier !== '') modifiers.push(modifier)
-  }
-  return modifiers
 }

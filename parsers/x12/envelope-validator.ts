@@ -60,10 +60,17 @@ interface OpenTransaction {
   count: number
 }
 
+/** `A`-`Z` as 0-25, `0`-`9` as 26-35, anything else -1. */
+function idCharIndex(code: number): number {
+  if (code >= 0x41 && code <= 0x5a) return code - 0x41
+  if (code >= 0x30 && code <= 0x39) return code - 0x30 + 26
+  return -1
+}
+
 /**
  * Segment ids are two or three upper-case letters or digits, starting with a letter (X12.6).
- * Returns the id's char codes packed in one number (`c0 << 16 | c1 << 8 | c2`), or -1 when it is
- * not a segment id: the per-segment lookups below use that number rather than hashing the string.
+ * Returns a small number for the id (below 26 × 36 × 37), or -1 when it is not a segment id: the
+ * per-segment lookups below index an array with it rather than hashing the string.
  */
 function segmentIdKey(id: string): number {
   // Char codes rather than a regular expression: this runs once per segment.
@@ -71,13 +78,14 @@ function segmentIdKey(id: string): number {
   if (n < 2 || n > 3) return -1
   const first = id.charCodeAt(0)
   if (first < 0x41 || first > 0x5a) return -1
-  let key = first
-  for (let i = 1; i < 3; i++) {
-    const c = i < n ? id.charCodeAt(i) : 0
-    if (i < n && !((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return -1
-    key = (key << 8) | c
+  const second = idCharIndex(id.charCodeAt(1))
+  if (second < 0) return -1
+  let third = 36
+  if (n === 3) {
+    third = idCharIndex(id.charCodeAt(2))
+    if (third < 0) return -1
   }
-  return key
+  return ((first - 0x41) * 36 + second) * 37 + third
 }
 
 function isSegmentId(id: string): boolean {
@@ -88,26 +96,34 @@ function isSegmentId(id: string): boolean {
  * Elements that the X12 standard itself marks mandatory (requirement designator M in the 005010
  * segment dictionary), whatever the implementation guide. Only segments whose mandatory elements
  * are unconditional are listed; the assemblers check the rest of the claim-level content.
- * Keyed by {@link segmentIdKey}.
  */
-const MANDATORY_ELEMENTS: ReadonlyMap<number, readonly number[]> = new Map(
-  Object.entries({
-    NM1: [1, 2],
-    HL: [1, 3],
-    LX: [1],
-    DTP: [1, 2, 3],
-    DTM: [1],
-    PER: [1],
-    N3: [1],
-    SBR: [1],
-    AMT: [1, 2],
-    QTY: [1],
-    LQ: [1, 2],
-    TRN: [1, 2],
-    BHT: [1, 2],
-    HI: [1],
-  }).map(([id, elements]) => [segmentIdKey(id), elements]),
-)
+const MANDATORY_BY_ID: Readonly<Record<string, readonly number[]>> = {
+  NM1: [1, 2],
+  HL: [1, 3],
+  LX: [1],
+  DTP: [1, 2, 3],
+  DTM: [1],
+  PER: [1],
+  N3: [1],
+  SBR: [1],
+  AMT: [1, 2],
+  QTY: [1],
+  LQ: [1, 2],
+  TRN: [1, 2],
+  BHT: [1, 2],
+  HI: [1],
+}
+
+/**
+ * {@link MANDATORY_BY_ID} indexed by {@link segmentIdKey}: one array read per segment, and an
+ * empty list for the segments without mandatory elements, so the check has no branch on it.
+ */
+const MANDATORY_ELEMENTS: readonly (readonly number[])[] = (() => {
+  const none: readonly number[] = []
+  const table: (readonly number[])[] = new Array<readonly number[]>(26 * 36 * 37).fill(none)
+  for (const [id, elements] of Object.entries(MANDATORY_BY_ID)) table[segmentIdKey(id)] = elements
+  return table
+})()
 
 /** First letters of the envelope segments ISA/IEA, GS/GE, ST/SE: other segments skip their switch. */
 const CODE_I = 0x49
@@ -220,19 +236,12 @@ export class EnvelopeValidator {
         transaction.issues.push(this.#badSegment(segment))
         return
       }
-      const mandatory = MANDATORY_ELEMENTS.get(key)
+      const mandatory = MANDATORY_ELEMENTS[key]
       if (mandatory !== undefined) {
-        for (const n of mandatory) {
-          if ((segment.elements[n] ?? '') === '') {
-            transaction.issues.push(
-              issue(
-                'X12_BAD_ELEMENT',
-                'error',
-                `${segment.id}${String(n).padStart(2, '0')} is mandatory but empty at ${formatPosition(positionOf(segment, n))}`,
-                positionOf(segment, n),
-              ),
-            )
-          }
+        const elements = segment.elements
+        for (let i = 0; i < mandatory.length; i++) {
+          const n = mandatory[i] ?? 0
+          if ((elements[n] ?? '') === '') this.#mandatoryMissing(transaction, segment, n)
         }
       }
       const assembler = transaction.assembler
@@ -257,6 +266,17 @@ export class EnvelopeValidator {
         )
       : this.#badSegment(segment)
     this.#report(problem, out)
+  }
+
+  #mandatoryMissing(transaction: OpenTransaction, segment: Segment, n: number): void {
+    transaction.issues.push(
+      issue(
+        'X12_BAD_ELEMENT',
+        'error',
+        `${segment.id}${String(n).padStart(2, '0')} is mandatory but empty at ${formatPosition(positionOf(segment, n))}`,
+        positionOf(segment, n),
+      ),
+    )
   }
 
   /**

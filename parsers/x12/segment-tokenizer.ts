@@ -183,28 +183,6 @@ function withoutLineBreaks(text: string, start: number, end: number): number {
   return stop
 }
 
-/**
- * The char codes of a 1-3 character ASCII id packed in one number (`c0 << 16 | c1 << 8 | c2`), so
- * that it can be compared without string comparisons; -1 for anything else (a NUL or a non-ASCII
- * character could make two ids share a number).
- */
-function idKey(id: string): number {
-  const length = id.length
-  if (length === 0 || length > 3) return -1
-  const first = id.charCodeAt(0)
-  const second = length > 1 ? id.charCodeAt(1) : 0x01
-  const third = length > 2 ? id.charCodeAt(2) : 0x01
-  if (first < 0x01 || first > 0x7f || second < 0x01 || second > 0x7f || third < 0x01 || third > 0x7f)
-    return -1
-  return (first << 16) | (length > 1 ? second << 8 : 0) | (length > 2 ? third : 0)
-}
-
-const KEY_ST = idKey('ST')
-const KEY_SE = idKey('SE')
-const KEY_GS = idKey('GS')
-const KEY_GE = idKey('GE')
-const KEY_IEA = idKey('IEA')
-
 function describe(code: number): string {
   if (code >= 0x21 && code <= 0x7e) return `"${String.fromCharCode(code)}"`
   return `0x${code.toString(16).padStart(2, '0').toUpperCase()}`
@@ -727,7 +705,8 @@ export class SegmentTokenizer {
       } else {
         scratch[count++] = internId(text, i, withoutLineBreaks(text, i, end))
       }
-      const elements = scratch.slice(0, count)
+      const elements = new Array<string>(count)
+      for (let k = 0; k < count; k++) elements[k] = scratch[k] ?? ''
       this.#push(elements, base + i, out)
       i = end + 1
     }
@@ -759,10 +738,10 @@ export class SegmentTokenizer {
     this.#index = index
     // Every comparison here runs for every segment and the counter is stored once: V8 optimizes this
     // code long before the first SE or GE, and a path it has never run would undo that when they come.
-    const key = idKey(id)
-    const opens = key === KEY_ST
-    const ends = key === KEY_SE
-    const closesSet = key === KEY_GS || key === KEY_GE || key === KEY_IEA
+    // Valid segment ids are interned (see internId), so these compare pointers.
+    const opens = id === 'ST'
+    const ends = id === 'SE'
+    const closesSet = id === 'GS' || id === 'GE' || id === 'IEA'
     let counter = this.#stIndex
     let stIndex = 0
     if (opens) {

@@ -2,7 +2,14 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Segment } from '../../../parsers/x12/segment.js'
 import { components } from '../../../parsers/x12/segment.js'
-import { componentAt, componentsOf, splitText } from '../../../parsers/x12/split-text.js'
+import type { ProcedureParts } from '../../../parsers/x12/split-text.js'
+import {
+  componentAt,
+  componentsOf,
+  numberOf,
+  readProcedure,
+  splitText,
+} from '../../../parsers/x12/split-text.js'
 
 const textArb = fc.string({ unit: fc.constantFrom(...'AB:^*~ 1é'), maxLength: 20 })
 
@@ -67,6 +74,70 @@ describe('componentAt', () => {
         },
       ),
       { numRuns: 2000 },
+    )
+  })
+})
+
+describe('readProcedure', () => {
+  const segmentOf = (value: string | undefined, component: string): Segment => ({
+    id: 'SVC',
+    elements: value === undefined ? ['SVC'] : ['SVC', value],
+    offset: 0,
+    index: 1,
+    stIndex: 1,
+    delimiters: { element: '*', component, repetition: undefined, segment: '~' },
+  })
+
+  it('reads the qualifier, the code and the non-empty modifiers 3-6', () => {
+    const into: ProcedureParts = { qualifier: '', code: '', count: 0, modifiers: [] }
+    readProcedure(segmentOf('HC:J9267::JW:X:Y:Z', ':'), 1, into)
+    expect(into).toEqual({ qualifier: 'HC', code: 'J9267', count: 7, modifiers: ['JW', 'X', 'Y'] })
+    const previous = into.modifiers
+    readProcedure(segmentOf('HC', ':'), 1, into)
+    expect(into).toEqual({ qualifier: 'HC', code: '', count: 1, modifiers: [] })
+    expect(previous).toEqual(['JW', 'X', 'Y'])
+  })
+
+  it('agrees with components() for any composite', () => {
+    fc.assert(
+      fc.property(
+        fc.option(textArb, { nil: undefined }),
+        fc.constantFrom(':', '^', 'AB'),
+        (value, component) => {
+          const segment = segmentOf(value, component)
+          const parts = components(segment, 1)
+          const into: ProcedureParts = { qualifier: 'old', code: 'old', count: -1, modifiers: ['old'] }
+          readProcedure(segment, 1, into)
+          expect(into).toEqual({
+            qualifier: parts[0] ?? '',
+            code: parts[1] ?? '',
+            count: parts.length,
+            modifiers: parts.slice(2, 6).filter((modifier) => modifier !== ''),
+          })
+        },
+      ),
+      { numRuns: 3000 },
+    )
+  })
+})
+
+describe('numberOf', () => {
+  it('reads digit strings and leaves everything else to Number', () => {
+    expect(numberOf('300')).toBe(300)
+    expect(numberOf('007')).toBe(7)
+    expect(numberOf('')).toBe(0)
+    expect(numberOf('1.5')).toBe(1.5)
+    expect(numberOf(' 3')).toBe(3)
+    expect(numberOf('12345678901234567890')).toBe(1.2345678901234567e19)
+    expect(numberOf('x')).toBeNaN()
+  })
+
+  it('gives what Number gives for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789.-+e x'), maxLength: 18 }), (text) => {
+        expect(Object.is(numberOf(text), Number(text))).toBe(true)
+      }),
+      { numRuns: 5000 },
     )
   })
 })
