@@ -37,6 +37,7 @@ interface OpenInterchange {
   senderId: string
   receiverId: string
   date: string
+  usage: string
   groups: number
   issues: X12Issue[]
   /** An error that makes every set in the interchange unusable (unsupported version). */
@@ -361,6 +362,7 @@ export class EnvelopeValidator {
       senderId: element(segment, 6).trim(),
       receiverId: element(segment, 8).trim(),
       date: /^\d{6}$/.test(isa09) ? (parseD8(`20${isa09}`) ?? '') : '',
+      usage: element(segment, 15).trim(),
       groups: 0,
       issues,
       unsupported,
@@ -529,6 +531,7 @@ export class EnvelopeValidator {
       senderId: interchange?.senderId ?? '',
       receiverId: interchange?.receiverId ?? '',
       interchangeControl: interchange?.control ?? '',
+      usageIndicator: interchange?.usage ?? '',
       interchangeDate: interchange?.date ?? '',
       groupControl: group?.control ?? '',
       version,

@@ -11,6 +11,8 @@ export interface EnvelopeContext {
   receiverId: string
   /** ISA13, the interchange control number. */
   interchangeControl: string
+  /** ISA15: `P` production or `T` test data. Written back on every interchange we produce. */
+  usageIndicator: string
   /** ISA09 as YYYY-MM-DD. */
   interchangeDate: string
   /** GS06. */

@@ -111,6 +111,7 @@ export async function writeCorrectedClaim(
     receiverId: stored.envelope.receiverId,
     interchangeControl: options.interchangeControl ?? itemId,
     date: options.date,
+    usage: stored.envelope.usageIndicator === 'T' ? 'T' : 'P',
   })
   await recordAudit(db, {
     actor: options.user,

@@ -358,6 +358,8 @@ function writeSet(claims: Claim837[], control: number, asOf: IsoDate): string {
     receiverId: first?.envelope.receiverId || 'RECEIVER',
     interchangeControl: control,
     date: asOf,
+    // Test data stays test data: ISA15 is carried over from the input interchange.
+    usage: first?.envelope.usageIndicator === 'T' ? 'T' : 'P',
   })
 }
 

@@ -133,6 +133,7 @@ export function buildClaim837(spec: ClaimSpec): Claim837 {
     senderId: 'SENDER01',
     receiverId: 'RECEIVER01',
     interchangeControl: '000000001',
+    usageIndicator: 'T',
     interchangeDate: '2026-02-11',
     groupControl: '1',
     version: kind === '837P' ? '005010X222A1' : '005010X223A2',

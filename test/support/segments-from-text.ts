@@ -83,6 +83,7 @@ export function runAssemblers(text: string, factory: AssemblerFactory): Assemble
         senderId: el(isa, 6).trim(),
         receiverId: el(isa, 8).trim(),
         interchangeControl: el(isa, 13),
+        usageIndicator: el(isa, 15).trim(),
         interchangeDate: `20${isa09.slice(0, 2)}-${isa09.slice(2, 4)}-${isa09.slice(4, 6)}`,
         groupControl: el(gs, 6),
         version: el(gs, 8),

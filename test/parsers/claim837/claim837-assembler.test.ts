@@ -180,6 +180,7 @@ const envelope = (implementation: string): EnvelopeContext => ({
   senderId: 'S',
   receiverId: 'R',
   interchangeControl: '000000001',
+  usageIndicator: 'T',
   interchangeDate: '2026-01-01',
   groupControl: '1',
   version: implementation,

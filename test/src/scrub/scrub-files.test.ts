@@ -65,6 +65,8 @@ describe('scrubFiles', () => {
     const accepted = await reread(join(dir, 'accepted.x12'))
     expect(accepted.quarantined + accepted.issues).toBe(0)
     expect(accepted.claims.map((c) => c.claimId).sort()).toEqual(['ONC-I-2001', 'ONC-P-1001', 'ONC-P-1002'])
+    // The fixtures are test data (ISA15 = T): the output must not claim to be production.
+    expect(new Set(accepted.claims.map((c) => c.envelope.usageIndicator))).toEqual(new Set(['T']))
     const rejected = await reread(join(dir, 'rejected.x12'))
     expect(rejected.quarantined + rejected.issues).toBe(0)
     expect(rejected.claims.map((c) => c.claimId).sort()).toEqual(rejectedIds.sort())
