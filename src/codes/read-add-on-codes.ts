@@ -2,8 +2,8 @@ import type { IsoDate } from '../../parsers/dates.js'
 import { addDays, isValidIsoDate } from '../../parsers/dates.js'
 import type { AddOnRecord } from '../../transforms/codes/code-records.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
-import { cellAt, HeaderColumns } from './header-columns.js'
-import { readXlsxRows } from './read-xlsx-rows.js'
+import { cellAt } from './header-columns.js'
+import { readXlsxDataRows } from './read-xlsx-rows.js'
 
 /**
  * Parses an NCCI Julian date `YYYYDDD` (2026001 = 2026-01-01, 2025365 = 2025-12-31); `undefined`
@@ -33,21 +33,14 @@ export async function* readAddOnCodes(
   onSkip: (skipped: SkippedRow) => void,
   batchSize = 1000,
 ): AsyncGenerator<AddOnRecord[]> {
-  let header: HeaderColumns | undefined
   let batch: AddOnRecord[] = []
-  for await (const { sheet, row, cells } of readXlsxRows(file.path)) {
-    if (sheet !== file.sheet || file.headerLine === undefined || row < file.headerLine) continue
-    if (row === file.headerLine) {
-      header = new HeaderColumns(cells)
-      continue
-    }
-    if (header === undefined) continue
+  for await (const { row, cells, header } of readXlsxDataRows(file)) {
     const addOnCode = cellAt(cells, header.find('ADD-ON CODE'))
     const primaryCode = cellAt(cells, header.find('PRIMARY CODE'))
     if (addOnCode === '' && primaryCode === '') continue
     const effective = parseJulianDate(cellAt(cells, header.find('AOC EDIT EFFDT')))
     const deletions = ['AOC EDIT DELDT', 'PRIMARY CODE DELDT', 'AOC DELDT'].map((name) =>
-      parseJulianDate(cellAt(cells, header?.find(name))),
+      parseJulianDate(cellAt(cells, header.find(name))),
     )
     if (effective === undefined || effective === null || deletions.includes(null) || addOnCode === '') {
       onSkip({

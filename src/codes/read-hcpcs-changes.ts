@@ -1,9 +1,9 @@
 import type { HcpcsChangeRecord } from '../../transforms/codes/code-records.js'
 import { quarterStart } from '../../transforms/codes/quarter.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
-import { cellAt, HeaderColumns } from './header-columns.js'
+import { cellAt } from './header-columns.js'
 import { normalizeDescription } from './read-hcpcs-fixed-width.js'
-import { readXlsxRows } from './read-xlsx-rows.js'
+import { readXlsxDataRows } from './read-xlsx-rows.js'
 
 /**
  * ACTION CD of the CMS HCPCS transaction report, as words ("ADD", "Discontinued") or as the
@@ -37,16 +37,9 @@ export async function* readHcpcsChanges(
   onSkip: (skipped: SkippedRow) => void,
   batchSize = 500,
 ): AsyncGenerator<HcpcsChangeRecord[]> {
-  let header: HeaderColumns | undefined
   let batch: HcpcsChangeRecord[] = []
   const effectiveDate = quarterStart(file.quarter)
-  for await (const { sheet, row, cells } of readXlsxRows(file.path)) {
-    if (sheet !== file.sheet || file.headerLine === undefined || row < file.headerLine) continue
-    if (row === file.headerLine) {
-      header = new HeaderColumns(cells)
-      continue
-    }
-    if (header === undefined) continue
+  for await (const { row, cells, header } of readXlsxDataRows(file)) {
     const code = cellAt(cells, header.find('HCPC'))
     if (code === '') continue
     const actionCode = cellAt(cells, header.find('ACTION CD'))

@@ -1,9 +1,9 @@
 import { parseBillingUnit } from '../../transforms/codes/billing-unit.js'
 import type { HcpcsRecord } from '../../transforms/codes/code-records.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
-import { cellAt, HeaderColumns } from './header-columns.js'
+import { cellAt } from './header-columns.js'
 import { normalizeDescription, parseHcpcsDates } from './read-hcpcs-fixed-width.js'
-import { readXlsxRows } from './read-xlsx-rows.js'
+import { readXlsxDataRows } from './read-xlsx-rows.js'
 
 const XREF_COLUMNS = ['XREF1', 'XREF2', 'XREF3', 'XREF4', 'XREF5']
 
@@ -18,16 +18,9 @@ export async function* readHcpcsXlsx(
   onSkip: (skipped: SkippedRow) => void,
   batchSize = 500,
 ): AsyncGenerator<HcpcsRecord[]> {
-  let header: HeaderColumns | undefined
   let batch: HcpcsRecord[] = []
   let last: HcpcsRecord | undefined
-  for await (const { sheet, row, cells } of readXlsxRows(file.path)) {
-    if (sheet !== file.sheet || file.headerLine === undefined || row < file.headerLine) continue
-    if (row === file.headerLine) {
-      header = new HeaderColumns(cells)
-      continue
-    }
-    if (header === undefined) continue
+  for await (const { row, cells, header } of readXlsxDataRows(file)) {
     const code = cellAt(cells, header.find('HCPC'))
     if (code === '') continue
     const recordId = cellAt(cells, header.find('RECID'))
@@ -55,7 +48,7 @@ export async function* readHcpcsXlsx(
       shortDescription: normalizeDescription(cellAt(cells, header.find('SHORT DESCRIPTION'))),
       ...dates,
       actionCode: actionCode === '' ? undefined : actionCode,
-      xrefs: XREF_COLUMNS.map((name) => cellAt(cells, header?.find(name))).filter((xref) => xref !== ''),
+      xrefs: XREF_COLUMNS.map((name) => cellAt(cells, header.find(name))).filter((xref) => xref !== ''),
       billingUnit: parseBillingUnit(longDescription),
       sourceQuarter: file.quarter,
     }

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import ExcelJS from 'exceljs'
+import { HeaderColumns } from './header-columns.js'
 
 /** One row of an xlsx sheet with every cell as trimmed text (`''` for an empty cell). */
 export interface XlsxRow {
@@ -60,4 +61,30 @@ export function cellText(value: unknown): string {
     if ('text' in value) return cellText(Reflect.get(value, 'text'))
   }
   return ''
+}
+
+/** A data row of a detected sheet, with the header it is read by. */
+export interface XlsxDataRow {
+  row: number
+  cells: string[]
+  header: HeaderColumns
+}
+
+/**
+ * Streams the data rows of the detected sheet: the rows after its header line, each with the
+ * header's column lookup. Other sheets and rows above the header are skipped.
+ */
+export async function* readXlsxDataRows(file: {
+  path: string
+  sheet?: string | undefined
+  headerLine?: number | undefined
+}): AsyncGenerator<XlsxDataRow> {
+  const headerLine = file.headerLine
+  if (headerLine === undefined) return
+  let header: HeaderColumns | undefined
+  for await (const { sheet, row, cells } of readXlsxRows(file.path)) {
+    if (sheet !== file.sheet || row < headerLine) continue
+    if (row === headerLine) header = new HeaderColumns(cells)
+    else if (header !== undefined) yield { row, cells, header }
+  }
 }
