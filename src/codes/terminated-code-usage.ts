@@ -21,8 +21,13 @@ export interface AuthorizationUsage {
   unitFactor: number | undefined
 }
 
-/** A scrubbed claim line stored in the look-back window that bills a terminated code. */
+/**
+ * A claim line stored in the look-back window that bills a terminated code: scrubbed
+ * (`onco-edi scrub`) or submitted (`onco-edi ingest` of an 837).
+ */
 export interface ClaimLineUsage {
+  /** Where it was stored; a line both scrubbed and ingested is listed once, as `scrubbed`. */
+  source: 'scrubbed' | 'submitted'
   /** CLM01. */
   claimId: string
   /** LX number. */
@@ -48,8 +53,9 @@ export interface TerminatedCodeUsage {
 
 /**
  * Finds every tracked authorization (table `prior_auth`) for a terminated code that is still open on
- * the day the code ended, and every claim line stored by a scrub (`scrubbed_claim_line`) in the
- * `USAGE_LOOKBACK_DAYS` days up to `asOf` that bills a terminated code. Member ids are not read.
+ * the day the code ended, and every claim line stored by a scrub (`scrubbed_claim_line`) or by the
+ * ingest of an 837 (`submitted_line`) in the `USAGE_LOOKBACK_DAYS` days up to `asOf` that bills a
+ * terminated code. Member ids are not read.
  */
 export async function findTerminatedCodeUsage(
   db: Kysely<Database>,
@@ -94,11 +100,35 @@ export async function findTerminatedCodeUsage(
     .orderBy('claim_id')
     .orderBy('line_number')
     .execute()
+  const windowStart = new Date(`${since}T00:00:00Z`)
+  const windowEnd = new Date(`${addDays(options.asOf, 1)}T00:00:00Z`)
+  const submitted = await db
+    .selectFrom('submitted_line as l')
+    .innerJoin('submitted_claim as c', 'c.id', 'l.submitted_claim_id')
+    .select([
+      'c.claim_id',
+      'l.line_number',
+      'c.kind',
+      'l.procedure_code',
+      'l.units',
+      'l.service_from',
+      'c.service_from as claim_from',
+      'c.created_at',
+    ])
+    .where('l.procedure_code', 'in', codes)
+    .where('c.created_at', '>=', windowStart)
+    .where('c.created_at', '<', windowEnd)
+    .orderBy('c.claim_id')
+    .orderBy('l.line_number')
+    .execute()
   const claimLines: ClaimLineUsage[] = []
+  const seen = new Set<string>()
   for (const line of lines) {
     const change = byCode.get(line.hcpcs)
     if (change === undefined) continue
+    seen.add(`${line.claim_id}\u0000${line.line_number}`)
     claimLines.push({
+      source: 'scrubbed',
       claimId: line.claim_id,
       line: line.line_number,
       kind: line.kind,
@@ -111,5 +141,28 @@ export async function findTerminatedCodeUsage(
       unitFactor: change.successor?.unitFactor,
     })
   }
+  for (const line of submitted) {
+    const change = line.procedure_code === null ? undefined : byCode.get(line.procedure_code)
+    const serviceDate = line.service_from ?? line.claim_from
+    if (change === undefined || line.procedure_code === null || serviceDate === null) continue
+    if (seen.has(`${line.claim_id}\u0000${line.line_number}`)) continue
+    claimLines.push({
+      source: 'submitted',
+      claimId: line.claim_id,
+      line: line.line_number,
+      kind: line.kind,
+      hcpcs: line.procedure_code,
+      units: line.units,
+      serviceDate,
+      storedAt: new Date(line.created_at).toISOString(),
+      invalidOnServiceDate: serviceDate >= change.effectiveDate,
+      successor: change.successor?.code,
+      unitFactor: change.successor?.unitFactor,
+    })
+  }
+  claimLines.sort(
+    (a, b) =>
+      a.serviceDate.localeCompare(b.serviceDate) || a.claimId.localeCompare(b.claimId) || a.line - b.line,
+  )
   return { since, authorizations, claimLines }
 }

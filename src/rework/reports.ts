@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely'
+import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
+import { sql } from 'kysely'
 import type { IsoDate } from '../../parsers/dates.js'
 import { formatCents } from '../../parsers/money.js'
 import type { Database } from '../db/database.js'
@@ -7,11 +8,17 @@ import type { Database } from '../db/database.js'
 export const REPORT_DIMENSIONS = ['carc', 'payer', 'queue', 'drug', 'month'] as const
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number]
 
-/** Statuses whose amount is still at risk: nobody has given up on it and it is not paid yet. */
-const AT_RISK = new Set(['open', 'assigned', 'corrected', 'appealed'])
+/**
+ * Statuses whose amount is still at risk: nobody has given up on it and it is not paid yet.
+ * Written into the SQL text (not bound), so it stays a constant list.
+ */
+const AT_RISK = sql.raw(`'open', 'assigned', 'corrected', 'appealed'`)
 
-/** A drug HCPCS (J, Q and C codes carry drugs and biologicals; DOMAIN.md §3). */
-const DRUG_CODE = /^[JQC]\d{4}$/
+/**
+ * A drug HCPCS (J, Q and C codes carry drugs and biologicals; DOMAIN.md §3) as a PostgreSQL
+ * regular expression: `[0-9]`, not `\d`, so only ASCII digits match, as in a JS regex.
+ */
+const DRUG_CODE = sql.raw(`'^[JQC][0-9]{4}$'`)
 
 /** Date range on the remit date of the denial (inclusive); open ends allowed. */
 export interface ReportRange {
@@ -47,115 +54,155 @@ export interface RecoveredReport {
   groups: RecoveredGroup[]
 }
 
-interface ItemRow {
-  claimKey: string
-  payerId: string
-  queue: string
-  carc: string
-  drug: string | null
-  month: string
-  amount: number
-  recovered: number
-  status: string
-}
+// Everything below aggregates in the database: a year of a clearinghouse's remits is millions of
+// rows, so only one row per group (payer, month, drug, ...) ever reaches this process.
 
-interface ClaimRow {
-  claimKey: string
-  payerId: string
-  month: string
-}
+/** Claim identity: CLP01 + payer (a claim id is unique only within a payer). */
+const CLAIM_KEY = (alias: string): RawBuilder<unknown> =>
+  sql`(coalesce(${sql.ref(`${alias}.payer_id`)}, ''), ${sql.ref(`${alias}.claim_id`)})`
 
-function inRange(date: string | null, range: ReportRange): boolean {
-  if (date === null) return range.from === undefined && range.to === undefined
-  if (range.from !== undefined && date < range.from) return false
-  if (range.to !== undefined && date > range.to) return false
-  return true
-}
+/** `YYYY-MM` of an ISO date column; `(undated)` when there is none. */
+const MONTH_OF = (column: RawBuilder<unknown>): RawBuilder<string> =>
+  sql<string>`coalesce(nullif(substr(${column}, 1, 7), ''), '(undated)')`
 
-async function loadItems(db: Kysely<Database>, range: ReportRange): Promise<ItemRow[]> {
-  const rows = await db
-    .selectFrom('rework_item')
-    .select([
-      'claim_id',
-      'payer_id',
-      'queue',
-      'carcs',
-      'procedure_code',
-      'remit_date',
-      'amount',
-      'recovered_amount',
-      'status',
-    ])
-    .execute()
-  return rows
-    .filter((r) => inRange(r.remit_date, range))
-    .map((r) => ({
-      claimKey: `${r.payer_id ?? ''}\u0000${r.claim_id}`,
-      payerId: r.payer_id ?? '(unknown)',
-      queue: r.queue,
-      carc: r.carcs[0] ?? '(none)',
-      drug: r.procedure_code !== null && DRUG_CODE.test(r.procedure_code) ? r.procedure_code : null,
-      month: (r.remit_date ?? '').slice(0, 7) || '(undated)',
-      amount: Number(r.amount),
-      recovered: Number(r.recovered_amount),
-      status: r.status,
-    }))
-}
-
-/** Adjudicated claims: distinct CLP01 + payer with a remit that is not a reversal. */
-async function loadAdjudicated(db: Kysely<Database>, range: ReportRange): Promise<ClaimRow[]> {
-  const rows = await db
-    .selectFrom('remit_claim')
-    .select(['claim_id', 'payer_id', 'remit_date'])
-    .where('is_reversal', '=', false)
-    .execute()
-  const seen = new Map<string, ClaimRow>()
-  for (const r of rows) {
-    if (!inRange(r.remit_date, range)) continue
-    const claimKey = `${r.payer_id ?? ''}\u0000${r.claim_id}`
-    if (!seen.has(claimKey))
-      seen.set(claimKey, {
-        claimKey,
-        payerId: r.payer_id ?? '(unknown)',
-        month: (r.remit_date ?? '').slice(0, 7) || '(undated)',
-      })
-  }
-  return [...seen.values()]
-}
-
-function totalsOf(items: readonly ItemRow[], adjudicated: number): RecoveredTotals {
-  const denied = items.reduce((s, i) => s + i.amount, 0)
-  const recovered = items.reduce((s, i) => s + i.recovered, 0)
-  const open = items.filter((i) => AT_RISK.has(i.status)).reduce((s, i) => s + i.amount - i.recovered, 0)
-  const deniedClaims = new Set(items.map((i) => i.claimKey)).size
-  return {
-    items: items.length,
-    deniedAmountCents: denied,
-    recoveredAmountCents: recovered,
-    openAmountCents: open,
-    deniedAmount: formatCents(denied),
-    recoveredAmount: formatCents(recovered),
-    openAmount: formatCents(open),
-    deniedClaims,
-    adjudicatedClaims: adjudicated,
-    denialRate: adjudicated === 0 ? 0 : Math.round((deniedClaims / adjudicated) * 10_000) / 10_000,
-  }
-}
-
-function keyOf(item: ItemRow, by: ReportDimension): string | null {
+/** The group key of a rework item (alias `ri`) per dimension; null means "not in any group". */
+function itemKey(by: ReportDimension): RawBuilder<string | null> {
   switch (by) {
     case 'carc':
-      return item.carc
+      // Primary CARC = the classifier's first (`carcs[0]` in JS, `carcs[1]` in SQL).
+      return sql<string>`coalesce(ri.carcs[1], '(none)')`
     case 'payer':
-      return item.payerId
+      return sql<string>`coalesce(ri.payer_id, '(unknown)')`
     case 'queue':
-      return item.queue
+      return sql<string>`ri.queue`
     case 'drug':
-      return item.drug
+      return sql<string | null>`case when ri.procedure_code ~ ${DRUG_CODE} then ri.procedure_code end`
     case 'month':
-      return item.month
+      return MONTH_OF(sql`ri.remit_date`)
   }
 }
+
+/**
+ * Remit date within the range (inclusive). ISO `YYYY-MM-DD` text compares like the date under
+ * byte order; `collate "C"` keeps a database locale from reordering it. Undated rows count only
+ * when the range is open on both ends.
+ */
+function inRange(column: string, range: ReportRange): Expression<SqlBool> {
+  const col = sql.ref(column)
+  const parts: RawBuilder<unknown>[] = []
+  if (range.from !== undefined) parts.push(sql`${col} collate "C" >= ${range.from}`)
+  if (range.to !== undefined) parts.push(sql`${col} collate "C" <= ${range.to}`)
+  return parts.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`(${sql.join(parts, sql` and `)})`
+}
+
+/** pg returns bigint/numeric aggregates as strings, PGlite may return numbers; sums stay < 2^53. */
+const num = (value: string | number | bigint | null | undefined): number => Number(value ?? 0)
+
+interface Sums {
+  items: number
+  denied: number
+  recovered: number
+  open: number
+  deniedClaims: number
+}
+
+interface SumsRow {
+  key: string | null
+  items: string | number
+  denied: string | number | null
+  recovered: string | number | null
+  open: string | number | null
+  denied_claims: string | number
+}
+
+/** Item count, denied / recovered / open-at-risk cents and denied claims, per key (or in total). */
+async function itemSums(
+  db: Kysely<Database>,
+  range: ReportRange,
+  by: ReportDimension | undefined,
+): Promise<Map<string | null, Sums>> {
+  const key = by === undefined ? sql<null>`null::text` : itemKey(by)
+  let query = db
+    .selectFrom('rework_item as ri')
+    .select([
+      key.as('key'),
+      sql<string | number>`count(*)`.as('items'),
+      sql<string | number | null>`sum(ri.amount)`.as('denied'),
+      sql<string | number | null>`sum(ri.recovered_amount)`.as('recovered'),
+      sql<string | number | null>`sum(ri.amount - ri.recovered_amount) filter (where ri.status in (${AT_RISK}))`.as(
+        'open',
+      ),
+      sql<string | number>`count(distinct ${CLAIM_KEY('ri')})`.as('denied_claims'),
+    ])
+    .where(inRange('ri.remit_date', range))
+  if (by !== undefined) query = query.where(key, 'is not', null).groupBy(sql`1`)
+  const rows: SumsRow[] = await query.execute()
+  const sums = new Map<string | null, Sums>()
+  for (const r of rows)
+    sums.set(r.key, {
+      items: num(r.items),
+      denied: num(r.denied),
+      recovered: num(r.recovered),
+      open: num(r.open),
+      deniedClaims: num(r.denied_claims),
+    })
+  return sums
+}
+
+/**
+ * Adjudicated claims: distinct CLP01 + payer with a remit that is not a reversal, in total and per
+ * payer or per month. A claim remitted in several months counts once, in the month of its
+ * earliest dated remit (`(undated)` only when none is dated), so the months add up to the total.
+ */
+async function adjudicatedCounts(
+  db: Kysely<Database>,
+  range: ReportRange,
+  by: ReportDimension | undefined,
+): Promise<{ total: number; byKey: Map<string, number> }> {
+  const claims = db
+    .selectFrom('remit_claim as rc')
+    .select([
+      // payer_id null and '' share a claim key; the group key is '(unknown)' only when all are null.
+      sql<string>`coalesce(max(rc.payer_id), '(unknown)')`.as('payer'),
+      MONTH_OF(sql`min(rc.remit_date collate "C")`).as('month'),
+    ])
+    .where('rc.is_reversal', '=', false)
+    .where(inRange('rc.remit_date', range))
+    .groupBy([sql`coalesce(rc.payer_id, '')`, 'rc.claim_id'])
+    .as('c')
+  const key = by === 'payer' ? sql<string>`c.payer` : by === 'month' ? sql<string>`c.month` : sql<string>`''`
+  const rows = await db
+    .selectFrom(claims)
+    .select([key.as('key'), sql<string | number>`count(*)`.as('n')])
+    .groupBy(sql`1`)
+    .execute()
+  const byKey = new Map<string, number>()
+  let total = 0
+  for (const r of rows) {
+    byKey.set(r.key, num(r.n))
+    total += num(r.n)
+  }
+  return { total, byKey }
+}
+
+function totalsOf(sums: Sums | undefined, adjudicated: number): RecoveredTotals {
+  const s = sums ?? { items: 0, denied: 0, recovered: 0, open: 0, deniedClaims: 0 }
+  return {
+    items: s.items,
+    deniedAmountCents: s.denied,
+    recoveredAmountCents: s.recovered,
+    openAmountCents: s.open,
+    deniedAmount: formatCents(s.denied),
+    recoveredAmount: formatCents(s.recovered),
+    openAmount: formatCents(s.open),
+    deniedClaims: s.deniedClaims,
+    adjudicatedClaims: adjudicated,
+    denialRate: adjudicated === 0 ? 0 : Math.round((s.deniedClaims / adjudicated) * 10_000) / 10_000,
+  }
+}
+
+/** Rate denominators are per payer and per month; other dimensions use all adjudicated claims. */
+const perKeyDenominator = (by: ReportDimension): by is 'payer' | 'month' => by === 'payer' || by === 'month'
 
 /**
  * Denied amount, recovered amount, open amount at risk and the denial rate (denied claims /
@@ -168,31 +215,24 @@ export async function recoveredReport(
   range: ReportRange = {},
   by?: ReportDimension,
 ): Promise<RecoveredReport> {
-  const items = await loadItems(db, range)
-  const claims = await loadAdjudicated(db, range)
+  const [totals, grouped, claims] = await Promise.all([
+    itemSums(db, range, undefined),
+    by === undefined ? Promise.resolve(new Map<string | null, Sums>()) : itemSums(db, range, by),
+    adjudicatedCounts(db, range, by),
+  ])
   const groups: RecoveredGroup[] = []
   if (by !== undefined) {
-    const byKey = new Map<string, ItemRow[]>()
-    for (const item of items) {
-      const key = keyOf(item, by)
-      if (key === null) continue
-      byKey.set(key, [...(byKey.get(key) ?? []), item])
-    }
-    for (const [key, list] of [...byKey].sort(([a], [b]) => a.localeCompare(b))) {
-      const adjudicated =
-        by === 'payer'
-          ? claims.filter((c) => c.payerId === key).length
-          : by === 'month'
-            ? claims.filter((c) => c.month === key).length
-            : claims.length
-      groups.push({ key, ...totalsOf(list, adjudicated) })
+    const keys = [...grouped.keys()].filter((k): k is string => k !== null)
+    for (const key of keys.sort((a, b) => a.localeCompare(b))) {
+      const adjudicated = perKeyDenominator(by) ? (claims.byKey.get(key) ?? 0) : claims.total
+      groups.push({ key, ...totalsOf(grouped.get(key), adjudicated) })
     }
   }
   return {
     from: range.from ?? null,
     to: range.to ?? null,
     by: by ?? null,
-    totals: totalsOf(items, claims.length),
+    totals: totalsOf(totals.get(null), claims.total),
     groups,
   }
 }
@@ -214,6 +254,57 @@ export interface DenialPattern {
   carcs: string[]
 }
 
+/** Distinct values of a text column (or of the unnested CARCs) of the rework items, per key. */
+async function distinctPerKey(
+  db: Kysely<Database>,
+  range: ReportRange,
+  by: ReportDimension,
+  what: 'queue' | 'carc',
+): Promise<Map<string, string[]>> {
+  const key = itemKey(by)
+  const rows =
+    what === 'queue'
+      ? await db
+          .selectFrom('rework_item as ri')
+          .select([key.as('key'), sql<string>`ri.queue`.as('value')])
+          .where(inRange('ri.remit_date', range))
+          .where(key, 'is not', null)
+          .groupBy([sql`1`, sql`2`])
+          .execute()
+      : await db
+          .selectFrom('rework_item as ri')
+          .innerJoin(sql<{ value: string }>`unnest(ri.carcs)`.as('u'), (join) => join.onTrue())
+          .select([key.as('key'), sql<string>`u.value`.as('value')])
+          .where(inRange('ri.remit_date', range))
+          .where(key, 'is not', null)
+          .groupBy([sql`1`, sql`2`])
+          .execute()
+  const out = new Map<string, string[]>()
+  for (const r of rows) {
+    if (r.key === null) continue
+    const list = out.get(r.key)
+    if (list === undefined) out.set(r.key, [r.value])
+    else list.push(r.value)
+  }
+  // JS default sort (UTF-16 order), not the database collation.
+  for (const list of out.values()) list.sort()
+  return out
+}
+
+/** Distinct non-reversal remitted claims billed with each drug code, from the remitted lines. */
+async function drugClaimCounts(db: Kysely<Database>, range: ReportRange): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('remit_line as rl')
+    .innerJoin('remit_claim as rc', 'rc.id', 'rl.remit_claim_id')
+    .select(['rl.procedure_code as code', sql<string | number>`count(distinct ${CLAIM_KEY('rc')})`.as('n')])
+    .where('rc.is_reversal', '=', false)
+    .where(inRange('rc.remit_date', range))
+    .where(sql<SqlBool>`rl.procedure_code ~ ${DRUG_CODE}`)
+    .groupBy('rl.procedure_code')
+    .execute()
+  return new Map(rows.map((r) => [r.code, num(r.n)]))
+}
+
 /**
  * Finds systematic denial causes: for each CARC, payer, drug or month, how many claims were
  * denied out of those that could be. A J-code denied on every claim billed with it is flagged.
@@ -223,80 +314,34 @@ export async function denialsReport(
   by: ReportDimension,
   range: ReportRange = {},
 ): Promise<DenialPattern[]> {
-  const rows = await db
-    .selectFrom('rework_item')
-    .select([
-      'claim_id',
-      'payer_id',
-      'queue',
-      'carcs',
-      'procedure_code',
-      'remit_date',
-      'amount',
-      'recovered_amount',
-      'status',
-    ])
-    .execute()
-  const items = rows.filter((r) => inRange(r.remit_date, range))
-  const claims = await loadAdjudicated(db, range)
-  // Claims billed with each drug code, from the remitted lines.
-  const drugClaims = new Map<string, Set<string>>()
-  if (by === 'drug') {
-    const lines = await db
-      .selectFrom('remit_line as rl')
-      .innerJoin('remit_claim as rc', 'rc.id', 'rl.remit_claim_id')
-      .select(['rl.procedure_code', 'rc.claim_id', 'rc.payer_id', 'rc.remit_date'])
-      .where('rc.is_reversal', '=', false)
-      .execute()
-    for (const line of lines) {
-      if (!DRUG_CODE.test(line.procedure_code) || !inRange(line.remit_date, range)) continue
-      const set = drugClaims.get(line.procedure_code) ?? new Set<string>()
-      set.add(`${line.payer_id ?? ''}\u0000${line.claim_id}`)
-      drugClaims.set(line.procedure_code, set)
-    }
-  }
-  const groups = new Map<string, typeof items>()
-  for (const item of items) {
-    const payerId = item.payer_id ?? '(unknown)'
-    const drug =
-      item.procedure_code !== null && DRUG_CODE.test(item.procedure_code) ? item.procedure_code : null
-    const key =
-      by === 'carc'
-        ? (item.carcs[0] ?? '(none)')
-        : by === 'payer'
-          ? payerId
-          : by === 'queue'
-            ? item.queue
-            : by === 'month'
-              ? (item.remit_date ?? '').slice(0, 7) || '(undated)'
-              : drug
-    if (key === null) continue
-    groups.set(key, [...(groups.get(key) ?? []), item])
-  }
+  const [groups, queues, carcs, claims, drugClaims] = await Promise.all([
+    itemSums(db, range, by),
+    distinctPerKey(db, range, by, 'queue'),
+    distinctPerKey(db, range, by, 'carc'),
+    adjudicatedCounts(db, range, by),
+    by === 'drug' ? drugClaimCounts(db, range) : Promise.resolve(new Map<string, number>()),
+  ])
   const patterns: DenialPattern[] = []
-  for (const [key, list] of groups) {
-    const denied = new Set(list.map((i) => `${i.payer_id ?? ''}\u0000${i.claim_id}`))
+  for (const [key, s] of groups) {
+    if (key === null) continue
     const claimsWithKey =
       by === 'drug'
-        ? (drugClaims.get(key)?.size ?? denied.size)
-        : by === 'payer'
-          ? claims.filter((c) => c.payerId === key).length
-          : by === 'month'
-            ? claims.filter((c) => c.month === key).length
-            : claims.length
-    const amount = list.reduce((s, i) => s + Number(i.amount), 0)
-    const share = claimsWithKey === 0 ? 0 : Math.round((denied.size / claimsWithKey) * 10_000) / 10_000
+        ? (drugClaims.get(key) ?? s.deniedClaims)
+        : perKeyDenominator(by)
+          ? (claims.byKey.get(key) ?? 0)
+          : claims.total
+    const share = claimsWithKey === 0 ? 0 : Math.round((s.deniedClaims / claimsWithKey) * 10_000) / 10_000
     patterns.push({
       key,
-      items: list.length,
-      deniedClaims: denied.size,
+      items: s.items,
+      deniedClaims: s.deniedClaims,
       claimsWithKey,
       share,
-      deniedAmount: formatCents(amount),
-      deniedAmountCents: amount,
-      systematic: denied.size >= 2 && denied.size === claimsWithKey,
-      queues: [...new Set(list.map((i) => i.queue))].sort(),
-      carcs: [...new Set(list.flatMap((i) => i.carcs))].sort(),
+      deniedAmount: formatCents(s.denied),
+      deniedAmountCents: s.denied,
+      systematic: s.deniedClaims >= 2 && s.deniedClaims === claimsWithKey,
+      queues: queues.get(key) ?? [],
+      carcs: carcs.get(key) ?? [],
     })
   }
   return patterns.sort(

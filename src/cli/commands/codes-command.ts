@@ -213,7 +213,7 @@ function formatChanges(
     `Work list: claim lines stored from ${usage.since} to ${asOf} billing a terminated code: ${usage.claimLines.length}`,
     ...usage.claimLines.map(
       (line) =>
-        `  claim ${line.claimId} line ${line.line} (${line.kind})  ${line.hcpcs} × ${line.units}  DOS ${line.serviceDate}${line.invalidOnServiceDate ? ' (code not valid on DOS)' : ''}  ${successor(line.successor, line.unitFactor)}`,
+        `  claim ${line.claimId} line ${line.line} (${line.kind}${line.source === 'submitted' ? ', submitted' : ''})  ${line.hcpcs} × ${line.units}  DOS ${line.serviceDate}${line.invalidOnServiceDate ? ' (code not valid on DOS)' : ''}  ${successor(line.successor, line.unitFactor)}`,
     ),
   )
   return `${lines.join('\n')}\n`

@@ -241,5 +241,93 @@ describe('onco-edi codes', () => {
       )
       expect(text.stdout).not.toContain('M-FAKE')
     })
+
+    it('also lists lines of ingested 837 claims stored in the look-back window', async () => {
+      const handle = await openDatabase({ dataDir: join(home, 'pgdata') })
+      try {
+        // Stored now, so the window of the default as-of date (today) holds it.
+        const file = await handle.db
+          .insertInto('ingest_file')
+          .values({
+            sha256: 'f'.repeat(64),
+            name: 'late.837',
+            kind: '837',
+            sender_id: 'S',
+            byte_size: 1,
+            status: 'ingested',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        const claim = await handle.db
+          .insertInto('submitted_claim')
+          .values({
+            file_id: Number(file.id),
+            claim_id: 'SUB-9',
+            kind: '837P',
+            payer_id: 'P1',
+            payer_name: null,
+            billing_provider_id: null,
+            member_id: 'M-FAKE-9',
+            filing_indicator: 'MB',
+            service_from: '2025-04-20',
+            service_to: '2025-04-20',
+            total_charge: 100,
+            frequency_code: '1',
+            facility_code: '11',
+            type_of_bill: null,
+            prior_authorization: null,
+            payer_claim_control: null,
+            diagnoses: [],
+            interchange_control: '1',
+            transaction_control: '1',
+            claim_json: '{}',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        await handle.db
+          .insertInto('submitted_line')
+          .values({
+            submitted_claim_id: Number(claim.id),
+            line_number: 3,
+            revenue_code: null,
+            procedure_code: 'Q5139',
+            modifiers: '',
+            charge: 100,
+            unit_basis: 'UN',
+            units: 12,
+            place_of_service: null,
+            service_from: '2025-04-20',
+            service_to: '2025-04-20',
+            line_control: null,
+            prior_authorization: null,
+            ndc: null,
+            ndc_quantity: null,
+            ndc_unit: null,
+          })
+          .execute()
+      } finally {
+        await handle.close()
+      }
+      const result = await run('codes', 'changes', '--from', '2025-04-01', '--json')
+      const { workList } = JSON.parse(result.stdout)
+      expect(workList.claimLines).toEqual([
+        expect.objectContaining({
+          source: 'submitted',
+          claimId: 'SUB-9',
+          line: 3,
+          hcpcs: 'Q5139',
+          units: 12,
+          serviceDate: '2025-04-20',
+          invalidOnServiceDate: true,
+          successor: 'Q5152',
+          unitFactor: 5,
+        }),
+      ])
+      expect(result.stdout).not.toContain('M-FAKE')
+      const text = await run('codes', 'changes', '--from', '2025-04-01')
+      expect(text.stdout).toContain(
+        'claim SUB-9 line 3 (837P, submitted)  Q5139 × 12  DOS 2025-04-20 (code not valid on DOS)',
+      )
+    })
   })
 })
