@@ -129,9 +129,9 @@ async function itemSums(
       sql<string | number>`count(*)`.as('items'),
       sql<string | number | null>`sum(ri.amount)`.as('denied'),
       sql<string | number | null>`sum(ri.recovered_amount)`.as('recovered'),
-      sql<string | number | null>`sum(ri.amount - ri.recovered_amount) filter (where ri.status in (${AT_RISK}))`.as(
-        'open',
-      ),
+      sql<
+        string | number | null
+      >`sum(ri.amount - ri.recovered_amount) filter (where ri.status in (${AT_RISK}))`.as('open'),
       sql<string | number>`count(distinct ${CLAIM_KEY('ri')})`.as('denied_claims'),
     ])
     .where(inRange('ri.remit_date', range))
@@ -272,12 +272,16 @@ async function distinctPerKey(
           .groupBy([sql`1`, sql`2`])
           .execute()
       : await db
-          .selectFrom('rework_item as ri')
-          .innerJoin(sql<{ value: string }>`unnest(ri.carcs)`.as('u'), (join) => join.onTrue())
-          .select([key.as('key'), sql<string>`u.value`.as('value')])
-          .where(inRange('ri.remit_date', range))
-          .where(key, 'is not', null)
-          .groupBy([sql`1`, sql`2`])
+          .selectFrom(
+            db
+              .selectFrom('rework_item as ri')
+              .select([key.as('key'), sql<string>`unnest(ri.carcs)`.as('value')])
+              .where(inRange('ri.remit_date', range))
+              .as('x'),
+          )
+          .select(['x.key', 'x.value'])
+          .where('x.key', 'is not', null)
+          .groupBy(['x.key', 'x.value'])
           .execute()
   const out = new Map<string, string[]>()
   for (const r of rows) {
