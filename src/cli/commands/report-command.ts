@@ -81,7 +81,7 @@ export const reportCommand: Command = {
         context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
       else {
         context.stdout.write(
-          `Recovered revenue ${report.from ?? '…'} to ${report.to ?? '…'}${dimension ? ` by ${dimension}` : ''}\n`,
+          `Recovered revenue, ${periodLabel(report.from, report.to)}${dimension ? `, by ${dimension}` : ''}\n`,
         )
         context.stdout.write(formatTable(headers, rows))
       }
@@ -122,4 +122,12 @@ export const reportCommand: Command = {
     }
     throw new CliError('CLI_USAGE', `Expected "report recovered" or "report denials", got "${sub ?? ''}"`)
   },
+}
+
+/** `remitted 2026-01-01 to 2026-03-31`, `remitted from 2026-01-01`, or `all remit dates`. */
+function periodLabel(from: string | null, to: string | null): string {
+  if (from !== null && to !== null) return `remitted ${from} to ${to}`
+  if (from !== null) return `remitted from ${from}`
+  if (to !== null) return `remitted up to ${to}`
+  return 'all remit dates'
 }

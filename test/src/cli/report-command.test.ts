@@ -43,6 +43,21 @@ for (const engine of engines) {
       )
     })
 
+    it('titles the text report with its period', async () => {
+      const all = await cli(config, ['report', 'recovered', '--by', 'queue'])
+      expect(all.stdout.split('\n')[0]).toBe('Recovered revenue, all remit dates, by queue')
+      const february = await cli(config, [
+        'report',
+        'recovered',
+        '--from',
+        '2026-02-01',
+        '--to',
+        '2026-02-28',
+      ])
+      expect(february.stdout.split('\n')[0]).toBe('Recovered revenue, remitted 2026-02-01 to 2026-02-28')
+      expect(february.stdout).toMatch(/TOTAL\s+16000\.00\s+0\.00\s+16000\.00\s+2\s+3\s+66\.67%/)
+    })
+
     it('flags a drug denied on every claim billed with it', async () => {
       const result = await cli(config, ['report', 'denials', '--by', 'drug', '--json'])
       expect(JSON.parse(result.stdout)).toEqual([
