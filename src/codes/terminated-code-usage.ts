@@ -63,6 +63,8 @@ export async function findTerminatedCodeUsage(
   options: { asOf: IsoDate },
 ): Promise<TerminatedCodeUsage> {
   const since = addDays(options.asOf, -USAGE_LOOKBACK_DAYS)
+  const windowStart = new Date(`${since}T00:00:00Z`)
+  const windowEnd = new Date(`${addDays(options.asOf, 1)}T00:00:00Z`)
   const byCode = new Map(terminated.map((change) => [change.code, change]))
   if (byCode.size === 0) return { since, authorizations: [], claimLines: [] }
   const codes = [...byCode.keys()]
@@ -94,14 +96,12 @@ export async function findTerminatedCodeUsage(
     .selectFrom('scrubbed_claim_line')
     .select(['claim_id', 'line_number', 'kind', 'hcpcs', 'units', 'dos', 'scrubbed_at'])
     .where('hcpcs', 'in', codes)
-    .where('scrubbed_at', '>=', new Date(`${since}T00:00:00Z`))
-    .where('scrubbed_at', '<', new Date(`${addDays(options.asOf, 1)}T00:00:00Z`))
+    .where('scrubbed_at', '>=', windowStart)
+    .where('scrubbed_at', '<', windowEnd)
     .orderBy('dos')
     .orderBy('claim_id')
     .orderBy('line_number')
     .execute()
-  const windowStart = new Date(`${since}T00:00:00Z`)
-  const windowEnd = new Date(`${addDays(options.asOf, 1)}T00:00:00Z`)
   const submitted = await db
     .selectFrom('submitted_line as l')
     .innerJoin('submitted_claim as c', 'c.id', 'l.submitted_claim_id')

@@ -1,29 +1,20 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { parseCarcRules } from '../../transforms/denials/carc-table.js'
 import { computeDeadline, parseDeadlineRules } from '../../transforms/denials/deadline-calculator.js'
 import { classifyDenial } from '../../transforms/denials/denial-classifier.js'
 import { payerClassFromFilingIndicator } from '../../transforms/denials/payer-profile.js'
+import { fixturesDir } from '../project-root.js'
 import type { DenialEngine } from './denial-engine.js'
 import { IngestError } from './ingest-error.js'
 
-/**
- * The directory holding `fixtures/denials/`: found by walking up from this module, so it works
- * from the TS sources (vitest) and from `dist/` alike.
- */
+/** `fixtures/denials/`, the user-editable CARC and deadline tables bundled with the program. */
 export function denialFixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let depth = 0; depth < 10; depth++) {
-    const candidate = join(dir, 'fixtures', 'denials')
-    if (existsSync(join(candidate, 'carc-rules.csv'))) return candidate
-    dir = dirname(dir)
-  }
-  throw new IngestError(
-    'INGEST_RULES_MISSING',
-    'Cannot find fixtures/denials/carc-rules.csv above the program',
-  )
+  const dir = fixturesDir('denials')
+  if (!existsSync(join(dir, 'carc-rules.csv')))
+    throw new IngestError('INGEST_RULES_MISSING', `Cannot find ${join(dir, 'carc-rules.csv')}`)
+  return dir
 }
 
 /**

@@ -6,6 +6,7 @@ import { daysLeft } from '../../transforms/denials/deadline-calculator.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import type { ReworkItemTable } from '../db/schema/core-tables.js'
+import { today } from '../today.js'
 import { recordAudit } from './audit.js'
 
 /** Statuses of a rework item. `recovered` is set by ingest when a later 835 pays. */
@@ -70,11 +71,6 @@ export interface ListFilter {
 
 /** Statuses still on the worklist (no filter given). */
 const WORKING = ['open', 'assigned']
-
-/** Today as an ISO date (UTC). */
-export function today(): IsoDate {
-  return new Date().toISOString().slice(0, 10)
-}
 
 function toView(row: Selectable<ReworkItemTable>, asOf: IsoDate): ReworkItemView {
   const amountCents = Number(row.amount)

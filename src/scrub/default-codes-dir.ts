@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { projectRoot } from './project-root.js'
+import { fixturesDir } from '../project-root.js'
 
 /** `fixtures/codes`: the bundled oncology subset of the CMS code tables, when present. */
 export function bundledCodesDir(): string | undefined {
-  const dir = join(projectRoot(), 'fixtures', 'codes')
+  const dir = fixturesDir('codes')
   return existsSync(dir) ? dir : undefined
 }

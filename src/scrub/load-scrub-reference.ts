@@ -9,7 +9,7 @@ import type {
   ScrubReferenceRows,
 } from '../../transforms/scrub/scrub-reference.js'
 import { createScrubReference } from '../../transforms/scrub/scrub-reference.js'
-import { defaultScrubTablesDir } from './project-root.js'
+import { defaultScrubTablesDir } from '../project-root.js'
 import type { CsvTable } from './read-csv-table.js'
 import { readCsvTable } from './read-csv-table.js'
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { isValidIsoDate } from '../../../parsers/dates.js'
 import type { Cents } from '../../../parsers/money.js'
 import { formatCents, parseCents } from '../../../parsers/money.js'
 import type { AuthDueItem } from '../../../transforms/scrub/auths-due.js'
@@ -17,7 +16,9 @@ import {
   loadLedgerLines,
   saveAuthorizations,
 } from '../../scrub/scrub-repository.js'
+import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
+import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 
@@ -98,9 +99,7 @@ async function runDue(args: string[], context: CommandContext): Promise<number> 
       'CLI_BAD_OPTION',
       `Expected --within as a whole number of days, got "${values.within}"`,
     )
-  const asOf = values['as-of'] ?? new Date().toISOString().slice(0, 10)
-  if (!isValidIsoDate(asOf))
-    throw new CliError('CLI_BAD_OPTION', `Expected --as-of as YYYY-MM-DD, got "${asOf}"`)
+  const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const prices =
     values.prices === undefined
       ? undefined

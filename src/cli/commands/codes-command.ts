@@ -1,7 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { IsoDate } from '../../../parsers/dates.js'
-import { isValidIsoDate } from '../../../parsers/dates.js'
 import type { CodeChange, DatePeriod } from '../../../transforms/codes/code-changes.js'
 import { listCodeChanges, newestQuarter } from '../../../transforms/codes/code-changes.js'
 import type { BillingUnit } from '../../../transforms/codes/code-records.js'
@@ -16,7 +15,9 @@ import { CodesError, formatCodeFilePosition } from '../../codes/codes-error.js'
 import type { TerminatedCodeUsage } from '../../codes/terminated-code-usage.js'
 import { findTerminatedCodeUsage, USAGE_LOOKBACK_DAYS } from '../../codes/terminated-code-usage.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
+import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
+import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_OK, EXIT_USAGE } from '../command.js'
 
@@ -130,9 +131,9 @@ async function runChanges(args: string[], context: CommandContext): Promise<numb
     },
   })
   if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`)
-  const from = dateOption('from', values.from)
-  const to = dateOption('to', values.to)
-  const asOf = dateOption('as-of', values['as-of']) ?? new Date().toISOString().slice(0, 10)
+  const from = parseDateOption('from', values.from)
+  const to = parseDateOption('to', values.to)
+  const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
   try {
     const hcpcs = await loadHcpcsRecords(handle.db)
@@ -156,13 +157,6 @@ async function runChanges(args: string[], context: CommandContext): Promise<numb
     await handle.close()
   }
   return EXIT_OK
-}
-
-function dateOption(name: string, value: string | undefined): IsoDate | undefined {
-  if (value === undefined) return undefined
-  if (!isValidIsoDate(value))
-    throw new CliError('CLI_BAD_OPTION', `Expected --${name} as YYYY-MM-DD, got "${value}"`)
-  return value
 }
 
 function unitText(unit: BillingUnit | undefined): string {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { projectRoot } from '../../scrub/project-root.js'
+import { fixturesDir } from '../../project-root.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_OK, EXIT_USAGE } from '../command.js'
 import { authsCommand } from './auths-command.js'
@@ -42,7 +42,7 @@ export const demoCommand: Command = {
     })
     const asOf = values['as-of'] ?? DEMO_AS_OF
     const out = values.out ?? join(context.config.home, 'demo-scrub')
-    const fixtures = join(projectRoot(), 'fixtures')
+    const fixtures = fixturesDir()
     const files = (dir: string, pattern: RegExp): string[] =>
       readdirSync(join(fixtures, dir))
         .filter((name) => pattern.test(name))

@@ -3,9 +3,9 @@ import { formatCents } from '../../../parsers/money.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import { ingestFiles } from '../../ingest/ingest-files.js'
 import { CliError } from '../cli-error.js'
+import { parsePositiveInt, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
-import { parsePositiveInt, resolvePath, withDatabase } from './rework-cli-support.js'
 
 const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--user USER] [--json]
 

@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util'
 import { parsePayerProfilesCsv } from '../../../transforms/denials/payer-profile.js'
 import { listPayerProfiles, upsertPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
+import { formatTable, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
-import { formatTable, resolvePath, withDatabase } from './rework-cli-support.js'
 
 const USAGE = `Usage:
   onco-edi payers import FILE.csv [--user USER] [--json]

@@ -10,11 +10,9 @@ import {
   RESOLUTIONS,
   REWORK_STATUSES,
   resolveReworkItem,
-  today,
 } from '../../rework/rework-repository.js'
+import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
-import type { Command, CommandContext } from '../command.js'
-import { EXIT_OK } from '../command.js'
 import {
   formatTable,
   parseDateOption,
@@ -22,7 +20,9 @@ import {
   parsePositiveInt,
   resolvePath,
   withDatabase,
-} from './rework-cli-support.js'
+} from '../cli-support.js'
+import type { Command, CommandContext } from '../command.js'
+import { EXIT_OK } from '../command.js'
 
 const USAGE = `Usage:
   onco-edi queue list [--queue Q] [--status S] [--due-within N] [--as-of DATE] [--json]

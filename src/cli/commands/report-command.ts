@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util'
 import type { RecoveredTotals, ReportDimension } from '../../rework/reports.js'
 import { denialsReport, REPORT_DIMENSIONS, recoveredReport } from '../../rework/reports.js'
 import { CliError } from '../cli-error.js'
+import { formatTable, parseDateOption, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_OK } from '../command.js'
-import { formatTable, parseDateOption, withDatabase } from './rework-cli-support.js'
 
 const USAGE = `Usage:
   onco-edi report recovered [--from DATE] [--to DATE] [--by carc|payer|queue|drug|month] [--json|--csv]

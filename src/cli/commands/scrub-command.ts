@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { isValidIsoDate } from '../../../parsers/dates.js'
 import type { CodeTableRecords } from '../../../transforms/scrub/code-table-set.js'
 import { createCodeTableSet } from '../../../transforms/scrub/code-table-set.js'
 import type { ScheduledInfusion, TrackedAuthorization } from '../../../transforms/scrub/scrub-context.js'
@@ -16,7 +15,9 @@ import { loadScrubReference } from '../../scrub/load-scrub-reference.js'
 import type { ScrubSummary } from '../../scrub/scrub-files.js'
 import { formatScrubSummary, scrubFiles } from '../../scrub/scrub-files.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../../scrub/scrub-repository.js'
+import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
+import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 
@@ -81,9 +82,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   })
   if (positionals.length === 0)
     throw new CliError('CLI_USAGE', 'Expected at least one 837 FILE after "scrub"')
-  const asOf = values['as-of'] ?? new Date().toISOString().slice(0, 10)
-  if (!isValidIsoDate(asOf))
-    throw new CliError('CLI_BAD_OPTION', `Expected --as-of as YYYY-MM-DD, got "${asOf}"`)
+  const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(context.cwd, p))
   const files = positionals.map(path)
   for (const file of files)

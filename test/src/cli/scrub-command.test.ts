@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import { silentLogger } from '../../../src/logger.js'
-import { projectRoot } from '../../../src/scrub/project-root.js'
+import { projectRoot } from '../../../src/project-root.js'
 
 const root = projectRoot()
 

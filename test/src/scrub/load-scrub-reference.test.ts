@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { defaultScrubTablesDir } from '../../../src/project-root.js'
 import { loadScrubReference, loadScrubReferenceRows } from '../../../src/scrub/load-scrub-reference.js'
-import { defaultScrubTablesDir } from '../../../src/scrub/project-root.js'
 
 describe('loadScrubReference', () => {
   it('loads the shipped tables', () => {

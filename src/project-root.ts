@@ -11,12 +11,17 @@ export function projectRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir
     const parent = dirname(dir)
-    if (parent === dir) throw new Error('package.json not found above src/scrub')
+    if (parent === dir) throw new Error('package.json not found above the program')
     dir = parent
   }
 }
 
+/** A folder of the bundled `fixtures/` (product data: code tables, scrub and denial tables). */
+export function fixturesDir(...parts: string[]): string {
+  return join(projectRoot(), 'fixtures', ...parts)
+}
+
 /** `fixtures/scrub`: the default reference tables of the scrubber. */
 export function defaultScrubTablesDir(): string {
-  return join(projectRoot(), 'fixtures', 'scrub')
+  return fixturesDir('scrub')
 }

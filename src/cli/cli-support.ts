@@ -1,8 +1,10 @@
 import { isAbsolute, resolve } from 'node:path'
-import type { DatabaseHandle } from '../../db/create-database.js'
-import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
-import { CliError } from '../cli-error.js'
-import type { CommandContext } from '../command.js'
+import type { IsoDate } from '../../parsers/dates.js'
+import { isValidIsoDate } from '../../parsers/dates.js'
+import type { DatabaseHandle } from '../db/create-database.js'
+import { databaseOptionsFromConfig, openDatabase } from '../db/create-database.js'
+import { CliError } from './cli-error.js'
+import type { CommandContext } from './command.js'
 
 /**
  * Opens the configured database (applying pending migrations), runs `body`, and closes it in
@@ -43,15 +45,10 @@ export function parseId(value: string | undefined): number {
   return Number(value)
 }
 
-/** Validates a YYYY-MM-DD option. */
-export function parseDateOption(name: string, value: string | undefined): string | undefined {
+/** Validates a YYYY-MM-DD option (a real calendar day), or throws CLI_BAD_OPTION. */
+export function parseDateOption(name: string, value: string | undefined): IsoDate | undefined {
   if (value === undefined) return undefined
-  const date = new Date(`${value}T00:00:00Z`)
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
-    Number.isNaN(date.getTime()) ||
-    date.toISOString().slice(0, 10) !== value
-  )
+  if (!isValidIsoDate(value))
     throw new CliError('CLI_BAD_OPTION', `Expected --${name} as YYYY-MM-DD, got "${value}"`)
   return value
 }
