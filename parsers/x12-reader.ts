@@ -46,15 +46,14 @@ export const DEFAULT_ASSEMBLERS: Readonly<Record<string, AssemblerFactory>> = {
  */
 export class X12Reader {
   readonly #tokenizer: SegmentTokenizer
-  readonly #validator: EnvelopeValidator
-  readonly #onSegment: ((segment: Segment) => void) | undefined
+  readonly #sink: ReaderSink
 
   constructor(options: X12ReaderOptions = {}) {
     const tokenizerOptions =
       options.maxSegmentBytes === undefined ? {} : { maxSegmentBytes: options.maxSegmentBytes }
     this.#tokenizer = new SegmentTokenizer(tokenizerOptions)
-    this.#validator = new EnvelopeValidator({ assemblers: options.assemblers ?? DEFAULT_ASSEMBLERS })
-    this.#onSegment = options.onSegment
+    const validator = new EnvelopeValidator({ assemblers: options.assemblers ?? DEFAULT_ASSEMBLERS })
+    this.#sink = new ReaderSink(validator, options.onSegment)
   }
 
   /** Bytes consumed so far. */
@@ -64,36 +63,57 @@ export class X12Reader {
 
   /** Feeds a chunk; returns the events it completes. */
   write(chunk: Uint8Array): X12Event[] {
+    const sink = this.#sink
     const out: X12Event[] = []
-    this.#feed(this.#tokenizer.write(chunk), out)
+    sink.out = out
+    this.#tokenizer.writeTo(chunk, sink)
+    sink.out = NO_EVENTS
     return out
   }
 
   /** Flushes at the end of input and closes open envelopes (missing trailers are issues). */
   end(): X12Event[] {
+    const sink = this.#sink
     const out: X12Event[] = []
+    sink.out = out
     try {
-      this.#feed(this.#tokenizer.end(), out)
+      this.#tokenizer.endTo(sink)
     } catch (error) {
       if (error instanceof X12Error && error.code === 'X12_TRUNCATED') {
-        this.#validator.end(out, error.toIssue())
+        sink.validator.end(out, error.toIssue())
         return out
       }
       throw error
+    } finally {
+      sink.out = NO_EVENTS
     }
-    this.#validator.end(out)
+    sink.validator.end(out)
     return out
   }
+}
 
-  #feed(segments: Segment[], out: X12Event[]): void {
+/** Events pushed outside a `write` or `end` call would be a bug: this frozen array makes it throw. */
+const NO_EVENTS: X12Event[] = Object.freeze([]) as unknown as X12Event[]
+
+/**
+ * Takes each segment from the tokenizer as it is cut and passes it on to the envelope validator
+ * (and `onSegment`), so that segments are handled while they are young: the tokenizer never
+ * builds an array of a chunk's segments for the reader.
+ */
+class ReaderSink {
+  readonly validator: EnvelopeValidator
+  readonly #onSegment: ((segment: Segment) => void) | undefined
+  /** The events of the current `write` or `end` call. */
+  out: X12Event[] = NO_EVENTS
+
+  constructor(validator: EnvelopeValidator, onSegment: ((segment: Segment) => void) | undefined) {
+    this.validator = validator
+    this.#onSegment = onSegment
+  }
+
+  push(segment: Segment): void {
     const onSegment = this.#onSegment
-    const validator = this.#validator
-    // An index loop: for-of runs the iterator protocol until V8 optimizes this loop.
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i]
-      if (segment === undefined) continue
-      if (onSegment !== undefined) onSegment(segment)
-      validator.push(segment, out)
-    }
+    if (onSegment !== undefined) onSegment(segment)
+    this.validator.push(segment, this.out)
   }
 }

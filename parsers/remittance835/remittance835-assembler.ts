@@ -60,10 +60,13 @@ class Remittance835Assembler implements TransactionAssembler {
   #header: RemittanceHeader835 | undefined
   #headerEmitted = false
   #sawBpr = false
+  /**
+   * The claim and line in progress. Their positions stand for their CLP and SVC segments in the
+   * balancing messages: keeping the segments too would store a new object per line in this
+   * long-lived one (a V8 write barrier each time) for a message that is rarely written.
+   */
   #claim: RemittanceClaim835 | undefined
-  #clpSegment: Segment | undefined
   #line: ServiceLine835 | undefined
-  #svcSegment: Segment | undefined
   /** The N1 loop the header is in: REF*2U after N1*PR is the payer id (1000A). */
   #headerParty: 'PR' | 'PE' | '' = ''
   readonly #providerAdjustments: ProviderAdjustment835[] = []
@@ -359,7 +362,6 @@ class Remittance835Assembler implements TransactionAssembler {
       lines: [],
       position: positionOf(segment),
     }
-    this.#clpSegment = segment
   }
 
   #pushClaim(c: RemittanceClaim835, segment: Segment): void {
@@ -452,7 +454,6 @@ class Remittance835Assembler implements TransactionAssembler {
       allowed: undefined,
       position: positionOf(segment),
     }
-    this.#svcSegment = segment
   }
 
   #pushLine(l: ServiceLine835, segment: Segment): void {
@@ -483,43 +484,37 @@ class Remittance835Assembler implements TransactionAssembler {
 
   #finishLine(c: RemittanceClaim835): void {
     const l = this.#line
-    const at = this.#svcSegment
     this.#line = undefined
-    this.#svcSegment = undefined
-    if (l === undefined || at === undefined) return
+    if (l === undefined) return
     // Line balancing: SVC02 - SVC03 = sum of line CAS (835 TR3 balancing; DOMAIN §7).
     const adjusted = sum(l.adjustments)
     if (l.charge - l.paid !== adjusted) {
-      this.#report(
-        'X12_UNBALANCED',
-        'warning',
-        `line does not balance: SVC02 - SVC03 = ${formatCents(l.charge - l.paid)} but its CAS amounts sum to ${formatCents(adjusted)}`,
-        at,
-        3,
-      )
+      this.issues.push({
+        code: 'X12_UNBALANCED',
+        severity: 'warning',
+        message: `line does not balance: SVC02 - SVC03 = ${formatCents(l.charge - l.paid)} but its CAS amounts sum to ${formatCents(adjusted)}`,
+        position: { ...l.position, element: 3 },
+      })
     }
     c.lines.push(l)
   }
 
   #finishClaim(out: X12Event[]): void {
     const c = this.#claim
-    const at = this.#clpSegment
-    if (c === undefined || at === undefined) return
+    if (c === undefined) return
     this.#finishLine(c)
     this.#claim = undefined
-    this.#clpSegment = undefined
     // Claim balancing: CLP03 - CLP04 = claim CAS + line CAS (DOMAIN §7).
     let adjusted = sum(c.adjustments)
     const lines = c.lines
     for (let i = 0; i < lines.length; i++) adjusted += sum(lines[i]?.adjustments ?? NO_ADJUSTMENTS)
     if (c.charge - c.paid !== adjusted) {
-      this.#report(
-        'X12_UNBALANCED',
-        'warning',
-        `claim does not balance: CLP03 - CLP04 = ${formatCents(c.charge - c.paid)} but claim and line CAS amounts sum to ${formatCents(adjusted)}`,
-        at,
-        4,
-      )
+      this.issues.push({
+        code: 'X12_UNBALANCED',
+        severity: 'warning',
+        message: `claim does not balance: CLP03 - CLP04 = ${formatCents(c.charge - c.paid)} but claim and line CAS amounts sum to ${formatCents(adjusted)}`,
+        position: { ...c.position, element: 4 },
+      })
     }
     out.push({ type: 'claim835', claim: c })
   }

@@ -187,7 +187,14 @@ export class EnvelopeValidator {
   #interchange: OpenInterchange | undefined
   #group: OpenGroup | undefined
   #transaction: OpenTransaction | undefined
-  #last: Segment | undefined
+  /**
+   * Where the last segment was, for the message of a missing trailer: its id, index and offset
+   * rather than the segment itself. Storing each new (young) segment in this long-lived object
+   * would run V8's generational write barrier once per segment.
+   */
+  #lastId = ''
+  #lastIndex = 0
+  #lastOffset = -1
 
   constructor(options: EnvelopeValidatorOptions = {}) {
     this.#assemblers = options.assemblers ?? {}
@@ -196,7 +203,9 @@ export class EnvelopeValidator {
 
   /** Feeds one segment; pushes the events it produces onto `out`. */
   push(segment: Segment, out: X12Event[]): void {
-    this.#last = segment
+    this.#lastId = segment.id
+    this.#lastIndex = segment.index
+    this.#lastOffset = segment.offset
     const first = segment.id.charCodeAt(0)
     if (first === CODE_S || first === CODE_G || first === CODE_I) this.#envelope(segment, out)
     else this.#body(segment, out)
@@ -295,8 +304,10 @@ export class EnvelopeValidator {
         this.#finishTransaction(transaction, out)
       }
     }
-    const at = this.#last
-    const detected = at === undefined ? 'the end of input' : `the end of input after ${where(at)}`
+    const detected =
+      this.#lastOffset < 0
+        ? 'the end of input'
+        : `the end of input after ${this.#lastId} at segment ${this.#lastIndex}, byte ${this.#lastOffset}`
     this.#closeTransaction(out, detected)
     this.#closeGroup(out, detected)
     this.#closeInterchange(out, detected)

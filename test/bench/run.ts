@@ -8,13 +8,15 @@ import { runScrubBench } from './scrub-bench.js'
  * Sections run in the order given; without arguments, all of them. Other benches (scrub, ingest)
  * add themselves to SECTIONS.
  *
- * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip).
+ * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
+ * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   parse: () =>
     runParseBench({
       claims: Number(process.env.BENCH_CLAIMS ?? 100_000),
       largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
       runScript: fileURLToPath(import.meta.url),
     }),
   scrub: async () => {
@@ -27,9 +29,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--peer') {
-    const [, peer, file] = argv
-    if (peer === undefined || file === undefined) throw new Error('usage: run.js --peer NAME FILE')
-    await runPeerInChild(peer, file)
+    const [, peer, file, passes] = argv
+    if (peer === undefined || file === undefined) throw new Error('usage: run.js --peer NAME FILE [PASSES]')
+    await runPeerInChild(peer, file, passes === undefined ? 2 : Number(passes))
     return
   }
   const names = argv.length === 0 ? Object.keys(SECTIONS) : argv

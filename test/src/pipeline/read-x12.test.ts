@@ -69,6 +69,23 @@ describe('readX12File', () => {
     expect(seen).toBeGreaterThan(0)
   })
 
+  it('stops with the abort reason between chunks when the signal is aborted', async () => {
+    const before = new AbortController()
+    before.abort(new Error('stopped before'))
+    await expect(collect(readX12File(multi, { signal: before.signal }))).rejects.toThrow('stopped before')
+
+    const during = new AbortController()
+    let batches = 0
+    const reading = (async () => {
+      for await (const _batch of readX12File(multi, { chunkSize: 64, signal: during.signal })) {
+        batches++
+        if (batches === 2) during.abort(new Error('stopped during'))
+      }
+    })()
+    await expect(reading).rejects.toThrow('stopped during')
+    expect(batches).toBe(2)
+  })
+
   it('rejects a missing file with ENOENT', async () => {
     await expect(
       collect(readX12File(path.join(repoRoot, 'fixtures/no-such-file.x12'))),
