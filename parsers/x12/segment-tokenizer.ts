@@ -201,6 +201,41 @@ function describe(code: number): string {
 
 type State = 'start' | 'isa' | 'body'
 
+/**
+ * The segments the tokenizer makes: a {@link Segment} with the same fields in the same order as
+ * the object literal it replaces (so JSON and equality are unchanged).
+ *
+ * Why a class: V8 tracks object and array literals by allocation site and, when many objects from a
+ * site outlive a scavenge, starts allocating them in the old generation ("pretenuring"), which
+ * deoptimizes every function that allocates there. The 837 assembler keeps the segments of each
+ * claim, so that decision came mid-file and deoptimized the tokenizer and the assemblers at once.
+ * Objects made by `new` are not tracked that way.
+ */
+class TokenizedSegment implements Segment {
+  id: string
+  elements: string[]
+  offset: number
+  index: number
+  stIndex: number
+  delimiters: Delimiters
+
+  constructor(
+    id: string,
+    elements: string[],
+    offset: number,
+    index: number,
+    stIndex: number,
+    delimiters: Delimiters,
+  ) {
+    this.id = id
+    this.elements = elements
+    this.offset = offset
+    this.index = index
+    this.stIndex = stIndex
+    this.delimiters = delimiters
+  }
+}
+
 /** Elements a segment may have before the cut grows its scratch array. */
 const SCRATCH_SIZE = 64
 
@@ -577,14 +612,7 @@ export class SegmentTokenizer {
     this.#asciiDelimiters = element < 0x80 && component < 0x80 && terminator < 0x80 && isa11Code < 0x80
     this.#index = 1
     this.#stIndex = 0
-    out.push({
-      id: 'ISA',
-      elements,
-      offset: this.#isaStart,
-      index: 1,
-      stIndex: 0,
-      delimiters: this.#delimiters,
-    })
+    out.push(new TokenizedSegment('ISA', elements, this.#isaStart, 1, 0, this.#delimiters))
     this.#isaBytes = []
     this.#state = 'body'
   }
@@ -793,6 +821,6 @@ export class SegmentTokenizer {
       }
     }
     this.#stIndex = counter
-    out.push({ id, elements, offset, index, stIndex, delimiters })
+    out.push(new TokenizedSegment(id, elements, offset, index, stIndex, delimiters))
   }
 }

@@ -17,13 +17,18 @@ import { generate835, generate837P, writeX12File } from './generate-x12.js'
  *
  * Each measurement runs in its own child process so that RSS is per peer, and every peer is
  * treated alike:
- * - the child reads the file twice. The first pass is **cold** (a fresh process: V8 compiles and
- *   optimizes the code while it runs, which costs our parser about a third of a 61 MB pass). The
- *   second is **warm**, as in a long-running worker that has already read a file. Peak RSS covers
- *   both passes, so a peer that keeps memory across files shows it;
+ * - the child reads the file three times in a row. The first pass is **cold**: a fresh process,
+ *   where V8 compiles and optimizes the code while it runs (on our parser that costs about a third
+ *   of a 61 MB pass, and more on the 837P, whose claims keep their segments). The third is **warm**,
+ *   as in a long-running worker that has already read files: two passes let V8 finish optimizing.
+ *   No garbage collection is forced between passes (a forced full collection made the next pass of
+ *   our parser 10-20% slower, which no worker would do). Peak RSS covers all the passes;
  * - the peers run in rounds (every peer once per round, in turn) and the median of the rounds is
  *   printed: one run on a shared 2-core machine varies by ±15%.
  */
+
+/** Passes per child when a warm figure is wanted: the last one is the warm pass. */
+export const WARM_PASSES = 3
 
 /** One pass over the file, as a child measures it. */
 export interface PassResult {
@@ -39,7 +44,7 @@ export interface PeerResult {
   peer: string
   file: string
   bytes: number
-  /** The passes in order: the first is cold, the next ones warm. */
+  /** The passes in order: the first is cold, the last warm. */
   passes: PassResult[]
   /** Peak resident set size of the child over all passes, in bytes (`process.resourceUsage().maxRSS`). */
   peakRss: number
@@ -121,14 +126,12 @@ export const PEERS: Record<string, { label: string; run: (file: string) => Promi
  * Runs one peer `passes` times over `file` in this process and prints its {@link PeerResult} as
  * JSON (the child's side).
  */
-export async function runPeerInChild(peer: string, file: string, passes = 2): Promise<void> {
+export async function runPeerInChild(peer: string, file: string, passes = WARM_PASSES): Promise<void> {
   const entry = PEERS[peer]
   if (entry === undefined) throw new Error(`unknown peer ${peer}`)
   const bytes = statSync(file).size
   const results: PassResult[] = []
   for (let pass = 0; pass < passes; pass++) {
-    // What the pass before left behind is not this pass's work (--expose-gc; absent, it is skipped).
-    globalThis.gc?.()
     const start = performance.now()
     const cpu = process.cpuUsage()
     const items = await entry.run(file)
@@ -147,7 +150,12 @@ export async function runPeerInChild(peer: string, file: string, passes = 2): Pr
 }
 
 /** Spawns `parse-peer.js --peer NAME FILE PASSES` and returns what it measured. */
-export function measure(runScript: string, peer: string, file: string, passes = 2): Promise<PeerResult> {
+export function measure(
+  runScript: string,
+  peer: string,
+  file: string,
+  passes = WARM_PASSES,
+): Promise<PeerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', runScript, '--peer', peer, file, String(passes)], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -187,7 +195,7 @@ export interface PeerSummary {
   rounds: number
   /** Median MB/s over CPU time of the first pass (a fresh process). */
   cold: number
-  /** Median MB/s over CPU time of the last pass; `undefined` with one pass. */
+  /** Median MB/s over CPU time of the last pass (warm); `undefined` with one pass. */
   warm: number | undefined
   /** Median wall-clock MB/s of the first pass. */
   coldWall: number
@@ -295,9 +303,9 @@ export async function runParseBench(options: ParseBenchOptions = {}): Promise<vo
       ['837P', file837, size837],
     ] as const) {
       log(
-        `\n${name}: ${mb(size)} MB, ${claims} claims. Medians of ${rounds} rounds; MB/s over CPU time; cold = first pass in a fresh process, warm = second pass`,
+        `\n${name}: ${mb(size)} MB, ${claims} claims. Medians of ${rounds} rounds; MB/s over CPU time; cold = first pass in a fresh process, warm = pass ${WARM_PASSES}`,
       )
-      const summaries = await runRounds(runScript, Object.keys(PEERS), file, rounds, 2)
+      const summaries = await runRounds(runScript, Object.keys(PEERS), file, rounds, WARM_PASSES)
       for (const summary of Object.values(summaries)) log(row(summary))
       const e = summaries.reader
       const a = summaries.split

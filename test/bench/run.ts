@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { runIngestBench } from './ingest-bench.js'
-import { runParseBench, runPeerInChild } from './parse-bench.js'
+import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
 
 /**
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--peer') {
     const [, peer, file, passes] = argv
     if (peer === undefined || file === undefined) throw new Error('usage: run.js --peer NAME FILE [PASSES]')
-    await runPeerInChild(peer, file, passes === undefined ? 2 : Number(passes))
+    await runPeerInChild(peer, file, passes === undefined ? WARM_PASSES : Number(passes))
     return
   }
   const names = argv.length === 0 ? Object.keys(SECTIONS) : argv
