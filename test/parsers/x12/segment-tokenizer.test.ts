@@ -413,3 +413,33 @@ describe('SegmentTokenizer properties', () => {
     )
   })
 })
+
+describe('SegmentTokenizer writeTo', () => {
+  it('hands a sink the same segments, in order, that write and end return, at every chunk size', () => {
+    const files = fixtureFiles().filter((file) => /\.(x12|835|837|edi|txt)$/i.test(file))
+    expect(files.length).toBeGreaterThan(5)
+    for (const file of files) {
+      const bytes = readFileSync(file)
+      for (const size of CHUNK_SIZES) {
+        const expected = tokenize(bytes, size)
+        const tokenizer = new SegmentTokenizer()
+        const received: Segment[] = []
+        const sink = { push: (segment: Segment) => received.push(segment) }
+        let code: string | undefined
+        try {
+          for (const chunk of chunksOf(bytes, size)) tokenizer.writeTo(chunk, sink)
+          tokenizer.endTo(sink)
+        } catch (error) {
+          if (!(error instanceof X12Error)) throw error
+          code = error.code
+        }
+        expect(code, `${path.basename(file)} at ${size}`).toBe(expected.error?.code)
+        // A failing chunk may have passed on segments before the failure; `write` drops them.
+        expect(received.slice(0, expected.segments.length), `${path.basename(file)} at ${size}`).toEqual(
+          expected.segments,
+        )
+        if (code === undefined) expect(received).toHaveLength(expected.segments.length)
+      }
+    }
+  })
+})
