@@ -19,6 +19,7 @@ import type { DenialEngine } from './denial-engine.js'
 import { detectX12Kind, peekX12 } from './detect-kind.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
+import { rematchRemitClaims } from './rematch-remits.js'
 import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
 import {
   commitRemitClaims,
@@ -74,6 +75,11 @@ export interface IngestFileResult {
   claims: number
   matched: number
   unmatched: number
+  /**
+   * 837 only: remit claims stored unmatched by earlier 835s (their 837 had not come yet) that this
+   * file's claims now match, with their rework items.
+   */
+  rematched: { claims: number; lines: number; items: number }
   reversals: number
   items: number
   recovered: number
@@ -149,6 +155,7 @@ function emptyResult(path: string): IngestFileResult {
     claims: 0,
     matched: 0,
     unmatched: 0,
+    rematched: { claims: 0, lines: 0, items: 0 },
     reversals: 0,
     items: 0,
     recovered: 0,
@@ -277,6 +284,8 @@ async function storeFile(
   let interchangeSeen = 0
   let savepoint = 0
   let claims837: Claim837[] = []
+  /** CLM01 of the 837's claims, for matching the remits that came before them. */
+  const claimIds837 = new Set<string>()
   let claims835: RemittanceClaim835[] = []
 
   /** One transaction set's running state; batches in the pipeline keep the set they belong to. */
@@ -443,6 +452,7 @@ async function storeFile(
       case 'claim837':
         if (skipping) return
         claims837.push(event.claim)
+        claimIds837.add(event.claim.claimId)
         set.claims++
         if (claims837.length >= batchSize) await flush()
         return
@@ -519,6 +529,9 @@ async function storeFile(
     await Promise.allSettled([...pending, preparing])
   }
   await drain()
+  // Remits that came before this 837 are matched to it now (in this transaction).
+  if (kind === '837' && result.claims > 0)
+    result.rematched = await rematchRemitClaims(trx, fileId, [...claimIds837], state.user)
 
   const allSkipped = interchangeSeen > 0 && interchanges.length === 0
   const status = allSkipped ? 'duplicate' : result.quarantined.length > 0 ? 'partial' : 'ingested'
@@ -542,7 +555,9 @@ async function storeFile(
     entityId: fileId,
     action: 'ingest',
     afterStatus: status,
-    note: `${kind}: ${result.claims} claims, ${result.quarantined.length} quarantined set(s), ${result.items} rework item(s)`,
+    note:
+      `${kind}: ${result.claims} claims, ${result.quarantined.length} quarantined set(s), ${result.items} rework item(s)` +
+      (result.rematched.claims > 0 ? `, ${result.rematched.claims} earlier remit claim(s) matched` : ''),
   })
   if (allSkipped) {
     const from = [...new Set(result.skippedInterchanges.map((s) => s.fileId))].join(', ')

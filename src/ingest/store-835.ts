@@ -5,7 +5,6 @@ import type {
   ProviderAdjustment835,
   RemittanceClaim835,
   RemittanceHeader835,
-  ServiceLine835,
 } from '../../parsers/remittance835/remittance835.js'
 import type { DenialClassification, PayerProfile } from '../../transforms/denials/denial-types.js'
 import type { Database } from '../db/database.js'
@@ -102,7 +101,8 @@ export interface RemitBatchResult {
   recoveredAmount: number
 }
 
-interface SubmittedCandidate {
+/** A submitted (837) claim a remit claim may answer. */
+export interface SubmittedCandidate {
   id: number
   claimId: string
   payerId: string | null
@@ -112,7 +112,8 @@ interface SubmittedCandidate {
   kind: string
 }
 
-interface SubmittedLine {
+/** A submitted (837) line a remit line may answer. */
+export interface SubmittedLine {
   id: number
   claimRef: number
   procedureCode: string | null
@@ -223,19 +224,18 @@ function sortedModifiers(modifiers: readonly string[] | string): string {
 /**
  * Picks the submitted claim a CLP answers: CLP01 = CLM01, narrowed by payer and then by DOS when
  * CLM01 repeats (DOMAIN.md §7). The latest submission wins among equals (a replacement claim
- * keeps CLM01).
+ * keeps CLM01). `dos` is the CLP's statement date, else its first line date.
  */
-function pickCandidate(
+export function pickCandidate(
   candidates: readonly SubmittedCandidate[],
   payerId: string | null | undefined,
-  claim: RemittanceClaim835,
+  dos: string | undefined,
 ): SubmittedCandidate | undefined {
   let pool = [...candidates]
   if (pool.length > 1 && payerId) {
     const samePayer = pool.filter((c) => c.payerId === payerId)
     if (samePayer.length > 0) pool = samePayer
   }
-  const dos = claim.statementFrom ?? claim.lines.find((l) => l.serviceFrom !== undefined)?.serviceFrom
   if (pool.length > 1 && dos !== undefined) {
     const sameDos = pool.filter(
       (c) => c.serviceFrom !== null && c.serviceFrom <= dos && dos <= (c.serviceTo ?? c.serviceFrom),
@@ -248,9 +248,19 @@ function pickCandidate(
   )
 }
 
+/** What line matching reads of a remit line (a parsed SVC loop, or a stored remit_line row). */
+export interface RemitLineKey {
+  procedureCode: string
+  /** The modifiers, or the stored `A:B` text. */
+  modifiers: readonly string[] | string
+  charge: number
+  serviceFrom: string | undefined
+  lineControlNumber: string | undefined
+}
+
 /** Lines by REF*6R, else code + modifiers + DOS + charge; each submitted line is used once. */
-function matchLine(
-  line: ServiceLine835,
+export function matchLine(
+  line: RemitLineKey,
   claimDos: string | undefined,
   lines: readonly SubmittedLine[],
   used: Set<number>,
@@ -269,6 +279,74 @@ function matchLine(
       l.charge === line.charge &&
       (dos === undefined || l.serviceFrom === null || l.serviceFrom === dos),
   )
+}
+
+/** The submitted claims whose CLM01 is one of `claimIds`, by CLM01 (one statement). */
+export async function loadCandidates(
+  db: Kysely<Database>,
+  claimIds: readonly string[],
+): Promise<Map<string, SubmittedCandidate[]>> {
+  const candidates = new Map<string, SubmittedCandidate[]>()
+  if (claimIds.length === 0) return candidates
+  // One array parameter instead of one parameter per id: the statement text and its plan stay the
+  // same whatever the batch size.
+  const rows = await db
+    .selectFrom('submitted_claim')
+    .select(['id', 'claim_id', 'payer_id', 'service_from', 'service_to', 'filing_indicator', 'kind'])
+    .where(sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
+    .execute()
+  for (const row of rows) {
+    const list = candidates.get(row.claim_id) ?? []
+    list.push({
+      id: Number(row.id),
+      claimId: row.claim_id,
+      payerId: row.payer_id,
+      serviceFrom: row.service_from,
+      serviceTo: row.service_to,
+      filingIndicator: row.filing_indicator,
+      kind: row.kind,
+    })
+    candidates.set(row.claim_id, list)
+  }
+  return candidates
+}
+
+/** The lines of the submitted claims `ids`, in line order, by submitted claim id (one statement). */
+export async function loadSubmittedLines(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<Map<number, SubmittedLine[]>> {
+  const linesByClaim = new Map<number, SubmittedLine[]>()
+  if (ids.length === 0) return linesByClaim
+  const rows = await db
+    .selectFrom('submitted_line')
+    .select([
+      'id',
+      'submitted_claim_id',
+      'procedure_code',
+      'modifiers',
+      'charge',
+      'service_from',
+      'line_control',
+    ])
+    .where(sql<boolean>`submitted_claim_id = any(${arrayLiteral(ids, 'int8')}::int8[])`)
+    .orderBy('id')
+    .execute()
+  for (const row of rows) {
+    const claimRef = Number(row.submitted_claim_id)
+    const list = linesByClaim.get(claimRef) ?? []
+    list.push({
+      id: Number(row.id),
+      claimRef,
+      procedureCode: row.procedure_code,
+      modifiers: row.modifiers,
+      charge: Number(row.charge),
+      serviceFrom: row.service_from,
+      lineControl: row.line_control,
+    })
+    linesByClaim.set(claimRef, list)
+  }
+  return linesByClaim
 }
 
 /**
@@ -352,61 +430,16 @@ export async function prepareRemitClaims(
   // same whatever the batch size.
   const claimIdArray = sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`
 
-  const candidateRows = await db
-    .selectFrom('submitted_claim')
-    .select(['id', 'claim_id', 'payer_id', 'service_from', 'service_to', 'filing_indicator', 'kind'])
-    .where(claimIdArray)
-    .execute()
-  const candidates = new Map<string, SubmittedCandidate[]>()
-  for (const row of candidateRows) {
-    const list = candidates.get(row.claim_id) ?? []
-    list.push({
-      id: Number(row.id),
-      claimId: row.claim_id,
-      payerId: row.payer_id,
-      serviceFrom: row.service_from,
-      serviceTo: row.service_to,
-      filingIndicator: row.filing_indicator,
-      kind: row.kind,
-    })
-    candidates.set(row.claim_id, list)
-  }
-
+  const candidates = await loadCandidates(db, claimIds)
   const matches = claims.map((claim) =>
-    pickCandidate(candidates.get(claim.claimId) ?? [], claim.header.payer.id, claim),
+    pickCandidate(
+      candidates.get(claim.claimId) ?? [],
+      claim.header.payer.id,
+      claim.statementFrom ?? claim.lines.find((l) => l.serviceFrom !== undefined)?.serviceFrom,
+    ),
   )
   const matchedIds = [...new Set(matches.flatMap((m) => (m === undefined ? [] : [m.id])))]
-  const linesByClaim = new Map<number, SubmittedLine[]>()
-  if (matchedIds.length > 0) {
-    const lineRows = await db
-      .selectFrom('submitted_line')
-      .select([
-        'id',
-        'submitted_claim_id',
-        'procedure_code',
-        'modifiers',
-        'charge',
-        'service_from',
-        'line_control',
-      ])
-      .where(sql<boolean>`submitted_claim_id = any(${arrayLiteral(matchedIds, 'int8')}::int8[])`)
-      .orderBy('id')
-      .execute()
-    for (const row of lineRows) {
-      const claimRef = Number(row.submitted_claim_id)
-      const list = linesByClaim.get(claimRef) ?? []
-      list.push({
-        id: Number(row.id),
-        claimRef,
-        procedureCode: row.procedure_code,
-        modifiers: row.modifiers,
-        charge: Number(row.charge),
-        serviceFrom: row.service_from,
-        lineControl: row.line_control,
-      })
-      linesByClaim.set(claimRef, list)
-    }
-  }
+  const linesByClaim = await loadSubmittedLines(db, matchedIds)
 
   const priorRows = await db
     .selectFrom('rework_item')

@@ -91,6 +91,11 @@ export const ingestCommand: Command = {
           )
           if (r.recovered > 0) parts.push(`${r.recovered} recovered (${formatCents(r.recoveredAmount)})`)
         }
+        if (r.kind === '837' && r.rematched.claims > 0) {
+          parts.push(
+            `${r.rematched.claims} earlier remit claim(s) now matched (${r.rematched.items} rework item(s))`,
+          )
+        }
         if (r.skippedInterchanges.length > 0)
           parts.push(`${r.skippedInterchanges.length} interchange(s) already ingested`)
         context.stdout.write(`${r.name}: ${parts.join(', ')}\n`)

@@ -1,0 +1,151 @@
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { Database } from '../db/database.js'
+import { arrayLiteral } from './bulk-insert.js'
+import type { SubmittedLine } from './store-835.js'
+import { loadCandidates, loadSubmittedLines, matchLine, pickCandidate } from './store-835.js'
+
+/** What {@link rematchRemitClaims} changed. */
+export interface RematchResult {
+  /** Remit claims (CLPs) that were unmatched and now point at a submitted claim. */
+  claims: number
+  /** Their remit lines now matched to a submitted line. */
+  lines: number
+  /** Rework items that now carry the submitted claim (and line). */
+  items: number
+}
+
+/**
+ * Matches the remit claims that arrived before their 837 to the claims of the 837 file `fileId`,
+ * just stored (`claimIds`: its CLM01s): CLP01 = CLM01, narrowed by payer and DOS, and lines by REF*6R or code, modifiers,
+ * DOS and charge (the same rules as at 835 ingest, DOMAIN.md §7).
+ *
+ * Why: files arrive in any order (a practice sends a backlog of 837s after the remits, or a day's
+ * files are ingested in separate runs). A remit read first is stored `unmatched`, and its rework
+ * items could not be corrected (there was no 837 to correct) nor reported by drug. When the 837
+ * comes, they are matched here, in the 837 file's transaction.
+ *
+ * Remit claims that are already matched are left alone. The rework items keep their queue and
+ * deadline; each one that changes gets an audit event (`matched`). At most eight statements,
+ * whatever the number of claims, each driven by an existing index (CLP01 or ids).
+ */
+export async function rematchRemitClaims(
+  db: Kysely<Database>,
+  fileId: number,
+  claimIds: readonly string[],
+  actor: string,
+): Promise<RematchResult> {
+  const result: RematchResult = { claims: 0, lines: 0, items: 0 }
+  if (claimIds.length === 0) return result
+  // By CLP01 through remit_claim_match (claim_id, payer_id): no index of its own to maintain.
+  const remits = await db
+    .selectFrom('remit_claim')
+    .select(['id', 'claim_id', 'payer_id', 'statement_from'])
+    .where(sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
+    .where('match_status', '=', 'unmatched')
+    .orderBy('id')
+    .execute()
+  if (remits.length === 0) return result
+
+  const remitIds = remits.map((r) => Number(r.id))
+  const remitLines = await db
+    .selectFrom('remit_line')
+    .select(['id', 'remit_claim_id', 'procedure_code', 'modifiers', 'charge', 'service_from', 'line_control'])
+    .where(sql<boolean>`remit_claim_id = any(${arrayLiteral(remitIds, 'int8')}::int8[])`)
+    .orderBy('remit_claim_id')
+    .orderBy('line_seq')
+    .execute()
+  const linesByRemit = new Map<number, typeof remitLines>()
+  for (const line of remitLines) {
+    const key = Number(line.remit_claim_id)
+    const list = linesByRemit.get(key) ?? []
+    list.push(line)
+    linesByRemit.set(key, list)
+  }
+
+  const candidates = await loadCandidates(db, [...new Set(remits.map((r) => r.claim_id))])
+  const picks = remits.map((remit) => {
+    const lines = linesByRemit.get(Number(remit.id)) ?? []
+    const dos = remit.statement_from ?? lines.find((l) => l.service_from !== null)?.service_from ?? undefined
+    return {
+      remit,
+      lines,
+      dos,
+      submitted: pickCandidate(candidates.get(remit.claim_id) ?? [], remit.payer_id, dos),
+    }
+  })
+  const submittedIds = [...new Set(picks.flatMap((p) => (p.submitted === undefined ? [] : [p.submitted.id])))]
+  const submittedLines = await loadSubmittedLines(db, submittedIds)
+
+  const remitClaimIds: number[] = []
+  const claimTargets: number[] = []
+  /** CLP01 of the matched remit claims: rework_item_claim finds their items. */
+  const matchedClaimIds = new Set<string>()
+  const lineIds: number[] = []
+  const lineTargets: number[] = []
+  for (const pick of picks) {
+    if (pick.submitted === undefined) continue
+    remitClaimIds.push(Number(pick.remit.id))
+    claimTargets.push(pick.submitted.id)
+    matchedClaimIds.add(pick.remit.claim_id)
+    const pool: readonly SubmittedLine[] = submittedLines.get(pick.submitted.id) ?? []
+    const used = new Set<number>()
+    for (const line of pick.lines) {
+      const matched = matchLine(
+        {
+          procedureCode: line.procedure_code,
+          modifiers: line.modifiers,
+          charge: Number(line.charge),
+          serviceFrom: line.service_from ?? undefined,
+          lineControlNumber: line.line_control ?? undefined,
+        },
+        pick.dos,
+        pool,
+        used,
+      )
+      if (matched === undefined) continue
+      used.add(matched.id)
+      lineIds.push(Number(line.id))
+      lineTargets.push(matched.id)
+    }
+  }
+  if (remitClaimIds.length === 0) return result
+
+  const claimPairs = sql`unnest(${arrayLiteral(remitClaimIds, 'int8')}::int8[], ${arrayLiteral(claimTargets, 'int8')}::int8[]) as pair(id, target)`
+  await sql`update remit_claim set submitted_claim_id = pair.target, match_status = 'matched'
+    from ${claimPairs} where remit_claim.id = pair.id`.execute(db)
+  result.claims = remitClaimIds.length
+  if (lineIds.length > 0) {
+    const linePairs = sql`unnest(${arrayLiteral(lineIds, 'int8')}::int8[], ${arrayLiteral(lineTargets, 'int8')}::int8[]) as pair(id, target)`
+    await sql`update remit_line set submitted_line_id = pair.target
+      from ${linePairs} where remit_line.id = pair.id`.execute(db)
+    result.lines = lineIds.length
+  }
+  // The items follow their remit claim (and line): the submitted ids are copied from the rows just
+  // updated, and the `unmatched` flag is dropped.
+  const items = await sql<{ id: string }>`update rework_item set
+      submitted_claim_id = remit_claim.submitted_claim_id,
+      submitted_line_id = coalesce(
+        (select remit_line.submitted_line_id from remit_line where remit_line.id = rework_item.remit_line_id),
+        rework_item.submitted_line_id),
+      flags = array_remove(rework_item.flags, 'unmatched')
+    from remit_claim
+    where rework_item.remit_claim_id = remit_claim.id
+      and remit_claim.id = any(${arrayLiteral(remitClaimIds, 'int8')}::int8[])
+      and rework_item.claim_id = any(${arrayLiteral([...matchedClaimIds], 'text')}::text[])
+      and rework_item.submitted_claim_id is null
+    returning rework_item.id`.execute(db)
+  result.items = items.rows.length
+  if (items.rows.length > 0) {
+    // One statement (a row per item would pass the 65,535-parameter limit on a large backlog).
+    const itemIds = arrayLiteral(
+      items.rows.map((row) => Number(row.id)),
+      'int8',
+    )
+    await sql`insert into audit_event (actor, entity, entity_id, action, note)
+      select ${actor}, 'rework_item', id::text, 'matched',
+        'matched to submitted claim ' || submitted_claim_id || ' when 837 file ' || ${String(fileId)} || ' was ingested'
+      from rework_item where id = any(${itemIds}::int8[]) order by id`.execute(db)
+  }
+  return result
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../../src/db/database.js'
+import { ingestFiles } from '../../../src/ingest/ingest-files.js'
+import { engines, openTestDatabase } from '../../support/databases.js'
+import { repoRoot } from '../../support/x12-files.js'
+import { e2eText } from './fixture-edit.js'
+
+const e2e = (name: string): string => join(repoRoot, 'fixtures/e2e', name)
+const CLAIMS_837 = e2e('837p-medicare-2026-01.x12')
+const REMIT_835 = e2e('835-medicare-2026-02-02.x12')
+const dir = mkdtempSync(join(tmpdir(), 'rematch-test-'))
+function file(name: string, text: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+/** The matching as ids-free rows: what each remit claim, line and rework item points at. */
+async function matching(db: Kysely<Database>): Promise<unknown> {
+  const claims = await sql<Record<string, unknown>>`
+    select rc.claim_id, rc.match_status, sc.claim_id as submitted, sc.total_charge
+    from remit_claim rc left join submitted_claim sc on sc.id = rc.submitted_claim_id
+    order by rc.id`.execute(db)
+  const lines = await sql<Record<string, unknown>>`
+    select rc.claim_id, rl.line_seq, sl.line_number, sl.procedure_code
+    from remit_line rl join remit_claim rc on rc.id = rl.remit_claim_id
+    left join submitted_line sl on sl.id = rl.submitted_line_id
+    order by rc.id, rl.line_seq`.execute(db)
+  const items = await sql<Record<string, unknown>>`
+    select ri.claim_id, ri.level, ri.procedure_code, ri.queue, ri.deadline, ri.flags,
+      sc.claim_id as submitted, sl.line_number
+    from rework_item ri
+    left join submitted_claim sc on sc.id = ri.submitted_claim_id
+    left join submitted_line sl on sl.id = ri.submitted_line_id
+    order by ri.id`.execute(db)
+  return { claims: claims.rows, lines: lines.rows, items: items.rows }
+}
+
+for (const engine of engines) {
+  describe(`remits that arrive before their 837 [${engine.name}]`, () => {
+    const opened: { cleanup(): Promise<void> }[] = []
+    afterAll(async () => {
+      for (const db of opened) await db.cleanup()
+    })
+
+    it('are matched when the 837 is ingested: the same rows as in the usual order, with an audit trail', async () => {
+      const usual = await openTestDatabase(engine.url)
+      const reversed = await openTestDatabase(engine.url)
+      opened.push(usual, reversed)
+      // Usual order in one run (ingestFiles puts 837s first).
+      await ingestFiles([REMIT_835, CLAIMS_837], { handle: usual.handle })
+      // The remit alone in a first run, the 837 in a later one.
+      const [remit] = await ingestFiles([REMIT_835], { handle: reversed.handle })
+      expect([remit?.matched, remit?.unmatched]).toEqual([0, 10])
+      const before = (await matching(reversed.handle.db)) as { items: { flags: string[] }[] }
+      expect(before.items.every((item) => item.flags.includes('unmatched'))).toBe(true)
+
+      const [claims] = await ingestFiles([CLAIMS_837], { handle: reversed.handle })
+      // E2E-P-999 has no 837 claim and stays unmatched; E2E-P-007 is paid in two CLPs.
+      expect(claims?.rematched).toEqual({ claims: 9, lines: expect.any(Number), items: 7 })
+      expect(claims?.rematched.lines).toBeGreaterThanOrEqual(9)
+      expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
+
+      const audit = await reversed.handle.db
+        .selectFrom('audit_event')
+        .select(['entity', 'action', 'note'])
+        .where('action', '=', 'matched')
+        .execute()
+      expect(audit).toHaveLength(7)
+      expect(audit[0]?.note).toMatch(/^matched to submitted claim \d+ when 837 file \d+ was ingested$/)
+      const fileAudit = await reversed.handle.db
+        .selectFrom('audit_event')
+        .select('note')
+        .where('entity', '=', 'ingest_file')
+        .where('entity_id', '=', String(claims?.fileId))
+        .executeTakeFirstOrThrow()
+      expect(fileAudit.note).toContain('9 earlier remit claim(s) matched')
+    })
+
+    it('leaves remit claims that are already matched alone when the same claims come again', async () => {
+      const db = await openTestDatabase(engine.url)
+      opened.push(db)
+      await ingestFiles([CLAIMS_837, REMIT_835], { handle: db.handle })
+      const before = await matching(db.handle.db)
+      // The same claims in another interchange (a resubmission): the matched remits keep their claim,
+      // and E2E-P-999, which has no 837 claim in either file, stays unmatched.
+      const again = file(
+        'resubmitted.x12',
+        e2eText('837p-medicare-2026-01.x12').replaceAll('000001001', '000001002'),
+      )
+      const [result] = await ingestFiles([again], { handle: db.handle })
+      expect([result?.status, result?.claims]).toEqual(['ingested', 8])
+      expect(result?.rematched).toEqual({ claims: 0, lines: 0, items: 0 })
+      expect(await matching(db.handle.db)).toEqual(before)
+      const { rows } = await sql<{ claim_id: string }>`select claim_id from remit_claim
+        where match_status = 'unmatched'`.execute(db.handle.db)
+      expect(rows.map((r) => r.claim_id)).toEqual(['E2E-P-999'])
+    })
+  })
+}
