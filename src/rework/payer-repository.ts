@@ -3,7 +3,10 @@ import { sql } from 'kysely'
 import type { PayerClass, PayerProfile } from '../../transforms/denials/denial-types.js'
 import { PAYER_CLASSES } from '../../transforms/denials/denial-types.js'
 import type { Database } from '../db/database.js'
+import type { DenialEngine } from '../ingest/denial-engine.js'
 import { recordAudit } from './audit.js'
+import type { RecomputeResult } from './recompute-deadlines.js'
+import { recomputeDeadlines } from './recompute-deadlines.js'
 
 function toPayerClass(value: string): PayerClass {
   const found = PAYER_CLASSES.find((c) => c === value)
@@ -31,13 +34,15 @@ export async function listPayerProfiles(db: Kysely<Database>): Promise<PayerProf
 
 /**
  * Inserts or replaces payer profiles in one transaction, with an audit event per payer. Returns how
- * many were new and how many replaced.
+ * many were new and how many replaced. Given the denial `engine`, the same transaction also
+ * recomputes the deadlines of the payers' open and assigned rework items ({@link recomputeDeadlines}).
  */
 export async function upsertPayerProfiles(
   db: Kysely<Database>,
   profiles: readonly PayerProfile[],
   user: string,
-): Promise<{ inserted: number; updated: number }> {
+  engine?: DenialEngine,
+): Promise<{ inserted: number; updated: number; recomputed: RecomputeResult }> {
   return db.transaction().execute(async (trx) => {
     let inserted = 0
     let updated = 0
@@ -79,6 +84,15 @@ export async function upsertPayerProfiles(
         afterStatus: profile.payerClass,
       })
     }
-    return { inserted, updated }
+    const recomputed =
+      engine === undefined
+        ? { items: 0, changed: 0 }
+        : await recomputeDeadlines(
+            trx,
+            engine,
+            profiles.map((p) => p.payerId),
+            user,
+          )
+    return { inserted, updated, recomputed }
   })
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { parsePayerProfilesCsv } from '../../../transforms/denials/payer-profile.js'
+import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { listPayerProfiles, upsertPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
 import { formatTable, resolvePath, withDatabase } from '../cli-support.js'
@@ -14,7 +15,8 @@ const USAGE = `Usage:
 FILE.csv columns: payer_id,name,payer_class,timely_filing_days,corrected_claim_days,appeal_days
 payer_class is one of medicare, medicaid, commercial, medicare_advantage. Blank day columns fall
 back to the class defaults of fixtures/denials/deadline-rules.csv. Bad rows are reported (exit 1)
-and the good ones imported.`
+and the good ones imported. The open and assigned rework items of the imported payers get their
+deadlines computed again from the new profiles (each change is on the audit trail).`
 
 /** `onco-edi payers import|list`. */
 export const payersCommand: Command = {
@@ -64,13 +66,18 @@ export const payersCommand: Command = {
       throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${(cause as Error).message}`, { cause })
     }
     const user = values.user ?? context.config.user
+    const engine = await loadDenialEngine()
     const counts = await withDatabase(context, (handle) =>
-      upsertPayerProfiles(handle.db, parsed.profiles, user),
+      upsertPayerProfiles(handle.db, parsed.profiles, user, engine),
     )
     if (values.json) {
       context.stdout.write(`${JSON.stringify({ ...counts, rejects: parsed.rejects }, null, 2)}\n`)
     } else {
       context.stdout.write(`imported ${counts.inserted} new and ${counts.updated} updated payer profile(s)\n`)
+      if (counts.recomputed.changed > 0)
+        context.stdout.write(
+          `recomputed the deadlines of ${counts.recomputed.changed} of their ${counts.recomputed.items} open rework item(s)\n`,
+        )
       for (const reject of parsed.rejects) context.stderr.write(`${file}:${reject.line}: ${reject.reason}\n`)
     }
     return parsed.rejects.length > 0 ? EXIT_FINDINGS : EXIT_OK

@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import { ACTION_CLOCKS } from '../../transforms/denials/deadline-calculator.js'
+import type {
+  DenialClassification,
+  ReworkAction,
+  ReworkQueue,
+} from '../../transforms/denials/denial-types.js'
+import { REWORK_QUEUES } from '../../transforms/denials/denial-types.js'
+import type { Database } from '../db/database.js'
+import { arrayLiteral } from '../ingest/bulk-insert.js'
+import type { DenialEngine } from '../ingest/denial-engine.js'
+import { loadPayerProfiles } from './payer-repository.js'
+
+/** What {@link recomputeDeadlines} looked at and changed. */
+export interface RecomputeResult {
+  /** Open and assigned items of the payers. */
+  items: number
+  /** Items whose deadline, basis, confidence or appealability changed. */
+  changed: number
+}
+
+/** Statuses whose deadline still matters: the worklist's. */
+const WORKING = ['open', 'assigned']
+
+function isReworkAction(value: string): value is ReworkAction {
+  return Object.hasOwn(ACTION_CLOCKS, value)
+}
+
+function toQueue(value: string): ReworkQueue {
+  return REWORK_QUEUES.find((q) => q === value) ?? 'other'
+}
+
+/**
+ * Computes again the deadlines of the open and assigned rework items of `payerIds`, from the payer
+ * profiles now stored and the deadline table, with the inputs ingest used: the item's action, CARCs,
+ * DOS and remit date, the claim's filing indicator, and the submitted claim's kind and Through date.
+ *
+ * Why: a payer's timely-filing, corrected-claim and appeal days are numbers a user corrects in the
+ * payer table (DOMAIN.md §9). Items opened before the correction kept the old deadline, and the
+ * worklist is ordered by deadline. Items already worked (corrected, appealed, written off, billed to
+ * the patient, recovered) keep theirs: it is the one they were worked against.
+ *
+ * Each changed item gets an audit event (`deadline_recomputed`, with the old and new deadline). The
+ * `low_confidence` flag follows the new deadline, and `not_appealable` is added when it becomes
+ * unappealable (a CARC rule may have set it, so it is never removed here).
+ */
+export async function recomputeDeadlines(
+  db: Kysely<Database>,
+  engine: DenialEngine,
+  payerIds: readonly string[],
+  actor: string,
+): Promise<RecomputeResult> {
+  const result: RecomputeResult = { items: 0, changed: 0 }
+  if (payerIds.length === 0) return result
+  const profiles = await loadPayerProfiles(db)
+  const rows = await db
+    .selectFrom('rework_item as ri')
+    .innerJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
+    .leftJoin('submitted_claim as sc', 'sc.id', 'ri.submitted_claim_id')
+    .select([
+      'ri.id',
+      'ri.payer_id',
+      'ri.queue',
+      'ri.action',
+      'ri.carcs',
+      'ri.rarcs',
+      'ri.amount',
+      'ri.service_date',
+      'ri.remit_date',
+      'ri.deadline',
+      'ri.deadline_basis',
+      'ri.low_confidence',
+      'ri.appealable',
+      'ri.flags',
+      'ri.guidance',
+      'rc.filing_indicator as remit_filing_indicator',
+      'rc.statement_to',
+      'sc.kind',
+      'sc.filing_indicator as submitted_filing_indicator',
+      'sc.service_to',
+    ])
+    .where(sql<boolean>`ri.payer_id = any(${arrayLiteral(payerIds, 'text')}::text[])`)
+    .where('ri.status', 'in', WORKING)
+    .orderBy('ri.id')
+    .execute()
+  result.items = rows.length
+
+  const ids: number[] = []
+  const deadlines: (string | null)[] = []
+  const bases: string[] = []
+  const lowConfidence: boolean[] = []
+  const appealable: boolean[] = []
+  const flags: string[] = []
+  const notes: string[] = []
+  for (const row of rows) {
+    if (!isReworkAction(row.action)) continue
+    const profile = row.payer_id === null ? undefined : profiles.get(row.payer_id)
+    const claimType = row.kind === '837I' ? 'institutional' : 'professional'
+    const classification: DenialClassification = {
+      queue: toQueue(row.queue),
+      action: row.action,
+      carcs: row.carcs,
+      rarcs: row.rarcs,
+      amount: Number(row.amount),
+      flags: [],
+      guidance: row.guidance,
+    }
+    const deadline = engine.deadline({
+      classification,
+      payerClass: engine.payerClass(
+        profile,
+        row.remit_filing_indicator ?? row.submitted_filing_indicator ?? undefined,
+      ),
+      profile,
+      serviceDate: row.service_date ?? undefined,
+      throughDate:
+        claimType === 'institutional' ? (row.statement_to ?? row.service_to ?? undefined) : undefined,
+      remitDate: row.remit_date ?? undefined,
+      claimType,
+    })
+    const next = deadline.deadline ?? null
+    if (
+      next === row.deadline &&
+      deadline.basis === row.deadline_basis &&
+      deadline.lowConfidence === row.low_confidence &&
+      deadline.appealable === row.appealable
+    )
+      continue
+    const rowFlags = row.flags.filter((f) => f !== 'low_confidence')
+    if (deadline.lowConfidence) rowFlags.push('low_confidence')
+    if (!deadline.appealable && !rowFlags.includes('not_appealable')) rowFlags.push('not_appealable')
+    ids.push(Number(row.id))
+    deadlines.push(next)
+    bases.push(deadline.basis)
+    lowConfidence.push(deadline.lowConfidence)
+    appealable.push(deadline.appealable)
+    // One text per item for the unnest below: the flags joined, split again in SQL.
+    flags.push(rowFlags.join(','))
+    notes.push(`deadline ${row.deadline ?? 'none'} -> ${next ?? 'none'}: ${deadline.basis}`)
+  }
+  if (ids.length === 0) return result
+
+  const changes = sql`unnest(
+      ${arrayLiteral(ids, 'int8')}::int8[],
+      ${arrayLiteral(deadlines, 'text')}::text[],
+      ${arrayLiteral(bases, 'text')}::text[],
+      ${arrayLiteral(lowConfidence, 'bool')}::bool[],
+      ${arrayLiteral(appealable, 'bool')}::bool[],
+      ${arrayLiteral(flags, 'text')}::text[],
+      ${arrayLiteral(notes, 'text')}::text[]
+    ) as change(id, deadline, basis, low_confidence, appealable, flags, note)`
+  await sql`update rework_item set
+      deadline = change.deadline,
+      deadline_basis = change.basis,
+      low_confidence = change.low_confidence,
+      appealable = change.appealable,
+      flags = case when change.flags = '' then '{}'::text[] else string_to_array(change.flags, ',') end,
+      updated_at = now()
+    from ${changes} where rework_item.id = change.id`.execute(db)
+  await sql`insert into audit_event (actor, entity, entity_id, action, note)
+    select ${actor}, 'rework_item', change.id::text, 'deadline_recomputed', change.note
+    from ${changes} order by change.id`.execute(db)
+  result.changed = ids.length
+  return result
+}
