@@ -19,6 +19,7 @@ import type { DenialEngine } from './denial-engine.js'
 import { detectX12Kind, peekX12 } from './detect-kind.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
+import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
 import {
@@ -79,7 +80,7 @@ export interface IngestFileResult {
    * 837 only: remit claims stored unmatched by earlier 835s (their 837 had not come yet) that this
    * file's claims now match, with their rework items.
    */
-  rematched: { claims: number; lines: number; items: number }
+  rematched: RematchResult
   reversals: number
   items: number
   recovered: number
@@ -155,7 +156,7 @@ function emptyResult(path: string): IngestFileResult {
     claims: 0,
     matched: 0,
     unmatched: 0,
-    rematched: { claims: 0, lines: 0, items: 0 },
+    rematched: { claims: 0, lines: 0, items: 0, deadlines: 0 },
     reversals: 0,
     items: 0,
     recovered: 0,
@@ -531,7 +532,14 @@ async function storeFile(
   await drain()
   // Remits that came before this 837 are matched to it now (in this transaction).
   if (kind === '837' && result.claims > 0)
-    result.rematched = await rematchRemitClaims(trx, fileId, [...claimIds837], state.user)
+    result.rematched = await rematchRemitClaims(
+      trx,
+      state.engine,
+      state.profiles,
+      fileId,
+      [...claimIds837],
+      state.user,
+    )
 
   const allSkipped = interchangeSeen > 0 && interchanges.length === 0
   const status = allSkipped ? 'duplicate' : result.quarantined.length > 0 ? 'partial' : 'ingested'

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import type { PayerProfile } from '../../transforms/denials/denial-types.js'
 import type { Database } from '../db/database.js'
+import { recomputeDeadlines } from '../rework/recompute-deadlines.js'
 import { arrayLiteral } from './bulk-insert.js'
+import type { DenialEngine } from './denial-engine.js'
 import type { SubmittedLine } from './store-835.js'
 import { loadCandidates, loadSubmittedLines, matchLine, pickCandidate } from './store-835.js'
 
@@ -13,6 +16,8 @@ export interface RematchResult {
   lines: number
   /** Rework items that now carry the submitted claim (and line). */
   items: number
+  /** Of those, the items whose deadline changed with what the submitted claim tells. */
+  deadlines: number
 }
 
 /**
@@ -25,17 +30,20 @@ export interface RematchResult {
  * items could not be corrected (there was no 837 to correct) nor reported by drug. When the 837
  * comes, they are matched here, in the 837 file's transaction.
  *
- * Remit claims that are already matched are left alone. The rework items keep their queue and
- * deadline; each one that changes gets an audit event (`matched`). At most eight statements,
+ * Remit claims that are already matched are left alone. The rework items keep their queue; their
+ * deadline is computed again ({@link recomputeDeadlines}), and each item that changes gets an audit
+ * event (`matched`). At most eight statements,
  * whatever the number of claims, each driven by an existing index (CLP01 or ids).
  */
 export async function rematchRemitClaims(
   db: Kysely<Database>,
+  engine: DenialEngine,
+  profiles: ReadonlyMap<string, PayerProfile>,
   fileId: number,
   claimIds: readonly string[],
   actor: string,
 ): Promise<RematchResult> {
-  const result: RematchResult = { claims: 0, lines: 0, items: 0 }
+  const result: RematchResult = { claims: 0, lines: 0, items: 0, deadlines: 0 }
   if (claimIds.length === 0) return result
   // By CLP01 through remit_claim_match (claim_id, payer_id): no index of its own to maintain.
   const remits = await db
@@ -123,11 +131,18 @@ export async function rematchRemitClaims(
   }
   // The items follow their remit claim (and line): the submitted ids are copied from the rows just
   // updated, and the `unmatched` flag is dropped.
+  // A DOS the remit lacked comes from the submitted line, else the claim (as at 835 ingest).
   const items = await sql<{ id: string }>`update rework_item set
       submitted_claim_id = remit_claim.submitted_claim_id,
       submitted_line_id = coalesce(
         (select remit_line.submitted_line_id from remit_line where remit_line.id = rework_item.remit_line_id),
         rework_item.submitted_line_id),
+      service_date = coalesce(rework_item.service_date,
+        (select submitted_line.service_from from submitted_line
+          join remit_line on remit_line.submitted_line_id = submitted_line.id
+          where remit_line.id = rework_item.remit_line_id),
+        (select submitted_claim.service_from from submitted_claim
+          where submitted_claim.id = remit_claim.submitted_claim_id)),
       flags = array_remove(rework_item.flags, 'unmatched')
     from remit_claim
     where rework_item.remit_claim_id = remit_claim.id
@@ -137,6 +152,16 @@ export async function rematchRemitClaims(
     returning rework_item.id`.execute(db)
   result.items = items.rows.length
   if (items.rows.length > 0) {
+    // Now that the submitted claim is known (its kind and Through date, and a DOS the remit lacked).
+    result.deadlines = (
+      await recomputeDeadlines(
+        db,
+        engine,
+        profiles,
+        { itemIds: items.rows.map((row) => Number(row.id)) },
+        actor,
+      )
+    ).changed
     // One statement (a row per item would pass the 65,535-parameter limit on a large backlog).
     const itemIds = arrayLiteral(
       items.rows.map((row) => Number(row.id)),

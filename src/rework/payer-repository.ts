@@ -90,7 +90,8 @@ export async function upsertPayerProfiles(
         : await recomputeDeadlines(
             trx,
             engine,
-            profiles.map((p) => p.payerId),
+            await loadPayerProfiles(trx),
+            { payerIds: profiles.map((p) => p.payerId) },
             user,
           )
     return { inserted, updated, recomputed }

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { ACTION_CLOCKS } from '../../transforms/denials/deadline-calculator.js'
 import type {
   DenialClassification,
+  PayerProfile,
   ReworkAction,
   ReworkQueue,
 } from '../../transforms/denials/denial-types.js'
@@ -10,11 +11,13 @@ import { REWORK_QUEUES } from '../../transforms/denials/denial-types.js'
 import type { Database } from '../db/database.js'
 import { arrayLiteral } from '../ingest/bulk-insert.js'
 import type { DenialEngine } from '../ingest/denial-engine.js'
-import { loadPayerProfiles } from './payer-repository.js'
+
+/** The items to recompute: the open and assigned ones of some payers, or given ones. */
+export type RecomputeScope = { payerIds: readonly string[] } | { itemIds: readonly number[] }
 
 /** What {@link recomputeDeadlines} looked at and changed. */
 export interface RecomputeResult {
-  /** Open and assigned items of the payers. */
+  /** Open and assigned items in the scope. */
   items: number
   /** Items whose deadline, basis, confidence or appealability changed. */
   changed: number
@@ -32,14 +35,15 @@ function toQueue(value: string): ReworkQueue {
 }
 
 /**
- * Computes again the deadlines of the open and assigned rework items of `payerIds`, from the payer
- * profiles now stored and the deadline table, with the inputs ingest used: the item's action, CARCs,
+ * Computes again the deadlines of the open and assigned rework items in `scope`, from the payer
+ * `profiles` (those now stored) and the deadline table, with the inputs ingest used: the item's action, CARCs,
  * DOS and remit date, the claim's filing indicator, and the submitted claim's kind and Through date.
  *
  * Why: a payer's timely-filing, corrected-claim and appeal days are numbers a user corrects in the
- * payer table (DOMAIN.md §9). Items opened before the correction kept the old deadline, and the
- * worklist is ordered by deadline. Items already worked (corrected, appealed, written off, billed to
- * the patient, recovered) keep theirs: it is the one they were worked against.
+ * payer table (DOMAIN.md §9), and a remit read before its 837 was classified without the submitted
+ * claim (institutional or not, its dates). Items opened before either kept the old deadline, and
+ * the worklist is ordered by deadline. Items already worked (corrected, appealed, written off,
+ * billed to the patient, recovered) keep theirs: it is the one they were worked against.
  *
  * Each changed item gets an audit event (`deadline_recomputed`, with the old and new deadline). The
  * `low_confidence` flag follows the new deadline, and `not_appealable` is added when it becomes
@@ -48,12 +52,16 @@ function toQueue(value: string): ReworkQueue {
 export async function recomputeDeadlines(
   db: Kysely<Database>,
   engine: DenialEngine,
-  payerIds: readonly string[],
+  profiles: ReadonlyMap<string, PayerProfile>,
+  scope: RecomputeScope,
   actor: string,
 ): Promise<RecomputeResult> {
   const result: RecomputeResult = { items: 0, changed: 0 }
-  if (payerIds.length === 0) return result
-  const profiles = await loadPayerProfiles(db)
+  const inScope =
+    'payerIds' in scope
+      ? sql<boolean>`ri.payer_id = any(${arrayLiteral(scope.payerIds, 'text')}::text[])`
+      : sql<boolean>`ri.id = any(${arrayLiteral(scope.itemIds, 'int8')}::int8[])`
+  if (('payerIds' in scope ? scope.payerIds : scope.itemIds).length === 0) return result
   const rows = await db
     .selectFrom('rework_item as ri')
     .innerJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
@@ -80,7 +88,7 @@ export async function recomputeDeadlines(
       'sc.filing_indicator as submitted_filing_indicator',
       'sc.service_to',
     ])
-    .where(sql<boolean>`ri.payer_id = any(${arrayLiteral(payerIds, 'text')}::text[])`)
+    .where(inScope)
     .where('ri.status', 'in', WORKING)
     .orderBy('ri.id')
     .execute()

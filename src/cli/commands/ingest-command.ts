@@ -93,7 +93,7 @@ export const ingestCommand: Command = {
         }
         if (r.kind === '837' && r.rematched.claims > 0) {
           parts.push(
-            `${r.rematched.claims} earlier remit claim(s) now matched (${r.rematched.items} rework item(s))`,
+            `${r.rematched.claims} earlier remit claim(s) now matched (${r.rematched.items} rework item(s), ${r.rematched.deadlines} deadline(s) recomputed)`,
           )
         }
         if (r.skippedInterchanges.length > 0)

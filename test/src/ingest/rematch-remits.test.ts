@@ -32,7 +32,8 @@ async function matching(db: Kysely<Database>): Promise<unknown> {
     left join submitted_line sl on sl.id = rl.submitted_line_id
     order by rc.id, rl.line_seq`.execute(db)
   const items = await sql<Record<string, unknown>>`
-    select ri.claim_id, ri.level, ri.procedure_code, ri.queue, ri.deadline, ri.flags,
+    select ri.claim_id, ri.level, ri.procedure_code, ri.queue, ri.service_date, ri.deadline,
+      ri.deadline_basis, ri.low_confidence, ri.appealable, ri.flags,
       sc.claim_id as submitted, sl.line_number
     from rework_item ri
     left join submitted_claim sc on sc.id = ri.submitted_claim_id
@@ -62,7 +63,7 @@ for (const engine of engines) {
 
       const [claims] = await ingestFiles([CLAIMS_837], { handle: reversed.handle })
       // E2E-P-999 has no 837 claim and stays unmatched; E2E-P-007 is paid in two CLPs.
-      expect(claims?.rematched).toEqual({ claims: 9, lines: expect.any(Number), items: 7 })
+      expect(claims?.rematched).toEqual({ claims: 9, lines: expect.any(Number), items: 7, deadlines: 0 })
       expect(claims?.rematched.lines).toBeGreaterThanOrEqual(9)
       expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
 
@@ -82,6 +83,43 @@ for (const engine of engines) {
       expect(fileAudit.note).toContain('9 earlier remit claim(s) matched')
     })
 
+    it('end an 837I (Part A) pair as in the usual order, deadlines included', async () => {
+      const institutional = e2e('837i-medicare-2026-01.x12')
+      const partA = e2e('835-medicare-parta-2026-02-06.x12')
+      const usual = await openTestDatabase(engine.url)
+      const reversed = await openTestDatabase(engine.url)
+      opened.push(usual, reversed)
+      await ingestFiles([partA, institutional], { handle: usual.handle })
+      await ingestFiles([partA], { handle: reversed.handle })
+      const [claims] = await ingestFiles([institutional], { handle: reversed.handle })
+      expect(claims?.rematched.claims).toBeGreaterThan(0)
+      expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
+    })
+
+    it('take the DOS a remit lacks from the 837 and compute the deadlines again', async () => {
+      // The same remit with its DTM*232/233/472 turned into DTM*036 (a date onco-edi does not read).
+      const undated = file(
+        'undated.x12',
+        e2eText('835-medicare-2026-02-02.x12').replace(/DTM\*(232|233|472)\*/g, 'DTM*036*'),
+      )
+      const usual = await openTestDatabase(engine.url)
+      const reversed = await openTestDatabase(engine.url)
+      opened.push(usual, reversed)
+      await ingestFiles([undated, CLAIMS_837], { handle: usual.handle })
+      await ingestFiles([undated], { handle: reversed.handle })
+      const [claims] = await ingestFiles([CLAIMS_837], { handle: reversed.handle })
+      // Without a DOS the remit date stood in for it, which pushes the filing clock out.
+      expect(claims?.rematched.deadlines).toBeGreaterThan(0)
+      expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
+      const audit = await reversed.handle.db
+        .selectFrom('audit_event')
+        .select('note')
+        .where('action', '=', 'deadline_recomputed')
+        .execute()
+      expect(audit).toHaveLength(claims?.rematched.deadlines ?? -1)
+      expect(audit[0]?.note).toMatch(/^deadline \d{4}-\d{2}-\d{2} -> \d{4}-\d{2}-\d{2}: /)
+    })
+
     it('leaves remit claims that are already matched alone when the same claims come again', async () => {
       const db = await openTestDatabase(engine.url)
       opened.push(db)
@@ -95,7 +133,7 @@ for (const engine of engines) {
       )
       const [result] = await ingestFiles([again], { handle: db.handle })
       expect([result?.status, result?.claims]).toEqual(['ingested', 8])
-      expect(result?.rematched).toEqual({ claims: 0, lines: 0, items: 0 })
+      expect(result?.rematched).toEqual({ claims: 0, lines: 0, items: 0, deadlines: 0 })
       expect(await matching(db.handle.db)).toEqual(before)
       const { rows } = await sql<{ claim_id: string }>`select claim_id from remit_claim
         where match_status = 'unmatched'`.execute(db.handle.db)
