@@ -49,32 +49,40 @@ for (const engine of engines) {
       for (const db of opened) await db.cleanup()
     })
 
-    it('are matched when the 837 is ingested: the same rows as in the usual order, with an audit trail', async () => {
+    /**
+     * Ingests `remit` and `claims` into two fresh databases: in the usual order (one run: 837s go
+     * first), and the remit in a first run with the 837 in a later one. Returns both databases, the
+     * remit's result and the late 837's result.
+     */
+    async function bothOrders(remit: string, claims: string) {
       const usual = await openTestDatabase(engine.url)
       const reversed = await openTestDatabase(engine.url)
       opened.push(usual, reversed)
-      // Usual order in one run (ingestFiles puts 837s first).
-      await ingestFiles([REMIT_835, CLAIMS_837], { handle: usual.handle })
-      // The remit alone in a first run, the 837 in a later one.
-      const [remit] = await ingestFiles([REMIT_835], { handle: reversed.handle })
-      expect([remit?.matched, remit?.unmatched]).toEqual([0, 10])
-      const before = (await matching(reversed.handle.db)) as { items: { flags: string[] }[] }
-      expect(before.items.every((item) => item.flags.includes('unmatched'))).toBe(true)
+      await ingestFiles([remit, claims], { handle: usual.handle })
+      const [early] = await ingestFiles([remit], { handle: reversed.handle })
+      const before = await matching(reversed.handle.db)
+      const [late] = await ingestFiles([claims], { handle: reversed.handle })
+      return { usual: usual.handle.db, reversed: reversed.handle.db, early, before, late }
+    }
 
-      const [claims] = await ingestFiles([CLAIMS_837], { handle: reversed.handle })
+    it('are matched when the 837 is ingested: the same rows as in the usual order, with an audit trail', async () => {
+      const { usual, reversed, early, before, late: claims } = await bothOrders(REMIT_835, CLAIMS_837)
+      expect([early?.matched, early?.unmatched]).toEqual([0, 10])
+      const { items } = before as { items: { flags: string[] }[] }
+      expect(items.every((item) => item.flags.includes('unmatched'))).toBe(true)
       // E2E-P-999 has no 837 claim and stays unmatched; E2E-P-007 is paid in two CLPs.
       expect(claims?.rematched).toEqual({ claims: 9, lines: expect.any(Number), items: 7, deadlines: 0 })
       expect(claims?.rematched.lines).toBeGreaterThanOrEqual(9)
-      expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
+      expect(await matching(reversed)).toEqual(await matching(usual))
 
-      const audit = await reversed.handle.db
+      const audit = await reversed
         .selectFrom('audit_event')
         .select(['entity', 'action', 'note'])
         .where('action', '=', 'matched')
         .execute()
       expect(audit).toHaveLength(7)
       expect(audit[0]?.note).toMatch(/^matched to submitted claim \d+ when 837 file \d+ was ingested$/)
-      const fileAudit = await reversed.handle.db
+      const fileAudit = await reversed
         .selectFrom('audit_event')
         .select('note')
         .where('entity', '=', 'ingest_file')
@@ -84,16 +92,12 @@ for (const engine of engines) {
     })
 
     it('end an 837I (Part A) pair as in the usual order, deadlines included', async () => {
-      const institutional = e2e('837i-medicare-2026-01.x12')
-      const partA = e2e('835-medicare-parta-2026-02-06.x12')
-      const usual = await openTestDatabase(engine.url)
-      const reversed = await openTestDatabase(engine.url)
-      opened.push(usual, reversed)
-      await ingestFiles([partA, institutional], { handle: usual.handle })
-      await ingestFiles([partA], { handle: reversed.handle })
-      const [claims] = await ingestFiles([institutional], { handle: reversed.handle })
-      expect(claims?.rematched.claims).toBeGreaterThan(0)
-      expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
+      const { usual, reversed, late } = await bothOrders(
+        e2e('835-medicare-parta-2026-02-06.x12'),
+        e2e('837i-medicare-2026-01.x12'),
+      )
+      expect(late?.rematched.claims).toBeGreaterThan(0)
+      expect(await matching(reversed)).toEqual(await matching(usual))
     })
 
     it('take the DOS a remit lacks from the 837 and compute the deadlines again', async () => {
@@ -102,21 +106,16 @@ for (const engine of engines) {
         'undated.x12',
         e2eText('835-medicare-2026-02-02.x12').replace(/DTM\*(232|233|472)\*/g, 'DTM*036*'),
       )
-      const usual = await openTestDatabase(engine.url)
-      const reversed = await openTestDatabase(engine.url)
-      opened.push(usual, reversed)
-      await ingestFiles([undated, CLAIMS_837], { handle: usual.handle })
-      await ingestFiles([undated], { handle: reversed.handle })
-      const [claims] = await ingestFiles([CLAIMS_837], { handle: reversed.handle })
+      const { usual, reversed, late } = await bothOrders(undated, CLAIMS_837)
       // Without a DOS the remit date stood in for it, which pushes the filing clock out.
-      expect(claims?.rematched.deadlines).toBeGreaterThan(0)
-      expect(await matching(reversed.handle.db)).toEqual(await matching(usual.handle.db))
-      const audit = await reversed.handle.db
+      expect(late?.rematched.deadlines).toBeGreaterThan(0)
+      expect(await matching(reversed)).toEqual(await matching(usual))
+      const audit = await reversed
         .selectFrom('audit_event')
         .select('note')
         .where('action', '=', 'deadline_recomputed')
         .execute()
-      expect(audit).toHaveLength(claims?.rematched.deadlines ?? -1)
+      expect(audit).toHaveLength(late?.rematched.deadlines ?? -1)
       expect(audit[0]?.note).toMatch(/^deadline \d{4}-\d{2}-\d{2} -> \d{4}-\d{2}-\d{2}: /)
     })
 
