@@ -12,8 +12,8 @@ import type { Database } from '../db/database.js'
 import { arrayLiteral } from '../ingest/bulk-insert.js'
 import type { DenialEngine } from '../ingest/denial-engine.js'
 
-/** The items to recompute: the open and assigned ones of some payers, or given ones. */
-export type RecomputeScope = { payerIds: readonly string[] } | { itemIds: readonly number[] }
+/** The items to recompute (open and assigned ones only): every one, those of some payers, or given ones. */
+export type RecomputeScope = 'all' | { payerIds: readonly string[] } | { itemIds: readonly number[] }
 
 /** What {@link recomputeDeadlines} looked at and changed. */
 export interface RecomputeResult {
@@ -40,8 +40,8 @@ function toQueue(value: string): ReworkQueue {
  * DOS and remit date, the claim's filing indicator, and the submitted claim's kind and Through date.
  *
  * Why: a payer's timely-filing, corrected-claim and appeal days are numbers a user corrects in the
- * payer table (DOMAIN.md §9), and a remit read before its 837 was classified without the submitted
- * claim (institutional or not, its dates). Items opened before either kept the old deadline, and
+ * payer table (DOMAIN.md §9) and in fixtures/denials/deadline-rules.csv, and a remit read before
+ * its 837 was classified without the submitted claim (institutional or not, its dates). Items opened before either kept the old deadline, and
  * the worklist is ordered by deadline. Items already worked (corrected, appealed, written off,
  * billed to the patient, recovered) keep theirs: it is the one they were worked against.
  *
@@ -57,11 +57,14 @@ export async function recomputeDeadlines(
   actor: string,
 ): Promise<RecomputeResult> {
   const result: RecomputeResult = { items: 0, changed: 0 }
-  const inScope =
-    'payerIds' in scope
-      ? sql<boolean>`ri.payer_id = any(${arrayLiteral(scope.payerIds, 'text')}::text[])`
-      : sql<boolean>`ri.id = any(${arrayLiteral(scope.itemIds, 'int8')}::int8[])`
-  if (('payerIds' in scope ? scope.payerIds : scope.itemIds).length === 0) return result
+  let inScope = sql<boolean>`true`
+  if (scope !== 'all') {
+    if (('payerIds' in scope ? scope.payerIds : scope.itemIds).length === 0) return result
+    inScope =
+      'payerIds' in scope
+        ? sql<boolean>`ri.payer_id = any(${arrayLiteral(scope.payerIds, 'text')}::text[])`
+        : sql<boolean>`ri.id = any(${arrayLiteral(scope.itemIds, 'int8')}::int8[])`
+  }
   const rows = await db
     .selectFrom('rework_item as ri')
     .innerJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')

@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
+import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
+import { loadPayerProfiles } from '../../rework/payer-repository.js'
+import { recomputeDeadlines } from '../../rework/recompute-deadlines.js'
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import {
   assignReworkItem,
@@ -30,6 +33,7 @@ const USAGE = `Usage:
   onco-edi queue assign ID --to USER [--user USER]
   onco-edi queue resolve ID --action corrected|appealed|written_off|patient_billed [--note TEXT] [--user USER]
   onco-edi queue corrected-claim ID --out FILE [--date DATE] [--user USER]
+  onco-edi queue recompute [--payer ID]... [--user USER] [--json]
 
 list     open and assigned items (or --status S), by deadline then amount; past-due items are
          flagged, not hidden. Queues: ${REWORK_QUEUES.join(', ')}.
@@ -38,6 +42,9 @@ show     the denial, the matched claim lines (NDC, auth), the adjustments, scrub
 assign   give an item to a biller (status assigned)
 resolve  record what was done
 corrected-claim  write a frequency-7 replacement 837 (CLM05-3 = 7, REF*F8 = CLP07)
+recompute  compute again the deadlines of open and assigned items (all, or those of --payer) from
+         the payer profiles and fixtures/denials/deadline-rules.csv as they are now, e.g. after
+         editing the table. Items already worked keep theirs.
 
 Every change writes an audit event with --user (default $ONCO_EDI_USER).`
 
@@ -158,7 +165,43 @@ async function list(args: string[], context: CommandContext): Promise<number> {
   return EXIT_OK
 }
 
-/** `onco-edi queue list|show|assign|resolve|corrected-claim`. */
+/** `onco-edi queue recompute`: deadlines of the working items, computed again. */
+async function recompute(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      payer: { type: 'string', multiple: true },
+      user: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  })
+  if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`)
+  const payers = values.payer ?? []
+  const user = values.user ?? context.config.user
+  const engine = await loadDenialEngine()
+  const result = await withDatabase(context, (handle) =>
+    handle.db
+      .transaction()
+      .execute(async (trx) =>
+        recomputeDeadlines(
+          trx,
+          engine,
+          await loadPayerProfiles(trx),
+          payers.length === 0 ? 'all' : { payerIds: payers },
+          user,
+        ),
+      ),
+  )
+  context.stdout.write(
+    values.json
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : `recomputed the deadlines of ${result.changed} of ${result.items} open or assigned rework item(s)\n`,
+  )
+  return EXIT_OK
+}
+
+/** `onco-edi queue list|show|assign|resolve|corrected-claim|recompute`. */
 export const queueCommand: Command = {
   name: 'queue',
   summary: 'work the denial rework queues',
@@ -166,6 +209,7 @@ export const queueCommand: Command = {
   async run(args, context) {
     const [sub, ...rest] = args
     if (sub === 'list') return list(rest, context)
+    if (sub === 'recompute') return recompute(rest, context)
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
@@ -231,7 +275,7 @@ export const queueCommand: Command = {
       default:
         throw new CliError(
           'CLI_USAGE',
-          `Expected list, show, assign, resolve or corrected-claim, got "${sub ?? ''}"`,
+          `Expected list, show, assign, resolve, corrected-claim or recompute, got "${sub ?? ''}"`,
         )
     }
   },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Config } from '../../../src/config.js'
+import { databaseOptionsFromConfig, openDatabase } from '../../../src/db/create-database.js'
 import { engines } from '../../support/databases.js'
 import { cli, cliDatabase } from './cli-support.js'
 
@@ -143,6 +144,39 @@ for (const engine of engines) {
       expect(x12).toContain('CLM*E2E-C-101*8400***11:B:7')
       expect(x12).toContain('REF*F8*COM0205101~')
       expect(x12).toMatch(/IEA\*1\*\d{9}~\n$/)
+    })
+
+    it('recomputes the deadlines of open items after the payer table was edited outside payers import', async () => {
+      const unchanged = await cli(config, ['queue', 'recompute', '--json'])
+      expect(unchanged.code, unchanged.stderr).toBe(0)
+      const open = (await list()).length
+      expect(JSON.parse(unchanged.stdout)).toEqual({ items: open, changed: 0 })
+      // An edit straight in the table (SQL, or an older onco-edi that did not recompute).
+      const handle = await openDatabase(databaseOptionsFromConfig(config))
+      try {
+        await handle.db
+          .updateTable('payer_profile')
+          .set({ appeal_days: 30 })
+          .where('payer_id', '=', 'COM01')
+          .execute()
+      } finally {
+        await handle.close()
+      }
+      const appeals = (await list()).filter((i) => i.deadline !== null)
+      const recomputed = await cli(config, ['queue', 'recompute', '--payer', 'COM01', '--user', 'dana'])
+      expect(recomputed.code, recomputed.stderr).toBe(0)
+      expect(recomputed.stdout).toMatch(
+        new RegExp(
+          `^recomputed the deadlines of [1-9]\\d* of ${open} open or assigned rework item\\(s\\)\n$`,
+        ),
+      )
+      const after = await list()
+      for (const item of appeals) {
+        const now = after.find((i) => i.id === item.id)
+        expect(now?.deadline, `item ${item.id}`).not.toBe(item.deadline)
+      }
+      const none = await cli(config, ['queue', 'recompute', '--payer', 'NOPE01', '--json'])
+      expect(JSON.parse(none.stdout)).toEqual({ items: 0, changed: 0 })
     })
   })
 }
