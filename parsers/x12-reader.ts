@@ -66,8 +66,11 @@ export class X12Reader {
     const sink = this.#sink
     const out: X12Event[] = []
     sink.out = out
-    this.#tokenizer.writeTo(chunk, sink)
-    sink.out = NO_EVENTS
+    try {
+      this.#tokenizer.writeTo(chunk, sink)
+    } finally {
+      sink.out = NO_EVENTS
+    }
     return out
   }
 

@@ -285,8 +285,6 @@ async function storeFile(
   let interchangeSeen = 0
   let savepoint = 0
   let claims837: Claim837[] = []
-  /** CLM01 of the 837's claims, for matching the remits that came before them. */
-  const claimIds837 = new Set<string>()
   let claims835: RemittanceClaim835[] = []
 
   /** One transaction set's running state; batches in the pipeline keep the set they belong to. */
@@ -453,7 +451,6 @@ async function storeFile(
       case 'claim837':
         if (skipping) return
         claims837.push(event.claim)
-        claimIds837.add(event.claim.claimId)
         set.claims++
         if (claims837.length >= batchSize) await flush()
         return
@@ -532,14 +529,7 @@ async function storeFile(
   await drain()
   // Remits that came before this 837 are matched to it now (in this transaction).
   if (kind === '837' && result.claims > 0)
-    result.rematched = await rematchRemitClaims(
-      trx,
-      state.engine,
-      state.profiles,
-      fileId,
-      [...claimIds837],
-      state.user,
-    )
+    result.rematched = await rematchRemitClaims(trx, state.engine, state.profiles, fileId, state.user)
 
   const allSkipped = interchangeSeen > 0 && interchanges.length === 0
   const status = allSkipped ? 'duplicate' : result.quarantined.length > 0 ? 'partial' : 'ingested'

@@ -22,7 +22,7 @@ export interface RematchResult {
 
 /**
  * Matches the remit claims that arrived before their 837 to the claims of the 837 file `fileId`,
- * just stored (`claimIds`: its CLM01s): CLP01 = CLM01, narrowed by payer and DOS, and lines by REF*6R or code, modifiers,
+ * just stored: CLP01 = CLM01, narrowed by payer and DOS, and lines by REF*6R or code, modifiers,
  * DOS and charge (the same rules as at 835 ingest, DOMAIN.md §7).
  *
  * Why: files arrive in any order (a practice sends a backlog of 837s after the remits, or a day's
@@ -32,24 +32,27 @@ export interface RematchResult {
  *
  * Remit claims that are already matched are left alone. The rework items keep their queue; their
  * deadline is computed again ({@link recomputeDeadlines}), and each item that changes gets an audit
- * event (`matched`). At most eight statements,
- * whatever the number of claims, each driven by an existing index (CLP01 or ids).
+ * event (`matched`). A fixed number of statements whatever the number of claims, each driven by
+ * an index (file id, CLP01 or ids).
  */
 export async function rematchRemitClaims(
   db: Kysely<Database>,
   engine: DenialEngine,
   profiles: ReadonlyMap<string, PayerProfile>,
   fileId: number,
-  claimIds: readonly string[],
   actor: string,
 ): Promise<RematchResult> {
   const result: RematchResult = { claims: 0, lines: 0, items: 0, deadlines: 0 }
-  if (claimIds.length === 0) return result
-  // By CLP01 through remit_claim_match (claim_id, payer_id): no index of its own to maintain.
+  // The file's CLM01s through submitted_claim_file (migration 0004), each probed in
+  // remit_claim_match (claim_id, payer_id): nothing held in memory while the 837 streams.
   const remits = await db
     .selectFrom('remit_claim')
     .select(['id', 'claim_id', 'payer_id', 'statement_from'])
-    .where(sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
+    .where(
+      'claim_id',
+      'in',
+      db.selectFrom('submitted_claim').select('claim_id').where('file_id', '=', fileId),
+    )
     .where('match_status', '=', 'unmatched')
     .orderBy('id')
     .execute()

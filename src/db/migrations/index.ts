@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration'
 import * as core from './0001-core.js'
 import * as codeTables from './0002-code-tables.js'
 import * as scrub from './0003-scrub.js'
+import * as submittedClaimFile from './0004-submitted-claim-file.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-code-tables': codeTables,
   '0003-scrub': scrub,
+  '0004-submitted-claim-file': submittedClaimFile,
 }
