@@ -6,7 +6,7 @@ import { recomputeDeadlines } from '../rework/recompute-deadlines.js'
 import { arrayLiteral } from './bulk-insert.js'
 import type { DenialEngine } from './denial-engine.js'
 import type { SubmittedLine } from './store-835.js'
-import { loadCandidates, loadSubmittedLines, matchLine, pickCandidate } from './store-835.js'
+import { loadCandidates, loadSubmittedLines, matchLine, pickCandidate, pushTo } from './store-835.js'
 
 /** What {@link rematchRemitClaims} changed. */
 export interface RematchResult {
@@ -67,12 +67,7 @@ export async function rematchRemitClaims(
     .orderBy('line_seq')
     .execute()
   const linesByRemit = new Map<number, typeof remitLines>()
-  for (const line of remitLines) {
-    const key = Number(line.remit_claim_id)
-    const list = linesByRemit.get(key) ?? []
-    list.push(line)
-    linesByRemit.set(key, list)
-  }
+  for (const line of remitLines) pushTo(linesByRemit, Number(line.remit_claim_id), line)
 
   const candidates = await loadCandidates(db, [...new Set(remits.map((r) => r.claim_id))])
   const picks = remits.map((remit) => {

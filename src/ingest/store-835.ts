@@ -211,6 +211,13 @@ const ITEM_COLUMNS: BulkColumn[] = [
   { name: 'guidance', type: 'text' },
 ]
 
+/** Appends `value` to the list under `key`, starting the list when it is the first. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
 /** The key a claim is known by across remits: CLP01 and the payer. */
 function claimKey(claimId: string, payerId: string | null | undefined): string {
   return `${payerId ?? ''}\u0000${claimId}`
@@ -296,8 +303,7 @@ export async function loadCandidates(
     .where(sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
     .execute()
   for (const row of rows) {
-    const list = candidates.get(row.claim_id) ?? []
-    list.push({
+    pushTo(candidates, row.claim_id, {
       id: Number(row.id),
       claimId: row.claim_id,
       payerId: row.payer_id,
@@ -306,7 +312,6 @@ export async function loadCandidates(
       filingIndicator: row.filing_indicator,
       kind: row.kind,
     })
-    candidates.set(row.claim_id, list)
   }
   return candidates
 }
@@ -334,8 +339,7 @@ export async function loadSubmittedLines(
     .execute()
   for (const row of rows) {
     const claimRef = Number(row.submitted_claim_id)
-    const list = linesByClaim.get(claimRef) ?? []
-    list.push({
+    pushTo(linesByClaim, claimRef, {
       id: Number(row.id),
       claimRef,
       procedureCode: row.procedure_code,
@@ -344,7 +348,6 @@ export async function loadSubmittedLines(
       serviceFrom: row.service_from,
       lineControl: row.line_control,
     })
-    linesByClaim.set(claimRef, list)
   }
   return linesByClaim
 }
@@ -466,8 +469,7 @@ export async function prepareRemitClaims(
     const recoveredHere = state.recoveredItems.get(id)
     if (recoveredHere !== undefined) continue
     const key = claimKey(row.claim_id, row.payer_id)
-    const list = priorByKey.get(key) ?? []
-    list.push({
+    pushTo(priorByKey, key, {
       id,
       claimId: row.claim_id,
       payerId: row.payer_id,
@@ -479,7 +481,6 @@ export async function prepareRemitClaims(
       queue: row.queue,
       carcs: row.carcs,
     })
-    priorByKey.set(key, list)
   }
 
   const lineCount = claims.reduce((n, c) => n + c.lines.length, 0)

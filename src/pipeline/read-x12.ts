@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
 import type { X12Event } from '../../parsers/x12-event.js'
 import type { X12ReaderOptions } from '../../parsers/x12-reader.js'
@@ -60,24 +61,32 @@ export async function* readX12File(
   options: ReadX12FileOptions = {},
 ): AsyncGenerator<X12Event[]> {
   const { chunkSize, signal, ...readerOptions } = options
-  const size = Math.max(1, chunkSize ?? DEFAULT_CHUNK_SIZE)
   signal?.throwIfAborted()
   const handle = await open(path, 'r')
   try {
-    const reader = new X12Reader(readerOptions)
-    const buffer = new Uint8Array(Math.max(size, READ_BYTES))
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
-      if (bytesRead === 0) break
-      for (let at = 0; at < bytesRead; at += size) {
-        signal?.throwIfAborted()
-        const events = reader.write(buffer.subarray(at, Math.min(bytesRead, at + size)))
-        if (events.length > 0) yield events
-      }
-    }
-    const last = reader.end()
-    if (last.length > 0) yield last
+    yield* readX12(fileChunks(handle, Math.max(1, chunkSize ?? DEFAULT_CHUNK_SIZE), signal), readerOptions)
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * The file in `size`-byte chunks, read {@link READ_BYTES} at a time into one reused buffer. Each
+ * chunk is a view of that buffer, valid until the next one is pulled: `readX12` hands it to the
+ * reader (which copies what it keeps) before it pulls again.
+ */
+async function* fileChunks(
+  handle: FileHandle,
+  size: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8Array(Math.max(size, READ_BYTES))
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null)
+    if (bytesRead === 0) return
+    for (let at = 0; at < bytesRead; at += size) {
+      signal?.throwIfAborted()
+      yield buffer.subarray(at, Math.min(bytesRead, at + size))
+    }
   }
 }

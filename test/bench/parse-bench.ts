@@ -50,6 +50,19 @@ export interface PeerResult {
   peakRss: number
 }
 
+/** Pipes `file` into a peer's parser stream and counts the segments it emits. */
+function countStreamed(file: string, parser: NodeJS.WritableStream & NodeJS.EventEmitter): Promise<number> {
+  let items = 0
+  return new Promise<number>((resolve, reject) => {
+    parser.on('data', () => {
+      items++
+    })
+    parser.on('end', () => resolve(items))
+    parser.on('error', reject)
+    createReadStream(file).on('error', reject).pipe(parser)
+  })
+}
+
 /** The peers, by name. */
 export const PEERS: Record<string, { label: string; run: (file: string) => Promise<number> }> = {
   split: {
@@ -69,34 +82,14 @@ export const PEERS: Record<string, { label: string; run: (file: string) => Promi
     label: "(b) x12-parser's stream",
     async run(file) {
       const { X12parser } = await import('x12-parser')
-      let items = 0
-      await new Promise<void>((resolve, reject) => {
-        const parser = new X12parser()
-        parser.on('data', () => {
-          items++
-        })
-        parser.on('end', () => resolve())
-        parser.on('error', reject)
-        createReadStream(file).on('error', reject).pipe(parser)
-      })
-      return items
+      return countStreamed(file, new X12parser())
     },
   },
   'node-x12': {
     label: "(c) node-x12's stream",
     async run(file) {
       const { X12Parser } = await import('node-x12')
-      let items = 0
-      await new Promise<void>((resolve, reject) => {
-        const parser = new X12Parser()
-        parser.on('data', () => {
-          items++
-        })
-        parser.on('end', () => resolve())
-        parser.on('error', reject)
-        createReadStream(file).on('error', reject).pipe(parser)
-      })
-      return items
+      return countStreamed(file, new X12Parser())
     },
   },
   tokenizer: {
