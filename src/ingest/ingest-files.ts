@@ -50,8 +50,11 @@ export interface IngestOptions {
   /** Classification and deadline rules; loaded from fixtures/denials when absent. */
   engine?: DenialEngine
   batchSize?: number
-  /** Called after each stored batch with the file and the claims stored so far (uncommitted). */
-  onProgress?: (path: string, claims: number) => void
+  /**
+   * Called after each stored batch with the file, the claims stored so far (uncommitted) and the
+   * byte offset in the file of the batch's last claim (for a progress bar).
+   */
+  onProgress?: (path: string, claims: number, bytes: number) => void
 }
 
 /** A transaction set that was not stored, and why. */
@@ -350,6 +353,7 @@ async function storeFile(
   const submit = async (batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> => {
     progress += batch837.length + batch835.length
     const stored = progress
+    const bytes = (batch837.at(-1) ?? batch835.at(-1))?.position.offset ?? 0
     const owner = set
     let prepared: Promise<PreparedRemitBatch | undefined> = Promise.resolve(undefined)
     const first = batch835[0]
@@ -370,7 +374,7 @@ async function storeFile(
     enqueue(async (batch) => {
       if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
       if (batch !== undefined) await commitRemitClaims(trx, state, batch)
-      options.onProgress?.(path, stored)
+      options.onProgress?.(path, stored, bytes)
     }, prepared)
   }
   /** Waits while the pipeline is full. */

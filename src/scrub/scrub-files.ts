@@ -40,6 +40,11 @@ export interface ScrubFilesOptions {
   ledgerLines?: readonly LedgerLine[]
   /** When given, the run, its findings and the accepted claims' lines are stored. */
   db?: Kysely<Database> | undefined
+  /**
+   * Called after each batch of claims with the file, the claims scrubbed so far (all files) and the
+   * byte offset in the file of the batch's last claim (for a progress bar).
+   */
+  onProgress?: (file: string, claims: number, bytes: number) => void
 }
 
 /** Per-rule counts of the summary. */
@@ -164,6 +169,7 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
         summary.quarantined.push(set)
       }
       for await (const claims of claimSets(file, quarantine)) {
+        options.onProgress?.(file, summary.claims + claims.length, claims.at(-1)?.position.offset ?? 0)
         const good: Claim837[] = []
         const bad: Claim837[] = []
         const records: ScrubbedClaimRecord[] = []
