@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { runIngestBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
+import { runStartupBench } from './startup-bench.js'
 
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
@@ -9,9 +10,13 @@ import { runScrubBench } from './scrub-bench.js'
  * add themselves to SECTIONS.
  *
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
- * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed).
+ * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_STARTUP_RUNS
+ * (start-up: runs per command, default 9).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
+  startup: async () => {
+    runStartupBench(Number(process.env.BENCH_STARTUP_RUNS ?? 9))
+  },
   parse: () =>
     runParseBench({
       claims: Number(process.env.BENCH_CLAIMS ?? 100_000),

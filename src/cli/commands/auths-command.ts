@@ -6,7 +6,6 @@ import { formatCents, parseCents } from '../../../parsers/money.js'
 import type { AuthDueItem } from '../../../transforms/scrub/auths-due.js'
 import { listAuthsDue } from '../../../transforms/scrub/auths-due.js'
 import { MemoryScrubLedger } from '../../../transforms/scrub/scrub-context.js'
-import { ScrubError } from '../../../transforms/scrub/scrub-error.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { parseAuthorizationsCsv } from '../../scrub/authorization-csv.js'
 import { parseCsvTable } from '../../scrub/read-csv-table.js'
@@ -18,7 +17,7 @@ import {
 } from '../../scrub/scrub-repository.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
-import { parseDateOption } from '../cli-support.js'
+import { checkInputFile, parseDateOption, parseIntegerOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 
@@ -36,7 +35,8 @@ due     The daily review: authorizations expiring within N days (default 14), au
         at risk when --prices (columns hcpcs,unit_price in dollars per billing unit) is given.
         Member ids are masked to their last 4 characters.
 
-Exit codes: 0 ok, 1 rows rejected on import, 2 usage error or unreadable file.`
+Exit codes: 0 ok, 1 rows rejected on import or a file that is not the CSV expected (empty, UTF-16,
+binary), 2 usage error or a file that cannot be opened.`
 
 /** `onco-edi auths import|due`. */
 export const authsCommand: Command = {
@@ -93,12 +93,7 @@ async function runDue(args: string[], context: CommandContext): Promise<number> 
       json: { type: 'boolean', default: false },
     },
   })
-  const within = Number(values.within)
-  if (!/^\d+$/.test(values.within))
-    throw new CliError(
-      'CLI_BAD_OPTION',
-      `Expected --within as a whole number of days, got "${values.within}"`,
-    )
+  const within = parseIntegerOption('within', values.within, { min: 0, max: 36_500 }) ?? 14
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const prices =
     values.prices === undefined
@@ -160,6 +155,7 @@ function readPrices(path: string): Map<string, Cents> {
 }
 
 function readText(path: string): string {
+  checkInputFile(path)
   try {
     return readFileSync(path, 'utf8')
   } catch (cause) {
@@ -171,12 +167,7 @@ function readText(path: string): string {
   }
 }
 
+/** A CSV that is read but not the one expected (no header, wrong columns) is bad data: its code, exit 1. */
 function parseOrUsage<T>(parse: () => T): T {
-  try {
-    return parse()
-  } catch (error) {
-    if (error instanceof ScrubError)
-      throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
-    throw error
-  }
+  return parse()
 }

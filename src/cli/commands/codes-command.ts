@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { IsoDate } from '../../../parsers/dates.js'
@@ -17,9 +18,11 @@ import { findTerminatedCodeUsage, USAGE_LOOKBACK_DAYS } from '../../codes/termin
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
-import { parseDateOption } from '../cli-support.js'
+import { checkInputFile, parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
-import { EXIT_OK, EXIT_USAGE } from '../command.js'
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { escapeControl } from '../escape-control.js'
+import { createProgress } from '../progress.js'
 
 const USAGE = `Usage: onco-edi codes import FILE... [--quarter YYYY-MM] [--json]
        onco-edi codes changes [--from DATE] [--to DATE] [--as-of DATE] [--json]
@@ -41,7 +44,8 @@ changes  Lists the HCPCS codes added, terminated or re-described from --from to 
   --quarter YYYY-MM  quarter of a file whose content and name do not say (MM = 01/04/07/10)
   --json             JSON instead of text
 
-Exit codes: 0 ok, 2 usage error or a file that is unreadable or not a CMS code file.`
+Exit codes: 0 ok, 1 a file that is not a CMS code file (empty, UTF-16, binary, another table),
+2 usage error or a file that cannot be opened.`
 
 /** `onco-edi codes import|changes`. */
 export const codesCommand: Command = {
@@ -73,9 +77,25 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       `Expected --quarter as YYYY-MM with MM 01/04/07/10, got "${values.quarter}"`,
     )
   let exitCode = EXIT_OK
+  // On a terminal, a progress bar on stderr: bytes of the files done, rows as they are stored.
+  const sizeOf = (file: string): number => {
+    try {
+      return statSync(isAbsolute(file) ? file : resolve(context.cwd, file)).size
+    } catch {
+      return 0
+    }
+  }
+  const progress = createProgress({
+    stream: context.stderr,
+    label: 'codes import',
+    totalBytes: positionals.reduce((sum, file) => sum + sizeOf(file), 0),
+    unit: 'rows',
+  })
+  const done = { bytes: 0, rows: 0 }
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
   try {
     for (const file of positionals) {
+      progress.finish()
       const path = isAbsolute(file) ? file : resolve(context.cwd, file)
       // A folder's README comes along with `codes import fixtures/codes/*`: documentation, not data.
       if (/\.md$/i.test(file)) {
@@ -85,24 +105,48 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       }
       let result: CodeImportResult
       try {
-        result = await importCodeFile(handle.db, path, { quarter: values.quarter })
+        // A FIFO or a directory is refused before it is opened (reading a FIFO could block).
+        checkInputFile(path, file)
+        result = await importCodeFile(handle.db, path, {
+          quarter: values.quarter,
+          onProgress: (rows) => progress.update({ bytes: done.bytes, count: done.rows + rows }),
+        })
+        done.rows += result.alreadyImported ? 0 : result.rows
+        done.bytes += sizeOf(file)
+        progress.finish()
       } catch (error) {
+        progress.finish()
+        if (error instanceof CliError) {
+          exitCode = EXIT_USAGE
+          if (values.json)
+            context.stdout.write(
+              `${JSON.stringify({ file, error: { code: error.code, message: `${error.code}: ${error.message}` } })}\n`,
+            )
+          else context.stderr.write(`${error.code}: ${error.message}\n`)
+          continue
+        }
         if (!(error instanceof CodesError)) throw error
-        // One bad file does not stop the others; it makes the exit code 2.
-        exitCode = EXIT_USAGE
-        const message = `${error.code}: ${error.message}`
+        // One bad file does not stop the others. A file that cannot be opened, or whose quarter
+        // must be given, makes the exit code 2; a file that is not a code file makes it 1.
+        const fileExit =
+          error.code === 'CODES_UNREADABLE_FILE' || error.code === 'CODES_NO_QUARTER'
+            ? EXIT_USAGE
+            : EXIT_FINDINGS
+        exitCode = Math.max(exitCode, fileExit)
+        const message = `${error.code}: ${escapeControl(error.message)}`
         if (values.json)
           context.stdout.write(`${JSON.stringify({ file, error: { code: error.code, message } })}\n`)
         else
           context.stderr.write(
-            `${file}: ${message}${error.position.line === undefined ? '' : ` (${formatCodeFilePosition(error.position)})`}\n`,
+            `${escapeControl(file)}: ${message}${error.position.line === undefined ? '' : ` (${formatCodeFilePosition(error.position)})`}\n`,
           )
         continue
       }
       if (values.json) context.stdout.write(`${JSON.stringify({ file, ...result, path: undefined })}\n`)
-      else context.stdout.write(`${describeImport(file, result)}\n`)
+      else context.stdout.write(`${escapeControl(describeImport(file, result))}\n`)
     }
   } finally {
+    progress.finish()
     await handle.close()
   }
   return exitCode

@@ -1,11 +1,14 @@
+import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatCents } from '../../../parsers/money.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import { ingestFiles } from '../../ingest/ingest-files.js'
 import { CliError } from '../cli-error.js'
-import { parsePositiveInt, resolvePath, withDatabase } from '../cli-support.js'
+import { actorOf, checkInputFile, parseIntegerOption, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
-import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { escapeControl } from '../escape-control.js'
+import { createProgress } from '../progress.js'
 
 const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--user USER] [--json]
 
@@ -20,7 +23,8 @@ later payment of a reworked claim marks its items recovered.
   --user USER      recorded on audit events (default $ONCO_EDI_USER)
   --json           one JSON result per file
 
-Exit codes: 0 all stored or already ingested, 1 a file failed or had quarantined sets, 2 usage.`
+Exit codes: 0 all stored or already ingested, 1 a file failed (not X12, ...) or had quarantined sets,
+2 usage error or a file that cannot be opened (the other files are still ingested).`
 
 /** `onco-edi ingest FILE...`. */
 export const ingestCommand: Command = {
@@ -38,16 +42,46 @@ export const ingestCommand: Command = {
       },
     })
     if (positionals.length === 0) throw new CliError('CLI_USAGE', 'Expected at least one FILE to ingest')
-    const concurrency = parsePositiveInt('concurrency', values.concurrency, 1) ?? 4
-    const paths = positionals.map((p) => resolvePath(context, p))
+    const concurrency = parseIntegerOption('concurrency', values.concurrency, { min: 1, max: 64 }) ?? 4
+    const user = actorOf(values.user, context)
+    // A file that cannot be opened (missing, a directory, a FIFO) is reported and the others go on.
+    let unreadable = 0
+    const paths: string[] = []
+    for (const p of positionals) {
+      const path = resolvePath(context, p)
+      try {
+        checkInputFile(path, p)
+        paths.push(path)
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error
+        unreadable++
+        context.stderr.write(`${error.code}: ${error.message}\n`)
+      }
+    }
+    if (paths.length === 0) return EXIT_USAGE
+    // On a terminal, a progress bar on stderr (bytes and claims over all files); nothing otherwise.
+    const progress = createProgress({
+      stream: context.stderr,
+      label: 'ingest',
+      totalBytes: paths.reduce((sum, path) => sum + statSync(path).size, 0),
+      unit: 'claims',
+    })
+    const done = new Map<string, { bytes: number; claims: number }>()
     const results = await withDatabase(context, (handle) =>
       ingestFiles(paths, {
         handle,
         concurrency,
-        user: values.user ?? context.config.user,
-        onProgress: (path, claims) => context.logger.debug({ path, claims }, 'ingest progress (uncommitted)'),
+        user,
+        onProgress: (path, claims, bytes) => {
+          context.logger.debug({ path, claims }, 'ingest progress (uncommitted)')
+          done.set(path, { bytes, claims })
+          let total = { bytes: 0, count: 0 }
+          for (const file of done.values())
+            total = { bytes: total.bytes + file.bytes, count: total.count + file.claims }
+          progress.update(total)
+        },
       }),
-    )
+    ).finally(() => progress.finish())
     for (const r of results) {
       // Ids and counts only: file name, hash, control numbers and issue codes carry no PHI.
       const fields = {
@@ -73,12 +107,13 @@ export const ingestCommand: Command = {
       context.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
     } else {
       for (const r of results) {
+        const name = escapeControl(r.name)
         if (r.status === 'failed') {
-          context.stdout.write(`${r.name}: failed: ${r.error?.code ?? ''} ${r.message}\n`)
+          context.stdout.write(`${name}: failed: ${r.error?.code ?? ''} ${escapeControl(r.message)}\n`)
           continue
         }
         if (r.status === 'already_ingested') {
-          context.stdout.write(`${r.name}: ${r.message}\n`)
+          context.stdout.write(`${name}: ${escapeControl(r.message)}\n`)
           continue
         }
         const parts = [`${r.kind} ${r.status}`, `${r.claims} claims`]
@@ -98,7 +133,7 @@ export const ingestCommand: Command = {
         }
         if (r.skippedInterchanges.length > 0)
           parts.push(`${r.skippedInterchanges.length} interchange(s) already ingested`)
-        context.stdout.write(`${r.name}: ${parts.join(', ')}\n`)
+        context.stdout.write(`${name}: ${parts.join(', ')}\n`)
         for (const q of r.quarantined) {
           for (const reason of q.reasons) {
             const where = reason.position === undefined ? '' : ` at ${formatPosition(reason.position)}`
@@ -109,6 +144,8 @@ export const ingestCommand: Command = {
         }
       }
     }
+    // The worst outcome: a file that cannot be opened (2), then one that failed or was partial (1).
+    if (unreadable > 0 || results.some((r) => r.error?.code === 'INGEST_UNREADABLE')) return EXIT_USAGE
     return results.some((r) => r.status === 'failed' || r.status === 'partial') ? EXIT_FINDINGS : EXIT_OK
   },
 }

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
+import { DenialError } from '../../../transforms/denials/denial-error.js'
 import { parsePayerProfilesCsv } from '../../../transforms/denials/payer-profile.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { listPayerProfiles, upsertPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
-import { formatTable, resolvePath, withDatabase } from '../cli-support.js'
+import { actorOf, checkInputFile, formatTable, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 
@@ -51,6 +52,7 @@ export const payersCommand: Command = {
     }
     if (sub !== 'import' || file === undefined || extra.length > 0)
       throw new CliError('CLI_USAGE', 'Expected "payers import FILE.csv" or "payers list"')
+    checkInputFile(resolvePath(context, file), file)
     let text: string
     try {
       text = await readFile(resolvePath(context, file), 'utf8')
@@ -63,9 +65,17 @@ export const payersCommand: Command = {
     try {
       parsed = parsePayerProfilesCsv(text)
     } catch (cause) {
-      throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${(cause as Error).message}`, { cause })
+      // Not the CSV expected (no header, a missing column, not CSV at all): bad data, exit 1.
+      if (cause instanceof DenialError)
+        throw new DenialError(
+          cause.code,
+          `${file}: ${cause.message}`,
+          { line: cause.line, column: cause.column },
+          { cause },
+        )
+      throw cause
     }
-    const user = values.user ?? context.config.user
+    const user = actorOf(values.user, context)
     const engine = await loadDenialEngine()
     const counts = await withDatabase(context, (handle) =>
       upsertPayerProfiles(handle.db, parsed.profiles, user, engine),

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
@@ -17,15 +16,19 @@ import {
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import {
+  actorOf,
+  checkOutputFile,
   formatTable,
   parseDateOption,
   parseId,
-  parsePositiveInt,
+  parseIntegerOption,
   resolvePath,
   withDatabase,
+  writeOutputFile,
 } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_OK } from '../command.js'
+import { escapeControl } from '../escape-control.js'
 
 const USAGE = `Usage:
   onco-edi queue list [--queue Q] [--status S] [--due-within N] [--as-of DATE] [--json]
@@ -46,11 +49,23 @@ recompute  compute again the deadlines of open and assigned items (all, or those
          the payer profiles and fixtures/denials/deadline-rules.csv as they are now, e.g. after
          editing the table. Items already worked keep theirs.
 
-Every change writes an audit event with --user (default $ONCO_EDI_USER).`
+Every change writes an audit event with --user (default $ONCO_EDI_USER, else $USER, else the OS
+account name; an empty name is refused). Notes, users and file names are printed with control
+characters escaped.`
 
 function describeDetail(detail: ReworkItemDetail): string {
   const { item, remit, claim } = detail
-  const out: string[] = []
+  // Every line is printed with control characters escaped: a note or a user name cannot rewrite
+  // the terminal. The table's cells are escaped by formatTable.
+  const out = {
+    lines: [] as string[],
+    push(...lines: string[]): void {
+      for (const line of lines) this.lines.push(escapeControl(line))
+    },
+    table(text: string): void {
+      this.lines.push(text)
+    },
+  }
   out.push(
     `Item ${item.id}: ${item.queue} / ${item.action} — ${item.status}${item.assignee ? ` (${item.assignee})` : ''}`,
   )
@@ -73,7 +88,7 @@ function describeDetail(detail: ReworkItemDetail): string {
       `Claim: ${claim.kind} frequency ${claim.frequencyCode}${claim.typeOfBill ? ` TOB ${claim.typeOfBill}` : ''}, DOS ${claim.serviceFrom ?? '?'}..${claim.serviceTo ?? '?'}, charge ${claim.totalCharge}, auth ${claim.priorAuthorization ?? 'none'}`,
     )
   out.push('Lines:')
-  out.push(
+  out.table(
     formatTable(
       ['#', 'code', 'mods', 'charge', 'paid', 'DOS', 'RARC', '837 line', 'NDC', 'qty', 'auth'],
       detail.lines.map((l) => [
@@ -108,7 +123,7 @@ function describeDetail(detail: ReworkItemDetail): string {
         `  ${h.at} ${h.actor} ${h.action} ${h.beforeStatus ?? ''} -> ${h.afterStatus ?? ''}${h.note ? ` (${h.note})` : ''}`,
       )
   }
-  return `${out.join('\n')}\n`
+  return `${out.lines.join('\n')}\n`
 }
 
 async function list(args: string[], context: CommandContext): Promise<number> {
@@ -134,7 +149,7 @@ async function list(args: string[], context: CommandContext): Promise<number> {
       'CLI_BAD_OPTION',
       `Expected --status to be one of ${REWORK_STATUSES.join(', ')}, got "${values.status}"`,
     )
-  const dueWithin = parsePositiveInt('due-within', values['due-within'])
+  const dueWithin = parseIntegerOption('due-within', values['due-within'], { min: 0, max: 36_500 })
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const items = await withDatabase(context, (handle) =>
     listReworkItems(handle.db, { queue: values.queue, status: values.status, dueWithin, asOf }),
@@ -178,7 +193,7 @@ async function recompute(args: string[], context: CommandContext): Promise<numbe
   })
   if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`)
   const payers = values.payer ?? []
-  const user = values.user ?? context.config.user
+  const user = actorOf(values.user, context)
   const engine = await loadDenialEngine()
   const result = await withDatabase(context, (handle) =>
     handle.db
@@ -226,7 +241,7 @@ export const queueCommand: Command = {
     })
     const id = parseId(positionals[0])
     if (positionals.length > 1) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[1]}"`)
-    const user = values.user ?? context.config.user
+    const user = (): string => actorOf(values.user, context)
     switch (sub) {
       case 'show': {
         const asOf = parseDateOption('as-of', values['as-of']) ?? today()
@@ -238,9 +253,12 @@ export const queueCommand: Command = {
         if (values.to === undefined || values.to.trim() === '')
           throw new CliError('CLI_USAGE', 'Expected --to USER')
         const to = values.to.trim()
-        const item = await withDatabase(context, (handle) => assignReworkItem(handle.db, id, to, user))
+        const actor = user()
+        const item = await withDatabase(context, (handle) => assignReworkItem(handle.db, id, to, actor))
         context.stdout.write(
-          values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} assigned to ${to}\n`,
+          values.json
+            ? `${JSON.stringify(item, null, 2)}\n`
+            : `item ${id} assigned to ${escapeControl(to)}\n`,
         )
         return EXIT_OK
       }
@@ -251,8 +269,9 @@ export const queueCommand: Command = {
             'CLI_BAD_OPTION',
             `Expected --action to be one of ${Object.keys(RESOLUTIONS).join(', ')}, got "${action ?? ''}"`,
           )
+        const actor = user()
         const item = await withDatabase(context, (handle) =>
-          resolveReworkItem(handle.db, id, action as Resolution, user, values.note),
+          resolveReworkItem(handle.db, id, action as Resolution, actor, values.note),
         )
         context.stdout.write(
           values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} ${item.status}\n`,
@@ -262,13 +281,16 @@ export const queueCommand: Command = {
       case 'corrected-claim': {
         if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out FILE')
         const date = parseDateOption('date', values.date) ?? today()
-        const written = await withDatabase(context, (handle) =>
-          writeCorrectedClaim(handle.db, id, { user, date }),
-        )
         const out = resolvePath(context, values.out)
-        await writeFile(out, written.x12)
+        // An output that cannot be written is refused before anything is recorded.
+        checkOutputFile(out, values.out)
+        const actor = user()
+        const written = await withDatabase(context, (handle) =>
+          writeCorrectedClaim(handle.db, id, { user: actor, date }),
+        )
+        await writeOutputFile(out, written.x12, values.out)
         context.stdout.write(
-          `wrote a frequency-7 replacement of claim ${written.claimId} (REF*F8 ${written.payerClaimNumber}) to ${values.out}\n`,
+          `wrote a frequency-7 replacement of claim ${escapeControl(written.claimId)} (REF*F8 ${escapeControl(written.payerClaimNumber)}) to ${escapeControl(values.out)}\n`,
         )
         return EXIT_OK
       }

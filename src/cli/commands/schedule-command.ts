@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ScrubError } from '../../../transforms/scrub/scrub-error.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { parseScheduleCsv } from '../../scrub/authorization-csv.js'
 import { saveSchedule } from '../../scrub/scrub-repository.js'
 import { CliError } from '../cli-error.js'
+import { checkInputFile } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 
@@ -17,7 +17,8 @@ and optionally start_time,end_time (HHMM) of the infusion. A bad row is rejected
 number and the reason; every good row is stored. The same member + payer + date + drug updates the
 stored entry.
 
-Exit codes: 0 ok, 1 rows rejected, 2 usage error or unreadable file.`
+Exit codes: 0 ok, 1 rows rejected or a file that is not the CSV expected (empty, UTF-16, binary),
+2 usage error or a file that cannot be opened.`
 
 /** `onco-edi schedule import`. */
 export const scheduleCommand: Command = {
@@ -37,6 +38,7 @@ export const scheduleCommand: Command = {
     if (file === undefined || positionals.length > 1)
       throw new CliError('CLI_USAGE', 'Expected exactly one FILE.csv after "schedule import"')
     const path = isAbsolute(file) ? file : resolve(context.cwd, file)
+    checkInputFile(path, file)
     let text: string
     try {
       text = readFileSync(path, 'utf8')
@@ -47,14 +49,8 @@ export const scheduleCommand: Command = {
         { cause },
       )
     }
-    let parsed: ReturnType<typeof parseScheduleCsv>
-    try {
-      parsed = parseScheduleCsv(text, file)
-    } catch (error) {
-      if (error instanceof ScrubError)
-        throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
-      throw error
-    }
+    // A CSV without the expected header is bad data: SCRUB_BAD_CSV_HEADER, exit 1.
+    const parsed = parseScheduleCsv(text, file)
     const handle = await openDatabase(databaseOptionsFromConfig(context.config))
     let saved: number
     try {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CodeTableRecords } from '../../../transforms/scrub/code-table-set.js'
@@ -17,9 +17,11 @@ import { formatScrubSummary, scrubFiles } from '../../scrub/scrub-files.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../../scrub/scrub-repository.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
-import { parseDateOption } from '../cli-support.js'
+import { checkInputFile, parseDateOption, prepareOutputDir } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { escapeControl } from '../escape-control.js'
+import { createProgress } from '../progress.js'
 
 const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
                      [--tables DIR] [--auths FILE.csv] [--schedule FILE.csv]
@@ -85,12 +87,27 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(context.cwd, p))
   const files = positionals.map(path)
-  for (const file of files)
-    if (!existsSync(file)) throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: no such file`)
+  // Missing, a directory, a FIFO, ENOTDIR: refused with the path before any work.
+  for (const [i, shown] of positionals.entries()) checkInputFile(files[i] ?? shown, shown)
   const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables))
   const outDir = path(values.out ?? 'scrub-output')
+  prepareOutputDir(outDir, values.out ?? 'scrub-output')
   const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context)
   const extraSchedule = values.schedule === undefined ? [] : readSchedule(path(values.schedule), context)
+
+  // On a terminal, a progress bar on stderr (bytes of all files, claims); nothing otherwise.
+  const sizes = files.map((file) => statSync(file).size)
+  const progress = createProgress({
+    stream: context.stderr,
+    label: 'scrub',
+    totalBytes: sizes.reduce((a, b) => a + b, 0),
+    unit: 'claims',
+  })
+  const onProgress = (file: string, claims: number, bytes: number): void => {
+    const index = files.indexOf(file)
+    const before = sizes.slice(0, Math.max(0, index)).reduce((a, b) => a + b, 0)
+    progress.update({ bytes: before + bytes, count: claims })
+  }
 
   let summary: ScrubSummary
   if (values.codes !== undefined) {
@@ -104,6 +121,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       reference,
       authorizations: extraAuths,
       schedule: extraSchedule,
+      onProgress,
     })
   } else {
     const handle: DatabaseHandle = await openDatabase(databaseOptionsFromConfig(context.config))
@@ -130,11 +148,14 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
         schedule: [...(await listSchedule(handle.db)), ...extraSchedule],
         ledgerLines: await loadLedgerLines(handle.db),
         db: handle.db,
+        onProgress,
       })
     } finally {
       await handle.close()
     }
   }
+  // The bar is also removed when the run fails: main calls finishProgress() before the error line.
+  progress.finish()
   context.logger.info(
     {
       files: summary.files.length,
@@ -150,7 +171,8 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
     'scrub finished',
   )
   if (values.json) context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
-  else context.stdout.write(formatScrubSummary(summary))
+  // File names are printed with control characters escaped, line by line.
+  else context.stdout.write(formatScrubSummary(summary).split('\n').map(escapeControl).join('\n'))
   return summary.errors > 0 || summary.quarantined.length > 0 ? EXIT_FINDINGS : EXIT_OK
 }
 
@@ -160,6 +182,7 @@ async function loadCodes(dir: string): Promise<CodeTableRecords> {
 }
 
 function readText(file: string): string {
+  checkInputFile(file)
   try {
     return readFileSync(file, 'utf8')
   } catch (cause) {
