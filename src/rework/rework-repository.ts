@@ -3,11 +3,11 @@ import { sql } from 'kysely'
 import { addDays, type IsoDate } from '../../parsers/dates.js'
 import { formatCents } from '../../parsers/money.js'
 import { daysLeft } from '../../transforms/denials/deadline-calculator.js'
+import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import type { ReworkItemTable } from '../db/schema/core-tables.js'
 import { today } from '../today.js'
-import { recordAudit } from './audit.js'
 
 /** Statuses of a rework item. `recovered` is set by ingest when a later 835 pays. */
 export const REWORK_STATUSES = [
