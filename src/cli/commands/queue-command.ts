@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
+import { writeAppealPacket } from '../../rework/appeal-packet.js'
 import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
 import { recomputeDeadlines } from '../../rework/recompute-deadlines.js'
@@ -33,6 +34,7 @@ const USAGE = `Usage:
   onco-edi queue assign ID --to USER [--user USER]
   onco-edi queue resolve ID --action corrected|appealed|written_off|patient_billed [--note TEXT] [--user USER]
   onco-edi queue corrected-claim ID --out FILE [--date DATE] [--user USER]
+  onco-edi queue appeal ID --out DIR [--date DATE] [--templates DIR] [--user USER] [--json]
   onco-edi queue recompute [--payer ID]... [--user USER] [--json]
 
 list     open and assigned items (or --status S), by deadline then amount; past-due items are
@@ -42,6 +44,8 @@ show     the denial, the matched claim lines (NDC, auth), the adjustments, scrub
 assign   give an item to a biller (status assigned)
 resolve  record what was done
 corrected-claim  write a frequency-7 replacement 837 (CLM05-3 = 7, REF*F8 = CLP07)
+appeal   write the appeal letter of an appeal or records item as DIR/appeal-item-ID.md and .pdf
+         (owner-only files) from the editable template in fixtures/appeals (or --templates DIR)
 recompute  compute again the deadlines of open and assigned items (all, or those of --payer) from
          the payer profiles and fixtures/denials/deadline-rules.csv as they are now, e.g. after
          editing the table. Items already worked keep theirs.
@@ -201,7 +205,7 @@ async function recompute(args: string[], context: CommandContext): Promise<numbe
   return EXIT_OK
 }
 
-/** `onco-edi queue list|show|assign|resolve|corrected-claim|recompute`. */
+/** `onco-edi queue list|show|assign|resolve|corrected-claim|appeal|recompute`. */
 export const queueCommand: Command = {
   name: 'queue',
   summary: 'work the denial rework queues',
@@ -219,6 +223,7 @@ export const queueCommand: Command = {
         note: { type: 'string' },
         out: { type: 'string' },
         date: { type: 'string' },
+        templates: { type: 'string' },
         'as-of': { type: 'string' },
         user: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -272,10 +277,27 @@ export const queueCommand: Command = {
         )
         return EXIT_OK
       }
+      case 'appeal': {
+        if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out DIR')
+        const date = parseDateOption('date', values.date) ?? today()
+        const outDir = resolvePath(context, values.out)
+        const templatesDir =
+          values.templates === undefined ? undefined : resolvePath(context, values.templates)
+        const written = await withDatabase(context, (handle) =>
+          writeAppealPacket(handle.db, id, { outDir, user, date, ...(templatesDir ? { templatesDir } : {}) }),
+        )
+        // The letter names the patient; stdout does not.
+        context.stdout.write(
+          values.json
+            ? `${JSON.stringify(written, null, 2)}\n`
+            : `wrote the appeal packet of item ${id} (claim ${written.claimId}, ${written.carcs.join(' ')}, file by ${written.deadline ?? 'no deadline'}): ${written.markdownPath}, ${written.pdfPath}\n`,
+        )
+        return EXIT_OK
+      }
       default:
         throw new CliError(
           'CLI_USAGE',
-          `Expected list, show, assign, resolve, corrected-claim or recompute, got "${sub ?? ''}"`,
+          `Expected list, show, assign, resolve, corrected-claim, appeal or recompute, got "${sub ?? ''}"`,
         )
     }
   },
