@@ -40,7 +40,7 @@ function toQueue(value: string): ReworkQueue {
  * DOS and remit date, the claim's filing indicator, and the submitted claim's kind and Through date.
  *
  * Why: a payer's timely-filing, corrected-claim and appeal days are numbers a user corrects in the
- * payer table (DOMAIN.md §9) and in fixtures/denials/deadline-rules.csv, and a remit read before
+ * payer table (42 CFR 424.44, 405.942; contract limits) and in fixtures/denials/deadline-rules.csv, and a remit read before
  * its 837 was classified without the submitted claim (institutional or not, its dates). Items opened before either kept the old deadline, and
  * the worklist is ordered by deadline. Items already worked (corrected, appealed, written off,
  * billed to the patient, recovered) keep theirs: it is the one they were worked against.

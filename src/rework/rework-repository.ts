@@ -85,7 +85,7 @@ function toView(row: Selectable<ReworkItemTable>, asOf: IsoDate): ReworkItemView
       asOf,
     ) ?? null
   const flags = [...row.flags]
-  // Past-due items are flagged, not hidden (issue 4), and only while someone still has to act.
+  // Past-due items are flagged, not hidden (a missed deadline is still work to do), and only while someone still has to act.
   const working = row.status === 'open' || row.status === 'assigned'
   if (working && left !== null && left < 0 && !flags.includes('past_deadline')) flags.push('past_deadline')
   return {

@@ -92,7 +92,7 @@ function reverses(reversal: NettableClaim, original: NettableClaim): boolean {
 }
 
 /**
- * Nets the CLPs of one or more 835s per claim (DOMAIN.md §7):
+ * Nets the CLPs of one or more 835s per claim (005010X221A1: CLP02 = 22 reversal, RARC MA15 split claim):
  * - a reversal (CLP02=22, negated amounts) cancels the latest earlier CLP of the same claim whose
  *   charge it negates (and CLP07, when both carry one); when that original came in an earlier
  *   835, the reversal's negative payment stays in `reversedPaid`;

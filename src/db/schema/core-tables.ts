@@ -202,7 +202,7 @@ export interface RemitAdjustmentTable {
   quantity: number | null
 }
 
-/** Deadline settings per payer (DOMAIN.md §9); blanks fall back to the class defaults. */
+/** Deadline settings per payer (42 CFR 424.44 for Medicare filing; contract limits otherwise); blanks fall back to the class defaults. */
 export interface PayerProfileTable {
   payer_id: string
   name: string
