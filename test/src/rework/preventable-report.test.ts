@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, expect, it } from 'vitest'
@@ -90,5 +90,46 @@ describeEachDatabase('preventable report', (ctx) => {
     expect(report.totals.totalCents).toBe(recovered.totals.deniedAmountCents)
     const none = await preventableReport(ctx.handle.db, { to: '2026-01-31' })
     expect([none.rows, none.totals.total]).toEqual([[], '0.00'])
+  })
+})
+
+/**
+ * E2E-P-003 billed with J9265 (terminated in 2015, successor J9267) on a 2026 DOS and denied
+ * CO-181 on that line; the claim was never scrubbed, so jcode-valid-on-dos is run on its stored 837.
+ */
+describeEachDatabase('preventable report, a code terminated on the DOS', (ctx) => {
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prevent-j-'))
+    const claims = join(dir, '837p.x12')
+    const remit = join(dir, '835.x12')
+    writeFileSync(
+      claims,
+      readFileSync(f('837p-medicare-2026-01.x12'), 'utf8').replace('SV1*HC:J9045*', 'SV1*HC:J9265*'),
+    )
+    writeFileSync(
+      remit,
+      readFileSync(f('835-medicare-2026-02-02.x12'), 'utf8')
+        .replace('SVC*HC:J9045*', 'SVC*HC:J9265*')
+        .replace('CAS*CO*4*300~\nREF*6R*P003-2~', 'CAS*CO*181*300~\nREF*6R*P003-2~'),
+    )
+    await ingestFiles([claims, remit], { handle: ctx.handle, user: 'tester' })
+  })
+
+  it('counts the denial under jcode-valid-on-dos as would-have-flagged', async () => {
+    const report = await preventableReport(ctx.handle.db, { asOf: '2026-01-31' })
+    const p003 = report.denials
+      .filter((d) => d.claimId === 'E2E-P-003')
+      .map((d) => [d.outcome, d.rule, d.amount])
+    expect(p003.sort()).toEqual([
+      ['not_preventable', null, '400.00'],
+      ['would_have_flagged', 'jcode-valid-on-dos', '300.00'],
+    ])
+    expect(report.rows.find((r) => r.rule === 'jcode-valid-on-dos')).toMatchObject({
+      outcome: 'would_have_flagged',
+      denials: 1,
+      amount: '300.00',
+    })
+    expect(report.rows.reduce((s, r) => s + r.amountCents, 0)).toBe(report.totals.totalCents)
+    expect(report.totals.flaggedSentAnyway).toBe('0.00')
   })
 })
