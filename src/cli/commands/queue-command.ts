@@ -301,7 +301,16 @@ export const queueCommand: Command = {
           values.templates === undefined ? undefined : resolvePath(context, values.templates)
         const written = await withDatabase(context, (handle) =>
           writeAppealPacket(handle.db, id, { outDir, user, date, ...(templatesDir ? { templatesDir } : {}) }),
-        )
+        ).catch((error: unknown) => {
+          // A folder that cannot be created or written, or a template folder that cannot be read.
+          if (error instanceof Error && 'syscall' in error)
+            throw new CliError(
+              'CLI_BAD_OPTION',
+              `Cannot use --out ${values.out}${templatesDir === undefined ? '' : ` or --templates ${values.templates}`}: ${error.message}`,
+              { cause: error },
+            )
+          throw error
+        })
         // The letter names the patient; stdout does not.
         context.stdout.write(
           values.json

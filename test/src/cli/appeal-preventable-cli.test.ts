@@ -60,7 +60,7 @@ for (const engine of engines) {
       expect(statSync(out).mode & 0o777).toBe(0o700)
     })
 
-    it('queue appeal exits 2 on a template error (with its line), a missing --out; 1 on an unknown item', async () => {
+    it('queue appeal exits 2 on a template error (with its line), a missing or unusable --out; 1 on an unknown item', async () => {
       const out = mkdtempSync(join(tmpdir(), 'cli-appeal-'))
       const templates = mkdtempSync(join(tmpdir(), 'cli-templates-'))
       for (const name of ['appeal-levels.csv', 'appeal-checklist.csv'])
@@ -82,6 +82,11 @@ for (const engine of engines) {
       expect(readdirSync(out)).toEqual([])
       const missing = await cli(config, ['queue', 'appeal', idOf('E2E-C-101')])
       expect([missing.code, missing.stderr]).toEqual([2, 'CLI_USAGE: Expected --out DIR\n'])
+      const file = join(out, 'a-file')
+      writeFileSync(file, 'x')
+      const notDir = await cli(config, ['queue', 'appeal', idOf('E2E-C-101'), '--out', join(file, 'sub')])
+      expect(notDir.code).toBe(2)
+      expect(notDir.stderr).toMatch(/^CLI_BAD_OPTION: Cannot use --out /)
       const unknown = await cli(config, ['queue', 'appeal', '987654', '--out', out])
       expect(unknown.code).toBe(1)
       expect(unknown.stderr).toMatch(/^DB_NOT_FOUND: /)
