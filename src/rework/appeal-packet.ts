@@ -17,11 +17,11 @@ import { parseCarcRules } from '../../transforms/denials/carc-table.js'
 import type { PayerClass } from '../../transforms/denials/denial-types.js'
 import { PAYER_CLASSES } from '../../transforms/denials/denial-types.js'
 import { payerClassFromFilingIndicator } from '../../transforms/denials/payer-profile.js'
+import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import { fixturesDir } from '../project-root.js'
 import { renderAppealPdf } from './appeal-pdf.js'
-import { recordAudit } from './audit.js'
 import { makePrivateDir, writePrivateFile } from './write-private-file.js'
 
 const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
