@@ -62,7 +62,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'report',
-    summary: 'recovered revenue and systematic denial causes',
+    summary: 'recovered revenue (denials or cash view) systematic denial causes and preventable denials',
     load: async () => (await import('./report-command.js')).reportCommand,
   },
 ]
