@@ -164,8 +164,10 @@ describe('onco-edi scrub: files and outputs that cannot be used', () => {
       )
       expect(code).toBe(1)
       const accepted = readFileSync(join(dir, 'accepted.x12'), 'utf8')
-      for (const m of accepted.matchAll(/^ISA(?:\*[^*]*){5}\*([^*]+?) *(?:\*[^*]*){6}\*(\d{9})\*/gm))
-        (isa13s[m[1] ?? ''] ??= []).push(Number(m[2]))
+      for (const m of accepted.matchAll(/^ISA(?:\*[^*]*){5}\*([^*]+?) *(?:\*[^*]*){6}\*(\d{9})\*/gm)) {
+        const sender = m[1] ?? ''
+        isa13s[sender] = [...(isa13s[sender] ?? []), Number(m[2])]
+      }
     }
     expect(Object.keys(isa13s).sort()).toEqual(['RIVERBENDHOSP', 'RIVERBENDONC'])
     for (const numbers of Object.values(isa13s)) {
