@@ -52,8 +52,9 @@ export interface ScrubFilesOptions {
   /**
    * The database whose persisted counter gives the outbound ISA13/GS06/ST02 of accepted.x12 and
    * rejected.x12 (src/db/control-number-repository.ts): numbers are never reused across runs.
+   * Default `db`; one of the two is required.
    */
-  controlNumbers: Kysely<Database>
+  controlNumbers?: Kysely<Database> | undefined
   /** ISA06/ISA08/GS02/GS03 of the output; default the input interchange's sender and receiver. */
   envelope?: OutboundEnvelopeConfig | undefined
   /** Called as each file finishes (scrubbed or unreadable), in the order they finish. */
@@ -172,6 +173,9 @@ export interface ScrubSummary {
  * Throws `CLI_UNWRITABLE_OUTPUT` when the output folder or one of its files cannot be written.
  */
 export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSummary> {
+  const counter = options.controlNumbers ?? options.db
+  if (counter === undefined)
+    throw new TypeError('scrubFiles needs `controlNumbers` (or `db`): the database that numbers its output')
   prepareOutputDir(options.outDir)
   const inputs = options.files.map((f) => (typeof f === 'string' ? { path: f, name: basename(f) } : f))
   const paths = {
@@ -325,8 +329,8 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
           let texts: { good: string; bad: string }
           try {
             texts = {
-              good: good.length === 0 ? '' : await writeSet(good, options),
-              bad: bad.length === 0 ? '' : await writeSet(bad, options),
+              good: good.length === 0 ? '' : await writeSet(good, options, counter),
+              bad: bad.length === 0 ? '' : await writeSet(bad, options, counter),
             }
           } catch (error) {
             if (!(error instanceof X12Error)) throw error
@@ -613,11 +617,15 @@ async function* claimSets(
 }
 
 /** One interchange for the claims of one input set, numbered from the persisted counter. */
-async function writeSet(claims: Claim837[], options: ScrubFilesOptions): Promise<string> {
+async function writeSet(
+  claims: Claim837[],
+  options: ScrubFilesOptions,
+  counter: Kysely<Database>,
+): Promise<string> {
   const first = claims[0]
   const ids = resolveOutboundIds(options.envelope, first?.envelope)
   const controls = await reserveEnvelopeControlNumbers(
-    options.controlNumbers,
+    counter,
     { senderId: ids.senderId, receiverId: ids.receiverId },
     envelopeShape837(claims),
   )
