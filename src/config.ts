@@ -1,6 +1,8 @@
 import { homedir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { CliError } from './cli/cli-error.js'
+import type { OutboundEnvelopeConfig } from './outbound-envelope.js'
+import { outboundEnvelopeFromEnv } from './outbound-envelope.js'
 
 /** The pino levels LOG_LEVEL accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -29,6 +31,8 @@ export interface Config {
   lockWaitSeconds?: number
   /** The command line recorded in the home lock (set by `main`), e.g. `ingest c.837`. */
   commandLine?: string
+  /** `ONCO_EDI_ISA06`, `_ISA08`, `_GS02`, `_GS03`: ids on the interchanges we write (default: the input's). */
+  outbound?: OutboundEnvelopeConfig
 }
 
 /**
@@ -52,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, osUser: () => s
     logLevel,
     lockWaitSeconds:
       wait === undefined || wait === '' ? 0 : waitSecondsOf(wait, 'ONCO_EDI_WAIT', 'CLI_BAD_CONFIG'),
+    outbound: outboundEnvelopeFromEnv(env),
   }
 }
 

@@ -4,6 +4,7 @@ export const DB_ERROR_CODES = [
   'DB_NOT_FOUND',
   'DB_CONFLICT',
   'DB_LOCKED',
+  'DB_CONTROL_NUMBER_EXHAUSTED',
   'DB_INVALID_TRANSITION',
 ] as const
 

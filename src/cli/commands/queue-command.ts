@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
+import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
 import { writeAppealPacket } from '../../rework/appeal-packet.js'
 import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
@@ -26,7 +27,6 @@ import {
   parseIntegerOption,
   resolvePath,
   withDatabase,
-  writeOutputFile,
 } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_OK } from '../command.js'
@@ -303,14 +303,16 @@ export const queueCommand: Command = {
       case 'corrected-claim': {
         if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out FILE')
         const date = parseDateOption('date', values.date) ?? today()
+        const problems = outboundEnvelopeProblems(context.config.outbound)
+        if (problems.length > 0) throw new CliError('CLI_BAD_OPTION', problems.join('; '))
         const out = resolvePath(context, values.out)
-        // An output that cannot be written is refused before anything is recorded.
+        // An output that cannot be written is refused before the database is opened.
         checkOutputFile(out, values.out)
         const actor = user()
+        // The file is written and the audit event recorded together (CLI_UNWRITABLE_OUTPUT, exit 2).
         const written = await withDatabase(context, (handle) =>
-          writeCorrectedClaim(handle.db, id, { user: actor, date }),
+          writeCorrectedClaim(handle.db, id, { user: actor, date, out, envelope: context.config.outbound }),
         )
-        await writeOutputFile(out, written.x12, values.out)
         context.stdout.write(
           `wrote a frequency-7 replacement of claim ${escapeControl(written.claimId)} (REF*F8 ${escapeControl(written.payerClaimNumber)}) to ${escapeControl(values.out)}\n`,
         )

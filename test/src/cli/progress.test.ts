@@ -30,8 +30,11 @@ class Pipe extends Writable {
   }
 }
 
-const BAR =
-  /\r(ingest|scrub|codes import) \[#*\.*\] +\d+% {2}\d+\.\d\/\d+\.\d MB {2}[\d,]+ (claims|rows) {2}\d+\.\d MB\/s( {2}ETA \d+:\d\d)?\u001b\[K/
+/** One drawn bar: carriage return, the line, then ESC [K (erase to the end of the line). */
+const BAR = new RegExp(
+  String.raw`\r(ingest|scrub|codes import) \[#*\.*\] +\d+% {2}\d+\.\d\/\d+\.\d MB {2}[\d,]+ (claims|rows) {2}\d+\.\d MB\/s( {2}ETA \d+:\d\d)?` +
+    `${String.fromCharCode(27)}\\[K`,
+)
 
 describe('progress bar', () => {
   it('draws bytes, count, rate and ETA on a terminal, at most every 100 ms, and clears itself', () => {
