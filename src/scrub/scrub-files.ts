@@ -1,5 +1,5 @@
 import type { WriteStream } from 'node:fs'
-import { createReadStream, createWriteStream, openSync, rmSync } from 'node:fs'
+import { createReadStream, createWriteStream, openSync, rmSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
@@ -243,6 +243,19 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
     for (const input of inputs) {
       const lines: { claimId: string; lines: LedgerLine[] }[] = []
       try {
+        // A FIFO, socket or device would block the read (or never end): it is not a file to scrub.
+        const stats = statSync(input.path)
+        if (!stats.isFile() && !stats.isDirectory()) {
+          const result = emptyResult(input.name)
+          result.status = 'unreadable'
+          result.error = {
+            code: 'CLI_UNREADABLE_INPUT',
+            message: `Cannot read ${input.name}: not a regular file (a FIFO, socket or device)`,
+            position: undefined,
+          }
+          finish(result)
+          continue
+        }
         for await (const claims of claimSets(
           input,
           () => {},
