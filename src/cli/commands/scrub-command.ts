@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { DenialError } from '../../../transforms/denials/denial-error.js'
+import type { PayerProfile } from '../../../transforms/denials/denial-types.js'
 import type { CodeTableRecords } from '../../../transforms/scrub/code-table-set.js'
 import { createCodeTableSet } from '../../../transforms/scrub/code-table-set.js'
 import type { ScheduledInfusion, TrackedAuthorization } from '../../../transforms/scrub/scrub-context.js'
@@ -9,9 +11,15 @@ import { loadCodeTableRecords, loadCodeTableRecordsFromFiles } from '../../codes
 import { CodesError } from '../../codes/codes-error.js'
 import type { DatabaseHandle } from '../../db/create-database.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
+import { listPayerProfiles } from '../../rework/payer-repository.js'
 import { parseAuthorizationsCsv, parseScheduleCsv } from '../../scrub/authorization-csv.js'
 import { bundledCodesDir } from '../../scrub/default-codes-dir.js'
-import { loadScrubReference } from '../../scrub/load-scrub-reference.js'
+import {
+  bundledPayersFile,
+  loadBundledPayerProfiles,
+  loadScrubReference,
+  readPayerProfilesFile,
+} from '../../scrub/load-scrub-reference.js'
 import type { ScrubSummary } from '../../scrub/scrub-files.js'
 import { formatScrubSummary, scrubFiles } from '../../scrub/scrub-files.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../../scrub/scrub-repository.js'
@@ -20,9 +28,10 @@ import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
-                     [--tables DIR] [--auths FILE.csv] [--schedule FILE.csv]
+                     [--tables DIR] [--payers FILE.csv] [--auths FILE.csv] [--schedule FILE.csv]
 
 Scrubs 837P/837I claims before submission with the 17 oncology rules (J-code validity on the DOS,
 NDC format/crosswalk/units, JW/JZ, administration sequencing and hierarchy, MUE, add-on primaries,
@@ -41,7 +50,12 @@ Writes to DIR (default ./scrub-output):
                     11 digits) and re-scrub the fixed claim
   --codes DIR       load CMS code files from DIR instead of the database (database-less run:
                     no stored authorizations, schedule or earlier claims)
-  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, payer profiles…)
+  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, drugs needing
+                    authorization…)
+  --payers FILE.csv payer profiles in the format of "payers import" (class, NDC, JW/JZ, drug prior
+                    authorization). Default: the profiles imported with "payers import"; in a
+                    database-less run, or when none are imported, the bundled fixtures/payers.csv.
+                    A claim whose payer has no profile gets a warning: authorization not checked.
   --auths FILE.csv  authorizations to use in a database-less run (columns as in "auths import")
   --schedule FILE   infusion schedule to use in a database-less run
   --json            print the summary as JSON
@@ -58,7 +72,7 @@ export const scrubCommand: Command = {
       return await runScrub(args, context)
     } catch (error) {
       // Unusable reference tables or code files are input problems: exit 2 with their code.
-      if (error instanceof ScrubError || error instanceof CodesError)
+      if (error instanceof ScrubError || error instanceof CodesError || error instanceof DenialError)
         throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
       throw error
     }
@@ -76,6 +90,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       fix: { type: 'boolean', default: false },
       codes: { type: 'string' },
       tables: { type: 'string' },
+      payers: { type: 'string' },
       auths: { type: 'string' },
       schedule: { type: 'string' },
     },
@@ -87,7 +102,8 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   const files = positionals.map(path)
   for (const file of files)
     if (!existsSync(file)) throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: no such file`)
-  const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables))
+  const tables = values.tables === undefined ? undefined : path(values.tables)
+  const payersFile = values.payers === undefined ? undefined : readPayers(path(values.payers), context)
   const outDir = path(values.out ?? 'scrub-output')
   const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context)
   const extraSchedule = values.schedule === undefined ? [] : readSchedule(path(values.schedule), context)
@@ -95,6 +111,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   let summary: ScrubSummary
   if (values.codes !== undefined) {
     const records = await loadCodes(path(values.codes))
+    const reference = loadScrubReference(tables, payersFile ?? loadBundledPayerProfiles())
     summary = await scrubFiles({
       files,
       outDir,
@@ -119,6 +136,12 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
         context.stderr.write(`No code tables imported yet: using the bundled subset in ${bundled}\n`)
         records = await loadCodes(bundled)
       }
+      let profiles = payersFile ?? (await listPayerProfiles(handle.db))
+      if (profiles.length === 0) {
+        context.stderr.write(`No payer profiles imported yet: using the bundled ${bundledPayersFile()}\n`)
+        profiles = loadBundledPayerProfiles()
+      }
+      const reference = loadScrubReference(tables, profiles)
       summary = await scrubFiles({
         files,
         outDir,
@@ -159,9 +182,9 @@ async function loadCodes(dir: string): Promise<CodeTableRecords> {
   return { hcpcs: loaded.hcpcs, crosswalk: loaded.crosswalk, addOns: loaded.addOns, mue: loaded.mue }
 }
 
-function readText(file: string): string {
+function readBytes(file: string): Uint8Array {
   try {
-    return readFileSync(file, 'utf8')
+    return readFileSync(file)
   } catch (cause) {
     throw new CliError(
       'CLI_UNREADABLE_INPUT',
@@ -172,15 +195,19 @@ function readText(file: string): string {
 }
 
 function readAuths(file: string, context: CommandContext): TrackedAuthorization[] {
-  const parsed = parseAuthorizationsCsv(readText(file), file)
-  for (const reject of parsed.rejects)
-    context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`)
+  const parsed = parseAuthorizationsCsv(readBytes(file), file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.authorizations
 }
 
 function readSchedule(file: string, context: CommandContext): ScheduledInfusion[] {
-  const parsed = parseScheduleCsv(readText(file), file)
-  for (const reject of parsed.rejects)
-    context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`)
+  const parsed = parseScheduleCsv(readBytes(file), file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.entries
+}
+
+function readPayers(file: string, context: CommandContext): PayerProfile[] {
+  const parsed = readPayerProfilesFile(file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
+  return parsed.profiles
 }

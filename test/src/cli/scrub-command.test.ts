@@ -49,8 +49,8 @@ describe('onco-edi scrub', () => {
       ctx,
     )
     expect(code).toBe(1)
-    expect(out()).toMatch(/Claims: 6 \(accepted 3, rejected 3\)/)
-    expect(out()).toMatch(/auth-missing\s+3 errors/)
+    expect(out()).toMatch(/Claims: 6 \(accepted 4, rejected 2\)/)
+    expect(out()).toMatch(/auth-missing\s+2 errors/)
     expect(readFileSync(join(dir, 'summary.txt'), 'utf8')).toBe(out())
   })
 
