@@ -7,7 +7,8 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
  * and drug, or the payer profile / fixtures/scrub/auth-required-drugs.csv says so) must carry
  * REF*G1 (2300, or 2400 when lines fall under different authorizations) naming a tracked
  * authorization. An authorization number equal to the referral number (REF*9F) is rejected
- * (Stedi edits). Denials otherwise: CARC 197 (absent), RARC M62. Source: DOMAIN.md §5.
+ * (Stedi edits). Denials otherwise: CARC 197 (absent), RARC M62. Sources: 005010X222A1 REF*G1
+ * (prior authorization, loops 2300 and 2400); X12 CARC and RARC code lists.
  */
 export const authMissingRule: ScrubRule = {
   id: 'auth-missing',
