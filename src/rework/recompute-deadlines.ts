@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { ACTION_CLOCKS } from '../../transforms/denials/deadline-calculator.js'
+import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type {
   DenialClassification,
   PayerProfile,
@@ -8,9 +9,8 @@ import type {
   ReworkQueue,
 } from '../../transforms/denials/denial-types.js'
 import { REWORK_QUEUES } from '../../transforms/denials/denial-types.js'
+import { arrayLiteral } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
-import { arrayLiteral } from '../ingest/bulk-insert.js'
-import type { DenialEngine } from '../ingest/denial-engine.js'
 
 /** The items to recompute (open and assigned ones only): every one, those of some payers, or given ones. */
 export type RecomputeScope = 'all' | { payerIds: readonly string[] } | { itemIds: readonly number[] }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { preventableReport, preventableRuleLabel } from '../../rework/preventable-report.js'
 import type {
   CashReport,
   CashTotals,
@@ -23,6 +24,7 @@ const USAGE = `Usage:
   onco-edi report recovered [--view denials|cash] [--from DATE] [--to DATE]
                             [--by carc|payer|queue|drug|month] [--json|--csv]
   onco-edi report denials [--by carc|payer|queue|drug|month] [--from DATE] [--to DATE] [--json|--csv]
+  onco-edi report preventable [--from DATE] [--to DATE] [--json|--csv]
 
 recovered  two views (--view; default denials):
   denials  denials in period: the denials whose remit date is between --from and --to, with
@@ -46,7 +48,11 @@ recovered  two views (--view; default denials):
   rows counts as a denied claim in each.
 denials    systematic causes: per key, claims denied out of the claims that could be (the
            denominators above; a J-code denied on every claim billed with it is flagged
-           "systematic")`
+           "systematic")
+preventable  denied dollars per scrub rule that catches them (fixtures/prevention/denial-rules.csv):
+           "flagged_sent_anyway" (scrub flagged the claim and it was sent anyway),
+           "would_have_flagged" (never scrubbed; the rule, run now on the stored 837, flags it),
+           "not_preventable" (no rule catches it); the rows sum to the total denied`
 
 const csvCell = (value: string | number | boolean): string => {
   const text = String(value)
@@ -83,10 +89,10 @@ const cashCells = (t: CashTotals): string[] => [
   t.deniedAmount,
 ]
 
-/** `onco-edi report recovered|denials`. */
+/** `onco-edi report recovered|denials|preventable`. */
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'recovered revenue (denials or cash view) and systematic denial causes',
+  summary: 'recovered revenue (denials or cash view) systematic denial causes and preventable denials',
   usage: USAGE,
   async run(args, context) {
     const [sub, ...rest] = args
@@ -187,7 +193,40 @@ export const reportCommand: Command = {
       else context.stdout.write(formatTable(headers, rows))
       return EXIT_OK
     }
-    throw new CliError('CLI_USAGE', `Expected "report recovered" or "report denials", got "${sub ?? ''}"`)
+    if (sub === 'preventable') {
+      if (dimension !== undefined)
+        throw new CliError('CLI_BAD_OPTION', 'report preventable is always by rule: drop --by')
+      const report = await withDatabase(context, (handle) => preventableReport(handle.db, range))
+      if (values.json) {
+        context.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+        return EXIT_OK
+      }
+      const headers = ['rule', 'outcome', 'denials', 'claims', 'amount']
+      const rows = [
+        ...report.rows.map((r) => [
+          preventableRuleLabel(r.rule),
+          r.outcome,
+          String(r.denials),
+          String(r.claims),
+          r.amount,
+        ]),
+        ['TOTAL', '', String(report.totals.denials), '', report.totals.total],
+      ]
+      if (values.csv)
+        context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
+      else {
+        context.stdout.write(`Preventable denials, ${periodLabel('remitted', report.from, report.to)}\n`)
+        context.stdout.write(formatTable(headers, rows))
+        context.stdout.write(
+          `flagged by scrub and sent anyway ${report.totals.flaggedSentAnyway}; scrub would have flagged (not scrubbed) ${report.totals.wouldHaveFlagged}; not preventable by a rule ${report.totals.notPreventable}\n`,
+        )
+      }
+      return EXIT_OK
+    }
+    throw new CliError(
+      'CLI_USAGE',
+      `Expected "report recovered", "report denials" or "report preventable", got "${sub ?? ''}"`,
+    )
   },
 }
 

@@ -242,9 +242,9 @@ export interface ReworkItemTable {
   flags: string[]
   guidance: string
   /** open, assigned, corrected, appealed, written_off, patient_billed, recovered. */
-  status: string
+  status: Generated<string>
   assignee: string | null
-  recovered_amount: CentsColumn
+  recovered_amount: ColumnType<Int8, number | undefined, number>
   recovered_date: IsoDateColumn
   note: string | null
   created_at: CreatedAt
