@@ -5,7 +5,7 @@ import type { X12Position } from '../x12/segment.js'
 
 /**
  * CAS group codes. 5010 has CO, OA, PI and PR; CR was retired but old remits still carry it, so it
- * is accepted and flagged by consumers (DOMAIN.md §1).
+ * is accepted and flagged by consumers (005010X221A1 CAS01 lists CO, OA, PI and PR; CR was retired with 4010).
  */
 export type CasGroup = 'CO' | 'OA' | 'PI' | 'PR' | 'CR'
 

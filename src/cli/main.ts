@@ -66,7 +66,9 @@ export async function main(argv: string[], context: CommandContext): Promise<num
 /** The stable error code of our layers (README "Error codes"), or `undefined` for a bug. */
 function stableCodeOf(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
-  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL)_[A-Z0-9_]+$/.test(error.code) ? error.code : undefined
+  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL)_[A-Z0-9_]+$/.test(error.code)
+    ? error.code
+    : undefined
 }
 
 function isParseArgsError(error: unknown): error is Error {

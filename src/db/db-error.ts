@@ -3,6 +3,7 @@ export const DB_ERROR_CODES = [
   'DB_MIGRATION_FAILED',
   'DB_NOT_FOUND',
   'DB_CONFLICT',
+  'DB_INVALID_TRANSITION',
 ] as const
 
 export type DbErrorCode = (typeof DB_ERROR_CODES)[number]

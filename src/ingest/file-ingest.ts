@@ -5,8 +5,8 @@ import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remi
 import { formatPosition } from '../../parsers/x12/segment.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../parsers/x12-event.js'
+import { reserveIds } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
-import { reserveIds } from './bulk-insert.js'
 import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
 import {
   commitRemitClaims,

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type { PayerProfile } from '../../transforms/denials/denial-types.js'
+import type { SubmittedLine } from '../../transforms/remits/match-remit-line.js'
+import { matchRemitLine } from '../../transforms/remits/match-remit-line.js'
+import { pickSubmittedClaim } from '../../transforms/remits/pick-submitted-claim.js'
+import { arrayLiteral } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 import { recomputeDeadlines } from '../rework/recompute-deadlines.js'
-import { arrayLiteral } from './bulk-insert.js'
-import type { DenialEngine } from './denial-engine.js'
-import type { SubmittedLine } from './store-835.js'
-import { loadCandidates, loadSubmittedLines, matchLine, pickCandidate, pushTo } from './store-835.js'
+import { loadCandidates, loadSubmittedLines, pushTo } from './store-835.js'
 
 /** What {@link rematchRemitClaims} changed. */
 export interface RematchResult {
@@ -130,7 +132,7 @@ async function rematchPage(
       remit,
       lines,
       dos,
-      submitted: pickCandidate(candidates.get(remit.claim_id) ?? [], remit.payer_id, dos),
+      submitted: pickSubmittedClaim(candidates.get(remit.claim_id) ?? [], remit.payer_id, dos),
     }
   })
   const submittedIds = [...new Set(picks.flatMap((p) => (p.submitted === undefined ? [] : [p.submitted.id])))]
@@ -152,7 +154,7 @@ async function rematchPage(
     const pool: readonly SubmittedLine[] = submittedLines.get(pick.submitted.id) ?? []
     const used = new Set<number>()
     for (const line of pick.lines) {
-      const matched = matchLine(
+      const matched = matchRemitLine(
         {
           procedureCode: line.procedure_code,
           modifiers: line.modifiers,

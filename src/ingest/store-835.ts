@@ -1,27 +1,44 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import type { IsoDate } from '../../parsers/dates.js'
 import type {
   ProviderAdjustment835,
   RemittanceClaim835,
   RemittanceHeader835,
 } from '../../parsers/remittance835/remittance835.js'
-import type { DenialClassification, PayerProfile } from '../../transforms/denials/denial-types.js'
+import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
+import type { PayerProfile } from '../../transforms/denials/denial-types.js'
+import type {
+  PriorReworkItem,
+  Recovery,
+  RemitBatchResult,
+} from '../../transforms/remits/build-remit-batch.js'
+import {
+  buildRemitBatch,
+  pickSubmittedClaims,
+  remitPayerIdOf,
+} from '../../transforms/remits/build-remit-batch.js'
+import type { SubmittedLine } from '../../transforms/remits/match-remit-line.js'
+import type { SubmittedCandidate } from '../../transforms/remits/pick-submitted-claim.js'
+import { remitClaimKey } from '../../transforms/remits/remit-claim-key.js'
+import type {
+  RemitAdjustmentRow,
+  RemitClaimRow,
+  RemitLineRow,
+  ReworkItemRow,
+} from '../../transforms/remits/remit-rows.js'
+import type { BulkPart } from '../db/bulk-insert.js'
+import {
+  arrayLiteral,
+  bulkLiterals,
+  bulkPart,
+  bulkTable,
+  insertLiteralsTogether,
+  reserveIdPairs,
+} from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
-import type { BulkColumn, BulkPart } from './bulk-insert.js'
-import { arrayLiteral, bulkLiterals, insertLiteralsTogether, reserveIdPairs } from './bulk-insert.js'
-import type { DenialEngine } from './denial-engine.js'
-
-/** CLP02 = 22: reversal of a previous payment (X12 005010X221A1 CLP02). */
-const REVERSAL = '22'
 
 /** Statuses a later payment can recover (open or resolved, not yet recovered). */
 const RECOVERABLE = ['open', 'assigned', 'corrected', 'appealed', 'written_off', 'patient_billed']
-
-/** The date a remit was issued: BPR16, else DTM*405 (DOMAIN.md §7). */
-export function remitDateOf(header: RemittanceHeader835): IsoDate | undefined {
-  return header.paymentDate ?? header.productionDate
-}
 
 /**
  * Stores the header of one 835 transaction set; returns the remittance id. `id`, when given, was
@@ -41,7 +58,7 @@ export async function storeRemittanceHeader(
       file_id: fileId,
       interchange_control: header.envelope.interchangeControl,
       transaction_control: header.envelope.transactionControl,
-      payer_id: header.payer.id ?? header.traceOriginator ?? null,
+      payer_id: remitPayerIdOf(header),
       payer_name: header.payer.name ?? null,
       payee_id: header.payee.id ?? null,
       payee_name: header.payee.name ?? null,
@@ -90,53 +107,7 @@ export interface RemitFileState {
   recoveredItems: Map<number, number>
 }
 
-/** What one batch did, for the file summary. */
-export interface RemitBatchResult {
-  claims: number
-  matched: number
-  unmatched: number
-  reversals: number
-  items: number
-  recovered: number
-  recoveredAmount: number
-}
-
-/** A submitted (837) claim a remit claim may answer. */
-export interface SubmittedCandidate {
-  id: number
-  claimId: string
-  payerId: string | null
-  serviceFrom: string | null
-  serviceTo: string | null
-  filingIndicator: string | null
-  kind: string
-}
-
-/** A submitted (837) line a remit line may answer. */
-export interface SubmittedLine {
-  id: number
-  claimRef: number
-  procedureCode: string | null
-  modifiers: string
-  charge: number
-  serviceFrom: string | null
-  lineControl: string | null
-}
-
-interface PriorItem {
-  id: number
-  claimId: string
-  payerId: string | null
-  amount: number
-  recoveredAmount: number
-  status: string
-  level: string
-  procedureCode: string | null
-  queue: string
-  carcs: string[]
-}
-
-const CLAIM_COLUMNS: BulkColumn[] = [
+const CLAIM_TABLE = bulkTable<'remit_claim', RemitClaimRow>('remit_claim', [
   { name: 'id', type: 'int8' },
   { name: 'remittance_id', type: 'int8' },
   { name: 'file_id', type: 'int8' },
@@ -157,9 +128,9 @@ const CLAIM_COLUMNS: BulkColumn[] = [
   { name: 'submitted_claim_id', type: 'int8' },
   { name: 'match_status', type: 'text' },
   { name: 'is_reversal', type: 'bool' },
-]
+])
 
-const LINE_COLUMNS: BulkColumn[] = [
+const LINE_TABLE = bulkTable<'remit_line', RemitLineRow>('remit_line', [
   { name: 'id', type: 'int8' },
   { name: 'remit_claim_id', type: 'int8' },
   { name: 'line_seq', type: 'int4' },
@@ -174,18 +145,18 @@ const LINE_COLUMNS: BulkColumn[] = [
   { name: 'rarcs', type: 'text' },
   { name: 'allowed', type: 'int8' },
   { name: 'submitted_line_id', type: 'int8' },
-]
+])
 
-const ADJUSTMENT_COLUMNS: BulkColumn[] = [
+const ADJUSTMENT_TABLE = bulkTable<'remit_adjustment', RemitAdjustmentRow>('remit_adjustment', [
   { name: 'remit_claim_id', type: 'int8' },
   { name: 'remit_line_id', type: 'int8' },
   { name: 'group_code', type: 'text' },
   { name: 'carc', type: 'text' },
   { name: 'amount', type: 'int8' },
   { name: 'quantity', type: 'float8' },
-]
+])
 
-const ITEM_COLUMNS: BulkColumn[] = [
+const ITEM_TABLE = bulkTable<'rework_item', ReworkItemRow>('rework_item', [
   { name: 'file_id', type: 'int8' },
   { name: 'remit_claim_id', type: 'int8' },
   { name: 'remit_line_id', type: 'int8' },
@@ -209,83 +180,13 @@ const ITEM_COLUMNS: BulkColumn[] = [
   { name: 'appealable', type: 'bool' },
   { name: 'flags', type: 'text', array: true },
   { name: 'guidance', type: 'text' },
-]
+])
 
 /** Appends `value` to the list under `key`, starting the list when it is the first. */
 export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key)
   if (list === undefined) map.set(key, [value])
   else list.push(value)
-}
-
-/** The key a claim is known by across remits: CLP01 and the payer. */
-function claimKey(claimId: string, payerId: string | null | undefined): string {
-  return `${payerId ?? ''}\u0000${claimId}`
-}
-
-function sortedModifiers(modifiers: readonly string[] | string): string {
-  const list = typeof modifiers === 'string' ? modifiers.split(':').filter((m) => m !== '') : [...modifiers]
-  return list.sort().join(':')
-}
-
-/**
- * Picks the submitted claim a CLP answers: CLP01 = CLM01, narrowed by payer and then by DOS when
- * CLM01 repeats (DOMAIN.md §7). The latest submission wins among equals (a replacement claim
- * keeps CLM01). `dos` is the CLP's statement date, else its first line date.
- */
-export function pickCandidate(
-  candidates: readonly SubmittedCandidate[],
-  payerId: string | null | undefined,
-  dos: string | undefined,
-): SubmittedCandidate | undefined {
-  let pool = [...candidates]
-  if (pool.length > 1 && payerId) {
-    const samePayer = pool.filter((c) => c.payerId === payerId)
-    if (samePayer.length > 0) pool = samePayer
-  }
-  if (pool.length > 1 && dos !== undefined) {
-    const sameDos = pool.filter(
-      (c) => c.serviceFrom !== null && c.serviceFrom <= dos && dos <= (c.serviceTo ?? c.serviceFrom),
-    )
-    if (sameDos.length > 0) pool = sameDos
-  }
-  return pool.reduce<SubmittedCandidate | undefined>(
-    (best, c) => (best === undefined || c.id > best.id ? c : best),
-    undefined,
-  )
-}
-
-/** What line matching reads of a remit line (a parsed SVC loop, or a stored remit_line row). */
-export interface RemitLineKey {
-  procedureCode: string
-  /** The modifiers, or the stored `A:B` text. */
-  modifiers: readonly string[] | string
-  charge: number
-  serviceFrom: string | undefined
-  lineControlNumber: string | undefined
-}
-
-/** Lines by REF*6R, else code + modifiers + DOS + charge; each submitted line is used once. */
-export function matchLine(
-  line: RemitLineKey,
-  claimDos: string | undefined,
-  lines: readonly SubmittedLine[],
-  used: Set<number>,
-): SubmittedLine | undefined {
-  if (line.lineControlNumber !== undefined) {
-    const byControl = lines.find((l) => !used.has(l.id) && l.lineControl === line.lineControlNumber)
-    if (byControl !== undefined) return byControl
-  }
-  const dos = line.serviceFrom ?? claimDos
-  const modifiers = sortedModifiers(line.modifiers)
-  return lines.find(
-    (l) =>
-      !used.has(l.id) &&
-      l.procedureCode === line.procedureCode &&
-      sortedModifiers(l.modifiers) === modifiers &&
-      l.charge === line.charge &&
-      (dos === undefined || l.serviceFrom === null || l.serviceFrom === dos),
-  )
 }
 
 /** The submitted claims whose CLM01 is one of `claimIds`, by CLM01 (one statement). */
@@ -367,38 +268,27 @@ export async function storeRemitClaims(
   return prepared.result
 }
 
-interface Recovery {
-  itemId: number
-  beforeStatus: string
-  /** The item's recovered amount after this payment (cumulative). */
-  recoveredAmount: number
-  amount: number
-  date: string | null
-  remitClaimId: number
-}
-
 /**
  * A batch read, matched and classified, with its rows ready to write: one array literal per
  * column ({@link bulkLiterals}), built before the previous batch's write has finished.
  */
 export interface PreparedRemitBatch {
   result: RemitBatchResult
-  claimRows: number
-  claims: string[]
-  lineRows: number
-  lines: string[]
-  adjustmentRows: number
-  adjustments: string[]
-  itemRows: number
-  items: string[]
+  /** The bulk insert of the batch's rows, one part per table that has rows. */
+  parts: BulkPart[]
   recoveries: Recovery[]
+}
+
+/** The part inserting `rows` into `table`, or nothing when there are none. */
+function partOf<Row>(table: Parameters<typeof bulkLiterals<Row>>[0], rows: readonly Row[]): BulkPart[] {
+  return rows.length === 0 ? [] : [bulkPart(table, bulkLiterals(table, rows))]
 }
 
 /**
  * Reads what a batch of CLPs needs (candidate claims and lines, earlier rework items, reserved
- * ids) through `reader`, then matches, classifies and builds the rows in memory. `reader` may be
- * another connection than the file's transaction: it reads only other files' committed rows and
- * sequences, and this file's recoveries are tracked in `state.recoveredItems`.
+ * ids) through `db`, turns it into rows ({@link buildRemitBatch}, pure) and their array literals.
+ * `db` may be another connection than the file's transaction: it reads only other files'
+ * committed rows and sequences, and this file's recoveries are tracked in `state.recoveredItems`.
  */
 export async function prepareRemitClaims(
   db: Kysely<Database>,
@@ -406,45 +296,70 @@ export async function prepareRemitClaims(
   remittanceId: number,
   claims: readonly RemittanceClaim835[],
 ): Promise<PreparedRemitBatch> {
-  const result: RemitBatchResult = {
-    claims: claims.length,
-    matched: 0,
-    unmatched: 0,
-    reversals: 0,
-    items: 0,
-    recovered: 0,
-    recoveredAmount: 0,
-  }
   if (claims.length === 0)
     return {
-      result,
-      claimRows: 0,
-      claims: [],
-      lineRows: 0,
-      lines: [],
-      adjustmentRows: 0,
-      adjustments: [],
-      itemRows: 0,
-      items: [],
+      result: {
+        claims: 0,
+        matched: 0,
+        unmatched: 0,
+        reversals: 0,
+        items: 0,
+        recovered: 0,
+        recoveredAmount: 0,
+      },
+      parts: [],
       recoveries: [],
     }
   const claimIds = [...new Set(claims.map((c) => c.claimId))]
+  const matches = pickSubmittedClaims(claims, await loadCandidates(db, claimIds))
+  const matchedIds = [...new Set(matches.flatMap((m) => (m === undefined ? [] : [m.id])))]
+  const submittedLines = await loadSubmittedLines(db, matchedIds)
+  const priorItems = await loadPriorItems(db, state, claimIds)
+  const lineCount = claims.reduce((n, c) => n + c.lines.length, 0)
+  const [claimRefs, lineRefs] = await reserveIdPairs(
+    db,
+    { sequence: 'remit_claim_id_seq', count: claims.length },
+    { sequence: 'remit_line_id_seq', count: lineCount },
+  )
+  const batch = buildRemitBatch({
+    fileId: state.fileId,
+    remittanceId,
+    engine: state.engine,
+    profiles: state.profiles,
+    claims,
+    matches,
+    submittedLines,
+    priorItems,
+    claimIds: claimRefs,
+    lineIds: lineRefs,
+    carriedReversals: state.pendingReversals,
+  })
+  state.pendingReversals = batch.carriedReversals
+  for (const recovery of batch.recoveries) state.recoveredItems.set(recovery.itemId, recovery.recoveredAmount)
+  return {
+    result: batch.result,
+    parts: [
+      ...partOf(CLAIM_TABLE, batch.claimRows),
+      ...partOf(LINE_TABLE, batch.lineRows),
+      ...partOf(ADJUSTMENT_TABLE, batch.adjustmentRows),
+      ...partOf(ITEM_TABLE, batch.itemRows),
+    ],
+    recoveries: batch.recoveries,
+  }
+}
+
+/**
+ * The recoverable rework items of other files for the CLP01s `claimIds`, by claim key, oldest
+ * first; items this file has already recovered are left out.
+ */
+async function loadPriorItems(
+  db: Kysely<Database>,
+  state: RemitFileState,
+  claimIds: readonly string[],
+): Promise<Map<string, PriorReworkItem[]>> {
   // One array parameter instead of one parameter per id: the statement text and its plan stay the
   // same whatever the batch size.
-  const claimIdArray = sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`
-
-  const candidates = await loadCandidates(db, claimIds)
-  const matches = claims.map((claim) =>
-    pickCandidate(
-      candidates.get(claim.claimId) ?? [],
-      claim.header.payer.id,
-      claim.statementFrom ?? claim.lines.find((l) => l.serviceFrom !== undefined)?.serviceFrom,
-    ),
-  )
-  const matchedIds = [...new Set(matches.flatMap((m) => (m === undefined ? [] : [m.id])))]
-  const linesByClaim = await loadSubmittedLines(db, matchedIds)
-
-  const priorRows = await db
+  const rows = await db
     .selectFrom('rework_item')
     .select([
       'id',
@@ -458,21 +373,17 @@ export async function prepareRemitClaims(
       'queue',
       'carcs',
     ])
-    .where(claimIdArray)
+    .where(sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
     .where('file_id', '<>', state.fileId)
     .where('status', 'in', RECOVERABLE)
     .orderBy('id')
     .execute()
-  const priorByKey = new Map<string, PriorItem[]>()
-  for (const row of priorRows) {
+  const byKey = new Map<string, PriorReworkItem[]>()
+  for (const row of rows) {
     const id = Number(row.id)
-    const recoveredHere = state.recoveredItems.get(id)
-    if (recoveredHere !== undefined) continue
-    const key = claimKey(row.claim_id, row.payer_id)
-    pushTo(priorByKey, key, {
+    if (state.recoveredItems.has(id)) continue
+    pushTo(byKey, remitClaimKey(row.claim_id, row.payer_id), {
       id,
-      claimId: row.claim_id,
-      payerId: row.payer_id,
       amount: Number(row.amount),
       recoveredAmount: Number(row.recovered_amount),
       status: row.status,
@@ -482,252 +393,7 @@ export async function prepareRemitClaims(
       carcs: row.carcs,
     })
   }
-
-  const lineCount = claims.reduce((n, c) => n + c.lines.length, 0)
-  const [claimRefs, lineRefs] = await reserveIdPairs(
-    db,
-    { sequence: 'remit_claim_id_seq', count: claims.length },
-    { sequence: 'remit_line_id_seq', count: lineCount },
-  )
-  const claimRows: unknown[][] = []
-  const lineRows: unknown[][] = []
-  const adjustmentRows: unknown[][] = []
-  const itemRows: unknown[][] = []
-  const recoveries: Recovery[] = []
-  let lineIndex = 0
-
-  claims.forEach((claim, i) => {
-    const remitClaimId = claimRefs[i] ?? 0
-    const payerId = claim.header.payer.id ?? claim.header.traceOriginator ?? null
-    const remitDate = remitDateOf(claim.header) ?? null
-    const submitted = matches[i]
-    const isReversal = claim.status === REVERSAL
-    if (submitted === undefined) result.unmatched++
-    else result.matched++
-    claimRows.push([
-      remitClaimId,
-      remittanceId,
-      state.fileId,
-      claim.claimId,
-      payerId,
-      claim.status,
-      claim.charge,
-      claim.paid,
-      claim.patientResponsibility,
-      claim.filingIndicator ?? null,
-      claim.payerClaimNumber ?? null,
-      claim.facilityCode ?? null,
-      claim.frequencyCode ?? null,
-      claim.statementFrom ?? null,
-      claim.statementTo ?? null,
-      remitDate,
-      claim.remarkCodes.join(','),
-      submitted?.id ?? null,
-      submitted === undefined ? 'unmatched' : 'matched',
-      isReversal,
-    ])
-    for (const adjustment of claim.adjustments) {
-      adjustmentRows.push([
-        remitClaimId,
-        null,
-        adjustment.group,
-        adjustment.carc,
-        adjustment.amount,
-        adjustment.quantity ?? null,
-      ])
-    }
-
-    const key = claimKey(claim.claimId, payerId)
-    const profile = payerId === null ? undefined : state.profiles.get(payerId)
-    const payerClass = state.engine.payerClass(
-      profile,
-      claim.filingIndicator ?? submitted?.filingIndicator ?? undefined,
-    )
-    const claimDos =
-      claim.statementFrom ??
-      submitted?.serviceFrom ??
-      claim.lines.find((l) => l.serviceFrom)?.serviceFrom ??
-      undefined
-    const claimType = submitted?.kind === '837I' ? 'institutional' : 'professional'
-    // The Through date only counts for institutional claims (Part A: 12 months from Through).
-    const throughDate =
-      claimType === 'institutional' ? (claim.statementTo ?? submitted?.serviceTo ?? undefined) : undefined
-    const prior = priorByKey.get(key) ?? []
-
-    const addItem = (
-      classification: DenialClassification,
-      level: 'claim' | 'line',
-      remitLineId: number | null,
-      submittedLineId: number | null,
-      procedureCode: string | null,
-      serviceDate: string | undefined,
-    ): void => {
-      // A denial already open for the same line and reasons is not opened twice (a resubmission
-      // denied again keeps its original item and deadline).
-      const carcsText = [...classification.carcs].sort().join(',')
-      const duplicate = prior.some(
-        (p) =>
-          (p.status === 'open' || p.status === 'assigned') &&
-          p.level === level &&
-          p.procedureCode === procedureCode &&
-          p.queue === classification.queue &&
-          [...p.carcs].sort().join(',') === carcsText,
-      )
-      if (duplicate) return
-      const deadline = state.engine.deadline({
-        classification,
-        payerClass,
-        profile,
-        serviceDate,
-        throughDate,
-        remitDate: remitDate ?? undefined,
-        claimType,
-      })
-      const flags = [...classification.flags]
-      if (!deadline.appealable && !flags.includes('not_appealable')) flags.push('not_appealable')
-      const rowFlags: string[] = [...flags]
-      if (submitted === undefined) rowFlags.push('unmatched')
-      if (deadline.lowConfidence) rowFlags.push('low_confidence')
-      itemRows.push([
-        state.fileId,
-        remitClaimId,
-        remitLineId,
-        submitted?.id ?? null,
-        submittedLineId,
-        level,
-        claim.claimId,
-        payerId,
-        claim.payerClaimNumber ?? null,
-        procedureCode,
-        serviceDate ?? null,
-        remitDate,
-        classification.queue,
-        classification.action,
-        classification.carcs.join(','),
-        classification.rarcs.join(','),
-        classification.amount,
-        deadline.deadline ?? null,
-        deadline.basis,
-        deadline.lowConfidence,
-        deadline.appealable,
-        rowFlags.join(','),
-        classification.guidance,
-      ])
-      result.items++
-    }
-
-    if (!isReversal) {
-      const claimLevel = state.engine.classify(
-        claim.adjustments.map((a) => ({ group: a.group, carc: a.carc, amount: a.amount })),
-        claim.remarkCodes,
-        remitDate ?? undefined,
-      )
-      if (claimLevel !== undefined)
-        addItem(
-          claimLevel,
-          'claim',
-          null,
-          null,
-          claim.lines.length === 1 ? (claim.lines[0]?.procedureCode ?? null) : null,
-          claimDos,
-        )
-    }
-
-    const used = new Set<number>()
-    const submittedLines = submitted === undefined ? [] : (linesByClaim.get(submitted.id) ?? [])
-    for (const [seq, line] of claim.lines.entries()) {
-      const remitLineId = lineRefs[lineIndex++] ?? 0
-      const matchedLine = matchLine(line, claimDos, submittedLines, used)
-      if (matchedLine !== undefined) used.add(matchedLine.id)
-      lineRows.push([
-        remitLineId,
-        remitClaimId,
-        seq + 1,
-        line.procedureCode,
-        line.modifiers.join(':'),
-        line.charge,
-        line.paid,
-        line.units,
-        line.serviceFrom ?? null,
-        line.serviceTo ?? null,
-        line.lineControlNumber ?? null,
-        line.rarcs.join(','),
-        line.allowed ?? null,
-        matchedLine?.id ?? null,
-      ])
-      for (const adjustment of line.adjustments) {
-        adjustmentRows.push([
-          remitClaimId,
-          remitLineId,
-          adjustment.group,
-          adjustment.carc,
-          adjustment.amount,
-          adjustment.quantity ?? null,
-        ])
-      }
-      if (isReversal) continue
-      const lineDos = line.serviceFrom ?? matchedLine?.serviceFrom ?? claimDos
-      const lineLevel = state.engine.classify(
-        line.adjustments.map((a) => ({ group: a.group, carc: a.carc, amount: a.amount })),
-        line.rarcs,
-        remitDate ?? undefined,
-      )
-      if (lineLevel !== undefined)
-        addItem(
-          lineLevel,
-          'line',
-          remitLineId,
-          matchedLine?.id ?? null,
-          line.procedureCode,
-          lineDos ?? undefined,
-        )
-    }
-
-    if (isReversal) {
-      // DOMAIN.md §7: a reversal is netted against the corrected CLP that follows; it never opens
-      // an item itself.
-      result.reversals++
-      state.pendingReversals.set(key, (state.pendingReversals.get(key) ?? 0) + claim.paid)
-      return
-    }
-    // Recovered revenue: what this remit pays beyond what the reversal took back goes to the
-    // earlier items of the claim, oldest first.
-    const delta = claim.paid + (state.pendingReversals.get(key) ?? 0)
-    state.pendingReversals.delete(key)
-    let remaining = delta
-    for (const item of prior) {
-      if (remaining <= 0) break
-      const open = item.amount - item.recoveredAmount
-      if (open <= 0) continue
-      const take = Math.min(open, remaining)
-      remaining -= take
-      item.recoveredAmount += take
-      recoveries.push({
-        itemId: item.id,
-        beforeStatus: item.status,
-        recoveredAmount: item.recoveredAmount,
-        amount: take,
-        date: remitDate,
-        remitClaimId,
-      })
-      item.status = 'recovered'
-      state.recoveredItems.set(item.id, item.recoveredAmount)
-      result.recovered++
-      result.recoveredAmount += take
-    }
-  })
-  return {
-    result,
-    claimRows: claimRows.length,
-    claims: bulkLiterals(CLAIM_COLUMNS, claimRows),
-    lineRows: lineRows.length,
-    lines: bulkLiterals(LINE_COLUMNS, lineRows),
-    adjustmentRows: adjustmentRows.length,
-    adjustments: bulkLiterals(ADJUSTMENT_COLUMNS, adjustmentRows),
-    itemRows: itemRows.length,
-    items: bulkLiterals(ITEM_COLUMNS, itemRows),
-    recoveries,
-  }
+  return byKey
 }
 
 /** Writes a prepared batch in the file's transaction: the rows, then the recovered items with their audit events. */
@@ -739,16 +405,7 @@ export async function commitRemitClaims(
   const { recoveries } = prepared
   // One statement for the four tables: the server runs the whole batch without waiting for this
   // process, which is busy parsing the next batch meanwhile.
-  const parts: BulkPart[] = []
-  if (prepared.claimRows > 0)
-    parts.push({ table: 'remit_claim', columns: CLAIM_COLUMNS, literals: prepared.claims })
-  if (prepared.lineRows > 0)
-    parts.push({ table: 'remit_line', columns: LINE_COLUMNS, literals: prepared.lines })
-  if (prepared.adjustmentRows > 0)
-    parts.push({ table: 'remit_adjustment', columns: ADJUSTMENT_COLUMNS, literals: prepared.adjustments })
-  if (prepared.itemRows > 0)
-    parts.push({ table: 'rework_item', columns: ITEM_COLUMNS, literals: prepared.items })
-  await insertLiteralsTogether(db, parts)
+  await insertLiteralsTogether(db, prepared.parts)
 
   for (const recovery of recoveries) {
     await db

@@ -1,10 +1,54 @@
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
+import { bulkInsert, bulkTable, reserveIds } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
-import type { BulkColumn } from './bulk-insert.js'
-import { bulkInsert, reserveIds } from './bulk-insert.js'
 
-const CLAIM_COLUMNS: BulkColumn[] = [
+/** A submitted_claim row as stored from one CLM loop. */
+interface SubmittedClaimRow {
+  id: number
+  file_id: number
+  claim_id: string
+  kind: string
+  payer_id: string | null
+  payer_name: string | null
+  billing_provider_id: string | null
+  member_id: string
+  filing_indicator: string | null
+  service_from: string | null
+  service_to: string | null
+  total_charge: number
+  frequency_code: string
+  facility_code: string
+  type_of_bill: string | null
+  prior_authorization: string | null
+  payer_claim_control: string | null
+  diagnoses: string[]
+  interchange_control: string
+  transaction_control: string
+  claim_json: string
+}
+
+/** A submitted_line row as stored from one service line loop (2400). */
+interface SubmittedLineRow {
+  submitted_claim_id: number
+  line_number: number
+  revenue_code: string | null
+  procedure_code: string | null
+  modifiers: string
+  charge: number
+  unit_basis: string
+  units: number
+  place_of_service: string
+  service_from: string | null
+  service_to: string | null
+  line_control: string | null
+  prior_authorization: string | null
+  ndc: string | null
+  ndc_quantity: number | null
+  ndc_unit: string | null
+}
+
+const CLAIM_TABLE = bulkTable<'submitted_claim', SubmittedClaimRow>('submitted_claim', [
   { name: 'id', type: 'int8' },
   { name: 'file_id', type: 'int8' },
   { name: 'claim_id', type: 'text' },
@@ -26,9 +70,9 @@ const CLAIM_COLUMNS: BulkColumn[] = [
   { name: 'interchange_control', type: 'text' },
   { name: 'transaction_control', type: 'text' },
   { name: 'claim_json', type: 'jsonb' },
-]
+])
 
-const LINE_COLUMNS: BulkColumn[] = [
+const LINE_TABLE = bulkTable<'submitted_line', SubmittedLineRow>('submitted_line', [
   { name: 'submitted_claim_id', type: 'int8' },
   { name: 'line_number', type: 'int4' },
   { name: 'revenue_code', type: 'text' },
@@ -45,7 +89,7 @@ const LINE_COLUMNS: BulkColumn[] = [
   { name: 'ndc', type: 'text' },
   { name: 'ndc_quantity', type: 'float8' },
   { name: 'ndc_unit', type: 'text' },
-]
+])
 
 /** The claim's earliest line date when the claim carries no claim-level dates. */
 function claimDates(claim: Claim837): { from: string | undefined; to: string | undefined } {
@@ -67,56 +111,56 @@ export async function storeClaims837(
   claims: readonly Claim837[],
 ): Promise<number[]> {
   const ids = await reserveIds(db, 'submitted_claim_id_seq', claims.length)
-  const claimRows: unknown[][] = []
-  const lineRows: unknown[][] = []
+  const claimRows: SubmittedClaimRow[] = []
+  const lineRows: SubmittedLineRow[] = []
   claims.forEach((claim, i) => {
-    const id = ids[i]
+    const id = ids[i] ?? 0
     const { from, to } = claimDates(claim)
-    claimRows.push([
+    claimRows.push({
       id,
-      fileId,
-      claim.claimId,
-      claim.kind,
-      claim.payer.id ?? null,
-      claim.payer.organizationName ?? null,
-      claim.billingProvider.id ?? null,
-      claim.subscriber.memberId,
-      claim.subscriber.claimFilingIndicator ?? null,
-      from ?? null,
-      to ?? null,
-      claim.totalCharge,
-      claim.frequencyCode,
-      claim.facilityCode,
-      claim.typeOfBill ?? null,
-      claim.priorAuthorization ?? null,
-      claim.payerClaimControlNumber ?? null,
-      claim.diagnoses.map((d) => d.code).join(','),
-      claim.envelope.interchangeControl,
-      claim.envelope.transactionControl,
-      JSON.stringify(claim),
-    ])
+      file_id: fileId,
+      claim_id: claim.claimId,
+      kind: claim.kind,
+      payer_id: claim.payer.id ?? null,
+      payer_name: claim.payer.organizationName ?? null,
+      billing_provider_id: claim.billingProvider.id ?? null,
+      member_id: claim.subscriber.memberId,
+      filing_indicator: claim.subscriber.claimFilingIndicator ?? null,
+      service_from: from ?? null,
+      service_to: to ?? null,
+      total_charge: claim.totalCharge,
+      frequency_code: claim.frequencyCode,
+      facility_code: claim.facilityCode,
+      type_of_bill: claim.typeOfBill ?? null,
+      prior_authorization: claim.priorAuthorization ?? null,
+      payer_claim_control: claim.payerClaimControlNumber ?? null,
+      diagnoses: claim.diagnoses.map((d) => d.code),
+      interchange_control: claim.envelope.interchangeControl,
+      transaction_control: claim.envelope.transactionControl,
+      claim_json: JSON.stringify(claim),
+    })
     for (const line of claim.lines) {
-      lineRows.push([
-        id,
-        line.lineNumber,
-        line.revenueCode ?? null,
-        line.procedureCode ?? null,
-        line.modifiers.join(':'),
-        line.charge,
-        line.unitBasis,
-        line.units,
-        line.placeOfService ?? claim.facilityCode,
-        line.serviceFrom ?? from ?? null,
-        line.serviceTo ?? line.serviceFrom ?? to ?? null,
-        line.lineControlNumber ?? null,
-        line.priorAuthorization ?? claim.priorAuthorization ?? null,
-        line.drug?.ndc ?? null,
-        line.drug?.quantity ?? null,
-        line.drug?.unit ?? null,
-      ])
+      lineRows.push({
+        submitted_claim_id: id,
+        line_number: line.lineNumber,
+        revenue_code: line.revenueCode ?? null,
+        procedure_code: line.procedureCode ?? null,
+        modifiers: line.modifiers.join(':'),
+        charge: line.charge,
+        unit_basis: line.unitBasis,
+        units: line.units,
+        place_of_service: line.placeOfService ?? claim.facilityCode,
+        service_from: line.serviceFrom ?? from ?? null,
+        service_to: line.serviceTo ?? line.serviceFrom ?? to ?? null,
+        line_control: line.lineControlNumber ?? null,
+        prior_authorization: line.priorAuthorization ?? claim.priorAuthorization ?? null,
+        ndc: line.drug?.ndc ?? null,
+        ndc_quantity: line.drug?.quantity ?? null,
+        ndc_unit: line.drug?.unit ?? null,
+      })
     }
   })
-  await bulkInsert(db, 'submitted_claim', CLAIM_COLUMNS, claimRows)
-  await bulkInsert(db, 'submitted_line', LINE_COLUMNS, lineRows)
+  await bulkInsert(db, CLAIM_TABLE, claimRows)
+  await bulkInsert(db, LINE_TABLE, lineRows)
   return ids
 }

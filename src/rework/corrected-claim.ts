@@ -3,9 +3,9 @@ import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import { writeClaims837 } from '../../parsers/claim837/claim837-writer.js'
 import type { IsoDate } from '../../parsers/dates.js'
 import type { Segment } from '../../parsers/x12/segment.js'
+import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
-import { recordAudit } from './audit.js'
 
 /** 2300 REF qualifiers the 837 guides place before REF*F8 (005010X222A1 loop 2300 order). */
 const REF_BEFORE_F8 = new Set(['4N', 'F5', 'EW', '9F', 'G1'])

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type { PayerClass, PayerProfile } from '../../transforms/denials/denial-types.js'
 import { PAYER_CLASSES } from '../../transforms/denials/denial-types.js'
+import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
-import type { DenialEngine } from '../ingest/denial-engine.js'
-import { recordAudit } from './audit.js'
 import type { RecomputeResult } from './recompute-deadlines.js'
 import { recomputeDeadlines } from './recompute-deadlines.js'
 

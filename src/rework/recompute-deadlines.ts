@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { ACTION_CLOCKS } from '../../transforms/denials/deadline-calculator.js'
+import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type {
   DenialClassification,
   PayerProfile,
@@ -8,9 +9,8 @@ import type {
   ReworkQueue,
 } from '../../transforms/denials/denial-types.js'
 import { REWORK_QUEUES } from '../../transforms/denials/denial-types.js'
+import { arrayLiteral } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
-import { arrayLiteral } from '../ingest/bulk-insert.js'
-import type { DenialEngine } from '../ingest/denial-engine.js'
 
 /** The items to recompute (open and assigned ones only): every one, those of some payers, or given ones. */
 export type RecomputeScope = 'all' | { payerIds: readonly string[] } | { itemIds: readonly number[] }
@@ -40,7 +40,7 @@ function toQueue(value: string): ReworkQueue {
  * DOS and remit date, the claim's filing indicator, and the submitted claim's kind and Through date.
  *
  * Why: a payer's timely-filing, corrected-claim and appeal days are numbers a user corrects in the
- * payer table (DOMAIN.md §9) and in fixtures/denials/deadline-rules.csv, and a remit read before
+ * payer table (42 CFR 424.44, 405.942; contract limits) and in fixtures/denials/deadline-rules.csv, and a remit read before
  * its 837 was classified without the submitted claim (institutional or not, its dates). Items opened before either kept the old deadline, and
  * the worklist is ordered by deadline. Items already worked (corrected, appealed, written off,
  * billed to the patient, recovered) keep theirs: it is the one they were worked against.

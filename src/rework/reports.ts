@@ -9,53 +9,99 @@ export const REPORT_DIMENSIONS = ['carc', 'payer', 'queue', 'drug', 'month'] as 
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number]
 
 /**
+ * The two views of `report recovered`:
+ * - `denials`: the cohort of denials whose remit date falls in the period, with what was denied,
+ *   what has been recovered on them so far (whenever it was paid) and what is still open;
+ * - `cash`: the money recovered in the period (by the remit date of the paying remit), whatever
+ *   the date of the denial it paid.
+ */
+export const REPORT_VIEWS = ['denials', 'cash'] as const
+export type ReportView = (typeof REPORT_VIEWS)[number]
+
+/** Row keys of items that belong to no code, payer or CARC, so that the rows add up to TOTAL. */
+export const NON_DRUG = '(non-drug)'
+export const CLAIM_LEVEL = '(claim-level)'
+export const NO_CARC = '(none)'
+export const UNKNOWN_PAYER = '(unknown)'
+export const UNDATED = '(undated)'
+
+/**
  * Statuses whose amount is still at risk: nobody has given up on it and it is not paid yet.
  * Written into the SQL text (not bound), so it stays a constant list.
  */
 const AT_RISK = sql.raw(`'open', 'assigned', 'corrected', 'appealed'`)
 
 /**
- * A drug HCPCS (J, Q and C codes carry drugs and biologicals; DOMAIN.md §3) as a PostgreSQL
- * regular expression: `[0-9]`, not `\d`, so only ASCII digits match, as in a JS regex.
+ * A drug HCPCS as a PostgreSQL regular expression: J codes (drugs administered other than oral
+ * method), Q codes (temporary codes, biosimilars among them) and C codes (OPPS pass-through drugs
+ * and biologicals), per the HCPCS Level II code set (CMS, quarterly HCPCS release) and Medicare
+ * Claims Processing Manual (IOM 100-04) ch. 17 (Drugs and Biologicals). `[0-9]`, not `\d`, so
+ * only ASCII digits match, as in a JS regex.
  */
 const DRUG_CODE = sql.raw(`'^[JQC][0-9]{4}$'`)
 
-/** Date range on the remit date of the denial (inclusive); open ends allowed. */
+/** Date range (inclusive), on the remit date of the denial or of the recovery; open ends allowed. */
 export interface ReportRange {
   from?: IsoDate | undefined
   to?: IsoDate | undefined
 }
 
-/** Totals of the recovered-revenue report. Amounts are cents and `"123.45"` strings. */
-export interface RecoveredTotals {
+/** A row (or the TOTAL) of the denials view. Amounts are cents and `"123.45"` strings. */
+export interface DenialsTotals {
   items: number
   deniedAmountCents: number
+  /** Recovered so far on these denials, whatever the date of the recovery. */
   recoveredAmountCents: number
+  /** Still at risk: denied − recovered of open, assigned, corrected and appealed items. */
   openAmountCents: number
+  /** Neither recovered nor at risk: written off, billed to the patient, or the unpaid rest of a recovered item. */
+  closedAmountCents: number
   deniedAmount: string
   recoveredAmount: string
   openAmount: string
+  closedAmount: string
   deniedClaims: number
+  /** The row's own denominator (see {@link recoveredReport}). */
   adjudicatedClaims: number
   /** deniedClaims / adjudicatedClaims, rounded to 4 places (0 when nothing was adjudicated). */
   denialRate: number
 }
 
-/** One row of a grouped report. */
-export interface RecoveredGroup extends RecoveredTotals {
-  key: string
+/** A row (or the TOTAL) of the cash view. */
+export interface CashTotals {
+  /** Rework items paid in the period. */
+  items: number
+  /** Distinct claims (payer + CLP01) of those items. */
+  claims: number
+  recoveredAmountCents: number
+  recoveredAmount: string
+  /** What those items had been denied (the recovered amount's base). */
+  deniedAmountCents: number
+  deniedAmount: string
 }
 
-export interface RecoveredReport {
+/** Kept for callers of the denials view. */
+export type RecoveredTotals = DenialsTotals
+
+export type DenialsGroup = DenialsTotals & { key: string }
+export type CashGroup = CashTotals & { key: string }
+export type RecoveredGroup = DenialsGroup
+
+interface ReportHeader {
   from: string | null
   to: string | null
   by: ReportDimension | null
-  totals: RecoveredTotals
-  groups: RecoveredGroup[]
 }
+
+export type DenialsReport = ReportHeader & { view: 'denials'; totals: DenialsTotals; groups: DenialsGroup[] }
+export type CashReport = ReportHeader & { view: 'cash'; totals: CashTotals; groups: CashGroup[] }
+/** Kept for callers of the denials view. */
+export type RecoveredReport = DenialsReport
 
 // Everything below aggregates in the database: a year of a clearinghouse's remits is millions of
 // rows, so only one row per group (payer, month, drug, ...) ever reaches this process.
+// The SQL reads rework_item (ri) for the denials and their recoveries (recovered_amount,
+// recovered_date) and remit_claim (rc) / remit_line (rl) for the denominators.
 
 /** Claim identity: CLP01 + payer (a claim id is unique only within a payer). */
 const CLAIM_KEY = (alias: string): RawBuilder<unknown> =>
@@ -63,29 +109,37 @@ const CLAIM_KEY = (alias: string): RawBuilder<unknown> =>
 
 /** `YYYY-MM` of an ISO date column; `(undated)` when there is none. */
 const MONTH_OF = (column: RawBuilder<unknown>): RawBuilder<string> =>
-  sql<string>`coalesce(nullif(substr(${column}, 1, 7), ''), '(undated)')`
+  sql<string>`coalesce(nullif(substr(${column}, 1, 7), ''), ${UNDATED})`
 
-/** The group key of a rework item (alias `ri`) per dimension; null means "not in any group". */
-function itemKey(by: ReportDimension): RawBuilder<string | null> {
+/**
+ * The row key of a rework item (alias `ri`). Never null: every item lands in exactly one row.
+ * `month` is the month of the denial's remit in the denials view and of the recovery in the cash view.
+ */
+function itemKey(by: ReportDimension, view: ReportView): RawBuilder<string> {
   switch (by) {
     case 'carc':
       // Primary CARC = the classifier's first (`carcs[0]` in JS, `carcs[1]` in SQL).
-      return sql<string>`coalesce(ri.carcs[1], '(none)')`
+      return sql<string>`coalesce(ri.carcs[1], ${NO_CARC})`
     case 'payer':
-      return sql<string>`coalesce(ri.payer_id, '(unknown)')`
+      return sql<string>`coalesce(nullif(ri.payer_id, ''), ${UNKNOWN_PAYER})`
     case 'queue':
       return sql<string>`ri.queue`
     case 'drug':
-      return sql<string | null>`case when ri.procedure_code ~ ${DRUG_CODE} then ri.procedure_code end`
+      // A line's HCPCS, or the single line's HCPCS of a claim-level denial; null only for a
+      // claim-level denial of a claim with several lines.
+      return sql<string>`case
+        when ri.procedure_code ~ ${DRUG_CODE} then ri.procedure_code
+        when ri.procedure_code is null then ${CLAIM_LEVEL}
+        else ${NON_DRUG} end`
     case 'month':
-      return MONTH_OF(sql`ri.remit_date`)
+      return MONTH_OF(view === 'cash' ? sql`ri.recovered_date` : sql`ri.remit_date`)
   }
 }
 
 /**
- * Remit date within the range (inclusive). ISO `YYYY-MM-DD` text compares like the date under
- * byte order; `collate "C"` keeps a database locale from reordering it. Undated rows count only
- * when the range is open on both ends.
+ * Date within the range (inclusive). ISO `YYYY-MM-DD` text compares like the date under byte
+ * order; `collate "C"` keeps a database locale from reordering it. Undated rows count only when
+ * the range is open on both ends.
  */
 function inRange(column: string, range: ReportRange): Expression<SqlBool> {
   const col = sql.ref(column)
@@ -98,7 +152,9 @@ function inRange(column: string, range: ReportRange): Expression<SqlBool> {
 /** pg returns bigint/numeric aggregates as strings, PGlite may return numbers; sums stay < 2^53. */
 const num = (value: string | number | bigint | null | undefined): number => Number(value ?? 0)
 
-interface Sums {
+const TOTAL_KEY = ''
+
+interface DenialSums {
   items: number
   denied: number
   recovered: number
@@ -106,23 +162,17 @@ interface Sums {
   deniedClaims: number
 }
 
-interface SumsRow {
-  key: string | null
-  items: string | number
-  denied: string | number | null
-  recovered: string | number | null
-  open: string | number | null
-  denied_claims: string | number
-}
-
-/** Item count, denied / recovered / open-at-risk cents and denied claims, per key (or in total). */
-async function itemSums(
+/**
+ * Denials view: item count, denied / recovered-so-far / open-at-risk cents and denied claims of
+ * the items whose remit date is in the range, per key (or under {@link TOTAL_KEY}).
+ */
+async function denialSums(
   db: Kysely<Database>,
   range: ReportRange,
   by: ReportDimension | undefined,
-): Promise<Map<string | null, Sums>> {
-  const key = by === undefined ? sql<null>`null::text` : itemKey(by)
-  let query = db
+): Promise<Map<string, DenialSums>> {
+  const key = by === undefined ? sql<string>`${TOTAL_KEY}::text` : itemKey(by, 'denials')
+  const rows = await db
     .selectFrom('rework_item as ri')
     .select([
       key.as('key'),
@@ -135,114 +185,219 @@ async function itemSums(
       sql<string | number>`count(distinct ${CLAIM_KEY('ri')})`.as('denied_claims'),
     ])
     .where(inRange('ri.remit_date', range))
-  if (by !== undefined) query = query.where(key, 'is not', null).groupBy(sql`1`)
-  const rows: SumsRow[] = await query.execute()
-  const sums = new Map<string | null, Sums>()
-  for (const r of rows)
-    sums.set(r.key, {
-      items: num(r.items),
-      denied: num(r.denied),
-      recovered: num(r.recovered),
-      open: num(r.open),
-      deniedClaims: num(r.denied_claims),
-    })
-  return sums
+    .groupBy(sql`1`)
+    .execute()
+  return new Map(
+    rows.map((r) => [
+      r.key,
+      {
+        items: num(r.items),
+        denied: num(r.denied),
+        recovered: num(r.recovered),
+        open: num(r.open),
+        deniedClaims: num(r.denied_claims),
+      },
+    ]),
+  )
 }
 
 /**
- * Adjudicated claims: distinct CLP01 + payer with a remit that is not a reversal, in total and per
- * payer or per month. A claim remitted in several months counts once, in the month of its
- * earliest dated remit (`(undated)` only when none is dated), so the months add up to the total.
+ * Adjudicated claims (distinct payer + CLP01 with a remit in the range that is not a reversal,
+ * CLP02 22), the denominators of the denial rate, in total ({@link TOTAL_KEY}) and per key:
+ * - payer: that payer's adjudicated claims;
+ * - month: the claims adjudicated in that month (a claim remitted in two months counts in both,
+ *   and once in the total);
+ * - drug: the claims that carried a line with that HCPCS; `(non-drug)`: the claims that carried
+ *   a line with a non-drug code; `(claim-level)`: all adjudicated claims;
+ * - carc and queue: all adjudicated claims (any claim can be denied for any reason).
  */
-async function adjudicatedCounts(
+async function adjudicatedClaims(
   db: Kysely<Database>,
   range: ReportRange,
   by: ReportDimension | undefined,
 ): Promise<{ total: number; byKey: Map<string, number> }> {
-  const claims = db
-    .selectFrom('remit_claim as rc')
-    .select([
-      // payer_id null and '' share a claim key; the group key is '(unknown)' only when all are null.
-      sql<string>`coalesce(max(rc.payer_id), '(unknown)')`.as('payer'),
-      MONTH_OF(sql`min(rc.remit_date collate "C")`).as('month'),
-    ])
-    .where('rc.is_reversal', '=', false)
-    .where(inRange('rc.remit_date', range))
-    .groupBy([sql`coalesce(rc.payer_id, '')`, 'rc.claim_id'])
-    .as('c')
-  const key = by === 'payer' ? sql<string>`c.payer` : by === 'month' ? sql<string>`c.month` : sql<string>`''`
+  const counted = async (
+    key: RawBuilder<string>,
+    withLines: boolean,
+  ): Promise<{ key: string; n: string | number }[]> => {
+    const n = sql<string | number>`count(distinct ${CLAIM_KEY('rc')})`.as('n')
+    // With lines: one row per remitted line, so a claim counts under each code it carried.
+    const from = withLines
+      ? db.selectFrom('remit_line as rl').innerJoin('remit_claim as rc', 'rc.id', 'rl.remit_claim_id')
+      : db.selectFrom('remit_claim as rc')
+    return from
+      .select([key.as('key'), n])
+      .where('rc.is_reversal', '=', false)
+      .where(inRange('rc.remit_date', range))
+      .groupBy(sql`1`)
+      .execute()
+  }
+  const toMap = (rows: { key: string; n: string | number }[]): Map<string, number> =>
+    new Map(rows.map((r) => [r.key, num(r.n)]))
+  const total = num((await counted(sql<string>`${TOTAL_KEY}::text`, false))[0]?.n)
+  switch (by) {
+    case 'payer':
+      // payer_id null and '' share a claim key and the `(unknown)` row.
+      return {
+        total,
+        byKey: toMap(await counted(sql<string>`coalesce(nullif(rc.payer_id, ''), ${UNKNOWN_PAYER})`, false)),
+      }
+    case 'month':
+      return { total, byKey: toMap(await counted(MONTH_OF(sql`rc.remit_date`), false)) }
+    case 'drug': {
+      const byKey = toMap(
+        await counted(
+          sql<string>`case when rl.procedure_code ~ ${DRUG_CODE} then rl.procedure_code else ${NON_DRUG} end`,
+          true,
+        ),
+      )
+      byKey.set(CLAIM_LEVEL, total)
+      return { total, byKey }
+    }
+    default:
+      return { total, byKey: new Map() }
+  }
+}
+
+const rate = (denied: number, of: number): number =>
+  of === 0 ? 0 : Math.round((denied / of) * 10_000) / 10_000
+
+function denialsTotalsOf(s: DenialSums | undefined, adjudicated: number): DenialsTotals {
+  const sums = s ?? { items: 0, denied: 0, recovered: 0, open: 0, deniedClaims: 0 }
+  const closed = sums.denied - sums.recovered - sums.open
+  return {
+    items: sums.items,
+    deniedAmountCents: sums.denied,
+    recoveredAmountCents: sums.recovered,
+    openAmountCents: sums.open,
+    closedAmountCents: closed,
+    deniedAmount: formatCents(sums.denied),
+    recoveredAmount: formatCents(sums.recovered),
+    openAmount: formatCents(sums.open),
+    closedAmount: formatCents(closed),
+    deniedClaims: sums.deniedClaims,
+    adjudicatedClaims: adjudicated,
+    denialRate: rate(sums.deniedClaims, adjudicated),
+  }
+}
+
+/** Cash view: items paid in the range (by recovery date), their claims, recovered and denied cents. */
+async function cashSums(
+  db: Kysely<Database>,
+  range: ReportRange,
+  by: ReportDimension | undefined,
+): Promise<Map<string, CashTotals>> {
+  const key = by === undefined ? sql<string>`${TOTAL_KEY}::text` : itemKey(by, 'cash')
   const rows = await db
-    .selectFrom(claims)
-    .select([key.as('key'), sql<string | number>`count(*)`.as('n')])
+    .selectFrom('rework_item as ri')
+    .select([
+      key.as('key'),
+      sql<string | number>`count(*)`.as('items'),
+      sql<string | number>`count(distinct ${CLAIM_KEY('ri')})`.as('claims'),
+      sql<string | number | null>`sum(ri.recovered_amount)`.as('recovered'),
+      sql<string | number | null>`sum(ri.amount)`.as('denied'),
+    ])
+    .where('ri.recovered_amount', '<>', 0)
+    .where(inRange('ri.recovered_date', range))
     .groupBy(sql`1`)
     .execute()
-  const byKey = new Map<string, number>()
-  let total = 0
-  for (const r of rows) {
-    byKey.set(r.key, num(r.n))
-    total += num(r.n)
-  }
-  return { total, byKey }
+  return new Map(rows.map((r) => [r.key, cashTotalsOf(r)]))
 }
 
-function totalsOf(sums: Sums | undefined, adjudicated: number): RecoveredTotals {
-  const s = sums ?? { items: 0, denied: 0, recovered: 0, open: 0, deniedClaims: 0 }
+function cashTotalsOf(
+  r:
+    | {
+        items: string | number
+        claims: string | number
+        recovered: string | number | null
+        denied: string | number | null
+      }
+    | undefined,
+): CashTotals {
+  const recovered = num(r?.recovered)
+  const denied = num(r?.denied)
   return {
-    items: s.items,
-    deniedAmountCents: s.denied,
-    recoveredAmountCents: s.recovered,
-    openAmountCents: s.open,
-    deniedAmount: formatCents(s.denied),
-    recoveredAmount: formatCents(s.recovered),
-    openAmount: formatCents(s.open),
-    deniedClaims: s.deniedClaims,
-    adjudicatedClaims: adjudicated,
-    denialRate: adjudicated === 0 ? 0 : Math.round((s.deniedClaims / adjudicated) * 10_000) / 10_000,
+    items: num(r?.items),
+    claims: num(r?.claims),
+    recoveredAmountCents: recovered,
+    recoveredAmount: formatCents(recovered),
+    deniedAmountCents: denied,
+    deniedAmount: formatCents(denied),
   }
 }
 
-/** Rate denominators are per payer and per month; other dimensions use all adjudicated claims. */
-const perKeyDenominator = (by: ReportDimension): by is 'payer' | 'month' => by === 'payer' || by === 'month'
+const byKeyOrder = (a: { key: string }, b: { key: string }): number => a.key.localeCompare(b.key)
 
 /**
- * Denied amount, recovered amount, open amount at risk and the denial rate (denied claims /
- * adjudicated claims), for denials whose remit date falls in the range, optionally grouped. By
- * payer and month the rate uses that payer's or month's adjudicated claims; by carc, queue and
- * drug it uses all of them. An item counts under its primary CARC (the classifier's first).
+ * `report recovered`, denials view (the default): denials whose remit date is in the range, with
+ * denied, recovered so far (whenever paid), open at risk and closed unpaid amounts, and the denial
+ * rate = denied claims / the row's adjudicated claims (denominators: see {@link adjudicatedClaims}).
+ * The rows add up to the TOTAL (amounts and item counts; a claim with denials in two rows counts
+ * as a denied claim in both).
+ *
+ * An item counts under its primary CARC (the classifier's first), `(none)` when it has none; under
+ * `(unknown)` when the remit named no payer; by drug under its HCPCS when that is a drug code,
+ * `(non-drug)` for administration and other non-drug lines, `(claim-level)` for a claim-level
+ * denial of a claim with several lines; by month under the month of the denial's remit.
  */
 export async function recoveredReport(
   db: Kysely<Database>,
   range: ReportRange = {},
   by?: ReportDimension,
-): Promise<RecoveredReport> {
+): Promise<DenialsReport> {
   const [totals, grouped, claims] = await Promise.all([
-    itemSums(db, range, undefined),
-    by === undefined ? Promise.resolve(new Map<string | null, Sums>()) : itemSums(db, range, by),
-    adjudicatedCounts(db, range, by),
+    denialSums(db, range, undefined),
+    by === undefined ? Promise.resolve(new Map<string, DenialSums>()) : denialSums(db, range, by),
+    adjudicatedClaims(db, range, by),
   ])
-  const groups: RecoveredGroup[] = []
-  if (by !== undefined) {
-    const keys = [...grouped.keys()].filter((k): k is string => k !== null)
-    for (const key of keys.sort((a, b) => a.localeCompare(b))) {
-      const adjudicated = perKeyDenominator(by) ? (claims.byKey.get(key) ?? 0) : claims.total
-      groups.push({ key, ...totalsOf(grouped.get(key), adjudicated) })
-    }
-  }
+  const groups: DenialsGroup[] = [...grouped].map(([key, sums]) => ({
+    key,
+    ...denialsTotalsOf(sums, claims.byKey.get(key) ?? (rowDenominatorIsTotal(by) ? claims.total : 0)),
+  }))
   return {
+    view: 'denials',
     from: range.from ?? null,
     to: range.to ?? null,
     by: by ?? null,
-    totals: totalsOf(totals.get(null), claims.total),
-    groups,
+    totals: denialsTotalsOf(totals.get(TOTAL_KEY), claims.total),
+    groups: groups.sort(byKeyOrder),
   }
 }
+
+/**
+ * `report recovered --view cash`: money recovered on denials whose recovery date (the remit date
+ * of the paying remit) is in the range, whatever the date of the denial. Rows are keyed as in
+ * {@link recoveredReport}, except that `month` is the month of the recovery; they add up to the
+ * TOTAL.
+ */
+export async function cashReport(
+  db: Kysely<Database>,
+  range: ReportRange = {},
+  by?: ReportDimension,
+): Promise<CashReport> {
+  const [totals, grouped] = await Promise.all([
+    cashSums(db, range, undefined),
+    by === undefined ? Promise.resolve(new Map<string, CashTotals>()) : cashSums(db, range, by),
+  ])
+  return {
+    view: 'cash',
+    from: range.from ?? null,
+    to: range.to ?? null,
+    by: by ?? null,
+    totals: totals.get(TOTAL_KEY) ?? cashTotalsOf(undefined),
+    groups: [...grouped].map(([key, t]) => ({ key, ...t })).sort(byKeyOrder),
+  }
+}
+
+/** carc and queue rows divide by all adjudicated claims. */
+const rowDenominatorIsTotal = (by: ReportDimension | undefined): boolean => by === 'carc' || by === 'queue'
 
 /** One row of the denials report. */
 export interface DenialPattern {
   key: string
   items: number
   deniedClaims: number
-  /** Claims the key could have been denied on: with that drug / payer / month, or all. */
+  /** Claims the key could have been denied on: the row's adjudicated claims (see {@link recoveredReport}). */
   claimsWithKey: number
   /** deniedClaims / claimsWithKey. */
   share: number
@@ -261,14 +416,13 @@ async function distinctPerKey(
   by: ReportDimension,
   what: 'queue' | 'carc',
 ): Promise<Map<string, string[]>> {
-  const key = itemKey(by)
+  const key = itemKey(by, 'denials')
   const rows =
     what === 'queue'
       ? await db
           .selectFrom('rework_item as ri')
           .select([key.as('key'), sql<string>`ri.queue`.as('value')])
           .where(inRange('ri.remit_date', range))
-          .where(key, 'is not', null)
           .groupBy([sql`1`, sql`2`])
           .execute()
       : await db
@@ -280,12 +434,10 @@ async function distinctPerKey(
               .as('x'),
           )
           .select(['x.key', 'x.value'])
-          .where('x.key', 'is not', null)
           .groupBy(['x.key', 'x.value'])
           .execute()
   const out = new Map<string, string[]>()
   for (const r of rows) {
-    if (r.key === null) continue
     const list = out.get(r.key)
     if (list === undefined) out.set(r.key, [r.value])
     else list.push(r.value)
@@ -295,46 +447,29 @@ async function distinctPerKey(
   return out
 }
 
-/** Distinct non-reversal remitted claims billed with each drug code, from the remitted lines. */
-async function drugClaimCounts(db: Kysely<Database>, range: ReportRange): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('remit_line as rl')
-    .innerJoin('remit_claim as rc', 'rc.id', 'rl.remit_claim_id')
-    .select(['rl.procedure_code as code', sql<string | number>`count(distinct ${CLAIM_KEY('rc')})`.as('n')])
-    .where('rc.is_reversal', '=', false)
-    .where(inRange('rc.remit_date', range))
-    .where(sql<SqlBool>`rl.procedure_code ~ ${DRUG_CODE}`)
-    .groupBy('rl.procedure_code')
-    .execute()
-  return new Map(rows.map((r) => [r.code, num(r.n)]))
-}
+/** `(non-drug)`, `(unknown)` ...: rows that collect what has no key of its own are never a cause. */
+const isCatchAll = (key: string): boolean => key.startsWith('(')
 
 /**
  * Finds systematic denial causes: for each CARC, payer, drug or month, how many claims were
- * denied out of those that could be. A J-code denied on every claim billed with it is flagged.
+ * denied out of those that could be (the same denominators as the denial rate of
+ * {@link recoveredReport}). A J-code denied on every claim billed with it is flagged.
  */
 export async function denialsReport(
   db: Kysely<Database>,
   by: ReportDimension,
   range: ReportRange = {},
 ): Promise<DenialPattern[]> {
-  const [groups, queues, carcs, claims, drugClaims] = await Promise.all([
-    itemSums(db, range, by),
+  const [groups, queues, carcs, claims] = await Promise.all([
+    denialSums(db, range, by),
     distinctPerKey(db, range, by, 'queue'),
     distinctPerKey(db, range, by, 'carc'),
-    adjudicatedCounts(db, range, by),
-    by === 'drug' ? drugClaimCounts(db, range) : Promise.resolve(new Map<string, number>()),
+    adjudicatedClaims(db, range, by),
   ])
   const patterns: DenialPattern[] = []
   for (const [key, s] of groups) {
-    if (key === null) continue
-    const claimsWithKey =
-      by === 'drug'
-        ? (drugClaims.get(key) ?? s.deniedClaims)
-        : perKeyDenominator(by)
-          ? (claims.byKey.get(key) ?? 0)
-          : claims.total
-    const share = claimsWithKey === 0 ? 0 : Math.round((s.deniedClaims / claimsWithKey) * 10_000) / 10_000
+    const claimsWithKey = claims.byKey.get(key) ?? (rowDenominatorIsTotal(by) ? claims.total : 0)
+    const share = rate(s.deniedClaims, claimsWithKey)
     patterns.push({
       key,
       items: s.items,
@@ -343,7 +478,7 @@ export async function denialsReport(
       share,
       deniedAmount: formatCents(s.denied),
       deniedAmountCents: s.denied,
-      systematic: s.deniedClaims >= 2 && s.deniedClaims === claimsWithKey,
+      systematic: !isCatchAll(key) && s.deniedClaims >= 2 && s.deniedClaims === claimsWithKey,
       queues: queues.get(key) ?? [],
       carcs: carcs.get(key) ?? [],
     })

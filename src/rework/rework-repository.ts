@@ -3,31 +3,24 @@ import { sql } from 'kysely'
 import { addDays, type IsoDate } from '../../parsers/dates.js'
 import { formatCents } from '../../parsers/money.js'
 import { daysLeft } from '../../transforms/denials/deadline-calculator.js'
+import type { StatusChange } from '../../transforms/denials/rework-status.js'
+import { nextStatus } from '../../transforms/denials/rework-status.js'
+import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import type { ReworkItemTable } from '../db/schema/core-tables.js'
 import { today } from '../today.js'
-import { recordAudit } from './audit.js'
 
-/** Statuses of a rework item. `recovered` is set by ingest when a later 835 pays. */
-export const REWORK_STATUSES = [
-  'open',
-  'assigned',
-  'corrected',
-  'appealed',
-  'written_off',
-  'patient_billed',
-  'recovered',
-] as const
-export type ReworkStatus = (typeof REWORK_STATUSES)[number]
+export type { ReworkStatus } from '../../transforms/denials/rework-status.js'
+export { REWORK_STATUSES } from '../../transforms/denials/rework-status.js'
 
-/** `queue resolve --action` values and the status each one sets. */
+/** `queue resolve --action` values and the status change each one is. */
 export const RESOLUTIONS = {
-  corrected: 'corrected',
-  appealed: 'appealed',
-  written_off: 'written_off',
-  patient_billed: 'patient_billed',
-} as const satisfies Record<string, ReworkStatus>
+  corrected: 'correct',
+  appealed: 'appeal',
+  written_off: 'write_off',
+  patient_billed: 'bill_patient',
+} as const satisfies Record<string, StatusChange>
 export type Resolution = keyof typeof RESOLUTIONS
 
 /** One item as the worklist shows it (and `queue list --json` prints it). */
@@ -85,7 +78,7 @@ function toView(row: Selectable<ReworkItemTable>, asOf: IsoDate): ReworkItemView
       asOf,
     ) ?? null
   const flags = [...row.flags]
-  // Past-due items are flagged, not hidden (issue 4), and only while someone still has to act.
+  // Past-due items are flagged, not hidden (a missed deadline is still work to do), and only while someone still has to act.
   const working = row.status === 'open' || row.status === 'assigned'
   if (working && left !== null && left < 0 && !flags.includes('past_deadline')) flags.push('past_deadline')
   return {
@@ -376,12 +369,18 @@ async function scrubFindingsOf(db: Kysely<Database>, claimId: string): Promise<S
   }))
 }
 
+/**
+ * Moves an item along the transition table of transforms/denials/rework-status.ts, with an audit
+ * event, in one transaction (the row is locked, so two users cannot both move it from the same
+ * status). A move the table does not allow throws DB_INVALID_TRANSITION.
+ */
 async function changeStatus(
   db: Kysely<Database>,
   id: number,
   user: string,
   action: string,
-  change: { status: ReworkStatus; assignee?: string; note?: string | undefined },
+  change: StatusChange,
+  details: { assignee?: string | null; note?: string | undefined } = {},
 ): Promise<ReworkItemView> {
   await db.transaction().execute(async (trx) => {
     const before = await trx
@@ -391,14 +390,14 @@ async function changeStatus(
       .forUpdate()
       .executeTakeFirst()
     if (before === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${id}`)
-    if (before.status === 'recovered')
-      throw new DbError('DB_CONFLICT', `Rework item ${id} is already recovered; it cannot be ${action}`)
+    const move = nextStatus(before.status, change)
+    if (!move.ok) throw new DbError('DB_INVALID_TRANSITION', `Rework item ${id}: ${move.reason}`)
     await trx
       .updateTable('rework_item')
       .set({
-        status: change.status,
-        ...(change.assignee === undefined ? {} : { assignee: change.assignee }),
-        ...(change.note === undefined ? {} : { note: change.note }),
+        status: move.to,
+        ...(details.assignee === undefined ? {} : { assignee: details.assignee }),
+        ...(details.note === undefined ? {} : { note: details.note }),
         updated_at: sql<Date>`now()`,
       })
       .where('id', '=', id)
@@ -409,8 +408,8 @@ async function changeStatus(
       entityId: id,
       action,
       beforeStatus: before.status,
-      afterStatus: change.status,
-      note: change.assignee !== undefined ? `assigned to ${change.assignee}` : (change.note ?? null),
+      afterStatus: move.to,
+      note: typeof details.assignee === 'string' ? `assigned to ${details.assignee}` : (details.note ?? null),
     })
   })
   return getReworkItem(db, id)
@@ -423,7 +422,7 @@ export function assignReworkItem(
   to: string,
   user: string,
 ): Promise<ReworkItemView> {
-  return changeStatus(db, id, user, 'assign', { status: 'assigned', assignee: to })
+  return changeStatus(db, id, user, 'assign', 'assign', { assignee: to })
 }
 
 /** Records what was done with an item (corrected, appealed, written off, billed to the patient). */
@@ -434,5 +433,21 @@ export function resolveReworkItem(
   user: string,
   note?: string,
 ): Promise<ReworkItemView> {
-  return changeStatus(db, id, user, `resolve:${resolution}`, { status: RESOLUTIONS[resolution], note })
+  return changeStatus(db, id, user, `resolve:${resolution}`, RESOLUTIONS[resolution], { note })
+}
+
+/**
+ * Puts a resolved item (corrected, appealed, written off, billed to the patient) back on the
+ * worklist as `open`, unassigned, with an audit event carrying the reason. The only way back to
+ * work: a written-off item is reopened before it is appealed.
+ */
+export async function reopenReworkItem(
+  db: Kysely<Database>,
+  id: number,
+  user: string,
+  note: string,
+): Promise<ReworkItemView> {
+  if (note.trim() === '')
+    throw new DbError('DB_INVALID_TRANSITION', `Rework item ${id}: a reopen needs a note saying why`)
+  return changeStatus(db, id, user, 'reopen', 'reopen', { assignee: null, note })
 }

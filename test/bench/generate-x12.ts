@@ -39,6 +39,8 @@ export interface Generate835Options extends GenerateOptions {
   denialCarcs?: readonly string[]
   /** Share of claims that come as a reversal (CLP02 22) followed by the correction (default 0.01). */
   reversalRate?: number
+  /** BPR16 payment date, CCYYMMDD (default `20260201`); DTM*405 is the day before. */
+  paymentDate?: string
 }
 
 /** Mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -157,6 +159,13 @@ export async function* generate835(
   const denialRate = options.denialRate ?? 0.15
   const denialCarcs = options.denialCarcs ?? ['4', '97', '151', '50', '197']
   const reversalRate = options.reversalRate ?? 0.01
+  const paymentDate = options.paymentDate ?? '20260201'
+  const productionDate = new Date(
+    Date.UTC(+paymentDate.slice(0, 4), +paymentDate.slice(4, 6) - 1, +paymentDate.slice(6, 8) - 1),
+  )
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll('-', '')
   const control = options.firstControl ?? 1
   const out = new ChunkWriter(options.lineBreak ?? '\n')
   const sets = Math.max(1, Math.ceil(claimCount / perSet))
@@ -190,9 +199,9 @@ export async function* generate835(
     const st = pad(set + 1, 4)
     const header = [
       `ST*835*${st}*005010X221A1`,
-      `BPR*I*${amount(totalPaid - plb)}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*20260201`,
+      `BPR*I*${amount(totalPaid - plb)}*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*999988880*DA*98765*${paymentDate}`,
       `TRN*1*EFT${pad(control, 4)}${st}*1512345678`,
-      'DTM*405*20260131',
+      `DTM*405*${productionDate}`,
       'N1*PR*MEDICARE PART B SAMPLE*XV*12345',
       'N3*1 PAYER PLAZA',
       'N4*ANYTOWN*OH*43004',

@@ -2,7 +2,7 @@
  * Normalizes an NDC to the 11-digit 5-4-2 form billed on the 837 (LIN03 with LIN02 = N4), without
  * hyphens. The FDA's 10-digit forms are padded with a leading zero on the short group: 4-4-2 →
  * 0xxxx-xxxx-xx, 5-3-2 → xxxxx-0xxx-xx, 5-4-1 → xxxxx-xxxx-0x (CMS "NDC billing format" and
- * DOMAIN.md §4). An unhyphenated 11-digit value is taken as is; anything else (an unhyphenated
+ * CMS ASP NDC-HCPCS crosswalk NDC2 column; 005010X222A1 loop 2410 LIN03). An unhyphenated 11-digit value is taken as is; anything else (an unhyphenated
  * 10-digit value is ambiguous, device and skin-substitute ids in the ASP crosswalk) is `undefined`.
  *
  * @example

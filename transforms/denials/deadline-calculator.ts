@@ -11,7 +11,7 @@ import {
   type ReworkDeadline,
 } from './denial-types.js'
 
-/** The clocks of DOMAIN.md §9, plus the warning buffer row. */
+/** The rework clocks (42 CFR 424.44 filing, 42 CFR 405.942 redetermination, contract limits), plus the warning buffer row. */
 export const DEADLINE_EVENTS = ['filing', 'corrected_claim', 'appeal', 'reopening', 'warning_buffer'] as const
 /** One of {@link DEADLINE_EVENTS}. */
 export type DeadlineEvent = (typeof DEADLINE_EVENTS)[number]
@@ -24,7 +24,7 @@ export type DeadlineBasis = (typeof DEADLINE_BASES)[number]
 /** 837 claim type, for rules that differ between Part B (line DOS) and institutional (Through date). */
 export type ClaimType = 'professional' | 'institutional'
 
-/** Used when deadline-rules.csv has no `warning_buffer` row: the brief's 14 days (authorizations). */
+/** Used when deadline-rules.csv has no `warning_buffer` row: 14 days, a common practice buffer for authorization renewals (editable). */
 export const DEFAULT_WARNING_BUFFER_DAYS = 14
 
 /** One row of deadline-rules.csv. */
@@ -71,7 +71,7 @@ export interface DeadlineInput {
 }
 
 /**
- * The clocks that bound each action (DOMAIN.md §9: a corrected claim is bounded by the filing and
+ * The clocks that bound each action (a corrected claim is bounded by the filing and
  * the correction clocks, an appeal by the appeal clock). Records requests are answered inside the
  * appeal window; a verification usually ends in a corrected or new claim; billing another payer
  * uses this class's filing clock as a proxy (the other payer's own limit is unknown here).

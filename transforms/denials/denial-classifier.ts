@@ -36,7 +36,7 @@ export const QUEUE_PRECEDENCE: readonly ReworkQueue[] = [
   'other',
 ]
 
-/** CLP02 status of a reversal of a previous payment (835 5010, DOMAIN.md §7). */
+/** CLP02 status of a reversal of a previous payment (005010X221A1 CLP02 code 22). */
 export const CLP02_REVERSAL = '22'
 
 /** What {@link classifyDenial} reads: one claim's or one line's adjustments and remarks. */
@@ -51,7 +51,7 @@ export interface DenialInput {
   remitDate: IsoDate
 }
 
-/** Who carries the adjustment, by CAS group (DOMAIN.md §8). */
+/** Who carries the adjustment, by CAS group (005010X221A1 CAS01: CO contractual obligation, PR patient responsibility, OA/PI other). */
 export type Liability = 'provider' | 'patient' | 'other'
 
 interface Routed {
@@ -101,9 +101,10 @@ export function isDeactivatedOn(rule: CarcRule, remitDate: IsoDate): boolean {
  * Classifies one claim's or one line's adjustments into a rework queue, or returns `undefined`
  * when nothing needs work: no adjustment routes to a queue (PR-1/2/3, CO-45, CO-253, OA-23 are
  * `none` in the table), only zero or negative amounts remain, or the CLP is a reversal (CLP02=22,
- * netted by the ingest, never an item by itself — DOMAIN.md §7).
+ * netted by the ingest, never an item by itself — 005010X221A1 CLP02 = 22).
  *
- * Matching is on group + CARC (+ RARC) codes only, never on description text (DOMAIN.md §8).
+ * Matching is on group + CARC (+ RARC) codes only, never on description text: the X12 CARC list
+ * rewords descriptions between releases.
  * - Unknown CARCs route to `other` with `unknown_carc`; deactivated ones (15, 62…) route as their
  *   row says and are flagged `deactivated_carc` when the remit date is on or after the stop date.
  * - `carcs` lists every routed `GROUP-CARC` once, the primary one first, the rest in remit order.

@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../parsers/dates.js'
 import type { Cents } from '../../parsers/money.js'
 
-/** The rework queues of DOMAIN.md §8, named after the brief's CO-4/15/50/97/151 families. */
+/** The rework queues, named after the CO-4/15/50/97/151 CARC families (X12 CARC list, 2026-05). */
 export const REWORK_QUEUES = [
   'coding',
   'authorization',
@@ -12,7 +12,7 @@ export const REWORK_QUEUES = [
 ] as const
 export type ReworkQueue = (typeof REWORK_QUEUES)[number]
 
-/** Payer classes of the deadline table (DOMAIN.md §9). */
+/** Payer classes of the deadline table (42 CFR 424.44 and 405.942 for Medicare; contract limits otherwise). */
 export const PAYER_CLASSES = ['medicare', 'medicaid', 'commercial', 'medicare_advantage'] as const
 export type PayerClass = (typeof PAYER_CLASSES)[number]
 
@@ -68,7 +68,7 @@ export interface DenialClassification {
   liability?: 'provider' | 'patient' | 'other'
 }
 
-/** The rework clocks of DOMAIN.md §9. */
+/** The rework clocks (42 CFR 424.44, 42 CFR 405.942, payer contracts). */
 export type DeadlineClock = 'filing' | 'corrected_claim' | 'appeal' | 'reopening'
 
 /** A computed deadline for a rework item. */

@@ -22,7 +22,7 @@ export interface FixResult {
 }
 
 /**
- * Applies the safe fixes carried by findings (issue 3 `--fix`: a 1:1 successor HCPCS with units
+ * Applies the safe fixes carried by findings (`scrub --fix`: a 1:1 successor HCPCS with units
  * recomputed, and an NDC padded to 11 digits). Returns a new claim: the model AND its
  * `source.body` segments are edited, so a writer that emits the source segments emits the fix.
  * The input claim is not modified. A fix whose line or segment is missing is skipped.

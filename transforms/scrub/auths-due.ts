@@ -29,15 +29,15 @@ export interface AuthsDueInput {
   /** Usage already billed (scrubbed, accepted claim lines). */
   ledger: ScrubLedger
   asOf: IsoDate
-  /** Flag authorizations expiring within this many days (the brief: 14). */
+  /** Flag authorizations expiring within this many days (default 14, a common practice buffer). */
   withinDays: number
   /** Optional price per billing unit of a HCPCS code, in cents, for dollars at risk. */
   unitPrice?: (hcpcs: string) => Cents | undefined
 }
 
 /**
- * The daily authorization review (DOMAIN.md §5; the brief's "flag 14 days before expiration,
- * reviewed daily against the infusion schedule, no cycle given without an active authorization"):
+ * The daily authorization review (a payer's authorization covers a drug, units or
+ * cycles and a date span; no cycle is given without an active authorization):
  * authorizations expiring within N days, authorizations whose remaining units or cycles are short
  * of the scheduled infusions, and every scheduled infusion no active authorization covers.
  * Sorted by date, then by dollars at risk (largest first; unknown last).

@@ -85,7 +85,7 @@ export function ctpPosition(claim: Claim837, line: ServiceLine837, n: number): X
   return line.drug?.position ?? line.position
 }
 
-/** True when the record's dates make the code valid on `dos`: ADD_DT ≤ DOS ≤ TERM_DT (DOMAIN.md §3). */
+/** True when the record's dates make the code valid on `dos`: ADD_DT ≤ DOS ≤ TERM_DT (CMS HCPCS record layout: ADD DT, TERM DT). */
 export function isValidOn(record: HcpcsRecord, dos: IsoDate): boolean {
   if (record.addDate !== undefined && dos < record.addDate) return false
   if (record.terminationDate !== undefined && dos > record.terminationDate) return false
@@ -97,7 +97,7 @@ const MASS_IN_MG: Record<string, number> = { mg: 1, mcg: 0.001, microgram: 0.001
 
 /**
  * Units of the new code for the same dose: `units × from / to`, rounded up to a whole unit
- * (DOMAIN.md §3: units = dose ÷ billing unit, rounded up [verify payer rule]). `undefined` when the
+ * (CMS ASP NDC-HCPCS crosswalk billing unit: units = dose ÷ billing unit, rounded up; payer rules vary). `undefined` when the
  * units cannot be compared (mg vs ml).
  *
  * @example

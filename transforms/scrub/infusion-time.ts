@@ -7,7 +7,7 @@ export interface InfusionInterval {
 /**
  * Units of 96415 for one continuous infusion of `minutes` (> 60): each hour past the first, the
  * last one counted only when more than 30 minutes spill past the hour boundary (AAPC 142269; UWHC
- * IV infusion manual; DOMAIN.md §2). 90 → 0, 91 → 1, 150 → 1, 151 → 2, 155 → 2.
+ * IV infusion manual). 90 → 0, 91 → 1, 150 → 1, 151 → 2, 155 → 2.
  */
 export function units96415(minutes: number): number {
   if (minutes <= 60) return 0

@@ -2,7 +2,7 @@ import type { IsoDate } from '../../parsers/dates.js'
 
 /**
  * The user-editable tables behind the rules (fixtures/scrub/*.csv, loaded by src/scrub). Numbers
- * and lists that DOMAIN.md marks [verify] live here, never in a rule's code.
+ * and lists that could not be confirmed from a primary source live here, never in a rule's code.
  */
 
 /** Family of a drug administration code (CPT 96360–96549; Noridian JE hierarchy). */
@@ -68,7 +68,7 @@ export interface ScrubReferenceRows {
 /** The reference tables indexed for the rules. */
 export interface ScrubReference {
   adminCode(code: string): AdminCodeRow | undefined
-  /** Fallback primaries of an add-on (DOMAIN.md §2), used when the NCCI file does not list it. */
+  /** Fallback primaries of an add-on (CPT add-on parentheticals; NCCI add-on code edits), used when the NCCI file does not list it. */
   addOnFallback(code: string): string[] | undefined
   payerProfile(payerId: string | undefined): PayerProfileRow | undefined
   /** True when the table says the payer requires an authorization for the code. */

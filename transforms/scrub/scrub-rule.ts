@@ -6,7 +6,7 @@ import type { ScrubContext } from './scrub-context.js'
 export type ScrubSeverity = 'error' | 'warning'
 
 /**
- * A fix a machine can apply without judgement. Only two kinds exist (issue 3, `--fix`):
+ * A fix a machine can apply without judgement. Only two kinds exist (`scrub --fix`):
  * a 1:1 successor HCPCS with units recomputed for its billing unit, and an NDC padded to 11 digits.
  */
 export type SafeFix =

@@ -20,7 +20,9 @@ The main job, end to end, on the synthetic data bundled in fixtures/ (made-up pe
      payer profiles, prior authorizations and the infusion schedule;
   2. ingest the month of 837 claims (fixtures/e2e) and scrub them before submission;
   3. ingest the 835 remittances: match, classify denials into rework queues with deadlines;
-  4. print the rework queues, the recovered-revenue report and the systematic denial causes.
+  4. print the rework queues, the finance report (denials in period and cash recovered), the
+     systematic denial causes and the preventable denials (denied dollars per scrub rule that
+     catches them).
 It uses the configured database: PostgreSQL when DATABASE_URL is set, else the embedded PGlite
 database in $ONCO_EDI_HOME. Every step is idempotent, so a second run stores nothing new.
 
@@ -77,14 +79,22 @@ export const demoCommand: Command = {
       ],
       ['Ingest remittances (835)', ingestCommand, remits835],
       ['Rework queues (deadline, then dollars)', queueCommand, ['list', '--as-of', asOf]],
-      ['Recovered revenue by queue', reportCommand, ['recovered', '--by', 'queue']],
+      ['Denials in period, by drug', reportCommand, ['recovered', '--by', 'drug']],
+      [
+        'Cash recovered, by month of recovery',
+        reportCommand,
+        ['recovered', '--view', 'cash', '--by', 'month'],
+      ],
       ['Systematic denial causes by drug', reportCommand, ['denials', '--by', 'drug']],
+      ['Preventable denials by scrub rule', reportCommand, ['preventable']],
     ]
     for (const [title, command, commandArgs] of steps) {
       const code = await runStep(context, title, command, commandArgs)
       if (code === EXIT_USAGE) return EXIT_USAGE
     }
-    context.stdout.write(`\nScrub output: ${out}\nNext: onco-edi queue show ID, onco-edi queue --help\n`)
+    context.stdout.write(
+      `\nScrub output: ${out}\nNext: onco-edi queue show ID, onco-edi queue appeal ID --out DIR, onco-edi queue --help\n`,
+    )
     return EXIT_OK
   },
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
+import { writeAppealPacket } from '../../rework/appeal-packet.js'
 import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
 import { recomputeDeadlines } from '../../rework/recompute-deadlines.js'
@@ -12,6 +13,7 @@ import {
   listReworkItems,
   RESOLUTIONS,
   REWORK_STATUSES,
+  reopenReworkItem,
   resolveReworkItem,
 } from '../../rework/rework-repository.js'
 import { today } from '../../today.js'
@@ -32,7 +34,9 @@ const USAGE = `Usage:
   onco-edi queue show ID [--as-of DATE] [--json]
   onco-edi queue assign ID --to USER [--user USER]
   onco-edi queue resolve ID --action corrected|appealed|written_off|patient_billed [--note TEXT] [--user USER]
+  onco-edi queue reopen ID --note TEXT [--user USER]
   onco-edi queue corrected-claim ID --out FILE [--date DATE] [--user USER]
+  onco-edi queue appeal ID --out DIR [--date DATE] [--templates DIR] [--user USER] [--json]
   onco-edi queue recompute [--payer ID]... [--user USER] [--json]
 
 list     open and assigned items (or --status S), by deadline then amount; past-due items are
@@ -41,7 +45,13 @@ list     open and assigned items (or --status S), by deadline then amount; past-
 show     the denial, the matched claim lines (NDC, auth), the adjustments, scrub findings, history
 assign   give an item to a biller (status assigned)
 resolve  record what was done
+reopen   put a resolved item (corrected, appealed, written off, patient billed) back to open,
+         unassigned; --note says why (audited). The only way back to work: statuses move
+         open -> assigned -> corrected|appealed|written_off|patient_billed -> recovered (by a
+         later 835), and a move outside that table fails with DB_INVALID_TRANSITION (exit 1).
 corrected-claim  write a frequency-7 replacement 837 (CLM05-3 = 7, REF*F8 = CLP07)
+appeal   write the appeal letter of an appeal or records item as DIR/appeal-item-ID.md and .pdf
+         (owner-only files) from the editable template in fixtures/appeals (or --templates DIR)
 recompute  compute again the deadlines of open and assigned items (all, or those of --payer) from
          the payer profiles and fixtures/denials/deadline-rules.csv as they are now, e.g. after
          editing the table. Items already worked keep theirs.
@@ -201,7 +211,7 @@ async function recompute(args: string[], context: CommandContext): Promise<numbe
   return EXIT_OK
 }
 
-/** `onco-edi queue list|show|assign|resolve|corrected-claim|recompute`. */
+/** `onco-edi queue list|show|assign|resolve|reopen|corrected-claim|appeal|recompute`. */
 export const queueCommand: Command = {
   name: 'queue',
   summary: 'work the denial rework queues',
@@ -219,6 +229,7 @@ export const queueCommand: Command = {
         note: { type: 'string' },
         out: { type: 'string' },
         date: { type: 'string' },
+        templates: { type: 'string' },
         'as-of': { type: 'string' },
         user: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -259,6 +270,16 @@ export const queueCommand: Command = {
         )
         return EXIT_OK
       }
+      case 'reopen': {
+        const note = values.note?.trim() ?? ''
+        if (note === '')
+          throw new CliError('CLI_USAGE', 'Expected --note TEXT saying why the item is reopened')
+        const item = await withDatabase(context, (handle) => reopenReworkItem(handle.db, id, user, note))
+        context.stdout.write(
+          values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} reopened (${item.status})\n`,
+        )
+        return EXIT_OK
+      }
       case 'corrected-claim': {
         if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out FILE')
         const date = parseDateOption('date', values.date) ?? today()
@@ -272,10 +293,36 @@ export const queueCommand: Command = {
         )
         return EXIT_OK
       }
+      case 'appeal': {
+        if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out DIR')
+        const date = parseDateOption('date', values.date) ?? today()
+        const outDir = resolvePath(context, values.out)
+        const templatesDir =
+          values.templates === undefined ? undefined : resolvePath(context, values.templates)
+        const written = await withDatabase(context, (handle) =>
+          writeAppealPacket(handle.db, id, { outDir, user, date, ...(templatesDir ? { templatesDir } : {}) }),
+        ).catch((error: unknown) => {
+          // A folder that cannot be created or written, or a template folder that cannot be read.
+          if (error instanceof Error && 'syscall' in error)
+            throw new CliError(
+              'CLI_BAD_OPTION',
+              `Cannot use --out ${values.out}${templatesDir === undefined ? '' : ` or --templates ${values.templates}`}: ${error.message}`,
+              { cause: error },
+            )
+          throw error
+        })
+        // The letter names the patient; stdout does not.
+        context.stdout.write(
+          values.json
+            ? `${JSON.stringify(written, null, 2)}\n`
+            : `wrote the appeal packet of item ${id} (claim ${written.claimId}, ${written.carcs.join(' ')}, file by ${written.deadline ?? 'no deadline'}): ${written.markdownPath}, ${written.pdfPath}\n`,
+        )
+        return EXIT_OK
+      }
       default:
         throw new CliError(
           'CLI_USAGE',
-          `Expected list, show, assign, resolve, corrected-claim or recompute, got "${sub ?? ''}"`,
+          `Expected list, show, assign, resolve, reopen, corrected-claim, appeal or recompute, got "${sub ?? ''}"`,
         )
     }
   },

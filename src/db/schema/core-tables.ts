@@ -206,7 +206,7 @@ export interface RemitAdjustmentTable {
   quantity: number | null
 }
 
-/** Deadline settings per payer (DOMAIN.md §9); blanks fall back to the class defaults. */
+/** Deadline settings per payer (42 CFR 424.44 for Medicare filing; contract limits otherwise); blanks fall back to the class defaults. */
 export interface PayerProfileTable {
   payer_id: string
   name: string
@@ -246,9 +246,9 @@ export interface ReworkItemTable {
   flags: string[]
   guidance: string
   /** open, assigned, corrected, appealed, written_off, patient_billed, recovered. */
-  status: string
+  status: Generated<string>
   assignee: string | null
-  recovered_amount: CentsColumn
+  recovered_amount: ColumnType<Int8, number | undefined, number>
   recovered_date: IsoDateColumn
   note: string | null
   created_at: CreatedAt

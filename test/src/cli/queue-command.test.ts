@@ -178,5 +178,44 @@ for (const engine of engines) {
       const none = await cli(config, ['queue', 'recompute', '--payer', 'NOPE01', '--json'])
       expect(JSON.parse(none.stdout)).toEqual({ items: 0, changed: 0 })
     })
+
+    it('refuses a move outside the transition table (exit 1) and reopens with an audited note', async () => {
+      const [appealed] = await list('--status', 'appealed')
+      if (appealed === undefined) throw new Error('the item appealed above is expected')
+      const id = String(appealed.id)
+      const refused = await cli(config, ['queue', 'resolve', id, '--action', 'corrected'])
+      expect([refused.code, refused.stderr]).toEqual([
+        1,
+        `DB_INVALID_TRANSITION: Rework item ${id}: an appealed item cannot be corrected; allowed: write_off, bill_patient, recover, reopen\n`,
+      ])
+      const noNote = await cli(config, ['queue', 'reopen', id])
+      expect([noNote.code, noNote.stderr]).toEqual([
+        2,
+        'CLI_USAGE: Expected --note TEXT saying why the item is reopened\n',
+      ])
+      const reopened = await cli(config, [
+        'queue',
+        'reopen',
+        id,
+        '--note',
+        'payer wants a corrected claim',
+        '--user',
+        'lead',
+      ])
+      expect([reopened.code, reopened.stdout]).toEqual([0, `item ${id} reopened (open)\n`])
+      const again = await cli(config, ['queue', 'reopen', id, '--note', 'twice'])
+      expect(again.code).toBe(1)
+      const detail = JSON.parse((await cli(config, ['queue', 'show', id, '--json'])).stdout) as {
+        history: { actor: string; action: string; beforeStatus: string; afterStatus: string; note: string }[]
+      }
+      expect(detail.history.at(-1)).toMatchObject({
+        actor: 'lead',
+        action: 'reopen',
+        beforeStatus: 'appealed',
+        afterStatus: 'open',
+        note: 'payer wants a corrected claim',
+      })
+      expect((await cli(config, ['queue', 'resolve', id, '--action', 'corrected'])).code).toBe(0)
+    })
   })
 }

@@ -1,12 +1,13 @@
 import { beforeAll, expect, it } from 'vitest'
 import { formatCents } from '../../../parsers/money.js'
 import type {
+  CashTotals,
   DenialPattern,
   RecoveredTotals,
   ReportDimension,
   ReportRange,
 } from '../../../src/rework/reports.js'
-import { denialsReport, REPORT_DIMENSIONS, recoveredReport } from '../../../src/rework/reports.js'
+import { cashReport, denialsReport, REPORT_DIMENSIONS, recoveredReport } from '../../../src/rework/reports.js'
 import { describeEachDatabase } from '../../support/databases.js'
 
 // The reports aggregate in SQL. This suite seeds a few hundred remits and rework items covering
@@ -60,6 +61,7 @@ interface Item {
   carcs: string[]
   amount: number
   recovered: number
+  recoveredDate: string | null
   status: string
 }
 
@@ -68,7 +70,7 @@ function seedData(): { remits: Remit[]; items: Item[][] } {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T
   const remits: Remit[] = []
   const items: Item[][] = []
-  for (let n = 0; n < 220; n++) {
+  for (let n = 0; n < 260; n++) {
     // 70 claim ids over 4 payers: the same CLP01 recurs under different payers and in later remits.
     const remit: Remit = {
       claimId: `C-${String(Math.floor(next() * 70)).padStart(3, '0')}`,
@@ -80,11 +82,12 @@ function seedData(): { remits: Remit[]; items: Item[][] } {
     remits.push(remit)
     const denied: Item[] = []
     if (next() < 0.6)
-      // Q9999 is on no remitted line: its claims-with-key falls back to its denied claims.
+      // Q9999 is on no remitted line (an inconsistent row): its denominator is 0, its rate 0.
       for (const code of [next() < 0.15 ? 'Q9999' : null, ...remit.codes]) {
         if (next() < 0.5) continue
         const amount = 1 + Math.floor(next() * 900_000)
         const status = pick(STATUSES)
+        const recovered = status === 'recovered' || next() < 0.2 ? Math.floor(next() * amount) : 0
         const carcs = Array.from({ length: Math.floor(next() * 3) }, () => pick(CARCS))
         denied.push({
           claimId: remit.claimId,
@@ -94,7 +97,8 @@ function seedData(): { remits: Remit[]; items: Item[][] } {
           queue: pick(QUEUES),
           carcs: [...new Set(carcs)],
           amount,
-          recovered: status === 'recovered' || next() < 0.2 ? Math.floor(next() * amount) : 0,
+          recovered,
+          recoveredDate: recovered > 0 ? pick(DATES) : null,
           status,
         })
       }
@@ -110,49 +114,43 @@ const inRange = (date: string | null, range: ReportRange): boolean =>
 const claimKey = (r: { payerId: string | null; claimId: string }): string => `${r.payerId ?? ''}|${r.claimId}`
 const monthOf = (date: string | null): string => (date ?? '').slice(0, 7) || '(undated)'
 
-function keyOf(item: Item, by: ReportDimension): string | null {
+function keyOf(item: Item, by: ReportDimension, view: 'denials' | 'cash' = 'denials'): string {
   if (by === 'carc') return item.carcs[0] ?? '(none)'
   if (by === 'payer') return item.payerId ?? '(unknown)'
   if (by === 'queue') return item.queue
-  if (by === 'month') return monthOf(item.remitDate)
-  return item.procedureCode !== null && DRUG.test(item.procedureCode) ? item.procedureCode : null
+  if (by === 'month') return monthOf(view === 'cash' ? item.recoveredDate : item.remitDate)
+  if (item.procedureCode === null) return '(claim-level)'
+  return DRUG.test(item.procedureCode) ? item.procedureCode : '(non-drug)'
 }
 
-/** Adjudicated claims per key: a claim counts once, under its payer and its earliest dated remit. */
-function adjudicated(remits: Remit[], range: ReportRange): { payer: string; month: string }[] {
-  const claims = new Map<string, { payer: string; date: string | null }>()
-  for (const r of remits) {
-    if (r.reversal || !inRange(r.remitDate, range)) continue
-    const seen = claims.get(claimKey(r))
-    if (seen === undefined) claims.set(claimKey(r), { payer: r.payerId ?? '(unknown)', date: r.remitDate })
-    else if (r.remitDate !== null && (seen.date === null || r.remitDate < seen.date)) seen.date = r.remitDate
-  }
-  return [...claims.values()].map((c) => ({ payer: c.payer, month: monthOf(c.date) }))
-}
-
-function denominator(
-  claims: { payer: string; month: string }[],
-  by: ReportDimension | undefined,
-  key: string,
-) {
-  if (by === 'payer') return claims.filter((c) => c.payer === key).length
-  if (by === 'month') return claims.filter((c) => c.month === key).length
-  return claims.length
+/** The denial-rate denominator of a row, as the README defines it. */
+function denominator(remits: Remit[], range: ReportRange, by: ReportDimension | undefined, key: string) {
+  const adjudicated = remits.filter((r) => !r.reversal && inRange(r.remitDate, range))
+  const count = (list: Remit[]) => new Set(list.map(claimKey)).size
+  if (by === 'payer') return count(adjudicated.filter((r) => (r.payerId ?? '(unknown)') === key))
+  if (by === 'month') return count(adjudicated.filter((r) => monthOf(r.remitDate) === key))
+  if (by === 'drug' && key === '(non-drug)')
+    return count(adjudicated.filter((r) => r.codes.some((c) => !DRUG.test(c))))
+  if (by === 'drug' && key !== '(claim-level)') return count(adjudicated.filter((r) => r.codes.includes(key)))
+  return count(adjudicated)
 }
 
 function totals(items: Item[], adjudicatedClaims: number): RecoveredTotals {
   const denied = items.reduce((s, i) => s + i.amount, 0)
   const recovered = items.reduce((s, i) => s + i.recovered, 0)
   const open = items.filter((i) => AT_RISK.has(i.status)).reduce((s, i) => s + i.amount - i.recovered, 0)
+  const closed = denied - recovered - open
   const deniedClaims = new Set(items.map(claimKey)).size
   return {
     items: items.length,
     deniedAmountCents: denied,
     recoveredAmountCents: recovered,
     openAmountCents: open,
+    closedAmountCents: closed,
     deniedAmount: formatCents(denied),
     recoveredAmount: formatCents(recovered),
     openAmount: formatCents(open),
+    closedAmount: formatCents(closed),
     deniedClaims,
     adjudicatedClaims,
     denialRate:
@@ -160,11 +158,27 @@ function totals(items: Item[], adjudicatedClaims: number): RecoveredTotals {
   }
 }
 
-function groupItems(items: Item[], by: ReportDimension): Map<string, Item[]> {
+function cashTotals(items: Item[]): CashTotals {
+  const recovered = items.reduce((s, i) => s + i.recovered, 0)
+  const denied = items.reduce((s, i) => s + i.amount, 0)
+  return {
+    items: items.length,
+    claims: new Set(items.map(claimKey)).size,
+    recoveredAmountCents: recovered,
+    recoveredAmount: formatCents(recovered),
+    deniedAmountCents: denied,
+    deniedAmount: formatCents(denied),
+  }
+}
+
+function groupItems(
+  items: Item[],
+  by: ReportDimension,
+  view: 'denials' | 'cash' = 'denials',
+): Map<string, Item[]> {
   const groups = new Map<string, Item[]>()
   for (const item of items) {
-    const key = keyOf(item, by)
-    if (key === null) continue
+    const key = keyOf(item, by, view)
     const list = groups.get(key)
     if (list === undefined) groups.set(key, [item])
     else list.push(item)
@@ -179,16 +193,9 @@ function expectedDenials(
   range: ReportRange,
 ): DenialPattern[] {
   const items = all.filter((i) => inRange(i.remitDate, range))
-  const claims = adjudicated(remits, range)
   const patterns = [...groupItems(items, by)].map(([key, list]): DenialPattern => {
     const deniedClaims = new Set(list.map(claimKey)).size
-    const billed = remits.filter((r) => !r.reversal && inRange(r.remitDate, range) && r.codes.includes(key))
-    const claimsWithKey =
-      by === 'drug'
-        ? billed.length > 0
-          ? new Set(billed.map(claimKey)).size
-          : deniedClaims
-        : denominator(claims, by, key)
+    const claimsWithKey = denominator(remits, range, by, key)
     const amount = list.reduce((s, i) => s + i.amount, 0)
     return {
       key,
@@ -198,7 +205,7 @@ function expectedDenials(
       share: claimsWithKey === 0 ? 0 : Math.round((deniedClaims / claimsWithKey) * 10_000) / 10_000,
       deniedAmount: formatCents(amount),
       deniedAmountCents: amount,
-      systematic: deniedClaims >= 2 && deniedClaims === claimsWithKey,
+      systematic: !key.startsWith('(') && deniedClaims >= 2 && deniedClaims === claimsWithKey,
       queues: [...new Set(list.map((i) => i.queue))].sort(),
       carcs: [...new Set(list.flatMap((i) => i.carcs))].sort(),
     }
@@ -315,6 +322,7 @@ describeEachDatabase('reports aggregate in SQL', (ctx) => {
               deadline_basis: 'test',
               status: item.status,
               recovered_amount: item.recovered,
+              recovered_date: item.recoveredDate,
               appealable: true,
               flags: [],
               guidance: '',
@@ -334,23 +342,44 @@ describeEachDatabase('reports aggregate in SQL', (ctx) => {
     expect(allItems.some((i) => i.procedureCode === 'Q9999')).toBe(true)
   })
 
-  it('matches the in-memory recovered report for every range and dimension', async () => {
+  it('matches the in-memory recovered report (denials view) for every range and dimension', async () => {
     for (const range of RANGES)
       for (const by of [undefined, ...REPORT_DIMENSIONS]) {
         const inScope = allItems.filter((i) => inRange(i.remitDate, range))
-        const claims = adjudicated(remits, range)
         const groups =
           by === undefined
             ? []
             : [...groupItems(inScope, by)]
                 .sort(([a], [b]) => a.localeCompare(b))
-                .map(([key, list]) => ({ key, ...totals(list, denominator(claims, by, key)) }))
+                .map(([key, list]) => ({ key, ...totals(list, denominator(remits, range, by, key)) }))
         const report = await recoveredReport(ctx.handle.db, range, by)
         expect(report, `${JSON.stringify(range)} by ${by}`).toEqual({
+          view: 'denials',
           from: range.from ?? null,
           to: range.to ?? null,
           by: by ?? null,
-          totals: totals(inScope, claims.length),
+          totals: totals(inScope, denominator(remits, range, undefined, '')),
+          groups,
+        })
+      }
+  })
+
+  it('matches the in-memory cash view for every range and dimension', async () => {
+    for (const range of RANGES)
+      for (const by of [undefined, ...REPORT_DIMENSIONS]) {
+        const paid = allItems.filter((i) => i.recovered !== 0 && inRange(i.recoveredDate, range))
+        const groups =
+          by === undefined
+            ? []
+            : [...groupItems(paid, by, 'cash')]
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, list]) => ({ key, ...cashTotals(list) }))
+        expect(await cashReport(ctx.handle.db, range, by), `${JSON.stringify(range)} by ${by}`).toEqual({
+          view: 'cash',
+          from: range.from ?? null,
+          to: range.to ?? null,
+          by: by ?? null,
+          totals: cashTotals(paid),
           groups,
         })
       }
@@ -366,18 +395,24 @@ describeEachDatabase('reports aggregate in SQL', (ctx) => {
       }
   })
 
-  it('groups by month and payer so the per-key denominators add up to the total', async () => {
-    const total = (await recoveredReport(ctx.handle.db)).totals.adjudicatedClaims
-    for (const by of ['month', 'payer'] as const) {
-      const report = await recoveredReport(ctx.handle.db, {}, by)
-      const claims = adjudicated(remits, {})
-      // Every key with adjudicated claims but no denial is absent from groups, so add those back.
-      const keys = new Set(claims.map((c) => (by === 'month' ? c.month : c.payer)))
-      const listed = report.groups.reduce((s, g) => s + g.adjudicatedClaims, 0)
-      const unlisted = [...keys]
-        .filter((k) => !report.groups.some((g) => g.key === k))
-        .reduce((s, k) => s + denominator(claims, by, k), 0)
-      expect(listed + unlisted).toBe(total)
-    }
+  it('adds every row up to the TOTAL, in both views', async () => {
+    for (const range of RANGES)
+      for (const by of REPORT_DIMENSIONS) {
+        const denials = await recoveredReport(ctx.handle.db, range, by)
+        for (const field of [
+          'items',
+          'deniedAmountCents',
+          'recoveredAmountCents',
+          'openAmountCents',
+          'closedAmountCents',
+        ] as const)
+          expect(
+            denials.groups.reduce((s, g) => s + g[field], 0),
+            `${field} ${JSON.stringify(range)} by ${by}`,
+          ).toBe(denials.totals[field])
+        const cash = await cashReport(ctx.handle.db, range, by)
+        for (const field of ['items', 'recoveredAmountCents', 'deniedAmountCents'] as const)
+          expect(cash.groups.reduce((s, g) => s + g[field], 0)).toBe(cash.totals[field])
+      }
   })
 })

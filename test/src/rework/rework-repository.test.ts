@@ -6,6 +6,7 @@ import {
   assignReworkItem,
   getReworkItemDetail,
   listReworkItems,
+  reopenReworkItem,
   resolveReworkItem,
 } from '../../../src/rework/rework-repository.js'
 import { describeEachDatabase } from '../../support/databases.js'
@@ -80,14 +81,69 @@ describeEachDatabase('rework repository', (ctx) => {
     await expect(sql`delete from audit_event`.execute(ctx.handle.db)).rejects.toThrow(/append-only/)
   })
 
-  it('throws DB_NOT_FOUND for an unknown item and DB_CONFLICT for a recovered one', async () => {
+  it('throws DB_NOT_FOUND for an unknown item and DB_INVALID_TRANSITION for a recovered one', async () => {
     await expect(assignReworkItem(ctx.handle.db, 999_999, 'bob', 'lead')).rejects.toMatchObject({
       code: 'DB_NOT_FOUND',
     })
     const id = await idOf('E2E-P-005', '96413')
     await ctx.handle.db.updateTable('rework_item').set({ status: 'recovered' }).where('id', '=', id).execute()
     await expect(resolveReworkItem(ctx.handle.db, id, 'written_off', 'bob')).rejects.toMatchObject({
-      code: 'DB_CONFLICT',
+      code: 'DB_INVALID_TRANSITION',
+      message: `Rework item ${id}: a recovered item cannot be written off; allowed: nothing (final)`,
+    })
+    await expect(reopenReworkItem(ctx.handle.db, id, 'bob', 'why not')).rejects.toMatchObject({
+      code: 'DB_INVALID_TRANSITION',
+    })
+  })
+
+  it('refuses written_off → appealed → assigned; a reopen with a note is the audited way back', async () => {
+    const id = await idOf('E2E-P-004', 'J9035')
+    const history = async () =>
+      (
+        await ctx.handle.db
+          .selectFrom('audit_event')
+          .select(['action', 'before_status', 'after_status', 'note'])
+          .where('entity', '=', 'rework_item')
+          .where('entity_id', '=', String(id))
+          .orderBy('id')
+          .execute()
+      ).map((e) => [e.action, e.before_status, e.after_status, e.note])
+    const status = async () => (await getReworkItemDetail(ctx.handle.db, id)).item.status
+    await assignReworkItem(ctx.handle.db, id, 'bob', 'lead')
+    await resolveReworkItem(ctx.handle.db, id, 'written_off', 'bob', 'not worth it')
+    await expect(resolveReworkItem(ctx.handle.db, id, 'appealed', 'bob')).rejects.toMatchObject({
+      code: 'DB_INVALID_TRANSITION',
+      message: `Rework item ${id}: a written_off item cannot be appealed; allowed: recover, reopen`,
+    })
+    await expect(assignReworkItem(ctx.handle.db, id, 'carol', 'lead')).rejects.toMatchObject({
+      code: 'DB_INVALID_TRANSITION',
+    })
+    await expect(reopenReworkItem(ctx.handle.db, id, 'lead', '  ')).rejects.toMatchObject({
+      code: 'DB_INVALID_TRANSITION',
+    })
+    // The refused moves changed nothing and wrote no audit event.
+    expect(await status()).toBe('written_off')
+    expect(await history()).toEqual([
+      ['assign', 'open', 'assigned', 'assigned to bob'],
+      ['resolve:written_off', 'assigned', 'written_off', 'not worth it'],
+    ])
+    const reopened = await reopenReworkItem(ctx.handle.db, id, 'lead', 'payer reopened the appeal window')
+    expect([reopened.status, reopened.assignee]).toEqual(['open', null])
+    await resolveReworkItem(ctx.handle.db, id, 'appealed', 'bob')
+    await expect(assignReworkItem(ctx.handle.db, id, 'carol', 'lead')).rejects.toMatchObject({
+      code: 'DB_INVALID_TRANSITION',
+      message: `Rework item ${id}: an appealed item cannot be assigned; allowed: write_off, bill_patient, recover, reopen`,
+    })
+    expect((await history()).slice(2)).toEqual([
+      ['reopen', 'written_off', 'open', 'payer reopened the appeal window'],
+      ['resolve:appealed', 'open', 'appealed', null],
+    ])
+    // Reopening what is already being worked is not a move either (E2E-P-002 was appealed above).
+    const open = await idOf('E2E-P-002', '96417')
+    expect((await reopenReworkItem(ctx.handle.db, open, 'lead', 'back')).status).toBe('open')
+    await expect(reopenReworkItem(ctx.handle.db, open, 'lead', 'again')).rejects.toMatchObject({
+      code: 'DB_INVALID_TRANSITION',
+      message: `Rework item ${open}: an open item cannot be reopened; allowed: assign, correct, appeal, write_off, bill_patient, recover`,
     })
   })
 

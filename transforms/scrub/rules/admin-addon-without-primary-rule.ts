@@ -4,7 +4,7 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
 
 /**
  * An add-on code needs an eligible primary on the same claim and DOS, else a denial (CARC B15 or
- * 16). The primaries come from the imported NCCI add-on code file for the DOS; the DOMAIN.md §2
+ * 16). The primaries come from the imported NCCI add-on code file for the DOS; the
  * table (fixtures/scrub/addon-primaries.csv) is a fallback for 96415/96417/96411/96367/96368/
  * 96375/96361/96366 when the file does not list them. Source: CMS NCCI add-on code edits.
  */

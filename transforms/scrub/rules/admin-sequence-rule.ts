@@ -6,7 +6,7 @@ import { parseClockTime, parseInfusionTimes, units96415 } from '../infusion-time
 import type { Finding, ScrubRule } from '../scrub-rule.js'
 
 /**
- * Chemotherapy sequencing (DOMAIN.md §1–2, correcting the brief):
+ * Chemotherapy sequencing (NCCI Policy Manual ch. XI; CPT Assistant):
  * - 96415 is extra TIME on one infusion: each hour past the first, counted only past 30 minutes
  *   (AAPC 142269). With infusion times (line NTE, or the schedule input) the billed 96415 units
  *   must equal the sum over the day's infusions.

@@ -5,7 +5,7 @@ import { C_DRUG_CODE_PATTERN } from '../tables/drug-codes.js'
 
 /**
  * C9xxx drug codes are hospital outpatient (OPPS pass-through) codes: a professional claim (837P)
- * must use the J/Q code (CMS OPPS; DOMAIN.md §3).
+ * must use the J/Q code (CMS OPPS; C-codes are for hospital outpatient claims only).
  */
 export const cCodeOnProfessionalRule: ScrubRule = {
   id: 'c-code-on-professional',

@@ -6,7 +6,7 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
  * HCPCS units must fit the containers opened: units ≤ NDC quantity × BILLUNITS when CTP05 is UN
  * (each unit one vial/syringe). With ML/GR/ME/F2 the quantity is an amount, so the limit is
  * quantity × BILLUNITS ÷ PKG SIZE and the finding is a warning, because how the package size is
- * expressed varies by NDC (CMS ASP NDC-HCPCS crosswalk BILLUNITS; DOMAIN.md §4).
+ * expressed varies by NDC (CMS ASP NDC-HCPCS crosswalk BILLUNITS).
  */
 export const drugUnitsVsNdcRule: ScrubRule = {
   id: 'drug-units-vs-ndc',

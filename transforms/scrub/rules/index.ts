@@ -17,7 +17,7 @@ import { nocWhenSpecificExistsRule } from './noc-when-specific-exists-rule.js'
 import { posFacilityAdminRule } from './pos-facility-admin-rule.js'
 import { proFacilityDuplicateRule } from './pro-facility-duplicate-rule.js'
 
-/** Every scrub rule, in the order findings are reported (issue 3's table). */
+/** Every scrub rule, in the order findings are reported (as the README lists them). */
 export const SCRUB_RULES: readonly ScrubRule[] = [
   jcodeValidOnDosRule,
   cCodeOnProfessionalRule,

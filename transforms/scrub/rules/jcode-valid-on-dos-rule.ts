@@ -7,7 +7,7 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
  * (CMS HCPCS file fields; no grace period since 2005; CARC 181 / RARC M84). When the code is
  * terminated and has a 1:1 successor (XREF1, else fixtures/scrub/code-successors.csv), the
  * successor is suggested with units recomputed for its billing unit; the NDC quantity is unchanged
- * (DOMAIN.md §3).
+ * (CMS HCPCS quarterly update; no grace period for discontinued codes).
  */
 export const jcodeValidOnDosRule: ScrubRule = {
   id: 'jcode-valid-on-dos',

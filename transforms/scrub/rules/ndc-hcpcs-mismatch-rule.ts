@@ -6,7 +6,7 @@ import { NOC_DRUG_CODES } from '../tables/drug-codes.js'
 /**
  * The NDC must map to the billed HCPCS in the ASP NDC-HCPCS crosswalk of the DOS's quarter (or the
  * nearest earlier imported one); otherwise RARC M119. A biosimilar's NDC billed on the reference
- * product's J-code is the typical case (DOMAIN.md §3–4). NOC codes are left to
+ * product's J-code is the typical case (CMS ASP NDC-HCPCS crosswalk; RARC M119). NOC codes are left to
  * `noc-when-specific-exists`.
  */
 export const ndcHcpcsMismatchRule: ScrubRule = {

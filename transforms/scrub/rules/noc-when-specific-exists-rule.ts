@@ -5,7 +5,7 @@ import { NOC_DRUG_CODES } from '../tables/drug-codes.js'
 
 /**
  * J9999, J3490, J3590 or C9399 (not otherwise classified) when the line's NDC maps to a specific
- * code valid on the DOS in the ASP NDC-HCPCS crosswalk: payers deny as CARC 189 (DOMAIN.md §3).
+ * code valid on the DOS in the ASP NDC-HCPCS crosswalk: payers deny as CARC 189 (X12 CARC list, 2026-05).
  */
 export const nocWhenSpecificExistsRule: ScrubRule = {
   id: 'noc-when-specific-exists',

@@ -6,7 +6,7 @@ import { FACILITY_PLACES_OF_SERVICE, isFacilityAdminCode } from '../tables/drug-
 /**
  * In a facility setting (POS 19/21/22/23) the physician does not report drug administration
  * (96360–96379, 96401–96425, 96521–96523) or the drugs: the hospital bills them on its 837I
- * (CPT, quoted by Regence policy 109 and Noridian A52953; DOMAIN.md §6). Payers recoup with
+ * (CPT, quoted by Regence policy 109 and Noridian A52953). Payers recoup with
  * RARC M97.
  */
 export const posFacilityAdminRule: ScrubRule = {

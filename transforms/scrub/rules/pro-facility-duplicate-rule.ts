@@ -9,7 +9,7 @@ const OUTPATIENT_TOB = /^0?13/
 /**
  * The same member + DOS + drug or administration code on both a hospital outpatient 837I (TOB
  * 013x) and an 837P is duplicate billing, caught by payers after the fact with RARC M97 and
- * recoupment (DOMAIN.md §6). Checked within the batch and against claims already scrubbed (the
+ * recoupment (RARC M97; Noridian A52953). Checked within the batch and against claims already scrubbed (the
  * ledger). The 837P is the claim to correct (error); an 837I meeting an 837P already sent gets a
  * warning, since the facility bills these services.
  */

@@ -12,12 +12,12 @@ export const DRUG_CODE_PATTERN = /^(?:J\d{4}|Q5\d{3}|C9[0-4]\d{2})$/
 /** OPPS (hospital outpatient) drug codes: C9xxx drugs. Source: CMS OPPS pass-through status. */
 export const C_DRUG_CODE_PATTERN = /^C9[0-4]\d{2}$/
 
-/** Not-otherwise-classified drug codes (CARC 189 when a specific code exists). Source: DOMAIN.md §3. */
+/** Not-otherwise-classified drug codes (CARC 189 when a specific code exists). Source: X12 CARC list (2026-05), CARC 189. */
 export const NOC_DRUG_CODES: ReadonlySet<string> = new Set(['J9999', 'J3490', 'J3590', 'C9399'])
 
 /**
  * Administration codes a physician does not report in a facility setting: 96360–96379,
- * 96401–96425 and 96521–96523 (CPT, quoted by Regence policy 109 and Noridian A52953; DOMAIN.md §6).
+ * 96401–96425 and 96521–96523 (CPT, quoted by Regence policy 109 and Noridian A52953).
  */
 export const FACILITY_ADMIN_RANGES: readonly (readonly [number, number])[] = [
   [96360, 96379],

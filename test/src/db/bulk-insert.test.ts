@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
-import { arrayLiteral, bulkInsert, reserveIdPairs } from '../../../src/ingest/bulk-insert.js'
+import { arrayLiteral, bulkInsert, reserveIdPairs } from '../../../src/db/bulk-insert.js'
 import { describeEachDatabase } from '../../support/databases.js'
 
 describe('arrayLiteral', () => {
@@ -19,22 +19,40 @@ describeEachDatabase('bulkInsert', (ctx) => {
     await sql`create temporary table bulk_probe (t text, n bigint, f double precision, b boolean, l text[], j jsonb)`.execute(
       db,
     )
-    const rows = [
-      ['plain', 12345, 1.5, true, 'CO-4,PR-2', JSON.stringify({ a: 'q"uote' })],
-      ['quote " and \\ backslash, comma {brace}', -7, null, false, '', JSON.stringify([1, 2])],
-      [null, null, 0, null, 'M119', JSON.stringify(null)],
+    interface ProbeRow {
+      t: string | null
+      n: number | null
+      f: number | null
+      b: boolean | null
+      l: string[] | string
+      j: string
+    }
+    const rows: ProbeRow[] = [
+      { t: 'plain', n: 12345, f: 1.5, b: true, l: ['CO-4', 'PR-2'], j: JSON.stringify({ a: 'q"uote' }) },
+      {
+        t: 'quote " and \\ backslash, comma {brace}',
+        n: -7,
+        f: null,
+        b: false,
+        l: [],
+        j: JSON.stringify([1, 2]),
+      },
+      // A list may also come joined with `,`.
+      { t: null, n: null, f: 0, b: null, l: 'M119', j: JSON.stringify(null) },
     ]
     await bulkInsert(
       db,
-      'bulk_probe',
-      [
-        { name: 't', type: 'text' },
-        { name: 'n', type: 'int8' },
-        { name: 'f', type: 'float8' },
-        { name: 'b', type: 'bool' },
-        { name: 'l', type: 'text', array: true },
-        { name: 'j', type: 'jsonb' },
-      ],
+      {
+        table: 'bulk_probe',
+        columns: [
+          { name: 't', type: 'text' },
+          { name: 'n', type: 'int8' },
+          { name: 'f', type: 'float8' },
+          { name: 'b', type: 'bool' },
+          { name: 'l', type: 'text', array: true },
+          { name: 'j', type: 'jsonb' },
+        ],
+      },
       rows,
     )
     const { rows: back } = await sql<{

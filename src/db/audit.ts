@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/database.js'
+import type { Database } from './database.js'
 
 /** One audit event; the table is append-only (a trigger refuses updates and deletes). */
 export interface AuditInput {

@@ -1,19 +1,46 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { sql } from 'kysely'
-import type { Database } from '../db/database.js'
+import type { Database } from './database.js'
 
-/** A column of a bulk insert: its name, its PostgreSQL element type, and `array` for text lists. */
-export interface BulkColumn {
-  name: string
-  type: 'text' | 'int8' | 'int4' | 'float8' | 'bool' | 'jsonb'
-  /** Text list passed joined with `,` and split back with string_to_array (unnest flattens 2-D arrays). */
+/** The PostgreSQL element type of a bulk-inserted column. */
+export type BulkType = 'text' | 'int8' | 'int4' | 'float8' | 'bool' | 'jsonb'
+
+/**
+ * A column of a bulk insert: the row field (and table column) it holds, its PostgreSQL element
+ * type, and `array` for text lists.
+ */
+export interface BulkColumn<Row> {
+  name: keyof Row & string
+  type: BulkType
+  /**
+   * A text list (`string[]`, or text already joined with `,`), passed joined with `,` and split
+   * back with string_to_array (unnest flattens 2-D arrays). Elements must not contain `,`.
+   */
   array?: boolean
+}
+
+/** A table and the bulk columns its rows of type `Row` fill; each column names a field of `Row`. */
+export interface BulkTable<Row> {
+  table: string
+  columns: readonly BulkColumn<Row>[]
+}
+
+/**
+ * Declares the bulk columns of `table` for rows of type `Row`, checked against the table: `Row`
+ * must be insertable into it (kysely `Insertable`), so a row type that drifts from its table
+ * does not compile.
+ */
+export function bulkTable<T extends keyof Database & string, Row extends Insertable<Database[T]>>(
+  table: T,
+  columns: readonly BulkColumn<Row>[],
+): BulkTable<Row> {
+  return { table, columns }
 }
 
 const NEEDS_ESCAPE = /["\\]/
 
 /** One value as an element of a PostgreSQL array literal. */
-function arrayElement(value: unknown, type: BulkColumn['type']): string {
+function arrayElement(value: unknown, type: BulkType): string {
   if (value === null || value === undefined) return 'NULL'
   if (type === 'int8' || type === 'int4' || type === 'float8') return String(value)
   if (type === 'bool') return value === true ? 't' : 'f'
@@ -27,16 +54,24 @@ function arrayElement(value: unknown, type: BulkColumn['type']): string {
  * one text parameter on both pg and PGlite. The elements are joined once rather than appended one
  * by one, so no chain of intermediate strings outlives a garbage collection.
  */
-export function arrayLiteral(values: readonly unknown[], type: BulkColumn['type']): string {
+export function arrayLiteral(values: readonly unknown[], type: BulkType): string {
   const parts: string[] = new Array(values.length)
   for (let i = 0; i < values.length; i++) parts[i] = arrayElement(values[i], type)
   return `{${parts.join(',')}}`
 }
 
-/** Like {@link arrayLiteral} over column `column` of `rows`, without copying the column first. */
-function columnLiteral(rows: readonly unknown[][], column: number, type: BulkColumn['type']): string {
+/** Like {@link arrayLiteral} over field `column.name` of `rows`, without copying the column first. */
+function columnLiteral<Row>(rows: readonly Row[], column: BulkColumn<Row>): string {
   const parts: string[] = new Array(rows.length)
-  for (let r = 0; r < rows.length; r++) parts[r] = arrayElement(rows[r]?.[column], type)
+  const { name, type } = column
+  if (column.array === true) {
+    for (let r = 0; r < rows.length; r++) {
+      const value = rows[r]?.[name]
+      parts[r] = arrayElement(Array.isArray(value) ? value.join(',') : value, type)
+    }
+  } else {
+    for (let r = 0; r < rows.length; r++) parts[r] = arrayElement(rows[r]?.[name], type)
+  }
   return `{${parts.join(',')}}`
 }
 
@@ -45,16 +80,21 @@ function columnLiteral(rows: readonly unknown[][], column: number, type: BulkCol
  * {@link insertLiterals} so that a caller can build the next batch's text while the previous
  * batch's statement is running on the server.
  */
-export function bulkLiterals(columns: readonly BulkColumn[], rows: readonly unknown[][]): string[] {
-  return columns.map((column, c) => columnLiteral(rows, c, column.type))
+export function bulkLiterals<Row>(table: BulkTable<Row>, rows: readonly Row[]): string[] {
+  return table.columns.map((column) => columnLiteral(rows, column))
 }
 
 /** One table's part of {@link insertLiteralsTogether}. */
 export interface BulkPart {
   table: string
-  columns: readonly BulkColumn[]
+  columns: readonly { name: string; type: BulkType; array?: boolean }[]
   /** One array literal per column, from {@link bulkLiterals}. */
   literals: readonly string[]
+}
+
+/** The part of {@link insertLiteralsTogether} that inserts `literals` (from {@link bulkLiterals}) into `table`. */
+export function bulkPart<Row>(table: BulkTable<Row>, literals: readonly string[]): BulkPart {
+  return { table: table.table, columns: table.columns, literals }
 }
 
 function insertPart(part: BulkPart) {
@@ -73,13 +113,12 @@ function insertPart(part: BulkPart) {
  * `INSERT … SELECT … FROM unnest($1::t[], $2::t[], …)`. One parameter per column whatever the row
  * count, which is much faster than multi-row VALUES on PostgreSQL and works the same on PGlite.
  */
-export async function insertLiterals(
+export async function insertLiterals<Row>(
   db: Kysely<Database>,
-  table: string,
-  columns: readonly BulkColumn[],
+  table: BulkTable<Row>,
   literals: readonly string[],
 ): Promise<void> {
-  await insertPart({ table, columns, literals }).execute(db)
+  await insertPart(bulkPart(table, literals)).execute(db)
 }
 
 /**
@@ -103,14 +142,13 @@ export async function insertLiteralsTogether(
 }
 
 /** Inserts many rows in one statement ({@link bulkLiterals} then {@link insertLiterals}). */
-export async function bulkInsert(
+export async function bulkInsert<Row>(
   db: Kysely<Database>,
-  table: string,
-  columns: readonly BulkColumn[],
-  rows: readonly unknown[][],
+  table: BulkTable<Row>,
+  rows: readonly Row[],
 ): Promise<void> {
   if (rows.length === 0) return
-  await insertLiterals(db, table, columns, bulkLiterals(columns, rows))
+  await insertLiterals(db, table, bulkLiterals(table, rows))
 }
 
 /** Reserves `count` ids from a bigserial's sequence so that child rows can reference them. */

@@ -1,0 +1,285 @@
+import { readFile } from 'node:fs/promises'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { Claim837 } from '../../parsers/claim837/claim837.js'
+import type { IsoDate } from '../../parsers/dates.js'
+import { formatCents } from '../../parsers/money.js'
+import type {
+  PreventionDenial,
+  PreventionOutcome,
+  RuleHit,
+  ScrubEvidence,
+} from '../../transforms/prevention/preventable-denials.js'
+import { attributeDenial, summarizePreventable } from '../../transforms/prevention/preventable-denials.js'
+import { candidateRules, parsePreventionMap } from '../../transforms/prevention/prevention-map.js'
+import type { CodeTableRecords } from '../../transforms/scrub/code-table-set.js'
+import { createCodeTableSet } from '../../transforms/scrub/code-table-set.js'
+import { SCRUB_RULES } from '../../transforms/scrub/rules/index.js'
+import { scrubClaim } from '../../transforms/scrub/scrub-claim.js'
+import type { ScrubContext } from '../../transforms/scrub/scrub-context.js'
+import { createScrubContext, MemoryScrubLedger } from '../../transforms/scrub/scrub-context.js'
+import { loadCodeTableRecords, loadCodeTableRecordsFromFiles } from '../codes/code-table-repository.js'
+import type { Database } from '../db/database.js'
+import { fixturesDir } from '../project-root.js'
+import { bundledCodesDir } from '../scrub/default-codes-dir.js'
+import { loadScrubReference } from '../scrub/load-scrub-reference.js'
+import { listAuthorizations, listSchedule, loadLedgerLines } from '../scrub/scrub-repository.js'
+import { today } from '../today.js'
+
+/** Claim ids per query: well under PostgreSQL's bind parameter limit. */
+const BATCH = 500
+
+/** A denial of the report period with what the prevention map reads. */
+export interface DenialFacts extends PreventionDenial {
+  itemId: number
+  procedureCode: string | undefined
+  carcs: readonly string[]
+  rarcs: readonly string[]
+  /** The matched 837 claim row, when the remit matched one. */
+  submittedClaimId: number | undefined
+}
+
+/**
+ * The denials remitted in the range (remit date, as `report recovered` counts them): one per
+ * rework item, with the LX01 of its matched 837 line.
+ */
+export async function loadDenialFacts(
+  db: Kysely<Database>,
+  range: { from?: IsoDate | undefined; to?: IsoDate | undefined },
+): Promise<DenialFacts[]> {
+  let query = db
+    .selectFrom('rework_item as ri')
+    .leftJoin('submitted_line as sl', 'sl.id', 'ri.submitted_line_id')
+    .select([
+      'ri.id',
+      'ri.claim_id',
+      'ri.submitted_claim_id',
+      'ri.procedure_code',
+      'ri.carcs',
+      'ri.rarcs',
+      'ri.amount',
+      'sl.line_number',
+    ])
+  if (range.from !== undefined) query = query.where(sql`ri.remit_date collate "C"`, '>=', range.from)
+  if (range.to !== undefined) query = query.where(sql`ri.remit_date collate "C"`, '<=', range.to)
+  const rows = await query.orderBy('ri.id').execute()
+  return rows.map((r) => ({
+    itemId: Number(r.id),
+    claimId: r.claim_id,
+    lineNumber: r.line_number ?? undefined,
+    procedureCode: r.procedure_code ?? undefined,
+    carcs: r.carcs,
+    rarcs: r.rarcs,
+    amount: Number(r.amount),
+    submittedClaimId: r.submitted_claim_id === null ? undefined : Number(r.submitted_claim_id),
+  }))
+}
+
+/** One report row as printed. */
+export interface PreventableReportRow {
+  rule: string | null
+  outcome: PreventionOutcome
+  denials: number
+  claims: number
+  amount: string
+  amountCents: number
+}
+
+/** `report preventable`: denied dollars per scrub rule and outcome; the rows sum to the total. */
+export interface PreventableReport {
+  from: string | null
+  to: string | null
+  rows: PreventableReportRow[]
+  totals: {
+    denials: number
+    flaggedSentAnyway: string
+    wouldHaveFlagged: string
+    notPreventable: string
+    total: string
+    totalCents: number
+  }
+  /** Per denial (rework item), the outcome and rule. */
+  denials: {
+    itemId: number
+    claimId: string
+    outcome: PreventionOutcome
+    rule: string | null
+    amount: string
+  }[]
+}
+
+/** Options of {@link preventableReport}. */
+export interface PreventableReportOptions {
+  from?: IsoDate | undefined
+  to?: IsoDate | undefined
+  /** The "today" of rules run on claims that were not scrubbed (for dates missing on a claim). */
+  asOf?: IsoDate
+  /** The prevention map (default fixtures/prevention/denial-rules.csv). */
+  mapPath?: string
+  /** Scrub reference tables (default fixtures/scrub). */
+  scrubTablesDir?: string
+}
+
+/**
+ * Links each denial of the period to the scrub rule that would have caught it (the prevention
+ * map), and says whether scrub flagged the claim and it was sent anyway (a stored finding of the
+ * rule on the line or claim), whether scrub would have flagged it (the claim was never scrubbed:
+ * the rule is run now on the stored 837 claim), or whether no rule catches it.
+ */
+export async function preventableReport(
+  db: Kysely<Database>,
+  options: PreventableReportOptions = {},
+): Promise<PreventableReport> {
+  const map = parsePreventionMap(
+    await readFile(options.mapPath ?? fixturesDir('prevention', 'denial-rules.csv'), 'utf8'),
+    SCRUB_RULES.map((r) => r.id),
+  )
+  const denials = await loadDenialFacts(db, options)
+  const candidates = new Map<number, string[]>(denials.map((d) => [d.itemId, candidateRules(map, d)]))
+  const claimIds = [
+    ...new Set(denials.filter((d) => (candidates.get(d.itemId) ?? []).length > 0).map((d) => d.claimId)),
+  ]
+  const evidence = await storedEvidence(db, claimIds)
+  await runRulesOnUnscrubbed(db, denials, candidates, evidence, options)
+  const attributed = denials.map((denial) => ({
+    denial,
+    attribution: attributeDenial(
+      denial,
+      candidates.get(denial.itemId) ?? [],
+      evidence.get(denial.claimId) ?? { scrubbed: false, hits: [] },
+    ),
+  }))
+  const summary = summarizePreventable(attributed)
+  return {
+    from: options.from ?? null,
+    to: options.to ?? null,
+    rows: summary.rows.map((r) => ({
+      rule: r.rule ?? null,
+      outcome: r.outcome,
+      denials: r.denials,
+      claims: r.claims,
+      amount: formatCents(r.amount),
+      amountCents: r.amount,
+    })),
+    totals: {
+      denials: summary.totals.denials,
+      flaggedSentAnyway: formatCents(summary.totals.flagged_sent_anyway),
+      wouldHaveFlagged: formatCents(summary.totals.would_have_flagged),
+      notPreventable: formatCents(summary.totals.not_preventable),
+      total: formatCents(summary.totals.total),
+      totalCents: summary.totals.total,
+    },
+    denials: attributed.map(({ denial, attribution }) => ({
+      itemId: denial.itemId,
+      claimId: denial.claimId,
+      outcome: attribution.outcome,
+      rule: attribution.rule ?? null,
+      amount: formatCents(denial.amount),
+    })),
+  }
+}
+
+/**
+ * What scrub stored for the claims: a claim was scrubbed when it has findings (table
+ * scrub_finding, the latest scrub of each claim) or accepted ledger lines (scrubbed_claim_line).
+ */
+async function storedEvidence(
+  db: Kysely<Database>,
+  claimIds: readonly string[],
+): Promise<Map<string, ScrubEvidence>> {
+  const hits = new Map<string, RuleHit[]>()
+  const scrubbed = new Set<string>()
+  for (let i = 0; i < claimIds.length; i += BATCH) {
+    const slice = claimIds.slice(i, i + BATCH)
+    const findings = await db
+      .selectFrom('scrub_finding')
+      .select(['claim_id', 'line_number', 'rule'])
+      .where('claim_id', 'in', slice)
+      .execute()
+    for (const f of findings) {
+      scrubbed.add(f.claim_id)
+      const list = hits.get(f.claim_id) ?? []
+      list.push({ rule: f.rule, line: f.line_number ?? undefined })
+      hits.set(f.claim_id, list)
+    }
+    const ledger = await db
+      .selectFrom('scrubbed_claim_line')
+      .select('claim_id')
+      .distinct()
+      .where('claim_id', 'in', slice)
+      .execute()
+    for (const row of ledger) scrubbed.add(row.claim_id)
+  }
+  const out = new Map<string, ScrubEvidence>()
+  for (const id of scrubbed) out.set(id, { scrubbed: true, hits: hits.get(id) ?? [] })
+  return out
+}
+
+/** Runs the candidate rules on the stored 837 of each claim that was never scrubbed. */
+async function runRulesOnUnscrubbed(
+  db: Kysely<Database>,
+  denials: readonly DenialFacts[],
+  candidates: ReadonlyMap<number, string[]>,
+  evidence: Map<string, ScrubEvidence>,
+  options: PreventableReportOptions,
+): Promise<void> {
+  const rulesByClaim = new Map<number, Set<string>>()
+  for (const d of denials) {
+    const rules = candidates.get(d.itemId) ?? []
+    if (rules.length === 0 || d.submittedClaimId === undefined || evidence.has(d.claimId)) continue
+    const set = rulesByClaim.get(d.submittedClaimId) ?? new Set<string>()
+    for (const r of rules) set.add(r)
+    rulesByClaim.set(d.submittedClaimId, set)
+  }
+  if (rulesByClaim.size === 0) return
+  const context = await loadScrubContext(db, options)
+  const ids = [...rulesByClaim.keys()]
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db
+      .selectFrom('submitted_claim')
+      .select(['id', 'claim_id', 'claim_json'])
+      .where('id', 'in', ids.slice(i, i + BATCH))
+      .execute()
+    for (const row of rows) {
+      const claim = (
+        typeof row.claim_json === 'string' ? JSON.parse(row.claim_json) : row.claim_json
+      ) as Claim837
+      const wanted = rulesByClaim.get(Number(row.id)) ?? new Set<string>()
+      const rules = SCRUB_RULES.filter((r) => wanted.has(r.id))
+      const { findings } = scrubClaim(claim, context, rules)
+      const previous = evidence.get(row.claim_id)?.hits ?? []
+      evidence.set(row.claim_id, {
+        scrubbed: false,
+        hits: [...previous, ...findings.map((f) => ({ rule: f.rule, line: f.line }))],
+      })
+    }
+  }
+}
+
+/** The scrub context `onco-edi scrub` would use: code tables, reference tables, authorizations, ledger. */
+async function loadScrubContext(
+  db: Kysely<Database>,
+  options: PreventableReportOptions,
+): Promise<ScrubContext> {
+  let records: CodeTableRecords = await loadCodeTableRecords(db)
+  const bundled = bundledCodesDir()
+  if (records.hcpcs.length === 0 && bundled !== undefined) {
+    const loaded = await loadCodeTableRecordsFromFiles(bundled)
+    records = { hcpcs: loaded.hcpcs, crosswalk: loaded.crosswalk, addOns: loaded.addOns, mue: loaded.mue }
+  }
+  const ledger = new MemoryScrubLedger()
+  ledger.load(await loadLedgerLines(db))
+  return createScrubContext({
+    codes: createCodeTableSet(records),
+    reference: loadScrubReference(options.scrubTablesDir),
+    authorizations: await listAuthorizations(db),
+    schedule: await listSchedule(db),
+    ledger,
+    asOf: options.asOf ?? today(),
+  })
+}
+
+/** Report rows sorted for print, with the not-preventable row labelled. */
+export function preventableRuleLabel(rule: string | null): string {
+  return rule ?? '(not preventable by a rule)'
+}

@@ -1,0 +1,340 @@
+import type { IsoDate } from '../../parsers/dates.js'
+import type { Cents } from '../../parsers/money.js'
+import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
+import type { DenialEngine } from '../denials/denial-engine.js'
+import type { DenialClassification, PayerProfile } from '../denials/denial-types.js'
+import { CLP02_REVERSAL, netClaimPayments } from './claim-payment-netting.js'
+import type { SubmittedLine } from './match-remit-line.js'
+import { matchRemitLine } from './match-remit-line.js'
+import type { EarlierItem } from './open-item-suppression.js'
+import { isAlreadyOpen } from './open-item-suppression.js'
+import type { SubmittedCandidate } from './pick-submitted-claim.js'
+import { pickSubmittedClaim } from './pick-submitted-claim.js'
+import type { RecoverableItem, RecoveryAllocation } from './recovery-allocation.js'
+import { allocateRecovery } from './recovery-allocation.js'
+import { remitClaimKey } from './remit-claim-key.js'
+import type { RemitAdjustmentRow, RemitClaimRow, RemitLineRow, ReworkItemRow } from './remit-rows.js'
+import {
+  claimServiceDate,
+  claimThroughDate,
+  lineServiceDate,
+  remitClaimServiceDate,
+} from './service-date-fallback.js'
+
+/** The date a remit was issued: BPR16, else DTM*405 (X12 005010X221A1 BPR16 and DTM*405). */
+export function remitDateOf(header: RemittanceHeader835): IsoDate | undefined {
+  return header.paymentDate ?? header.productionDate
+}
+
+/** The payer of a CLP: N1*PR's id of its 835, else TRN03 (the payer's identifier in the trace). */
+export function remitPayerIdOf(header: RemittanceHeader835): string | null {
+  return header.payer.id ?? header.traceOriginator ?? null
+}
+
+/**
+ * The submitted claim each CLP answers ({@link pickSubmittedClaim}), from the candidates that
+ * share its CLP01.
+ */
+export function pickSubmittedClaims(
+  claims: readonly RemittanceClaim835[],
+  candidates: ReadonlyMap<string, readonly SubmittedCandidate[]>,
+): (SubmittedCandidate | undefined)[] {
+  return claims.map((claim) =>
+    pickSubmittedClaim(
+      candidates.get(claim.claimId) ?? [],
+      claim.header.payer.id,
+      remitClaimServiceDate(claim),
+    ),
+  )
+}
+
+/** An earlier rework item of a claim (from other files), as the batch reads it. */
+export interface PriorReworkItem extends EarlierItem, RecoverableItem {}
+
+/** What one batch of CLPs is turned into rows with. */
+export interface RemitBatchInput {
+  fileId: number
+  remittanceId: number
+  engine: DenialEngine
+  /** Payer profiles by payer id. */
+  profiles: ReadonlyMap<string, PayerProfile>
+  claims: readonly RemittanceClaim835[]
+  /** The submitted claim each CLP answers, by index ({@link pickSubmittedClaims}). */
+  matches: readonly (SubmittedCandidate | undefined)[]
+  /** The lines of the matched submitted claims, in line order, by submitted claim id. */
+  submittedLines: ReadonlyMap<number, readonly SubmittedLine[]>
+  /** Earlier recoverable items by {@link remitClaimKey}, oldest first. */
+  priorItems: ReadonlyMap<string, readonly PriorReworkItem[]>
+  /** Ids reserved for the remit_claim rows (one per CLP) and remit_line rows (one per SVC). */
+  claimIds: readonly number[]
+  lineIds: readonly number[]
+  /** Reversals of earlier batches of the same 835 still waiting for their correction. */
+  carriedReversals: ReadonlyMap<string, Cents>
+}
+
+/** A recovery to write: the allocation, and the remit claim and date that paid it. */
+export interface Recovery extends RecoveryAllocation {
+  date: IsoDate | null
+  remitClaimId: number
+}
+
+/** What one batch did, for the file summary. */
+export interface RemitBatchResult {
+  claims: number
+  matched: number
+  unmatched: number
+  reversals: number
+  items: number
+  recovered: number
+  recoveredAmount: number
+}
+
+/** The rows of one batch, and the reversals it leaves waiting. */
+export interface RemitBatch {
+  result: RemitBatchResult
+  claimRows: RemitClaimRow[]
+  lineRows: RemitLineRow[]
+  adjustmentRows: RemitAdjustmentRow[]
+  itemRows: ReworkItemRow[]
+  recoveries: Recovery[]
+  carriedReversals: Map<string, Cents>
+}
+
+/**
+ * Turns a batch of CLPs into the rows to store: the remit claims, lines and adjustments (with
+ * the submitted claim and line each answers), a rework item per denied claim or line (routed by
+ * the CARC table, with the deadline that applies), and the recoveries of earlier items that the
+ * batch's payments bring.
+ *
+ * - Reversals (CLP02 = 22) are stored but never classified, and their payment is netted against
+ *   the correction that follows; split claims pay as one ({@link netClaimPayments}).
+ * - A denial already open for the same line and reasons is not opened again ({@link isAlreadyOpen}).
+ * - Lines without a date take the submitted line's, else the claim's ({@link lineServiceDate}).
+ */
+export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
+  const { engine, fileId, remittanceId, claims, matches } = input
+  const result: RemitBatchResult = {
+    claims: claims.length,
+    matched: 0,
+    unmatched: 0,
+    reversals: 0,
+    items: 0,
+    recovered: 0,
+    recoveredAmount: 0,
+  }
+  const claimRows: RemitClaimRow[] = []
+  const lineRows: RemitLineRow[] = []
+  const adjustmentRows: RemitAdjustmentRow[] = []
+  const itemRows: ReworkItemRow[] = []
+  let lineIndex = 0
+
+  claims.forEach((claim, i) => {
+    const remitClaimId = input.claimIds[i] ?? 0
+    const payerId = remitPayerIdOf(claim.header)
+    const remitDate = remitDateOf(claim.header) ?? null
+    const submitted = matches[i]
+    const isReversal = claim.status === CLP02_REVERSAL
+    if (submitted === undefined) result.unmatched++
+    else result.matched++
+    if (isReversal) result.reversals++
+    claimRows.push({
+      id: remitClaimId,
+      remittance_id: remittanceId,
+      file_id: fileId,
+      claim_id: claim.claimId,
+      payer_id: payerId,
+      status: claim.status,
+      charge: claim.charge,
+      paid: claim.paid,
+      patient_responsibility: claim.patientResponsibility,
+      filing_indicator: claim.filingIndicator ?? null,
+      payer_claim_number: claim.payerClaimNumber ?? null,
+      facility_code: claim.facilityCode ?? null,
+      frequency_code: claim.frequencyCode ?? null,
+      statement_from: claim.statementFrom ?? null,
+      statement_to: claim.statementTo ?? null,
+      remit_date: remitDate,
+      remark_codes: claim.remarkCodes.join(','),
+      submitted_claim_id: submitted?.id ?? null,
+      match_status: submitted === undefined ? 'unmatched' : 'matched',
+      is_reversal: isReversal,
+    })
+    for (const adjustment of claim.adjustments) {
+      adjustmentRows.push({
+        remit_claim_id: remitClaimId,
+        remit_line_id: null,
+        group_code: adjustment.group,
+        carc: adjustment.carc,
+        amount: adjustment.amount,
+        quantity: adjustment.quantity ?? null,
+      })
+    }
+
+    const profile = payerId === null ? undefined : input.profiles.get(payerId)
+    const payerClass = engine.payerClass(
+      profile,
+      claim.filingIndicator ?? submitted?.filingIndicator ?? undefined,
+    )
+    const claimDos = claimServiceDate(claim, submitted)
+    const claimType = submitted?.kind === '837I' ? 'institutional' : 'professional'
+    const throughDate = claimThroughDate(claim, submitted)
+    const prior = input.priorItems.get(remitClaimKey(claim.claimId, payerId)) ?? []
+
+    const addItem = (
+      classification: DenialClassification,
+      level: 'claim' | 'line',
+      remitLineId: number | null,
+      submittedLineId: number | null,
+      procedureCode: string | null,
+      serviceDate: string | undefined,
+    ): void => {
+      if (
+        isAlreadyOpen(prior, {
+          level,
+          procedureCode,
+          queue: classification.queue,
+          carcs: classification.carcs,
+        })
+      )
+        return
+      const deadline = engine.deadline({
+        classification,
+        payerClass,
+        profile,
+        serviceDate,
+        throughDate,
+        remitDate: remitDate ?? undefined,
+        claimType,
+      })
+      const flags: string[] = [...classification.flags]
+      if (!deadline.appealable && !flags.includes('not_appealable')) flags.push('not_appealable')
+      if (submitted === undefined) flags.push('unmatched')
+      if (deadline.lowConfidence) flags.push('low_confidence')
+      itemRows.push({
+        file_id: fileId,
+        remit_claim_id: remitClaimId,
+        remit_line_id: remitLineId,
+        submitted_claim_id: submitted?.id ?? null,
+        submitted_line_id: submittedLineId,
+        level,
+        claim_id: claim.claimId,
+        payer_id: payerId,
+        payer_claim_number: claim.payerClaimNumber ?? null,
+        procedure_code: procedureCode,
+        service_date: serviceDate ?? null,
+        remit_date: remitDate,
+        queue: classification.queue,
+        action: classification.action,
+        carcs: classification.carcs,
+        rarcs: classification.rarcs,
+        amount: classification.amount,
+        deadline: deadline.deadline ?? null,
+        deadline_basis: deadline.basis,
+        low_confidence: deadline.lowConfidence,
+        appealable: deadline.appealable,
+        flags,
+        guidance: classification.guidance,
+      })
+      result.items++
+    }
+
+    if (!isReversal) {
+      const claimLevel = engine.classify(
+        claim.adjustments.map((a) => ({ group: a.group, carc: a.carc, amount: a.amount })),
+        claim.remarkCodes,
+        remitDate ?? undefined,
+      )
+      if (claimLevel !== undefined)
+        addItem(
+          claimLevel,
+          'claim',
+          null,
+          null,
+          claim.lines.length === 1 ? (claim.lines[0]?.procedureCode ?? null) : null,
+          claimDos,
+        )
+    }
+
+    const used = new Set<number>()
+    const submittedLines = submitted === undefined ? [] : (input.submittedLines.get(submitted.id) ?? [])
+    for (const [seq, line] of claim.lines.entries()) {
+      const remitLineId = input.lineIds[lineIndex++] ?? 0
+      const matchedLine = matchRemitLine(line, claimDos, submittedLines, used)
+      if (matchedLine !== undefined) used.add(matchedLine.id)
+      lineRows.push({
+        id: remitLineId,
+        remit_claim_id: remitClaimId,
+        line_seq: seq + 1,
+        procedure_code: line.procedureCode,
+        modifiers: line.modifiers.join(':'),
+        charge: line.charge,
+        paid: line.paid,
+        units: line.units,
+        service_from: line.serviceFrom ?? null,
+        service_to: line.serviceTo ?? null,
+        line_control: line.lineControlNumber ?? null,
+        rarcs: line.rarcs.join(','),
+        allowed: line.allowed ?? null,
+        submitted_line_id: matchedLine?.id ?? null,
+      })
+      for (const adjustment of line.adjustments) {
+        adjustmentRows.push({
+          remit_claim_id: remitClaimId,
+          remit_line_id: remitLineId,
+          group_code: adjustment.group,
+          carc: adjustment.carc,
+          amount: adjustment.amount,
+          quantity: adjustment.quantity ?? null,
+        })
+      }
+      if (isReversal) continue
+      const lineLevel = engine.classify(
+        line.adjustments.map((a) => ({ group: a.group, carc: a.carc, amount: a.amount })),
+        line.rarcs,
+        remitDate ?? undefined,
+      )
+      if (lineLevel !== undefined)
+        addItem(
+          lineLevel,
+          'line',
+          remitLineId,
+          matchedLine?.id ?? null,
+          line.procedureCode,
+          lineServiceDate(line, matchedLine, claimDos),
+        )
+    }
+  })
+
+  // Recovered revenue: what each claim is paid beyond what its reversals took back goes to its
+  // earlier items, oldest first.
+  const netted = netClaimPayments(
+    claims.map((claim) => ({
+      claimId: claim.claimId,
+      payerId: remitPayerIdOf(claim.header),
+      status: claim.status,
+      paid: claim.paid,
+    })),
+    input.carriedReversals,
+  )
+  const recoveries: Recovery[] = []
+  for (const payment of netted.payments) {
+    const prior = input.priorItems.get(payment.key)
+    if (prior === undefined) continue
+    const claim = claims[payment.index]
+    const date = claim === undefined ? null : (remitDateOf(claim.header) ?? null)
+    for (const allocation of allocateRecovery(prior, payment.paid)) {
+      recoveries.push({ ...allocation, date, remitClaimId: input.claimIds[payment.index] ?? 0 })
+      result.recovered++
+      result.recoveredAmount += allocation.amount
+    }
+  }
+  return {
+    result,
+    claimRows,
+    lineRows,
+    adjustmentRows,
+    itemRows,
+    recoveries,
+    carriedReversals: netted.carried,
+  }
+}
