@@ -67,7 +67,7 @@ for (const engine of engines) {
         0,
         '0 remit claim(s) matched, 0 line(s), 0 rework item(s), 0 deadline(s) recomputed\n',
       ])
-    })
+    }, 240_000) // PGlite opens its data directory five times here: slow on a loaded machine
 
     it('refuses arguments with exit 2', async () => {
       const result = await cli(config, ['rematch', 'extra'])
