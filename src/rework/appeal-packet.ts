@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import type { IsoDate } from '../../parsers/dates.js'
 import { AppealError } from '../../transforms/appeals/appeal-error.js'
@@ -22,6 +23,7 @@ import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import { fixturesDir } from '../project-root.js'
 import { renderAppealPdf } from './appeal-pdf.js'
+import { loadItemLines } from './rework-item-lines.js'
 import { makePrivateDir, writePrivateFile } from './write-private-file.js'
 
 const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
@@ -30,7 +32,8 @@ const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
  * The facts of one rework item for its appeal letter: the remit (CLP07, remit date), the denied
  * lines with their adjustments and RARCs, the matched 837 claim (patient, provider, diagnoses,
  * NDCs, units), the payer class and the authorizations on file for the payer and member.
- * A line item covers its line; a claim item covers every line of its remit claim.
+ * The letter covers the item's denied lines (every line of the remit claim when the item holds a
+ * claim-level adjustment).
  */
 export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Promise<AppealFacts> {
   const item = await db.selectFrom('rework_item').selectAll().where('id', '=', itemId).executeTakeFirst()
@@ -60,7 +63,15 @@ export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Pro
       'sl.prior_authorization',
     ])
     .where('rl.remit_claim_id', '=', Number(item.remit_claim_id))
-  if (item.remit_line_id !== null) lineQuery = lineQuery.where('rl.id', '=', Number(item.remit_line_id))
+  // The item's denied lines; a claim-level adjustment puts the whole remitted claim in the letter.
+  const itemLines = await loadItemLines(db, sql`ri.id = ${itemId}`)
+  const remitLineIds = itemLines.map((l) => l.remitLineId)
+  if (remitLineIds.length > 0 && !remitLineIds.includes(undefined))
+    lineQuery = lineQuery.where(
+      'rl.id',
+      'in',
+      remitLineIds.filter((id): id is number => id !== undefined),
+    )
   const lineRows = await lineQuery.orderBy('rl.line_seq').execute()
   const adjustments =
     lineRows.length === 0

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CodeTableRecords } from '../../../transforms/scrub/code-table-set.js'
@@ -9,17 +9,24 @@ import { loadCodeTableRecords, loadCodeTableRecordsFromFiles } from '../../codes
 import { CodesError } from '../../codes/codes-error.js'
 import type { DatabaseHandle } from '../../db/create-database.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
+import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
+import { prepareOutputDir } from '../../output-file.js'
 import { parseAuthorizationsCsv, parseScheduleCsv } from '../../scrub/authorization-csv.js'
 import { bundledCodesDir } from '../../scrub/default-codes-dir.js'
 import { loadScrubReference } from '../../scrub/load-scrub-reference.js'
-import type { ScrubSummary } from '../../scrub/scrub-files.js'
-import { formatScrubSummary, scrubFiles } from '../../scrub/scrub-files.js'
+import type { ScrubFileResult, ScrubSummary } from '../../scrub/scrub-files.js'
+import {
+  formatFileError,
+  formatFileResult,
+  formatScrubSummaryAfterFiles,
+  formatScrubTitle,
+  scrubFiles,
+} from '../../scrub/scrub-files.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../../scrub/scrub-repository.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
-import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 
 const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
                      [--tables DIR] [--auths FILE.csv] [--schedule FILE.csv]
@@ -32,21 +39,31 @@ a quarantined transaction set is skipped and reported.
 Writes to DIR (default ./scrub-output):
   accepted.x12      claims with no error-level finding, in valid envelopes, ready to submit
   rejected.x12      the other claims
-  findings.ndjson   one finding a line: claimId, line, rule, severity, message, position, suggestion
-  summary.txt       per rule and per claim
+  findings.ndjson   one finding a line: file, isa13, st02, claimId (CLM01), line, rule, severity,
+                    message, position, suggestion
+  summary.txt       per file (as it finishes), errors by code, per rule and per claim
   fixes.ndjson      with --fix: each fix with before/after, rule and source
 
   --as-of DATE      the run's date (default today)
   --fix             apply the safe fixes (1:1 successor J-code with units recomputed; NDC padded to
                     11 digits) and re-scrub the fixed claim
-  --codes DIR       load CMS code files from DIR instead of the database (database-less run:
-                    no stored authorizations, schedule or earlier claims)
+  --codes DIR       load CMS code files from DIR instead of the database: no stored
+                    authorizations, schedule or earlier claims, and the run is not stored. The
+                    database (DATABASE_URL, else ONCO_EDI_HOME) still numbers the output.
   --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, payer profiles…)
   --auths FILE.csv  authorizations to use in a database-less run (columns as in "auths import")
   --schedule FILE   infusion schedule to use in a database-less run
   --json            print the summary as JSON
 
-Exit codes: 0 no error-level finding, 1 error-level findings or quarantined sets, 2 usage error.`
+Each file is reported as it finishes (scrubbed: accepted / rejected, quarantined sets with their
+reasons, or unreadable with its coded error); one bad file never stops the others. The outbound
+ISA13/GS06/ST02 come from a counter in the database per sender/receiver pair: never reused.
+ONCO_EDI_ISA06, ONCO_EDI_ISA08, ONCO_EDI_GS02 and ONCO_EDI_GS03 set the output's ids (default:
+the input interchange's sender and receiver).
+
+Exit codes (the worst file's): 0 no error-level finding, 1 error-level findings, quarantined sets
+or a file that is not X12, 2 usage error, a file that cannot be read (missing, a folder, no
+permission) or an output folder that cannot be written.`
 
 /** `onco-edi scrub`. */
 export const scrubCommand: Command = {
@@ -83,31 +100,62 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   if (positionals.length === 0)
     throw new CliError('CLI_USAGE', 'Expected at least one 837 FILE after "scrub"')
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
+  const problems = outboundEnvelopeProblems(context.config.outbound)
+  if (problems.length > 0) throw new CliError('CLI_BAD_OPTION', problems.join('; '))
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(context.cwd, p))
-  const files = positionals.map(path)
-  for (const file of files)
-    if (!existsSync(file)) throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: no such file`)
+  // Each file is reported by the name it was given; one that cannot be read is reported, not fatal.
+  const files = positionals.map((name) => ({ path: path(name), name }))
   const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables))
   const outDir = path(values.out ?? 'scrub-output')
+  prepareOutputDir(outDir)
   const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context)
   const extraSchedule = values.schedule === undefined ? [] : readSchedule(path(values.schedule), context)
+  // Per-file lines stream as each file finishes: on stdout (the summary's first part), or on
+  // stderr when stdout carries the JSON summary.
+  const progress = values.json ? context.stderr : context.stdout
+  const onFile = (result: ScrubFileResult): void => {
+    progress.write(formatFileResult(result))
+    const error = formatFileError(result)
+    if (error !== undefined && !values.json) context.stderr.write(`${error}\n`)
+    context.logger.info(
+      {
+        file: result.file,
+        status: result.status,
+        claims: result.claims,
+        accepted: result.accepted,
+        rejected: result.rejected,
+        quarantinedSets: result.quarantined.length,
+        error: result.error?.code,
+      },
+      'scrub file finished',
+    )
+  }
 
+  // The database always gives the outbound control numbers (a persisted counter, so two runs
+  // never send the same ISA13); with --codes it is used for nothing else.
+  const handle: DatabaseHandle = await openDatabase(databaseOptionsFromConfig(context.config))
   let summary: ScrubSummary
-  if (values.codes !== undefined) {
-    const records = await loadCodes(path(values.codes))
-    summary = await scrubFiles({
+  try {
+    const common = {
       files,
       outDir,
       asOf,
       fix: values.fix,
-      codes: createCodeTableSet(records),
       reference,
-      authorizations: extraAuths,
-      schedule: extraSchedule,
-    })
-  } else {
-    const handle: DatabaseHandle = await openDatabase(databaseOptionsFromConfig(context.config))
-    try {
+      controlNumbers: handle.db,
+      envelope: context.config.outbound,
+      onFile,
+    }
+    if (values.codes !== undefined) {
+      const records = await loadCodes(path(values.codes))
+      if (!values.json) context.stdout.write(formatScrubTitle(asOf))
+      summary = await scrubFiles({
+        ...common,
+        codes: createCodeTableSet(records),
+        authorizations: extraAuths,
+        schedule: extraSchedule,
+      })
+    } else {
       let records = await loadCodeTableRecords(handle.db)
       if (records.hcpcs.length === 0) {
         const bundled = bundledCodesDir()
@@ -119,39 +167,40 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
         context.stderr.write(`No code tables imported yet: using the bundled subset in ${bundled}\n`)
         records = await loadCodes(bundled)
       }
+      const authorizations = [...(await listAuthorizations(handle.db)), ...extraAuths]
+      const schedule = [...(await listSchedule(handle.db)), ...extraSchedule]
+      const ledgerLines = await loadLedgerLines(handle.db)
+      if (!values.json) context.stdout.write(formatScrubTitle(asOf))
       summary = await scrubFiles({
-        files,
-        outDir,
-        asOf,
-        fix: values.fix,
+        ...common,
         codes: createCodeTableSet(records),
-        reference,
-        authorizations: [...(await listAuthorizations(handle.db)), ...extraAuths],
-        schedule: [...(await listSchedule(handle.db)), ...extraSchedule],
-        ledgerLines: await loadLedgerLines(handle.db),
+        authorizations,
+        schedule,
+        ledgerLines,
         db: handle.db,
       })
-    } finally {
-      await handle.close()
     }
+  } finally {
+    await handle.close()
   }
   context.logger.info(
     {
       files: summary.files.length,
+      unreadable: summary.unreadable,
       claims: summary.claims,
       accepted: summary.accepted,
       rejected: summary.rejected,
       errors: summary.errors,
       warnings: summary.warnings,
       fixes: summary.fixes,
-      quarantinedSets: summary.quarantined.length,
+      quarantinedSets: summary.quarantinedSets,
       runId: summary.runId,
     },
     'scrub finished',
   )
   if (values.json) context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
-  else context.stdout.write(formatScrubSummary(summary))
-  return summary.errors > 0 || summary.quarantined.length > 0 ? EXIT_FINDINGS : EXIT_OK
+  else context.stdout.write(formatScrubSummaryAfterFiles(summary))
+  return summary.exitCode
 }
 
 async function loadCodes(dir: string): Promise<CodeTableRecords> {

@@ -4,6 +4,7 @@ import * as codeTables from './0002-code-tables.js'
 import * as scrub from './0003-scrub.js'
 import * as submittedClaimFile from './0004-submitted-claim-file.js'
 import * as transactionSet from './0005-transaction-set.js'
+import * as controlNumber from './0007-control-number.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-scrub': scrub,
   '0004-submitted-claim-file': submittedClaimFile,
   '0005-transaction-set': transactionSet,
+  '0007-control-number': controlNumber,
 }
