@@ -9,7 +9,7 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
  * must cover the DOS (start ≤ DOS ≤ end), the drug, and the units and cycles billed, counted
  * cumulatively with the claims already scrubbed (the ledger, across runs; a re-scrub of the same
  * claim is not counted twice). Denials otherwise: CARC 198 (exceeded), 284/296 (not for this
- * service), 302 (expired) (X12 CARC list).
+ * service), 302 (expired). Source: X12 CARC code list.
  */
 export const authOutOfScopeRule: ScrubRule = {
   id: 'auth-out-of-scope',

@@ -12,7 +12,9 @@ const JZ_REQUIRED_FROM = '2023-07-01'
  * with no JW line for the same drug needs JZ, and a JW line needs an administered line of the same
  * drug. Multi-dose containers take neither (fixtures/scrub/multi-dose-drugs.csv). Applies to
  * payers whose profile requires JW/JZ (class default: traditional Medicare), or by SBR09 MA/MB
- * when the payer has no profile. Sources: CMS "JW and JZ Modifier Policy" FAQ; CGS; Noridian A53024.
+ * when the payer has no profile. Sources: Medicare Claims Processing Manual (IOM 100-04) ch. 17
+ * §40 (discarded drugs and biologicals); CMS JW and JZ modifier policy FAQs (2023); Noridian
+ * article A53024.
  */
 export const jwJzModifierRule: ScrubRule = {
   id: 'jw-jz-modifier',
