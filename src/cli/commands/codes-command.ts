@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { IsoDate } from '../../../parsers/dates.js'
@@ -18,11 +17,10 @@ import { findTerminatedCodeUsage, USAGE_LOOKBACK_DAYS } from '../../codes/termin
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
-import { checkInputFile, parseDateOption } from '../cli-support.js'
+import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
-import { escapeControl } from '../escape-control.js'
-import { createProgress } from '../progress.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi codes import FILE... [--quarter YYYY-MM] [--json]
        onco-edi codes changes [--from DATE] [--to DATE] [--as-of DATE] [--json]
@@ -33,7 +31,10 @@ import   Loads CMS code files as CMS ships them, recognized by their content:
          for practitioner and outpatient hospital services (csv). The quarter comes from the
          content, else the file name, else --quarter. A file already imported (same sha256) is
          not read again; a file replaces the rows of its own kind and quarter only, so a newer
-         quarter adds history. Each file is stored whole or not at all. Markdown files (a
+         quarter adds history. Each file is stored in one transaction. A row that cannot be
+         stored (a HCPCS record that is not 320 characters, a bad date or code, a number out of
+         range, a NUL, a field over its size limit) is skipped alone and reported on stderr as
+         FILE:LINE:COLUMN: CODE: reason; the file's other rows are stored. Markdown files (a
          folder's README) are skipped.
 changes  Lists the HCPCS codes added, terminated or re-described from --from to --to (default: the
          newest imported quarter; --to defaults to the end of the quarter of --from), each
@@ -44,8 +45,7 @@ changes  Lists the HCPCS codes added, terminated or re-described from --from to 
   --quarter YYYY-MM  quarter of a file whose content and name do not say (MM = 01/04/07/10)
   --json             JSON instead of text
 
-Exit codes: 0 ok, 1 a file that is not a CMS code file (empty, UTF-16, binary, another table),
-2 usage error or a file that cannot be opened.`
+Exit codes: 0 ok, 1 rows skipped, 2 usage error or a file that is unreadable or not a CMS code file.`
 
 /** `onco-edi codes import|changes`. */
 export const codesCommand: Command = {
@@ -77,25 +77,9 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       `Expected --quarter as YYYY-MM with MM 01/04/07/10, got "${values.quarter}"`,
     )
   let exitCode = EXIT_OK
-  // On a terminal, a progress bar on stderr: bytes of the files done, rows as they are stored.
-  const sizeOf = (file: string): number => {
-    try {
-      return statSync(isAbsolute(file) ? file : resolve(context.cwd, file)).size
-    } catch {
-      return 0
-    }
-  }
-  const progress = createProgress({
-    stream: context.stderr,
-    label: 'codes import',
-    totalBytes: positionals.reduce((sum, file) => sum + sizeOf(file), 0),
-    unit: 'rows',
-  })
-  const done = { bytes: 0, rows: 0 }
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
   try {
     for (const file of positionals) {
-      progress.finish()
       const path = isAbsolute(file) ? file : resolve(context.cwd, file)
       // A folder's README comes along with `codes import fixtures/codes/*`: documentation, not data.
       if (/\.md$/i.test(file)) {
@@ -105,48 +89,33 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       }
       let result: CodeImportResult
       try {
-        // A FIFO or a directory is refused before it is opened (reading a FIFO could block).
-        checkInputFile(path, file)
-        result = await importCodeFile(handle.db, path, {
-          quarter: values.quarter,
-          onProgress: (rows) => progress.update({ bytes: done.bytes, count: done.rows + rows }),
-        })
-        done.rows += result.alreadyImported ? 0 : result.rows
-        done.bytes += sizeOf(file)
-        progress.finish()
+        result = await importCodeFile(handle.db, path, { quarter: values.quarter })
       } catch (error) {
-        progress.finish()
-        if (error instanceof CliError) {
-          exitCode = EXIT_USAGE
-          if (values.json)
-            context.stdout.write(
-              `${JSON.stringify({ file, error: { code: error.code, message: `${error.code}: ${error.message}` } })}\n`,
-            )
-          else context.stderr.write(`${error.code}: ${error.message}\n`)
-          continue
-        }
         if (!(error instanceof CodesError)) throw error
-        // One bad file does not stop the others. A file that cannot be opened, or whose quarter
-        // must be given, makes the exit code 2; a file that is not a code file makes it 1.
-        const fileExit =
-          error.code === 'CODES_UNREADABLE_FILE' || error.code === 'CODES_NO_QUARTER'
-            ? EXIT_USAGE
-            : EXIT_FINDINGS
-        exitCode = Math.max(exitCode, fileExit)
-        const message = `${error.code}: ${escapeControl(error.message)}`
+        // One bad file does not stop the others; it makes the exit code 2.
+        exitCode = EXIT_USAGE
+        const message = `${error.code}: ${error.message}`
         if (values.json)
           context.stdout.write(`${JSON.stringify({ file, error: { code: error.code, message } })}\n`)
         else
           context.stderr.write(
-            `${escapeControl(file)}: ${message}${error.position.line === undefined ? '' : ` (${formatCodeFilePosition(error.position)})`}\n`,
+            `${file}: ${message}${error.position.line === undefined ? '' : ` (${formatCodeFilePosition(error.position)})`}\n`,
           )
         continue
       }
       if (values.json) context.stdout.write(`${JSON.stringify({ file, ...result, path: undefined })}\n`)
-      else context.stdout.write(`${escapeControl(describeImport(file, result))}\n`)
+      else {
+        context.stdout.write(`${describeImport(file, result)}\n`)
+        writeRowReport(context.stderr, file, result.skipped)
+        if (result.skippedCount > result.skipped.length)
+          context.stderr.write(
+            `${file}: ${result.skippedCount - result.skipped.length} more skipped row(s) not listed\n`,
+          )
+      }
+      // Rows left out of a stored file are errors in the data: exit 1 (unless a file failed: 2).
+      if (!result.alreadyImported && result.skippedCount > 0 && exitCode === EXIT_OK) exitCode = EXIT_FINDINGS
     }
   } finally {
-    progress.finish()
     await handle.close()
   }
   return exitCode
@@ -155,11 +124,7 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
 function describeImport(file: string, result: CodeImportResult): string {
   const what = `${result.kind} (${result.format}) quarter ${result.quarter} (from ${result.quarterSource})`
   if (result.alreadyImported) return `${file}: already imported: ${what}, ${result.rows} rows`
-  const first = result.skipped[0]
-  const skipped =
-    result.skippedCount === 0
-      ? ''
-      : `, ${result.skippedCount} rows skipped (first: line ${first?.line ?? '?'}: ${first?.reason ?? ''})`
+  const skipped = result.skippedCount === 0 ? '' : `, ${result.skippedCount} rows skipped`
   return `${file}: ${what}, ${result.rows} rows${skipped}`
 }
 

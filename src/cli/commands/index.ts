@@ -56,6 +56,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./ingest-command.js')).ingestCommand,
   },
   {
+    name: 'rematch',
+    summary: 'match remit claims stored before their 837 (repair)',
+    load: async () => (await import('./rematch-command.js')).rematchCommand,
+  },
+  {
     name: 'queue',
     summary: 'work the denial rework queues',
     load: async () => (await import('./queue-command.js')).queueCommand,
