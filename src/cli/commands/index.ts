@@ -47,7 +47,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'payers',
-    summary: 'import and list payer profiles (deadline settings)',
+    summary: 'import and list payer profiles (class, deadlines, NDC, JW/JZ, drug prior authorization)',
     load: async () => (await import('./payers-command.js')).payersCommand,
   },
   {
