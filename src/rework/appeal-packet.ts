@@ -21,6 +21,7 @@ import { payerClassFromFilingIndicator } from '../../transforms/denials/payer-pr
 import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
+import { describeFsError, OutputFileError } from '../output-file.js'
 import { fixturesDir } from '../project-root.js'
 import { renderAppealPdf } from './appeal-pdf.js'
 import { loadItemLines } from './rework-item-lines.js'
@@ -182,6 +183,15 @@ export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Pro
   }
 }
 
+/** Runs a write, turning a file-system failure into CLI_UNWRITABLE_OUTPUT naming the path. */
+async function writeOutput(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write()
+  } catch (cause) {
+    throw new OutputFileError(path, `Cannot write ${path}: ${describeFsError(cause)}`, { cause })
+  }
+}
+
 /** Loads the letter template and tables from `fixtures/appeals` (or `dir`) and the paraphrases from `fixtures/denials`. */
 export async function loadAppealTemplates(
   dir: string = fixturesDir('appeals'),
@@ -232,7 +242,8 @@ export interface AppealPacketResult {
  * Writes the appeal packet of a rework item: the letter as Markdown (from the editable template)
  * and as PDF, into `outDir` (created 0700), each file 0600 and written atomically; then records
  * an `appeal_packet_written` audit event. Throws APPEAL_NOT_APPEALABLE for an item whose action
- * is not an appeal or records reconsideration, or that cannot be appealed (Medicare CO-29).
+ * is not an appeal or records reconsideration, or that cannot be appealed (Medicare CO-29), and
+ * CLI_UNWRITABLE_OUTPUT when the folder or a file cannot be written.
  */
 export async function writeAppealPacket(
   db: Kysely<Database>,
@@ -265,9 +276,9 @@ export async function writeAppealPacket(
   const stem = `appeal-item-${itemId}`
   const markdownPath = join(options.outDir, `${stem}.md`)
   const pdfPath = join(options.outDir, `${stem}.pdf`)
-  await makePrivateDir(options.outDir)
-  await writePrivateFile(markdownPath, markdown)
-  await writePrivateFile(pdfPath, pdf)
+  await writeOutput(options.outDir, () => makePrivateDir(options.outDir))
+  await writeOutput(markdownPath, () => writePrivateFile(markdownPath, markdown))
+  await writeOutput(pdfPath, () => writePrivateFile(pdfPath, pdf))
   await recordAudit(db, {
     actor: options.user,
     entity: 'rework_item',

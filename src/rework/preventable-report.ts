@@ -25,6 +25,7 @@ import { bundledCodesDir } from '../scrub/default-codes-dir.js'
 import { loadScrubReference } from '../scrub/load-scrub-reference.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../scrub/scrub-repository.js'
 import { today } from '../today.js'
+import { listPayerProfiles } from './payer-repository.js'
 import { loadItemLines } from './rework-item-lines.js'
 
 /** Claim ids per query: well under PostgreSQL's bind parameter limit. */
@@ -261,9 +262,11 @@ async function loadScrubContext(
   }
   const ledger = new MemoryScrubLedger()
   ledger.load(await loadLedgerLines(db))
+  // The imported payer profiles, as scrub reads them (the bundled fixtures/payers.csv when none are).
+  const profiles = await listPayerProfiles(db)
   return createScrubContext({
     codes: createCodeTableSet(records),
-    reference: loadScrubReference(options.scrubTablesDir),
+    reference: loadScrubReference(options.scrubTablesDir, profiles.length > 0 ? profiles : undefined),
     authorizations: await listAuthorizations(db),
     schedule: await listSchedule(db),
     ledger,

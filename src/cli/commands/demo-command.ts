@@ -64,7 +64,7 @@ export const demoCommand: Command = {
         codesCommand,
         ['import', ...files('codes', /\.(txt|csv|xlsx)$/)],
       ],
-      ['Import payer profiles', payersCommand, ['import', join(fixtures, 'e2e', 'payers.csv')]],
+      ['Import payer profiles', payersCommand, ['import', join(fixtures, 'payers.csv')]],
       ['Import prior authorizations', authsCommand, ['import', join(fixtures, 'auths', 'sample-auths.csv')]],
       [
         'Import the infusion schedule',

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
+import { describeFsError } from '../../output-file.js'
 import { writeAppealPacket } from '../../rework/appeal-packet.js'
 import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
@@ -304,12 +305,14 @@ export const queueCommand: Command = {
         const written = await withDatabase(context, (handle) =>
           writeAppealPacket(handle.db, id, { outDir, user, date, ...(templatesDir ? { templatesDir } : {}) }),
         ).catch((error: unknown) => {
-          // A folder that cannot be created or written, or a template folder that cannot be read.
+          // The output is CLI_UNWRITABLE_OUTPUT already; what is left is a template that cannot be read.
           if (error instanceof Error && 'syscall' in error)
             throw new CliError(
-              'CLI_BAD_OPTION',
-              `Cannot use --out ${values.out}${templatesDir === undefined ? '' : ` or --templates ${values.templates}`}: ${error.message}`,
-              { cause: error },
+              'CLI_UNREADABLE_INPUT',
+              `Cannot read the appeal templates: ${describeFsError(error)}`,
+              {
+                cause: error,
+              },
             )
           throw error
         })

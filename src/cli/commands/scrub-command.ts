@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { DenialError } from '../../../transforms/denials/denial-error.js'
+import type { PayerProfile } from '../../../transforms/denials/denial-types.js'
 import type { CodeTableRecords } from '../../../transforms/scrub/code-table-set.js'
 import { createCodeTableSet } from '../../../transforms/scrub/code-table-set.js'
 import type { ScheduledInfusion, TrackedAuthorization } from '../../../transforms/scrub/scrub-context.js'
@@ -11,9 +13,15 @@ import type { DatabaseHandle } from '../../db/create-database.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
 import { prepareOutputDir } from '../../output-file.js'
+import { listPayerProfiles } from '../../rework/payer-repository.js'
 import { parseAuthorizationsCsv, parseScheduleCsv } from '../../scrub/authorization-csv.js'
 import { bundledCodesDir } from '../../scrub/default-codes-dir.js'
-import { loadScrubReference } from '../../scrub/load-scrub-reference.js'
+import {
+  bundledPayersFile,
+  loadBundledPayerProfiles,
+  loadScrubReference,
+  readPayerProfilesFile,
+} from '../../scrub/load-scrub-reference.js'
 import type { ScrubFileResult, ScrubSummary } from '../../scrub/scrub-files.js'
 import {
   formatFileError,
@@ -27,9 +35,10 @@ import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
-                     [--tables DIR] [--auths FILE.csv] [--schedule FILE.csv]
+                     [--tables DIR] [--payers FILE.csv] [--auths FILE.csv] [--schedule FILE.csv]
 
 Scrubs 837P/837I claims before submission with the 17 oncology rules (J-code validity on the DOS,
 NDC format/crosswalk/units, JW/JZ, administration sequencing and hierarchy, MUE, add-on primaries,
@@ -50,7 +59,12 @@ Writes to DIR (default ./scrub-output):
   --codes DIR       load CMS code files from DIR instead of the database: no stored
                     authorizations, schedule or earlier claims, and the run is not stored. The
                     database (DATABASE_URL, else ONCO_EDI_HOME) still numbers the output.
-  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, payer profiles…)
+  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, drugs needing
+                    authorization…)
+  --payers FILE.csv payer profiles in the format of "payers import" (class, NDC, JW/JZ, drug prior
+                    authorization). Default: the profiles imported with "payers import"; with
+                    --codes, or when none are imported, the bundled fixtures/payers.csv. A claim
+                    whose payer has no profile gets a warning: authorization not checked.
   --auths FILE.csv  authorizations to use in a database-less run (columns as in "auths import")
   --schedule FILE   infusion schedule to use in a database-less run
   --json            print the summary as JSON
@@ -75,7 +89,7 @@ export const scrubCommand: Command = {
       return await runScrub(args, context)
     } catch (error) {
       // Unusable reference tables or code files are input problems: exit 2 with their code.
-      if (error instanceof ScrubError || error instanceof CodesError)
+      if (error instanceof ScrubError || error instanceof CodesError || error instanceof DenialError)
         throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
       throw error
     }
@@ -93,6 +107,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       fix: { type: 'boolean', default: false },
       codes: { type: 'string' },
       tables: { type: 'string' },
+      payers: { type: 'string' },
       auths: { type: 'string' },
       schedule: { type: 'string' },
     },
@@ -105,7 +120,8 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(context.cwd, p))
   // Each file is reported by the name it was given; one that cannot be read is reported, not fatal.
   const files = positionals.map((name) => ({ path: path(name), name }))
-  const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables))
+  const tables = values.tables === undefined ? undefined : path(values.tables)
+  const payersFile = values.payers === undefined ? undefined : readPayers(path(values.payers), context)
   const outDir = path(values.out ?? 'scrub-output')
   prepareOutputDir(outDir)
   const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context)
@@ -141,16 +157,18 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       outDir,
       asOf,
       fix: values.fix,
-      reference,
       controlNumbers: handle.db,
       envelope: context.config.outbound,
       onFile,
     }
     if (values.codes !== undefined) {
       const records = await loadCodes(path(values.codes))
+      // Without the database's tables, the payers come from --payers or the bundled payer CSV.
+      const reference = loadScrubReference(tables, payersFile ?? loadBundledPayerProfiles())
       if (!values.json) context.stdout.write(formatScrubTitle(asOf))
       summary = await scrubFiles({
         ...common,
+        reference,
         codes: createCodeTableSet(records),
         authorizations: extraAuths,
         schedule: extraSchedule,
@@ -170,9 +188,16 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       const authorizations = [...(await listAuthorizations(handle.db)), ...extraAuths]
       const schedule = [...(await listSchedule(handle.db)), ...extraSchedule]
       const ledgerLines = await loadLedgerLines(handle.db)
+      let profiles = payersFile ?? (await listPayerProfiles(handle.db))
+      if (profiles.length === 0) {
+        context.stderr.write(`No payer profiles imported yet: using the bundled ${bundledPayersFile()}\n`)
+        profiles = loadBundledPayerProfiles()
+      }
+      const reference = loadScrubReference(tables, profiles)
       if (!values.json) context.stdout.write(formatScrubTitle(asOf))
       summary = await scrubFiles({
         ...common,
+        reference,
         codes: createCodeTableSet(records),
         authorizations,
         schedule,
@@ -208,9 +233,9 @@ async function loadCodes(dir: string): Promise<CodeTableRecords> {
   return { hcpcs: loaded.hcpcs, crosswalk: loaded.crosswalk, addOns: loaded.addOns, mue: loaded.mue }
 }
 
-function readText(file: string): string {
+function readBytes(file: string): Uint8Array {
   try {
-    return readFileSync(file, 'utf8')
+    return readFileSync(file)
   } catch (cause) {
     throw new CliError(
       'CLI_UNREADABLE_INPUT',
@@ -221,15 +246,19 @@ function readText(file: string): string {
 }
 
 function readAuths(file: string, context: CommandContext): TrackedAuthorization[] {
-  const parsed = parseAuthorizationsCsv(readText(file), file)
-  for (const reject of parsed.rejects)
-    context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`)
+  const parsed = parseAuthorizationsCsv(readBytes(file), file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.authorizations
 }
 
 function readSchedule(file: string, context: CommandContext): ScheduledInfusion[] {
-  const parsed = parseScheduleCsv(readText(file), file)
-  for (const reject of parsed.rejects)
-    context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`)
+  const parsed = parseScheduleCsv(readBytes(file), file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.entries
+}
+
+function readPayers(file: string, context: CommandContext): PayerProfile[] {
+  const parsed = readPayerProfilesFile(file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
+  return parsed.profiles
 }

@@ -5,6 +5,7 @@ import * as scrub from './0003-scrub.js'
 import * as submittedClaimFile from './0004-submitted-claim-file.js'
 import * as transactionSet from './0005-transaction-set.js'
 import * as controlNumber from './0007-control-number.js'
+import * as payerRequirements from './0008-payer-requirements.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-submitted-claim-file': submittedClaimFile,
   '0005-transaction-set': transactionSet,
   '0007-control-number': controlNumber,
+  '0008-payer-requirements': payerRequirements,
 }

@@ -214,6 +214,11 @@ export interface PayerProfileTable {
   timely_filing_days: number | null
   corrected_claim_days: number | null
   appeal_days: number | null
+  /** NULL: the payer class default (migration 0008). */
+  requires_ndc: boolean | null
+  jw_jz_required: boolean | null
+  /** `none` or `list`; NULL: the payer class default. */
+  drug_prior_auth: string | null
   updated_at: ColumnType<Date, never, Date>
 }
 

@@ -71,11 +71,17 @@ describe('scrubFiles', () => {
     })
     expect(summary.claims).toBe(6)
     const rejectedIds = summary.flaggedClaims.filter((c) => !c.accepted).map((c) => c.claimId)
-    // Without tracked authorizations, the J9271 claims lack one (auth-required-drugs.csv).
-    expect(rejectedIds.sort()).toEqual(['ONC-I-2002', 'ONC-P-1003', 'ONC-P-1004'])
+    // Without tracked authorizations, the commercial (99045) J9271 claims lack one
+    // (auth-required-drugs.csv); the Medicare Part A claim ONC-I-2002 needs none for J9271.
+    expect(rejectedIds.sort()).toEqual(['ONC-P-1003', 'ONC-P-1004'])
     const accepted = await reread(join(dir, 'accepted.x12'))
     expect(accepted.quarantined + accepted.issues).toBe(0)
-    expect(accepted.claims.map((c) => c.claimId).sort()).toEqual(['ONC-I-2001', 'ONC-P-1001', 'ONC-P-1002'])
+    expect(accepted.claims.map((c) => c.claimId).sort()).toEqual([
+      'ONC-I-2001',
+      'ONC-I-2002',
+      'ONC-P-1001',
+      'ONC-P-1002',
+    ])
     // The fixtures are test data (ISA15 = T): the output must not claim to be production.
     expect(new Set(accepted.claims.map((c) => c.envelope.usageIndicator))).toEqual(new Set(['T']))
     const rejected = await reread(join(dir, 'rejected.x12'))
@@ -460,8 +466,9 @@ describe('scrubFiles: one file never stops the others', () => {
     }
     const first = await isa13s()
     const second = await isa13s()
-    // Two input sets, each split into an accepted and a rejected interchange.
-    expect(first.isa13).toHaveLength(4)
+    // Two input sets: the 837P split into an accepted and a rejected interchange, the 837I (Medicare
+    // Part A, no prior authorization needed for J9271) all accepted.
+    expect(first.isa13).toHaveLength(3)
     const all = [...first.isa13, ...second.isa13].map(Number)
     expect(new Set(all).size).toBe(all.length)
     expect(Math.min(...second.isa13.map(Number))).toBeGreaterThan(Math.max(...first.isa13.map(Number)))
