@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { runIngestBench } from './ingest-bench.js'
+import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
 import { runStartupBench } from './startup-bench.js'
@@ -10,8 +10,9 @@ import { runStartupBench } from './startup-bench.js'
  * add themselves to SECTIONS.
  *
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
- * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_STARTUP_RUNS
- * (start-up: runs per command, default 9).
+ * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
+ * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections,
+ * BENCH_STARTUP_RUNS (start-up: runs per command, default 9).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   startup: async () => {
@@ -29,6 +30,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   },
   ingest: async () => {
     await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
+    await runIngest837Bench()
+    await runIngestPairBench()
   },
 }
 
