@@ -46,6 +46,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'INGEST_RULES_MISSING',
   'SCRUB_UNREADABLE_TABLE',
   'SCRUB_BAD_TABLE_ROW',
+  // An appeal letter template that cannot be rendered: the user's template folder, like a bad option.
+  'APPEAL_TEMPLATE',
 ])
 
 /** The exit code of a failure with a stable code (README "Error codes"). */

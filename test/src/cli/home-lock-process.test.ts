@@ -115,10 +115,10 @@ describe('PGlite home lock, two real processes', () => {
     const a = await first.done
     const b = await waiter.done
     expect(a.code, a.stderr).toBe(0)
-    expect(a.stdout).toContain(`big.835: 835 ingested, ${CLAIMS} claims`)
+    expect(a.stdout).toContain(`big.835: 835 stored, ${CLAIMS} claims`)
     expect(b.code, b.stderr).toBe(0)
     // The waiting process ran after the first one: it sees the file as stored.
-    expect(b.stdout).toMatch(/big\.835: .*already ingested/)
+    expect(b.stdout).toMatch(/big\.835: duplicate/)
     expect(b.endedAt).toBeGreaterThanOrEqual(a.endedAt)
     expect(existsSync(lock)).toBe(false)
     expect(await counts(home)).toEqual({ files: 1, claims: CLAIMS, items: expected.items })
