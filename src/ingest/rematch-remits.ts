@@ -152,6 +152,26 @@ export async function rematchRemitClaims(
     returning rework_item.id`.execute(db)
   result.items = items.rows.length
   if (items.rows.length > 0) {
+    // The items' lines follow their remit lines the same way; the item's DOS is its lines' earliest.
+    const matchedItems = arrayLiteral(
+      items.rows.map((row) => Number(row.id)),
+      'int8',
+    )
+    await sql`update rework_item_line set
+        submitted_line_id = coalesce(
+          (select remit_line.submitted_line_id from remit_line where remit_line.id = rework_item_line.remit_line_id),
+          rework_item_line.submitted_line_id),
+        service_date = coalesce(rework_item_line.service_date,
+          (select submitted_line.service_from from submitted_line
+            join remit_line on remit_line.submitted_line_id = submitted_line.id
+            where remit_line.id = rework_item_line.remit_line_id),
+          (select submitted_claim.service_from from submitted_claim
+            join rework_item on rework_item.submitted_claim_id = submitted_claim.id
+            where rework_item.id = rework_item_line.rework_item_id))
+      where rework_item_id = any(${matchedItems}::int8[])`.execute(db)
+    await sql`update rework_item set service_date = coalesce(
+        (select min(service_date) from rework_item_line where rework_item_id = rework_item.id), service_date)
+      where id = any(${matchedItems}::int8[])`.execute(db)
     // Now that the submitted claim is known (its kind and Through date, and a DOS the remit lacked).
     result.deadlines = (
       await recomputeDeadlines(

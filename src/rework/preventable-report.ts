@@ -41,28 +41,30 @@ export interface DenialFacts extends PreventionDenial {
 
 /**
  * The denials remitted in the range (remit date, as `report recovered` counts them): one per
- * rework item, with the LX01 of its matched 837 line.
+ * denied line of a rework item, with the LX01 of its matched 837 line.
  */
 export async function loadDenialFacts(
   db: Kysely<Database>,
   range: { from?: IsoDate | undefined; to?: IsoDate | undefined },
 ): Promise<DenialFacts[]> {
+  // One denial per denied line of an item (an item is a claim and queue; its lines carry the codes).
   let query = db
-    .selectFrom('rework_item as ri')
-    .leftJoin('submitted_line as sl', 'sl.id', 'ri.submitted_line_id')
+    .selectFrom('rework_item_line as ril')
+    .innerJoin('rework_item as ri', 'ri.id', 'ril.rework_item_id')
+    .leftJoin('submitted_line as sl', 'sl.id', 'ril.submitted_line_id')
     .select([
       'ri.id',
       'ri.claim_id',
       'ri.submitted_claim_id',
-      'ri.procedure_code',
-      'ri.carcs',
-      'ri.rarcs',
-      'ri.amount',
+      'ril.procedure_code',
+      'ril.carcs',
+      'ril.rarcs',
+      'ril.amount',
       'sl.line_number',
     ])
   if (range.from !== undefined) query = query.where(sql`ri.remit_date collate "C"`, '>=', range.from)
   if (range.to !== undefined) query = query.where(sql`ri.remit_date collate "C"`, '<=', range.to)
-  const rows = await query.orderBy('ri.id').execute()
+  const rows = await query.orderBy('ri.id').orderBy('ril.id').execute()
   return rows.map((r) => ({
     itemId: Number(r.id),
     claimId: r.claim_id,

@@ -1,4 +1,7 @@
-/** Statuses of a rework item. `recovered` is set by ingest when a later 835 pays. */
+/**
+ * Statuses of a rework item. `recovered` (paid in full) and `partially_recovered` (paid in part) are
+ * set by ingest when a later 835 pays.
+ */
 export const REWORK_STATUSES = [
   'open',
   'assigned',
@@ -6,13 +9,14 @@ export const REWORK_STATUSES = [
   'appealed',
   'written_off',
   'patient_billed',
+  'partially_recovered',
   'recovered',
 ] as const
 export type ReworkStatus = (typeof REWORK_STATUSES)[number]
 
 /**
  * What can happen to an item: a biller's step (`assign`, the four resolutions, `reopen`) or a
- * payment (`recover`, by a later 835's ingest).
+ * payment (`recover` in full, `recover_part` in part, by a later 835's ingest).
  */
 export const STATUS_CHANGES = [
   'assign',
@@ -21,6 +25,7 @@ export const STATUS_CHANGES = [
   'write_off',
   'bill_patient',
   'recover',
+  'recover_part',
   'reopen',
 ] as const
 export type StatusChange = (typeof STATUS_CHANGES)[number]
@@ -34,6 +39,8 @@ export type StatusChange = (typeof STATUS_CHANGES)[number]
  *   billed to the patient. Going back to work (say, the appeal of a written-off item) needs an
  *   explicit, audited `reopen` to `open` first; no resolution leads straight to another step.
  * - Money that arrives after a write-off or a patient bill is still recovered.
+ * - A partly recovered item may be paid more, written off or billed to the patient for the rest,
+ *   or reopened.
  * - `recovered` is final: its amount and date come from the paying remit.
  */
 const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusChange, ReworkStatus>>>>> = {
@@ -44,6 +51,7 @@ const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusC
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
+    recover_part: 'partially_recovered',
   },
   assigned: {
     assign: 'assigned',
@@ -52,21 +60,31 @@ const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusC
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
+    recover_part: 'partially_recovered',
   },
   corrected: {
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
+    recover_part: 'partially_recovered',
     reopen: 'open',
   },
   appealed: {
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
+    recover_part: 'partially_recovered',
     reopen: 'open',
   },
-  written_off: { recover: 'recovered', reopen: 'open' },
-  patient_billed: { recover: 'recovered', reopen: 'open' },
+  written_off: { recover: 'recovered', recover_part: 'partially_recovered', reopen: 'open' },
+  patient_billed: { recover: 'recovered', recover_part: 'partially_recovered', reopen: 'open' },
+  partially_recovered: {
+    write_off: 'written_off',
+    bill_patient: 'patient_billed',
+    recover: 'recovered',
+    recover_part: 'partially_recovered',
+    reopen: 'open',
+  },
   recovered: {},
 }
 
@@ -98,7 +116,7 @@ export function statusesAllowing(change: StatusChange): ReworkStatus[] {
  * @example
  * ```ts
  * nextStatus('open', 'assign')        // { ok: true, from: 'open', to: 'assigned' }
- * nextStatus('written_off', 'appeal') // { ok: false, allowed: ['recover', 'reopen'], reason: 'a written_off item cannot be appealed; allowed: recover, reopen' , … }
+ * nextStatus('written_off', 'appeal') // { ok: false, allowed: ['recover', 'recover_part', 'reopen'], reason: 'a written_off item cannot be appealed; allowed: recover, recover_part, reopen' , … }
  * ```
  */
 export function nextStatus(from: string, change: StatusChange): TransitionResult {
@@ -118,5 +136,6 @@ const PAST: Record<StatusChange, string> = {
   write_off: 'written off',
   bill_patient: 'billed to the patient',
   recover: 'recovered',
+  recover_part: 'partly recovered',
   reopen: 'reopened',
 }

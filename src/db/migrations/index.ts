@@ -3,6 +3,7 @@ import * as core from './0001-core.js'
 import * as codeTables from './0002-code-tables.js'
 import * as scrub from './0003-scrub.js'
 import * as submittedClaimFile from './0004-submitted-claim-file.js'
+import * as claimReworkItems from './0006-claim-rework-items.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-code-tables': codeTables,
   '0003-scrub': scrub,
   '0004-submitted-claim-file': submittedClaimFile,
+  '0006-claim-rework-items': claimReworkItems,
 }
