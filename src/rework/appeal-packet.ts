@@ -60,7 +60,16 @@ export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Pro
       'sl.prior_authorization',
     ])
     .where('rl.remit_claim_id', '=', Number(item.remit_claim_id))
-  if (item.remit_line_id !== null) lineQuery = lineQuery.where('rl.id', '=', Number(item.remit_line_id))
+  // The item's denied lines (a claim item holds the lines of its queue); all the claim's lines
+  // when the denial is at claim level only.
+  const deniedLines = await db
+    .selectFrom('rework_item_line')
+    .select('remit_line_id')
+    .where('rework_item_id', '=', itemId)
+    .where('remit_line_id', 'is not', null)
+    .execute()
+  const deniedIds = deniedLines.flatMap((l) => (l.remit_line_id === null ? [] : [Number(l.remit_line_id)]))
+  if (deniedIds.length > 0) lineQuery = lineQuery.where('rl.id', 'in', deniedIds)
   const lineRows = await lineQuery.orderBy('rl.line_seq').execute()
   const adjustments =
     lineRows.length === 0

@@ -29,7 +29,7 @@ export const UNDATED = '(undated)'
  * Statuses whose amount is still at risk: nobody has given up on it and it is not paid yet.
  * Written into the SQL text (not bound), so it stays a constant list.
  */
-const AT_RISK = sql.raw(`'open', 'assigned', 'corrected', 'appealed', 'partially_recovered'`)
+const AT_RISK = sql.raw(`'open', 'assigned', 'corrected', 'appealed'`)
 
 /**
  * A drug HCPCS as a PostgreSQL regular expression: J codes (drugs administered other than oral

@@ -2,13 +2,15 @@ import { fileURLToPath } from 'node:url'
 import { runIngestBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
+import { runWorklistBench } from './worklist-bench.js'
 
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
  * Sections run in the order given; without arguments, all of them. Other benches (scrub, ingest)
  * add themselves to SECTIONS.
  *
- * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
+ * Environment: BENCH_CLAIMS (default 100000), BENCH_ITEMS (worklist, default 1000000),
+ * BENCH_LARGE_FACTOR (default 10, 0 to skip),
  * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
@@ -24,6 +26,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   },
   ingest: async () => {
     await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
+  },
+  worklist: async () => {
+    await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
   },
 }
 

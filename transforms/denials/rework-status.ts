@@ -16,7 +16,8 @@ export type ReworkStatus = (typeof REWORK_STATUSES)[number]
 
 /**
  * What can happen to an item: a biller's step (`assign`, the four resolutions, `reopen`) or a
- * payment (`recover` in full, `recover_part` in part, by a later 835's ingest).
+ * payment (`recover`, by a later 835's ingest: to `recovered` when it pays the item in full,
+ * to `partially_recovered` when it pays part of it).
  */
 export const STATUS_CHANGES = [
   'assign',
@@ -25,7 +26,6 @@ export const STATUS_CHANGES = [
   'write_off',
   'bill_patient',
   'recover',
-  'recover_part',
   'reopen',
 ] as const
 export type StatusChange = (typeof STATUS_CHANGES)[number]
@@ -51,7 +51,6 @@ const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusC
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
-    recover_part: 'partially_recovered',
   },
   assigned: {
     assign: 'assigned',
@@ -60,29 +59,25 @@ const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusC
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
-    recover_part: 'partially_recovered',
   },
   corrected: {
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
-    recover_part: 'partially_recovered',
     reopen: 'open',
   },
   appealed: {
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
-    recover_part: 'partially_recovered',
     reopen: 'open',
   },
-  written_off: { recover: 'recovered', recover_part: 'partially_recovered', reopen: 'open' },
-  patient_billed: { recover: 'recovered', recover_part: 'partially_recovered', reopen: 'open' },
+  written_off: { recover: 'recovered', reopen: 'open' },
+  patient_billed: { recover: 'recovered', reopen: 'open' },
   partially_recovered: {
     write_off: 'written_off',
     bill_patient: 'patient_billed',
     recover: 'recovered',
-    recover_part: 'partially_recovered',
     reopen: 'open',
   },
   recovered: {},
@@ -116,7 +111,7 @@ export function statusesAllowing(change: StatusChange): ReworkStatus[] {
  * @example
  * ```ts
  * nextStatus('open', 'assign')        // { ok: true, from: 'open', to: 'assigned' }
- * nextStatus('written_off', 'appeal') // { ok: false, allowed: ['recover', 'recover_part', 'reopen'], reason: 'a written_off item cannot be appealed; allowed: recover, recover_part, reopen' , … }
+ * nextStatus('written_off', 'appeal') // { ok: false, allowed: ['recover', 'reopen'], reason: 'a written_off item cannot be appealed; allowed: recover, reopen' , … }
  * ```
  */
 export function nextStatus(from: string, change: StatusChange): TransitionResult {
@@ -136,6 +131,5 @@ const PAST: Record<StatusChange, string> = {
   write_off: 'written off',
   bill_patient: 'billed to the patient',
   recover: 'recovered',
-  recover_part: 'partly recovered',
   reopen: 'reopened',
 }
