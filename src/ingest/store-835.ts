@@ -41,8 +41,13 @@ import {
 } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 
-/** Statuses a later payment can recover (open, resolved or paid in part; not yet recovered). */
-const RECOVERABLE = statusesAllowing('recover')
+/**
+ * Statuses a later payment can recover: open or resolved, not yet paid. An item paid in part
+ * (`partially_recovered`) is not paid again by a later file: the cash report dates an item's
+ * recovery by its one `recovered_date`, so a second payment in another month would be reported
+ * in the wrong month.
+ */
+const RECOVERABLE = statusesAllowing('recover').filter((status) => status !== 'partially_recovered')
 
 /**
  * Stores the header of one 835 transaction set; returns the remittance id. `id`, when given, was

@@ -153,7 +153,7 @@ describeEachDatabase('ingestFiles', (ctx) => {
         actor: 'ingest',
         action: 'ingest',
         after_status: 'ingested',
-        note: '835: 10 claims, 0 quarantined set(s), 8 rework item(s)',
+        note: '835: 10 claims, 0 quarantined set(s), 7 rework item(s)',
       },
     ])
   })

@@ -80,7 +80,7 @@ for (const engine of engines) {
         .select(['entity', 'action', 'note'])
         .where('action', '=', 'matched')
         .execute()
-      expect(audit).toHaveLength(7)
+      expect(audit).toHaveLength(6)
       expect(audit[0]?.note).toMatch(/^matched to submitted claim \d+ when 837 file \d+ was ingested$/)
       const fileAudit = await reversed
         .selectFrom('audit_event')
