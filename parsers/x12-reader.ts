@@ -2,8 +2,10 @@ import { createClaim837Assembler } from './claim837/claim837-assembler.js'
 import { createRemittance835Assembler } from './remittance835/remittance835-assembler.js'
 import { EnvelopeValidator } from './x12/envelope-validator.js'
 import type { Segment } from './x12/segment.js'
+import { formatPosition, positionOf } from './x12/segment.js'
 import { SegmentTokenizer } from './x12/segment-tokenizer.js'
 import type { AssemblerFactory } from './x12/transaction-assembler.js'
+import type { X12Issue } from './x12/x12-error.js'
 import { X12Error } from './x12/x12-error.js'
 import type { X12Event } from './x12-event.js'
 
@@ -47,6 +49,8 @@ export const DEFAULT_ASSEMBLERS: Readonly<Record<string, AssemblerFactory>> = {
 export class X12Reader {
   readonly #tokenizer: SegmentTokenizer
   readonly #sink: ReaderSink
+  /** Bytes written so far (the file offset after the last chunk). */
+  #written = 0
 
   constructor(options: X12ReaderOptions = {}) {
     const tokenizerOptions =
@@ -66,6 +70,12 @@ export class X12Reader {
     const sink = this.#sink
     const out: X12Event[] = []
     sink.out = out
+    // A NUL byte cannot be stored as text (PostgreSQL refuses it) and no X12 character set
+    // allows it (X12.6 basic and extended character sets): the segments of a chunk holding one
+    // are searched for it. indexOf over a typed array is a native scan, so clean chunks cost
+    // next to nothing.
+    this.#written += chunk.length
+    if (chunk.indexOf(0) >= 0) sink.nulBefore = this.#written
     try {
       this.#tokenizer.writeTo(chunk, sink)
     } finally {
@@ -114,9 +124,42 @@ class ReaderSink {
     this.#onSegment = onSegment
   }
 
+  /**
+   * End (exclusive file offset) of the last chunk that held a NUL byte: segments that start before
+   * it are searched for one.
+   */
+  nulBefore = -1
+
   push(segment: Segment): void {
     const onSegment = this.#onSegment
     if (onSegment !== undefined) onSegment(segment)
+    if (segment.offset < this.nulBefore) {
+      const problem = nulIssue(segment)
+      // SE closes the set in the validator: its issue goes on before, every other one after (ST
+      // opens the set, so its issue quarantines the set it opens).
+      if (problem !== undefined && segment.id === 'SE') this.validator.flag(problem, this.out)
+      this.validator.push(segment, this.out)
+      if (problem !== undefined && segment.id !== 'SE') this.validator.flag(problem, this.out)
+      return
+    }
     this.validator.push(segment, this.out)
   }
+}
+
+/** `X12_BAD_ELEMENT` for the first element of `segment` that holds a NUL byte, if any. */
+function nulIssue(segment: Segment): X12Issue | undefined {
+  const elements = segment.elements
+  for (let n = 0; n < elements.length; n++) {
+    const value = elements[n] ?? ''
+    const at = value.indexOf('\u0000')
+    if (at < 0) continue
+    const position = positionOf(segment, n)
+    return {
+      code: 'X12_BAD_ELEMENT',
+      severity: 'error',
+      message: `Expected X12 characters, found a NUL byte (0x00) at character ${at + 1} of ${formatPosition(position)}`,
+      position,
+    }
+  }
+  return undefined
 }

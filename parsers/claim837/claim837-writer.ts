@@ -13,6 +13,14 @@ export interface WriteClaims837Options {
   receiverId: string
   /** ISA13 / IEA02: 1 to 9 digits (zero-padded to 9). */
   interchangeControl: string | number
+  /** GS02, the application sender's code; default `senderId`. */
+  applicationSenderCode?: string
+  /** GS03, the application receiver's code; default `receiverId`. */
+  applicationReceiverCode?: string
+  /** GS06 / GE02 of the first group, the next groups counting up from it; default 1. */
+  firstGroupControl?: number
+  /** ST02 / SE02 of the first set (at least 4 digits), the next sets counting up from it; default 1. */
+  firstTransactionControl?: number
   /** ISA09 / GS04. */
   date: IsoDate
   /** ISA10 / GS05 as HHMM; default `0000`. */
@@ -26,13 +34,20 @@ export interface WriteClaims837Options {
   delimiters?: Partial<Delimiters>
 }
 
+/** GS06 (N0 1/9) and ST02 (AN 4/9) hold at most 9 digits (X12 005010 GS and ST segments). */
+const MAX_CONTROL = 999_999_999
+
 /** {@link WriteClaims837Options} with every default applied and checked. */
 export interface NormalizedWriteClaims837Options {
   senderId: string
   receiverId: string
   senderQualifier: string
   receiverQualifier: string
+  applicationSenderCode: string
+  applicationReceiverCode: string
   interchangeControl: string
+  firstGroupControl: number
+  firstTransactionControl: number
   date: IsoDate
   time: string
   usage: 'P' | 'T'
@@ -72,9 +87,13 @@ export function normalizeWriteClaims837Options(
   const time = options.time ?? '0000'
   if (!/^([01]\d|2[0-3])[0-5]\d$/.test(time)) fail(`Expected \`time\` as HHMM, got \`${time}\``)
   if (!isValidIsoDate(options.date)) fail(`Expected \`date\` as YYYY-MM-DD, got \`${options.date}\``)
+  const applicationSenderCode = options.applicationSenderCode ?? options.senderId
+  const applicationReceiverCode = options.applicationReceiverCode ?? options.receiverId
   const ids: [string, string][] = [
     ['senderId', options.senderId],
     ['receiverId', options.receiverId],
+    ['applicationSenderCode', applicationSenderCode],
+    ['applicationReceiverCode', applicationReceiverCode],
   ]
   for (const [name, value] of ids) {
     if (value.length < 1 || value.length > 15)
@@ -83,12 +102,23 @@ export function normalizeWriteClaims837Options(
   }
   const usage = options.usage ?? 'P'
   if (usage !== 'P' && usage !== 'T') fail(`Expected \`usage\` to be P or T, got \`${String(usage)}\``)
+  const controls: [string, number][] = [
+    ['firstGroupControl', options.firstGroupControl ?? 1],
+    ['firstTransactionControl', options.firstTransactionControl ?? 1],
+  ]
+  for (const [name, value] of controls)
+    if (!Number.isSafeInteger(value) || value < 1 || value > MAX_CONTROL)
+      fail(`Expected \`${name}\` to be an integer from 1 to ${MAX_CONTROL}, got ${value}`)
   return {
     senderId: options.senderId,
     receiverId: options.receiverId,
     senderQualifier: options.senderQualifier ?? 'ZZ',
     receiverQualifier: options.receiverQualifier ?? 'ZZ',
+    applicationSenderCode,
+    applicationReceiverCode,
     interchangeControl: interchangeControl.padStart(9, '0'),
+    firstGroupControl: options.firstGroupControl ?? 1,
+    firstTransactionControl: options.firstTransactionControl ?? 1,
     date: options.date,
     time,
     usage,
@@ -161,18 +191,32 @@ export function writeClaims837(claims: Claim837[], options: WriteClaims837Option
     d.component,
   ])
 
-  const groups = groupBy(claims, implementationOf)
-  let groupControl = 0
-  let transactionControl = 0
-  for (const [implementation, groupClaims] of groups) {
-    groupControl++
-    write(['GS', 'HC', o.senderId, o.receiverId, ccyymmdd, o.time, String(groupControl), 'X', implementation])
-    const sets = groupBy(groupClaims, (claim) =>
-      claim.source.header
-        .filter((s) => s.id !== 'BHT')
-        .map((s) => s.elements.join('\u0001'))
-        .join('\u0002'),
+  const groups = groupEnvelopes(claims)
+  const shape = envelopeShapeOf(groups)
+  const last = Math.max(
+    o.firstGroupControl + shape.groups - 1,
+    o.firstTransactionControl + shape.transactions - 1,
+  )
+  if (last > MAX_CONTROL)
+    throw new X12Error(
+      'X12_WRITE_OPTION',
+      `Expected the group and set control numbers to stay at or below ${MAX_CONTROL}, got ${last}`,
     )
+  let groupControl = o.firstGroupControl - 1
+  let transactionControl = o.firstTransactionControl - 1
+  for (const [implementation, sets] of groups) {
+    groupControl++
+    write([
+      'GS',
+      'HC',
+      o.applicationSenderCode,
+      o.applicationReceiverCode,
+      ccyymmdd,
+      o.time,
+      String(groupControl),
+      'X',
+      implementation,
+    ])
     for (const [, setClaims] of sets) {
       transactionControl++
       const control = String(transactionControl).padStart(4, '0')
@@ -197,6 +241,45 @@ export function writeClaims837(claims: Claim837[], options: WriteClaims837Option
   write(['IEA', String(groups.size), o.interchangeControl])
   const lineBreak = d.segment === '\n' ? '' : '\n'
   return lines.map((elements) => elements.join(d.element) + d.segment + lineBreak).join('')
+}
+
+/**
+ * How many groups (GS, one per implementation guide) and transaction sets (ST, one per run of
+ * claims sharing a submitter/receiver header) {@link writeClaims837} writes for `claims`: what a
+ * caller reserves control numbers for before writing.
+ *
+ * @example
+ * ```ts
+ * const { groups, transactions } = envelopeShape837(claims) // e.g. { groups: 2, transactions: 3 }
+ * ```
+ */
+export function envelopeShape837(claims: readonly Claim837[]): { groups: number; transactions: number } {
+  return envelopeShapeOf(groupEnvelopes(claims))
+}
+
+/** The claims by GS (implementation guide), then by ST (header without BHT). */
+function groupEnvelopes(claims: readonly Claim837[]): Map<string, Map<string, Claim837[]>> {
+  const groups = new Map<string, Map<string, Claim837[]>>()
+  for (const [implementation, groupClaims] of groupBy(claims, implementationOf))
+    groups.set(
+      implementation,
+      groupBy(groupClaims, (claim) =>
+        claim.source.header
+          .filter((s) => s.id !== 'BHT')
+          .map((s) => s.elements.join('\u0001'))
+          .join('\u0002'),
+      ),
+    )
+  return groups
+}
+
+function envelopeShapeOf(groups: Map<string, Map<string, Claim837[]>>): {
+  groups: number
+  transactions: number
+} {
+  let transactions = 0
+  for (const sets of groups.values()) transactions += sets.size
+  return { groups: groups.size, transactions }
 }
 
 function writeClaimsOfSet(
@@ -299,7 +382,7 @@ function implementationOf(claim: Claim837): string {
   return claim.kind === '837I' ? '005010X223A2' : '005010X222A1'
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>()
   for (const item of items) {
     const key = keyOf(item)

@@ -290,6 +290,17 @@ export class EnvelopeValidator {
   }
 
   /**
+   * Adds an issue found outside the validator (the reader's byte checks) to the open transaction
+   * set, so that an error quarantines it; outside a set it goes on the interchange, or out as an
+   * `issue` event.
+   */
+  flag(problem: X12Issue, out: X12Event[]): void {
+    const transaction = this.#transaction
+    if (transaction !== undefined) transaction.issues.push(problem)
+    else this.#report(problem, out)
+  }
+
+  /**
    * Closes whatever is still open at the end of input. `truncation` is the issue of input that
    * stopped mid-segment; it goes on the open set (quarantining it) or the open interchange.
    */

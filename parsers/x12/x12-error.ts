@@ -28,6 +28,7 @@ export const X12_ERROR_CODES = [
   'X12_BAD_HL',
   'X12_UNBALANCED',
   'X12_WRITE_OPTION',
+  'X12_DUPLICATE_CONTROL_NUMBER',
 ] as const
 
 export type X12ErrorCode = (typeof X12_ERROR_CODES)[number]

@@ -20,7 +20,7 @@ import { readXlsxRows } from './read-xlsx-rows.js'
  * drugs of chemotherapy, the NOC codes J3490/J3590, the JW/JZ/X{EPSU} modifiers; their crosswalk
  * rows of every quarter; MUE rows of those codes and of the drug administration codes 96360–96549;
  * NCCI add-on rows whose add-on is 96360–96549. The crosswalk's text columns (short description,
- * labeler, drug name) are emptied: a CPT short description is AMA text (DOMAIN.md §3).
+ * labeler, drug name) are emptied: a CPT short description is AMA text (CPT license notice in the CMS files).
  */
 export async function buildCodeFixtureSubset(seedDir: string, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true })

@@ -1,3 +1,5 @@
+import { controlCharacterIndex, describeControlCharacter } from '../../parsers/csv/csv-reader.js'
+import { FIELD_LIMITS } from '../../parsers/csv/field-limits.js'
 import type {
   AddOnRecord,
   CrosswalkRecord,
@@ -7,6 +9,7 @@ import type {
   MueSetting,
   Quarter,
 } from '../../transforms/codes/code-records.js'
+import type { CodesErrorCode } from './codes-error.js'
 
 /** The CMS code files `onco-edi codes import` understands, recognized by their content. */
 export const CODE_FILE_KINDS = [
@@ -47,9 +50,38 @@ export type CodeRecordBatch =
   | { kind: 'add-on'; records: AddOnRecord[] }
   | { kind: 'mue'; records: MueRecord[] }
 
-/** A data row the importer did not keep, and why (a code file's own oddities, not a failure). */
+/** A data row the importer did not keep: where, a stable code, and why. `codes import` exits 1. */
 export interface SkippedRow {
   /** 1-based line (txt/csv) or sheet row (xlsx). */
   line: number
+  /** 1-based column (csv/xlsx field, or character of a fixed-width record) when one is at fault. */
+  column?: number | undefined
+  code: CodesErrorCode
   reason: string
+}
+
+/**
+ * The first cell of a code file row that cannot be stored: a NUL or another control character, or
+ * more characters than any CMS field holds ({@link FIELD_LIMITS} `description`). `undefined` when
+ * the row is fine.
+ */
+export function cellProblem(cells: readonly string[], line: number): SkippedRow | undefined {
+  for (const [index, cell] of cells.entries()) {
+    if (cell.length > FIELD_LIMITS.description)
+      return {
+        line,
+        column: index + 1,
+        code: 'CODES_TOO_LONG',
+        reason: `field ${index + 1}: ${cell.length} characters, more than the ${FIELD_LIMITS.description} allowed`,
+      }
+    const control = controlCharacterIndex(cell)
+    if (control >= 0)
+      return {
+        line,
+        column: index + 1,
+        code: 'CODES_CONTROL_CHAR',
+        reason: `field ${index + 1}: control character ${describeControlCharacter(cell, control)}`,
+      }
+  }
+  return undefined
 }

@@ -44,7 +44,7 @@ export interface ImportCodeFileOptions {
 }
 
 /** How many skipped rows an import result lists (the count is always complete). */
-export const MAX_SKIPPED_KEPT = 20
+export const MAX_SKIPPED_KEPT = 1000
 
 /** Rows read per query when loading the tables back (PGlite has no cursor: keyset pages). */
 const PAGE_SIZE = 10_000

@@ -1,4 +1,19 @@
-export const CODES_ERROR_CODES = ['CODES_UNREADABLE_FILE', 'CODES_UNKNOWN_FILE', 'CODES_NO_QUARTER'] as const
+export const CODES_ERROR_CODES = [
+  /** A CMS code file cannot be read (missing, a folder, a CSV quote never closed). */
+  'CODES_UNREADABLE_FILE',
+  /** The file is not a CMS code file we recognize by content. */
+  'CODES_UNKNOWN_FILE',
+  /** Neither the content nor the name says which quarter. */
+  'CODES_NO_QUARTER',
+  /** A row is skipped: a HCPCS fixed-width record is not 320 characters (CMS record layout). */
+  'CODES_BAD_RECORD_LENGTH',
+  /** A row is skipped: a value is not valid (a date, a code, an NDC, a number out of range). */
+  'CODES_BAD_ROW',
+  /** A row is skipped: a field holds a NUL or another control character. */
+  'CODES_CONTROL_CHAR',
+  /** A row is skipped: a field is longer than its limit (parsers/csv/field-limits.ts). */
+  'CODES_TOO_LONG',
+] as const
 
 export type CodesErrorCode = (typeof CODES_ERROR_CODES)[number]
 

@@ -2,6 +2,7 @@ import type { IsoDate } from '../../parsers/dates.js'
 import { addDays, isValidIsoDate } from '../../parsers/dates.js'
 import type { AddOnRecord } from '../../transforms/codes/code-records.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
+import { cellProblem } from './code-file-records.js'
 import { cellAt } from './header-columns.js'
 import { readXlsxDataRows } from './read-xlsx-rows.js'
 
@@ -38,6 +39,11 @@ export async function* readAddOnCodes(
     const addOnCode = cellAt(cells, header.find('ADD-ON CODE'))
     const primaryCode = cellAt(cells, header.find('PRIMARY CODE'))
     if (addOnCode === '' && primaryCode === '') continue
+    const problem = cellProblem(cells, row)
+    if (problem !== undefined) {
+      onSkip(problem)
+      continue
+    }
     const effective = parseJulianDate(cellAt(cells, header.find('AOC EDIT EFFDT')))
     const deletions = ['AOC EDIT DELDT', 'PRIMARY CODE DELDT', 'AOC DELDT'].map((name) =>
       parseJulianDate(cellAt(cells, header.find(name))),
@@ -45,6 +51,7 @@ export async function* readAddOnCodes(
     if (effective === undefined || effective === null || deletions.includes(null) || addOnCode === '') {
       onSkip({
         line: row,
+        code: 'CODES_BAD_ROW',
         reason: `add-on "${addOnCode}" primary "${primaryCode}": missing code or bad Julian date`,
       })
       continue

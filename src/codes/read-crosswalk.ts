@@ -1,6 +1,7 @@
 import type { CrosswalkRecord } from '../../transforms/codes/code-records.js'
 import { normalizeNdc } from '../../transforms/codes/ndc.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
+import { cellProblem } from './code-file-records.js'
 import { cellAt, HeaderColumns } from './header-columns.js'
 import { readCsvRows } from './read-csv-rows.js'
 
@@ -27,9 +28,18 @@ export async function* readCrosswalk(
     const hcpcs = cellAt(fields, header.find(/^(\d{4} CODE|HCPCS)$/)).toUpperCase()
     const ndcText = cellAt(fields, header.find('NDC2'))
     if (hcpcs === '' && ndcText === '') continue
+    const problem = cellProblem(fields, line)
+    if (problem !== undefined) {
+      onSkip(problem)
+      continue
+    }
     const ndc = normalizeNdc(ndcText)
     if (ndc === undefined || !/^[A-Z0-9]{5}$/.test(hcpcs)) {
-      onSkip({ line, reason: `${hcpcs || '(no code)'}: NDC2 "${ndcText}" is not an NDC` })
+      onSkip({
+        line,
+        code: 'CODES_BAD_ROW',
+        reason: `${hcpcs || '(no code)'}: NDC2 "${ndcText}" is not an NDC`,
+      })
       continue
     }
     batch.push({

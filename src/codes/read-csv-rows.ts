@@ -1,5 +1,9 @@
 import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
+import { CodesError } from './codes-error.js'
+
+/** The largest CSV record of a CMS file we read: CMS rows are a few hundred bytes. */
+const MAX_RECORD_BYTES = 1024 * 1024
 
 /** One CSV record with the 1-based line it ends on (its only line, unless a quoted field spans lines). */
 export interface CsvRow {
@@ -22,6 +26,8 @@ export async function* readCsvRows(path: string): AsyncGenerator<CsvRow> {
       relax_quotes: true,
       skip_empty_lines: false,
       info: true,
+      // A quote that is never closed would otherwise read the rest of the file into one field.
+      max_record_size: MAX_RECORD_BYTES,
     }),
   )
   try {
@@ -32,6 +38,16 @@ export async function* readCsvRows(path: string): AsyncGenerator<CsvRow> {
       )
       yield { line: item.info.lines, fields }
     }
+  } catch (cause) {
+    // csv-parse cannot go on after a broken record (its state is lost): the file is not stored.
+    const line =
+      typeof cause === 'object' && cause !== null && 'lines' in cause ? Number(cause.lines) : undefined
+    throw new CodesError(
+      'CODES_UNREADABLE_FILE',
+      `${path} line ${line ?? '?'}: not a readable CSV (${cause instanceof Error ? cause.message : String(cause)})`,
+      { path, line },
+      { cause },
+    )
   } finally {
     input.destroy()
     parser.destroy()

@@ -1,6 +1,7 @@
 import type { HcpcsChangeRecord } from '../../transforms/codes/code-records.js'
 import { quarterStart } from '../../transforms/codes/quarter.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
+import { cellProblem } from './code-file-records.js'
 import { cellAt } from './header-columns.js'
 import { normalizeDescription } from './read-hcpcs-fixed-width.js'
 import { readXlsxDataRows } from './read-xlsx-rows.js'
@@ -45,8 +46,13 @@ export async function* readHcpcsChanges(
     const actionCode = cellAt(cells, header.find('ACTION CD'))
     const change = classifyHcpcsAction(actionCode)
     if (change === undefined) continue
+    const problem = cellProblem(cells, row)
+    if (problem !== undefined) {
+      onSkip(problem)
+      continue
+    }
     if (!/^[A-Z0-9]{2,5}$/.test(code)) {
-      onSkip({ line: row, reason: `"${code}" is not a HCPCS code` })
+      onSkip({ line: row, code: 'CODES_BAD_ROW', reason: `"${code}" is not a HCPCS code` })
       continue
     }
     batch.push({

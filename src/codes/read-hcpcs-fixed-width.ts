@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
+import { controlCharacterIndex, describeControlCharacter } from '../../parsers/csv/csv-reader.js'
 import { parseD8 } from '../../parsers/dates.js'
 import { parseBillingUnit } from '../../transforms/codes/billing-unit.js'
 import type { HcpcsRecord, Quarter } from '../../transforms/codes/code-records.js'
@@ -75,6 +76,11 @@ export async function* readHcpcsFixedWidth(
     for await (const line of lines) {
       lineNumber++
       if (line.trim() === '') continue
+      const problem = recordProblem(line, lineNumber)
+      if (problem !== undefined) {
+        onSkip(problem)
+        continue
+      }
       const recordId = field(line, HCPCS_FIXED_WIDTH_LAYOUT.recordId)
       const code = field(line, HCPCS_FIXED_WIDTH_LAYOUT.code).trim()
       if (FIRST_RECORD_IDS.has(recordId)) {
@@ -86,10 +92,25 @@ export async function* readHcpcsFixedWidth(
             pending.longDescription,
             text(line, HCPCS_FIXED_WIDTH_LAYOUT.longDescription),
           )
-        } else onSkip({ line: lineNumber, reason: `continuation of ${code} follows another code` })
+        } else
+          onSkip({
+            line: lineNumber,
+            code: 'CODES_BAD_ROW',
+            reason: `continuation of ${code} follows another code`,
+          })
       } else if (CONTINUATION_RECORD_IDS.has(recordId))
-        onSkip({ line: lineNumber, reason: `continuation of ${code} before any procedure record` })
-      else onSkip({ line: lineNumber, reason: `record id "${recordId}" is not 3, 4, 7 or 8` })
+        onSkip({
+          line: lineNumber,
+          code: 'CODES_BAD_ROW',
+          reason: `continuation of ${code} before any procedure record`,
+        })
+      else
+        onSkip({
+          line: lineNumber,
+          column: HCPCS_FIXED_WIDTH_LAYOUT.recordId[0],
+          code: 'CODES_BAD_ROW',
+          reason: `record id "${recordId}" is not 3, 4, 7 or 8`,
+        })
       if (batch.length >= batchSize) {
         yield batch
         batch = []
@@ -101,6 +122,34 @@ export async function* readHcpcsFixedWidth(
     lines.close()
     input.destroy()
   }
+}
+
+/**
+ * Why a line is not a whole contractor record, or `undefined`. Every record is 320 characters
+ * (CMS record layout): a shorter line was cut (its dates, cross-references and action code would
+ * be read as blank), so it is skipped rather than stored without dates. Blanks past 320 are
+ * padding (the January 2026 file pads one record to 546); anything else past 320 is not.
+ */
+export function recordProblem(line: string, lineNumber: number): SkippedRow | undefined {
+  const length = HCPCS_FIXED_WIDTH_LAYOUT.recordLength
+  if (line.length < length || line.slice(length).trim() !== '') {
+    const code = field(line, HCPCS_FIXED_WIDTH_LAYOUT.code).trim()
+    return {
+      line: lineNumber,
+      column: Math.min(line.length, length) + 1,
+      code: 'CODES_BAD_RECORD_LENGTH',
+      reason: `${code || 'record'}: ${line.trimEnd().length > length ? `data past character ${length}` : `${line.length} characters`}; a HCPCS record is ${length} characters (CMS record layout)`,
+    }
+  }
+  const control = controlCharacterIndex(line)
+  if (control >= 0)
+    return {
+      line: lineNumber,
+      column: control + 1,
+      code: 'CODES_CONTROL_CHAR',
+      reason: `control character ${describeControlCharacter(line, control)}`,
+    }
+  return undefined
 }
 
 /**
@@ -137,7 +186,7 @@ function toRecord(
   }
   const parsed = parseHcpcsDates(dates)
   if (typeof parsed === 'string') {
-    onSkip({ line: lineNumber, reason: `${code}: ${parsed}` })
+    onSkip({ line: lineNumber, code: 'CODES_BAD_ROW', reason: `${code}: ${parsed}` })
     return undefined
   }
   const xrefText = field(line, layout.xrefs).padEnd(25, ' ')

@@ -1,6 +1,7 @@
 import { parseBillingUnit } from '../../transforms/codes/billing-unit.js'
 import type { HcpcsRecord } from '../../transforms/codes/code-records.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
+import { cellProblem } from './code-file-records.js'
 import { cellAt } from './header-columns.js'
 import { normalizeDescription, parseHcpcsDates } from './read-hcpcs-fixed-width.js'
 import { readXlsxDataRows } from './read-xlsx-rows.js'
@@ -23,13 +24,19 @@ export async function* readHcpcsXlsx(
   for await (const { row, cells, header } of readXlsxDataRows(file)) {
     const code = cellAt(cells, header.find('HCPC'))
     if (code === '') continue
+    const problem = cellProblem(cells, row)
+    if (problem !== undefined) {
+      onSkip(problem)
+      continue
+    }
     const recordId = cellAt(cells, header.find('RECID'))
     const longDescription = normalizeDescription(cellAt(cells, header.find('LONG DESCRIPTION')))
     if ((recordId === '4' || recordId === '8') && last !== undefined) {
       if (last.code === code) {
         last.longDescription = normalizeDescription(`${last.longDescription} ${longDescription}`)
         last.billingUnit = parseBillingUnit(last.longDescription)
-      } else onSkip({ line: row, reason: `continuation of ${code} follows ${last.code}` })
+      } else
+        onSkip({ line: row, code: 'CODES_BAD_ROW', reason: `continuation of ${code} follows ${last.code}` })
       continue
     }
     const dates = parseHcpcsDates({
@@ -38,7 +45,7 @@ export async function* readHcpcsXlsx(
       terminationDate: cellAt(cells, header.find('TERM DT')),
     })
     if (typeof dates === 'string') {
-      onSkip({ line: row, reason: `${code}: ${dates}` })
+      onSkip({ line: row, code: 'CODES_BAD_ROW', reason: `${code}: ${dates}` })
       continue
     }
     const actionCode = cellAt(cells, header.find('ACTION CD'))

@@ -1,6 +1,7 @@
+import { NUMBER_LIMITS } from '../../parsers/csv/field-limits.js'
 import type { MueRecord } from '../../transforms/codes/code-records.js'
 import type { DetectedCodeFile, SkippedRow } from './code-file-records.js'
-import { mueSettingOf } from './code-file-records.js'
+import { cellProblem, mueSettingOf } from './code-file-records.js'
 import { cellAt, HeaderColumns } from './header-columns.js'
 import { readCsvRows } from './read-csv-rows.js'
 
@@ -27,6 +28,11 @@ export async function* readMue(
     }
     const code = cellAt(fields, header.find(/^HCPCS\/ ?CPT CODE$/)).toUpperCase()
     if (code === '') continue
+    const problem = cellProblem(fields, line)
+    if (problem !== undefined) {
+      onSkip(problem)
+      continue
+    }
     const unitsText = cellAt(fields, header.find(/MUE VALUES$/))
     const maiText = cellAt(fields, header.find('MUE ADJUDICATION INDICATOR'))
     const units = Number(unitsText)
@@ -35,9 +41,14 @@ export async function* readMue(
       !/^[A-Z0-9]{5}$/.test(code) ||
       !Number.isInteger(units) ||
       units < 0 ||
+      units > NUMBER_LIMITS.mue_units ||
       (mai !== 1 && mai !== 2 && mai !== 3)
     ) {
-      onSkip({ line, reason: `${code}: units "${unitsText}" or MAI "${maiText}" is not valid` })
+      onSkip({
+        line,
+        code: 'CODES_BAD_ROW',
+        reason: `${code}: units "${unitsText}" (a whole number from 0 to ${NUMBER_LIMITS.mue_units}) or MAI "${maiText}" is not valid`,
+      })
       continue
     }
     batch.push({

@@ -1,91 +1,74 @@
-import { open } from 'node:fs/promises'
+import { X12Error } from '../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../parsers/x12-event.js'
+import { readX12, readX12File } from '../pipeline/read-x12.js'
 import { IngestError } from './ingest-error.js'
 
-/** How much of the file is read to find the first ST. */
-const HEAD_BYTES = 64 * 1024
+/** What the head of a file says: its kind, and for an 835 the first BPR16 (payment date). */
+export interface X12Peek {
+  kind: '837' | '835'
+  /** BPR16 as `YYYY-MM-DD`, or '' when absent (used to ingest 835s in payment order). */
+  paymentDate: string
+}
 
 /**
- * Reads the first ST01 of an X12 file to tell an 837 from an 835. The element separator is ISA
- * byte 3 and the segment terminator the byte after ISA16 (ASC X12 005010 ISA, fixed length 106).
+ * Reads a file with the X12 reader until its first transaction set tells its kind (ST01), and for
+ * an 835 its payment date. The reader finds the delimiters, so whatever `parse` reads (an
+ * unpadded ISA included) is recognized here. A file the reader cannot read throws the reader's
+ * `X12Error` (e.g. `X12_NO_ISA`, `X12_BAD_SEGMENT` with its byte offset); one whose first set is
+ * neither 837 nor 835 throws `INGEST_UNKNOWN_KIND` with the ST's offset.
  */
+export async function peekX12(path: string): Promise<X12Peek> {
+  let events: AsyncGenerator<X12Event[]>
+  try {
+    events = readX12File(path)
+    return await peekEvents(events, path)
+  } catch (cause) {
+    if (cause instanceof IngestError || cause instanceof X12Error) throw cause
+    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
+  }
+}
+
+/** The kind of an 837 or 835 file (see {@link peekX12}). */
 export async function detectX12Kind(path: string): Promise<'837' | '835'> {
   return (await peekX12(path)).kind
 }
 
-/** What the first 64 KiB of a file say: its kind, and for an 835 the first BPR16 (payment date). */
-export interface X12Peek {
-  kind: '837' | '835'
-  /** BPR16 as `CCYYMMDD`, or '' when absent (used to ingest 835s in payment order). */
-  paymentDate: string
+/** The kind from an interchange's text (see {@link peekX12}); `name` is used in messages. */
+export async function detectKindFromText(text: string, name: string): Promise<'837' | '835'> {
+  return (await peekEvents(readX12(once(text)), name)).kind
 }
 
-/** Reads the head of a file and peeks at its kind and first payment date. */
-export async function peekX12(path: string): Promise<X12Peek> {
-  let head: Buffer
+async function peekEvents(source: AsyncGenerator<X12Event[]>, name: string): Promise<X12Peek> {
+  let kind: '837' | '835' | undefined
   try {
-    const handle = await open(path, 'r')
-    try {
-      const buffer = Buffer.alloc(HEAD_BYTES)
-      const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0)
-      head = buffer.subarray(0, bytesRead)
-    } finally {
-      await handle.close()
+    for await (const events of source) {
+      for (const event of events) {
+        if (event.type === 'transaction-start') {
+          if (kind !== undefined) continue
+          const st01 = event.envelope.transactionType
+          if (st01 === '837') return { kind: '837', paymentDate: '' }
+          if (st01 !== '835')
+            throw new IngestError(
+              'INGEST_UNKNOWN_KIND',
+              `${name}: expected ST01 837 or 835, found "${st01}" (ST at byte ${event.envelope.position.offset})`,
+              { offset: event.envelope.position.offset },
+            )
+          kind = st01
+        } else if (event.type === 'remittance835-header') {
+          return { kind: '835', paymentDate: event.header.paymentDate ?? '' }
+        } else if (event.type === 'transaction-end' && kind !== undefined) {
+          return { kind, paymentDate: '' }
+        }
+      }
     }
-  } catch (cause) {
-    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
+  } finally {
+    // Stops the read (and closes the file) when the kind was found early.
+    await source.return(undefined)
   }
-  const text = head.toString('latin1')
-  const kind = detectKindFromHead(text, path)
-  let paymentDate = ''
-  if (kind === '835') {
-    const start = text.indexOf('ISA')
-    const separator = text.charAt(start + 3)
-    const bpr = text.indexOf(`BPR${separator}`)
-    if (bpr >= 0) {
-      const end = text.indexOf(text.charAt(start + 105), bpr)
-      paymentDate = text.slice(bpr, end < 0 ? undefined : end).split(separator)[16] ?? ''
-    }
-  }
-  return { kind, paymentDate }
+  if (kind !== undefined) return { kind, paymentDate: '' }
+  throw new IngestError('INGEST_UNKNOWN_KIND', `${name}: expected an ST segment, found none`, { offset: 0 })
 }
 
-/** The kind from the beginning of an interchange's text. */
-export function detectKindFromHead(text: string, name: string): '837' | '835' {
-  const start = text.indexOf('ISA')
-  if (start < 0 || text.length < start + 106)
-    throw new IngestError(
-      'INGEST_UNKNOWN_KIND',
-      `${name}: expected an ISA segment at the start, found none`,
-      {
-        offset: 0,
-      },
-    )
-  const elementSeparator = text.charAt(start + 3)
-  const terminator = text.charAt(start + 105)
-  let from = start
-  while (from < text.length) {
-    const end = text.indexOf(terminator, from)
-    const raw = text.slice(from, end < 0 ? text.length : end)
-    const segment = raw.replace(/^\s+/, '')
-    // The segment's first byte, past the line break that may follow a terminator.
-    const at = from + raw.length - segment.length
-    if (segment.startsWith(`ST${elementSeparator}`)) {
-      const st01 = segment.split(elementSeparator)[1] ?? ''
-      if (st01 === '837' || st01 === '835') return st01
-      throw new IngestError(
-        'INGEST_UNKNOWN_KIND',
-        `${name}: expected ST01 837 or 835, found "${st01}" (ST at byte ${at})`,
-        { offset: at },
-      )
-    }
-    if (end < 0) break
-    from = end + 1
-  }
-  throw new IngestError(
-    'INGEST_UNKNOWN_KIND',
-    `${name}: expected an ST segment in the first ${HEAD_BYTES} bytes`,
-    {
-      offset: start,
-    },
-  )
+async function* once(text: string): AsyncGenerator<string> {
+  yield text
 }

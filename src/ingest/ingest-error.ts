@@ -4,6 +4,7 @@ export const INGEST_ERROR_CODES = [
   'INGEST_UNKNOWN_KIND',
   'INGEST_BAD_OPTION',
   'INGEST_RULES_MISSING',
+  'INGEST_STORE_FAILED',
 ] as const
 
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number]

@@ -3,32 +3,26 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Kysely } from 'kysely'
-import { sql } from 'kysely'
 import PQueue from 'p-queue'
-import type { Claim837 } from '../../parsers/claim837/claim837.js'
-import type { RemittanceClaim835 } from '../../parsers/remittance835/remittance835.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
-import type { X12Event } from '../../parsers/x12-event.js'
+import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import { recordAudit } from '../db/audit.js'
-import { reserveIds } from '../db/bulk-insert.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
 import { readX12File } from '../pipeline/read-x12.js'
 import { loadPayerProfiles } from '../rework/payer-repository.js'
-import { detectX12Kind, peekX12 } from './detect-kind.js'
+import { peekX12 } from './detect-kind.js'
+import type { DuplicateControlPolicy, DuplicateSet, FileTally, QuarantinedSet } from './file-ingest.js'
+import { FileIngest } from './file-ingest.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
 import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
-import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
-import {
-  commitRemitClaims,
-  finishRemittance,
-  prepareRemitClaims,
-  storeRemittanceHeader,
-} from './store-835.js'
-import { storeClaims837 } from './store-837.js'
+import { SetHasher } from './set-hasher.js'
+import type { RemitFileState } from './store-835.js'
+
+export type { DuplicateControlPolicy, DuplicateSet, QuarantinedSet } from './file-ingest.js'
 
 /** Claims per batch on PGlite: one statement per table per ~500 claims (STYLE.md §4 batches). */
 const DEFAULT_BATCH = 500
@@ -40,6 +34,11 @@ const DEFAULT_BATCH = 500
 const POSTGRES_BATCH = 2_000
 /** Batches written or prepared while the parser reads on (PostgreSQL). */
 const PIPELINE_DEPTH = 2
+/**
+ * Times a file is tried when PostgreSQL aborts its transaction to break a deadlock (40P01) or a
+ * serialization failure (40001): two files waiting on each other's sets or control numbers.
+ */
+const ATTEMPTS = 3
 
 export interface IngestOptions {
   handle: DatabaseHandle
@@ -50,17 +49,29 @@ export interface IngestOptions {
   /** Classification and deadline rules; loaded from fixtures/denials when absent. */
   engine?: DenialEngine
   batchSize?: number
-  /** Called after each stored batch with the file and the claims stored so far (uncommitted). */
-  onProgress?: (path: string, claims: number) => void
+  /**
+   * An interchange whose sender + ISA13 was already stored with other content: `warn` (default)
+   * stores it with an `X12_DUPLICATE_CONTROL_NUMBER` warning; `quarantine` quarantines its sets.
+   */
+  onDuplicateControl?: DuplicateControlPolicy
+  /**
+   * Called after each written batch with the file, the claims written so far (uncommitted) and the
+   * bytes read so far. A returned promise is awaited before the file goes on.
+   */
+  onProgress?: (path: string, claims: number, bytes: number) => void | Promise<void>
+  /** Called with each file's result as soon as the file is finished, in the order they finish. */
+  onFile?: (result: IngestFileResult) => void
 }
 
-/** A transaction set that was not stored, and why. */
-export interface QuarantinedSet {
-  interchangeControl: string
-  groupControl: string
-  transactionControl: string
-  reasons: X12Issue[]
-}
+/**
+ * What happened to one file:
+ * - `ingested`: its sets were stored (or were already stored from another file);
+ * - `partial`: some sets were quarantined (`quarantined` says why), the others stored;
+ * - `already_ingested`: the same bytes were ingested before, or every set was already stored;
+ * - `unreadable`: not an 837/835 file the reader can read (`error` says where); nothing stored;
+ * - `failed`: the database refused it (`error`); nothing stored.
+ */
+export type IngestStatus = 'ingested' | 'partial' | 'already_ingested' | 'unreadable' | 'failed'
 
 /** What happened to one file. */
 export interface IngestFileResult {
@@ -68,17 +79,18 @@ export interface IngestFileResult {
   name: string
   sha256: string
   kind: '837' | '835' | undefined
-  /** `already_ingested`: same bytes, or every interchange was already stored from another file. */
-  status: 'ingested' | 'partial' | 'already_ingested' | 'failed'
+  status: IngestStatus
   message: string
   fileId: number | undefined
   /** Claims stored (CLM for an 837, CLP for an 835). */
   claims: number
+  /** Transaction sets stored. */
+  sets: number
   matched: number
   unmatched: number
   /**
-   * 837 only: remit claims stored unmatched by earlier 835s (their 837 had not come yet) that this
-   * file's claims now match, with their rework items.
+   * Remit claims stored unmatched that are now matched: for an 837, earlier remits its claims
+   * answer; for an 835, its own claims whose 837 was committed while it was being ingested.
    */
   rematched: RematchResult
   reversals: number
@@ -86,14 +98,28 @@ export interface IngestFileResult {
   recovered: number
   recoveredAmount: number
   quarantined: QuarantinedSet[]
-  /** Interchanges skipped because sender + ISA13 was already stored from another file. */
-  skippedInterchanges: { senderId: string; control: string; fileId: number }[]
+  /** Sets whose content was already stored from another file. */
+  duplicateSets: DuplicateSet[]
+  /** Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`). */
+  warnings: X12Issue[]
   error: { code: string; message: string } | undefined
+}
+
+/** Exit-code order of the outcomes: the worst one decides (0 ok, 1 findings, 2 unreadable). */
+export function worstExitCode(results: readonly IngestFileResult[]): 0 | 1 | 2 {
+  let worst: 0 | 1 | 2 = 0
+  for (const r of results) {
+    if (r.status === 'unreadable') return 2
+    if (r.status === 'failed' || r.status === 'partial' || r.warnings.length > 0) worst = 1
+  }
+  return worst
 }
 
 /**
  * Ingests X12 files into the database, each in one transaction (stored whole or not at all) and
- * idempotently (by SHA-256 and by sender + ISA13). Files run concurrently on PostgreSQL.
+ * idempotently: the same bytes (SHA-256) are stored once, and so is the same transaction set
+ * content, whichever file brings it. Files run concurrently on PostgreSQL; one file's failure
+ * never stops the others.
  */
 export async function ingestFiles(
   paths: readonly string[],
@@ -109,23 +135,32 @@ export async function ingestFiles(
   const concurrency = options.handle.engine === 'pglite' ? 1 : requested
   const engine = options.engine ?? (await loadDenialEngine())
   const results = new Map<number, IngestFileResult>()
+  const finish = (index: number, result: IngestFileResult): void => {
+    results.set(index, result)
+    options.onFile?.(result)
+  }
+  const peekQueue = new PQueue({ concurrency: Math.max(concurrency, 4) })
   const peeks = await Promise.all(
-    paths.map(async (path, index) => {
-      try {
-        return { path, index, peek: await peekX12(path) }
-      } catch (error) {
-        results.set(index, failed(path, error))
-        return undefined
-      }
-    }),
+    paths.map((path, index) =>
+      peekQueue.add(async () => {
+        try {
+          return { path, index, peek: await peekX12(path) }
+        } catch (error) {
+          finish(index, failed(path, error))
+          return undefined
+        }
+      }),
+    ),
   )
   const known = peeks.flatMap((p) => (p === undefined ? [] : [p]))
   const run = async (path: string, index: number): Promise<void> => {
+    let result: IngestFileResult
     try {
-      results.set(index, await ingestFile(path, { ...options, engine }))
+      result = await ingestFile(path, { ...options, engine })
     } catch (error) {
-      results.set(index, failed(path, error))
+      result = failed(path, error)
     }
+    finish(index, result)
   }
   // 837s first, so that the 835s of the same run find their claims. Then the 835s one at a time
   // in payment-date order: a later remit must see the rework items an earlier one opened (recovered
@@ -154,6 +189,7 @@ function emptyResult(path: string): IngestFileResult {
     message: '',
     fileId: undefined,
     claims: 0,
+    sets: 0,
     matched: 0,
     unmatched: 0,
     rematched: { claims: 0, lines: 0, items: 0, deadlines: 0 },
@@ -162,18 +198,39 @@ function emptyResult(path: string): IngestFileResult {
     recovered: 0,
     recoveredAmount: 0,
     quarantined: [],
-    skippedInterchanges: [],
+    duplicateSets: [],
+    warnings: [],
     error: undefined,
   }
 }
 
+/** Codes that mean the input itself cannot be read as an 837 or 835 (exit 2). */
+function isUnreadable(error: unknown): boolean {
+  return (
+    error instanceof X12Error ||
+    (error instanceof IngestError &&
+      (error.code === 'INGEST_UNREADABLE' || error.code === 'INGEST_UNKNOWN_KIND'))
+  )
+}
+
 function failed(path: string, error: unknown): IngestFileResult {
-  const code =
+  const unreadable = isUnreadable(error)
+  const coded =
     error !== null && typeof error === 'object' && 'code' in error && typeof error.code === 'string'
       ? error.code
-      : 'INGEST_UNREADABLE'
-  const message = error instanceof Error ? error.message : String(error)
-  return { ...emptyResult(path), status: 'failed', message, error: { code, message } }
+      : undefined
+  const code =
+    coded !== undefined && (unreadable || /^[A-Z0-9]+_[A-Z0-9_]+$/.test(coded))
+      ? coded
+      : 'INGEST_STORE_FAILED'
+  const detail = error instanceof Error ? error.message : String(error)
+  const message = code === 'INGEST_STORE_FAILED' ? `Nothing of ${path} was stored: ${detail}` : detail
+  return {
+    ...emptyResult(path),
+    status: unreadable ? 'unreadable' : 'failed',
+    message,
+    error: { code, message },
+  }
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -182,392 +239,224 @@ async function sha256Of(path: string): Promise<string> {
   return hash.digest('hex')
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** PostgreSQL's deadlock and serialization failures: the transaction may be tried again. */
+function isRetryable(error: unknown): boolean {
   let current: unknown = error
   for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
-    if ('code' in current && current.code === '23505') return true
+    if ('code' in current && (current.code === '40P01' || current.code === '40001')) return true
     current = 'cause' in current ? current.cause : undefined
   }
   return false
 }
 
-/** Ingests one file in one transaction. */
+/** Ingests one file in one transaction, then re-matches what concurrent files committed meanwhile. */
 export async function ingestFile(
   path: string,
   options: IngestOptions & { engine: DenialEngine },
 ): Promise<IngestFileResult> {
-  const result = emptyResult(path)
   let size: number
+  let sha256: string
   try {
     size = (await stat(path)).size
-    result.sha256 = await sha256Of(path)
+    sha256 = await sha256Of(path)
   } catch (cause) {
     throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
   }
-  const db = options.handle.db
-  const existing = await db
-    .selectFrom('ingest_file')
-    .select(['id', 'kind'])
-    .where('sha256', '=', result.sha256)
-    .executeTakeFirst()
-  if (existing !== undefined) {
-    return {
-      ...result,
-      kind: existing.kind === '837' ? '837' : '835',
-      status: 'already_ingested',
-      fileId: Number(existing.id),
-      message: `already ingested (same content as file ${existing.id})`,
+  const kind = (await peekX12(path)).kind
+  let result: IngestFileResult = { ...emptyResult(path), sha256, kind }
+  for (let attempt = 1; ; attempt++) {
+    result = { ...emptyResult(path), sha256, kind }
+    try {
+      const attemptResult = result
+      await options.handle.db.transaction().execute(async (trx) => {
+        await storeFile(trx, path, size, attemptResult, options)
+      })
+      break
+    } catch (error) {
+      if (attempt < ATTEMPTS && isRetryable(error)) continue
+      throw error
     }
   }
-  const kind = await detectX12Kind(path)
-  result.kind = kind
-  try {
-    await db.transaction().execute(async (trx) => {
-      await storeFile(trx, path, size, kind, result, options)
-    })
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      return {
-        ...emptyResult(path),
-        sha256: result.sha256,
-        kind,
-        status: 'already_ingested',
-        message: 'already ingested (concurrently)',
-      }
-    }
-    throw error
+  if (result.status === 'already_ingested' || result.fileId === undefined) return result
+  // Re-matching after the commit sees what other processes committed while this file was
+  // ingested: an 835 stored while its 837 was still open is matched by whichever of the two
+  // commits last (READ COMMITTED: each statement sees every commit before it started).
+  const fileId = result.fileId
+  const rematched = await options.handle.db
+    .transaction()
+    .execute(async (trx) =>
+      rematchRemitClaims(
+        trx,
+        options.engine,
+        await loadPayerProfiles(trx),
+        kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
+        options.user ?? 'ingest',
+      ),
+    )
+  addRematch(result.rematched, rematched)
+  if (kind === '835') {
+    result.matched += rematched.claims
+    result.unmatched -= rematched.claims
   }
   return result
+}
+
+function addRematch(into: RematchResult, more: RematchResult): void {
+  into.claims += more.claims
+  into.lines += more.lines
+  into.items += more.items
+  into.deadlines += more.deadlines
+}
+
+/** The first row of this content, or the row that was inserted (INSERT … ON CONFLICT). */
+async function insertFileRow(
+  trx: Kysely<Database>,
+  path: string,
+  size: number,
+  result: IngestFileResult,
+): Promise<number | undefined> {
+  const kind = result.kind ?? '837'
+  // The unique sha256 decides when the same bytes are ingested twice at once: the second insert
+  // waits for the first transaction and then inserts nothing.
+  const row = await trx
+    .insertInto('ingest_file')
+    .values({ sha256: result.sha256, name: basename(path), kind, byte_size: size, status: 'ingesting' })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return row === undefined ? undefined : Number(row.id)
 }
 
 async function storeFile(
   trx: Kysely<Database>,
   path: string,
   size: number,
-  kind: '837' | '835',
   result: IngestFileResult,
   options: IngestOptions & { engine: DenialEngine },
 ): Promise<void> {
-  const postgres = options.handle.engine === 'postgres'
-  const batchSize = options.batchSize ?? (postgres ? POSTGRES_BATCH : DEFAULT_BATCH)
-  // PGlite runs in this thread: a deeper pipeline gains nothing there and only holds memory.
-  const pipelineDepth = postgres ? PIPELINE_DEPTH : 1
-  const file = await trx
-    .insertInto('ingest_file')
-    .values({
-      sha256: result.sha256,
-      name: basename(path),
-      kind,
-      byte_size: size,
-      status: 'ingesting',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const fileId = Number(file.id)
+  const fileId = await insertFileRow(trx, path, size, result)
+  if (fileId === undefined) {
+    const existing = await trx
+      .selectFrom('ingest_file')
+      .select('id')
+      .where('sha256', '=', result.sha256)
+      .executeTakeFirst()
+    result.status = 'already_ingested'
+    result.fileId = existing === undefined ? undefined : Number(existing.id)
+    result.message = `already ingested (same content as file ${existing?.id ?? '?'})`
+    return
+  }
   result.fileId = fileId
-  const state: RemitFileState = {
+  const postgres = options.handle.engine === 'postgres'
+  const kind = result.kind ?? '837'
+  const user = options.user ?? 'ingest'
+  const remit: RemitFileState = {
     fileId,
-    user: options.user ?? 'ingest',
+    user,
     engine: options.engine,
     profiles: await loadPayerProfiles(trx),
     pendingReversals: new Map(),
     recoveredItems: new Map(),
   }
-  // On PostgreSQL an 835's lookups run on a pool connection while the previous batch is written
-  // in the transaction, so reading, matching and classifying overlap with the inserts. PGlite has
-  // one connection: everything goes through the transaction.
-  const reader = options.handle.engine === 'postgres' && kind === '835' ? options.handle.db : trx
-  const interchanges: string[] = []
-  const groups = new Set<string>()
-  const transactions: string[] = []
-  let senderId: string | undefined
-  let skipping = false
-  let interchangeSeen = 0
-  let savepoint = 0
-  let claims837: Claim837[] = []
-  let claims835: RemittanceClaim835[] = []
-
-  /** One transaction set's running state; batches in the pipeline keep the set they belong to. */
-  interface SetState {
-    savepoint: number
-    claims: number
-    remittanceId: number | undefined
-    counts: {
-      matched: number
-      unmatched: number
-      reversals: number
-      items: number
-      recovered: number
-      recoveredAmount: number
-    }
-  }
-  const newSet = (): SetState => ({
-    savepoint,
-    claims: 0,
-    remittanceId: undefined,
-    counts: { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 },
-  })
-  let set = newSet()
-
-  let progress = 0
-  // A pipeline of batches: while the parser reads batch N+2, batch N+1 is looked up, matched,
-  // classified and turned into array literals (`preparing`, in order), and batch N is written in
-  // the transaction (`pending`, in order). The end of a transaction set (release savepoint) and the
-  // start of the next one are steps of the same ordered chain, so the parser never waits for the
-  // server between sets. On PostgreSQL the server runs in another process, so parsing and writing
-  // use both cores. At most `pipelineDepth` steps are staged: memory stays bounded.
-  let preparing: Promise<void> = Promise.resolve()
-  const pending: Promise<void>[] = []
-  /** Runs `step` in the transaction after every step queued before it (and after `after`). */
-  const enqueue = <T>(step: (value: T) => Promise<void>, after: Promise<T>): Promise<void> => {
-    const previous = pending.at(-1) ?? Promise.resolve()
-    const done = Promise.all([previous, after]).then(([, value]) => step(value))
-    // Awaited by flush()/drain(); this branch only keeps an early failure from being "unhandled".
-    done.catch(() => undefined)
-    pending.push(done)
-    return done
-  }
-  const inOrder = (step: () => Promise<void>): Promise<void> => enqueue(step, Promise.resolve(undefined))
-  /** Adds a step to the preparation chain (runs on `reader`, in batch order). */
-  const prepareInOrder = <T>(step: () => Promise<T>): Promise<T> => {
-    const next = preparing.then(step)
-    preparing = next.then(() => undefined)
-    preparing.catch(() => undefined)
-    return next
-  }
-  /** The set's remittance id, reserved now and its header row queued in the transaction. */
-  const remittanceOf = async (owner: SetState, header: RemittanceClaim835['header']): Promise<number> => {
-    if (owner.remittanceId !== undefined) return owner.remittanceId
-    const id = await reserveIds(reader, 'remittance_id_seq', 1)
-    const remittanceId = id[0]
-    if (remittanceId === undefined) throw new IngestError('INGEST_UNREADABLE', 'No remittance id reserved')
-    owner.remittanceId = remittanceId
-    inOrder(async () => {
-      await storeRemittanceHeader(trx, fileId, header, remittanceId)
-    })
-    return remittanceId
-  }
-  const submit = async (batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> => {
-    progress += batch837.length + batch835.length
-    const stored = progress
-    const owner = set
-    let prepared: Promise<PreparedRemitBatch | undefined> = Promise.resolve(undefined)
-    const first = batch835[0]
-    if (first !== undefined) {
-      const remittanceId = owner.remittanceId ?? (await remittanceOf(owner, first.header))
-      prepared = prepareInOrder(async () => {
-        const batch = await prepareRemitClaims(reader, state, remittanceId, batch835)
-        const r = batch.result
-        owner.counts.matched += r.matched
-        owner.counts.unmatched += r.unmatched
-        owner.counts.reversals += r.reversals
-        owner.counts.items += r.items
-        owner.counts.recovered += r.recovered
-        owner.counts.recoveredAmount += r.recoveredAmount
-        return batch
-      })
-    }
-    enqueue(async (batch) => {
-      if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
-      if (batch !== undefined) await commitRemitClaims(trx, state, batch)
-      options.onProgress?.(path, stored)
-    }, prepared)
-  }
-  /** Waits while the pipeline is full. */
-  const backpressure = async (): Promise<void> => {
-    while (pending.length > pipelineDepth) await pending.shift()
-  }
-  /** Hands the staged claims to the pipeline, waiting while it is full. */
-  const flush = async (): Promise<void> => {
-    if (claims837.length > 0 || claims835.length > 0) {
-      const batch837 = claims837
-      const batch835 = claims835
-      claims837 = []
-      claims835 = []
-      await submit(batch837, batch835)
-    }
-    await backpressure()
-  }
-  /** Waits until everything staged is written. */
-  const drain = async (): Promise<void> => {
-    await flush()
-    while (pending.length > 0) await pending.shift()
-    await preparing
-  }
-
-  const handle = async (event: X12Event): Promise<void> => {
-    switch (event.type) {
-      case 'interchange-start': {
-        interchangeSeen++
-        senderId ??= event.senderId
-        await drain()
-        const prior = await trx
-          .selectFrom('interchange')
-          .select('file_id')
-          .where('sender_id', '=', event.senderId)
-          .where('control', '=', event.control)
-          .executeTakeFirst()
-        skipping = prior !== undefined
-        if (prior !== undefined) {
-          result.skippedInterchanges.push({
-            senderId: event.senderId,
-            control: event.control,
-            fileId: Number(prior.file_id),
-          })
-          return
-        }
-        await trx
-          .insertInto('interchange')
-          .values({
-            file_id: fileId,
-            sender_id: event.senderId,
-            control: event.control,
-            receiver_id: event.receiverId,
-            interchange_date: null,
-          })
-          .execute()
-        interchanges.push(event.control)
-        return
-      }
-      case 'transaction-start': {
-        if (skipping) return
-        savepoint++
-        set = newSet()
-        const name = `st_${savepoint}`
-        // Reversals are netted within one transaction set: cleared once the previous set's
-        // batches are prepared.
-        void prepareInOrder(async () => {
-          state.pendingReversals.clear()
-        })
-        inOrder(async () => {
-          await sql.raw(`savepoint ${name}`).execute(trx)
-        })
-        return
-      }
-      case 'remittance835-header':
-        if (skipping) return
-        await remittanceOf(set, event.header)
-        return
-      case 'claim837':
-        if (skipping) return
-        claims837.push(event.claim)
-        set.claims++
-        if (claims837.length >= batchSize) await flush()
-        return
-      case 'claim835':
-        if (skipping) return
-        claims835.push(event.claim)
-        set.claims++
-        if (claims835.length >= batchSize) await flush()
-        return
-      case 'transaction-end': {
-        if (skipping) return
-        if (event.quarantined) {
-          // The set is stored nowhere: drop what was staged and undo what was flushed.
-          claims837 = []
-          claims835 = []
-          await drain()
-          await sql.raw(`rollback to savepoint st_${set.savepoint}`).execute(trx)
-          const envelope = event.envelope
-          const reasons = event.issues.filter((issue) => issue.severity === 'error')
-          await trx
-            .insertInto('quarantine')
-            .values({
-              file_id: fileId,
-              interchange_control: envelope.interchangeControl,
-              group_control: envelope.groupControl,
-              transaction_type: envelope.transactionType,
-              transaction_control: envelope.transactionControl,
-              segment_count: event.segmentCount,
-              reasons: JSON.stringify(reasons.length > 0 ? reasons : event.issues),
-            })
-            .execute()
-          result.quarantined.push({
-            interchangeControl: envelope.interchangeControl,
-            groupControl: envelope.groupControl,
-            transactionControl: envelope.transactionControl,
-            reasons: reasons.length > 0 ? reasons : event.issues,
-          })
-          return
-        }
-        await flush()
-        const owner = set
-        const remittance = event.remittance
-        const remittanceId =
-          remittance === undefined ? undefined : await remittanceOf(owner, remittance.header)
-        groups.add(event.envelope.groupControl)
-        transactions.push(event.envelope.transactionControl)
-        // Queued after the set's batches (and their preparation, which fills owner.counts).
-        enqueue(async () => {
-          if (remittance !== undefined && remittanceId !== undefined)
-            await finishRemittance(trx, remittanceId, remittance.providerAdjustments, owner.claims)
-          await sql.raw(`release savepoint st_${owner.savepoint}`).execute(trx)
-          result.claims += owner.claims
-          result.matched += owner.counts.matched
-          result.unmatched += owner.counts.unmatched
-          result.reversals += owner.counts.reversals
-          result.items += owner.counts.items
-          result.recovered += owner.counts.recovered
-          result.recoveredAmount += owner.counts.recoveredAmount
-        }, preparing)
-        await backpressure()
-        return
-      }
-      default:
-        return
-    }
-  }
-
+  const hasher = new SetHasher()
+  let bytes = 0
+  const machine = new FileIngest(
+    {
+      trx,
+      // On PostgreSQL an 835's lookups run on a pool connection while the previous batch is
+      // written in the transaction. PGlite has one connection: everything goes through the
+      // transaction.
+      reader: postgres && kind === '835' ? options.handle.db : trx,
+      fileId,
+      remit,
+      batchSize: options.batchSize ?? (postgres ? POSTGRES_BATCH : DEFAULT_BATCH),
+      // PGlite runs in this thread: a deeper pipeline gains nothing there and only holds memory.
+      pipelineDepth: postgres ? PIPELINE_DEPTH : 1,
+      duplicateControl: options.onDuplicateControl ?? 'warn',
+      onBatch: (claims) => options.onProgress?.(path, claims, bytes),
+    },
+    (stOffset) => hasher.take(stOffset),
+  )
   try {
-    for await (const events of readX12File(path)) {
-      for (const event of events) await handle(event)
+    const reading = readX12File(path, {
+      onSegment: (segment) => {
+        bytes = segment.offset
+        hasher.push(segment)
+      },
+    })
+    for await (const events of reading) {
+      for (const event of events) await machine.handle(event)
     }
   } finally {
     // Never leave a write running past the transaction, even when reading failed.
-    await Promise.allSettled([...pending, preparing])
+    await machine.settle()
   }
-  await drain()
+  await machine.finish()
+  const tally = machine.tally
+  copyTally(result, tally)
   // Remits that came before this 837 are matched to it now (in this transaction).
-  if (kind === '837' && result.claims > 0)
-    result.rematched = await rematchRemitClaims(trx, state.engine, state.profiles, fileId, state.user)
+  if (kind === '837' && tally.claims > 0)
+    result.rematched = await rematchRemitClaims(
+      trx,
+      options.engine,
+      remit.profiles,
+      { submittedFileId: fileId },
+      user,
+    )
 
-  const allSkipped = interchangeSeen > 0 && interchanges.length === 0
-  const status = allSkipped ? 'duplicate' : result.quarantined.length > 0 ? 'partial' : 'ingested'
+  const onlyDuplicates = tally.sets === 0 && tally.quarantined.length === 0 && tally.duplicateSets.length > 0
+  const status = onlyDuplicates ? 'duplicate' : tally.quarantined.length > 0 ? 'partial' : 'ingested'
   await trx
     .updateTable('ingest_file')
     .set({
-      sender_id: senderId ?? null,
-      interchange_controls: interchanges,
-      group_controls: [...groups],
-      transaction_controls: transactions,
+      sender_id: tally.senderId ?? null,
+      interchange_controls: tally.interchanges,
+      group_controls: tally.groups,
+      transaction_controls: tally.transactions,
       status,
-      claim_count: result.claims,
-      quarantined_count: result.quarantined.length,
-      skipped_interchange_count: result.skippedInterchanges.length,
+      claim_count: tally.claims,
+      quarantined_count: tally.quarantined.length,
+      duplicate_set_count: tally.duplicateSets.length,
+      warnings: JSON.stringify(tally.warnings),
     })
     .where('id', '=', fileId)
     .execute()
   await recordAudit(trx, {
-    actor: options.user ?? 'ingest',
+    actor: user,
     entity: 'ingest_file',
     entityId: fileId,
     action: 'ingest',
     afterStatus: status,
     note:
-      `${kind}: ${result.claims} claims, ${result.quarantined.length} quarantined set(s), ${result.items} rework item(s)` +
+      `${kind}: ${tally.claims} claims, ${tally.quarantined.length} quarantined set(s), ${tally.items} rework item(s)` +
+      (tally.duplicateSets.length > 0 ? `, ${tally.duplicateSets.length} set(s) already stored` : '') +
       (result.rematched.claims > 0 ? `, ${result.rematched.claims} earlier remit claim(s) matched` : ''),
   })
-  if (allSkipped) {
-    const from = [...new Set(result.skippedInterchanges.map((s) => s.fileId))].join(', ')
+  const from = [...new Set(tally.duplicateSets.map((d) => d.fileId))].join(', ')
+  if (onlyDuplicates) {
     result.status = 'already_ingested'
-    result.message = `already ingested (interchange ${result.skippedInterchanges.map((s) => `${s.senderId}/${s.control}`).join(', ')} stored from file ${from})`
-  } else {
-    result.status = result.quarantined.length > 0 ? 'partial' : 'ingested'
-    result.message =
-      `${result.claims} claims stored` +
-      (result.quarantined.length > 0 ? `, ${result.quarantined.length} transaction set(s) quarantined` : '') +
-      (result.skippedInterchanges.length > 0
-        ? `, ${result.skippedInterchanges.length} interchange(s) already ingested`
-        : '')
+    result.message = `already ingested (every transaction set was stored from file ${from})`
+    return
   }
+  result.status = tally.quarantined.length > 0 ? 'partial' : 'ingested'
+  result.message =
+    `${tally.claims} claims stored` +
+    (tally.quarantined.length > 0 ? `, ${tally.quarantined.length} transaction set(s) quarantined` : '') +
+    (tally.duplicateSets.length > 0
+      ? `, ${tally.duplicateSets.length} transaction set(s) already stored from file ${from}`
+      : '')
+}
+
+function copyTally(result: IngestFileResult, tally: FileTally): void {
+  result.claims = tally.claims
+  result.sets = tally.sets
+  result.matched = tally.matched
+  result.unmatched = tally.unmatched
+  result.reversals = tally.reversals
+  result.items = tally.items
+  result.recovered = tally.recovered
+  result.recoveredAmount = tally.recoveredAmount
+  result.quarantined = tally.quarantined
+  result.duplicateSets = tally.duplicateSets
+  result.warnings = tally.warnings
 }

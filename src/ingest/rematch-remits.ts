@@ -41,24 +41,77 @@ export async function rematchRemitClaims(
   db: Kysely<Database>,
   engine: DenialEngine,
   profiles: ReadonlyMap<string, PayerProfile>,
-  fileId: number,
+  scope: RematchScope,
   actor: string,
 ): Promise<RematchResult> {
   const result: RematchResult = { claims: 0, lines: 0, items: 0, deadlines: 0 }
+  let after = 0
+  for (;;) {
+    const page = await rematchPage(db, engine, profiles, scope, actor, after)
+    result.claims += page.result.claims
+    result.lines += page.result.lines
+    result.items += page.result.items
+    result.deadlines += page.result.deadlines
+    if (page.last === undefined) return result
+    after = page.last
+  }
+}
+
+/** Which unmatched remit claims {@link rematchRemitClaims} looks at. */
+export type RematchScope =
+  /** Those whose CLP01 is a CLM01 of this 837 file (just stored). */
+  | { submittedFileId: number }
+  /** This 835 file's own (committed while its 837 was still being ingested elsewhere). */
+  | { remitFileId: number }
+  /** Every unmatched remit claim whose CLP01 is some stored CLM01 (`onco-edi rematch`). */
+  | { all: true }
+
+/** Remit claims re-matched per round: memory stays flat on a large database. */
+const PAGE = 5_000
+
+/** One page of unmatched remit claims (ids above `after`); `last` is undefined on the last page. */
+async function rematchPage(
+  db: Kysely<Database>,
+  engine: DenialEngine,
+  profiles: ReadonlyMap<string, PayerProfile>,
+  scope: RematchScope,
+  actor: string,
+  after: number,
+): Promise<{ result: RematchResult; last: number | undefined }> {
+  const result: RematchResult = { claims: 0, lines: 0, items: 0, deadlines: 0 }
   // The file's CLM01s through submitted_claim_file (migration 0004), each probed in
   // remit_claim_match (claim_id, payer_id): nothing held in memory while the 837 streams.
-  const remits = await db
+  let query = db
     .selectFrom('remit_claim')
     .select(['id', 'claim_id', 'payer_id', 'statement_from'])
-    .where(
+    .where('match_status', '=', 'unmatched')
+    .where('id', '>', after)
+  if ('submittedFileId' in scope)
+    query = query.where(
       'claim_id',
       'in',
-      db.selectFrom('submitted_claim').select('claim_id').where('file_id', '=', fileId),
+      db.selectFrom('submitted_claim').select('claim_id').where('file_id', '=', scope.submittedFileId),
     )
-    .where('match_status', '=', 'unmatched')
-    .orderBy('id')
-    .execute()
-  if (remits.length === 0) return result
+  else {
+    if ('remitFileId' in scope) query = query.where('file_id', '=', scope.remitFileId)
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('submitted_claim')
+          .select('submitted_claim.id')
+          .whereRef('submitted_claim.claim_id', '=', 'remit_claim.claim_id'),
+      ),
+    )
+  }
+  const remits = await query.orderBy('id').limit(PAGE).execute()
+  const lastRemit = remits.at(-1)
+  const last = remits.length === PAGE && lastRemit !== undefined ? Number(lastRemit.id) : undefined
+  if (remits.length === 0) return { result, last }
+  const when =
+    'submittedFileId' in scope
+      ? `when 837 file ${scope.submittedFileId} was ingested`
+      : 'remitFileId' in scope
+        ? `after 835 file ${scope.remitFileId} was committed`
+        : 'by onco-edi rematch'
 
   const remitIds = remits.map((r) => Number(r.id))
   const remitLines = await db
@@ -91,6 +144,8 @@ export async function rematchRemitClaims(
   const matchedClaimIds = new Set<string>()
   const lineIds: number[] = []
   const lineTargets: number[] = []
+  /** The remit claim of each entry of lineIds. */
+  const lineOwners: number[] = []
   for (const pick of picks) {
     if (pick.submitted === undefined) continue
     remitClaimIds.push(Number(pick.remit.id))
@@ -115,19 +170,36 @@ export async function rematchRemitClaims(
       used.add(matched.id)
       lineIds.push(Number(line.id))
       lineTargets.push(matched.id)
+      lineOwners.push(Number(pick.remit.id))
     }
   }
-  if (remitClaimIds.length === 0) return result
+  if (remitClaimIds.length === 0) return { result, last }
 
   const claimPairs = sql`unnest(${arrayLiteral(remitClaimIds, 'int8')}::int8[], ${arrayLiteral(claimTargets, 'int8')}::int8[]) as pair(id, target)`
-  await sql`update remit_claim set submitted_claim_id = pair.target, match_status = 'matched'
-    from ${claimPairs} where remit_claim.id = pair.id`.execute(db)
-  result.claims = remitClaimIds.length
-  if (lineIds.length > 0) {
-    const linePairs = sql`unnest(${arrayLiteral(lineIds, 'int8')}::int8[], ${arrayLiteral(lineTargets, 'int8')}::int8[]) as pair(id, target)`
+  // `unmatched` is checked again under the row lock: two passes at once (an 837 and an 835
+  // committing together) match each remit claim once.
+  const updated = await sql<{
+    id: string | number
+  }>`update remit_claim set submitted_claim_id = pair.target, match_status = 'matched'
+    from ${claimPairs} where remit_claim.id = pair.id and remit_claim.match_status = 'unmatched'
+    returning remit_claim.id`.execute(db)
+  const won = new Set(updated.rows.map((row) => Number(row.id)))
+  result.claims = won.size
+  if (won.size === 0) return { result, last }
+  const wonLines: number[] = []
+  const wonLineTargets: number[] = []
+  lineIds.forEach((id, i) => {
+    if (won.has(lineOwners[i] ?? -1)) {
+      wonLines.push(id)
+      wonLineTargets.push(lineTargets[i] ?? 0)
+    }
+  })
+  const wonIds = remitClaimIds.filter((id) => won.has(id))
+  if (wonLines.length > 0) {
+    const linePairs = sql`unnest(${arrayLiteral(wonLines, 'int8')}::int8[], ${arrayLiteral(wonLineTargets, 'int8')}::int8[]) as pair(id, target)`
     await sql`update remit_line set submitted_line_id = pair.target
       from ${linePairs} where remit_line.id = pair.id`.execute(db)
-    result.lines = lineIds.length
+    result.lines = wonLines.length
   }
   // The items follow their remit claim (and line): the submitted ids are copied from the rows just
   // updated, and the `unmatched` flag is dropped.
@@ -146,7 +218,7 @@ export async function rematchRemitClaims(
       flags = array_remove(rework_item.flags, 'unmatched')
     from remit_claim
     where rework_item.remit_claim_id = remit_claim.id
-      and remit_claim.id = any(${arrayLiteral(remitClaimIds, 'int8')}::int8[])
+      and remit_claim.id = any(${arrayLiteral(wonIds, 'int8')}::int8[])
       and rework_item.claim_id = any(${arrayLiteral([...matchedClaimIds], 'text')}::text[])
       and rework_item.submitted_claim_id is null
     returning rework_item.id`.execute(db)
@@ -189,8 +261,8 @@ export async function rematchRemitClaims(
     )
     await sql`insert into audit_event (actor, entity, entity_id, action, note)
       select ${actor}, 'rework_item', id::text, 'matched',
-        'matched to submitted claim ' || submitted_claim_id || ' when 837 file ' || ${String(fileId)} || ' was ingested'
+        'matched to submitted claim ' || submitted_claim_id || ' ' || ${when}
       from rework_item where id = any(${itemIds}::int8[]) order by id`.execute(db)
   }
-  return result
+  return { result, last }
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import type { IsoDate } from '../../parsers/dates.js'
 import { AppealError } from '../../transforms/appeals/appeal-error.js'
@@ -20,8 +21,10 @@ import { payerClassFromFilingIndicator } from '../../transforms/denials/payer-pr
 import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
+import { describeFsError, OutputFileError } from '../output-file.js'
 import { fixturesDir } from '../project-root.js'
 import { renderAppealPdf } from './appeal-pdf.js'
+import { loadItemLines } from './rework-item-lines.js'
 import { makePrivateDir, writePrivateFile } from './write-private-file.js'
 
 const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
@@ -30,7 +33,8 @@ const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
  * The facts of one rework item for its appeal letter: the remit (CLP07, remit date), the denied
  * lines with their adjustments and RARCs, the matched 837 claim (patient, provider, diagnoses,
  * NDCs, units), the payer class and the authorizations on file for the payer and member.
- * A line item covers its line; a claim item covers every line of its remit claim.
+ * The letter covers the item's denied lines (every line of the remit claim when the item holds a
+ * claim-level adjustment).
  */
 export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Promise<AppealFacts> {
   const item = await db.selectFrom('rework_item').selectAll().where('id', '=', itemId).executeTakeFirst()
@@ -60,16 +64,15 @@ export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Pro
       'sl.prior_authorization',
     ])
     .where('rl.remit_claim_id', '=', Number(item.remit_claim_id))
-  // The item's denied lines (a claim item holds the lines of its queue); all the claim's lines
-  // when the denial is at claim level only.
-  const deniedLines = await db
-    .selectFrom('rework_item_line')
-    .select('remit_line_id')
-    .where('rework_item_id', '=', itemId)
-    .where('remit_line_id', 'is not', null)
-    .execute()
-  const deniedIds = deniedLines.flatMap((l) => (l.remit_line_id === null ? [] : [Number(l.remit_line_id)]))
-  if (deniedIds.length > 0) lineQuery = lineQuery.where('rl.id', 'in', deniedIds)
+  // The item's denied lines; a claim-level adjustment puts the whole remitted claim in the letter.
+  const itemLines = await loadItemLines(db, sql`ri.id = ${itemId}`)
+  const remitLineIds = itemLines.map((l) => l.remitLineId)
+  if (remitLineIds.length > 0 && !remitLineIds.includes(undefined))
+    lineQuery = lineQuery.where(
+      'rl.id',
+      'in',
+      remitLineIds.filter((id): id is number => id !== undefined),
+    )
   const lineRows = await lineQuery.orderBy('rl.line_seq').execute()
   const adjustments =
     lineRows.length === 0
@@ -180,6 +183,15 @@ export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Pro
   }
 }
 
+/** Runs a write, turning a file-system failure into CLI_UNWRITABLE_OUTPUT naming the path. */
+async function writeOutput(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write()
+  } catch (cause) {
+    throw new OutputFileError(path, `Cannot write ${path}: ${describeFsError(cause)}`, { cause })
+  }
+}
+
 /** Loads the letter template and tables from `fixtures/appeals` (or `dir`) and the paraphrases from `fixtures/denials`. */
 export async function loadAppealTemplates(
   dir: string = fixturesDir('appeals'),
@@ -230,7 +242,8 @@ export interface AppealPacketResult {
  * Writes the appeal packet of a rework item: the letter as Markdown (from the editable template)
  * and as PDF, into `outDir` (created 0700), each file 0600 and written atomically; then records
  * an `appeal_packet_written` audit event. Throws APPEAL_NOT_APPEALABLE for an item whose action
- * is not an appeal or records reconsideration, or that cannot be appealed (Medicare CO-29).
+ * is not an appeal or records reconsideration, or that cannot be appealed (Medicare CO-29), and
+ * CLI_UNWRITABLE_OUTPUT when the folder or a file cannot be written.
  */
 export async function writeAppealPacket(
   db: Kysely<Database>,
@@ -263,9 +276,9 @@ export async function writeAppealPacket(
   const stem = `appeal-item-${itemId}`
   const markdownPath = join(options.outDir, `${stem}.md`)
   const pdfPath = join(options.outDir, `${stem}.pdf`)
-  await makePrivateDir(options.outDir)
-  await writePrivateFile(markdownPath, markdown)
-  await writePrivateFile(pdfPath, pdf)
+  await writeOutput(options.outDir, () => makePrivateDir(options.outDir))
+  await writeOutput(markdownPath, () => writePrivateFile(markdownPath, markdown))
+  await writeOutput(pdfPath, () => writePrivateFile(pdfPath, pdf))
   await recordAudit(db, {
     actor: options.user,
     entity: 'rework_item',

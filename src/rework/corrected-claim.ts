@@ -1,11 +1,16 @@
+import { rm } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
-import { writeClaims837 } from '../../parsers/claim837/claim837-writer.js'
+import { envelopeShape837, writeClaims837 } from '../../parsers/claim837/claim837-writer.js'
 import type { IsoDate } from '../../parsers/dates.js'
 import type { Segment } from '../../parsers/x12/segment.js'
 import { recordAudit } from '../db/audit.js'
+import { reserveEnvelopeControlNumbers } from '../db/control-number-repository.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
+import type { OutboundEnvelopeConfig } from '../outbound-envelope.js'
+import { resolveOutboundIds } from '../outbound-envelope.js'
+import { writeFileAtomic } from '../output-file.js'
 
 /** 2300 REF qualifiers the 837 guides place before REF*F8 (005010X222A1 loop 2300 order). */
 const REF_BEFORE_F8 = new Set(['4N', 'F5', 'EW', '9F', 'G1'])
@@ -70,20 +75,26 @@ export function toReplacementClaim(claim: Claim837, payerClaimNumber: string): C
 export interface CorrectedClaimOptions {
   user: string
   date: IsoDate
-  /** ISA13; default the item id. */
-  interchangeControl?: number
+  /** The file to write the replacement 837 to. */
+  out: string
+  /** ISA06/ISA08/GS02/GS03 of the output; default the stored claim's sender and receiver. */
+  envelope?: OutboundEnvelopeConfig | undefined
 }
 
 /**
- * Writes the frequency-7 replacement 837 of a rework item's claim (valid ISA/GS/ST envelopes from
- * writeClaims837) and records an audit event. Throws DB_NOT_FOUND / DB_CONFLICT when the item has
- * no matched claim or no payer claim number.
+ * Writes the frequency-7 replacement 837 of a rework item's claim to `options.out` (valid
+ * ISA/GS/ST envelopes from writeClaims837, control numbers from the persisted counter) and records
+ * a `corrected_claim_written` audit event, in one step that fails together: the file is written
+ * (temporary file, then renamed) inside the transaction that reserves its control numbers and
+ * inserts the event, so a failed write records nothing, and a failed commit removes the file.
+ * Throws DB_NOT_FOUND / DB_CONFLICT when the item has no matched claim or no payer claim number,
+ * CLI_UNWRITABLE_OUTPUT when the file cannot be written.
  */
 export async function writeCorrectedClaim(
   db: Kysely<Database>,
   itemId: number,
   options: CorrectedClaimOptions,
-): Promise<{ x12: string; claimId: string; payerClaimNumber: string }> {
+): Promise<{ x12: string; claimId: string; payerClaimNumber: string; interchangeControl: number }> {
   const item = await db
     .selectFrom('rework_item')
     .select(['id', 'status', 'submitted_claim_id', 'payer_claim_number', 'claim_id'])
@@ -95,7 +106,8 @@ export async function writeCorrectedClaim(
       'DB_CONFLICT',
       `Rework item ${itemId} matched no submitted claim: there is no 837 to correct`,
     )
-  if (item.payer_claim_number === null)
+  const payerClaimNumber = item.payer_claim_number
+  if (payerClaimNumber === null)
     throw new DbError('DB_CONFLICT', `Rework item ${itemId} has no payer claim number (CLP07) for REF*F8`)
   const row = await db
     .selectFrom('submitted_claim')
@@ -105,22 +117,45 @@ export async function writeCorrectedClaim(
   const stored = (
     typeof row.claim_json === 'string' ? JSON.parse(row.claim_json) : row.claim_json
   ) as Claim837
-  const replacement = toReplacementClaim(stored, item.payer_claim_number)
-  const x12 = writeClaims837([replacement], {
-    senderId: stored.envelope.senderId,
-    receiverId: stored.envelope.receiverId,
-    interchangeControl: options.interchangeControl ?? itemId,
-    date: options.date,
-    usage: stored.envelope.usageIndicator === 'T' ? 'T' : 'P',
-  })
-  await recordAudit(db, {
-    actor: options.user,
-    entity: 'rework_item',
-    entityId: itemId,
-    action: 'corrected_claim_written',
-    beforeStatus: item.status,
-    afterStatus: item.status,
-    note: `frequency-7 replacement with REF*F8 ${item.payer_claim_number}`,
-  })
-  return { x12, claimId: item.claim_id, payerClaimNumber: item.payer_claim_number }
+  const replacement = toReplacementClaim(stored, payerClaimNumber)
+  const ids = resolveOutboundIds(options.envelope, stored.envelope)
+  let written = false
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const controls = await reserveEnvelopeControlNumbers(
+        trx,
+        { senderId: ids.senderId, receiverId: ids.receiverId },
+        envelopeShape837([replacement]),
+      )
+      const x12 = writeClaims837([replacement], {
+        ...ids,
+        interchangeControl: controls.interchangeControl,
+        firstGroupControl: controls.firstGroupControl,
+        firstTransactionControl: controls.firstTransactionControl,
+        date: options.date,
+        usage: stored.envelope.usageIndicator === 'T' ? 'T' : 'P',
+      })
+      await writeFileAtomic(options.out, x12)
+      written = true
+      await recordAudit(trx, {
+        actor: options.user,
+        entity: 'rework_item',
+        entityId: itemId,
+        action: 'corrected_claim_written',
+        beforeStatus: item.status,
+        afterStatus: item.status,
+        note: `frequency-7 replacement with REF*F8 ${payerClaimNumber}, ISA13 ${String(controls.interchangeControl).padStart(9, '0')}`,
+      })
+      return {
+        x12,
+        claimId: item.claim_id,
+        payerClaimNumber,
+        interchangeControl: controls.interchangeControl,
+      }
+    })
+  } catch (error) {
+    // The event was not committed: the file must not stay either.
+    if (written) await rm(options.out, { force: true })
+    throw error
+  }
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type { PayerClass, PayerProfile } from '../../transforms/denials/denial-types.js'
-import { PAYER_CLASSES } from '../../transforms/denials/denial-types.js'
+import { DRUG_AUTHORIZATION_POLICIES, PAYER_CLASSES } from '../../transforms/denials/denial-types.js'
 import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import type { RecomputeResult } from './recompute-deadlines.js'
@@ -29,6 +29,9 @@ export async function listPayerProfiles(db: Kysely<Database>): Promise<PayerProf
     timelyFilingDays: row.timely_filing_days ?? undefined,
     correctedClaimDays: row.corrected_claim_days ?? undefined,
     appealDays: row.appeal_days ?? undefined,
+    requiresNdc: row.requires_ndc ?? undefined,
+    jwJzRequired: row.jw_jz_required ?? undefined,
+    drugAuthorization: DRUG_AUTHORIZATION_POLICIES.find((p) => p === row.drug_prior_auth),
   }))
 }
 
@@ -52,26 +55,20 @@ export async function upsertPayerProfiles(
         .select('payer_class')
         .where('payer_id', '=', profile.payerId)
         .executeTakeFirst()
+      const values = {
+        name: profile.name,
+        payer_class: profile.payerClass,
+        timely_filing_days: profile.timelyFilingDays ?? null,
+        corrected_claim_days: profile.correctedClaimDays ?? null,
+        appeal_days: profile.appealDays ?? null,
+        requires_ndc: profile.requiresNdc ?? null,
+        jw_jz_required: profile.jwJzRequired ?? null,
+        drug_prior_auth: profile.drugAuthorization ?? null,
+      }
       await trx
         .insertInto('payer_profile')
-        .values({
-          payer_id: profile.payerId,
-          name: profile.name,
-          payer_class: profile.payerClass,
-          timely_filing_days: profile.timelyFilingDays ?? null,
-          corrected_claim_days: profile.correctedClaimDays ?? null,
-          appeal_days: profile.appealDays ?? null,
-        })
-        .onConflict((oc) =>
-          oc.column('payer_id').doUpdateSet({
-            name: profile.name,
-            payer_class: profile.payerClass,
-            timely_filing_days: profile.timelyFilingDays ?? null,
-            corrected_claim_days: profile.correctedClaimDays ?? null,
-            appeal_days: profile.appealDays ?? null,
-            updated_at: sql<Date>`now()`,
-          }),
-        )
+        .values({ payer_id: profile.payerId, ...values })
+        .onConflict((oc) => oc.column('payer_id').doUpdateSet({ ...values, updated_at: sql<Date>`now()` }))
         .execute()
       if (before === undefined) inserted++
       else updated++

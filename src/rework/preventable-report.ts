@@ -25,6 +25,8 @@ import { bundledCodesDir } from '../scrub/default-codes-dir.js'
 import { loadScrubReference } from '../scrub/load-scrub-reference.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../scrub/scrub-repository.js'
 import { today } from '../today.js'
+import { listPayerProfiles } from './payer-repository.js'
+import { loadItemLines } from './rework-item-lines.js'
 
 /** Claim ids per query: well under PostgreSQL's bind parameter limit. */
 const BATCH = 500
@@ -41,39 +43,26 @@ export interface DenialFacts extends PreventionDenial {
 
 /**
  * The denials remitted in the range (remit date, as `report recovered` counts them): one per
- * denied line of a rework item, with the LX01 of its matched 837 line.
+ * denied line of a rework item (or its claim-level adjustments), with the LX01 of the matched 837
+ * line.
  */
 export async function loadDenialFacts(
   db: Kysely<Database>,
   range: { from?: IsoDate | undefined; to?: IsoDate | undefined },
 ): Promise<DenialFacts[]> {
-  // One denial per denied line of an item (an item is a claim and queue; its lines carry the codes).
-  let query = db
-    .selectFrom('rework_item_line as ril')
-    .innerJoin('rework_item as ri', 'ri.id', 'ril.rework_item_id')
-    .leftJoin('submitted_line as sl', 'sl.id', 'ril.submitted_line_id')
-    .select([
-      'ri.id',
-      'ri.claim_id',
-      'ri.submitted_claim_id',
-      'ril.procedure_code',
-      'ril.carcs',
-      'ril.rarcs',
-      'ril.amount',
-      'sl.line_number',
-    ])
-  if (range.from !== undefined) query = query.where(sql`ri.remit_date collate "C"`, '>=', range.from)
-  if (range.to !== undefined) query = query.where(sql`ri.remit_date collate "C"`, '<=', range.to)
-  const rows = await query.orderBy('ri.id').orderBy('ril.id').execute()
-  return rows.map((r) => ({
-    itemId: Number(r.id),
-    claimId: r.claim_id,
-    lineNumber: r.line_number ?? undefined,
-    procedureCode: r.procedure_code ?? undefined,
-    carcs: r.carcs,
-    rarcs: r.rarcs,
-    amount: Number(r.amount),
-    submittedClaimId: r.submitted_claim_id === null ? undefined : Number(r.submitted_claim_id),
+  const parts = [sql`true`]
+  if (range.from !== undefined) parts.push(sql`ri.remit_date collate "C" >= ${range.from}`)
+  if (range.to !== undefined) parts.push(sql`ri.remit_date collate "C" <= ${range.to}`)
+  const lines = await loadItemLines(db, sql.join(parts, sql` and `))
+  return lines.map((l) => ({
+    itemId: l.itemId,
+    claimId: l.claimId,
+    lineNumber: l.lineNumber,
+    procedureCode: l.procedureCode,
+    carcs: l.carcs,
+    rarcs: l.rarcs,
+    amount: l.amount,
+    submittedClaimId: l.submittedClaimId,
   }))
 }
 
@@ -137,17 +126,17 @@ export async function preventableReport(
     SCRUB_RULES.map((r) => r.id),
   )
   const denials = await loadDenialFacts(db, options)
-  const candidates = new Map<number, string[]>(denials.map((d) => [d.itemId, candidateRules(map, d)]))
+  const candidates = denials.map((d) => candidateRules(map, d))
   const claimIds = [
-    ...new Set(denials.filter((d) => (candidates.get(d.itemId) ?? []).length > 0).map((d) => d.claimId)),
+    ...new Set(denials.filter((_, i) => (candidates[i] ?? []).length > 0).map((d) => d.claimId)),
   ]
   const evidence = await storedEvidence(db, claimIds)
   await runRulesOnUnscrubbed(db, denials, candidates, evidence, options)
-  const attributed = denials.map((denial) => ({
+  const attributed = denials.map((denial, i) => ({
     denial,
     attribution: attributeDenial(
       denial,
-      candidates.get(denial.itemId) ?? [],
+      candidates[i] ?? [],
       evidence.get(denial.claimId) ?? { scrubbed: false, hits: [] },
     ),
   }))
@@ -174,6 +163,8 @@ export async function preventableReport(
     denials: attributed.map(({ denial, attribution }) => ({
       itemId: denial.itemId,
       claimId: denial.claimId,
+      lineNumber: denial.lineNumber ?? null,
+      procedureCode: denial.procedureCode ?? null,
       outcome: attribution.outcome,
       rule: attribution.rule ?? null,
       amount: formatCents(denial.amount),
@@ -221,13 +212,13 @@ async function storedEvidence(
 async function runRulesOnUnscrubbed(
   db: Kysely<Database>,
   denials: readonly DenialFacts[],
-  candidates: ReadonlyMap<number, string[]>,
+  candidates: readonly (readonly string[])[],
   evidence: Map<string, ScrubEvidence>,
   options: PreventableReportOptions,
 ): Promise<void> {
   const rulesByClaim = new Map<number, Set<string>>()
-  for (const d of denials) {
-    const rules = candidates.get(d.itemId) ?? []
+  for (const [i, d] of denials.entries()) {
+    const rules = candidates[i] ?? []
     if (rules.length === 0 || d.submittedClaimId === undefined || evidence.has(d.claimId)) continue
     const set = rulesByClaim.get(d.submittedClaimId) ?? new Set<string>()
     for (const r of rules) set.add(r)
@@ -271,9 +262,11 @@ async function loadScrubContext(
   }
   const ledger = new MemoryScrubLedger()
   ledger.load(await loadLedgerLines(db))
+  // The imported payer profiles, as scrub reads them (the bundled fixtures/payers.csv when none are).
+  const profiles = await listPayerProfiles(db)
   return createScrubContext({
     codes: createCodeTableSet(records),
-    reference: loadScrubReference(options.scrubTablesDir),
+    reference: loadScrubReference(options.scrubTablesDir, profiles.length > 0 ? profiles : undefined),
     authorizations: await listAuthorizations(db),
     schedule: await listSchedule(db),
     ledger,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -165,11 +165,15 @@ describeEachDatabase('e2e rework flow', (ctx) => {
     ).toBe('written_off')
     expect((await resolveReworkItem(ctx.handle.db, p003.id, 'corrected', 'alice')).status).toBe('corrected')
 
-    const written = await writeCorrectedClaim(ctx.handle.db, p003.id, { user: 'alice', date: '2026-02-12' })
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-'))
+    const written = await writeCorrectedClaim(ctx.handle.db, p003.id, {
+      user: 'alice',
+      date: '2026-02-12',
+      out: join(dir, 'corrected.x12'),
+    })
     expect(written.x12).toContain('CLM*E2E-P-003*700***11:B:7*Y*A*Y*Y~')
     expect(written.x12).toContain('REF*F8*MCR26020003~')
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-'))
-    writeFileSync(join(dir, 'corrected.x12'), written.x12)
+    expect(readFileSync(join(dir, 'corrected.x12'), 'utf8')).toBe(written.x12)
     const [resubmitted] = await ingestFiles([join(dir, 'corrected.x12')], {
       handle: ctx.handle,
       user: 'alice',

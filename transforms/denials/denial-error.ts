@@ -4,8 +4,16 @@ export const DENIAL_ERROR_CODES = [
   'DENIAL_CSV_SYNTAX',
   /** A required column is missing from the header line. */
   'DENIAL_CSV_HEADER',
-  /** A row of a product table has a value that is not allowed (the table must be fixed). */
+  /** A row has a value that is not allowed (a product table must be fixed; an imported row is rejected). */
   'DENIAL_CSV_ROW',
+  /** A warning, the row is kept: a line of an imported CSV is not UTF-8 and was read as Windows-1252. */
+  'DENIAL_CSV_ENCODING',
+  /** A field of an imported CSV holds a NUL or another control character: the row is rejected. */
+  'DENIAL_CSV_CONTROL_CHAR',
+  /** A field of an imported CSV is longer than its limit (parsers/csv/field-limits.ts): rejected. */
+  'DENIAL_CSV_TOO_LONG',
+  /** A row of an imported CSV repeats the payer id of an earlier row: the later row is rejected. */
+  'DENIAL_CSV_DUPLICATE',
 ] as const
 
 /** One of {@link DENIAL_ERROR_CODES}. */

@@ -25,7 +25,17 @@ export type ReworkAction =
   | 'bill_other_payer'
   | 'send_records'
 
-/** A payer's deadline settings; blanks fall back to the payer class defaults. */
+/**
+ * Which drugs a payer wants prior authorization for: `none`, or `list` (the drugs of the editable
+ * list `fixtures/scrub/auth-required-drugs.csv` for the payer's class or id).
+ */
+export const DRUG_AUTHORIZATION_POLICIES = ['none', 'list'] as const
+export type DrugAuthorizationPolicy = (typeof DRUG_AUTHORIZATION_POLICIES)[number]
+
+/**
+ * One payer's profile (`payers import`), read by scrub and by denials: its class, deadline
+ * settings and claim requirements. Blanks (`undefined`) fall back to the payer class defaults.
+ */
 export interface PayerProfile {
   payerId: string
   name: string
@@ -33,6 +43,12 @@ export interface PayerProfile {
   timelyFilingDays: number | undefined
   correctedClaimDays: number | undefined
   appealDays: number | undefined
+  /** NDC (loop 2410) required on drug lines; class default: Medicaid only. */
+  requiresNdc?: boolean | undefined
+  /** JW/JZ required on single-dose drug lines; class default: traditional Medicare only. */
+  jwJzRequired?: boolean | undefined
+  /** Drug prior authorization; class default: `none` for traditional Medicare, else `list`. */
+  drugAuthorization?: DrugAuthorizationPolicy | undefined
 }
 
 /** One adjustment as the classifier reads it (claim- or line-level CAS). */

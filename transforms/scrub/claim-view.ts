@@ -1,6 +1,7 @@
 import type { Claim837, ServiceLine837 } from '../../parsers/claim837/claim837.js'
 import type { IsoDate } from '../../parsers/dates.js'
 import type { MueSetting } from '../codes/code-records.js'
+import { payerRequirements } from '../denials/payer-profile.js'
 import type { ScrubContext } from './scrub-context.js'
 import type { AdminCodeRow } from './scrub-reference.js'
 import { DRUG_CODE_PATTERN } from './tables/drug-codes.js'
@@ -23,9 +24,12 @@ export interface ClaimView {
   lines: LineView[]
   byDos: Map<IsoDate, LineView[]>
   payerId: string | undefined
-  /** Medicare Part A/B: SBR09 MA/MB, or the payer profile. */
-  medicare: boolean
-  /** NDC required: Medicaid (SBR09 MC, DRA 2005 §6002) by default, or the payer profile. */
+  /**
+   * JW/JZ required on single-dose drugs: the payer profile (class default: traditional Medicare),
+   * else SBR09 MA/MB when the payer has no profile.
+   */
+  jwJzRequired: boolean
+  /** NDC required: the payer profile (class default: Medicaid, DRA 2005 §6002), else SBR09 MC. */
   requiresNdc: boolean
   /** MUE table for the claim kind: practitioner (837P) or outpatient hospital (837I). */
   mueSetting: MueSetting
@@ -59,13 +63,14 @@ export function claimView(claim: Claim837, context: ScrubContext): ClaimView {
   }
   const payerId = claim.payer.id
   const profile = context.reference.payerProfile(payerId)
+  const requirements = profile === undefined ? undefined : payerRequirements(profile)
   const filing = claim.subscriber.claimFilingIndicator
   const view: ClaimView = {
     lines,
     byDos,
     payerId,
-    medicare: profile?.medicare ?? (filing === 'MA' || filing === 'MB'),
-    requiresNdc: profile?.requiresNdc ?? filing === 'MC',
+    jwJzRequired: requirements?.jwJzRequired ?? (filing === 'MA' || filing === 'MB'),
+    requiresNdc: requirements?.requiresNdc ?? filing === 'MC',
     mueSetting: claim.kind === '837P' ? 'practitioner' : 'outpatient_hospital',
   }
   views.set(claim, view)

@@ -9,6 +9,18 @@ export const SCRUB_ERROR_CODES = [
   'SCRUB_BAD_CSV_HEADER',
   /** A reference table file is missing or cannot be read. */
   'SCRUB_UNREADABLE_TABLE',
+  /** A warning, the row is kept: a line of a CSV is not UTF-8 and was read as Windows-1252. */
+  'SCRUB_CSV_ENCODING',
+  /** A CSV row cannot be tokenized (a quote never closed, text after a closing quote): rejected. */
+  'SCRUB_CSV_SYNTAX',
+  /** A CSV field holds a NUL or another control character: the row is rejected. */
+  'SCRUB_CSV_CONTROL_CHAR',
+  /** A CSV field is longer than its limit (parsers/csv/field-limits.ts): the row is rejected. */
+  'SCRUB_CSV_TOO_LONG',
+  /** A CSV field's value is not allowed (blank, not a date, a number out of range): rejected. */
+  'SCRUB_CSV_VALUE',
+  /** A CSV row repeats the key of an earlier row of the same file: the later row is rejected. */
+  'SCRUB_CSV_DUPLICATE',
 ] as const
 
 /** One of {@link SCRUB_ERROR_CODES}. */

@@ -1,4 +1,6 @@
 import type { IsoDate } from '../../parsers/dates.js'
+import type { PayerClass, PayerProfile } from '../denials/denial-types.js'
+import { payerRequirements } from '../denials/payer-profile.js'
 
 /**
  * The user-editable tables behind the rules (fixtures/scrub/*.csv, loaded by src/scrub). Numbers
@@ -29,20 +31,22 @@ export interface AddOnFallbackRow {
   primaryCode: string
 }
 
-/** One row of `payer-profiles.csv`. Blank booleans fall back to the SBR09 defaults. */
-export interface PayerProfileRow {
-  payerId: string
-  requiresNdc: boolean | undefined
-  medicare: boolean | undefined
-  /** HCPCS codes this payer always requires an authorization for (space separated in the CSV). */
-  authRequiredHcpcs: string[]
-}
-
-/** One row of `auth-required-drugs.csv`: payer `*` means every payer. */
+/**
+ * One row of `auth-required-drugs.csv`: a drug that needs prior authorization for a payer class
+ * (`payerId` undefined), for one payer (`payerId` set), or for every class (`payerClass` `*`).
+ * It applies only to payers whose profile's drug prior authorization policy is `list`.
+ */
 export interface AuthRequiredRow {
-  payerId: string
+  payerClass: PayerClass | '*' | undefined
+  payerId: string | undefined
   hcpcs: string
 }
+
+/**
+ * Whether a drug needs prior authorization for a payer: `required`, `not_required`, or
+ * `no_profile` when the payer has no profile (authorization is then not checked).
+ */
+export type DrugAuthorization = 'required' | 'not_required' | 'no_profile'
 
 /** One row of `code-successors.csv`: a terminated code's 1:1 successor when XREF1 is blank. */
 export interface SuccessorRow {
@@ -52,11 +56,11 @@ export interface SuccessorRow {
   source: string
 }
 
-/** Every reference table, as rows. */
+/** Every reference table, as rows, and the payer profiles (`payers import`, or the payer CSV). */
 export interface ScrubReferenceRows {
   adminCodes: AdminCodeRow[]
   addOnFallback: AddOnFallbackRow[]
-  payerProfiles: PayerProfileRow[]
+  payerProfiles: PayerProfile[]
   authRequired: AuthRequiredRow[]
   successors: SuccessorRow[]
   /** HCPCS of drugs supplied in multi-dose containers: JW/JZ do not apply (CGS; Noridian A53024). */
@@ -70,9 +74,12 @@ export interface ScrubReference {
   adminCode(code: string): AdminCodeRow | undefined
   /** Fallback primaries of an add-on (CPT add-on parentheticals; NCCI add-on code edits), used when the NCCI file does not list it. */
   addOnFallback(code: string): string[] | undefined
-  payerProfile(payerId: string | undefined): PayerProfileRow | undefined
-  /** True when the table says the payer requires an authorization for the code. */
-  authRequired(payerId: string | undefined, hcpcs: string): boolean
+  payerProfile(payerId: string | undefined): PayerProfile | undefined
+  /**
+   * Whether the payer needs prior authorization for the drug: its profile's policy (class
+   * default: none for traditional Medicare, the list for the others) and the drug list.
+   */
+  drugAuthorization(payerId: string | undefined, hcpcs: string): DrugAuthorization
   successor(code: string): SuccessorRow | undefined
   isMultiDose(hcpcs: string): boolean
   isChemoDrug(hcpcs: string): boolean
@@ -88,7 +95,14 @@ export function createScrubReference(rows: ScrubReferenceRows): ScrubReference {
     else list.push(row.primaryCode)
   }
   const profiles = new Map(rows.payerProfiles.map((row) => [row.payerId, row]))
-  const authRequired = new Set(rows.authRequired.map((row) => `${row.payerId}|${row.hcpcs}`))
+  // Keys: "id|<payer id>|<hcpcs>" for a payer's own rows, "class|<class or *>|<hcpcs>" for a class's.
+  const authRequired = new Set(
+    rows.authRequired.map((row) =>
+      row.payerId === undefined
+        ? `class|${row.payerClass ?? '*'}|${row.hcpcs}`
+        : `id|${row.payerId}|${row.hcpcs}`,
+    ),
+  )
   const successors = new Map(rows.successors.map((row) => [row.code, row]))
   const multiDose = new Set(rows.multiDoseDrugs)
   const chemo = new Set(rows.chemoDrugs)
@@ -96,11 +110,15 @@ export function createScrubReference(rows: ScrubReferenceRows): ScrubReference {
     adminCode: (code) => admin.get(code),
     addOnFallback: (code) => addOns.get(code),
     payerProfile: (payerId) => (payerId === undefined ? undefined : profiles.get(payerId)),
-    authRequired(payerId, hcpcs) {
-      if (authRequired.has(`*|${hcpcs}`)) return true
-      if (payerId === undefined) return false
-      if (authRequired.has(`${payerId}|${hcpcs}`)) return true
-      return profiles.get(payerId)?.authRequiredHcpcs.includes(hcpcs) ?? false
+    drugAuthorization(payerId, hcpcs) {
+      const profile = payerId === undefined ? undefined : profiles.get(payerId)
+      if (profile === undefined) return 'no_profile'
+      if (payerRequirements(profile).drugAuthorization === 'none') return 'not_required'
+      const listed =
+        authRequired.has(`id|${profile.payerId}|${hcpcs}`) ||
+        authRequired.has(`class|${profile.payerClass}|${hcpcs}`) ||
+        authRequired.has(`class|*|${hcpcs}`)
+      return listed ? 'required' : 'not_required'
     },
     successor: (code) => successors.get(code),
     isMultiDose: (hcpcs) => multiDose.has(hcpcs),

@@ -21,22 +21,25 @@ import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi auths import FILE.csv [--json]
        onco-edi auths due [--within 14] [--as-of DATE] [--prices FILE.csv] [--json]
 
 import  Stores prior authorizations. Columns:
           auth_number,payer_id,member_id,hcpcs,units_authorized,cycles_authorized,start_date,end_date
-        A blank limit or date means "not limited". A bad row is rejected with its line number and
-        the reason; every good row is stored. The same auth + payer + member + drug replaces the
-        stored row, so importing a file again changes nothing.
+        A blank limit or date means "not limited". The file is read as UTF-8; a line that is not
+        UTF-8 is read as Windows-1252 with a warning. A bad row (a value not allowed, a NUL, a field
+        over its size limit, a repeated auth + payer + member + drug) is rejected alone, reported on
+        stderr as FILE:LINE:COLUMN: CODE: reason; every good row is stored. The same auth + payer +
+        member + drug replaces the stored row, so importing a file again changes nothing.
 due     The daily review: authorizations expiring within N days (default 14), authorizations whose
         remaining units or cycles are short of the scheduled infusions (onco-edi schedule import),
         and every scheduled infusion no active authorization covers. Sorted by date, then dollars
         at risk when --prices (columns hcpcs,unit_price in dollars per billing unit) is given.
         Member ids are masked to their last 4 characters.
 
-Exit codes: 0 ok, 1 rows rejected on import, 2 usage error or unreadable file.`
+Exit codes: 0 ok, 1 rows rejected on import, 2 usage error, unreadable file or missing column.`
 
 /** `onco-edi auths import|due`. */
 export const authsCommand: Command = {
@@ -64,7 +67,7 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
   if (file === undefined || positionals.length > 1)
     throw new CliError('CLI_USAGE', 'Expected exactly one FILE.csv after "auths import"')
   const path = isAbsolute(file) ? file : resolve(context.cwd, file)
-  const parsed = parseOrUsage(() => parseAuthorizationsCsv(readText(path), file))
+  const parsed = parseOrUsage(() => parseAuthorizationsCsv(readBytes(path), file))
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
   let saved: { inserted: number; replaced: number }
   try {
@@ -73,13 +76,15 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
     await handle.close()
   }
   if (values.json)
-    context.stdout.write(`${JSON.stringify({ file, ...saved, rejected: parsed.rejects }, null, 2)}\n`)
-  else {
+    context.stdout.write(
+      `${JSON.stringify({ file, ...saved, rejected: parsed.rejects, warnings: parsed.warnings }, null, 2)}\n`,
+    )
+  else
     context.stdout.write(
       `${file}: ${saved.inserted} authorizations added, ${saved.replaced} updated, ${parsed.rejects.length} rejected\n`,
     )
-    for (const reject of parsed.rejects) context.stdout.write(`  line ${reject.line}: ${reject.reason}\n`)
-  }
+  // With --json the rejects and warnings are in the JSON.
+  if (!values.json) writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.rejects.length > 0 ? EXIT_FINDINGS : EXIT_OK
 }
 
@@ -145,7 +150,7 @@ export function maskMember(memberId: string): string {
 }
 
 function readPrices(path: string): Map<string, Cents> {
-  const table = parseOrUsage(() => parseCsvTable(readText(path), ['hcpcs', 'unit_price'], path))
+  const table = parseOrUsage(() => parseCsvTable(readBytes(path), ['hcpcs', 'unit_price'], path))
   const prices = new Map<string, Cents>()
   for (const { line, values } of table.rows) {
     const cents = parseCents(values.unit_price ?? '')
@@ -159,9 +164,9 @@ function readPrices(path: string): Map<string, Cents> {
   return prices
 }
 
-function readText(path: string): string {
+function readBytes(path: string): Uint8Array {
   try {
-    return readFileSync(path, 'utf8')
+    return readFileSync(path)
   } catch (cause) {
     throw new CliError(
       'CLI_UNREADABLE_INPUT',

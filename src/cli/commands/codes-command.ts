@@ -19,7 +19,8 @@ import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
-import { EXIT_OK, EXIT_USAGE } from '../command.js'
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi codes import FILE... [--quarter YYYY-MM] [--json]
        onco-edi codes changes [--from DATE] [--to DATE] [--as-of DATE] [--json]
@@ -30,7 +31,10 @@ import   Loads CMS code files as CMS ships them, recognized by their content:
          for practitioner and outpatient hospital services (csv). The quarter comes from the
          content, else the file name, else --quarter. A file already imported (same sha256) is
          not read again; a file replaces the rows of its own kind and quarter only, so a newer
-         quarter adds history. Each file is stored whole or not at all. Markdown files (a
+         quarter adds history. Each file is stored in one transaction. A row that cannot be
+         stored (a HCPCS record that is not 320 characters, a bad date or code, a number out of
+         range, a NUL, a field over its size limit) is skipped alone and reported on stderr as
+         FILE:LINE:COLUMN: CODE: reason; the file's other rows are stored. Markdown files (a
          folder's README) are skipped.
 changes  Lists the HCPCS codes added, terminated or re-described from --from to --to (default: the
          newest imported quarter; --to defaults to the end of the quarter of --from), each
@@ -41,7 +45,7 @@ changes  Lists the HCPCS codes added, terminated or re-described from --from to 
   --quarter YYYY-MM  quarter of a file whose content and name do not say (MM = 01/04/07/10)
   --json             JSON instead of text
 
-Exit codes: 0 ok, 2 usage error or a file that is unreadable or not a CMS code file.`
+Exit codes: 0 ok, 1 rows skipped, 2 usage error or a file that is unreadable or not a CMS code file.`
 
 /** `onco-edi codes import|changes`. */
 export const codesCommand: Command = {
@@ -100,7 +104,16 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
         continue
       }
       if (values.json) context.stdout.write(`${JSON.stringify({ file, ...result, path: undefined })}\n`)
-      else context.stdout.write(`${describeImport(file, result)}\n`)
+      else {
+        context.stdout.write(`${describeImport(file, result)}\n`)
+        writeRowReport(context.stderr, file, result.skipped)
+        if (result.skippedCount > result.skipped.length)
+          context.stderr.write(
+            `${file}: ${result.skippedCount - result.skipped.length} more skipped row(s) not listed\n`,
+          )
+      }
+      // Rows left out of a stored file are errors in the data: exit 1 (unless a file failed: 2).
+      if (!result.alreadyImported && result.skippedCount > 0 && exitCode === EXIT_OK) exitCode = EXIT_FINDINGS
     }
   } finally {
     await handle.close()
@@ -111,11 +124,7 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
 function describeImport(file: string, result: CodeImportResult): string {
   const what = `${result.kind} (${result.format}) quarter ${result.quarter} (from ${result.quarterSource})`
   if (result.alreadyImported) return `${file}: already imported: ${what}, ${result.rows} rows`
-  const first = result.skipped[0]
-  const skipped =
-    result.skippedCount === 0
-      ? ''
-      : `, ${result.skippedCount} rows skipped (first: line ${first?.line ?? '?'}: ${first?.reason ?? ''})`
+  const skipped = result.skippedCount === 0 ? '' : `, ${result.skippedCount} rows skipped`
   return `${file}: ${what}, ${result.rows} rows${skipped}`
 }
 

@@ -64,7 +64,7 @@ export const demoCommand: Command = {
         codesCommand,
         ['import', ...files('codes', /\.(txt|csv|xlsx)$/)],
       ],
-      ['Import payer profiles', payersCommand, ['import', join(fixtures, 'e2e', 'payers.csv')]],
+      ['Import payer profiles', payersCommand, ['import', join(fixtures, 'payers.csv')]],
       ['Import prior authorizations', authsCommand, ['import', join(fixtures, 'auths', 'sample-auths.csv')]],
       [
         'Import the infusion schedule',
@@ -78,7 +78,11 @@ export const demoCommand: Command = {
         [...claims837, '--out', out, '--as-of', claims837AsOf],
       ],
       ['Ingest remittances (835)', ingestCommand, remits835],
-      ['Rework queues: one item per denied claim and queue (deadline, then dollars)', queueCommand, ['list', '--as-of', asOf]],
+      [
+        'Rework queues: one item per denied claim and queue (deadline, then dollars)',
+        queueCommand,
+        ['list', '--as-of', asOf],
+      ],
       ['Denials in period, by drug', reportCommand, ['recovered', '--by', 'drug']],
       [
         'Cash recovered, by month of recovery',

@@ -8,6 +8,7 @@ import { inspectCommand } from './inspect-command.js'
 import { parseCommand } from './parse-command.js'
 import { payersCommand } from './payers-command.js'
 import { queueCommand } from './queue-command.js'
+import { rematchCommand } from './rematch-command.js'
 import { reportCommand } from './report-command.js'
 import { scheduleCommand } from './schedule-command.js'
 import { scrubCommand } from './scrub-command.js'
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   dbCommand,
   payersCommand,
   ingestCommand,
+  rematchCommand,
   queueCommand,
   reportCommand,
 ]

@@ -1,26 +1,37 @@
 import { parseArgs } from 'node:util'
 import { formatCents } from '../../../parsers/money.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
-import { ingestFiles } from '../../ingest/ingest-files.js'
+import type { X12Issue } from '../../../parsers/x12/x12-error.js'
+import type { DuplicateControlPolicy, IngestFileResult } from '../../ingest/ingest-files.js'
+import { ingestFiles, worstExitCode } from '../../ingest/ingest-files.js'
 import { CliError } from '../cli-error.js'
 import { parsePositiveInt, resolvePath, withDatabase } from '../cli-support.js'
-import type { Command } from '../command.js'
-import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import type { Command, CommandContext } from '../command.js'
 
-const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--user USER] [--json]
+const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--on-duplicate-control warn|quarantine] [--user USER] [--json]
 
 Stores 837 files (submitted claims) and 835 files (remittances) in the database. The kind is
-read from ST01. Each file is stored whole or not at all, in one transaction; a file already
-ingested (same content, or same sender + ISA13) stores nothing new and says so. Quarantined
-transaction sets are reported with their reasons and the rest of the file is stored.
+read from ST01. Each file is stored whole or not at all, in one transaction, and is reported
+as soon as it is finished: stored, quarantined (with the reasons), duplicate or unreadable.
+
+Duplicates are decided by content. A file with the same bytes (SHA-256) as one ingested before
+stores nothing. A transaction set whose content (sender, ST01 and the segments between ST and SE)
+was stored from another file is not stored again, so a file whose quarantined sets were fixed can
+be sent again whole: only the fixed sets are stored. An interchange that reuses a sender + ISA13
+with other content is stored with an X12_DUPLICATE_CONTROL_NUMBER warning.
 835 claims are matched to their 837 claims, classified into rework queues with deadlines, and a
 later payment of a reworked claim marks its items recovered.
 
-  --concurrency N  files ingested at once (default 4; PGlite runs one at a time)
-  --user USER      recorded on audit events (default $ONCO_EDI_USER)
-  --json           one JSON result per file
+  --concurrency N            files ingested at once (default 4; PGlite runs one at a time)
+  --on-duplicate-control P   warn (default): store a reused sender + ISA13 with a warning;
+                             quarantine: quarantine the sets of such an interchange instead
+  --user USER                recorded on audit events (default $ONCO_EDI_USER)
+  --json                     one JSON result per file, one per line, as each file finishes
 
-Exit codes: 0 all stored or already ingested, 1 a file failed or had quarantined sets, 2 usage.`
+Files that cannot be read or stored get one coded line each on stderr (CODE: path: message).
+
+Exit codes: 0 every file stored or already ingested; 1 a file had quarantined sets, a warning,
+or could not be stored; 2 usage, or a file is unreadable (missing, not an 837/835 X12 file).`
 
 /** `onco-edi ingest FILE...`. */
 export const ingestCommand: Command = {
@@ -33,82 +44,108 @@ export const ingestCommand: Command = {
       allowPositionals: true,
       options: {
         concurrency: { type: 'string' },
+        'on-duplicate-control': { type: 'string' },
         user: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     })
     if (positionals.length === 0) throw new CliError('CLI_USAGE', 'Expected at least one FILE to ingest')
     const concurrency = parsePositiveInt('concurrency', values.concurrency, 1) ?? 4
+    const policy = values['on-duplicate-control'] ?? 'warn'
+    if (policy !== 'warn' && policy !== 'quarantine')
+      throw new CliError(
+        'CLI_USAGE',
+        `Expected --on-duplicate-control to be warn or quarantine, got ${JSON.stringify(policy)}`,
+      )
+    const onDuplicateControl: DuplicateControlPolicy = policy
     const paths = positionals.map((p) => resolvePath(context, p))
     const results = await withDatabase(context, (handle) =>
       ingestFiles(paths, {
         handle,
         concurrency,
+        onDuplicateControl,
         user: values.user ?? context.config.user,
-        onProgress: (path, claims) => context.logger.debug({ path, claims }, 'ingest progress (uncommitted)'),
+        onProgress: (path, claims, bytes) =>
+          context.logger.debug({ path, claims, bytes }, 'ingest progress (uncommitted)'),
+        onFile: (result) => {
+          logResult(context, result)
+          if (values.json) context.stdout.write(`${JSON.stringify(result)}\n`)
+          else writeResult(context, result)
+        },
       }),
     )
-    for (const r of results) {
-      // Ids and counts only: file name, hash, control numbers and issue codes carry no PHI.
-      const fields = {
-        file: r.name,
-        sha256: r.sha256,
-        kind: r.kind,
-        status: r.status,
-        claims: r.claims,
-        items: r.items,
-        recovered: r.recovered,
-        quarantined: r.quarantined.map((q) => ({
-          st02: q.transactionControl,
-          codes: q.reasons.map((i) => i.code),
-        })),
-        error: r.error?.code,
-      }
-      if (r.status === 'failed') context.logger.error(fields, 'ingest failed')
-      else if (r.quarantined.length > 0)
-        context.logger.warn(fields, 'ingested with quarantined transaction sets')
-      else context.logger.info(fields, 'ingested')
-    }
-    if (values.json) {
-      context.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
-    } else {
-      for (const r of results) {
-        if (r.status === 'failed') {
-          context.stdout.write(`${r.name}: failed: ${r.error?.code ?? ''} ${r.message}\n`)
-          continue
-        }
-        if (r.status === 'already_ingested') {
-          context.stdout.write(`${r.name}: ${r.message}\n`)
-          continue
-        }
-        const parts = [`${r.kind} ${r.status}`, `${r.claims} claims`]
-        if (r.kind === '835') {
-          parts.push(
-            `${r.matched} matched`,
-            `${r.unmatched} unmatched`,
-            `${r.reversals} reversals`,
-            `${r.items} rework items`,
-          )
-          if (r.recovered > 0) parts.push(`${r.recovered} recovered (${formatCents(r.recoveredAmount)})`)
-        }
-        if (r.kind === '837' && r.rematched.claims > 0) {
-          parts.push(
-            `${r.rematched.claims} earlier remit claim(s) now matched (${r.rematched.items} rework item(s), ${r.rematched.deadlines} deadline(s) recomputed)`,
-          )
-        }
-        if (r.skippedInterchanges.length > 0)
-          parts.push(`${r.skippedInterchanges.length} interchange(s) already ingested`)
-        context.stdout.write(`${r.name}: ${parts.join(', ')}\n`)
-        for (const q of r.quarantined) {
-          for (const reason of q.reasons) {
-            const where = reason.position === undefined ? '' : ` at ${formatPosition(reason.position)}`
-            context.stdout.write(
-              `  quarantined ST02 ${q.transactionControl}: ${reason.code} ${reason.message}${where}\n`,
-            )
-          }
-        }
-      }
-    }
-    return results.some((r) => r.status === 'failed' || r.status === 'partial') ? EXIT_FINDINGS : EXIT_OK
+    return worstExitCode(results)
   },
+}
+
+/** One log line per finished file: ids, counts and codes only (no PHI). */
+function logResult(context: CommandContext, r: IngestFileResult): void {
+  const fields = {
+    file: r.name,
+    sha256: r.sha256,
+    kind: r.kind,
+    status: r.status,
+    claims: r.claims,
+    sets: r.sets,
+    items: r.items,
+    recovered: r.recovered,
+    duplicateSets: r.duplicateSets.length,
+    warnings: r.warnings.map((w) => w.code),
+    quarantined: r.quarantined.map((q) => ({
+      st02: q.transactionControl,
+      codes: q.reasons.map((i) => i.code),
+    })),
+    error: r.error?.code,
+  }
+  if (r.status === 'failed' || r.status === 'unreadable') context.logger.error(fields, 'ingest failed')
+  else if (r.quarantined.length > 0 || r.warnings.length > 0)
+    context.logger.warn(fields, 'ingested with findings')
+  else context.logger.info(fields, 'ingested')
+}
+
+function where(issue: X12Issue): string {
+  return issue.position === undefined ? '' : ` at ${formatPosition(issue.position)}`
+}
+
+/** The human-readable lines of one file's result. */
+function writeResult(context: CommandContext, r: IngestFileResult): void {
+  const out = context.stdout
+  if (r.status === 'failed' || r.status === 'unreadable') {
+    // One coded line on stderr, as every command's errors are; it names the file.
+    const message = r.message.includes(r.path) ? r.message : `${r.path}: ${r.message}`
+    context.stderr.write(`${r.error?.code ?? 'INGEST_STORE_FAILED'}: ${message}\n`)
+    return
+  }
+  if (r.status === 'already_ingested') {
+    out.write(`${r.name}: duplicate: ${r.message}\n`)
+    return
+  }
+  const parts = [
+    `${r.kind} ${r.status === 'partial' ? 'stored with quarantined sets' : 'stored'}`,
+    `${r.claims} claims`,
+  ]
+  if (r.kind === '835') {
+    parts.push(
+      `${r.matched} matched`,
+      `${r.unmatched} unmatched`,
+      `${r.reversals} reversals`,
+      `${r.items} rework items`,
+    )
+    if (r.recovered > 0) parts.push(`${r.recovered} recovered (${formatCents(r.recoveredAmount)})`)
+  }
+  if (r.kind === '837' && r.rematched.claims > 0) {
+    parts.push(
+      `${r.rematched.claims} earlier remit claim(s) now matched (${r.rematched.items} rework item(s), ${r.rematched.deadlines} deadline(s) recomputed)`,
+    )
+  }
+  if (r.duplicateSets.length > 0) parts.push(`${r.duplicateSets.length} transaction set(s) already stored`)
+  out.write(`${r.name}: ${parts.join(', ')}\n`)
+  for (const warning of r.warnings) out.write(`  warning: ${warning.code} ${warning.message}\n`)
+  for (const q of r.quarantined) {
+    for (const reason of q.reasons) {
+      out.write(
+        `  quarantined ST02 ${q.transactionControl}: ${reason.code} ${reason.message}${where(reason)}\n`,
+      )
+    }
+  }
 }

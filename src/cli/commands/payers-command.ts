@@ -1,27 +1,36 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { parsePayerProfilesCsv } from '../../../transforms/denials/payer-profile.js'
+import { DenialError } from '../../../transforms/denials/denial-error.js'
+import { parsePayerProfilesCsv, payerRequirements } from '../../../transforms/denials/payer-profile.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { listPayerProfiles, upsertPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
 import { formatTable, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage:
   onco-edi payers import FILE.csv [--user USER] [--json]
   onco-edi payers list [--json]
 
 FILE.csv columns: payer_id,name,payer_class,timely_filing_days,corrected_claim_days,appeal_days
-payer_class is one of medicare, medicaid, commercial, medicare_advantage. Blank day columns fall
-back to the class defaults of fixtures/denials/deadline-rules.csv. Bad rows are reported (exit 1)
-and the good ones imported. The open and assigned rework items of the imported payers get their
-deadlines computed again from the new profiles (each change is on the audit trail).`
+and optionally requires_ndc,jw_jz_required,drug_prior_auth (the claim requirements scrub checks).
+payer_class is one of medicare (traditional Part B), medicare_advantage, commercial, medicaid.
+Blank day columns fall back to the class defaults of fixtures/denials/deadline-rules.csv; blank
+requirement columns fall back to the class defaults: NDC required for medicaid, JW/JZ for
+medicare, drug prior authorization "none" for medicare and "list" (the drugs of
+fixtures/scrub/auth-required-drugs.csv for the payer's class or id) for the others.
+The file is read as UTF-8; a line that is not UTF-8 is read as Windows-1252 with a warning. Bad
+rows (a value not allowed, a NUL, a field over its size limit, a repeated payer_id) are reported
+on stderr as FILE:LINE:COLUMN: CODE: reason (exit 1), and the good ones imported. The open and
+assigned rework items of the imported payers get their deadlines computed again from the new
+profiles (each change is on the audit trail).`
 
 /** `onco-edi payers import|list`. */
 export const payersCommand: Command = {
   name: 'payers',
-  summary: 'import and list payer profiles (deadline settings)',
+  summary: 'import and list payer profiles (class, deadlines, NDC, JW/JZ, drug prior authorization)',
   usage: USAGE,
   async run(args, context) {
     const { values, positionals } = parseArgs({
@@ -36,24 +45,30 @@ export const payersCommand: Command = {
       else
         context.stdout.write(
           formatTable(
-            ['payer_id', 'name', 'class', 'filing', 'corrected', 'appeal'],
-            profiles.map((p) => [
-              p.payerId,
-              p.name,
-              p.payerClass,
-              String(p.timelyFilingDays ?? ''),
-              String(p.correctedClaimDays ?? ''),
-              String(p.appealDays ?? ''),
-            ]),
+            ['payer_id', 'name', 'class', 'filing', 'corrected', 'appeal', 'ndc', 'jw/jz', 'drug auth'],
+            profiles.map((p) => {
+              const requirements = payerRequirements(p)
+              return [
+                p.payerId,
+                p.name,
+                p.payerClass,
+                String(p.timelyFilingDays ?? ''),
+                String(p.correctedClaimDays ?? ''),
+                String(p.appealDays ?? ''),
+                requirements.requiresNdc ? 'yes' : 'no',
+                requirements.jwJzRequired ? 'yes' : 'no',
+                requirements.drugAuthorization,
+              ]
+            }),
           ),
         )
       return EXIT_OK
     }
     if (sub !== 'import' || file === undefined || extra.length > 0)
       throw new CliError('CLI_USAGE', 'Expected "payers import FILE.csv" or "payers list"')
-    let text: string
+    let bytes: Uint8Array
     try {
-      text = await readFile(resolvePath(context, file), 'utf8')
+      bytes = await readFile(resolvePath(context, file))
     } catch (cause) {
       throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: ${(cause as Error).message}`, {
         cause,
@@ -61,9 +76,10 @@ export const payersCommand: Command = {
     }
     let parsed: ReturnType<typeof parsePayerProfilesCsv>
     try {
-      parsed = parsePayerProfilesCsv(text)
+      parsed = parsePayerProfilesCsv(bytes)
     } catch (cause) {
-      throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${(cause as Error).message}`, { cause })
+      if (!(cause instanceof DenialError)) throw cause
+      throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${cause.code}: ${cause.message}`, { cause })
     }
     const user = values.user ?? context.config.user
     const engine = await loadDenialEngine()
@@ -71,15 +87,18 @@ export const payersCommand: Command = {
       upsertPayerProfiles(handle.db, parsed.profiles, user, engine),
     )
     if (values.json) {
-      context.stdout.write(`${JSON.stringify({ ...counts, rejects: parsed.rejects }, null, 2)}\n`)
+      context.stdout.write(
+        `${JSON.stringify({ ...counts, rejects: parsed.rejects, warnings: parsed.warnings }, null, 2)}\n`,
+      )
     } else {
       context.stdout.write(`imported ${counts.inserted} new and ${counts.updated} updated payer profile(s)\n`)
       if (counts.recomputed.changed > 0)
         context.stdout.write(
           `recomputed the deadlines of ${counts.recomputed.changed} of their ${counts.recomputed.items} open rework item(s)\n`,
         )
-      for (const reject of parsed.rejects) context.stderr.write(`${file}:${reject.line}: ${reject.reason}\n`)
     }
+    // With --json the rejects and warnings are in the JSON.
+    if (!values.json) writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
     return parsed.rejects.length > 0 ? EXIT_FINDINGS : EXIT_OK
   },
 }

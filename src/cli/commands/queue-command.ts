@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
+import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
+import { describeFsError } from '../../output-file.js'
 import { writeAppealPacket } from '../../rework/appeal-packet.js'
 import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
@@ -353,11 +354,13 @@ export const queueCommand: Command = {
       case 'corrected-claim': {
         if (values.out === undefined) throw new CliError('CLI_USAGE', 'Expected --out FILE')
         const date = parseDateOption('date', values.date) ?? today()
-        const written = await withDatabase(context, (handle) =>
-          writeCorrectedClaim(handle.db, id, { user, date }),
-        )
+        const problems = outboundEnvelopeProblems(context.config.outbound)
+        if (problems.length > 0) throw new CliError('CLI_BAD_OPTION', problems.join('; '))
         const out = resolvePath(context, values.out)
-        await writeFile(out, written.x12)
+        // The file is written and the audit event recorded together (CLI_UNWRITABLE_OUTPUT, exit 2).
+        const written = await withDatabase(context, (handle) =>
+          writeCorrectedClaim(handle.db, id, { user, date, out, envelope: context.config.outbound }),
+        )
         context.stdout.write(
           `wrote a frequency-7 replacement of claim ${written.claimId} (REF*F8 ${written.payerClaimNumber}) to ${values.out}\n`,
         )
@@ -372,12 +375,14 @@ export const queueCommand: Command = {
         const written = await withDatabase(context, (handle) =>
           writeAppealPacket(handle.db, id, { outDir, user, date, ...(templatesDir ? { templatesDir } : {}) }),
         ).catch((error: unknown) => {
-          // A folder that cannot be created or written, or a template folder that cannot be read.
+          // The output is CLI_UNWRITABLE_OUTPUT already; what is left is a template that cannot be read.
           if (error instanceof Error && 'syscall' in error)
             throw new CliError(
-              'CLI_BAD_OPTION',
-              `Cannot use --out ${values.out}${templatesDir === undefined ? '' : ` or --templates ${values.templates}`}: ${error.message}`,
-              { cause: error },
+              'CLI_UNREADABLE_INPUT',
+              `Cannot read the appeal templates: ${describeFsError(error)}`,
+              {
+                cause: error,
+              },
             )
           throw error
         })

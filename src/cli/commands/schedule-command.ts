@@ -8,16 +8,19 @@ import { saveSchedule } from '../../scrub/scrub-repository.js'
 import { CliError } from '../cli-error.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi schedule import FILE.csv [--json]
 
 Stores the infusion schedule used by "auths due" and the admin-sequence scrub rule. Columns:
   member_id,payer_id,date,hcpcs,planned_units
-and optionally start_time,end_time (HHMM) of the infusion. A bad row is rejected with its line
-number and the reason; every good row is stored. The same member + payer + date + drug updates the
-stored entry.
+and optionally start_time,end_time (HHMM) of the infusion. The file is read as UTF-8; a line that
+is not UTF-8 is read as Windows-1252 with a warning. A bad row (a value not allowed, a NUL, a field
+over its size limit, a second row for the same member + payer + date + drug) is rejected alone,
+reported on stderr as FILE:LINE:COLUMN: CODE: reason; every good row is stored. The same member +
+payer + date + drug updates the stored entry.
 
-Exit codes: 0 ok, 1 rows rejected, 2 usage error or unreadable file.`
+Exit codes: 0 ok, 1 rows rejected, 2 usage error, unreadable file or missing column.`
 
 /** `onco-edi schedule import`. */
 export const scheduleCommand: Command = {
@@ -37,9 +40,9 @@ export const scheduleCommand: Command = {
     if (file === undefined || positionals.length > 1)
       throw new CliError('CLI_USAGE', 'Expected exactly one FILE.csv after "schedule import"')
     const path = isAbsolute(file) ? file : resolve(context.cwd, file)
-    let text: string
+    let bytes: Uint8Array
     try {
-      text = readFileSync(path, 'utf8')
+      bytes = readFileSync(path)
     } catch (cause) {
       throw new CliError(
         'CLI_UNREADABLE_INPUT',
@@ -49,7 +52,7 @@ export const scheduleCommand: Command = {
     }
     let parsed: ReturnType<typeof parseScheduleCsv>
     try {
-      parsed = parseScheduleCsv(text, file)
+      parsed = parseScheduleCsv(bytes, file)
     } catch (error) {
       if (error instanceof ScrubError)
         throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
@@ -63,13 +66,15 @@ export const scheduleCommand: Command = {
       await handle.close()
     }
     if (values.json)
-      context.stdout.write(`${JSON.stringify({ file, stored: saved, rejected: parsed.rejects }, null, 2)}\n`)
-    else {
+      context.stdout.write(
+        `${JSON.stringify({ file, stored: saved, rejected: parsed.rejects, warnings: parsed.warnings }, null, 2)}\n`,
+      )
+    else
       context.stdout.write(
         `${file}: ${saved} scheduled infusions stored, ${parsed.rejects.length} rejected\n`,
       )
-      for (const reject of parsed.rejects) context.stdout.write(`  line ${reject.line}: ${reject.reason}\n`)
-    }
+    // With --json the rejects and warnings are in the JSON.
+    if (!values.json) writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
     return parsed.rejects.length > 0 ? EXIT_FINDINGS : EXIT_OK
   },
 }

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { DenialError } from '../../../transforms/denials/denial-error.js'
+import type { PayerProfile } from '../../../transforms/denials/denial-types.js'
 import type { CodeTableRecords } from '../../../transforms/scrub/code-table-set.js'
 import { createCodeTableSet } from '../../../transforms/scrub/code-table-set.js'
 import type { ScheduledInfusion, TrackedAuthorization } from '../../../transforms/scrub/scrub-context.js'
@@ -9,20 +11,34 @@ import { loadCodeTableRecords, loadCodeTableRecordsFromFiles } from '../../codes
 import { CodesError } from '../../codes/codes-error.js'
 import type { DatabaseHandle } from '../../db/create-database.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
+import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
+import { prepareOutputDir } from '../../output-file.js'
+import { listPayerProfiles } from '../../rework/payer-repository.js'
 import { parseAuthorizationsCsv, parseScheduleCsv } from '../../scrub/authorization-csv.js'
 import { bundledCodesDir } from '../../scrub/default-codes-dir.js'
-import { loadScrubReference } from '../../scrub/load-scrub-reference.js'
-import type { ScrubSummary } from '../../scrub/scrub-files.js'
-import { formatScrubSummary, scrubFiles } from '../../scrub/scrub-files.js'
+import {
+  bundledPayersFile,
+  loadBundledPayerProfiles,
+  loadScrubReference,
+  readPayerProfilesFile,
+} from '../../scrub/load-scrub-reference.js'
+import type { ScrubFileResult, ScrubSummary } from '../../scrub/scrub-files.js'
+import {
+  formatFileError,
+  formatFileResult,
+  formatScrubSummaryAfterFiles,
+  formatScrubTitle,
+  scrubFiles,
+} from '../../scrub/scrub-files.js'
 import { listAuthorizations, listSchedule, loadLedgerLines } from '../../scrub/scrub-repository.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
-import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
+import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
-                     [--tables DIR] [--auths FILE.csv] [--schedule FILE.csv]
+                     [--tables DIR] [--payers FILE.csv] [--auths FILE.csv] [--schedule FILE.csv]
 
 Scrubs 837P/837I claims before submission with the 17 oncology rules (J-code validity on the DOS,
 NDC format/crosswalk/units, JW/JZ, administration sequencing and hierarchy, MUE, add-on primaries,
@@ -32,21 +48,36 @@ a quarantined transaction set is skipped and reported.
 Writes to DIR (default ./scrub-output):
   accepted.x12      claims with no error-level finding, in valid envelopes, ready to submit
   rejected.x12      the other claims
-  findings.ndjson   one finding a line: claimId, line, rule, severity, message, position, suggestion
-  summary.txt       per rule and per claim
+  findings.ndjson   one finding a line: file, isa13, st02, claimId (CLM01), line, rule, severity,
+                    message, position, suggestion
+  summary.txt       per file (as it finishes), errors by code, per rule and per claim
   fixes.ndjson      with --fix: each fix with before/after, rule and source
 
   --as-of DATE      the run's date (default today)
   --fix             apply the safe fixes (1:1 successor J-code with units recomputed; NDC padded to
                     11 digits) and re-scrub the fixed claim
-  --codes DIR       load CMS code files from DIR instead of the database (database-less run:
-                    no stored authorizations, schedule or earlier claims)
-  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, payer profiles…)
+  --codes DIR       load CMS code files from DIR instead of the database: no stored
+                    authorizations, schedule or earlier claims, and the run is not stored. The
+                    database (DATABASE_URL, else ONCO_EDI_HOME) still numbers the output.
+  --tables DIR      scrub reference tables (default fixtures/scrub: admin codes, drugs needing
+                    authorization…)
+  --payers FILE.csv payer profiles in the format of "payers import" (class, NDC, JW/JZ, drug prior
+                    authorization). Default: the profiles imported with "payers import"; with
+                    --codes, or when none are imported, the bundled fixtures/payers.csv. A claim
+                    whose payer has no profile gets a warning: authorization not checked.
   --auths FILE.csv  authorizations to use in a database-less run (columns as in "auths import")
   --schedule FILE   infusion schedule to use in a database-less run
   --json            print the summary as JSON
 
-Exit codes: 0 no error-level finding, 1 error-level findings or quarantined sets, 2 usage error.`
+Each file is reported as it finishes (scrubbed: accepted / rejected, quarantined sets with their
+reasons, or unreadable with its coded error); one bad file never stops the others. The outbound
+ISA13/GS06/ST02 come from a counter in the database per sender/receiver pair: never reused.
+ONCO_EDI_ISA06, ONCO_EDI_ISA08, ONCO_EDI_GS02 and ONCO_EDI_GS03 set the output's ids (default:
+the input interchange's sender and receiver).
+
+Exit codes (the worst file's): 0 no error-level finding, 1 error-level findings, quarantined sets
+or a file that is not X12, 2 usage error, a file that cannot be read (missing, a folder, no
+permission) or an output folder that cannot be written.`
 
 /** `onco-edi scrub`. */
 export const scrubCommand: Command = {
@@ -58,7 +89,7 @@ export const scrubCommand: Command = {
       return await runScrub(args, context)
     } catch (error) {
       // Unusable reference tables or code files are input problems: exit 2 with their code.
-      if (error instanceof ScrubError || error instanceof CodesError)
+      if (error instanceof ScrubError || error instanceof CodesError || error instanceof DenialError)
         throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
       throw error
     }
@@ -76,6 +107,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       fix: { type: 'boolean', default: false },
       codes: { type: 'string' },
       tables: { type: 'string' },
+      payers: { type: 'string' },
       auths: { type: 'string' },
       schedule: { type: 'string' },
     },
@@ -83,31 +115,65 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   if (positionals.length === 0)
     throw new CliError('CLI_USAGE', 'Expected at least one 837 FILE after "scrub"')
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
+  const problems = outboundEnvelopeProblems(context.config.outbound)
+  if (problems.length > 0) throw new CliError('CLI_BAD_OPTION', problems.join('; '))
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(context.cwd, p))
-  const files = positionals.map(path)
-  for (const file of files)
-    if (!existsSync(file)) throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${file}: no such file`)
-  const reference = loadScrubReference(values.tables === undefined ? undefined : path(values.tables))
+  // Each file is reported by the name it was given; one that cannot be read is reported, not fatal.
+  const files = positionals.map((name) => ({ path: path(name), name }))
+  const tables = values.tables === undefined ? undefined : path(values.tables)
+  const payersFile = values.payers === undefined ? undefined : readPayers(path(values.payers), context)
   const outDir = path(values.out ?? 'scrub-output')
+  prepareOutputDir(outDir)
   const extraAuths = values.auths === undefined ? [] : readAuths(path(values.auths), context)
   const extraSchedule = values.schedule === undefined ? [] : readSchedule(path(values.schedule), context)
+  // Per-file lines stream as each file finishes: on stdout (the summary's first part), or on
+  // stderr when stdout carries the JSON summary.
+  const progress = values.json ? context.stderr : context.stdout
+  const onFile = (result: ScrubFileResult): void => {
+    progress.write(formatFileResult(result))
+    const error = formatFileError(result)
+    if (error !== undefined && !values.json) context.stderr.write(`${error}\n`)
+    context.logger.info(
+      {
+        file: result.file,
+        status: result.status,
+        claims: result.claims,
+        accepted: result.accepted,
+        rejected: result.rejected,
+        quarantinedSets: result.quarantined.length,
+        error: result.error?.code,
+      },
+      'scrub file finished',
+    )
+  }
 
+  // The database always gives the outbound control numbers (a persisted counter, so two runs
+  // never send the same ISA13); with --codes it is used for nothing else.
+  const handle: DatabaseHandle = await openDatabase(databaseOptionsFromConfig(context.config))
   let summary: ScrubSummary
-  if (values.codes !== undefined) {
-    const records = await loadCodes(path(values.codes))
-    summary = await scrubFiles({
+  try {
+    const common = {
       files,
       outDir,
       asOf,
       fix: values.fix,
-      codes: createCodeTableSet(records),
-      reference,
-      authorizations: extraAuths,
-      schedule: extraSchedule,
-    })
-  } else {
-    const handle: DatabaseHandle = await openDatabase(databaseOptionsFromConfig(context.config))
-    try {
+      controlNumbers: handle.db,
+      envelope: context.config.outbound,
+      onFile,
+    }
+    if (values.codes !== undefined) {
+      const records = await loadCodes(path(values.codes))
+      // Without the database's tables, the payers come from --payers or the bundled payer CSV.
+      const reference = loadScrubReference(tables, payersFile ?? loadBundledPayerProfiles())
+      if (!values.json) context.stdout.write(formatScrubTitle(asOf))
+      summary = await scrubFiles({
+        ...common,
+        reference,
+        codes: createCodeTableSet(records),
+        authorizations: extraAuths,
+        schedule: extraSchedule,
+      })
+    } else {
       let records = await loadCodeTableRecords(handle.db)
       if (records.hcpcs.length === 0) {
         const bundled = bundledCodesDir()
@@ -119,39 +185,47 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
         context.stderr.write(`No code tables imported yet: using the bundled subset in ${bundled}\n`)
         records = await loadCodes(bundled)
       }
+      const authorizations = [...(await listAuthorizations(handle.db)), ...extraAuths]
+      const schedule = [...(await listSchedule(handle.db)), ...extraSchedule]
+      const ledgerLines = await loadLedgerLines(handle.db)
+      let profiles = payersFile ?? (await listPayerProfiles(handle.db))
+      if (profiles.length === 0) {
+        context.stderr.write(`No payer profiles imported yet: using the bundled ${bundledPayersFile()}\n`)
+        profiles = loadBundledPayerProfiles()
+      }
+      const reference = loadScrubReference(tables, profiles)
+      if (!values.json) context.stdout.write(formatScrubTitle(asOf))
       summary = await scrubFiles({
-        files,
-        outDir,
-        asOf,
-        fix: values.fix,
-        codes: createCodeTableSet(records),
+        ...common,
         reference,
-        authorizations: [...(await listAuthorizations(handle.db)), ...extraAuths],
-        schedule: [...(await listSchedule(handle.db)), ...extraSchedule],
-        ledgerLines: await loadLedgerLines(handle.db),
+        codes: createCodeTableSet(records),
+        authorizations,
+        schedule,
+        ledgerLines,
         db: handle.db,
       })
-    } finally {
-      await handle.close()
     }
+  } finally {
+    await handle.close()
   }
   context.logger.info(
     {
       files: summary.files.length,
+      unreadable: summary.unreadable,
       claims: summary.claims,
       accepted: summary.accepted,
       rejected: summary.rejected,
       errors: summary.errors,
       warnings: summary.warnings,
       fixes: summary.fixes,
-      quarantinedSets: summary.quarantined.length,
+      quarantinedSets: summary.quarantinedSets,
       runId: summary.runId,
     },
     'scrub finished',
   )
   if (values.json) context.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
-  else context.stdout.write(formatScrubSummary(summary))
-  return summary.errors > 0 || summary.quarantined.length > 0 ? EXIT_FINDINGS : EXIT_OK
+  else context.stdout.write(formatScrubSummaryAfterFiles(summary))
+  return summary.exitCode
 }
 
 async function loadCodes(dir: string): Promise<CodeTableRecords> {
@@ -159,9 +233,9 @@ async function loadCodes(dir: string): Promise<CodeTableRecords> {
   return { hcpcs: loaded.hcpcs, crosswalk: loaded.crosswalk, addOns: loaded.addOns, mue: loaded.mue }
 }
 
-function readText(file: string): string {
+function readBytes(file: string): Uint8Array {
   try {
-    return readFileSync(file, 'utf8')
+    return readFileSync(file)
   } catch (cause) {
     throw new CliError(
       'CLI_UNREADABLE_INPUT',
@@ -172,15 +246,19 @@ function readText(file: string): string {
 }
 
 function readAuths(file: string, context: CommandContext): TrackedAuthorization[] {
-  const parsed = parseAuthorizationsCsv(readText(file), file)
-  for (const reject of parsed.rejects)
-    context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`)
+  const parsed = parseAuthorizationsCsv(readBytes(file), file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.authorizations
 }
 
 function readSchedule(file: string, context: CommandContext): ScheduledInfusion[] {
-  const parsed = parseScheduleCsv(readText(file), file)
-  for (const reject of parsed.rejects)
-    context.stderr.write(`${file} line ${reject.line}: rejected: ${reject.reason}\n`)
+  const parsed = parseScheduleCsv(readBytes(file), file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
   return parsed.entries
+}
+
+function readPayers(file: string, context: CommandContext): PayerProfile[] {
+  const parsed = readPayerProfilesFile(file)
+  writeRowReport(context.stderr, file, parsed.rejects, parsed.warnings)
+  return parsed.profiles
 }

@@ -37,9 +37,13 @@ export interface IngestFileTable {
   claim_count: Generated<number>
   quarantined_count: Generated<number>
   skipped_interchange_count: Generated<number>
+  /** X12Issue[] as JSON: warnings about the file, e.g. X12_DUPLICATE_CONTROL_NUMBER (migration 0005). */
+  warnings: ColumnType<unknown, string | undefined, string>
+  /** Transaction sets not stored because the same content was stored from another file (0005). */
+  duplicate_set_count: Generated<number>
 }
 
-/** Sender + ISA13 is unique: the same interchange inside another file is recognized. */
+/** An interchange stored from a file. Sender + ISA13 may repeat (migration 0005): content decides. */
 export interface InterchangeTable {
   id: Id
   file_id: Ref
@@ -210,6 +214,11 @@ export interface PayerProfileTable {
   timely_filing_days: number | null
   corrected_claim_days: number | null
   appeal_days: number | null
+  /** NULL: the payer class default (migration 0008). */
+  requires_ndc: boolean | null
+  jw_jz_required: boolean | null
+  /** `none` or `list`; NULL: the payer class default. */
+  drug_prior_auth: string | null
   updated_at: ColumnType<Date, never, Date>
 }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
 import type { WriteClaims837Options } from '../../../parsers/claim837/claim837-writer.js'
-import { writeClaims837 } from '../../../parsers/claim837/claim837-writer.js'
+import { envelopeShape837, writeClaims837 } from '../../../parsers/claim837/claim837-writer.js'
 import type { Segment } from '../../../parsers/x12/segment.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../../parsers/x12-event.js'
@@ -175,6 +175,42 @@ describe('writeClaims837', () => {
     expect(claimsOf(events).map(comparable)).toEqual(professional.map(comparable))
   })
 
+  it('writes GS02/GS03 and counts GS06/ST02 up from the given first numbers, as envelopeShape837 says', () => {
+    const claims = [...professional, ...institutional]
+    const shape = envelopeShape837(claims)
+    expect(shape).toEqual({ groups: 2, transactions: 2 })
+    const text = writeClaims837(claims, {
+      ...options,
+      applicationSenderCode: 'GSSENDER',
+      applicationReceiverCode: 'GSRECEIVER',
+      interchangeControl: 40,
+      firstGroupControl: 41,
+      firstTransactionControl: 123456789,
+    })
+    const lines = segmentLines(text)
+    expect(lines[0]).toContain('*RIVERBENDONC   *ZZ*EXAMPLECH      *')
+    expect(
+      lines.filter((l) => /^(GS|GE|ST|SE|IEA)\*/.test(l)).map((l) => l.replace(/\*2026\d+\*0815/, '')),
+    ).toEqual([
+      'GS*HC*GSSENDER*GSRECEIVER*41*X*005010X222A1',
+      'ST*837*123456789*005010X222A1',
+      expect.stringMatching(/^SE\*\d+\*123456789$/),
+      'GE*1*41',
+      'GS*HC*GSSENDER*GSRECEIVER*42*X*005010X223A2',
+      'ST*837*123456790*005010X223A2',
+      expect.stringMatching(/^SE\*\d+\*123456790$/),
+      'GE*1*42',
+      'IEA*2*000000040',
+    ])
+    expectCleanEnvelopes(read(text))
+    // Defaults: GS02/GS03 = ISA06/ISA08, GS06 from 1, ST02 from 0001.
+    const plain = segmentLines(writeClaims837(professional, options))
+    expect(plain.filter((l) => /^(GS|ST)\*/.test(l))).toEqual([
+      'GS*HC*RIVERBENDONC*EXAMPLECH*20260302*0815*1*X*005010X222A1',
+      'ST*837*0001*005010X222A1',
+    ])
+  })
+
   it('rejects bad options with X12_WRITE_OPTION', () => {
     const attempt = (o: Partial<WriteClaims837Options>) => () =>
       writeClaims837(professional, { ...options, ...o })
@@ -185,10 +221,24 @@ describe('writeClaims837', () => {
       { time: '2460' },
       { delimiters: { element: ':' } },
       { delimiters: { repetition: '\n' } },
+      { applicationSenderCode: '' },
+      { applicationReceiverCode: 'A_RECEIVER_CODE_TOO_LONG' },
+      { firstGroupControl: 0 },
+      { firstTransactionControl: 1.5 },
     ]
     for (const bad of bads) {
       expect(attempt(bad)).toThrow(expect.objectContaining({ code: 'X12_WRITE_OPTION' }))
     }
+    // One set fits at 999999999; the second set (837I) would need 1000000000.
+    expect(writeClaims837(professional, { ...options, firstTransactionControl: 999_999_999 })).toContain(
+      'ST*837*999999999*',
+    )
+    expect(() =>
+      writeClaims837([...professional, ...institutional], {
+        ...options,
+        firstTransactionControl: 999_999_999,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'X12_WRITE_OPTION' }))
   })
 
   it('rejects a value that contains an output delimiter, with the source position', () => {

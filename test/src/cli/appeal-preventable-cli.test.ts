@@ -86,7 +86,9 @@ for (const engine of engines) {
       writeFileSync(file, 'x')
       const notDir = await cli(config, ['queue', 'appeal', idOf('E2E-C-101'), '--out', join(file, 'sub')])
       expect(notDir.code).toBe(2)
-      expect(notDir.stderr).toMatch(/^CLI_BAD_OPTION: Cannot use --out /)
+      expect(notDir.stderr).toMatch(
+        /^CLI_UNWRITABLE_OUTPUT: Cannot write .*a-file\/sub: a part of the path is not a folder \(ENOTDIR\)\n$/,
+      )
       const unknown = await cli(config, ['queue', 'appeal', '987654', '--out', out])
       expect(unknown.code).toBe(1)
       expect(unknown.stderr).toMatch(/^DB_NOT_FOUND: /)

@@ -44,7 +44,9 @@ describe('onco-edi auths / schedule', () => {
     )
     expect(await main(['auths', 'import', file], ctx)).toBe(1)
     expect(out()).toContain('2 authorizations added, 0 updated, 1 rejected')
-    expect(out()).toMatch(/line 3: units_authorized "-5"/)
+    expect(out()).toContain(
+      'auths.csv:3:5: SCRUB_CSV_VALUE: units_authorized "-5" is not a number from 0 to 1000000',
+    )
     expect(out()).not.toContain('M2')
     const again = context(home)
     expect(await main(['auths', 'import', file, '--json'], again.ctx)).toBe(1)
@@ -103,7 +105,7 @@ describe('onco-edi auths / schedule', () => {
     )
     expect(await main(['schedule', 'import', file], ctx)).toBe(1)
     expect(out()).toContain('1 scheduled infusions stored, 1 rejected')
-    expect(out()).toContain('line 3: date "tomorrow"')
+    expect(out()).toContain('s.csv:3:3: SCRUB_CSV_VALUE: date "tomorrow" is not YYYY-MM-DD')
     expect(await main(['auths', 'due', '--within', 'soon'], ctx)).toBe(2)
     expect(await main(['auths', 'frobnicate'], ctx)).toBe(2)
   })

@@ -43,7 +43,7 @@ for (const engine of engines) {
       const result = await cli(config, ['payers', 'import', file, '--user', 'carol'])
       expect(result.code).toBe(1)
       expect(result.stdout).toBe('imported 0 new and 1 updated payer profile(s)\n')
-      expect(result.stderr).toMatch(/payers\.csv:3: .*payer_class/)
+      expect(result.stderr).toMatch(/payers\.csv:3:3: DENIAL_CSV_ROW: payer_class: expected one of/)
       const listed = JSON.parse((await cli(config, ['payers', 'list', '--json'])).stdout) as {
         payerId: string
         appealDays?: number

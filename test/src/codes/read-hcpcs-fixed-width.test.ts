@@ -111,8 +111,52 @@ describe('readHcpcsFixedWidth', () => {
     ])
     expect(records.map((r) => r.code)).toEqual(['J9060'])
     expect(skipped).toEqual([
-      { line: 1, reason: 'continuation of J9999 before any procedure record' },
-      { line: 2, reason: 'J9045: addDate "19901332" is not a YYYYMMDD date' },
+      { line: 1, code: 'CODES_BAD_ROW', reason: 'continuation of J9999 before any procedure record' },
+      { line: 2, code: 'CODES_BAD_ROW', reason: 'J9045: addDate "19901332" is not a YYYYMMDD date' },
+    ])
+  })
+
+  it('skips a record cut short (no dates would be read), one with data past 320, and one with a NUL', async () => {
+    const good = record({
+      code: 'J9060',
+      seq: '00100',
+      id: '3',
+      long: 'Injection, cisplatin, 10 mg',
+      add: '19840101',
+    })
+    const cut = record({
+      code: 'J9045',
+      seq: '00100',
+      id: '3',
+      long: 'Injection, carboplatin, 50 mg',
+      add: '19900101',
+    })
+    const { records, skipped } = await read([
+      cut.slice(0, 40),
+      `${good.replace('J9060', 'J9061')}XYZ`,
+      good.replace('cisplatin', 'cis\u0000platin').replace('J9060', 'J9062'),
+      `${good}${' '.repeat(226)}`,
+    ])
+    expect(records.map((r) => [r.code, r.addDate])).toEqual([['J9060', '1984-01-01']])
+    expect(skipped).toEqual([
+      {
+        line: 1,
+        column: 41,
+        code: 'CODES_BAD_RECORD_LENGTH',
+        reason: 'J9045: 40 characters; a HCPCS record is 320 characters (CMS record layout)',
+      },
+      {
+        line: 2,
+        column: 321,
+        code: 'CODES_BAD_RECORD_LENGTH',
+        reason: 'J9061: data past character 320; a HCPCS record is 320 characters (CMS record layout)',
+      },
+      {
+        line: 3,
+        column: 26,
+        code: 'CODES_CONTROL_CHAR',
+        reason: 'control character U+0000 (NUL) at character 26',
+      },
     ])
   })
 

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../../src/db/database.js'
-import { detectKindFromHead } from '../../../src/ingest/detect-kind.js'
+import { detectKindFromText } from '../../../src/ingest/detect-kind.js'
 import { IngestError } from '../../../src/ingest/ingest-error.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { describeEachDatabase } from '../../support/databases.js'
@@ -23,34 +23,50 @@ async function count(db: Kysely<Database>, table: string): Promise<number> {
   return rows[0]?.n ?? -1
 }
 
-describe('detectKindFromHead', () => {
-  it('reads ST01 with the delimiters of the ISA', () => {
-    expect(detectKindFromHead(e2eText('837p-medicare-2026-01.x12'), 'a')).toBe('837')
+describe('detectKindFromText', () => {
+  it('reads ST01 with the delimiters of the ISA', async () => {
+    expect(await detectKindFromText(e2eText('837p-medicare-2026-01.x12'), 'a')).toBe('837')
     expect(
-      detectKindFromHead(
+      await detectKindFromText(
         e2eText('835-medicare-2026-02-02.x12').replaceAll('*', '|').replaceAll('~', '!'),
         'a',
       ),
     ).toBe('835')
   })
 
-  it('rejects another transaction type with its byte offset', () => {
+  it('reads an unpadded ISA, as the reader does', async () => {
+    const text = e2eText('835-medicare-2026-02-02.x12')
+    const isaEnd = text.indexOf('~')
+    const isa = text
+      .slice(0, isaEnd)
+      .split('*')
+      .map((element) => element.trim())
+      .join('*')
+    expect(isa.length).toBeLessThan(105)
+    expect(await detectKindFromText(isa + text.slice(isaEnd), 'a')).toBe('835')
+  })
+
+  it('rejects another transaction type with its byte offset', async () => {
     const text = e2eText('835-medicare-2026-02-02.x12').replace('ST*835*', 'ST*270*')
-    const error = (() => {
-      try {
-        detectKindFromHead(text, 'x.x12')
-      } catch (e) {
-        return e
-      }
-    })()
+    const error = await detectKindFromText(text, 'x.x12').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(IngestError)
     expect(error).toMatchObject({ code: 'INGEST_UNKNOWN_KIND', offset: text.indexOf('ST*270*') })
   })
 
-  it('rejects text without an ISA at offset 0', () => {
-    expect(() => detectKindFromHead('hello', 'x')).toThrow(
-      expect.objectContaining({ code: 'INGEST_UNKNOWN_KIND', offset: 0 }),
-    )
+  it("gives the reader's coded error for text that is not X12", async () => {
+    await expect(detectKindFromText('hello', 'x')).rejects.toMatchObject({
+      code: 'X12_NO_ISA',
+      position: { offset: 0 },
+    })
+  })
+
+  it("gives the reader's X12_BAD_SEGMENT with its byte offset when no terminator comes", async () => {
+    const isa = e2eText('835-medicare-2026-02-02.x12').slice(0, 106)
+    const text = isa + 'GS*HP'.padEnd(2 * 1024 * 1024, 'A')
+    await expect(detectKindFromText(text, 'x')).rejects.toMatchObject({
+      code: 'X12_BAD_SEGMENT',
+      position: { offset: 106 },
+    })
   })
 })
 
@@ -66,9 +82,10 @@ describeEachDatabase('ingestFiles', (ctx) => {
       handle: ctx.handle,
     })
     expect(results.map((r) => [r.status, r.error?.code])).toEqual([
-      ['failed', 'INGEST_UNREADABLE'],
-      ['failed', 'INGEST_UNKNOWN_KIND'],
+      ['unreadable', 'INGEST_UNREADABLE'],
+      ['unreadable', 'X12_NO_ISA'],
     ])
+    expect(results[0]?.message).toContain(join(dir, 'missing.x12'))
     expect(await count(ctx.handle.db, 'ingest_file')).toBe(0)
   })
 
@@ -114,7 +131,7 @@ describeEachDatabase('ingestFiles', (ctx) => {
     ])
   })
 
-  it('recognizes the same interchange (sender + ISA13) inside a different file', async () => {
+  it('stores nothing from a different file whose every set is already stored', async () => {
     const original = file('medicare.x12', e2eText('837p-medicare-2026-01.x12'))
     const copy = file('medicare-copy.x12', `${e2eText('837p-medicare-2026-01.x12')}\n\n`)
     const [first] = await ingestFiles([original], { handle: ctx.handle })
@@ -122,9 +139,9 @@ describeEachDatabase('ingestFiles', (ctx) => {
     const [second] = await ingestFiles([copy], { handle: ctx.handle })
     expect(first?.status).toBe('ingested')
     expect(second?.status).toBe('already_ingested')
-    expect(second?.message).toMatch(/interchange E2EONC\/000001001/)
-    expect(second?.skippedInterchanges).toEqual([
-      { senderId: 'E2EONC', control: '000001001', fileId: first?.fileId },
+    expect(second?.message).toMatch(new RegExp(`every transaction set was stored from file ${first?.fileId}`))
+    expect(second?.duplicateSets).toEqual([
+      { interchangeControl: '000001001', transactionControl: '0001', fileId: first?.fileId },
     ])
     expect(await count(ctx.handle.db, 'submitted_claim')).toBe(claimsBefore)
     const [third] = await ingestFiles([original], { handle: ctx.handle })

@@ -128,7 +128,9 @@ for (const engine of engines) {
       // and E2E-P-999, which has no 837 claim in either file, stays unmatched.
       const again = file(
         'resubmitted.x12',
-        e2eText('837p-medicare-2026-01.x12').replaceAll('000001001', '000001002'),
+        e2eText('837p-medicare-2026-01.x12')
+          .replaceAll('000001001', '000001002')
+          .replace('BHT*0019*00*E2E1001*20260120*0900', 'BHT*0019*00*E2E1002*20260121*0900'),
       )
       const [result] = await ingestFiles([again], { handle: db.handle })
       expect([result?.status, result?.claims]).toEqual(['ingested', 8])

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
 import { writeClaims837 } from '../../../parsers/claim837/claim837-writer.js'
+import type { Config } from '../../../src/config.js'
 import { readX12File } from '../../../src/pipeline/read-x12.js'
 import { toReplacementClaim } from '../../../src/rework/corrected-claim.js'
+import { engines } from '../../support/databases.js'
+import { cli, cliDatabase } from '../cli/cli-support.js'
 
 async function claimsOf(path: string): Promise<{ claims: Claim837[]; quarantined: boolean[] }> {
   const claims: Claim837[] = []
@@ -68,3 +71,73 @@ describe('toReplacementClaim', () => {
     ).toEqual([['ONC-P-1001', '7', 'PCN123', original.lines.length]])
   })
 })
+
+const E2E = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'e2e')
+
+for (const engine of engines) {
+  describe(`queue corrected-claim writes the file and its audit event together [${engine.name}]`, () => {
+    let config: Config
+    let cleanup: () => Promise<void>
+    let itemId = 0
+    beforeAll(async () => {
+      ;({ config, cleanup } = await cliDatabase(engine.url))
+      await cli(config, ['payers', 'import', join(E2E, 'payers.csv')])
+      const ingest = await cli(config, [
+        'ingest',
+        ...['837p-commercial-2026-01.x12', '835-commercial-2026-02-05.x12'].map((n) => join(E2E, n)),
+      ])
+      expect(ingest.code, ingest.stderr).toBe(0)
+      const items = JSON.parse((await cli(config, ['queue', 'list', '--json'])).stdout) as { id: number }[]
+      itemId = items[0]?.id ?? 0
+      expect(itemId).toBeGreaterThan(0)
+    })
+    afterAll(() => cleanup())
+
+    const writtenEvents = async (): Promise<number> => {
+      const show = await cli(config, ['queue', 'show', String(itemId), '--json'])
+      const detail = JSON.parse(show.stdout) as { history: { action: string }[] }
+      return detail.history.filter((h) => h.action === 'corrected_claim_written').length
+    }
+
+    it('a failed write exits 2 with a coded one-line error and records no event', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'corrected-cli-'))
+      const folder = join(dir, 'a-folder')
+      mkdirSync(folder)
+      for (const out of [join(dir, 'missing', 'c.x12'), folder, '/proc/version']) {
+        const result = await cli(config, ['queue', 'corrected-claim', String(itemId), '--out', out])
+        expect(result.code, out).toBe(2)
+        expect(result.stderr).toMatch(new RegExp(`^CLI_UNWRITABLE_OUTPUT: Cannot write ${out}: .+\\n$`))
+        expect(result.stdout).toBe('')
+      }
+      expect(await writtenEvents()).toBe(0)
+      // No temporary file is left behind.
+      expect(readdirSync(dir)).toEqual(['a-folder'])
+      expect(readdirSync(folder)).toEqual([])
+    })
+
+    it('a successful write records one event naming the ISA13, and two writes get increasing ISA13s', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'corrected-cli-'))
+      const isa13 = async (name: string): Promise<number> => {
+        const out = join(dir, name)
+        const result = await cli(config, ['queue', 'corrected-claim', String(itemId), '--out', out])
+        expect(result.code, result.stderr).toBe(0)
+        const text = readFileSync(out, 'utf8')
+        expect(text).toContain('REF*F8*')
+        return Number(text.split('*')[13])
+      }
+      const first = await isa13('first.x12')
+      const second = await isa13('second.x12')
+      expect(second).toBeGreaterThan(first)
+      expect(await writtenEvents()).toBe(2)
+      const detail = JSON.parse((await cli(config, ['queue', 'show', String(itemId), '--json'])).stdout) as {
+        history: { action: string; note: string }[]
+      }
+      expect(detail.history.filter((h) => h.action === 'corrected_claim_written').map((h) => h.note)).toEqual(
+        [
+          expect.stringContaining(`ISA13 ${String(first).padStart(9, '0')}`),
+          expect.stringContaining(`ISA13 ${String(second).padStart(9, '0')}`),
+        ],
+      )
+    })
+  })
+}

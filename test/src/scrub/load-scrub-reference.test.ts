@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultScrubTablesDir } from '../../../src/project-root.js'
 import { loadScrubReference, loadScrubReferenceRows } from '../../../src/scrub/load-scrub-reference.js'
+import type { PayerClass } from '../../../transforms/denials/denial-types.js'
 
 describe('loadScrubReference', () => {
   it('loads the shipped tables', () => {
@@ -19,8 +20,15 @@ describe('loadScrubReference', () => {
     expect(reference.addOnFallback('96411')).toEqual(['96409', '96413'])
     expect(reference.isChemoDrug('J9045')).toBe(true)
     expect(reference.isChemoDrug('J2405')).toBe(false)
-    expect(reference.authRequired('ANY', 'J9271')).toBe(true)
-    expect(reference.payerProfile('SKMCD1')?.requiresNdc).toBe(true)
+    // Payer profiles come from the bundled fixtures/payers.csv by default.
+    expect(reference.payerProfile('SKMCD1')?.payerClass).toBe('medicaid')
+    expect(reference.drugAuthorization('SKCOM1', 'J9271')).toBe('required')
+    expect(reference.drugAuthorization('SKMA01', 'J9271')).toBe('required')
+    expect(reference.drugAuthorization('SKMCR1', 'J9271')).toBe('not_required')
+    expect(reference.drugAuthorization('SKMCD1', 'J9271')).toBe('not_required')
+    expect(reference.drugAuthorization('SKMCD1', 'J9035')).toBe('required')
+    expect(reference.drugAuthorization('ANY', 'J9271')).toBe('no_profile')
+    expect(reference.drugAuthorization(undefined, 'J9271')).toBe('no_profile')
   })
 
   it('fails with SCRUB_BAD_TABLE_ROW naming the file and line of a bad row', () => {
@@ -43,5 +51,46 @@ describe('loadScrubReference', () => {
     cpSync(defaultScrubTablesDir(), dir, { recursive: true })
     writeFileSync(join(dir, 'code-successors.csv'), 'code,successor\nJ9265,J9267\n')
     expect(() => loadScrubReference(dir)).toThrow(expect.objectContaining({ code: 'SCRUB_BAD_CSV_HEADER' }))
+  })
+
+  it('reads the drug list by class, by payer id and for every class (*, or the old payer_id "*")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tables-'))
+    cpSync(defaultScrubTablesDir(), dir, { recursive: true })
+    writeFileSync(
+      join(dir, 'auth-required-drugs.csv'),
+      'payer_class,payer_id,hcpcs\nmedicaid,,J9271\n,P-COM,J9299\n*,,J9022\nmedicare,,J9035\n',
+    )
+    const profile = (payerId: string, payerClass: PayerClass, drugAuthorization?: 'none' | 'list') => ({
+      payerId,
+      name: payerId,
+      payerClass,
+      timelyFilingDays: undefined,
+      correctedClaimDays: undefined,
+      appealDays: undefined,
+      drugAuthorization,
+    })
+    const reference = loadScrubReference(dir, [
+      profile('P-MCD', 'medicaid'),
+      profile('P-COM', 'commercial'),
+      profile('P-MCR', 'medicare'),
+      profile('P-MCR-LIST', 'medicare', 'list'),
+      profile('P-COM-NONE', 'commercial', 'none'),
+    ])
+    const needs = (payer: string) =>
+      ['J9271', 'J9299', 'J9022', 'J9035'].filter(
+        (code) => reference.drugAuthorization(payer, code) === 'required',
+      )
+    expect(needs('P-MCD')).toEqual(['J9271', 'J9022'])
+    expect(needs('P-COM')).toEqual(['J9299', 'J9022'])
+    // Traditional Medicare's class default is "none": its list rows apply only when the profile says "list".
+    expect(needs('P-MCR')).toEqual([])
+    expect(needs('P-MCR-LIST')).toEqual(['J9022', 'J9035'])
+    expect(needs('P-COM-NONE')).toEqual([])
+
+    writeFileSync(join(dir, 'auth-required-drugs.csv'), 'payer_id,hcpcs\n*,J9271\nP-COM,J9299\n')
+    const old = loadScrubReference(dir, [profile('P-COM', 'commercial'), profile('P-MCR', 'medicare')])
+    expect(old.drugAuthorization('P-COM', 'J9271')).toBe('required')
+    expect(old.drugAuthorization('P-COM', 'J9299')).toBe('required')
+    expect(old.drugAuthorization('P-MCR', 'J9271')).toBe('not_required')
   })
 })

@@ -65,7 +65,7 @@ describe('parsePayerProfilesCsv', () => {
     expect(profiles[0]?.timelyFilingDays).toBe(365)
   })
 
-  it('throws DENIAL_CSV_HEADER on a missing column and DENIAL_CSV_SYNTAX on an unclosed quote', () => {
+  it('throws DENIAL_CSV_HEADER on a missing column; rejects an unclosed quote alone (DENIAL_CSV_SYNTAX)', () => {
     const header = (() => {
       try {
         parsePayerProfilesCsv('payer_id,name,payer_class\nP1,x,medicare\n')
@@ -79,14 +79,18 @@ describe('parsePayerProfilesCsv', () => {
       1,
       'timely_filing_days',
     ])
-    const syntax = (() => {
-      try {
-        parsePayerProfilesCsv(`${HEADER}\nP1,x,medicare,,,\nP2,"open,medicare,,,\n`)
-      } catch (error) {
-        return error
-      }
-    })()
-    expect(syntax instanceof DenialError ? [syntax.code, syntax.line] : []).toEqual(['DENIAL_CSV_SYNTAX', 3])
+    const syntax = parsePayerProfilesCsv(
+      `${HEADER}\nP1,x,medicare,,,\nP2,"open,medicare,,,\nP3,y,medicaid,,,\n`,
+    )
+    expect(syntax.profiles.map((p) => p.payerId)).toEqual(['P1', 'P3'])
+    expect(syntax.rejects).toEqual([
+      {
+        line: 3,
+        column: 2,
+        code: 'DENIAL_CSV_SYNTAX',
+        reason: 'name: the quote opened on line 3 is never closed',
+      },
+    ])
   })
 })
 

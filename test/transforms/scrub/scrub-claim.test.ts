@@ -31,7 +31,7 @@ describe('scrubClaim', () => {
 
   it('accepts a clean chemo claim', () => {
     const claim = buildClaim837({
-      payerId: 'OTHER1',
+      payerId: 'COM01',
       lines: [
         { code: '96413' },
         { code: '96415', units: 1 },
@@ -44,10 +44,10 @@ describe('scrubClaim', () => {
   })
 
   it('rejects a claim with an error and accepts one with only warnings', () => {
-    const bad = buildClaim837({ payerId: 'OTHER1', lines: [{ code: '96417' }] })
+    const bad = buildClaim837({ payerId: 'COM01', lines: [{ code: '96417' }] })
     expect(scrubClaim(bad, testContext()).accepted).toBe(false)
     const warned = buildClaim837({
-      payerId: 'OTHER1',
+      payerId: 'COM01',
       lines: [{ code: '96365' }, { code: 'J9045', units: 9 }],
     })
     const result = scrubClaim(warned, testContext())
@@ -58,7 +58,7 @@ describe('scrubClaim', () => {
   it('never puts the member id or the patient name in a message', () => {
     const claim = buildClaim837({
       memberId: 'ZZSECRET9',
-      payerId: 'PAYR01',
+      payerId: 'COM01',
       filing: 'MC',
       lines: [{ code: 'J9271', units: 900, modifiers: ['JW'] }, { code: 'C9174' }],
     })

@@ -3,11 +3,15 @@ import { finding } from '../finding-helpers.js'
 import type { Finding, ScrubRule } from '../scrub-rule.js'
 
 /**
- * A drug that requires prior authorization (a tracked authorization exists for the payer, member
- * and drug, or the payer profile / fixtures/scrub/auth-required-drugs.csv says so) must carry
- * REF*G1 (2300, or 2400 when lines fall under different authorizations) naming a tracked
- * authorization. An authorization number equal to the referral number (REF*9F) is rejected
- * (Stedi edits). Denials otherwise: CARC 197 (absent), RARC M62. Source: DOMAIN.md §5.
+ * A drug that requires prior authorization must carry REF*G1 (loop 2300, or 2400 when lines fall
+ * under different authorizations; 005010X222A1) naming a tracked authorization. A drug requires
+ * one when a tracked authorization exists for the payer, member and drug, or when the payer's
+ * profile says so: traditional Medicare needs none for Part B drugs (its prior authorization
+ * programs cover 42 CFR 414.234 DMEPOS items and 42 CFR 419.83 hospital outpatient services),
+ * the other classes follow the editable fixtures/scrub/auth-required-drugs.csv. A payer without a
+ * profile gets one warning per claim: its authorization is not checked. An authorization number
+ * equal to the referral number (REF*9F) is rejected. Denials otherwise: CARC 197 (precertification
+ * absent), RARC M62 (X12 CARC/RARC lists).
  */
 export const authMissingRule: ScrubRule = {
   id: 'auth-missing',
@@ -30,10 +34,30 @@ export const authMissingRule: ScrubRule = {
           },
         ),
       )
+    let unprofiled = false
     for (const view of claimView(claim, context).lines) {
       if (!view.isDrug) continue
       const forDrug = auths.filter((auth) => auth.hcpcs === undefined || auth.hcpcs === view.code)
-      if (forDrug.length === 0 && !context.reference.authRequired(payerId, view.code)) continue
+      const policy = context.reference.drugAuthorization(claim.payer.id, view.code)
+      if (forDrug.length === 0 && policy !== 'required') {
+        if (policy === 'no_profile' && !unprofiled) {
+          unprofiled = true
+          findings.push(
+            finding(
+              this,
+              claim,
+              undefined,
+              `no profile for payer ${payerId || '(none)'}: authorization not checked`,
+              claim.position,
+              {
+                severity: 'warning',
+                suggestion: 'add the payer to the payer profiles (onco-edi payers import) with its class',
+              },
+            ),
+          )
+        }
+        continue
+      }
       const reference = view.line.priorAuthorization ?? claim.priorAuthorization
       const covering = forDrug.find(
         (auth) =>

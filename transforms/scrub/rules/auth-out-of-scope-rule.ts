@@ -9,7 +9,7 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
  * must cover the DOS (start ≤ DOS ≤ end), the drug, and the units and cycles billed, counted
  * cumulatively with the claims already scrubbed (the ledger, across runs; a re-scrub of the same
  * claim is not counted twice). Denials otherwise: CARC 198 (exceeded), 284/296 (not for this
- * service), 302 (expired). Source: DOMAIN.md §5.
+ * service), 302 (expired). Source: X12 CARC code list.
  */
 export const authOutOfScopeRule: ScrubRule = {
   id: 'auth-out-of-scope',
@@ -43,7 +43,7 @@ export const authOutOfScopeRule: ScrubRule = {
       if (forDrug.length === 0) {
         // A claim-level REF*G1 names one drug's authorization; drugs that need none are not out of scope.
         const needsAuth =
-          context.reference.authRequired(payerId, view.code) ||
+          context.reference.drugAuthorization(claim.payer.id, view.code) === 'required' ||
           auths.some((auth) => auth.hcpcs === undefined || auth.hcpcs === view.code)
         if (reference !== undefined && needsAuth)
           findings.push(

@@ -10,8 +10,11 @@ const JZ_REQUIRED_FROM = '2023-07-01'
  * Medicare Part B drugs from single-dose containers, DOS ≥ 2023-07-01: the discarded amount goes on
  * its own line with JW; when nothing was discarded the line carries JZ. So a drug line on a DOS
  * with no JW line for the same drug needs JZ, and a JW line needs an administered line of the same
- * drug. Multi-dose containers take neither (fixtures/scrub/multi-dose-drugs.csv). Sources: CGS;
- * Noridian A53024; DOMAIN.md §4.
+ * drug. Multi-dose containers take neither (fixtures/scrub/multi-dose-drugs.csv). Applies to
+ * payers whose profile requires JW/JZ (class default: traditional Medicare), or by SBR09 MA/MB
+ * when the payer has no profile. Sources: Medicare Claims Processing Manual (IOM 100-04) ch. 17
+ * §40 (discarded drugs and biologicals); CMS JW and JZ modifier policy FAQs (2023); Noridian
+ * article A53024.
  */
 export const jwJzModifierRule: ScrubRule = {
   id: 'jw-jz-modifier',
@@ -19,7 +22,7 @@ export const jwJzModifierRule: ScrubRule = {
   severity: 'error',
   check(claim, context) {
     const view = claimView(claim, context)
-    if (!view.medicare) return []
+    if (!view.jwJzRequired) return []
     const findings: Finding[] = []
     for (const [dos, lines] of view.byDos) {
       if (dos < JZ_REQUIRED_FROM) continue

@@ -5,7 +5,8 @@ import { NDC_UNITS } from '../tables/drug-codes.js'
 
 /**
  * Converts a hyphenated 10-digit NDC (4-4-2, 5-3-2, 5-4-1) or a hyphenated 5-4-2 to the 11-digit
- * 5-4-2 form without hyphens, padding the short group with a leading zero (DOMAIN.md §4). A bare
+ * 5-4-2 form without hyphens, padding the short group with a leading zero (the HIPAA 11-digit
+ * format of 005010X222A1 loop 2410 LIN03; Medicare Claims Processing Manual, IOM 100-04, ch. 17). A bare
  * 10-digit NDC is ambiguous (which group is short?) and gives `undefined`.
  *
  * @example
@@ -23,7 +24,7 @@ export function normalizeNdc(text: string): string | undefined {
 
 /**
  * Loop 2410: LIN02 is N4, LIN03 is an 11-digit NDC (5-4-2, no hyphens), CTP04 > 0 and CTP05-1 is
- * F2, GR, ME, ML or UN (005010X222A1/X223A2 loop 2410; DOMAIN.md §4).
+ * F2, GR, ME, ML or UN (005010X222A1/X223A2 loop 2410).
  */
 export const ndcFormatRule: ScrubRule = {
   id: 'ndc-format',
@@ -63,7 +64,8 @@ export const ndcFormatRule: ScrubRule = {
                     line: view.line.lineNumber,
                     fromNdc: drug.ndc,
                     toNdc: padded,
-                    source: 'DOMAIN.md §4: NDC 5-4-2, short group padded with a leading zero',
+                    source:
+                      '005010X222A1 loop 2410 LIN03: 11-digit NDC (5-4-2); the short group of a 10-digit FDA NDC gets a leading zero',
                   },
                 },
           ),

@@ -4,8 +4,9 @@ import type { Finding, ScrubRule } from '../scrub-rule.js'
 
 /**
  * A drug line without loop 2410 (LIN*N4) when the payer requires NDCs: Medicaid for
- * physician-administered drugs including hospital outpatient (DRA 2005 §6002), by SBR09 = MC or a
- * payer profile (fixtures/scrub/payer-profiles.csv) for commercial payers (DOMAIN.md §4).
+ * physician-administered drugs including hospital outpatient (Deficit Reduction Act of 2005 §6002),
+ * by the payer profile (`requires_ndc`, class default medicaid; `payers import`), or by SBR09 = MC
+ * when the payer has no profile.
  */
 export const ndcRequiredRule: ScrubRule = {
   id: 'ndc-required',

@@ -7,7 +7,7 @@ import { testContext } from '../../../support/scrub-test-context.js'
 
 const auth: TrackedAuthorization = {
   authNumber: 'PA777001',
-  payerId: 'PAYR01',
+  payerId: 'COM01',
   memberId: 'MBR0001',
   hcpcs: 'J9271',
   unitsAuthorized: 400,
@@ -17,7 +17,7 @@ const auth: TrackedAuthorization = {
 }
 
 const claimOn = (claimId: string, dos: string, units = 200) =>
-  buildClaim837({ claimId, payerId: 'PAYR01', auth: 'PA777001', dos, lines: [{ code: 'J9271', units }] })
+  buildClaim837({ claimId, payerId: 'COM01', auth: 'PA777001', dos, lines: [{ code: 'J9271', units }] })
 
 describe('auth-out-of-scope', () => {
   it('flags a DOS after the authorization expired', () => {
@@ -31,7 +31,7 @@ describe('auth-out-of-scope', () => {
 
   it('flags a drug the authorization does not cover', () => {
     const claim = buildClaim837({
-      payerId: 'PAYR01',
+      payerId: 'COM01',
       auth: 'PA777001',
       lines: [{ code: 'J9299', units: 240 }],
     })
@@ -62,7 +62,7 @@ describe('auth-out-of-scope', () => {
 describe('auth-out-of-scope with a claim-level REF*G1', () => {
   it("does not flag a drug that needs no authorization (J9045) under another drug's claim-level auth", () => {
     const claim = buildClaim837({
-      payerId: 'PAYR01',
+      payerId: 'COM01',
       auth: 'PA777001',
       lines: [
         { code: 'J9271', units: 200 },

@@ -17,7 +17,14 @@ describe('ndc-format', () => {
     const findings = ndcFormatRule.check(claim, testContext())
     expect(findings).toHaveLength(1)
     expect(findings[0]?.position).toMatchObject({ segmentId: 'LIN', element: 3 })
-    expect(findings[0]?.fix).toMatchObject({ kind: 'pad-ndc', fromNdc: '1111-2222-33', toNdc: '01111222233' })
+    expect(findings[0]?.fix).toMatchObject({
+      kind: 'pad-ndc',
+      fromNdc: '1111-2222-33',
+      toNdc: '01111222233',
+      // The source users see cites the implementation guide, not an internal note.
+      source:
+        '005010X222A1 loop 2410 LIN03: 11-digit NDC (5-4-2); the short group of a 10-digit FDA NDC gets a leading zero',
+    })
   })
 
   it('flags CTP04 ≤ 0 and an unknown CTP05 unit at the CTP segment', () => {

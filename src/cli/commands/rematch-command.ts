@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util'
+import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
+import { rematchRemitClaims } from '../../ingest/rematch-remits.js'
+import { loadPayerProfiles } from '../../rework/payer-repository.js'
+import { CliError } from '../cli-error.js'
+import { withDatabase } from '../cli-support.js'
+import type { Command } from '../command.js'
+import { EXIT_OK } from '../command.js'
+
+const USAGE = `Usage: onco-edi rematch [--user USER] [--json]
+
+Matches every stored remit claim (835 CLP) that is still unmatched to a stored 837 claim, with
+the rules of 835 ingest (CLP01 = CLM01, narrowed by payer and DOS; lines by REF*6R or code,
+modifiers, DOS and charge). Their rework items take the submitted claim and line, and their
+deadlines are computed again; each changed item gets an audit event. Ingest does this by itself;
+this command repairs a database where an 835 was stored while its 837 was still being ingested
+by an older version. Running it twice changes nothing the second time.
+
+  --user USER  recorded on audit events (default $ONCO_EDI_USER)
+  --json       the counts as JSON
+
+Exit codes: 0 done (also when nothing was left to match), 2 usage.`
+
+/** `onco-edi rematch`. */
+export const rematchCommand: Command = {
+  name: 'rematch',
+  summary: 'match remit claims stored before their 837 (repair)',
+  usage: USAGE,
+  async run(args, context) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { user: { type: 'string' }, json: { type: 'boolean', default: false } },
+    })
+    if (positionals.length > 0)
+      throw new CliError('CLI_USAGE', `Expected no arguments, got ${JSON.stringify(positionals.join(' '))}`)
+    const engine = await loadDenialEngine()
+    const actor = values.user ?? context.config.user
+    const result = await withDatabase(context, (handle) =>
+      handle.db
+        .transaction()
+        .execute(async (trx) =>
+          rematchRemitClaims(trx, engine, await loadPayerProfiles(trx), { all: true }, actor),
+        ),
+    )
+    context.logger.info({ ...result }, 'rematch finished')
+    context.stdout.write(
+      values.json
+        ? `${JSON.stringify(result)}\n`
+        : `${result.claims} remit claim(s) matched, ${result.lines} line(s), ${result.items} rework item(s), ${result.deadlines} deadline(s) recomputed\n`,
+    )
+    return EXIT_OK
+  },
+}

@@ -1,0 +1,474 @@
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { Claim837 } from '../../parsers/claim837/claim837.js'
+import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
+import { formatPosition } from '../../parsers/x12/segment.js'
+import type { X12Issue } from '../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../parsers/x12-event.js'
+import { reserveIds } from '../db/bulk-insert.js'
+import type { Database } from '../db/database.js'
+import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
+import {
+  commitRemitClaims,
+  finishRemittance,
+  prepareRemitClaims,
+  storeRemittanceHeader,
+} from './store-835.js'
+import { storeClaims837 } from './store-837.js'
+
+/** What to do with an interchange whose sender + ISA13 was already stored with other content. */
+export type DuplicateControlPolicy = 'warn' | 'quarantine'
+
+/** A transaction set that was not stored, and why. */
+export interface QuarantinedSet {
+  interchangeControl: string
+  groupControl: string
+  transactionControl: string
+  reasons: X12Issue[]
+}
+
+/** A transaction set not stored because the same content was stored from another file. */
+export interface DuplicateSet {
+  interchangeControl: string
+  transactionControl: string
+  /** The file it was stored from. */
+  fileId: number
+}
+
+/** The counts and lists a file's ingest fills in ({@link FileIngest}). */
+export interface FileTally {
+  /** Claims stored (CLM for an 837, CLP for an 835). */
+  claims: number
+  matched: number
+  unmatched: number
+  reversals: number
+  items: number
+  recovered: number
+  recoveredAmount: number
+  /** Transaction sets stored. */
+  sets: number
+  quarantined: QuarantinedSet[]
+  duplicateSets: DuplicateSet[]
+  /** Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`); they do not stop storing. */
+  warnings: X12Issue[]
+  senderId: string | undefined
+  interchanges: string[]
+  groups: string[]
+  transactions: string[]
+}
+
+/** Everything a {@link FileIngest} writes with. */
+export interface FileIngestContext {
+  /** The file's transaction: every write goes through it. */
+  trx: Kysely<Database>
+  /**
+   * Where an 835's look-ups run: on PostgreSQL a pool connection (reading and matching overlap
+   * with the writes), on PGlite the transaction itself.
+   */
+  reader: Kysely<Database>
+  fileId: number
+  remit: RemitFileState
+  batchSize: number
+  /** Batches written or prepared while the parser reads on. */
+  pipelineDepth: number
+  duplicateControl: DuplicateControlPolicy
+  /** After each written batch: claims staged so far (uncommitted) and the bytes read. */
+  onBatch: (claims: number) => void | Promise<void>
+}
+
+/** A set's running counts; they reach the file tally only when the set is stored. */
+interface SetCounts {
+  matched: number
+  unmatched: number
+  reversals: number
+  items: number
+  recovered: number
+  recoveredAmount: number
+}
+
+/** An open interchange. `duplicate` is the issue of a reused sender + ISA13, if any. */
+interface OpenInterchange {
+  senderId: string
+  control: string
+  duplicate: X12Issue | undefined
+}
+
+/** An open transaction set: its savepoint, its claims so far and its reserved remittance id. */
+interface OpenSet {
+  savepoint: string
+  claims: number
+  remittanceId: number | undefined
+  counts: SetCounts
+  /** This file's recoveries before the set: restored when the set is rolled back. */
+  recoveredBefore: Map<number, number>
+}
+
+/**
+ * Where the reader is in the file. Events move it along: `interchange-start` opens an interchange,
+ * `transaction-start` a set inside it, `transaction-end` stores, quarantines or drops the set, and
+ * `interchange-end` closes the interchange.
+ */
+type Phase =
+  | { name: 'outside-interchange' }
+  | { name: 'in-interchange'; interchange: OpenInterchange }
+  | { name: 'in-set'; interchange: OpenInterchange; set: OpenSet }
+
+/**
+ * The ordered steps of one file: preparations (an 835 batch's look-ups, matching and rows, on
+ * `reader`) and writes (in the transaction). While the parser reads batch N+2, batch N+1 is
+ * prepared and batch N written; at most `depth` writes are staged, so memory stays bounded. On
+ * PostgreSQL the server is another process: parsing and writing use both cores.
+ */
+class BatchPipeline {
+  readonly #depth: number
+  #preparing: Promise<void> = Promise.resolve()
+  readonly #writes: Promise<void>[] = []
+
+  constructor(depth: number) {
+    this.#depth = depth
+  }
+
+  /** Adds a preparation step (run in order, after the previous one). */
+  prepare<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.#preparing.then(step)
+    this.#preparing = next.then(() => undefined)
+    // Awaited by drain(); this branch only keeps an early failure from being "unhandled".
+    this.#preparing.catch(() => undefined)
+    return next
+  }
+
+  /** Adds a write step, run after every write queued before it and after `after`. */
+  write<T>(step: (value: T) => Promise<void>, after: Promise<T>): void {
+    const previous = this.#writes.at(-1) ?? Promise.resolve()
+    const done = Promise.all([previous, after]).then(([, value]) => step(value))
+    done.catch(() => undefined)
+    this.#writes.push(done)
+  }
+
+  /** Waits while more than `depth` writes are staged. */
+  async backpressure(): Promise<void> {
+    while (this.#writes.length > this.#depth) await this.#writes.shift()
+  }
+
+  /** Waits until every step has run (throws the first failure). */
+  async drain(): Promise<void> {
+    while (this.#writes.length > 0) await this.#writes.shift()
+    await this.#preparing
+  }
+
+  /** Waits for every step without throwing: nothing may run past the transaction. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#writes, this.#preparing])
+  }
+}
+
+function noCounts(): SetCounts {
+  return { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+}
+
+/**
+ * One file's ingest as a state machine over the reader's events ({@link Phase}). Each transaction
+ * set is written under a savepoint and, at its end, stored (its content identity is new), dropped
+ * (the same content was stored from another file) or quarantined (the reader found an error, or
+ * the interchange reuses a control number under the `quarantine` policy).
+ */
+export class FileIngest {
+  readonly tally: FileTally = {
+    claims: 0,
+    matched: 0,
+    unmatched: 0,
+    reversals: 0,
+    items: 0,
+    recovered: 0,
+    recoveredAmount: 0,
+    sets: 0,
+    quarantined: [],
+    duplicateSets: [],
+    warnings: [],
+    senderId: undefined,
+    interchanges: [],
+    groups: [],
+    transactions: [],
+  }
+  readonly #context: FileIngestContext
+  readonly #pipeline: BatchPipeline
+  readonly #setIdentity: (stOffset: number) => string | undefined
+  #phase: Phase = { name: 'outside-interchange' }
+  #savepoints = 0
+  #staged837: Claim837[] = []
+  #staged835: RemittanceClaim835[] = []
+  /** Claims handed to the pipeline so far (uncommitted), for progress. */
+  #progress = 0
+
+  constructor(context: FileIngestContext, setIdentity: (stOffset: number) => string | undefined) {
+    this.#context = context
+    this.#pipeline = new BatchPipeline(context.pipelineDepth)
+    this.#setIdentity = setIdentity
+  }
+
+  /** Moves the state machine by one reader event. */
+  async handle(event: X12Event): Promise<void> {
+    const phase = this.#phase
+    switch (event.type) {
+      case 'interchange-start':
+        this.#phase = { name: 'in-interchange', interchange: await this.#openInterchange(event) }
+        return
+      case 'interchange-end':
+        this.#phase = { name: 'outside-interchange' }
+        return
+      case 'transaction-start':
+        if (phase.name === 'outside-interchange') return
+        this.#phase = { name: 'in-set', interchange: phase.interchange, set: await this.#openSet() }
+        return
+      case 'remittance835-header':
+        if (phase.name === 'in-set') await this.#remittanceOf(phase.set, event.header)
+        return
+      case 'claim837':
+        if (phase.name !== 'in-set') return
+        this.#staged837.push(event.claim)
+        phase.set.claims++
+        if (this.#staged837.length >= this.#context.batchSize) await this.#flush(phase.set)
+        return
+      case 'claim835':
+        if (phase.name !== 'in-set') return
+        this.#staged835.push(event.claim)
+        phase.set.claims++
+        if (this.#staged835.length >= this.#context.batchSize) await this.#flush(phase.set)
+        return
+      case 'transaction-end':
+        if (phase.name !== 'in-set') return
+        await this.#closeSet(phase.interchange, phase.set, event)
+        this.#phase = { name: 'in-interchange', interchange: phase.interchange }
+        return
+      default:
+        return
+    }
+  }
+
+  /** Waits for every staged write (after the last event). */
+  async finish(): Promise<void> {
+    await this.#pipeline.drain()
+  }
+
+  /** Waits for every step without throwing (when reading failed). */
+  async settle(): Promise<void> {
+    await this.#pipeline.settle()
+  }
+
+  async #openInterchange(event: Extract<X12Event, { type: 'interchange-start' }>): Promise<OpenInterchange> {
+    const { trx, fileId, duplicateControl } = this.#context
+    this.tally.senderId ??= event.senderId
+    // Two files with the same sender + ISA13 take turns here (the lock lasts until the file's
+    // transaction ends), so the one that commits second is the one that is told.
+    await sql`select pg_advisory_xact_lock(hashtext(${event.senderId}), hashtext(${event.control}))`.execute(
+      trx,
+    )
+    const prior = await trx
+      .selectFrom('interchange')
+      .select('file_id')
+      .where('sender_id', '=', event.senderId)
+      .where('control', '=', event.control)
+      .orderBy('file_id')
+      .executeTakeFirst()
+    let duplicate: X12Issue | undefined
+    if (prior !== undefined) {
+      const position = { offset: event.offset, segment: 1, stSegment: 0, segmentId: 'ISA', element: 13 }
+      const quarantine = duplicateControl === 'quarantine'
+      duplicate = {
+        code: 'X12_DUPLICATE_CONTROL_NUMBER',
+        severity: quarantine ? 'error' : 'warning',
+        message:
+          `Expected a new ISA13 from sender ${event.senderId}, found ${event.control}, already used by file ${prior.file_id} ` +
+          `with other content at ${formatPosition(position)}` +
+          (quarantine ? '; its sets are quarantined (--on-duplicate-control quarantine)' : '; stored anyway'),
+        position,
+      }
+      if (!quarantine) this.tally.warnings.push(duplicate)
+    }
+    if (duplicate === undefined || duplicate.severity === 'warning') {
+      await trx
+        .insertInto('interchange')
+        .values({
+          file_id: fileId,
+          sender_id: event.senderId,
+          control: event.control,
+          receiver_id: event.receiverId,
+          interchange_date: null,
+        })
+        .execute()
+      this.tally.interchanges.push(event.control)
+    }
+    return { senderId: event.senderId, control: event.control, duplicate }
+  }
+
+  /** Opens a savepoint for the set; the pipeline is empty here (every set end drains it). */
+  async #openSet(): Promise<OpenSet> {
+    const { trx, remit } = this.#context
+    this.#savepoints++
+    const savepoint = `st_${this.#savepoints}`
+    // Reversals are netted within one transaction set.
+    remit.pendingReversals.clear()
+    await sql.raw(`savepoint ${savepoint}`).execute(trx)
+    return {
+      savepoint,
+      claims: 0,
+      remittanceId: undefined,
+      counts: noCounts(),
+      recoveredBefore: new Map(remit.recoveredItems),
+    }
+  }
+
+  /** The set's remittance id, reserved now and its header row queued in the transaction. */
+  async #remittanceOf(set: OpenSet, header: RemittanceHeader835): Promise<number> {
+    if (set.remittanceId !== undefined) return set.remittanceId
+    const { trx, reader, fileId } = this.#context
+    const [remittanceId] = await reserveIds(reader, 'remittance_id_seq', 1)
+    if (remittanceId === undefined) throw new Error('no remittance id was reserved')
+    set.remittanceId = remittanceId
+    this.#pipeline.write(async () => {
+      await storeRemittanceHeader(trx, fileId, header, remittanceId)
+    }, Promise.resolve(undefined))
+    return remittanceId
+  }
+
+  /** Hands the staged claims to the pipeline, waiting while it is full. */
+  async #flush(set: OpenSet): Promise<void> {
+    const batch837 = this.#staged837
+    const batch835 = this.#staged835
+    if (batch837.length > 0 || batch835.length > 0) {
+      this.#staged837 = []
+      this.#staged835 = []
+      await this.#submit(set, batch837, batch835)
+    }
+    await this.#pipeline.backpressure()
+  }
+
+  async #submit(set: OpenSet, batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> {
+    const { trx, reader, remit, fileId, onBatch } = this.#context
+    this.#progress += batch837.length + batch835.length
+    const staged = this.#progress
+    let prepared: Promise<PreparedRemitBatch | undefined> = Promise.resolve(undefined)
+    const first = batch835[0]
+    if (first !== undefined) {
+      const remittanceId = await this.#remittanceOf(set, first.header)
+      prepared = this.#pipeline.prepare(async () => {
+        const batch = await prepareRemitClaims(reader, remit, remittanceId, batch835)
+        const r = batch.result
+        set.counts.matched += r.matched
+        set.counts.unmatched += r.unmatched
+        set.counts.reversals += r.reversals
+        set.counts.items += r.items
+        set.counts.recovered += r.recovered
+        set.counts.recoveredAmount += r.recoveredAmount
+        return batch
+      })
+    }
+    this.#pipeline.write(async (batch) => {
+      if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
+      if (batch !== undefined) await commitRemitClaims(trx, remit, batch)
+      await onBatch(staged)
+    }, prepared)
+  }
+
+  /** Stores, drops (content already stored) or quarantines the set that just ended. */
+  async #closeSet(
+    interchange: OpenInterchange,
+    set: OpenSet,
+    event: Extract<X12Event, { type: 'transaction-end' }>,
+  ): Promise<void> {
+    const { trx, fileId } = this.#context
+    const envelope = event.envelope
+    const identity = this.#setIdentity(envelope.position.offset)
+    const reasons = event.issues.filter((issue) => issue.severity === 'error')
+    if (interchange.duplicate !== undefined && interchange.duplicate.severity === 'error')
+      reasons.push(interchange.duplicate)
+    if (event.quarantined || reasons.length > 0) {
+      // The set is stored nowhere: drop what was staged and undo what was written.
+      this.#staged837 = []
+      this.#staged835 = []
+      await this.#rollback(set)
+      const stated = reasons.length > 0 ? reasons : event.issues
+      await trx
+        .insertInto('quarantine')
+        .values({
+          file_id: fileId,
+          interchange_control: envelope.interchangeControl,
+          group_control: envelope.groupControl,
+          transaction_type: envelope.transactionType,
+          transaction_control: envelope.transactionControl,
+          segment_count: event.segmentCount,
+          reasons: JSON.stringify(stated),
+        })
+        .execute()
+      this.tally.quarantined.push({
+        interchangeControl: envelope.interchangeControl,
+        groupControl: envelope.groupControl,
+        transactionControl: envelope.transactionControl,
+        reasons: stated,
+      })
+      return
+    }
+    await this.#flush(set)
+    await this.#pipeline.drain()
+    // The unique content identity decides: a set stored by another file (committed, or committing
+    // while this one waits on the index) is dropped here, whatever the order the files were read in.
+    const stored = await trx
+      .insertInto('transaction_set')
+      .values({
+        file_id: fileId,
+        content_sha256:
+          identity ?? `${interchange.senderId}/${interchange.control}/${envelope.transactionControl}`,
+        sender_id: interchange.senderId,
+        transaction_type: envelope.transactionType,
+        interchange_control: envelope.interchangeControl,
+        group_control: envelope.groupControl,
+        transaction_control: envelope.transactionControl,
+        claim_count: set.claims,
+      })
+      .onConflict((oc) => oc.column('content_sha256').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (stored === undefined) {
+      await this.#rollback(set)
+      const first = await trx
+        .selectFrom('transaction_set')
+        .select('file_id')
+        .where('content_sha256', '=', identity ?? '')
+        .executeTakeFirst()
+      this.tally.duplicateSets.push({
+        interchangeControl: envelope.interchangeControl,
+        transactionControl: envelope.transactionControl,
+        fileId: first === undefined ? 0 : Number(first.file_id),
+      })
+      return
+    }
+    const remittance = event.remittance
+    if (remittance !== undefined) {
+      const remittanceId = await this.#remittanceOf(set, remittance.header)
+      await this.#pipeline.drain()
+      await finishRemittance(trx, remittanceId, remittance.providerAdjustments, set.claims)
+    }
+    await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
+    const tally = this.tally
+    tally.sets++
+    tally.claims += set.claims
+    tally.matched += set.counts.matched
+    tally.unmatched += set.counts.unmatched
+    tally.reversals += set.counts.reversals
+    tally.items += set.counts.items
+    tally.recovered += set.counts.recovered
+    tally.recoveredAmount += set.counts.recoveredAmount
+    if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
+    tally.transactions.push(envelope.transactionControl)
+  }
+
+  /** Undoes the set: waits for its writes, rolls back to its savepoint, restores the recoveries. */
+  async #rollback(set: OpenSet): Promise<void> {
+    const { trx, remit } = this.#context
+    await this.#pipeline.drain()
+    await sql.raw(`rollback to savepoint ${set.savepoint}`).execute(trx)
+    await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
+    remit.recoveredItems.clear()
+    for (const [id, amount] of set.recoveredBefore) remit.recoveredItems.set(id, amount)
+  }
+}
