@@ -45,6 +45,10 @@ function arrayElement(value: unknown, type: BulkType): string {
   if (type === 'int8' || type === 'int4' || type === 'float8') return String(value)
   if (type === 'bool') return value === true ? 't' : 'f'
   const text = String(value)
+  // JSON text (from JSON.stringify) holds no raw control character, so JSON.stringify quotes it
+  // exactly as an array element needs (`"` and `\` escaped by a backslash), several times faster
+  // than the two replaceAll on a 10 KB claim.
+  if (type === 'jsonb') return JSON.stringify(text)
   return NEEDS_ESCAPE.test(text) ? `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${text}"`
 }
 

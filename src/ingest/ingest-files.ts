@@ -24,14 +24,21 @@ import type { RemitFileState } from './store-835.js'
 
 export type { DuplicateControlPolicy, DuplicateSet, QuarantinedSet } from './file-ingest.js'
 
-/** Claims per batch on PGlite: one statement per table per ~500 claims (STYLE.md §4 batches). */
+/** 835 claims per batch on PGlite: one statement per table per ~500 claims (STYLE.md §4 batches). */
 const DEFAULT_BATCH = 500
 /**
- * Claims per batch on PostgreSQL: fewer, larger statements and lookups. On the 100k-claim bench
- * (test/bench/ingest-bench.ts, 2 cores) 1,000 and 2,000 were about even and ahead of 500; 4,000 was
- * slower (more live data per garbage collection).
+ * 835 claims per batch on PostgreSQL: fewer, larger statements and lookups. On the 100k-claim
+ * bench (test/bench/ingest-bench.ts, 2 cores) 1,000 and 2,000 were about even and ahead of 500;
+ * 1,000 holds half the rows in flight, which keeps the peak RSS lower.
  */
-const POSTGRES_BATCH = 2_000
+const POSTGRES_BATCH = 1_000
+/**
+ * 837 claims per batch, both engines. An 837 claim is stored with its source segments as JSON
+ * (about 10 KB each), and every batch's array literals are garbage once written: V8 let the heap
+ * grow to 1.1 GB RSS with 2,000-claim batches on an 8k-claim file, 550 MB with 500 and 310 MB
+ * with 200 (and ran faster, as less was copied per statement).
+ */
+const BATCH_837 = 250
 /** Batches written or prepared while the parser reads on (PostgreSQL). */
 const PIPELINE_DEPTH = 2
 /**
@@ -369,7 +376,8 @@ async function storeFile(
       reader: postgres && kind === '835' ? options.handle.db : trx,
       fileId,
       remit,
-      batchSize: options.batchSize ?? (postgres ? POSTGRES_BATCH : DEFAULT_BATCH),
+      batchSize:
+        options.batchSize ?? (kind === '837' ? BATCH_837 : postgres ? POSTGRES_BATCH : DEFAULT_BATCH),
       // PGlite runs in this thread: a deeper pipeline gains nothing there and only holds memory.
       pipelineDepth: postgres ? PIPELINE_DEPTH : 1,
       duplicateControl: options.onDuplicateControl ?? 'warn',

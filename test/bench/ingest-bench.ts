@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url'
 import type { DatabaseOptions } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
 import { ingestFiles } from '../../src/ingest/ingest-files.js'
-import { generate835, writeX12File } from './generate-x12.js'
+import { readX12File } from '../../src/pipeline/read-x12.js'
+import { generate835, generate837P, writeX12File } from './generate-x12.js'
 
 type Engine = 'pglite' | 'postgres'
 
@@ -51,19 +52,23 @@ export async function runIngestInChild(engine: Engine, file: string, dataDir: st
   } else {
     options = { dataDir }
   }
+  // FILE may be several files joined with `,` (an 837 and its 835): ingested in one run.
+  const files = file.split(',')
   const handle = await openDatabase(options)
   try {
     const started = process.hrtime.bigint()
-    const [result] = await ingestFiles([file], { handle })
+    const results = await ingestFiles(files, { handle })
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    if (result === undefined || result.status !== 'ingested')
-      throw new Error(`bench ingest failed: ${result?.message ?? 'no result'}`)
+    const bad = results.find((r) => r.status !== 'ingested')
+    if (results.length !== files.length || bad !== undefined)
+      throw new Error(`bench ingest failed: ${bad?.message ?? 'missing result'}`)
+    const claims = results.reduce((n, r) => n + r.claims, 0)
     const row: IngestBenchResult = {
       engine,
-      claims: result.claims,
-      items: result.items,
+      claims,
+      items: results.reduce((n, r) => n + r.items, 0),
       seconds: Math.round(seconds * 100) / 100,
-      claimsPerSecond: Math.round(result.claims / seconds),
+      claimsPerSecond: Math.round(claims / seconds),
       peakRssMb: peakRssMb(),
     }
     process.stdout.write(`${JSON.stringify(row)}\n`)
@@ -73,11 +78,30 @@ export async function runIngestInChild(engine: Engine, file: string, dataDir: st
   }
 }
 
-/** Spawns `ingest-child.js ENGINE FILE DATADIR` and returns what it measured. */
-function measure(engine: Engine, file: string, dataDir: string): Promise<IngestBenchResult> {
+/** The child's side of the parse baseline: reads FILE with the X12 reader and prints seconds and peak RSS. */
+export async function runParseInChild(file: string): Promise<void> {
+  const started = process.hrtime.bigint()
+  let claims = 0
+  for await (const events of readX12File(file))
+    for (const event of events) if (event.type === 'claim837' || event.type === 'claim835') claims++
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  process.stdout.write(
+    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, peakRssMb: peakRssMb() })}\n`,
+  )
+}
+
+/** The child's side of the PGlite floor: opens a fresh PGlite data directory, migrates, closes. */
+export async function runPgliteFloorInChild(dataDir: string): Promise<void> {
+  const handle = await openDatabase({ dataDir })
+  await handle.close()
+  process.stdout.write(`${JSON.stringify({ peakRssMb: peakRssMb() })}\n`)
+}
+
+/** Spawns `ingest-child.js ARGS...` and returns the JSON of its last stdout line. */
+function runChild<T>(args: string[]): Promise<T> {
   const script = fileURLToPath(new URL('./ingest-child.js', import.meta.url))
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, engine, file, dataDir], {
+    const child = spawn(process.execPath, ['--expose-gc', script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -87,13 +111,17 @@ function measure(engine: Engine, file: string, dataDir: string): Promise<IngestB
     child.on('error', reject)
     child.on('close', (code) => {
       if (code !== 0) {
-        reject(new Error(`ingest bench (${engine}) exited with ${code}`))
+        reject(new Error(`ingest bench child (${args[0]}) exited with ${code}`))
         return
       }
       const line = out.trim().split('\n').at(-1) ?? ''
-      resolve(JSON.parse(line) as IngestBenchResult)
+      resolve(JSON.parse(line) as T)
     })
   })
+}
+
+function measure(engine: Engine, file: string, dataDir: string): Promise<IngestBenchResult> {
+  return runChild<IngestBenchResult>([engine, file, dataDir])
 }
 
 /**
@@ -133,4 +161,103 @@ export async function runIngestBench(
     rmSync(work, { recursive: true, force: true })
   }
   return results
+}
+
+/** Sizes from an environment variable (`20000,100000`), else the defaults. */
+function sizesFrom(name: string, defaults: number[]): number[] {
+  const value = process.env[name]
+  if (value === undefined || value.trim() === '') return defaults
+  return value
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0)
+}
+
+function enginesWanted(): Engine[] {
+  const fromEnv = process.env.BENCH_ENGINES?.split(',').filter(
+    (e): e is Engine => e === 'pglite' || e === 'postgres',
+  )
+  const wanted: Engine[] = fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : ['postgres']
+  return wanted.filter((engine) => engine === 'pglite' || process.env.DATABASE_URL)
+}
+
+/**
+ * 837 ingest at each size (BENCH_837_SIZES, default 20k and 100k claims): time and peak RSS of the
+ * ingest (own process) next to the parse of the same file (own process). Targets: peak RSS under
+ * 350 MB and flat across sizes, ingest within 3x of parse time. PostgreSQL by default
+ * (BENCH_ENGINES to choose).
+ */
+export async function runIngest837Bench(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'ingest837-bench-'))
+  try {
+    for (const count of sizesFrom('BENCH_837_SIZES', [20_000, 100_000])) {
+      const file = join(work, `claims-${count}.837`)
+      const bytes = await writeX12File(file, generate837P(count))
+      const parse = await runChild<{ seconds: number; peakRssMb: number }>(['parse', file])
+      for (const engine of enginesWanted()) {
+        const row = await measure(engine, file, join(work, `pgdata-837-${count}`))
+        console.log(
+          `ingest 837 ${engine.padEnd(8)} ${count} claims (${(bytes / 1e6).toFixed(1)} MB): ${row.seconds.toFixed(2)} s, ` +
+            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3)`,
+        )
+      }
+      rmSync(file, { force: true })
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/**
+ * An 837 and its 835 (the same claims) ingested in one run at each size (BENCH_PAIR_SIZES,
+ * default 30k and 300k claims): peak RSS (target under 350 MB on PostgreSQL, whatever the size) and
+ * time. Then PGlite's floor (open + migrate an empty data directory) and the demo's peak on PGlite
+ * (target under 500 MB).
+ */
+export async function runIngestPairBench(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'ingest-pair-bench-'))
+  try {
+    for (const count of sizesFrom('BENCH_PAIR_SIZES', [30_000, 300_000])) {
+      const claims = join(work, `pair-${count}.837`)
+      const remit = join(work, `pair-${count}.835`)
+      const bytes =
+        (await writeX12File(claims, generate837P(count))) + (await writeX12File(remit, generate835(count)))
+      for (const engine of enginesWanted()) {
+        const row = await measure(engine, `${claims},${remit}`, join(work, `pgdata-pair-${count}`))
+        console.log(
+          `ingest 837+835 ${engine.padEnd(8)} ${count} claims each (${(bytes / 1e6).toFixed(1)} MB): ${row.seconds.toFixed(2)} s, ` +
+            `peak RSS ${row.peakRssMb} MB (own process; target < 350 on PostgreSQL)`,
+        )
+      }
+      rmSync(claims, { force: true })
+      rmSync(remit, { force: true })
+    }
+    const floor = await runChild<{ peakRssMb: number }>(['pglite-floor', join(work, 'pgdata-floor')])
+    console.log(`PGlite floor (open + migrate an empty database): peak RSS ${floor.peakRssMb} MB`)
+    const demo = await runChild<{ peakRssMb: number }>(['demo', join(work, 'demo-home')])
+    console.log(`demo on PGlite: peak RSS ${demo.peakRssMb} MB (target < 500)`)
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/** The child's side of the demo measure: runs `onco-edi demo` on PGlite in `home`, quietly. */
+export async function runDemoInChild(home: string): Promise<void> {
+  const { main } = await import('../../src/cli/main.js')
+  const { silentLogger } = await import('../../src/logger.js')
+  const { Writable } = await import('node:stream')
+  const sink = new Writable({
+    write(_chunk, _encoding, done) {
+      done()
+    },
+  })
+  const code = await main(['demo'], {
+    stdout: sink,
+    stderr: sink,
+    config: { databaseUrl: undefined, home, user: 'bench', logLevel: 'silent' },
+    cwd: process.cwd(),
+    logger: silentLogger(),
+  })
+  if (code === 2) throw new Error('demo failed')
+  process.stdout.write(`${JSON.stringify({ peakRssMb: peakRssMb() })}\n`)
 }

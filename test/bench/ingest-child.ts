@@ -1,12 +1,19 @@
-import { runIngestInChild } from './ingest-bench.js'
+import { runDemoInChild, runIngestInChild, runParseInChild, runPgliteFloorInChild } from './ingest-bench.js'
 
 /**
- * The child process of the ingest bench: `node --expose-gc ingest-child.js ENGINE FILE DATADIR`
- * ingests FILE into one engine and prints its result. It imports only the ingest bench, so the
- * peak RSS it reports is that engine's own.
+ * The child process of the ingest bench, so that each peak RSS is one job's own:
+ * - `ingest-child.js pglite|postgres FILE[,FILE] DATADIR` ingests the files into one engine;
+ * - `ingest-child.js parse FILE` reads FILE with the X12 reader (the parse baseline);
+ * - `ingest-child.js pglite-floor DATADIR` opens and migrates an empty PGlite database;
+ * - `ingest-child.js demo HOME` runs `onco-edi demo` on PGlite in HOME.
  */
-const [engine, file, dataDir] = process.argv.slice(2)
-if ((engine !== 'pglite' && engine !== 'postgres') || file === undefined || dataDir === undefined) {
-  throw new Error('usage: ingest-child.js pglite|postgres FILE DATADIR')
-}
-await runIngestInChild(engine, file, dataDir)
+const [mode, first, second] = process.argv.slice(2)
+if (mode === 'parse' && first !== undefined) await runParseInChild(first)
+else if (mode === 'pglite-floor' && first !== undefined) await runPgliteFloorInChild(first)
+else if (mode === 'demo' && first !== undefined) await runDemoInChild(first)
+else if ((mode === 'pglite' || mode === 'postgres') && first !== undefined && second !== undefined)
+  await runIngestInChild(mode, first, second)
+else
+  throw new Error(
+    'usage: ingest-child.js pglite|postgres FILE[,FILE] DATADIR | parse FILE | pglite-floor DATADIR | demo HOME',
+  )

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { runIngestBench } from './ingest-bench.js'
+import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
 import { runWorklistBench } from './worklist-bench.js'
@@ -9,9 +9,10 @@ import { runWorklistBench } from './worklist-bench.js'
  * Sections run in the order given; without arguments, all of them. Other benches (scrub, ingest)
  * add themselves to SECTIONS.
  *
- * Environment: BENCH_CLAIMS (default 100000), BENCH_ITEMS (worklist, default 1000000),
- * BENCH_LARGE_FACTOR (default 10, 0 to skip),
- * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed).
+ * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
+ * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_ITEMS (worklist,
+ * default 1000000), BENCH_837_SIZES
+ * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections.
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   parse: () =>
@@ -26,6 +27,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   },
   ingest: async () => {
     await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
+    await runIngest837Bench()
+    await runIngestPairBench()
   },
   worklist: async () => {
     await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
