@@ -22,6 +22,20 @@ import type {
 } from './claim837.js'
 
 /**
+ * The most service units (SV104 / SV205) one line may carry. X12 gives the element 15 characters
+ * (005010X222A1 SV104, R 1/15), which lets `1e308`-sized nonsense through; real lines stay far
+ * below this bound: units are billing units of one drug or service on one date (the largest
+ * legitimate counts, clotting factors billed per international unit, are in the tens of thousands).
+ * A larger value is refused as X12_BAD_ELEMENT and quarantines the transaction set.
+ */
+export const MAX_SERVICE_UNITS = 9_999_999
+
+/** An X12 decimal (R) as units: digits with at most one decimal point; no sign, no exponent. */
+function isUnitsText(text: string): boolean {
+  return text.length > 0 && text.length <= 15 && /^(?:\d+\.?\d*|\.\d+)$/.test(text)
+}
+
+/**
  * HI qualifiers that carry diagnoses (ICD-10 ABK/ABF/ABJ/APR/ABN, ICD-9 BK/BF/BJ/PR/BN).
  * Other HI qualifiers on an 837I (BH occurrence, BE value, BG condition, BBR/BBQ procedures) are not
  * diagnoses (005010X223A2 2300 HI segments).
@@ -620,11 +634,11 @@ class Claim837Assembler implements TransactionAssembler {
     const unitsIndex = isSv2 ? 5 : 4
     const unitsText = element(segment, unitsIndex)
     let units = numberOf(unitsText)
-    if (unitsText === '' || !Number.isFinite(units) || units < 0) {
+    if (!isUnitsText(unitsText) || !(units >= 0 && units <= MAX_SERVICE_UNITS)) {
       this.#report(
         'X12_BAD_ELEMENT',
         'error',
-        `${segment.id}${String(unitsIndex).padStart(2, '0')} (units) must be a non-negative number, found ${unitsText === '' ? 'nothing' : `"${unitsText}"`}`,
+        `${segment.id}${String(unitsIndex).padStart(2, '0')} (units) must be a decimal number from 0 to ${MAX_SERVICE_UNITS}, found ${unitsText === '' ? 'nothing' : `"${unitsText.slice(0, 20)}"`}`,
         segment,
         unitsIndex,
       )

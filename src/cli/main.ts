@@ -1,66 +1,167 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs'
+import { enableCompileCache } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { loadConfig } from '../config.js'
-import { DbError } from '../db/db-error.js'
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import { loadConfig, MAX_LOCK_WAIT_SECONDS, waitSecondsOf } from '../config.js'
 import { createLogger } from '../logger.js'
 import type { CommandContext } from './command.js'
-import { EXIT_FINDINGS, EXIT_USAGE } from './command.js'
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './command.js'
 import { commands } from './commands/index.js'
+import { escapeControl } from './escape-control.js'
+import { finishProgress } from './progress.js'
 
 const HELP = `onco-edi: X12 837/835 pipeline for oncology revenue cycle
 
-Usage: onco-edi COMMAND [options]    (onco-edi COMMAND --help for its options)
+Usage: onco-edi COMMAND [options] [--wait[=SECONDS]]    (onco-edi COMMAND --help for its options)
 
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
+Global options (anywhere before a "--"):
+  --wait[=SECONDS]  when another process has the embedded database open, wait for it (no limit,
+                    or at most SECONDS, up to ${MAX_LOCK_WAIT_SECONDS}) instead of failing at once with DB_LOCKED
+
 Configuration (environment):
   DATABASE_URL   PostgreSQL connection string; when unset the embedded PGlite database is used
-  ONCO_EDI_HOME  where the embedded database lives (default ~/.onco-edi)
-  ONCO_EDI_USER  the user recorded on audit events (default $USER)
-  LOG_LEVEL      pino log level of the JSON logs on stderr (default warn; info logs each file)
+  ONCO_EDI_HOME  where the embedded database and its lock file live (default ~/.onco-edi)
+  ONCO_EDI_USER  the user recorded on audit events (default $USER, else the OS account name)
+  ONCO_EDI_WAIT  seconds to wait for a locked embedded database (default 0; --wait overrides)
+  LOG_LEVEL      pino log level of the JSON logs on stderr: fatal, error, warn (default), info
+                 (logs each file), debug, trace or silent
 
-Exit codes: 0 ok, 1 findings or errors in the data, 2 usage error or unreadable input.
+Exit codes: 0 ok; 1 findings or errors in the data (also a file that is not what the command
+reads, e.g. empty or UTF-16) or a database that refuses (DB_LOCKED, DB_NOT_FOUND, ...);
+2 usage or configuration error, or a file that cannot be opened or written; 3 an internal error
+(CLI_INTERNAL, a bug: the details are in the log).
 `
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+/** Codes outside CLI_ that mean "cannot be opened / not configured" (exit 2) rather than bad data. */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'CODES_UNREADABLE_FILE',
+  'CODES_NO_QUARTER',
+  'INGEST_UNREADABLE',
+  'INGEST_BAD_OPTION',
+  'INGEST_RULES_MISSING',
+  'SCRUB_UNREADABLE_TABLE',
+  'SCRUB_BAD_TABLE_ROW',
+])
+
+/** The exit code of a failure with a stable code (README "Error codes"). */
+export function exitCodeOf(code: string): number {
+  if (code === 'CLI_INTERNAL') return EXIT_INTERNAL
+  if (code.startsWith('CLI_') || USAGE_CODES.has(code)) return EXIT_USAGE
+  return EXIT_FINDINGS
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. It never throws
+ * and never prints a stack trace: a failure is one line `CODE: message` on stderr.
+ */
 export async function main(argv: string[], context: CommandContext): Promise<number> {
-  const [name, ...rest] = argv
+  try {
+    return await run(argv, context)
+  } catch (error) {
+    return reportFailure(error, context)
+  }
+}
+
+async function run(argv: string[], context: CommandContext): Promise<number> {
+  const { args, waitSeconds } = takeGlobalOptions(argv)
+  const [name, ...rest] = args
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     context.stdout.write(HELP)
-    return name === undefined ? EXIT_USAGE : 0
+    return name === undefined ? EXIT_USAGE : EXIT_OK
   }
   if (name === '--version') {
     context.stdout.write('onco-edi 0.1.0\n')
-    return 0
+    return EXIT_OK
   }
-  const command = commands.find((c) => c.name === name)
-  if (command === undefined) {
-    context.stderr.write(`CLI_UNKNOWN_COMMAND: unknown command "${name}". Run onco-edi --help.\n`)
+  const entry = commands.find((c) => c.name === name)
+  if (entry === undefined) {
+    context.stderr.write(
+      `CLI_UNKNOWN_COMMAND: unknown command ${JSON.stringify(escapeControl(name))}. Run onco-edi --help.\n`,
+    )
     return EXIT_USAGE
   }
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
     context.stdout.write(`${command.usage.trimEnd()}\n`)
-    return 0
+    return EXIT_OK
+  }
+  const config: Config = {
+    ...context.config,
+    commandLine: escapeControl([name, ...rest].join(' ')).slice(0, 200),
+    ...(waitSeconds === undefined ? {} : { lockWaitSeconds: waitSeconds }),
   }
   try {
-    return await command.run(rest, context)
+    return await command.run(rest, withConfig(context, config))
   } catch (error) {
     if (isParseArgsError(error)) {
       // node:util parseArgs: an unknown option, a missing value, a stray positional.
-      context.stderr.write(`CLI_USAGE: ${error.message}. Run onco-edi ${command.name} --help.\n`)
+      context.stderr.write(
+        `CLI_USAGE: ${escapeControl(error.message)}. Run onco-edi ${command.name} --help.\n`,
+      )
       return EXIT_USAGE
-    }
-    const code = stableCodeOf(error)
-    if (code !== undefined && error instanceof Error) {
-      context.stderr.write(`${code}: ${error.message}\n`)
-      // A database that refuses (not found, conflict, unreachable) is a failure of the run, not of
-      // its arguments; everything else (usage, unreadable or unsupported input) exits 2.
-      return error instanceof DbError ? EXIT_FINDINGS : EXIT_USAGE
     }
     throw error
   }
+}
+
+/**
+ * Removes the global options from `argv` (up to a `--`): `--wait` (no limit) or `--wait=SECONDS`.
+ */
+function takeGlobalOptions(argv: string[]): { args: string[]; waitSeconds: number | undefined } {
+  const args: string[] = []
+  let waitSeconds: number | undefined
+  let passthrough = false
+  for (const arg of argv) {
+    if (passthrough || arg === '--') {
+      passthrough = true
+      args.push(arg)
+    } else if (arg === '--wait') waitSeconds = Number.POSITIVE_INFINITY
+    else if (arg.startsWith('--wait=')) waitSeconds = waitSecondsOf(arg.slice(7), '--wait', 'CLI_BAD_OPTION')
+    else args.push(arg)
+  }
+  return { args, waitSeconds }
+}
+
+/** The context with another configuration; the logger stays lazy (pino loads on first use). */
+function withConfig(context: CommandContext, config: Config): CommandContext {
+  return {
+    stdout: context.stdout,
+    stderr: context.stderr,
+    cwd: context.cwd,
+    config,
+    get logger(): Logger {
+      return context.logger
+    },
+  }
+}
+
+/** Prints one line for a failure and returns its exit code. */
+function reportFailure(error: unknown, context: CommandContext): number {
+  finishProgress()
+  const code = stableCodeOf(error)
+  if (code !== undefined && error instanceof Error) {
+    context.stderr.write(`${code}: ${oneLine(error.message)}\n`)
+    return exitCodeOf(code)
+  }
+  const io = describeSystemError(error)
+  if (io !== undefined) {
+    context.stderr.write(`${io.code}: ${oneLine(io.message)}\n`)
+    return EXIT_USAGE
+  }
+  // A bug: the stack goes to the log (error level), never to the user's terminal.
+  const message = error instanceof Error ? error.message : String(error)
+  try {
+    context.logger.error({ err: error }, 'internal error')
+  } catch {
+    // The logger itself failed; the one line below still tells the user.
+  }
+  context.stderr.write(`CLI_INTERNAL: ${oneLine(message)} (details in the log)\n`)
+  return EXIT_INTERNAL
 }
 
 /** The stable error code of our layers (README "Error codes"), or `undefined` for a bug. */
@@ -69,6 +170,27 @@ function stableCodeOf(error: unknown): string | undefined {
   return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL)_[A-Z0-9_]+$/.test(error.code)
     ? error.code
     : undefined
+}
+
+/**
+ * A Node file-system error that escaped a command (ENOENT, EACCES, EISDIR, ENOTDIR, ...): the
+ * input or output named by its path, not a bug. Reads map to CLI_UNREADABLE_INPUT, writes to
+ * CLI_UNWRITABLE_OUTPUT.
+ */
+function describeSystemError(error: unknown): { code: string; message: string } | undefined {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
+  if (!/^E[A-Z]+$/.test(error.code) || !('path' in error) || typeof error.path !== 'string') return undefined
+  const syscall = 'syscall' in error && typeof error.syscall === 'string' ? error.syscall : ''
+  const writes = ['mkdir', 'write', 'rename', 'unlink', 'rmdir', 'copyfile', 'symlink', 'link', 'ftruncate']
+  const dest = 'dest' in error && typeof error.dest === 'string' ? ` -> ${error.dest}` : ''
+  return writes.includes(syscall) || error.code === 'EROFS' || error.code === 'ENOSPC'
+    ? { code: 'CLI_UNWRITABLE_OUTPUT', message: `Cannot write ${error.path}${dest} (${error.code})` }
+    : { code: 'CLI_UNREADABLE_INPUT', message: `Cannot read ${error.path} (${error.code})` }
+}
+
+/** A message on one line, control characters escaped. */
+function oneLine(message: string): string {
+  return escapeControl(message)
 }
 
 function isParseArgsError(error: unknown): error is Error {
@@ -85,25 +207,44 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
-  const config = loadConfig()
+/** The process entry point: configuration from the environment, a lazy logger, one-line failures. */
+function runProcess(): void {
+  // V8's code cache on disk (node:module, Node 22.1+): the command modules imported below compile
+  // from the cache after the first run, which takes a third off the start-up of `inspect`.
+  enableCompileCache()
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    const code = stableCodeOf(error) ?? 'CLI_BAD_CONFIG'
+    process.stderr.write(`${code}: ${oneLine(error instanceof Error ? error.message : String(error))}\n`)
+    process.exitCode = EXIT_USAGE
+    return
+  }
+  let logger: Logger | undefined
   const context: CommandContext = {
     stdout: process.stdout,
     stderr: process.stderr,
     config,
     cwd: process.cwd(),
-    logger: createLogger(config.logLevel),
+    get logger(): Logger {
+      if (logger === undefined) logger = createLogger(config.logLevel)
+      return logger
+    },
   }
-  main(process.argv.slice(2), context).then(
-    (code) => {
-      process.exitCode = code
-    },
-    (error: unknown) => {
-      context.logger.fatal({ err: error }, 'internal error')
-      context.stderr.write(
-        `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      )
-      process.exitCode = 3
-    },
-  )
+  const fatal = (error: unknown): void => {
+    // `onco-edi parse big.835 | head`: the reader went away; that is not an error of ours.
+    if (error instanceof Error && 'code' in error && error.code === 'EPIPE')
+      process.exit(process.exitCode ?? 0)
+    process.exitCode = reportFailure(error, context)
+    process.exit()
+  }
+  process.on('uncaughtException', fatal)
+  process.on('unhandledRejection', fatal)
+  process.stdout.on('error', fatal)
+  main(process.argv.slice(2), context).then((code) => {
+    process.exitCode = code
+  }, fatal)
 }
+
+if (isEntryPoint()) runProcess()

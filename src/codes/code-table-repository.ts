@@ -41,6 +41,8 @@ export interface CodeImportResult {
 export interface ImportCodeFileOptions {
   /** Quarter for a file whose content and name do not give one (`YYYY-MM`). */
   quarter?: Quarter | undefined
+  /** Called after each stored batch with the rows stored so far from this file (for a progress bar). */
+  onProgress?: ((rows: number) => void) | undefined
 }
 
 /** How many skipped rows an import result lists (the count is always complete). */
@@ -92,6 +94,7 @@ export async function importCodeFile(
     for await (const batch of readCodeFile(file, onSkip)) {
       await insertBatch(trx, importId, batch)
       count += batch.records.length
+      options.onProgress?.(count)
     }
     await trx
       .updateTable('code_import_log')

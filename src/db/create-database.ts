@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
-import pg from 'pg'
 import type { Config } from '../config.js'
 import type { Database } from './database.js'
 import { DbError } from './db-error.js'
+import type { HomeLockOptions } from './home-lock.js'
+import { acquireHomeLock } from './home-lock.js'
 import { migrations } from './migrations/index.js'
 
 export interface DatabaseOptions {
@@ -20,6 +20,16 @@ export interface DatabaseOptions {
   poolSize?: number
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean
+  /**
+   * PGlite with a data directory only: the exclusive lock on its home, taken before the database
+   * is opened and released after it is closed (src/db/home-lock.ts). PostgreSQL needs none.
+   */
+  lock?: HomeLockOptions | undefined
+}
+
+/** The lock file of a PGlite home. */
+export function homeLockFile(home: string): string {
+  return join(home, 'onco-edi.lock')
 }
 
 /** The database handle plus which engine it is, for the few places (COPY, reports) that care. */
@@ -32,7 +42,14 @@ export interface DatabaseHandle {
 /** Options from the process configuration: PostgreSQL when DATABASE_URL is set, else PGlite in ONCO_EDI_HOME. */
 export function databaseOptionsFromConfig(config: Config): DatabaseOptions {
   if (config.databaseUrl !== undefined) return { databaseUrl: config.databaseUrl }
-  return { dataDir: join(config.home, 'pgdata') }
+  return {
+    dataDir: join(config.home, 'pgdata'),
+    lock: {
+      file: homeLockFile(config.home),
+      command: config.commandLine ?? 'onco-edi',
+      waitSeconds: config.lockWaitSeconds ?? 0,
+    },
+  }
 }
 
 /**
@@ -42,7 +59,10 @@ export function databaseOptionsFromConfig(config: Config): DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   let db: Kysely<Database>
   let engine: DatabaseHandle['engine']
+  let unlock = (): void => {}
   if (options.databaseUrl !== undefined) {
+    // pg and PGlite are loaded when a database is opened: commands that need none start faster.
+    const { default: pg } = await import('pg')
     const schema = options.schema
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -63,17 +83,31 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     engine = 'postgres'
   } else {
     const dataDir = options.dataDir
-    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
-    const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
-    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    if (dataDir !== undefined && options.lock !== undefined) unlock = await acquireHomeLock(options.lock)
+    try {
+      const { PGlite } = await import('@electric-sql/pglite')
+      if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
+      const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
+      db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+    } catch (cause) {
+      unlock()
+      throw new DbError('DB_UNAVAILABLE', `Cannot open the embedded database: ${describe(cause)}`, { cause })
+    }
     engine = 'pglite'
   }
-  const handle: DatabaseHandle = { db, engine, close: () => db.destroy() }
+  const close = async (): Promise<void> => {
+    try {
+      await db.destroy()
+    } finally {
+      unlock()
+    }
+  }
+  const handle: DatabaseHandle = { db, engine, close }
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db, options.schema)
     } catch (cause) {
-      await db.destroy()
+      await close()
       if (cause instanceof DbError) throw cause
       throw new DbError('DB_MIGRATION_FAILED', `Migrations failed: ${describe(cause)}`, { cause })
     }

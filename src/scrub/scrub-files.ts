@@ -1,5 +1,5 @@
 import type { WriteStream } from 'node:fs'
-import { createReadStream, createWriteStream, openSync, rmSync } from 'node:fs'
+import { createReadStream, createWriteStream, openSync, rmSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
@@ -59,6 +59,11 @@ export interface ScrubFilesOptions {
   envelope?: OutboundEnvelopeConfig | undefined
   /** Called as each file finishes (scrubbed or unreadable), in the order they finish. */
   onFile?: (result: ScrubFileResult) => void
+  /**
+   * Called before each batch of claims is scrubbed with the file's path, the claims read so far
+   * (all files) and the byte offset in the file of the batch's last claim (for a progress bar).
+   */
+  onProgress?: (path: string, claims: number, bytes: number) => void
 }
 
 /** Per-rule counts of the summary, with the first claim the rule hit. */
@@ -238,6 +243,19 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
     for (const input of inputs) {
       const lines: { claimId: string; lines: LedgerLine[] }[] = []
       try {
+        // A FIFO, socket or device would block the read (or never end): it is not a file to scrub.
+        const stats = statSync(input.path)
+        if (!stats.isFile() && !stats.isDirectory()) {
+          const result = emptyResult(input.name)
+          result.status = 'unreadable'
+          result.error = {
+            code: 'CLI_UNREADABLE_INPUT',
+            message: `Cannot read ${input.name}: not a regular file (a FIFO, socket or device)`,
+            position: undefined,
+          }
+          finish(result)
+          continue
+        }
         for await (const claims of claimSets(
           input,
           () => {},
@@ -272,6 +290,7 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
     summary.runId = runId
 
     // Pass 2: scrub and write, file by file.
+    let claimsRead = 0
     for (const input of readable) {
       const result = emptyResult(input.name)
       try {
@@ -282,6 +301,8 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
         for await (const claims of claimSets(input, onQuarantine, onIssue)) {
           const first = claims[0]
           if (first === undefined) continue
+          claimsRead += claims.length
+          options.onProgress?.(input.path, claimsRead, claims.at(-1)?.position.offset ?? 0)
           const where = {
             file: input.name,
             isa13: first.envelope.interchangeControl,

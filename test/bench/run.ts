@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
+import { runStartupBench } from './startup-bench.js'
 import { runWorklistBench } from './worklist-bench.js'
 
 /**
@@ -10,11 +11,14 @@ import { runWorklistBench } from './worklist-bench.js'
  * add themselves to SECTIONS.
  *
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
- * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_ITEMS (worklist,
- * default 1000000), BENCH_837_SIZES
- * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections.
+ * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
+ * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections,
+ * BENCH_STARTUP_RUNS (start-up: runs per command, default 9), BENCH_ITEMS (worklist, default 1000000).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
+  startup: async () => {
+    runStartupBench(Number(process.env.BENCH_STARTUP_RUNS ?? 9))
+  },
   parse: () =>
     runParseBench({
       claims: Number(process.env.BENCH_CLAIMS ?? 100_000),

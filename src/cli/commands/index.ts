@@ -1,31 +1,73 @@
-import type { Command } from '../command.js'
-import { authsCommand } from './auths-command.js'
-import { codesCommand } from './codes-command.js'
-import { dbCommand } from './db-command.js'
-import { demoCommand } from './demo-command.js'
-import { ingestCommand } from './ingest-command.js'
-import { inspectCommand } from './inspect-command.js'
-import { parseCommand } from './parse-command.js'
-import { payersCommand } from './payers-command.js'
-import { queueCommand } from './queue-command.js'
-import { rematchCommand } from './rematch-command.js'
-import { reportCommand } from './report-command.js'
-import { scheduleCommand } from './schedule-command.js'
-import { scrubCommand } from './scrub-command.js'
+import type { CommandEntry } from '../command.js'
 
-/** Every command, in the order `onco-edi --help` lists them. */
-export const commands: Command[] = [
-  demoCommand,
-  inspectCommand,
-  parseCommand,
-  codesCommand,
-  authsCommand,
-  scheduleCommand,
-  scrubCommand,
-  dbCommand,
-  payersCommand,
-  ingestCommand,
-  rematchCommand,
-  queueCommand,
-  reportCommand,
+/**
+ * Every command, in the order `onco-edi --help` lists them. Each implementation is imported on
+ * demand; a test checks that the name and summary here match the loaded command's.
+ */
+export const commands: CommandEntry[] = [
+  {
+    name: 'demo',
+    summary: 'run the whole flow on the bundled synthetic data (what npm start runs)',
+    load: async () => (await import('./demo-command.js')).demoCommand,
+  },
+  {
+    name: 'inspect',
+    summary: 'summarize X12 files: envelopes, claims, totals, adjustments, errors',
+    load: async () => (await import('./inspect-command.js')).inspectCommand,
+  },
+  {
+    name: 'parse',
+    summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+    load: async () => (await import('./parse-command.js')).parseCommand,
+  },
+  {
+    name: 'codes',
+    summary: 'import CMS code tables (HCPCS, ASP crosswalk, NCCI, MUE); list code changes',
+    load: async () => (await import('./codes-command.js')).codesCommand,
+  },
+  {
+    name: 'auths',
+    summary: 'import prior authorizations; list those due (expiring, short, uncovered infusions)',
+    load: async () => (await import('./auths-command.js')).authsCommand,
+  },
+  {
+    name: 'schedule',
+    summary: 'import the infusion schedule (for auths due and scrub sequencing)',
+    load: async () => (await import('./schedule-command.js')).scheduleCommand,
+  },
+  {
+    name: 'scrub',
+    summary: 'scrub 837s before submission; write accepted/rejected batches and findings',
+    load: async () => (await import('./scrub-command.js')).scrubCommand,
+  },
+  {
+    name: 'db',
+    summary: 'apply database migrations',
+    load: async () => (await import('./db-command.js')).dbCommand,
+  },
+  {
+    name: 'payers',
+    summary: 'import and list payer profiles (class, deadlines, NDC, JW/JZ, drug prior authorization)',
+    load: async () => (await import('./payers-command.js')).payersCommand,
+  },
+  {
+    name: 'ingest',
+    summary: 'store 837/835 files, match remits, open rework items',
+    load: async () => (await import('./ingest-command.js')).ingestCommand,
+  },
+  {
+    name: 'rematch',
+    summary: 'match remit claims stored before their 837 (repair)',
+    load: async () => (await import('./rematch-command.js')).rematchCommand,
+  },
+  {
+    name: 'queue',
+    summary: 'work the denial rework queues',
+    load: async () => (await import('./queue-command.js')).queueCommand,
+  },
+  {
+    name: 'report',
+    summary: 'recovered revenue (denials or cash view) systematic denial causes and preventable denials',
+    load: async () => (await import('./report-command.js')).reportCommand,
+  },
 ]

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { formatCents } from '../../../parsers/money.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
@@ -5,8 +6,9 @@ import type { X12Issue } from '../../../parsers/x12/x12-error.js'
 import type { DuplicateControlPolicy, IngestFileResult } from '../../ingest/ingest-files.js'
 import { ingestFiles, worstExitCode } from '../../ingest/ingest-files.js'
 import { CliError } from '../cli-error.js'
-import { parsePositiveInt, resolvePath, withDatabase } from '../cli-support.js'
+import { actorOf, parseIntegerOption, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
+import { createProgress } from '../progress.js'
 
 const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--on-duplicate-control warn|quarantine] [--user USER] [--json]
 
@@ -50,7 +52,8 @@ export const ingestCommand: Command = {
       },
     })
     if (positionals.length === 0) throw new CliError('CLI_USAGE', 'Expected at least one FILE to ingest')
-    const concurrency = parsePositiveInt('concurrency', values.concurrency, 1) ?? 4
+    const concurrency = parseIntegerOption('concurrency', values.concurrency, { min: 1, max: 64 }) ?? 4
+    const user = actorOf(values.user, context)
     const policy = values['on-duplicate-control'] ?? 'warn'
     if (policy !== 'warn' && policy !== 'quarantine')
       throw new CliError(
@@ -59,15 +62,38 @@ export const ingestCommand: Command = {
       )
     const onDuplicateControl: DuplicateControlPolicy = policy
     const paths = positionals.map((p) => resolvePath(context, p))
+    // On a terminal, a progress bar on stderr (bytes and claims over all files), cleared before
+    // each file's line; nothing otherwise.
+    const sizeOf = (path: string): number => {
+      try {
+        return statSync(path).size
+      } catch {
+        return 0
+      }
+    }
+    const bar = createProgress({
+      stream: context.stderr,
+      label: 'ingest',
+      totalBytes: paths.reduce((sum, path) => sum + sizeOf(path), 0),
+      unit: 'claims',
+    })
+    const progress = new Map<string, { bytes: number; claims: number }>()
     const results = await withDatabase(context, (handle) =>
       ingestFiles(paths, {
         handle,
         concurrency,
         onDuplicateControl,
-        user: values.user ?? context.config.user,
-        onProgress: (path, claims, bytes) =>
-          context.logger.debug({ path, claims, bytes }, 'ingest progress (uncommitted)'),
+        user,
+        onProgress: (path, claims, bytes) => {
+          context.logger.debug({ path, claims, bytes }, 'ingest progress (uncommitted)')
+          progress.set(path, { bytes, claims })
+          let total = { bytes: 0, count: 0 }
+          for (const file of progress.values())
+            total = { bytes: total.bytes + file.bytes, count: total.count + file.claims }
+          bar.update(total)
+        },
         onFile: (result) => {
+          bar.finish()
           logResult(context, result)
           if (values.json) context.stdout.write(`${JSON.stringify(result)}\n`)
           else writeResult(context, result)

@@ -5,8 +5,10 @@ import { formatPosition } from '../../../parsers/x12/segment.js'
 import type { X12Summary } from '../../pipeline/x12-summary.js'
 import { summarizeX12File } from '../../pipeline/x12-summary.js'
 import { CliError } from '../cli-error.js'
+import { checkInputFile } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { escapeControl } from '../escape-control.js'
 
 const USAGE = `Usage: onco-edi inspect FILE... [--json]
 
@@ -50,7 +52,7 @@ export function formatSummaryTable(summary: X12Summary): string {
     ['errors', String(summary.errors.length)],
     ['warnings', String(summary.warnings.length)],
   ]
-  let text = `${summary.file}\n`
+  let text = `${escapeControl(summary.file)}\n`
   for (const [label, value] of rows) text += `  ${label.padEnd(14)} ${value}\n`
   for (const [kind, problems] of [
     ['error', summary.errors],
@@ -91,10 +93,16 @@ export const inspectCommand: Command = {
       const full = path.resolve(context.cwd, file)
       let summary: X12Summary
       try {
+        checkInputFile(full, file)
         summary = await summarizeX12File(full, file)
       } catch (error) {
+        if (error instanceof CliError) {
+          await write(context.stderr, `${error.code}: ${error.message}\n`)
+          exit = EXIT_USAGE
+          continue
+        }
         const reason = error instanceof Error && 'code' in error ? String(error.code) : 'read error'
-        await write(context.stderr, `CLI_UNREADABLE_INPUT: cannot read ${file} (${reason})\n`)
+        await write(context.stderr, `CLI_UNREADABLE_INPUT: Cannot read ${escapeControl(file)} (${reason})\n`)
         exit = EXIT_USAGE
         continue
       }

@@ -7,8 +7,10 @@ import { X12Error } from '../../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../../parsers/x12-event.js'
 import { readX12File } from '../../pipeline/read-x12.js'
 import { CliError } from '../cli-error.js'
+import { checkInputFile } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { escapeControl } from '../escape-control.js'
 
 const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json]
 
@@ -66,9 +68,10 @@ export function claimRecord(event: X12Event): unknown {
   return undefined
 }
 
-function describeIssue(issue: X12Issue): string {
+/** `FILE: error: CODE message [position]`: one line, naming the file. */
+function describeIssue(file: string, issue: X12Issue): string {
   const where = issue.position === undefined ? '' : ` [${formatPosition(issue.position)}]`
-  return `${issue.severity === 'error' ? 'error' : 'warning'}: ${issue.code} ${issue.message}${where}\n`
+  return `${escapeControl(file)}: ${issue.severity === 'error' ? 'error' : 'warning'}: ${issue.code} ${escapeControl(issue.message)}${where}\n`
 }
 
 async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
@@ -83,6 +86,7 @@ export const parseCommand: Command = {
   async run(args: string[], context: CommandContext): Promise<number> {
     const { file, format } = parseParseArgs(args)
     const full = path.resolve(context.cwd, file)
+    checkInputFile(full, file)
     let errors = 0
     let first = true
     let opened = false
@@ -113,7 +117,7 @@ export const parseCommand: Command = {
                 : []
           for (const issue of issues) {
             if (issue.severity === 'error') errors++
-            err += describeIssue(issue)
+            err += describeIssue(file, issue)
           }
         }
         await write(context.stdout, out)
@@ -122,10 +126,13 @@ export const parseCommand: Command = {
     } catch (error) {
       if (error instanceof X12Error) {
         errors++
-        await write(context.stderr, describeIssue(error.toIssue()))
+        await write(context.stderr, describeIssue(file, error.toIssue()))
       } else if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
         if (opened) await write(context.stdout, '\n]\n')
-        await write(context.stderr, `CLI_UNREADABLE_INPUT: cannot read ${file} (${error.code})\n`)
+        await write(
+          context.stderr,
+          `CLI_UNREADABLE_INPUT: Cannot read ${escapeControl(file)} (${error.code})\n`,
+        )
         return EXIT_USAGE
       } else {
         throw error

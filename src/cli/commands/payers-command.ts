@@ -5,7 +5,7 @@ import { parsePayerProfilesCsv, payerRequirements } from '../../../transforms/de
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { listPayerProfiles, upsertPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
-import { formatTable, resolvePath, withDatabase } from '../cli-support.js'
+import { actorOf, formatTable, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK } from '../command.js'
 import { writeRowReport } from '../row-report.js'
@@ -81,7 +81,7 @@ export const payersCommand: Command = {
       if (!(cause instanceof DenialError)) throw cause
       throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${cause.code}: ${cause.message}`, { cause })
     }
-    const user = values.user ?? context.config.user
+    const user = actorOf(values.user, context)
     const engine = await loadDenialEngine()
     const counts = await withDatabase(context, (handle) =>
       upsertPayerProfiles(handle.db, parsed.profiles, user, engine),

@@ -22,15 +22,18 @@ import {
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import {
+  actorOf,
+  checkOutputFile,
   formatTable,
   parseDateOption,
   parseId,
-  parsePositiveInt,
+  parseIntegerOption,
   resolvePath,
   withDatabase,
 } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_OK } from '../command.js'
+import { escapeControl } from '../escape-control.js'
 
 const USAGE = `Usage:
   onco-edi queue list [--queue Q] [--status S] [--payer ID] [--assignee USER] [--carc CARC]
@@ -62,11 +65,23 @@ recompute  compute again the deadlines of open and assigned items (all, or those
          the payer profiles and fixtures/denials/deadline-rules.csv as they are now, e.g. after
          editing the table. Items already worked keep theirs.
 
-Every change writes an audit event with --user (default $ONCO_EDI_USER).`
+Every change writes an audit event with --user (default $ONCO_EDI_USER, else $USER, else the OS
+account name; an empty name is refused). Notes, users and file names are printed with control
+characters escaped.`
 
 function describeDetail(detail: ReworkItemDetail): string {
   const { item, remit, claim } = detail
-  const out: string[] = []
+  // Every line is printed with control characters escaped: a note or a user name cannot rewrite
+  // the terminal. The table's cells are escaped by formatTable.
+  const out = {
+    lines: [] as string[],
+    push(...lines: string[]): void {
+      for (const line of lines) this.lines.push(escapeControl(line))
+    },
+    table(text: string): void {
+      this.lines.push(text)
+    },
+  }
   out.push(
     `Item ${item.id}: ${item.queue} / ${item.action} — ${item.status}${item.assignee ? ` (${item.assignee})` : ''}`,
   )
@@ -91,7 +106,7 @@ function describeDetail(detail: ReworkItemDetail): string {
       `Claim: ${claim.kind} frequency ${claim.frequencyCode}${claim.typeOfBill ? ` TOB ${claim.typeOfBill}` : ''}, DOS ${claim.serviceFrom ?? '?'}..${claim.serviceTo ?? '?'}, charge ${claim.totalCharge}, auth ${claim.priorAuthorization ?? 'none'}`,
     )
   out.push('Denied lines:')
-  out.push(
+  out.table(
     formatTable(
       ['code', 'mods', 'NDC', 'units', 'DOS', 'reasons', 'amount', 'deadline', 'recovered'],
       item.lines.map((l) => [
@@ -108,7 +123,7 @@ function describeDetail(detail: ReworkItemDetail): string {
     ).trimEnd(),
   )
   out.push('Remit lines:')
-  out.push(
+  out.table(
     formatTable(
       ['#', 'code', 'mods', 'charge', 'paid', 'DOS', 'RARC', '837 line', 'NDC', 'qty', 'auth'],
       detail.lines.map((l) => [
@@ -143,7 +158,7 @@ function describeDetail(detail: ReworkItemDetail): string {
         `  ${h.at} ${h.actor} ${h.action} ${h.beforeStatus ?? ''} -> ${h.afterStatus ?? ''}${h.note ? ` (${h.note})` : ''}`,
       )
   }
-  return `${out.join('\n')}\n`
+  return `${out.lines.join('\n')}\n`
 }
 
 async function list(args: string[], context: CommandContext): Promise<number> {
@@ -174,8 +189,8 @@ async function list(args: string[], context: CommandContext): Promise<number> {
       'CLI_BAD_OPTION',
       `Expected --status to be one of ${REWORK_STATUSES.join(', ')}, got "${values.status}"`,
     )
-  const dueWithin = parsePositiveInt('due-within', values['due-within'])
-  const limit = parsePositiveInt('limit', values.limit, 1)
+  const dueWithin = parseIntegerOption('due-within', values['due-within'], { min: 0, max: 36_500 })
+  const limit = parseIntegerOption('limit', values.limit, { min: 1, max: 100_000 })
   const after = values.after === undefined ? undefined : parseWorklistCursor(values.after)
   if (values.after !== undefined && after === undefined)
     throw new CliError(
@@ -259,7 +274,7 @@ async function recompute(args: string[], context: CommandContext): Promise<numbe
   })
   if (positionals.length > 0) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[0]}"`)
   const payers = values.payer ?? []
-  const user = values.user ?? context.config.user
+  const user = actorOf(values.user, context)
   const engine = await loadDenialEngine()
   const result = await withDatabase(context, (handle) =>
     handle.db
@@ -308,7 +323,7 @@ export const queueCommand: Command = {
     })
     const id = parseId(positionals[0])
     if (positionals.length > 1) throw new CliError('CLI_USAGE', `Unexpected argument "${positionals[1]}"`)
-    const user = values.user ?? context.config.user
+    const user = (): string => actorOf(values.user, context)
     switch (sub) {
       case 'show': {
         const asOf = parseDateOption('as-of', values['as-of']) ?? today()
@@ -320,9 +335,12 @@ export const queueCommand: Command = {
         if (values.to === undefined || values.to.trim() === '')
           throw new CliError('CLI_USAGE', 'Expected --to USER')
         const to = values.to.trim()
-        const item = await withDatabase(context, (handle) => assignReworkItem(handle.db, id, to, user))
+        const actor = user()
+        const item = await withDatabase(context, (handle) => assignReworkItem(handle.db, id, to, actor))
         context.stdout.write(
-          values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} assigned to ${to}\n`,
+          values.json
+            ? `${JSON.stringify(item, null, 2)}\n`
+            : `item ${id} assigned to ${escapeControl(to)}\n`,
         )
         return EXIT_OK
       }
@@ -333,8 +351,9 @@ export const queueCommand: Command = {
             'CLI_BAD_OPTION',
             `Expected --action to be one of ${Object.keys(RESOLUTIONS).join(', ')}, got "${action ?? ''}"`,
           )
+        const actor = user()
         const item = await withDatabase(context, (handle) =>
-          resolveReworkItem(handle.db, id, action as Resolution, user, values.note),
+          resolveReworkItem(handle.db, id, action as Resolution, actor, values.note),
         )
         context.stdout.write(
           values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} ${item.status}\n`,
@@ -345,7 +364,8 @@ export const queueCommand: Command = {
         const note = values.note?.trim() ?? ''
         if (note === '')
           throw new CliError('CLI_USAGE', 'Expected --note TEXT saying why the item is reopened')
-        const item = await withDatabase(context, (handle) => reopenReworkItem(handle.db, id, user, note))
+        const actor = user()
+        const item = await withDatabase(context, (handle) => reopenReworkItem(handle.db, id, actor, note))
         context.stdout.write(
           values.json ? `${JSON.stringify(item, null, 2)}\n` : `item ${id} reopened (${item.status})\n`,
         )
@@ -357,12 +377,15 @@ export const queueCommand: Command = {
         const problems = outboundEnvelopeProblems(context.config.outbound)
         if (problems.length > 0) throw new CliError('CLI_BAD_OPTION', problems.join('; '))
         const out = resolvePath(context, values.out)
+        // An output that cannot be written is refused before the database is opened.
+        checkOutputFile(out, values.out)
+        const actor = user()
         // The file is written and the audit event recorded together (CLI_UNWRITABLE_OUTPUT, exit 2).
         const written = await withDatabase(context, (handle) =>
-          writeCorrectedClaim(handle.db, id, { user, date, out, envelope: context.config.outbound }),
+          writeCorrectedClaim(handle.db, id, { user: actor, date, out, envelope: context.config.outbound }),
         )
         context.stdout.write(
-          `wrote a frequency-7 replacement of claim ${written.claimId} (REF*F8 ${written.payerClaimNumber}) to ${values.out}\n`,
+          `wrote a frequency-7 replacement of claim ${escapeControl(written.claimId)} (REF*F8 ${escapeControl(written.payerClaimNumber)}) to ${escapeControl(values.out)}\n`,
         )
         return EXIT_OK
       }
@@ -372,8 +395,14 @@ export const queueCommand: Command = {
         const outDir = resolvePath(context, values.out)
         const templatesDir =
           values.templates === undefined ? undefined : resolvePath(context, values.templates)
+        const actor = user()
         const written = await withDatabase(context, (handle) =>
-          writeAppealPacket(handle.db, id, { outDir, user, date, ...(templatesDir ? { templatesDir } : {}) }),
+          writeAppealPacket(handle.db, id, {
+            outDir,
+            user: actor,
+            date,
+            ...(templatesDir ? { templatesDir } : {}),
+          }),
         ).catch((error: unknown) => {
           // The output is CLI_UNWRITABLE_OUTPUT already; what is left is a template that cannot be read.
           if (error instanceof Error && 'syscall' in error)

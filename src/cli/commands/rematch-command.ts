@@ -3,7 +3,7 @@ import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { rematchRemitClaims } from '../../ingest/rematch-remits.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
-import { withDatabase } from '../cli-support.js'
+import { actorOf, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
 import { EXIT_OK } from '../command.js'
 
@@ -35,7 +35,7 @@ export const rematchCommand: Command = {
     if (positionals.length > 0)
       throw new CliError('CLI_USAGE', `Expected no arguments, got ${JSON.stringify(positionals.join(' '))}`)
     const engine = await loadDenialEngine()
-    const actor = values.user ?? context.config.user
+    const actor = actorOf(values.user, context)
     const result = await withDatabase(context, (handle) =>
       handle.db
         .transaction()

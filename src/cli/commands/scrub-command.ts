@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DenialError } from '../../../transforms/denials/denial-error.js'
@@ -35,6 +35,7 @@ import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
+import { createProgress } from '../progress.js'
 import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi scrub FILE... [--out DIR] [--as-of DATE] [--json] [--fix] [--codes DIR]
@@ -129,7 +130,29 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
   // Per-file lines stream as each file finishes: on stdout (the summary's first part), or on
   // stderr when stdout carries the JSON summary.
   const progress = values.json ? context.stderr : context.stdout
+  // On a terminal, a progress bar on stderr (bytes of all files, claims), cleared before each
+  // file's line; nothing otherwise.
+  const sizeOf = (file: string): number => {
+    try {
+      return statSync(file).size
+    } catch {
+      return 0
+    }
+  }
+  const sizes = files.map((file) => sizeOf(file.path))
+  const bar = createProgress({
+    stream: context.stderr,
+    label: 'scrub',
+    totalBytes: sizes.reduce((a, b) => a + b, 0),
+    unit: 'claims',
+  })
+  const onProgress = (file: string, claims: number, bytes: number): void => {
+    const index = files.findIndex((f) => f.path === file)
+    const before = sizes.slice(0, Math.max(0, index)).reduce((a, b) => a + b, 0)
+    bar.update({ bytes: before + bytes, count: claims })
+  }
   const onFile = (result: ScrubFileResult): void => {
+    bar.finish()
     progress.write(formatFileResult(result))
     const error = formatFileError(result)
     if (error !== undefined && !values.json) context.stderr.write(`${error}\n`)
@@ -160,6 +183,7 @@ async function runScrub(args: string[], context: CommandContext): Promise<number
       controlNumbers: handle.db,
       envelope: context.config.outbound,
       onFile,
+      onProgress,
     }
     if (values.codes !== undefined) {
       const records = await loadCodes(path(values.codes))

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
-import { createClaim837Assembler } from '../../../parsers/claim837/claim837-assembler.js'
+import { createClaim837Assembler, MAX_SERVICE_UNITS } from '../../../parsers/claim837/claim837-assembler.js'
 import type { EnvelopeContext } from '../../../parsers/x12/envelope.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../../parsers/x12-event.js'
+import { X12Reader } from '../../../parsers/x12-reader.js'
 import { readX12Events, x12Fixture } from '../../support/golden.js'
 import { mutateSegments, runAssemblers, segmentsFromText } from '../../support/segments-from-text.js'
 
@@ -313,6 +314,53 @@ describe('claim837 assembler: bad input', () => {
     ])
     // a date can be PHI: the message does not echo it
     expect(issues[1]?.message).not.toContain('20260230')
+  })
+
+  it.each(['1e308', '10000000', '-1', 'Infinity', '0x10', '1.5.2'])(
+    'refuses SV104 units "%s" (not a decimal from 0 to MAX_SERVICE_UNITS) as X12_BAD_ELEMENT at element 4',
+    (units) => {
+      const { issues } = assemble([
+        ...HEAD,
+        'CLM*C1*100***11:B:1*Y*A*Y*Y~',
+        'LX*1~',
+        `SV1*HC:96413*100*UN*${units}***1~`,
+        'DTP*472*D8*20260210~',
+        ...TAIL,
+      ])
+      expect(issues).toEqual([
+        expect.objectContaining({
+          code: 'X12_BAD_ELEMENT',
+          severity: 'error',
+          position: expect.objectContaining({ segmentId: 'SV1', element: 4 }),
+        }),
+      ])
+      expect(issues[0]?.message).toContain(`from 0 to ${MAX_SERVICE_UNITS}`)
+    },
+  )
+
+  it('accepts units up to MAX_SERVICE_UNITS, with decimals', () => {
+    for (const units of ['9999999', '0.5', '.25', '12.'])
+      expect(
+        assemble([
+          ...HEAD,
+          'CLM*C1*100***11:B:1*Y*A*Y*Y~',
+          'LX*1~',
+          `SV1*HC:96413*100*UN*${units}***1~`,
+          'DTP*472*D8*20260210~',
+          ...TAIL,
+        ]).issues,
+      ).toEqual([])
+  })
+
+  it('quarantines the transaction set of a line with 1e308 units (through the reader)', () => {
+    const text = readFileSync(x12Fixture('837p-oncology.x12'), 'latin1').replace(
+      /(SV1\*HC:[^*]+\*[^*]*\*UN\*)[^*~]+/,
+      '$11e308',
+    )
+    const reader = new X12Reader()
+    const events = [...reader.write(Buffer.from(text, 'latin1')), ...reader.end()]
+    const ends = events.flatMap((e) => (e.type === 'transaction-end' ? [e] : []))
+    expect(ends.some((e) => e.quarantined && e.issues.some((i) => i.code === 'X12_BAD_ELEMENT'))).toBe(true)
   })
 
   it('reports an HL02 that points nowhere as X12_BAD_HL at element 2', () => {

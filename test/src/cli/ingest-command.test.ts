@@ -87,7 +87,7 @@ for (const engine of engines) {
       const bad = await cli(config, ['ingest', 'x.x12', '--concurrency', '0'])
       expect([bad.code, bad.stderr]).toEqual([
         2,
-        'CLI_BAD_OPTION: Expected --concurrency to be an integer from 1 and up, got "0"\n',
+        'CLI_BAD_OPTION: Expected --concurrency to be an integer from 1 to 64, got "0"\n',
       ])
       const policy = await cli(config, ['ingest', 'x.x12', '--on-duplicate-control', 'drop'])
       expect([policy.code, policy.stderr]).toEqual([
