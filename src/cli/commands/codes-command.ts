@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { IsoDate } from '../../../parsers/dates.js'
@@ -20,6 +21,7 @@ import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { createProgress } from '../progress.js'
 import { writeRowReport } from '../row-report.js'
 
 const USAGE = `Usage: onco-edi codes import FILE... [--quarter YYYY-MM] [--json]
@@ -77,9 +79,25 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       `Expected --quarter as YYYY-MM with MM 01/04/07/10, got "${values.quarter}"`,
     )
   let exitCode = EXIT_OK
+  // On a terminal, a progress bar on stderr: bytes of the files done, rows as they are stored.
+  const sizeOf = (file: string): number => {
+    try {
+      return statSync(isAbsolute(file) ? file : resolve(context.cwd, file)).size
+    } catch {
+      return 0
+    }
+  }
+  const bar = createProgress({
+    stream: context.stderr,
+    label: 'codes import',
+    totalBytes: positionals.reduce((sum, file) => sum + sizeOf(file), 0),
+    unit: 'rows',
+  })
+  const done = { bytes: 0, rows: 0 }
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
   try {
     for (const file of positionals) {
+      bar.finish()
       const path = isAbsolute(file) ? file : resolve(context.cwd, file)
       // A folder's README comes along with `codes import fixtures/codes/*`: documentation, not data.
       if (/\.md$/i.test(file)) {
@@ -89,8 +107,15 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       }
       let result: CodeImportResult
       try {
-        result = await importCodeFile(handle.db, path, { quarter: values.quarter })
+        result = await importCodeFile(handle.db, path, {
+          quarter: values.quarter,
+          onProgress: (rows) => bar.update({ bytes: done.bytes, count: done.rows + rows }),
+        })
+        done.rows += result.alreadyImported ? 0 : result.rows
+        done.bytes += sizeOf(file)
+        bar.finish()
       } catch (error) {
+        bar.finish()
         if (!(error instanceof CodesError)) throw error
         // One bad file does not stop the others; it makes the exit code 2.
         exitCode = EXIT_USAGE
@@ -116,6 +141,7 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       if (!result.alreadyImported && result.skippedCount > 0 && exitCode === EXIT_OK) exitCode = EXIT_FINDINGS
     }
   } finally {
+    bar.finish()
     await handle.close()
   }
   return exitCode

@@ -8,6 +8,7 @@ import { ingestFiles, worstExitCode } from '../../ingest/ingest-files.js'
 import { CliError } from '../cli-error.js'
 import { actorOf, parseIntegerOption, resolvePath, withDatabase } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
+import { escapeControl } from '../escape-control.js'
 import { createProgress } from '../progress.js'
 
 const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--on-duplicate-control warn|quarantine] [--user USER] [--json]
@@ -139,11 +140,11 @@ function writeResult(context: CommandContext, r: IngestFileResult): void {
   if (r.status === 'failed' || r.status === 'unreadable') {
     // One coded line on stderr, as every command's errors are; it names the file.
     const message = r.message.includes(r.path) ? r.message : `${r.path}: ${r.message}`
-    context.stderr.write(`${r.error?.code ?? 'INGEST_STORE_FAILED'}: ${message}\n`)
+    context.stderr.write(`${r.error?.code ?? 'INGEST_STORE_FAILED'}: ${escapeControl(message)}\n`)
     return
   }
   if (r.status === 'already_ingested') {
-    out.write(`${r.name}: duplicate: ${r.message}\n`)
+    out.write(`${escapeControl(r.name)}: duplicate: ${escapeControl(r.message)}\n`)
     return
   }
   const parts = [
@@ -165,7 +166,7 @@ function writeResult(context: CommandContext, r: IngestFileResult): void {
     )
   }
   if (r.duplicateSets.length > 0) parts.push(`${r.duplicateSets.length} transaction set(s) already stored`)
-  out.write(`${r.name}: ${parts.join(', ')}\n`)
+  out.write(`${escapeControl(r.name)}: ${parts.join(', ')}\n`)
   for (const warning of r.warnings) out.write(`  warning: ${warning.code} ${warning.message}\n`)
   for (const q of r.quarantined) {
     for (const reason of q.reasons) {

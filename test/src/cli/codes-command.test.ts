@@ -70,11 +70,11 @@ describe('onco-edi codes', () => {
     })
   })
 
-  it('reports a file that is not a code file with exit 1 and goes on with the others', async () => {
+  it('reports a file that is not a code file with exit 2 and goes on with the others', async () => {
     const junk = join(mkdtempSync(join(tmpdir(), 'onco-edi-codes-junk-')), 'claims.csv')
     writeFileSync(junk, 'claim_id,amount\nC1,100\n')
     const result = await run('codes', 'import', junk, 'fixtures/codes/ncci-add-on-codes-2026-04.xlsx')
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(2)
     expect(result.stderr).toContain(`${junk}: CODES_UNKNOWN_FILE: `)
     expect(result.stdout).toContain('ncci-add-on-codes-2026-04.xlsx: already imported')
   })

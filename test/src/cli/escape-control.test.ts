@@ -40,7 +40,7 @@ for (const engine of engines) {
     it('escapes file names, assignees, actors and notes in ingest, queue list and queue show', async () => {
       const ingest = await cli(config, ['ingest', hostile, join(E2E, '835-commercial-2026-02-05.x12')])
       expect(ingest.code, ingest.stderr).toBe(0)
-      expect(ingest.stdout).toContain('claims\\x1b[2J.x12: 837 ingested')
+      expect(ingest.stdout).toContain('claims\\x1b[2J.x12: 837 stored')
       expect(ingest.stdout).not.toMatch(RAW_CONTROL)
 
       const items = JSON.parse(
