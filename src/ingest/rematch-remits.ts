@@ -25,7 +25,7 @@ export interface RematchResult {
 /**
  * Matches the remit claims that arrived before their 837 to the claims of the 837 file `fileId`,
  * just stored: CLP01 = CLM01, narrowed by payer and DOS, and lines by REF*6R or code, modifiers,
- * DOS and charge (the same rules as at 835 ingest, DOMAIN.md §7).
+ * DOS and charge (the same rules as at 835 ingest: 005010X221A1 REF*6R, else SVC01 + DTM*472 + SVC02).
  *
  * Why: files arrive in any order (a practice sends a backlog of 837s after the remits, or a day's
  * files are ingested in separate runs). A remit read first is stored `unmatched`, and its rework
