@@ -25,7 +25,7 @@ export interface RematchResult {
 /**
  * Matches the remit claims that arrived before their 837 to the claims of the 837 file `fileId`,
  * just stored: CLP01 = CLM01, narrowed by payer and DOS, and lines by REF*6R or code, modifiers,
- * DOS and charge (the same rules as at 835 ingest, DOMAIN.md §7).
+ * DOS and charge (the same rules as at 835 ingest: 005010X221A1 REF*6R, else SVC01 + DTM*472 + SVC02).
  *
  * Why: files arrive in any order (a practice sends a backlog of 837s after the remits, or a day's
  * files are ingested in separate runs). A remit read first is stored `unmatched`, and its rework
@@ -224,6 +224,26 @@ async function rematchPage(
     returning rework_item.id`.execute(db)
   result.items = items.rows.length
   if (items.rows.length > 0) {
+    // The items' lines follow their remit lines the same way; the item's DOS is its lines' earliest.
+    const matchedItems = arrayLiteral(
+      items.rows.map((row) => Number(row.id)),
+      'int8',
+    )
+    await sql`update rework_item_line set
+        submitted_line_id = coalesce(
+          (select remit_line.submitted_line_id from remit_line where remit_line.id = rework_item_line.remit_line_id),
+          rework_item_line.submitted_line_id),
+        service_date = coalesce(rework_item_line.service_date,
+          (select submitted_line.service_from from submitted_line
+            join remit_line on remit_line.submitted_line_id = submitted_line.id
+            where remit_line.id = rework_item_line.remit_line_id),
+          (select submitted_claim.service_from from submitted_claim
+            join rework_item on rework_item.submitted_claim_id = submitted_claim.id
+            where rework_item.id = rework_item_line.rework_item_id))
+      where rework_item_id = any(${matchedItems}::int8[])`.execute(db)
+    await sql`update rework_item set service_date = coalesce(
+        (select min(service_date) from rework_item_line where rework_item_id = rework_item.id), service_date)
+      where id = any(${matchedItems}::int8[])`.execute(db)
     // Now that the submitted claim is known (its kind and Through date, and a DOS the remit lacked).
     result.deadlines = (
       await recomputeDeadlines(

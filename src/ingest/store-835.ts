@@ -7,6 +7,7 @@ import type {
 } from '../../parsers/remittance835/remittance835.js'
 import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type { PayerProfile } from '../../transforms/denials/denial-types.js'
+import { statusesAllowing } from '../../transforms/denials/rework-status.js'
 import type {
   PriorReworkItem,
   Recovery,
@@ -14,6 +15,7 @@ import type {
 } from '../../transforms/remits/build-remit-batch.js'
 import {
   buildRemitBatch,
+  numberReworkItems,
   pickSubmittedClaims,
   remitPayerIdOf,
 } from '../../transforms/remits/build-remit-batch.js'
@@ -24,6 +26,7 @@ import type {
   RemitAdjustmentRow,
   RemitClaimRow,
   RemitLineRow,
+  ReworkItemLineRow,
   ReworkItemRow,
 } from '../../transforms/remits/remit-rows.js'
 import type { BulkPart } from '../db/bulk-insert.js'
@@ -34,11 +37,17 @@ import {
   bulkTable,
   insertLiteralsTogether,
   reserveIdPairs,
+  reserveIds,
 } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 
-/** Statuses a later payment can recover (open or resolved, not yet recovered). */
-const RECOVERABLE = ['open', 'assigned', 'corrected', 'appealed', 'written_off', 'patient_billed']
+/**
+ * Statuses a later payment can recover: open or resolved, not yet paid. An item paid in part
+ * (`partially_recovered`) is not paid again by a later file: the cash report dates an item's
+ * recovery by its one `recovered_date`, so a second payment in another month would be reported
+ * in the wrong month.
+ */
+const RECOVERABLE = statusesAllowing('recover').filter((status) => status !== 'partially_recovered')
 
 /**
  * Stores the header of one 835 transaction set; returns the remittance id. `id`, when given, was
@@ -157,6 +166,7 @@ const ADJUSTMENT_TABLE = bulkTable<'remit_adjustment', RemitAdjustmentRow>('remi
 ])
 
 const ITEM_TABLE = bulkTable<'rework_item', ReworkItemRow>('rework_item', [
+  { name: 'id', type: 'int8' },
   { name: 'file_id', type: 'int8' },
   { name: 'remit_claim_id', type: 'int8' },
   { name: 'remit_line_id', type: 'int8' },
@@ -174,6 +184,27 @@ const ITEM_TABLE = bulkTable<'rework_item', ReworkItemRow>('rework_item', [
   { name: 'carcs', type: 'text', array: true },
   { name: 'rarcs', type: 'text', array: true },
   { name: 'amount', type: 'int8' },
+  { name: 'deadline', type: 'text' },
+  { name: 'deadline_basis', type: 'text' },
+  { name: 'low_confidence', type: 'bool' },
+  { name: 'appealable', type: 'bool' },
+  { name: 'flags', type: 'text', array: true },
+  { name: 'guidance', type: 'text' },
+])
+
+const ITEM_LINE_TABLE = bulkTable<'rework_item_line', ReworkItemLineRow>('rework_item_line', [
+  { name: 'rework_item_id', type: 'int8' },
+  { name: 'remit_line_id', type: 'int8' },
+  { name: 'submitted_line_id', type: 'int8' },
+  { name: 'level', type: 'text' },
+  { name: 'procedure_code', type: 'text' },
+  { name: 'modifiers', type: 'text' },
+  { name: 'units', type: 'float8' },
+  { name: 'service_date', type: 'text' },
+  { name: 'carcs', type: 'text', array: true },
+  { name: 'rarcs', type: 'text', array: true },
+  { name: 'amount', type: 'int8' },
+  { name: 'action', type: 'text' },
   { name: 'deadline', type: 'text' },
   { name: 'deadline_basis', type: 'text' },
   { name: 'low_confidence', type: 'bool' },
@@ -335,22 +366,27 @@ export async function prepareRemitClaims(
     carriedReversals: state.pendingReversals,
   })
   state.pendingReversals = batch.carriedReversals
-  for (const recovery of batch.recoveries) state.recoveredItems.set(recovery.itemId, recovery.recoveredAmount)
+  for (const recovery of batch.recoveries) {
+    state.recoveredItems.set(recovery.itemId, recovery.recoveredAmount)
+  }
+  const itemIds = await reserveIds(db, 'rework_item_id_seq', batch.items.length)
+  const { itemRows, lineRows } = numberReworkItems(batch.items, itemIds)
   return {
     result: batch.result,
     parts: [
       ...partOf(CLAIM_TABLE, batch.claimRows),
       ...partOf(LINE_TABLE, batch.lineRows),
       ...partOf(ADJUSTMENT_TABLE, batch.adjustmentRows),
-      ...partOf(ITEM_TABLE, batch.itemRows),
+      ...partOf(ITEM_TABLE, itemRows),
+      ...partOf(ITEM_LINE_TABLE, lineRows),
     ],
     recoveries: batch.recoveries,
   }
 }
 
 /**
- * The recoverable rework items of other files for the CLP01s `claimIds`, by claim key, oldest
- * first; items this file has already recovered are left out.
+ * The recoverable rework items of other files for the CLP01s `claimIds`, with their lines, by
+ * claim key, oldest first; items this file has already recovered are left out.
  */
 async function loadPriorItems(
   db: Kysely<Database>,
@@ -360,36 +396,51 @@ async function loadPriorItems(
   // One array parameter instead of one parameter per id: the statement text and its plan stay the
   // same whatever the batch size.
   const rows = await db
-    .selectFrom('rework_item')
+    .selectFrom('rework_item as ri')
+    .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
     .select([
-      'id',
-      'claim_id',
-      'payer_id',
-      'amount',
-      'recovered_amount',
-      'status',
-      'level',
-      'procedure_code',
-      'queue',
-      'carcs',
+      'ri.id',
+      'ri.claim_id',
+      'ri.payer_id',
+      'ri.amount',
+      'ri.recovered_amount',
+      'ri.status',
+      'ri.queue',
+      'ril.id as line_id',
+      'ril.amount as line_amount',
+      'ril.recovered_amount as line_recovered_amount',
+      'ril.level',
+      'ril.procedure_code',
+      'ril.carcs',
     ])
-    .where(sql<boolean>`claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
-    .where('file_id', '<>', state.fileId)
-    .where('status', 'in', RECOVERABLE)
-    .orderBy('id')
+    .where(sql<boolean>`ri.claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
+    .where('ri.file_id', '<>', state.fileId)
+    .where('ri.status', 'in', RECOVERABLE)
+    .orderBy('ri.id')
+    .orderBy('ril.id')
     .execute()
   const byKey = new Map<string, PriorReworkItem[]>()
+  let item: (PriorReworkItem & { lines: PriorReworkItem['lines'][number][] }) | undefined
   for (const row of rows) {
     const id = Number(row.id)
     if (state.recoveredItems.has(id)) continue
-    pushTo(byKey, remitClaimKey(row.claim_id, row.payer_id), {
-      id,
-      amount: Number(row.amount),
-      recoveredAmount: Number(row.recovered_amount),
-      status: row.status,
+    if (item?.id !== id) {
+      item = {
+        id,
+        amount: Number(row.amount),
+        recoveredAmount: Number(row.recovered_amount),
+        status: row.status,
+        queue: row.queue,
+        lines: [],
+      }
+      pushTo(byKey, remitClaimKey(row.claim_id, row.payer_id), item)
+    }
+    item.lines.push({
+      id: Number(row.line_id),
+      amount: Number(row.line_amount),
+      recoveredAmount: Number(row.line_recovered_amount),
       level: row.level,
       procedureCode: row.procedure_code,
-      queue: row.queue,
       carcs: row.carcs,
     })
   }
@@ -407,28 +458,49 @@ export async function commitRemitClaims(
   // process, which is busy parsing the next batch meanwhile.
   await insertLiteralsTogether(db, prepared.parts)
 
-  for (const recovery of recoveries) {
-    await db
-      .updateTable('rework_item')
-      .set({
-        status: 'recovered',
-        recovered_amount: recovery.recoveredAmount,
-        recovered_date: recovery.date,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('id', '=', recovery.itemId)
-      .execute()
-    await db
-      .insertInto('audit_event')
-      .values({
-        actor: state.user,
-        entity: 'rework_item',
-        entity_id: String(recovery.itemId),
-        action: 'recovered',
-        before_status: recovery.beforeStatus,
-        after_status: 'recovered',
-        note: `paid ${recovery.amount} cents by remit claim ${recovery.remitClaimId}`,
-      })
-      .execute()
-  }
+  if (recoveries.length === 0) return
+  // One statement per table whatever the number of recoveries.
+  const items = sql`unnest(
+      ${arrayLiteral(
+        recoveries.map((r) => r.itemId),
+        'int8',
+      )}::int8[],
+      ${arrayLiteral(
+        recoveries.map((r) => r.recoveredAmount),
+        'int8',
+      )}::int8[],
+      ${arrayLiteral(
+        recoveries.map((r) => r.afterStatus),
+        'text',
+      )}::text[],
+      ${arrayLiteral(
+        recoveries.map((r) => r.date),
+        'text',
+      )}::text[],
+      ${arrayLiteral(
+        recoveries.map((r) => r.beforeStatus),
+        'text',
+      )}::text[],
+      ${arrayLiteral(
+        recoveries.map((r) => `paid ${r.amount} cents by remit claim ${r.remitClaimId}`),
+        'text',
+      )}::text[]
+    ) with ordinality as r(id, recovered, status, date, before, note, n)`
+  await sql`update rework_item set status = r.status, recovered_amount = r.recovered,
+      recovered_date = r.date, updated_at = now()
+    from ${items} where rework_item.id = r.id`.execute(db)
+  const lines = recoveries.flatMap((r) => r.lines)
+  if (lines.length > 0)
+    await sql`update rework_item_line set recovered_amount = l.recovered
+      from unnest(${arrayLiteral(
+        lines.map((l) => l.lineId),
+        'int8',
+      )}::int8[], ${arrayLiteral(
+        lines.map((l) => l.recoveredAmount),
+        'int8',
+      )}::int8[]) as l(id, recovered)
+      where rework_item_line.id = l.id`.execute(db)
+  await sql`insert into audit_event (actor, entity, entity_id, action, before_status, after_status, note)
+    select ${state.user}, 'rework_item', r.id::text, 'recovered', r.before, r.status, r.note
+    from ${items} order by r.n`.execute(db)
 }

@@ -35,9 +35,10 @@ function toQueue(value: string): ReworkQueue {
 }
 
 /**
- * Computes again the deadlines of the open and assigned rework items in `scope`, from the payer
- * `profiles` (those now stored) and the deadline table, with the inputs ingest used: the item's action, CARCs,
- * DOS and remit date, the claim's filing indicator, and the submitted claim's kind and Through date.
+ * Computes again the deadlines of the open and assigned rework items in `scope`, line by line, from
+ * the payer `profiles` (those now stored) and the deadline table, with the inputs ingest used: the
+ * line's action, CARCs and DOS, the remit date, the claim's filing indicator, and the submitted
+ * claim's kind and Through date. The item's deadline is its lines' earliest.
  *
  * Why: a payer's timely-filing, corrected-claim and appeal days are numbers a user corrects in the
  * payer table (42 CFR 424.44, 405.942; contract limits) and in fixtures/denials/deadline-rules.csv, and a remit read before
@@ -66,25 +67,32 @@ export async function recomputeDeadlines(
         : sql<boolean>`ri.id = any(${arrayLiteral(scope.itemIds, 'int8')}::int8[])`
   }
   const rows = await db
-    .selectFrom('rework_item as ri')
+    .selectFrom('rework_item_line as ril')
+    .innerJoin('rework_item as ri', 'ri.id', 'ril.rework_item_id')
     .innerJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
     .leftJoin('submitted_claim as sc', 'sc.id', 'ri.submitted_claim_id')
     .select([
       'ri.id',
       'ri.payer_id',
       'ri.queue',
-      'ri.action',
-      'ri.carcs',
-      'ri.rarcs',
-      'ri.amount',
-      'ri.service_date',
       'ri.remit_date',
-      'ri.deadline',
-      'ri.deadline_basis',
-      'ri.low_confidence',
-      'ri.appealable',
-      'ri.flags',
-      'ri.guidance',
+      'ri.deadline as item_deadline',
+      'ri.deadline_basis as item_deadline_basis',
+      'ri.low_confidence as item_low_confidence',
+      'ri.appealable as item_appealable',
+      'ri.flags as item_flags',
+      'ril.id as line_id',
+      'ril.action',
+      'ril.carcs',
+      'ril.rarcs',
+      'ril.amount',
+      'ril.service_date',
+      'ril.deadline',
+      'ril.deadline_basis',
+      'ril.low_confidence',
+      'ril.appealable',
+      'ril.flags',
+      'ril.guidance',
       'rc.filing_indicator as remit_filing_indicator',
       'rc.statement_to',
       'sc.kind',
@@ -94,17 +102,37 @@ export async function recomputeDeadlines(
     .where(inScope)
     .where('ri.status', 'in', WORKING)
     .orderBy('ri.id')
+    .orderBy('ril.id')
     .execute()
-  result.items = rows.length
 
-  const ids: number[] = []
-  const deadlines: (string | null)[] = []
-  const bases: string[] = []
-  const lowConfidence: boolean[] = []
-  const appealable: boolean[] = []
-  const flags: string[] = []
-  const notes: string[] = []
+  /** Each line's deadline as it is now, and the item it belongs to. */
+  interface LineDeadline {
+    lineId: number
+    deadline: string | null
+    basis: string
+    lowConfidence: boolean
+    appealable: boolean
+    flags: string[]
+    changed: boolean
+  }
+  const byItem = new Map<number, { row: (typeof rows)[number]; lines: LineDeadline[] }>()
   for (const row of rows) {
+    const id = Number(row.id)
+    let entry = byItem.get(id)
+    if (entry === undefined) {
+      entry = { row, lines: [] }
+      byItem.set(id, entry)
+    }
+    const keep: LineDeadline = {
+      lineId: Number(row.line_id),
+      deadline: row.deadline,
+      basis: row.deadline_basis,
+      lowConfidence: row.low_confidence,
+      appealable: row.appealable,
+      flags: row.flags,
+      changed: false,
+    }
+    entry.lines.push(keep)
     if (!isReworkAction(row.action)) continue
     const profile = row.payer_id === null ? undefined : profiles.get(row.payer_id)
     const claimType = row.kind === '837I' ? 'institutional' : 'professional'
@@ -138,17 +166,81 @@ export async function recomputeDeadlines(
       deadline.appealable === row.appealable
     )
       continue
-    const rowFlags = row.flags.filter((f) => f !== 'low_confidence')
-    if (deadline.lowConfidence) rowFlags.push('low_confidence')
-    if (!deadline.appealable && !rowFlags.includes('not_appealable')) rowFlags.push('not_appealable')
-    ids.push(Number(row.id))
-    deadlines.push(next)
-    bases.push(deadline.basis)
-    lowConfidence.push(deadline.lowConfidence)
-    appealable.push(deadline.appealable)
+    const lineFlags = row.flags.filter((f) => f !== 'low_confidence')
+    if (deadline.lowConfidence) lineFlags.push('low_confidence')
+    if (!deadline.appealable && !lineFlags.includes('not_appealable')) lineFlags.push('not_appealable')
+    keep.deadline = next
+    keep.basis = deadline.basis
+    keep.lowConfidence = deadline.lowConfidence
+    keep.appealable = deadline.appealable
+    keep.flags = lineFlags
+    keep.changed = true
+  }
+  result.items = byItem.size
+
+  const lineIds: number[] = []
+  const lineDeadlines: (string | null)[] = []
+  const lineBases: string[] = []
+  const lineLow: boolean[] = []
+  const lineAppealable: boolean[] = []
+  const lineFlags: string[] = []
+  const ids: number[] = []
+  const deadlines: (string | null)[] = []
+  const bases: string[] = []
+  const lowConfidence: boolean[] = []
+  const appealable: boolean[] = []
+  const flags: string[] = []
+  const notes: string[] = []
+  for (const [id, { row, lines }] of byItem) {
+    for (const line of lines) {
+      if (!line.changed) continue
+      lineIds.push(line.lineId)
+      lineDeadlines.push(line.deadline)
+      lineBases.push(line.basis)
+      lineLow.push(line.lowConfidence)
+      lineAppealable.push(line.appealable)
+      lineFlags.push(line.flags.join(','))
+    }
+    // The item's clock is its earliest line's (a line without a deadline never wins).
+    let first = lines[0]
+    for (const line of lines)
+      if (line.deadline !== null && (first?.deadline == null || line.deadline < first.deadline)) first = line
+    if (first === undefined) continue
+    if (
+      first.deadline === row.item_deadline &&
+      first.basis === row.item_deadline_basis &&
+      first.lowConfidence === row.item_low_confidence &&
+      first.appealable === row.item_appealable
+    )
+      continue
+    const itemFlags = row.item_flags.filter((f) => f !== 'low_confidence')
+    if (first.lowConfidence) itemFlags.push('low_confidence')
+    if (!first.appealable && !itemFlags.includes('not_appealable')) itemFlags.push('not_appealable')
+    ids.push(id)
+    deadlines.push(first.deadline)
+    bases.push(first.basis)
+    lowConfidence.push(first.lowConfidence)
+    appealable.push(first.appealable)
     // One text per item for the unnest below: the flags joined, split again in SQL.
-    flags.push(rowFlags.join(','))
-    notes.push(`deadline ${row.deadline ?? 'none'} -> ${next ?? 'none'}: ${deadline.basis}`)
+    flags.push(itemFlags.join(','))
+    notes.push(`deadline ${row.item_deadline ?? 'none'} -> ${first.deadline ?? 'none'}: ${first.basis}`)
+  }
+  if (lineIds.length > 0) {
+    const lineChanges = sql`unnest(
+        ${arrayLiteral(lineIds, 'int8')}::int8[],
+        ${arrayLiteral(lineDeadlines, 'text')}::text[],
+        ${arrayLiteral(lineBases, 'text')}::text[],
+        ${arrayLiteral(lineLow, 'bool')}::bool[],
+        ${arrayLiteral(lineAppealable, 'bool')}::bool[],
+        ${arrayLiteral(lineFlags, 'text')}::text[]
+      ) as change(id, deadline, basis, low_confidence, appealable, flags)`
+    await sql`update rework_item_line set
+        deadline = change.deadline,
+        deadline_basis = change.basis,
+        low_confidence = change.low_confidence,
+        appealable = change.appealable,
+        flags = case when change.flags = '' then '{}'::text[] else string_to_array(change.flags, ',') end
+      from ${lineChanges} where rework_item_line.id = change.id`.execute(db)
   }
   if (ids.length === 0) return result
 

@@ -100,8 +100,34 @@ export type RecoveredReport = DenialsReport
 
 // Everything below aggregates in the database: a year of a clearinghouse's remits is millions of
 // rows, so only one row per group (payer, month, drug, ...) ever reaches this process.
-// The SQL reads rework_item (ri) for the denials and their recoveries (recovered_amount,
+// The SQL reads the denied lines of rework items (ri, {@link deniedLines}) for the denials and their recoveries (recovered_amount,
 // recovered_date) and remit_claim (rc) / remit_line (rl) for the denominators.
+
+/**
+ * The denied lines, each with its item's claim, payer, queue, status and dates (alias `ri`): what
+ * every report aggregates. A rework item is one claim and queue; its lines carry the amount,
+ * HCPCS and CARCs of each denial, and their share of the item's recovery (oldest line first), so
+ * a drug or CARC row counts exactly the lines that carried it.
+ */
+function deniedLines(db: Kysely<Database>) {
+  return db
+    .selectFrom('rework_item_line as ril')
+    .innerJoin('rework_item as item', 'item.id', 'ril.rework_item_id')
+    .select([
+      'item.id as item_id',
+      'item.claim_id',
+      'item.payer_id',
+      'item.queue',
+      'item.status',
+      'item.remit_date',
+      'item.recovered_date',
+      'ril.procedure_code',
+      'ril.carcs',
+      'ril.amount',
+      'ril.recovered_amount',
+    ])
+    .as('ri')
+}
 
 /** Claim identity: CLP01 + payer (a claim id is unique only within a payer). */
 const CLAIM_KEY = (alias: string): RawBuilder<unknown> =>
@@ -173,7 +199,7 @@ async function denialSums(
 ): Promise<Map<string, DenialSums>> {
   const key = by === undefined ? sql<string>`${TOTAL_KEY}::text` : itemKey(by, 'denials')
   const rows = await db
-    .selectFrom('rework_item as ri')
+    .selectFrom(deniedLines(db))
     .select([
       key.as('key'),
       sql<string | number>`count(*)`.as('items'),
@@ -289,7 +315,7 @@ async function cashSums(
 ): Promise<Map<string, CashTotals>> {
   const key = by === undefined ? sql<string>`${TOTAL_KEY}::text` : itemKey(by, 'cash')
   const rows = await db
-    .selectFrom('rework_item as ri')
+    .selectFrom(deniedLines(db))
     .select([
       key.as('key'),
       sql<string | number>`count(*)`.as('items'),
@@ -420,7 +446,7 @@ async function distinctPerKey(
   const rows =
     what === 'queue'
       ? await db
-          .selectFrom('rework_item as ri')
+          .selectFrom(deniedLines(db))
           .select([key.as('key'), sql<string>`ri.queue`.as('value')])
           .where(inRange('ri.remit_date', range))
           .groupBy([sql`1`, sql`2`])
@@ -428,7 +454,7 @@ async function distinctPerKey(
       : await db
           .selectFrom(
             db
-              .selectFrom('rework_item as ri')
+              .selectFrom(deniedLines(db))
               .select([key.as('key'), sql<string>`unnest(ri.carcs)`.as('value')])
               .where(inRange('ri.remit_date', range))
               .as('x'),

@@ -6,6 +6,7 @@ import { daysLeft } from '../../transforms/denials/deadline-calculator.js'
 import type { StatusChange } from '../../transforms/denials/rework-status.js'
 import { nextStatus } from '../../transforms/denials/rework-status.js'
 import { recordAudit } from '../db/audit.js'
+import { arrayLiteral } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import type { ReworkItemTable } from '../db/schema/core-tables.js'
@@ -50,12 +51,48 @@ export interface ReworkItemView {
   matched: boolean
   recoveredAmount: string
   recoveredDate: string | null
+  /** The other items of the same remit claim (its denials in other queues). */
+  linkedItemIds: number[]
+  /** The denied lines inside the item (the claim-level CAS as a line of level `claim`). */
+  lines: ReworkLineView[]
+}
+
+/** One denied line of an item. */
+export interface ReworkLineView {
+  level: string
+  procedureCode: string | null
+  modifiers: string[]
+  /** From the submitted (837) line, when matched. */
+  ndc: string | null
+  units: number | null
+  serviceDate: string | null
+  /** `GROUP-CARC`. */
+  carcs: string[]
+  rarcs: string[]
+  amount: string
+  deadline: string | null
+  recoveredAmount: string
+}
+
+/** Where a page of the worklist ends: the last item's deadline (none sorts last), amount and id. */
+export interface WorklistCursor {
+  deadline: IsoDate | null
+  amountCents: number
+  id: number
 }
 
 /** Filters of the worklist. */
 export interface ListFilter {
   queue?: string | undefined
   status?: string | undefined
+  payerId?: string | undefined
+  assignee?: string | undefined
+  /** `CO-197`, or `197` for any group. */
+  carc?: string | undefined
+  /** At most this many items (a page); `next` then says where the next page starts. */
+  limit?: number | undefined
+  /** Items after this one in worklist order (keyset paging). */
+  after?: WorklistCursor | undefined
   /** Items due within N days of `asOf` (past-due included). */
   dueWithin?: number | undefined
   /** The day `daysLeft` counts from (default today, UTC). */
@@ -64,6 +101,27 @@ export interface ListFilter {
 
 /** Statuses still on the worklist (no filter given). */
 const WORKING = ['open', 'assigned']
+
+/** The text form of a cursor (`queue list --after`): `DEADLINE|AMOUNT_CENTS|ID`, `-` for no deadline. */
+export function formatWorklistCursor(cursor: WorklistCursor): string {
+  return `${cursor.deadline ?? '-'}|${cursor.amountCents}|${cursor.id}`
+}
+
+/** Reads {@link formatWorklistCursor}'s text; `undefined` when it is not one. */
+export function parseWorklistCursor(text: string): WorklistCursor | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}|-)\|(-?\d{1,15})\|(\d{1,15})$/.exec(text)
+  if (match === null) return undefined
+  const [, deadline = '-', amount = '0', id = '0'] = match
+  return { deadline: deadline === '-' ? null : deadline, amountCents: Number(amount), id: Number(id) }
+}
+
+/** The deadline as the worklist sorts it: an item without one after every dated item. */
+const NO_DEADLINE = '9999-12-31'
+const WORKLIST_DEADLINE = sql<string>`coalesce(deadline, '9999-12-31')`
+const WORKLIST_AMOUNT = sql<number>`(-amount)`
+
+/** X12 CAS01 claim adjustment group codes (005010X221A1 CAS01). */
+const CAS_GROUPS = ['CO', 'PR', 'OA', 'PI', 'CR']
 
 function toView(row: Selectable<ReworkItemTable>, asOf: IsoDate): ReworkItemView {
   const amountCents = Number(row.amount)
@@ -106,14 +164,77 @@ function toView(row: Selectable<ReworkItemTable>, asOf: IsoDate): ReworkItemView
     matched: row.submitted_claim_id !== null,
     recoveredAmount: formatCents(Number(row.recovered_amount)),
     recoveredDate: row.recovered_date,
+    linkedItemIds: [],
+    lines: [],
   }
 }
 
-/** The worklist: deadline first (no deadline last), then the larger amount, then id. */
-export async function listReworkItems(
-  db: Kysely<Database>,
-  filter: ListFilter = {},
-): Promise<ReworkItemView[]> {
+/** Fills the lines and linked items of `views` (two statements for the whole page). */
+async function withLines(db: Kysely<Database>, views: ReworkItemView[]): Promise<ReworkItemView[]> {
+  if (views.length === 0) return views
+  const ids = views.map((v) => v.id)
+  const byId = new Map(views.map((v) => [v.id, v]))
+  const lines = await db
+    .selectFrom('rework_item_line as ril')
+    .leftJoin('submitted_line as sl', 'sl.id', 'ril.submitted_line_id')
+    .select([
+      'ril.rework_item_id',
+      'ril.level',
+      'ril.procedure_code',
+      'ril.modifiers',
+      'ril.units',
+      'ril.service_date',
+      'ril.carcs',
+      'ril.rarcs',
+      'ril.amount',
+      'ril.deadline',
+      'ril.recovered_amount',
+      'sl.ndc',
+    ])
+    .where(sql<boolean>`ril.rework_item_id = any(${arrayLiteral(ids, 'int8')}::int8[])`)
+    .orderBy('ril.rework_item_id')
+    .orderBy('ril.id')
+    .execute()
+  for (const line of lines) {
+    byId.get(Number(line.rework_item_id))?.lines.push({
+      level: line.level,
+      procedureCode: line.procedure_code,
+      modifiers: line.modifiers === '' ? [] : line.modifiers.split(':'),
+      ndc: line.ndc,
+      units: line.units,
+      serviceDate: line.service_date,
+      carcs: line.carcs,
+      rarcs: line.rarcs,
+      amount: formatCents(Number(line.amount)),
+      deadline: line.deadline,
+      recoveredAmount: formatCents(Number(line.recovered_amount)),
+    })
+  }
+  const siblings = await db
+    .selectFrom('rework_item as ri')
+    .innerJoin('rework_item as other', 'other.remit_claim_id', 'ri.remit_claim_id')
+    .select(['ri.id', 'other.id as other_id'])
+    .where(sql<boolean>`ri.id = any(${arrayLiteral(ids, 'int8')}::int8[])`)
+    .whereRef('other.id', '<>', 'ri.id')
+    .orderBy('ri.id')
+    .orderBy('other.id')
+    .execute()
+  for (const sibling of siblings) byId.get(Number(sibling.id))?.linkedItemIds.push(Number(sibling.other_id))
+  return views
+}
+
+/** A page of the worklist, and where the next one starts (`undefined` on the last page). */
+export interface WorklistPage {
+  items: ReworkItemView[]
+  next: WorklistCursor | undefined
+}
+
+/**
+ * A page of the worklist: deadline first (no deadline last), then the larger amount, then id;
+ * `filter.after` continues after a cursor (keyset paging over the index rework_item_worklist, so
+ * a deep page costs what the first one does).
+ */
+export async function listReworkPage(db: Kysely<Database>, filter: ListFilter = {}): Promise<WorklistPage> {
   const asOf = filter.asOf ?? today()
   let query = db.selectFrom('rework_item').selectAll()
   if (filter.queue !== undefined) query = query.where('queue', '=', filter.queue)
@@ -121,15 +242,47 @@ export async function listReworkItems(
     filter.status !== undefined
       ? query.where('status', '=', filter.status)
       : query.where('status', 'in', WORKING)
+  if (filter.payerId !== undefined) query = query.where('payer_id', '=', filter.payerId)
+  if (filter.assignee !== undefined) query = query.where('assignee', '=', filter.assignee)
+  if (filter.carc !== undefined) {
+    const carc = filter.carc.trim().toUpperCase()
+    const wanted = carc.includes('-') ? [carc] : CAS_GROUPS.map((group) => `${group}-${carc}`)
+    query = query.where(sql<boolean>`carcs && ${arrayLiteral(wanted, 'text')}::text[]`)
+  }
   if (filter.dueWithin !== undefined) {
     query = query.where('deadline', 'is not', null).where('deadline', '<=', addDays(asOf, filter.dueWithin))
   }
-  const rows = await query
-    .orderBy(sql`deadline asc nulls last`)
-    .orderBy('amount', 'desc')
-    .orderBy('id')
-    .execute()
-  return rows.map((row) => toView(row, asOf))
+  const after = filter.after
+  if (after !== undefined)
+    query = query.where(
+      sql<boolean>`(${WORKLIST_DEADLINE}, ${WORKLIST_AMOUNT}, id) > (${after.deadline ?? NO_DEADLINE}, ${-after.amountCents}::int8, ${after.id}::int8)`,
+    )
+  query = query.orderBy(WORKLIST_DEADLINE).orderBy(WORKLIST_AMOUNT).orderBy('id')
+  // One more than the page: tells whether a next page exists without a count.
+  if (filter.limit !== undefined) query = query.limit(filter.limit + 1)
+  const rows = await query.execute()
+  const more = filter.limit !== undefined && rows.length > filter.limit
+  const page = more ? rows.slice(0, filter.limit) : rows
+  const items = await withLines(
+    db,
+    page.map((row) => toView(row, asOf)),
+  )
+  const last = items.at(-1)
+  return {
+    items,
+    next:
+      more && last !== undefined
+        ? { deadline: last.deadline, amountCents: last.amountCents, id: last.id }
+        : undefined,
+  }
+}
+
+/** The whole worklist (no page): deadline first (no deadline last), then the larger amount, then id. */
+export async function listReworkItems(
+  db: Kysely<Database>,
+  filter: ListFilter = {},
+): Promise<ReworkItemView[]> {
+  return (await listReworkPage(db, filter)).items
 }
 
 /** One item, or DB_NOT_FOUND. */
@@ -140,7 +293,9 @@ export async function getReworkItem(
 ): Promise<ReworkItemView> {
   const row = await db.selectFrom('rework_item').selectAll().where('id', '=', id).executeTakeFirst()
   if (row === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${id}`)
-  return toView(row, asOf)
+  const [view] = await withLines(db, [toView(row, asOf)])
+  if (view === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${id}`)
+  return view
 }
 
 /** An adjustment as `queue show` prints it. */
@@ -280,11 +435,17 @@ export async function getReworkItemDetail(
     .where('remit_claim_id', '=', Number(row.remit_claim_id))
     .orderBy('id')
     .execute()
+  // The item's events, and those of the line items merged into it (migration 0006).
+  const merged = await db
+    .selectFrom('rework_item_merge')
+    .select('merged_id')
+    .where('rework_item_id', '=', id)
+    .execute()
   const history = await db
     .selectFrom('audit_event')
     .selectAll()
     .where('entity', '=', 'rework_item')
-    .where('entity_id', '=', String(id))
+    .where('entity_id', 'in', [String(id), ...merged.map((m) => String(m.merged_id))])
     .orderBy('id')
     .execute()
   return {

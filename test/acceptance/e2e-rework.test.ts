@@ -84,9 +84,10 @@ describeEachDatabase('e2e rework flow', (ctx) => {
 
   it('ingests the February 835s: matching, split claim, unmatched remit', async () => {
     const results = await ingestFiles(REMITS_FEB, { handle: ctx.handle, user: 'tester' })
-    // Medicare: 10 CLPs (E2E-P-007 split in two), 9 matched, E2E-P-999 unmatched.
+    // Medicare: 10 CLPs (E2E-P-007 split in two), 9 matched, E2E-P-999 unmatched; 7 items, one per
+    // denied claim and queue (E2E-P-003's two CO-4 lines are one coding item).
     expect(results.map((r) => [r.status, r.claims, r.matched, r.unmatched, r.items])).toEqual([
-      ['ingested', 10, 9, 1, 8],
+      ['ingested', 10, 9, 1, 7],
       ['ingested', 3, 3, 0, 2],
       ['ingested', 1, 1, 0, 1],
     ])
@@ -129,8 +130,8 @@ describeEachDatabase('e2e rework flow', (ctx) => {
       ['E2E-I-201', 'J9271', 'authorization', ['CO-15'], 'appeal', '9000.00', '2026-06-11', 121],
       // Medicare filing: line DOS + 12 months.
       ['E2E-P-002', '96417', 'bundling', ['CO-97'], 'corrected_claim', '150.00', '2027-01-06', 330],
-      ['E2E-P-003', '96413', 'coding', ['CO-4'], 'corrected_claim', '400.00', '2027-01-07', 331],
-      ['E2E-P-003', 'J9045', 'coding', ['CO-4'], 'corrected_claim', '300.00', '2027-01-07', 331],
+      // One item for the claim's two CO-4 lines (96413 400.00 + J9045 300.00).
+      ['E2E-P-003', '96413', 'coding', ['CO-4'], 'corrected_claim', '700.00', '2027-01-07', 331],
       ['E2E-P-007', 'J9271', 'coding', ['CO-16'], 'corrected_claim', '6000.00', '2027-01-10', 334],
       ['E2E-P-999', '96413', 'other', ['CO-18'], 'verify', '400.00', '2027-01-11', 335],
       // CO-29 with Medicare: not appealable, so no deadline (sorted last, never hidden).
@@ -182,13 +183,31 @@ describeEachDatabase('e2e rework flow', (ctx) => {
     const [later] = await ingestFiles([REMIT_MAR], { handle: ctx.handle, user: 'tester' })
     // Reversal of E2E-P-006 + its correction open nothing; E2E-P-003 is paid 320 + 240 = 560.00.
     expect([later?.claims, later?.reversals, later?.items, later?.recovered, later?.recoveredAmount]).toEqual(
-      [3, 1, 0, 2, 56000],
+      [3, 1, 0, 1, 56000],
     )
-    const recovered = await listReworkItems(ctx.handle.db, { status: 'recovered', asOf: '2026-03-05' })
-    // The 560.00 goes to the older items oldest first: 400.00 then 160.00 of 300.00.
-    expect(recovered.map((i) => [i.procedureCode, i.recoveredAmount, i.recoveredDate])).toEqual([
-      ['96413', '400.00', '2026-03-02'],
-      ['J9045', '160.00', '2026-03-02'],
+    expect(await listReworkItems(ctx.handle.db, { status: 'recovered', asOf: '2026-03-05' })).toEqual([])
+    const recovered = await listReworkItems(ctx.handle.db, {
+      status: 'partially_recovered',
+      asOf: '2026-03-05',
+    })
+    // 560.00 of the item's 700.00: its lines oldest first, 400.00 then 160.00 of 300.00.
+    expect(
+      recovered.map((i) => [
+        i.procedureCode,
+        i.recoveredAmount,
+        i.recoveredDate,
+        i.lines.map((l) => [l.procedureCode, l.recoveredAmount]),
+      ]),
+    ).toEqual([
+      [
+        '96413',
+        '560.00',
+        '2026-03-02',
+        [
+          ['96413', '400.00'],
+          ['J9045', '160.00'],
+        ],
+      ],
     ])
     // The payment matched the replacement claim (CLM01 repeats: the latest submission wins).
     const match = await ctx.handle.db
@@ -213,14 +232,20 @@ describeEachDatabase('e2e rework flow', (ctx) => {
         before_status: 'corrected',
         after_status: 'corrected',
       },
-      { actor: 'tester', action: 'recovered', before_status: 'corrected', after_status: 'recovered' },
+      {
+        actor: 'tester',
+        action: 'recovered',
+        before_status: 'corrected',
+        after_status: 'partially_recovered',
+      },
     ])
   })
 
   it('reports denied, recovered, open at risk and the denial rate', async () => {
     const report = await recoveredReport(ctx.handle.db)
     // Denied: 150+400+300+1000+400+6000+400+400+8000+8000+9000 = 34050.00.
-    // Open at risk: all but the two recovered E2E-P-003 items (700.00) and the written-off E2E-P-008 (400.00).
+    // Open at risk: all but the E2E-P-003 item paid in part (700.00) and the written-off E2E-P-008
+    // (400.00). Items counts the 11 denied lines.
     // Denied claims 10 (P-002/3/4/5/7/8/999, C-101/102, I-201) of 13 adjudicated (P-001..008, P-999, C-101..103, I-201).
     expect(report.totals).toMatchObject({
       items: 11,

@@ -15,20 +15,25 @@ import { parsePayerProfilesCsv } from '../../transforms/denials/payer-profile.js
 import { generate835, generate837P, writeX12File } from '../bench/generate-x12.js'
 import { describeEachDatabase } from '../support/databases.js'
 
-// Every finance report, computed a second way. The reports read rework_item's amount,
-// recovered_amount and recovered_date. The oracle below is plain SQL written separately over the
+// Every finance report, computed a second way. The reports read the rework item lines' amount and
+// recovered_amount and the item's recovered_date. The oracle below is plain SQL written separately over the
 // raw tables: the denied amount is re-added from the remit's CAS rows (remit_adjustment) that the
 // item names, each recovery comes from the audit trail ("paid N cents by remit claim M") dated by
 // the paying remit_claim, and the payer, the drug and the dates come from remit_claim/remit_line.
 // From rework_item it takes only what only the classifier and the worklist know: which
 // adjustments are denials (queue, carcs) and the item's status.
 
-/** One row per rework item, from the raw tables. */
+/**
+ * One row per denied line of a rework item (an item is a claim and queue; its lines carry the
+ * codes and amounts), from the raw tables. `prior_denied` is what the item's earlier lines were
+ * denied: a recovery of the item pays its lines oldest first.
+ */
 const ITEM_FACTS = sql`
-  select ri.id,
+  select ril.id,
+         ri.id as item_id,
          ri.status,
          ri.queue,
-         coalesce(ri.carcs[1], '(none)') as carc,
+         coalesce(ril.carcs[1], '(none)') as carc,
          coalesce(nullif(rc.payer_id, ''), '(unknown)') as payer,
          coalesce(rc.payer_id, '') || '|' || rc.claim_id as claim,
          rc.remit_date as denial_date,
@@ -37,23 +42,33 @@ const ITEM_FACTS = sql`
            when code.hcpcs ~ '^[JQC][0-9]{4}$' then code.hcpcs
            else '(non-drug)'
          end as drug,
-         (select coalesce(sum(a.amount), 0)
-            from remit_adjustment a
-           where a.remit_claim_id = rc.id
-             and a.remit_line_id is not distinct from ri.remit_line_id
-             and a.amount > 0
-             and a.group_code || '-' || a.carc = any(ri.carcs)) as denied
-    from rework_item ri
+         cas.denied,
+         coalesce(sum(cas.denied) over (partition by ri.id order by ril.id
+           rows between unbounded preceding and 1 preceding), 0) as prior_denied
+    from rework_item_line ril
+    join rework_item ri on ri.id = ril.rework_item_id
     join remit_claim rc on rc.id = ri.remit_claim_id
     -- The line of a line-level denial; for a claim-level one, the claim's only line if it has one.
     cross join lateral (
       select case
-               when ri.remit_line_id is not null
-                 then (select rl.procedure_code from remit_line rl where rl.id = ri.remit_line_id)
+               when ril.remit_line_id is not null
+                 then (select rl.procedure_code from remit_line rl where rl.id = ril.remit_line_id)
                when (select count(*) from remit_line rl where rl.remit_claim_id = rc.id) = 1
                  then (select rl.procedure_code from remit_line rl where rl.remit_claim_id = rc.id)
              end as hcpcs
-    ) code`
+    ) code
+    cross join lateral (
+      select coalesce(sum(a.amount), 0) as denied
+        from remit_adjustment a
+       where a.remit_claim_id = rc.id
+         and a.remit_line_id is not distinct from ril.remit_line_id
+         and a.amount > 0
+         and a.group_code || '-' || a.carc = any(ril.carcs)
+    ) cas`
+
+/** The share of an item's recovery `amount` that reaches a line (oldest line first). */
+const lineShare = (amount: ReturnType<typeof sql>) =>
+  sql`least(f.denied, greatest(0, ${amount} - f.prior_denied))`
 
 /** One row per recovery, from the audit trail, dated by the remit that paid it. */
 const RECOVERIES = sql`
@@ -91,10 +106,10 @@ async function oracleDenials(db: Kysely<Database>, range: ReportRange, by: Repor
            count(*) as items,
            count(distinct f.claim) as claims,
            sum(f.denied) as denied,
-           sum(coalesce(r.amount, 0)) as recovered,
-           coalesce(sum(f.denied - coalesce(r.amount, 0))
+           sum(${lineShare(sql`coalesce(r.amount, 0)`)}) as recovered,
+           coalesce(sum(f.denied - ${lineShare(sql`coalesce(r.amount, 0)`)})
              filter (where f.status in ('open', 'assigned', 'corrected', 'appealed')), 0) as open
-      from f left join r on r.item_id = f.id
+      from f left join r on r.item_id = f.item_id
      where ${within('f.denial_date', range)}
      group by 1`.execute(db)
   return rows
@@ -208,9 +223,9 @@ async function expectedCash(
                   where ${within('x.paid_date', range)}
                   group by item_id)
       select ${key} as key, count(*) as items, count(distinct f.claim) as claims,
-             sum(p.amount) as recovered, sum(f.denied) as denied, 0 as open
-        from p join f on f.id = p.item_id
-       where p.amount <> 0
+             sum(${lineShare(sql`p.amount`)}) as recovered, sum(f.denied) as denied, 0 as open
+        from p join f on f.item_id = p.item_id
+       where ${lineShare(sql`p.amount`)} <> 0
        group by 1`.execute(db)
     return rows
   }
@@ -292,7 +307,7 @@ describeEachDatabase('report reconciliation: e2e fixtures', (ctx) => {
     // A written-off item (closed unpaid), and one corrected before the March remit pays it.
     const items = await listReworkItems(ctx.handle.db, { asOf: '2026-02-10' })
     const p008 = items.find((i) => i.claimId === 'E2E-P-008')
-    const p003 = items.find((i) => i.claimId === 'E2E-P-003' && i.procedureCode === 'J9045')
+    const p003 = items.find((i) => i.claimId === 'E2E-P-003' && i.queue === 'coding')
     if (p008 === undefined || p003 === undefined) throw new Error('e2e items missing')
     await resolveReworkItem(ctx.handle.db, p008.id, 'written_off', 'alice')
     await resolveReworkItem(ctx.handle.db, p003.id, 'corrected', 'alice')

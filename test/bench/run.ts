@@ -3,6 +3,7 @@ import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
 import { runStartupBench } from './startup-bench.js'
+import { runWorklistBench } from './worklist-bench.js'
 
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
@@ -12,7 +13,7 @@ import { runStartupBench } from './startup-bench.js'
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
  * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
  * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections,
- * BENCH_STARTUP_RUNS (start-up: runs per command, default 9).
+ * BENCH_STARTUP_RUNS (start-up: runs per command, default 9), BENCH_ITEMS (worklist, default 1000000).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   startup: async () => {
@@ -32,6 +33,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
     await runIngest837Bench()
     await runIngestPairBench()
+  },
+  worklist: async () => {
+    await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
   },
 }
 

@@ -1,4 +1,7 @@
-/** Statuses of a rework item. `recovered` is set by ingest when a later 835 pays. */
+/**
+ * Statuses of a rework item. `recovered` (paid in full) and `partially_recovered` (paid in part) are
+ * set by ingest when a later 835 pays.
+ */
 export const REWORK_STATUSES = [
   'open',
   'assigned',
@@ -6,13 +9,15 @@ export const REWORK_STATUSES = [
   'appealed',
   'written_off',
   'patient_billed',
+  'partially_recovered',
   'recovered',
 ] as const
 export type ReworkStatus = (typeof REWORK_STATUSES)[number]
 
 /**
  * What can happen to an item: a biller's step (`assign`, the four resolutions, `reopen`) or a
- * payment (`recover`, by a later 835's ingest).
+ * payment (`recover`, by a later 835's ingest: to `recovered` when it pays the item in full,
+ * to `partially_recovered` when it pays part of it).
  */
 export const STATUS_CHANGES = [
   'assign',
@@ -34,6 +39,8 @@ export type StatusChange = (typeof STATUS_CHANGES)[number]
  *   billed to the patient. Going back to work (say, the appeal of a written-off item) needs an
  *   explicit, audited `reopen` to `open` first; no resolution leads straight to another step.
  * - Money that arrives after a write-off or a patient bill is still recovered.
+ * - A partly recovered item may be paid more, written off or billed to the patient for the rest,
+ *   or reopened.
  * - `recovered` is final: its amount and date come from the paying remit.
  */
 const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusChange, ReworkStatus>>>>> = {
@@ -67,6 +74,12 @@ const TRANSITIONS: Readonly<Record<ReworkStatus, Readonly<Partial<Record<StatusC
   },
   written_off: { recover: 'recovered', reopen: 'open' },
   patient_billed: { recover: 'recovered', reopen: 'open' },
+  partially_recovered: {
+    write_off: 'written_off',
+    bill_patient: 'patient_billed',
+    recover: 'recovered',
+    reopen: 'open',
+  },
   recovered: {},
 }
 

@@ -4,6 +4,8 @@ import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remi
 import type { DenialEngine } from '../denials/denial-engine.js'
 import type { DenialClassification, PayerProfile } from '../denials/denial-types.js'
 import { CLP02_REVERSAL, netClaimPayments } from './claim-payment-netting.js'
+import type { DeniedLine } from './group-claim-items.js'
+import { groupClaimItems } from './group-claim-items.js'
 import type { SubmittedLine } from './match-remit-line.js'
 import { matchRemitLine } from './match-remit-line.js'
 import type { EarlierItem } from './open-item-suppression.js'
@@ -13,7 +15,13 @@ import { pickSubmittedClaim } from './pick-submitted-claim.js'
 import type { RecoverableItem, RecoveryAllocation } from './recovery-allocation.js'
 import { allocateRecovery } from './recovery-allocation.js'
 import { remitClaimKey } from './remit-claim-key.js'
-import type { RemitAdjustmentRow, RemitClaimRow, RemitLineRow, ReworkItemRow } from './remit-rows.js'
+import type {
+  RemitAdjustmentRow,
+  RemitClaimRow,
+  RemitLineRow,
+  ReworkItemLineRow,
+  ReworkItemRow,
+} from './remit-rows.js'
 import {
   claimServiceDate,
   claimThroughDate,
@@ -49,7 +57,34 @@ export function pickSubmittedClaims(
 }
 
 /** An earlier rework item of a claim (from other files), as the batch reads it. */
-export interface PriorReworkItem extends EarlierItem, RecoverableItem {}
+export interface PriorReworkItem extends RecoverableItem {
+  queue: string
+  /** Its lines, oldest first, with what suppression compares. */
+  lines: readonly (RecoverableItem['lines'][number] & Omit<EarlierItem, 'status' | 'queue'>)[]
+}
+
+/** A rework item to store, before its id is reserved: the row and its lines. */
+export interface ReworkItemDraft {
+  item: Omit<ReworkItemRow, 'id'>
+  lines: Omit<ReworkItemLineRow, 'rework_item_id'>[]
+}
+
+/**
+ * Gives each drafted item its reserved id (`ids[i]` for `drafts[i]`) and its lines the item's id.
+ */
+export function numberReworkItems(
+  drafts: readonly ReworkItemDraft[],
+  ids: readonly number[],
+): { itemRows: ReworkItemRow[]; lineRows: ReworkItemLineRow[] } {
+  const itemRows: ReworkItemRow[] = []
+  const lineRows: ReworkItemLineRow[] = []
+  drafts.forEach((draft, i) => {
+    const id = ids[i] ?? 0
+    itemRows.push({ id, ...draft.item })
+    for (const line of draft.lines) lineRows.push({ rework_item_id: id, ...line })
+  })
+  return { itemRows, lineRows }
+}
 
 /** What one batch of CLPs is turned into rows with. */
 export interface RemitBatchInput {
@@ -95,16 +130,18 @@ export interface RemitBatch {
   claimRows: RemitClaimRow[]
   lineRows: RemitLineRow[]
   adjustmentRows: RemitAdjustmentRow[]
-  itemRows: ReworkItemRow[]
+  /** One per remit claim and queue; ids are reserved afterwards ({@link numberReworkItems}). */
+  items: ReworkItemDraft[]
   recoveries: Recovery[]
   carriedReversals: Map<string, Cents>
 }
 
 /**
  * Turns a batch of CLPs into the rows to store: the remit claims, lines and adjustments (with
- * the submitted claim and line each answers), a rework item per denied claim or line (routed by
- * the CARC table, with the deadline that applies), and the recoveries of earlier items that the
- * batch's payments bring.
+ * the submitted claim and line each answers), one rework item per remit claim and queue with its
+ * denied lines inside (each routed by the CARC table, with the deadline that applies; the item's
+ * deadline is its lines' earliest, see {@link groupClaimItems}), and the recoveries of earlier
+ * items that the batch's payments bring.
  *
  * - Reversals (CLP02 = 22) are stored but never classified, and their payment is netted against
  *   the correction that follows; split claims pay as one ({@link netClaimPayments}).
@@ -125,7 +162,7 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
   const claimRows: RemitClaimRow[] = []
   const lineRows: RemitLineRow[] = []
   const adjustmentRows: RemitAdjustmentRow[] = []
-  const itemRows: ReworkItemRow[] = []
+  const items: ReworkItemDraft[] = []
   let lineIndex = 0
 
   claims.forEach((claim, i) => {
@@ -180,23 +217,32 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
     const throughDate = claimThroughDate(claim, submitted)
     const prior = input.priorItems.get(remitClaimKey(claim.claimId, payerId)) ?? []
 
-    const addItem = (
+    const earlier: EarlierItem[] = prior.flatMap((p) =>
+      p.lines.map((l) => ({
+        status: p.status,
+        queue: p.queue,
+        level: l.level,
+        procedureCode: l.procedureCode,
+        carcs: l.carcs,
+      })),
+    )
+    const denied: DeniedLine[] = []
+    const deny = (
       classification: DenialClassification,
       level: 'claim' | 'line',
-      remitLineId: number | null,
-      submittedLineId: number | null,
-      procedureCode: string | null,
+      line: { remitLineId: number | null; submittedLineId: number | null; procedureCode: string | null },
+      extra: { modifiers: string; units: number | null },
       serviceDate: string | undefined,
     ): void => {
-      if (
-        isAlreadyOpen(prior, {
-          level,
-          procedureCode,
-          queue: classification.queue,
-          carcs: classification.carcs,
-        })
-      )
-        return
+      // A denial already open for the same line and reasons is not opened twice (a resubmission
+      // denied again keeps its original item and deadline).
+      const identity = {
+        level,
+        procedureCode: line.procedureCode,
+        queue: classification.queue,
+        carcs: classification.carcs,
+      }
+      if (isAlreadyOpen(earlier, identity)) return
       const deadline = engine.deadline({
         classification,
         payerClass,
@@ -210,32 +256,23 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
       if (!deadline.appealable && !flags.includes('not_appealable')) flags.push('not_appealable')
       if (submitted === undefined) flags.push('unmatched')
       if (deadline.lowConfidence) flags.push('low_confidence')
-      itemRows.push({
-        file_id: fileId,
-        remit_claim_id: remitClaimId,
-        remit_line_id: remitLineId,
-        submitted_claim_id: submitted?.id ?? null,
-        submitted_line_id: submittedLineId,
+      denied.push({
         level,
-        claim_id: claim.claimId,
-        payer_id: payerId,
-        payer_claim_number: claim.payerClaimNumber ?? null,
-        procedure_code: procedureCode,
-        service_date: serviceDate ?? null,
-        remit_date: remitDate,
+        ...line,
+        ...extra,
+        serviceDate: serviceDate ?? null,
         queue: classification.queue,
         action: classification.action,
         carcs: classification.carcs,
         rarcs: classification.rarcs,
         amount: classification.amount,
         deadline: deadline.deadline ?? null,
-        deadline_basis: deadline.basis,
-        low_confidence: deadline.lowConfidence,
+        deadlineBasis: deadline.basis,
+        lowConfidence: deadline.lowConfidence,
         appealable: deadline.appealable,
         flags,
         guidance: classification.guidance,
       })
-      result.items++
     }
 
     if (!isReversal) {
@@ -244,13 +281,13 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
         claim.remarkCodes,
         remitDate ?? undefined,
       )
+      const only = claim.lines.length === 1 ? claim.lines[0] : undefined
       if (claimLevel !== undefined)
-        addItem(
+        deny(
           claimLevel,
           'claim',
-          null,
-          null,
-          claim.lines.length === 1 ? (claim.lines[0]?.procedureCode ?? null) : null,
+          { remitLineId: null, submittedLineId: null, procedureCode: only?.procedureCode ?? null },
+          { modifiers: only?.modifiers.join(':') ?? '', units: only?.units ?? null },
           claimDos,
         )
     }
@@ -294,14 +331,64 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
         remitDate ?? undefined,
       )
       if (lineLevel !== undefined)
-        addItem(
+        deny(
           lineLevel,
           'line',
-          remitLineId,
-          matchedLine?.id ?? null,
-          line.procedureCode,
+          { remitLineId, submittedLineId: matchedLine?.id ?? null, procedureCode: line.procedureCode },
+          { modifiers: line.modifiers.join(':'), units: line.units },
           lineServiceDate(line, matchedLine, claimDos),
         )
+    }
+
+    // One item per queue of this remit claim, its denied lines inside it.
+    for (const grouped of groupClaimItems(denied)) {
+      items.push({
+        item: {
+          file_id: fileId,
+          remit_claim_id: remitClaimId,
+          remit_line_id: null,
+          submitted_claim_id: submitted?.id ?? null,
+          submitted_line_id: null,
+          level: 'claim',
+          claim_id: claim.claimId,
+          payer_id: payerId,
+          payer_claim_number: claim.payerClaimNumber ?? null,
+          procedure_code: grouped.procedureCode,
+          service_date: grouped.serviceDate,
+          remit_date: remitDate,
+          queue: grouped.queue,
+          action: grouped.action,
+          carcs: grouped.carcs,
+          rarcs: grouped.rarcs,
+          amount: grouped.amount,
+          deadline: grouped.deadline,
+          deadline_basis: grouped.deadlineBasis,
+          low_confidence: grouped.lowConfidence,
+          appealable: grouped.appealable,
+          flags: grouped.flags,
+          guidance: grouped.guidance,
+        },
+        lines: grouped.lines.map((l) => ({
+          remit_line_id: l.remitLineId,
+          submitted_line_id: l.submittedLineId,
+          level: l.level,
+          procedure_code: l.procedureCode,
+          modifiers: l.modifiers,
+          units: l.units,
+          service_date: l.serviceDate,
+          carcs: l.carcs,
+          rarcs: l.rarcs,
+          amount: l.amount,
+          action: l.action,
+          deadline: l.deadline,
+          deadline_basis: l.deadlineBasis,
+          low_confidence: l.lowConfidence,
+          appealable: l.appealable,
+          flags: l.flags,
+          guidance: l.guidance,
+        })),
+      })
+      result.items++
     }
   })
 
@@ -333,7 +420,7 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
     claimRows,
     lineRows,
     adjustmentRows,
-    itemRows,
+    items,
     recoveries,
     carriedReversals: netted.carried,
   }

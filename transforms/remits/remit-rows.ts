@@ -60,8 +60,12 @@ export interface RemitAdjustmentRow {
   quantity: number | null
 }
 
-/** One denial to work as stored in rework_item (status, assignee and recovery take their defaults). */
+/**
+ * One claim's denials in one queue as stored in rework_item (status, assignee and recovery take
+ * their defaults); its lines are {@link ReworkItemLineRow}s.
+ */
 export interface ReworkItemRow {
+  id: number
   file_id: number
   remit_claim_id: number
   remit_line_id: number | null
@@ -79,6 +83,28 @@ export interface ReworkItemRow {
   carcs: string[]
   rarcs: string[]
   amount: Cents
+  deadline: string | null
+  deadline_basis: string
+  low_confidence: boolean
+  appealable: boolean
+  flags: string[]
+  guidance: string
+}
+
+/** One denied line (or the claim-level CAS) of a rework item, as stored in rework_item_line. */
+export interface ReworkItemLineRow {
+  rework_item_id: number
+  remit_line_id: number | null
+  submitted_line_id: number | null
+  level: 'claim' | 'line'
+  procedure_code: string | null
+  modifiers: string
+  units: number | null
+  service_date: string | null
+  carcs: string[]
+  rarcs: string[]
+  amount: Cents
+  action: string
   deadline: string | null
   deadline_basis: string
   low_confidence: boolean

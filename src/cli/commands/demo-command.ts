@@ -78,7 +78,11 @@ export const demoCommand: Command = {
         [...claims837, '--out', out, '--as-of', claims837AsOf],
       ],
       ['Ingest remittances (835)', ingestCommand, remits835],
-      ['Rework queues (deadline, then dollars)', queueCommand, ['list', '--as-of', asOf]],
+      [
+        'Rework queues: one item per denied claim and queue (deadline, then dollars)',
+        queueCommand,
+        ['list', '--as-of', asOf],
+      ],
       ['Denials in period, by drug', reportCommand, ['recovered', '--by', 'drug']],
       [
         'Cash recovered, by month of recovery',

@@ -10,8 +10,10 @@ import { recomputeDeadlines } from '../../rework/recompute-deadlines.js'
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import {
   assignReworkItem,
+  formatWorklistCursor,
   getReworkItemDetail,
-  listReworkItems,
+  listReworkPage,
+  parseWorklistCursor,
   RESOLUTIONS,
   REWORK_STATUSES,
   reopenReworkItem,
@@ -34,7 +36,8 @@ import { EXIT_OK } from '../command.js'
 import { escapeControl } from '../escape-control.js'
 
 const USAGE = `Usage:
-  onco-edi queue list [--queue Q] [--status S] [--due-within N] [--as-of DATE] [--json]
+  onco-edi queue list [--queue Q] [--status S] [--payer ID] [--assignee USER] [--carc CARC]
+                      [--due-within N] [--limit N] [--after CURSOR] [--as-of DATE] [--json]
   onco-edi queue show ID [--as-of DATE] [--json]
   onco-edi queue assign ID --to USER [--user USER]
   onco-edi queue resolve ID --action corrected|appealed|written_off|patient_billed [--note TEXT] [--user USER]
@@ -43,8 +46,10 @@ const USAGE = `Usage:
   onco-edi queue appeal ID --out DIR [--date DATE] [--templates DIR] [--user USER] [--json]
   onco-edi queue recompute [--payer ID]... [--user USER] [--json]
 
-list     open and assigned items (or --status S), by deadline then amount; past-due items are
-         flagged, not hidden. Queues: ${REWORK_QUEUES.join(', ')}.
+list     open and assigned items (or --status S), one per denied claim and queue with its lines,
+         by deadline then amount; past-due items are flagged, not hidden. --carc takes CO-197
+         or 197 (any group). --limit N prints a page and the cursor of the next one; pass it
+         to --after. Queues: ${REWORK_QUEUES.join(', ')}.
          Statuses: ${REWORK_STATUSES.join(', ')}.
 show     the denial, the matched claim lines (NDC, auth), the adjustments, scrub findings, history
 assign   give an item to a biller (status assigned)
@@ -89,6 +94,8 @@ function describeDetail(detail: ReworkItemDetail): string {
   out.push(
     `  deadline ${item.deadline ?? 'none'}${item.daysLeft === null ? '' : ` (${item.daysLeft} days left)`} — ${item.deadlineBasis}`,
   )
+  if (item.linkedItemIds.length > 0)
+    out.push(`  same claim in other queues: item ${item.linkedItemIds.join(', item ')}`)
   if (item.flags.length > 0) out.push(`  flags ${item.flags.join(', ')}`)
   out.push(`  what to do: ${item.guidance}`)
   out.push(
@@ -98,7 +105,24 @@ function describeDetail(detail: ReworkItemDetail): string {
     out.push(
       `Claim: ${claim.kind} frequency ${claim.frequencyCode}${claim.typeOfBill ? ` TOB ${claim.typeOfBill}` : ''}, DOS ${claim.serviceFrom ?? '?'}..${claim.serviceTo ?? '?'}, charge ${claim.totalCharge}, auth ${claim.priorAuthorization ?? 'none'}`,
     )
-  out.push('Lines:')
+  out.push('Denied lines:')
+  out.table(
+    formatTable(
+      ['code', 'mods', 'NDC', 'units', 'DOS', 'reasons', 'amount', 'deadline', 'recovered'],
+      item.lines.map((l) => [
+        l.procedureCode ?? (l.level === 'claim' ? '(claim)' : ''),
+        l.modifiers.join(':'),
+        l.ndc ?? '',
+        l.units === null ? '' : String(l.units),
+        l.serviceDate ?? '',
+        [...l.carcs, ...l.rarcs].join(' '),
+        l.amount,
+        l.deadline ?? '-',
+        l.recoveredAmount,
+      ]),
+    ).trimEnd(),
+  )
+  out.push('Remit lines:')
   out.table(
     formatTable(
       ['#', 'code', 'mods', 'charge', 'paid', 'DOS', 'RARC', '837 line', 'NDC', 'qty', 'auth'],
@@ -144,6 +168,11 @@ async function list(args: string[], context: CommandContext): Promise<number> {
     options: {
       queue: { type: 'string' },
       status: { type: 'string' },
+      payer: { type: 'string' },
+      assignee: { type: 'string' },
+      carc: { type: 'string' },
+      limit: { type: 'string' },
+      after: { type: 'string' },
       'due-within': { type: 'string' },
       'as-of': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -161,17 +190,55 @@ async function list(args: string[], context: CommandContext): Promise<number> {
       `Expected --status to be one of ${REWORK_STATUSES.join(', ')}, got "${values.status}"`,
     )
   const dueWithin = parseIntegerOption('due-within', values['due-within'], { min: 0, max: 36_500 })
+  const limit = parseIntegerOption('limit', values.limit, { min: 1, max: 100_000 })
+  const after = values.after === undefined ? undefined : parseWorklistCursor(values.after)
+  if (values.after !== undefined && after === undefined)
+    throw new CliError(
+      'CLI_BAD_OPTION',
+      `Expected --after to be a cursor printed by queue list (DEADLINE|AMOUNT_CENTS|ID), got "${values.after}"`,
+    )
+  if (values.carc !== undefined && !/^([A-Za-z]{2}-)?[A-Za-z0-9]{1,4}$/.test(values.carc))
+    throw new CliError(
+      'CLI_BAD_OPTION',
+      `Expected --carc to be a CARC such as 197 or CO-197, got "${values.carc}"`,
+    )
   const asOf = parseDateOption('as-of', values['as-of']) ?? today()
-  const items = await withDatabase(context, (handle) =>
-    listReworkItems(handle.db, { queue: values.queue, status: values.status, dueWithin, asOf }),
+  const { items, next } = await withDatabase(context, (handle) =>
+    listReworkPage(handle.db, {
+      queue: values.queue,
+      status: values.status,
+      payerId: values.payer,
+      assignee: values.assignee,
+      carc: values.carc,
+      dueWithin,
+      asOf,
+      limit,
+      after,
+    }),
   )
+  const cursor = next === undefined ? undefined : formatWorklistCursor(next)
   if (values.json) {
-    context.stdout.write(`${JSON.stringify(items, null, 2)}\n`)
+    // A page is an object with the cursor of the next page; the whole list stays a plain array.
+    const out = limit === undefined ? items : { items, next: cursor ?? null }
+    context.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
     return EXIT_OK
   }
   context.stdout.write(
     formatTable(
-      ['id', 'deadline', 'days', 'amount', 'queue', 'reasons', 'action', 'claim', 'payer', 'status', 'flags'],
+      [
+        'id',
+        'deadline',
+        'days',
+        'amount',
+        'queue',
+        'reasons',
+        'action',
+        'claim',
+        'lines',
+        'payer',
+        'status',
+        'flags',
+      ],
       items.map((i) => [
         String(i.id),
         i.deadline ?? '-',
@@ -181,13 +248,16 @@ async function list(args: string[], context: CommandContext): Promise<number> {
         [...i.carcs, ...i.rarcs].join(' '),
         i.action,
         i.claimId,
+        i.lines.map((l) => l.procedureCode ?? 'claim').join(' '),
         i.payerId ?? '',
         i.assignee === null ? i.status : `${i.status}:${i.assignee}`,
         i.flags.join(','),
       ]),
     ),
   )
-  context.stdout.write(`${items.length} item(s)\n`)
+  context.stdout.write(
+    `${items.length} item(s)${cursor === undefined ? '' : `; next page: --after '${cursor}'`}\n`,
+  )
   return EXIT_OK
 }
 

@@ -4,6 +4,7 @@ import * as codeTables from './0002-code-tables.js'
 import * as scrub from './0003-scrub.js'
 import * as submittedClaimFile from './0004-submitted-claim-file.js'
 import * as transactionSet from './0005-transaction-set.js'
+import * as claimReworkItems from './0006-claim-rework-items.js'
 import * as controlNumber from './0007-control-number.js'
 import * as payerRequirements from './0008-payer-requirements.js'
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0003-scrub': scrub,
   '0004-submitted-claim-file': submittedClaimFile,
   '0005-transaction-set': transactionSet,
+  '0006-claim-rework-items': claimReworkItems,
   '0007-control-number': controlNumber,
   '0008-payer-requirements': payerRequirements,
 }

@@ -260,6 +260,39 @@ export interface ReworkItemTable {
   updated_at: ColumnType<Date, never, Date>
 }
 
+/** One denied line (or the claim-level CAS) of a rework item (migration 0006). */
+export interface ReworkItemLineTable {
+  id: Id
+  rework_item_id: Ref
+  remit_line_id: NullableRef
+  submitted_line_id: NullableRef
+  /** `claim` (claim-level CAS) or `line` (an SVC's CAS). */
+  level: string
+  procedure_code: string | null
+  /** `A:B`, from the SVC. */
+  modifiers: string
+  units: number | null
+  service_date: IsoDateColumn
+  carcs: string[]
+  rarcs: string[]
+  amount: CentsColumn
+  action: string
+  deadline: IsoDateColumn
+  deadline_basis: string
+  low_confidence: boolean
+  appealable: boolean
+  flags: string[]
+  guidance: string
+  /** The part of the item's recovery given to this line (oldest line first). */
+  recovered_amount: ColumnType<Int8, number | undefined, number>
+}
+
+/** Line items merged into a claim item by migration 0006: the merged id and its survivor. */
+export interface ReworkItemMergeTable {
+  merged_id: Ref
+  rework_item_id: Ref
+}
+
 /** Append-only: who did what to which entity, when, with the before/after status. */
 export interface AuditEventTable {
   id: Id
@@ -286,5 +319,7 @@ export type CoreTables = {
   remit_adjustment: RemitAdjustmentTable
   payer_profile: PayerProfileTable
   rework_item: ReworkItemTable
+  rework_item_line: ReworkItemLineTable
+  rework_item_merge: ReworkItemMergeTable
   audit_event: AuditEventTable
 }

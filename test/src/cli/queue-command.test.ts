@@ -42,6 +42,49 @@ for (const engine of engines) {
       return JSON.parse(result.stdout) as Item[]
     }
 
+    it('filters by payer, CARC, assignee and status, and pages by keyset with a printed cursor', async () => {
+      const ids = (items: Item[]) => items.map((i) => i.claimId)
+      expect(ids(await list('--payer', 'COM01'))).toEqual(['E2E-C-101', 'E2E-C-102'])
+      expect(await list('--payer', 'MCR01')).toEqual([])
+      expect(ids(await list('--carc', '197'))).toEqual(['E2E-C-101', 'E2E-C-102'])
+      expect(ids(await list('--carc', 'co-197'))).toEqual(['E2E-C-101', 'E2E-C-102'])
+      expect(await list('--carc', 'PR-197')).toEqual([])
+      expect(await list('--assignee', 'nobody')).toEqual([])
+      expect(await list('--status', 'recovered')).toEqual([])
+      const page = async (...args: string[]) => {
+        const result = await cli(config, ['queue', 'list', '--json', '--as-of', '2026-02-10', ...args])
+        expect(result.code).toBe(0)
+        return JSON.parse(result.stdout) as { items: Item[]; next: string | null }
+      }
+      const first = await page('--limit', '1')
+      expect([ids(first.items), typeof first.next]).toEqual([['E2E-C-101'], 'string'])
+      const second = await page('--limit', '1', '--after', first.next ?? '')
+      expect([ids(second.items), second.next]).toEqual([['E2E-C-102'], null])
+      const text = await cli(config, ['queue', 'list', '--as-of', '2026-02-10', '--limit', '1'])
+      expect(text.stdout).toContain(`1 item(s); next page: --after '${first.next}'`)
+      const bad = await cli(config, ['queue', 'list', '--after', 'yesterday'])
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('CLI_BAD_OPTION')])
+    })
+
+    it('puts the denied lines inside the item, with the linked items of the same claim', async () => {
+      const items = await list()
+      expect(items[0]).toMatchObject({
+        claimId: 'E2E-C-101',
+        linkedItemIds: [],
+        lines: [
+          {
+            level: 'line',
+            procedureCode: 'J9299',
+            carcs: ['CO-197'],
+            rarcs: [],
+            amount: '8000.00',
+            deadline: '2026-06-05',
+            recoveredAmount: '0.00',
+          },
+        ],
+      })
+    })
+
     it('lists items as JSON with the documented fields', async () => {
       const items = await list()
       expect(items).toHaveLength(2)

@@ -71,7 +71,7 @@ for (const engine of engines) {
       const { items } = before as { items: { flags: string[] }[] }
       expect(items.every((item) => item.flags.includes('unmatched'))).toBe(true)
       // E2E-P-999 has no 837 claim and stays unmatched; E2E-P-007 is paid in two CLPs.
-      expect(claims?.rematched).toEqual({ claims: 9, lines: expect.any(Number), items: 7, deadlines: 0 })
+      expect(claims?.rematched).toEqual({ claims: 9, lines: expect.any(Number), items: 6, deadlines: 0 })
       expect(claims?.rematched.lines).toBeGreaterThanOrEqual(9)
       expect(await matching(reversed)).toEqual(await matching(usual))
 
@@ -80,7 +80,7 @@ for (const engine of engines) {
         .select(['entity', 'action', 'note'])
         .where('action', '=', 'matched')
         .execute()
-      expect(audit).toHaveLength(7)
+      expect(audit).toHaveLength(6)
       expect(audit[0]?.note).toMatch(/^matched to submitted claim \d+ when 837 file \d+ was ingested$/)
       const fileAudit = await reversed
         .selectFrom('audit_event')

@@ -303,8 +303,8 @@ describeEachDatabase('reports aggregate in SQL', (ctx) => {
         )
         .execute()
       const denied = items[n] ?? []
-      if (denied.length > 0)
-        await db
+      if (denied.length > 0) {
+        const stored = await db
           .insertInto('rework_item')
           .values(
             denied.map((item) => ({
@@ -330,7 +330,36 @@ describeEachDatabase('reports aggregate in SQL', (ctx) => {
               rarcs: [],
             })),
           )
+          .returning('id')
           .execute()
+        // Each denial is a claim item with one line carrying its code, CARCs and amounts.
+        await db
+          .insertInto('rework_item_line')
+          .values(
+            denied.map((item, i) => ({
+              rework_item_id: Number(stored[i]?.id),
+              level: item.procedureCode === null ? 'claim' : 'line',
+              procedure_code: item.procedureCode,
+              carcs: item.carcs,
+              rarcs: [],
+              amount: item.amount,
+              recovered_amount: item.recovered,
+              action: 'review',
+              deadline_basis: 'test',
+              guidance: '',
+              modifiers: '',
+              units: null,
+              service_date: null,
+              deadline: null,
+              low_confidence: false,
+              appealable: true,
+              flags: [],
+              remit_line_id: null,
+              submitted_line_id: null,
+            })),
+          )
+          .execute()
+      }
     }
   })
 

@@ -32,10 +32,18 @@ describeEachDatabase('rework repository', (ctx) => {
 
   it('filters by queue and status, and counts days left from --as-of', async () => {
     const coding = await listReworkItems(ctx.handle.db, { queue: 'coding', asOf: '2027-01-01' })
-    expect(coding.map((i) => [i.claimId, i.procedureCode, i.daysLeft])).toEqual([
-      ['E2E-P-003', '96413', 6],
-      ['E2E-P-003', 'J9045', 6],
-      ['E2E-P-007', 'J9271', 9],
+    // One item per claim and queue: E2E-P-003's two coding lines are one item, lines inside.
+    expect(
+      coding.map((i) => [
+        i.claimId,
+        i.procedureCode,
+        i.daysLeft,
+        i.amount,
+        i.lines.map((l) => l.procedureCode),
+      ]),
+    ).toEqual([
+      ['E2E-P-003', '96413', 6, '700.00', ['96413', 'J9045']],
+      ['E2E-P-007', 'J9271', 9, '6000.00', ['J9271']],
     ])
     expect(await listReworkItems(ctx.handle.db, { status: 'appealed' })).toEqual([])
   })

@@ -34,6 +34,11 @@ const EXPECTED: [ReworkStatus, StatusChange, ReworkStatus][] = [
   ['written_off', 'reopen', 'open'],
   ['patient_billed', 'recover', 'recovered'],
   ['patient_billed', 'reopen', 'open'],
+  // Paid in part: the rest may still be paid, written off or billed, or the item reopened.
+  ['partially_recovered', 'write_off', 'written_off'],
+  ['partially_recovered', 'bill_patient', 'patient_billed'],
+  ['partially_recovered', 'recover', 'recovered'],
+  ['partially_recovered', 'reopen', 'open'],
 ]
 
 describe('nextStatus', () => {
@@ -93,6 +98,7 @@ describe('nextStatus', () => {
       'appealed',
       'written_off',
       'patient_billed',
+      'partially_recovered',
     ])
   })
 })

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import type { RemittanceClaim835 } from '../../../parsers/remittance835/remittance835.js'
 import { createDenialEngine } from '../../../transforms/denials/denial-engine.js'
 import type { PriorReworkItem, RemitBatchInput } from '../../../transforms/remits/build-remit-batch.js'
-import { buildRemitBatch, pickSubmittedClaims } from '../../../transforms/remits/build-remit-batch.js'
+import {
+  buildRemitBatch,
+  numberReworkItems,
+  pickSubmittedClaims,
+} from '../../../transforms/remits/build-remit-batch.js'
 import { remitClaimKey } from '../../../transforms/remits/remit-claim-key.js'
 import { readX12Events } from '../../support/golden.js'
 import { productCarcTable, productDeadlineRules } from '../denials/fixtures.js'
@@ -36,32 +40,57 @@ function input(claims: RemittanceClaim835[], fields: Partial<RemitBatchInput> = 
   }
 }
 
-function prior(id: number, fields: Partial<PriorReworkItem> = {}): PriorReworkItem {
+interface PriorFields {
+  amount?: number
+  status?: string
+  queue?: string
+  procedureCode?: string
+  carcs?: string[]
+}
+
+/** An earlier claim item with one line. */
+function prior(id: number, fields: PriorFields = {}): PriorReworkItem {
+  const amount = fields.amount ?? 40000
   return {
     id,
-    amount: 40000,
+    amount,
     recoveredAmount: 0,
-    status: 'open',
-    level: 'line',
-    procedureCode: '96413',
-    queue: 'coding',
-    carcs: ['CO-4'],
-    ...fields,
+    status: fields.status ?? 'open',
+    queue: fields.queue ?? 'coding',
+    lines: [
+      {
+        id: id * 10,
+        amount,
+        recoveredAmount: 0,
+        level: 'line',
+        procedureCode: fields.procedureCode ?? '96413',
+        carcs: fields.carcs ?? ['CO-4'],
+      },
+    ],
   }
 }
 
+function itemRows(batch: ReturnType<typeof buildRemitBatch>) {
+  return numberReworkItems(
+    batch.items,
+    batch.items.map((_, i) => 500 + i),
+  )
+}
+
 describe('buildRemitBatch', () => {
-  it('stores every CLP, SVC and CAS, and opens an item per denied line, flagged unmatched without an 837', () => {
+  it('stores every CLP, SVC and CAS, and opens an item per claim and queue, flagged unmatched without an 837', () => {
     const batch = buildRemitBatch(input(february))
     expect(batch.result).toMatchObject({ claims: 10, matched: 0, unmatched: 10, reversals: 0, recovered: 0 })
     expect(batch.claimRows.map((r) => r.id)).toEqual(february.map((_, i) => 100 + i))
     expect(batch.lineRows).toHaveLength(february.reduce((n, c) => n + c.lines.length, 0))
     expect(new Set(batch.lineRows.map((r) => r.id)).size).toBe(batch.lineRows.length)
     expect(batch.adjustmentRows.length).toBeGreaterThan(0)
-    expect(batch.itemRows).toHaveLength(batch.result.items)
-    const p007 = batch.itemRows.find((r) => r.claim_id === 'E2E-P-007')
+    const { itemRows: rows, lineRows } = itemRows(batch)
+    expect(rows).toHaveLength(batch.result.items)
+    const p007 = rows.find((r) => r.claim_id === 'E2E-P-007')
     expect(p007).toMatchObject({
-      level: 'line',
+      id: expect.any(Number),
+      level: 'claim',
       procedure_code: 'J9271',
       queue: 'coding',
       carcs: ['CO-16'],
@@ -72,6 +101,19 @@ describe('buildRemitBatch', () => {
       submitted_claim_id: null,
     })
     expect(p007?.flags).toContain('unmatched')
+    expect(lineRows.filter((l) => l.rework_item_id === p007?.id)).toMatchObject([
+      { level: 'line', procedure_code: 'J9271', amount: 600000, carcs: ['CO-16'], units: 20 },
+    ])
+    // E2E-P-003: two lines denied CO-4 make one coding item of 700.00, due on the earlier deadline.
+    const p003 = rows.filter((r) => r.claim_id === 'E2E-P-003')
+    expect(p003.map((r) => [r.queue, r.amount, r.carcs])).toEqual([['coding', 70000, ['CO-4']]])
+    const p003Lines = lineRows.filter((l) => l.rework_item_id === p003[0]?.id)
+    expect(p003Lines.map((l) => [l.procedure_code, l.amount])).toEqual([
+      ['96413', 40000],
+      ['J9045', 30000],
+    ])
+    const earliest = p003Lines.map((l) => l.deadline ?? '').sort()[0]
+    expect(p003[0]?.deadline).toBe(earliest)
     // Every line row points at its claim row.
     const claimIds = new Set(batch.claimRows.map((r) => r.id))
     expect(batch.lineRows.every((r) => claimIds.has(r.remit_claim_id))).toBe(true)
@@ -114,20 +156,18 @@ describe('buildRemitBatch', () => {
     const batch = buildRemitBatch(input(claims, { matches, submittedLines }))
     expect(batch.claimRows.map((r) => [r.submitted_claim_id, r.match_status])).toEqual([[44, 'matched']])
     expect(batch.lineRows.map((r) => r.submitted_line_id)).toEqual([440, 441])
-    expect(batch.itemRows.map((r) => [r.submitted_claim_id, r.submitted_line_id, r.flags])).toEqual([
-      [44, 440, []],
-    ])
+    const { itemRows: rows, lineRows } = itemRows(batch)
+    expect(rows.map((r) => [r.submitted_claim_id, r.flags])).toEqual([[44, []]])
+    expect(lineRows.map((r) => r.submitted_line_id)).toEqual([440])
   })
 
   it('does not open a denial already open for the same line and reasons', () => {
     const claims = february.filter((c) => c.claimId === 'E2E-P-007')
     const key = remitClaimKey('E2E-P-007', 'MCR01')
     const open = prior(1, { procedureCode: 'J9271', carcs: ['CO-16'], amount: 600000 })
-    expect(buildRemitBatch(input(claims, { priorItems: new Map([[key, [open]]]) })).itemRows).toEqual([])
+    expect(buildRemitBatch(input(claims, { priorItems: new Map([[key, [open]]]) })).items).toEqual([])
     const worked = { ...open, status: 'corrected' }
-    expect(buildRemitBatch(input(claims, { priorItems: new Map([[key, [worked]]]) })).itemRows).toHaveLength(
-      1,
-    )
+    expect(buildRemitBatch(input(claims, { priorItems: new Map([[key, [worked]]]) })).items).toHaveLength(1)
   })
 
   it('sums a split claim’s parts into one recovery, credited to the last part', () => {
@@ -141,8 +181,10 @@ describe('buildRemitBatch', () => {
       {
         itemId: 5,
         beforeStatus: 'corrected',
+        afterStatus: 'partially_recovered',
         amount: 24000,
         recoveredAmount: 24000,
+        lines: [{ lineId: 50, recoveredAmount: 24000 }],
         date: '2026-02-02',
         remitClaimId: 101,
       },
