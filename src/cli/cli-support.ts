@@ -1,9 +1,10 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs'
+import { accessSync, constants, statSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { IsoDate } from '../../parsers/dates.js'
 import { isValidIsoDate } from '../../parsers/dates.js'
 import type { DatabaseHandle } from '../db/create-database.js'
+import { describeFsError } from '../output-file.js'
 import { CliError } from './cli-error.js'
 import type { CommandContext } from './command.js'
 import { escapeControl } from './escape-control.js'
@@ -107,22 +108,6 @@ export function actorOf(flag: string | undefined, context: CommandContext): stri
   return configured
 }
 
-/** Why a path cannot be read, in words; the node code stays in parentheses. */
-function reasonOf(error: unknown): string {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : 'error'
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    ENOTDIR: 'a part of the path is not a directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'is a directory',
-    EROFS: 'read-only file system',
-    ELOOP: 'too many symbolic links',
-    ENAMETOOLONG: 'name too long',
-  }
-  return `${words[code] ?? (error instanceof Error ? error.message : String(error))} (${code})`
-}
-
 /**
  * Checks that `path` is a regular file this process can read, or throws CLI_UNREADABLE_INPUT
  * naming it: missing, a directory, a FIFO or device (reading one could block forever), a path
@@ -133,9 +118,13 @@ export function checkInputFile(path: string, shown: string = path): void {
   try {
     stats = statSync(path)
   } catch (error) {
-    throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${escapeControl(shown)}: ${reasonOf(error)}`, {
-      cause: error,
-    })
+    throw new CliError(
+      'CLI_UNREADABLE_INPUT',
+      `Cannot read ${escapeControl(shown)}: ${describeFsError(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
   if (stats.isDirectory())
     throw new CliError(
@@ -150,35 +139,9 @@ export function checkInputFile(path: string, shown: string = path): void {
   try {
     accessSync(path, constants.R_OK)
   } catch (error) {
-    throw new CliError('CLI_UNREADABLE_INPUT', `Cannot read ${escapeControl(shown)}: ${reasonOf(error)}`, {
-      cause: error,
-    })
-  }
-}
-
-/**
- * Makes sure `dir` is a directory this process can write into (creating it and its parents), or
- * throws CLI_UNWRITABLE_OUTPUT naming it — before any work is done.
- */
-export function prepareOutputDir(dir: string, shown: string = dir): void {
-  try {
-    mkdirSync(dir, { recursive: true })
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? error.code : undefined
     throw new CliError(
-      'CLI_UNWRITABLE_OUTPUT',
-      code === 'EEXIST'
-        ? `Cannot write into ${escapeControl(shown)}: it is a file, not a directory`
-        : `Cannot create the output folder ${escapeControl(shown)}: ${reasonOf(error)}`,
-      { cause: error },
-    )
-  }
-  try {
-    accessSync(dir, constants.W_OK)
-  } catch (error) {
-    throw new CliError(
-      'CLI_UNWRITABLE_OUTPUT',
-      `Cannot write into ${escapeControl(shown)}: ${reasonOf(error)}`,
+      'CLI_UNREADABLE_INPUT',
+      `Cannot read ${escapeControl(shown)}: ${describeFsError(error)}`,
       {
         cause: error,
       },
@@ -199,7 +162,7 @@ export function checkOutputFile(path: string, shown: string = path): void {
   } catch (error) {
     if (error instanceof CliError) throw error
     const code = error instanceof Error && 'code' in error ? error.code : undefined
-    if (code !== 'ENOENT') fail(reasonOf(error), error)
+    if (code !== 'ENOENT') fail(describeFsError(error), error)
   }
   const folder = dirname(path)
   try {
@@ -207,7 +170,7 @@ export function checkOutputFile(path: string, shown: string = path): void {
     accessSync(folder, constants.W_OK)
   } catch (error) {
     if (error instanceof CliError) throw error
-    fail(`its folder ${escapeControl(folder)}: ${reasonOf(error)}`, error)
+    fail(`its folder ${escapeControl(folder)}: ${describeFsError(error)}`, error)
   }
 }
 
@@ -216,9 +179,13 @@ export async function writeOutputFile(path: string, data: string, shown: string 
   try {
     await writeFile(path, data)
   } catch (error) {
-    throw new CliError('CLI_UNWRITABLE_OUTPUT', `Cannot write ${escapeControl(shown)}: ${reasonOf(error)}`, {
-      cause: error,
-    })
+    throw new CliError(
+      'CLI_UNWRITABLE_OUTPUT',
+      `Cannot write ${escapeControl(shown)}: ${describeFsError(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
