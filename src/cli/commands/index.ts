@@ -56,6 +56,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./ingest-command.js')).ingestCommand,
   },
   {
+    name: 'batch',
+    summary: 'the clearinghouse inbox: claim, scrub or store, and answer every dropped file',
+    load: async () => (await import('./batch-command.js')).batchCommand,
+  },
+  {
     name: 'rematch',
     summary: 'match remit claims stored before their 837 (repair)',
     load: async () => (await import('./rematch-command.js')).rematchCommand,
