@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('duplicate_of', 'text')
     .addColumn('claims', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('result', 'jsonb', (c) => c.notNull())
+    .addColumn('result', 'text', (c) => c.notNull())
     .addColumn('outputs', 'jsonb', (c) => c.notNull())
     .addColumn('processed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()

@@ -16,7 +16,7 @@ export interface BatchFileTable {
   /** The claim id of the first file with the same bytes, for a duplicate. */
   duplicate_of: string | null
   claims: ColumnType<number, number | undefined, number>
-  /** The file's result (what NAME.result.json holds), as JSON text on write. */
+  /** The file's result as JSON text, exactly as NAME.result.json holds it (re-published byte for byte). */
   result: ColumnType<unknown, string, string>
   /** The output files' suffixes (e.g. `999.x12`), as JSON text on write. */
   outputs: ColumnType<unknown, string, string>
