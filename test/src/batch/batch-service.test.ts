@@ -114,7 +114,7 @@ describeEachDatabase('batch inbox', (ctx) => {
     const results: BatchResult[] = []
     const counts = await run(inbox, outbox, results)
     expect(counts).toMatchObject({ done: 0, duplicates: 2 })
-    expect(await stored(ctx.handle.db)).toEqual({ ...before, batch_files: before.batch_files + 2 })
+    expect(await stored(ctx.handle.db)).toEqual({ ...before, batch_files: (before.batch_files ?? 0) + 2 })
     const resent = readResult(outbox, 'resent.x12')
     expect(resent).toMatchObject({ status: 'duplicate', duplicateOf: { file: first } })
     // The second drop of a name never overwrites the first's result.
@@ -153,7 +153,7 @@ describeEachDatabase('batch inbox', (ctx) => {
     expect(readFileSync(join(outbox, `${committedName}.result.json`), 'utf8')).toBe(published)
     for (const suffix of row.outputs)
       expect(existsSync(join(outbox, `${committedName}.${suffix}`))).toBe(true)
-    expect((await stored(ctx.handle.db)).batch_files).toBe(before.batch_files + 1)
+    expect((await stored(ctx.handle.db)).batch_files).toBe((before.batch_files ?? 0) + 1)
     expect(readResult(outbox, uncommittedName ?? '').status).toBe('processed')
     expect(readdirSync(join(outbox, '.staging'))).toEqual([])
     expect(readdirSync(inboxFolders(inbox).work)).toEqual([])
