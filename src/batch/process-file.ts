@@ -66,6 +66,8 @@ export interface ProcessOptions {
   handle: DatabaseHandle
   setup: BatchSetup
   outbox: string
+  /** More work to commit with the file (a worker deletes the job's upload). */
+  inTransaction?: (trx: Kysely<Database>) => Promise<void>
 }
 
 /** A new claim id: sortable by time, unique without coordination. */
@@ -234,6 +236,7 @@ async function processInTransaction(
     })
     .where('claim_id', '=', file.claimId)
     .execute()
+  await options.inTransaction?.(trx)
   return { claimId: file.claimId, outputBase, outputs, result }
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import type { Config } from '../config.js'
@@ -37,6 +38,14 @@ export interface DatabaseHandle {
   db: Kysely<Database>
   engine: 'postgres' | 'pglite'
   close(): Promise<void>
+  /**
+   * How the job queue (pg-boss, src/batch/job-queue.ts) reaches the same database: PostgreSQL's
+   * connection string and schema (pg-boss keeps a small pool of its own), or the one PGlite
+   * instance (the home lock allows one process, so the queue shares this handle).
+   */
+  queueAccess?:
+    | { engine: 'postgres'; url: string; schema: string | undefined }
+    | { engine: 'pglite'; pglite: PGlite }
 }
 
 /** Options from the process configuration: PostgreSQL when DATABASE_URL is set, else PGlite in ONCO_EDI_HOME. */
@@ -60,6 +69,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   let db: Kysely<Database>
   let engine: DatabaseHandle['engine']
   let unlock = (): void => {}
+  let queueAccess: DatabaseHandle['queueAccess']
   if (options.databaseUrl !== undefined) {
     // pg and PGlite are loaded when a database is opened: commands that need none start faster.
     const { default: pg } = await import('pg')
@@ -81,6 +91,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     engine = 'postgres'
+    queueAccess = { engine, url: options.databaseUrl, schema }
   } else {
     const dataDir = options.dataDir
     if (dataDir !== undefined && options.lock !== undefined) unlock = await acquireHomeLock(options.lock)
@@ -89,6 +100,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
       const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
       db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+      queueAccess = { engine: 'pglite', pglite }
     } catch (cause) {
       unlock()
       throw new DbError('DB_UNAVAILABLE', `Cannot open the embedded database: ${describe(cause)}`, { cause })
@@ -102,7 +114,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       unlock()
     }
   }
-  const handle: DatabaseHandle = { db, engine, close }
+  const handle: DatabaseHandle = { db, engine, close, queueAccess }
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db, options.schema)
