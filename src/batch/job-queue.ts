@@ -51,6 +51,15 @@ export interface JobQueueOptions {
   schema?: string
   /** Seconds between pg-boss's supervision passes (expired heartbeats, retries); default 5. */
   superviseSeconds?: number
+  /** The queue's settings when this call creates it (tests shorten the retries). */
+  jobSettings?: {
+    retryLimit?: number
+    retryDelay?: number
+    retryBackoff?: boolean
+    retryDelayMax?: number
+    heartbeatSeconds?: number
+    expireInSeconds?: number
+  }
   logger?: Logger
 }
 
@@ -92,7 +101,7 @@ export async function startJobQueue(
   await boss.start()
   if ((await boss.getQueue(DEAD_LETTER_QUEUE)) === null) await boss.createQueue(DEAD_LETTER_QUEUE)
   if ((await boss.getQueue(BATCH_QUEUE)) === null) {
-    const { heartbeatSeconds, ...rest } = JOB_SETTINGS
+    const { heartbeatSeconds, ...rest } = { ...JOB_SETTINGS, ...options.jobSettings }
     await boss.createQueue(BATCH_QUEUE, {
       ...rest,
       ...(access.engine === 'postgres' ? { heartbeatSeconds } : {}),
