@@ -24,5 +24,7 @@ COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
 USER node
 VOLUME ["/home/node/.onco-edi"]
+# The entrypoint is the CLI: `docker run IMAGE serve`, `IMAGE worker --outbox /out` or
+# `IMAGE batch --inbox /in --outbox /out` (README "Clearinghouse service").
 ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
 CMD ["--help"]
