@@ -66,7 +66,16 @@ export class WebClient {
 
   constructor(readonly base: string) {}
 
-  async request(method: string, path: string, init: { body?: unknown; form?: Record<string, string>; csrf?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    init: {
+      body?: unknown
+      form?: Record<string, string>
+      csrf?: boolean
+      headers?: Record<string, string>
+    } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers }
     if (this.#cookies.size > 0) headers.cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ')
     let body: string | undefined
@@ -77,7 +86,8 @@ export class WebClient {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(init.body)
     }
-    if (init.csrf !== false && this.csrfToken !== undefined && method !== 'GET') headers['x-csrf-token'] = this.csrfToken
+    if (init.csrf !== false && this.csrfToken !== undefined && method !== 'GET')
+      headers['x-csrf-token'] = this.csrfToken
     const response = await fetch(`${this.base}${path}`, { method, headers, body, redirect: 'manual' })
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ''] = cookie.split(';')
