@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { writeCorrectedClaim } from '../../rework/corrected-claim.js'
+import { buildCorrectedClaim } from '../../rework/corrected-claim.js'
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import { getReworkItemDetail, RESOLUTIONS } from '../../rework/rework-repository.js'
 import { today } from '../../today.js'
@@ -378,21 +375,21 @@ async function itemPage(
   )
 }
 
-/** Writes the corrected claim through a private temporary file and returns its text (audited). */
-async function correctedClaimText(context: WebContext, user: WebUser, id: number): Promise<{ x12: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'onco-edi-web-'))
-  try {
-    return await asUser(context.db, user, (conn) =>
-      writeCorrectedClaim(conn, id, {
-        user: user.username,
-        date: today(),
-        out: join(dir, 'claim.837'),
-        envelope: context.outbound,
-      }),
-    )
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
+/** Builds the corrected claim (re-scrubbed; refused while it has scrub errors) and audits it. */
+function correctedClaimText(
+  context: WebContext,
+  user: WebUser,
+  id: number,
+  edits: { applyFixes?: boolean; set?: string[] } = {},
+): Promise<{ x12: string }> {
+  return asUser(context.db, user, (conn) =>
+    buildCorrectedClaim(conn, id, {
+      ...edits,
+      user: user.username,
+      date: today(),
+      envelope: context.outbound,
+    }),
+  )
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: number } }>
