@@ -82,11 +82,11 @@ export class ParseRecordWriter {
   #headerId = 0
 
   constructor(options: ParseRecordOptions = {}) {
-    const positions = options.positions === true
-    this.#header837 = compile(header837Schema, positions, false)
-    this.#claim837 = compile(claim837Schema, positions, true)
-    this.#header835 = compile(header835Schema, positions, false)
-    this.#claim835 = compile(claim835Schema, positions, true)
+    const serializers = serializersFor(options.positions === true)
+    this.#header837 = serializers.header837
+    this.#claim837 = serializers.claim837
+    this.#header835 = serializers.header835
+    this.#claim835 = serializers.claim835
   }
 
   /** The `id` of the last header record written (0 before the first). */
@@ -114,7 +114,12 @@ export class ParseRecordWriter {
 
   #writeHeader835(header: RemittanceHeader835, out: string[]): void {
     this.#lastHeader = header
-    const record: HeaderRecord835 = { type: 'header', id: ++this.#headerId, transactionType: '835', ...header }
+    const record: HeaderRecord835 = {
+      type: 'header',
+      id: ++this.#headerId,
+      transactionType: '835',
+      ...header,
+    }
     out.push(this.#header835(record))
   }
 }
@@ -128,7 +133,10 @@ function claimText(headerId: number, body: string): string {
 }
 
 /** The header record of an 837 claim's transaction set, from its envelope and BHT/1000A/1000B. */
-export function header837Of(id: number, claim: Pick<Claim837, 'envelope' | 'batchReference' | 'source'>): HeaderRecord837 {
+export function header837Of(
+  id: number,
+  claim: Pick<Claim837, 'envelope' | 'batchReference' | 'source'>,
+): HeaderRecord837 {
   const record: HeaderRecord837 = {
     type: 'header',
     id,
@@ -158,6 +166,30 @@ export function header837Of(id: number, claim: Pick<Claim837, 'envelope' | 'batc
     } else if (entity === '40') record.receiver = party
   }
   return record
+}
+
+type Serializers = {
+  header837: Serializer
+  claim837: Serializer
+  header835: Serializer
+  claim835: Serializer
+}
+
+/** Compiled once per process and `positions` setting (a compile costs milliseconds; a file may be small). */
+const compiledSerializers = new Map<boolean, Serializers>()
+
+function serializersFor(positions: boolean): Serializers {
+  let serializers = compiledSerializers.get(positions)
+  if (serializers === undefined) {
+    serializers = {
+      header837: compile(header837Schema, positions, false),
+      claim837: compile(claim837Schema, positions, true),
+      header835: compile(header835Schema, positions, false),
+      claim835: compile(claim835Schema, positions, true),
+    }
+    compiledSerializers.set(positions, serializers)
+  }
+  return serializers
 }
 
 /**

@@ -1,10 +1,10 @@
 import { once } from 'node:events'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { ParseRecordWriter } from '../../../parsers/json/parse-records.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
-import { ParseRecordWriter } from '../../../parsers/json/parse-records.js'
 import { readX12File } from '../../pipeline/read-x12.js'
 import { CliError } from '../cli-error.js'
 import { checkInputFile } from '../cli-support.js'
@@ -36,7 +36,10 @@ Exit codes: 0 ok, 1 errors in the data, 2 usage error or unreadable file.
 type Format = 'ndjson' | 'json'
 
 function parseParseArgs(args: string[]): { file: string; format: Format; positions: boolean } {
-  let parsed: { values: { format?: string | undefined; positions?: boolean | undefined }; positionals: string[] }
+  let parsed: {
+    values: { format?: string | undefined; positions?: boolean | undefined }
+    positionals: string[]
+  }
   try {
     parsed = parseArgs({
       args,
