@@ -30,7 +30,7 @@ export const enqueueCommand: Command = {
     })
     if (positionals.length === 0) throw new CliError('CLI_USAGE', 'Expected at least one FILE to enqueue')
     const paths = positionals.map((p) => resolvePath(context, p))
-    positionals.forEach((shown, i) => checkInputFile(paths[i] ?? shown, shown))
+    for (const [i, shown] of positionals.entries()) checkInputFile(paths[i] ?? shown, shown)
     const { startJobQueue, enqueueFiles } = await import('../../batch/job-queue.js')
     const enqueued = await withDatabase(context, async (handle) => {
       const queue = await startJobQueue(handle, { logger: context.logger })

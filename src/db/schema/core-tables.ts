@@ -96,8 +96,13 @@ export interface SubmittedClaimTable {
   diagnoses: string[]
   interchange_control: string
   transaction_control: string
-  /** The whole Claim837 (with `source` segments) as JSON, to write a replacement claim. PHI. */
-  claim_json: ColumnType<unknown, string, string>
+  /**
+   * The claim's own X12 segments (set header, HL chain, body) as text, to rebuild the Claim837
+   * (parsers/claim837/claim837-stored-form.ts) for a replacement claim, an appeal or a re-scrub. PHI.
+   */
+  claim_x12: string
+  /** JSON of the claim's envelope context and delimiters, read with `claim_x12`. */
+  claim_envelope: string
   created_at: CreatedAt
 }
 
@@ -304,6 +309,8 @@ export interface AuditEventTable {
   before_status: string | null
   after_status: string | null
   note: string | null
+  /** The web user who made the change (migration 0009); null for the CLI, whose actor is `actor`. */
+  user_id: ColumnType<Int8 | null, number | null | undefined, never>
 }
 
 /** Tables of ingest, matching, rework and audit (migration 0001). */
