@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
+import { JsonRecordError } from '../../parsers/json/json-record-error.js'
 import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
@@ -10,7 +11,6 @@ import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
 import { ingestFileInTransaction } from '../ingest/ingest-files.js'
 import { scrubFiles } from '../scrub/scrub-files.js'
-import { BatchError } from './batch-error.js'
 import type { BatchSetup } from './batch-setup.js'
 
 /**
@@ -29,6 +29,8 @@ export interface BatchResult {
   claimId: string
   sha256: string
   kind: '837' | '835' | null
+  /** `json`: a file of JSON claims (parse's record shape), written as an 837 (`NAME.837.x12`) and scrubbed. */
+  input: 'x12' | 'json'
   status: BatchStatus
   /** The first file with the same bytes (its name and claim id), for a duplicate. */
   duplicateOf: { file: string; claimId: string } | null
@@ -42,6 +44,8 @@ export interface BatchResult {
     items: number
     matched: number
     unmatched: number
+    /** JSON records that were not written into the 837 (each code is in `codes`). */
+    rejectedRecords: number
   }
   /** Error codes found in the file (quarantine reasons, envelope errors, the failure), each once. */
   codes: string[]
@@ -177,6 +181,7 @@ async function processInTransaction(
     claimId: file.claimId,
     sha256,
     kind: null,
+    input: 'x12',
     status: 'processed',
     duplicateOf: null,
     counts: {
@@ -189,6 +194,7 @@ async function processInTransaction(
       items: 0,
       matched: 0,
       unmatched: 0,
+      rejectedRecords: 0,
     },
     codes: [],
     acknowledgment: null,
@@ -284,13 +290,7 @@ async function handleFile(
 ): Promise<void> {
   const kind = await sniffKind(file.path)
   if (kind === 'json') {
-    fail(
-      result,
-      new BatchError(
-        'BATCH_UNKNOWN_KIND',
-        `${file.name}: JSON claim files are not read yet (build-837 has not landed)`,
-      ),
-    )
+    await build837(trx, file, staging, options, result, outputs)
     return
   }
   if (typeof kind === 'object') {
@@ -360,6 +360,53 @@ async function scrub837(
       outputs.push(suffix)
     }
   }
+}
+
+/**
+ * A JSON claim file (what practice-management systems export, in `parse`'s record shape): read
+ * streaming and written as one 837 interchange (build-837), staged as `837.x12`, then scrubbed as
+ * any 837. Records that cannot be written are counted and their codes kept; a file that is not
+ * JSON, or whose records are all refused, fails.
+ */
+async function build837(
+  trx: Kysely<Database>,
+  file: ClaimedFile,
+  staging: string,
+  options: ProcessOptions,
+  result: BatchResult,
+  outputs: string[],
+): Promise<void> {
+  const { buildClaims837FromJson } = await import('../json/build-claims-837-from-json.js')
+  result.input = 'json'
+  let built: Awaited<ReturnType<typeof buildClaims837FromJson>>
+  try {
+    built = await buildClaims837FromJson(createReadStream(file.path), {
+      db: options.handle.engine === 'postgres' ? options.handle.db : trx,
+      envelope: options.setup.envelope,
+    })
+  } catch (error) {
+    if (error instanceof JsonRecordError) {
+      fail(result, error)
+      return
+    }
+    throw error
+  }
+  result.counts.rejectedRecords = built.rejected.length
+  const rejectedCodes = [...new Set(built.rejected.map((r) => r.code))]
+  if (built.x12 === '') {
+    fail(result, {
+      code: rejectedCodes[0] ?? 'JSON_BAD_RECORD',
+      message: `${file.name}: no claim could be written`,
+    })
+    result.codes = rejectedCodes.sort()
+    return
+  }
+  result.kind = '837'
+  const x12Path = join(staging, '837.x12')
+  await writeFile(x12Path, built.x12)
+  outputs.push('837.x12')
+  await scrub837(trx, { ...file, path: x12Path }, staging, options, result, outputs)
+  result.codes = [...new Set([...result.codes, ...rejectedCodes])].sort()
 }
 
 async function ingest835(

@@ -13,6 +13,8 @@ processed, and its outputs are written into the outbox (temporary name, then ren
   837   scrubbed: NAME.accepted.x12 and NAME.rejected.x12 (batches for submission, with outbound
         control numbers that are never reused), NAME.findings.ndjson
   835   stored and matched, denials routed to the rework queues (as "ingest" does)
+  JSON  claims in parse's record shape: written as an 837 (NAME.837.x12, as build-837 does),
+        then scrubbed as an 837
   every file: NAME.result.json (status, counts, codes, the acknowledgment's file name)
 Finished files move to DIR/.done/, files that cannot be read to DIR/.failed/ (with their result).
 The same bytes dropped twice are processed once: the second is a "duplicate". Killed at any

@@ -25,6 +25,7 @@ import { silentLogger } from '../../../src/logger.js'
 import { fixturesDir } from '../../../src/project-root.js'
 import { writeBatchInputs } from '../../support/batch-inputs.js'
 import { describeEachDatabase } from '../../support/databases.js'
+import { parseRecordsOf } from '../../support/parse-records.js'
 
 function folders(): { inbox: string; outbox: string } {
   const root = mkdtempSync(join(tmpdir(), 'batch-test-'))
@@ -100,6 +101,25 @@ describeEachDatabase('batch inbox', (ctx) => {
     // The file still being written stays where it is; nothing is left staged.
     expect(readdirSync(inbox).filter((n) => !n.startsWith('.'))).toEqual(['upload.x12.part'])
     expect(readdirSync(join(outbox, '.staging'))).toEqual([])
+  })
+
+  it('reads a JSON claim file: written as an 837 and scrubbed as one; not JSON fails alone', async () => {
+    const { inbox, outbox } = folders()
+    mkdirSync(inbox, { recursive: true })
+    const [x12Name] = writeBatchInputs(inbox, 1, 72)
+    const x12Path = join(inbox, x12Name ?? '')
+    writeFileSync(join(inbox, 'claims.json'), `[\n${parseRecordsOf(x12Path).texts.join(',\n')}\n]`)
+    writeFileSync(join(inbox, 'broken.json'), '{"type": "header", ')
+    const before = await stored(ctx.handle.db)
+    await run(inbox, outbox)
+    const direct = readResult(outbox, x12Name ?? '')
+    const json = readResult(outbox, 'claims.json')
+    expect(json).toMatchObject({ input: 'json', kind: '837', status: 'processed' })
+    expect(json.counts).toEqual({ ...direct.counts, rejectedRecords: 0 })
+    expect(json.outputs).toContain('claims.json.837.x12')
+    expect(parseRecordsOf(join(outbox, 'claims.json.837.x12')).errors).toBe(0)
+    expect(readResult(outbox, 'broken.json')).toMatchObject({ status: 'failed', codes: ['JSON_SYNTAX'] })
+    expect((await stored(ctx.handle.db)).scrub_runs).toBe((before.scrub_runs ?? 0) + 2)
   })
 
   it('acknowledges the same bytes dropped twice as a duplicate and stores nothing twice', async () => {
