@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { runBatchBench } from './batch-bench.js'
 import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
@@ -37,6 +38,11 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   // The 837 ingest RSS/time rows alone (BENCH_837_SIZES, BENCH_ENGINES).
   ingest837: async () => {
     await runIngest837Bench()
+  },
+  // The clearinghouse service: batch on PGlite, 1 vs 2 workers on PostgreSQL (BENCH_BATCH_FILES,
+  // BENCH_BATCH_CLAIMS, BENCH_ENGINES).
+  batch: async () => {
+    await runBatchBench()
   },
   worklist: async () => {
     await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
