@@ -70,4 +70,14 @@ export const commands: CommandEntry[] = [
     summary: 'recovered revenue (denials or cash view) systematic denial causes and preventable denials',
     load: async () => (await import('./report-command.js')).reportCommand,
   },
+  {
+    name: 'serve',
+    summary: 'serve the web application (worklist, items, corrected claims) and its JSON API',
+    load: async () => (await import('./serve-command.js')).serveCommand,
+  },
+  {
+    name: 'users',
+    summary: 'manage the web users (add with a generated password, passwd, list, disable)',
+    load: async () => (await import('./users-command.js')).usersCommand,
+  },
 ]
