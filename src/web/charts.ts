@@ -41,6 +41,43 @@ export function percentLabel(ratio: number): string {
 const formatterOf = (format: ChartValueFormat): ((value: number) => string) =>
   format === 'cents' ? dollarsLabel : format === 'percent' ? percentLabel : (v) => String(v)
 
+/** CSS properties that SVG also takes as presentation attributes. */
+const PRESENTATION = new Set([
+  'font-size',
+  'font-family',
+  'font-weight',
+  'font-style',
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'opacity',
+  'text-anchor',
+  'dominant-baseline',
+])
+
+/**
+ * The page's Content-Security-Policy (`style-src 'self'`) ignores inline `style` attributes, so
+ * ECharts' `style="font-size:12px;font-family:sans-serif;"` becomes `font-size="12px"
+ * font-family="sans-serif"` (presentation attributes, which CSP allows). Values are already
+ * attribute-escaped by ECharts; other properties are dropped.
+ */
+export function styleToAttributes(svg: string): string {
+  return svg.replace(/ style="([^"]*)"/g, (_all, css: string) =>
+    css
+      .split(';')
+      .map((decl) => {
+        const colon = decl.indexOf(':')
+        if (colon < 0) return ''
+        const name = decl.slice(0, colon).trim().toLowerCase()
+        const value = decl.slice(colon + 1).trim()
+        return PRESENTATION.has(name) && value !== '' ? ` ${name}="${value}"` : ''
+      })
+      .join(''),
+  )
+}
+
 const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /**
@@ -78,7 +115,7 @@ export function renderChartSvg(spec: ChartSpec): string {
         ...(spec.type === 'line' ? { symbolSize: 6 } : { barMaxWidth: 48 }),
       })),
     })
-    const svg = chart.renderToSVGString()
+    const svg = styleToAttributes(chart.renderToSVGString())
     const title = escapeXml(spec.title)
     return svg
       .replace(/^<svg /, `<svg role="img" aria-label="${title}" `)

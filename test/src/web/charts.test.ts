@@ -21,6 +21,9 @@ describe('renderChartSvg', () => {
     // Ticks in cents, labelled in dollars.
     expect(svg).toMatch(/>\$2,000<\/text>/)
     expect(svg).not.toContain('<script')
+    // No inline style (the page's CSP ignores it): presentation attributes instead.
+    expect(svg).not.toMatch(/ style=/)
+    expect(svg).toContain('font-size="12px"')
     // Four bars: paths with a fill of the two series colours.
     expect(svg.match(/fill="#1f5fa8"/g)?.length).toBeGreaterThanOrEqual(2)
   })
