@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { recoveredReport } from '../../../src/rework/reports.js'
 import { listReworkItems } from '../../../src/rework/rework-repository.js'
+import { parseAuthorizationsCsv, parseScheduleCsv } from '../../../src/scrub/authorization-csv.js'
+import { saveAuthorizations, saveSchedule } from '../../../src/scrub/scrub-repository.js'
 import type { Role } from '../../../src/web/roles.js'
 import { ROLES } from '../../../src/web/roles.js'
 import { describeEachDatabase } from '../../support/databases.js'
@@ -8,6 +12,7 @@ import type { RoleUsers, TestServer } from '../../support/web-server.js'
 import { addRoleUsers, seedE2e, startTestServer, WebClient } from '../../support/web-server.js'
 
 // The finance, authorization and admin endpoints, each called anonymously and as every role.
+const AUTHS = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'auths')
 type Who = Role | 'anonymous'
 const EVERYONE: Who[] = ['anonymous', ...ROLES]
 
@@ -22,6 +27,7 @@ const GETS: { path: string; allowed: readonly Role[] }[] = [
   { path: '/api/reports/recovered?by=month', allowed: ['finance', 'admin'] },
   { path: '/api/reports/recovered?view=cash&by=drug', allowed: ['finance', 'admin'] },
   { path: '/api/reports/denials?by=drug', allowed: ['finance', 'admin'] },
+  { path: '/api/auths/due?asOf=2026-02-10', allowed: ROLES },
 ]
 
 describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
@@ -30,6 +36,14 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
   const clients = new Map<Who, WebClient>()
   beforeAll(async () => {
     await seedE2e(ctx.handle)
+    await saveAuthorizations(
+      ctx.handle.db,
+      parseAuthorizationsCsv(readFileSync(join(AUTHS, 'sample-auths.csv')), 'auths').authorizations,
+    )
+    await saveSchedule(
+      ctx.handle.db,
+      parseScheduleCsv(readFileSync(join(AUTHS, 'sample-schedule.csv')), 'schedule').entries,
+    )
     users = await addRoleUsers(ctx.handle)
     server = await startTestServer(ctx.handle)
     clients.set('anonymous', new WebClient(server.base))
@@ -118,6 +132,29 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     expect((await as('anonymous').get('/finance')).status).toBe(303)
   })
 
+  it('reviews the authorizations: expiring, uncovered, units and cycles left (member ids masked)', async () => {
+    const review = (await (await as('biller').get('/api/auths/due?asOf=2026-02-10&within=14')).json()) as {
+      items: { kind: string; authNumber?: string; memberId: string; date: string }[]
+      balances: { authNumber: string; memberId: string; unitsLeft?: number; cyclesLeft?: number }[]
+    }
+    // EHPAUTH5521 ends 2026-02-20; its member's infusion of 2026-02-24 is after that.
+    expect(review.items.map((i) => [i.kind, i.authNumber ?? null, i.date])).toEqual([
+      ['expiring', 'EHPAUTH5521', '2026-02-20'],
+      ['uncovered-infusion', null, '2026-02-24'],
+    ])
+    expect(review.balances.map((b) => [b.authNumber, b.unitsLeft, b.cyclesLeft])).toEqual([
+      ['EHPAUTH5521', 600, 3],
+      ['MCRPA77310', 0, 0],
+      ['PA26000118', 1500, 5],
+    ])
+    for (const row of [...review.items, ...review.balances]) expect(row.memberId).toMatch(/^\*\*\*.{4}$/)
+    const page = await (await as('coder').get('/auths?asOf=2026-02-10')).text()
+    expect(page).toContain('Scheduled infusions with no authorization (1)')
+    expect(page).toContain('data-auth="PA26000118"')
+    expect(page).not.toContain('EHP700112233')
+    expect((await as('coder').get('/auths?asOf=2026-02-31')).status).toBe(400)
+  })
+
   it('lists the endpoints in the OpenAPI document', async () => {
     const doc = (await (await as('admin').get('/api/openapi.json')).json()) as {
       paths: Record<string, unknown>
@@ -127,6 +164,7 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       '/api/reports/finance/{section}',
       '/api/reports/recovered',
       '/api/reports/denials',
+      '/api/auths/due',
     ])
       expect(Object.keys(doc.paths)).toContain(path)
   })
