@@ -171,7 +171,7 @@ function reportFailure(error: unknown, context: CommandContext): number {
 /** The stable error code of our layers (README "Error codes"), or `undefined` for a bug. */
 function stableCodeOf(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
-  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL|CORRECTION)_[A-Z0-9_]+$/.test(error.code)
+  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL|CORRECTION|JSON)_[A-Z0-9_]+$/.test(error.code)
     ? error.code
     : undefined
 }

@@ -21,6 +21,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./parse-command.js')).parseCommand,
   },
   {
+    name: 'build-837',
+    summary: 'write an 837P/837I from a JSON file of claims in parse’s record shape',
+    load: async () => (await import('./build-837-command.js')).build837Command,
+  },
+  {
     name: 'codes',
     summary: 'import CMS code tables (HCPCS, ASP crosswalk, NCCI, MUE); list code changes',
     load: async () => (await import('./codes-command.js')).codesCommand,
