@@ -47,7 +47,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     users = await addRoleUsers(handle)
     server = await startTestServer(handle)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
-  })
+  }, 240_000)
   afterAll(async () => {
     await browser?.close()
     await server?.close()

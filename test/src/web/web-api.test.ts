@@ -64,7 +64,7 @@ for (const engine of engines) {
       }
       const rows = await handle.db.selectFrom('rework_item').select(['id', 'claim_id']).execute()
       for (const row of rows) itemOf.set(row.claim_id, Number(row.id))
-    })
+    }, 240_000)
     afterAll(async () => {
       await server?.close()
       await cleanup()
