@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (rendered text, cells apart), not the DOM property
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,7 +48,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     users = await addRoleUsers(handle)
     server = await startTestServer(handle)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
-  })
+  }, 240_000)
   afterAll(async () => {
     await browser?.close()
     await server?.close()
