@@ -209,7 +209,7 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     const result = (await first.json()) as Record<string, unknown>
     expect(result).toMatchObject({
       path: 'mue-practitioner-2026-04.csv',
-      kind: 'mue',
+      kind: 'mue-practitioner',
       quarter: '2026-04',
       alreadyImported: false,
     })
