@@ -121,6 +121,9 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+    // Migration numbers are handed out ahead (0009-0015) and may land in any order: a database
+    // that has 0010 must still take 0009 when it comes, instead of failing as "corrupted".
+    allowUnorderedMigrations: true,
   })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')

@@ -15,8 +15,10 @@ import { escapeControl } from '../escape-control.js'
 const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json]
 
 Streams the typed claims of an X12 file: one Claim837 per 837P/837I claim (loop 2300) and one
-RemittanceClaim835 per 835 CLP (loop 2100), each with its envelope and header context. Money is
-in integer cents. The raw source segments are not printed.
+RemittanceClaim835 per 835 CLP (loop 2100), each with its envelope and header context; for
+acknowledgments, one record per 999 set ("type": "999": AK1, AK2/IK3/IK4/IK5, AK9) and one per
+277CA claim ("type": "277CA": TRN02 claim id, STC statuses, REF*1K). Money is in integer cents.
+The raw source segments are not printed.
 
 Options:
   --format ndjson   one claim per line (default)
@@ -58,13 +60,16 @@ function parseParseArgs(args: string[]): { file: string; format: Format } {
   return { file, format }
 }
 
-/** The JSON record of a claim event: the typed claim without its raw `source` segments. */
+/** The JSON record of a claim event (the typed claim without its raw `source` segments), a 999 or a 277CA claim status. */
 export function claimRecord(event: X12Event): unknown {
   if (event.type === 'claim837') {
     const { source: _source, ...claim } = event.claim
     return claim
   }
   if (event.type === 'claim835') return event.claim
+  // Acknowledgments: a 999 set whole, a 277CA claim status per claim.
+  if (event.type === 'ack999') return { type: '999', ...event.ack }
+  if (event.type === 'claim277') return { type: '277CA', ...event.claim }
   return undefined
 }
 
@@ -81,7 +86,7 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
 /** `onco-edi parse FILE [--format ndjson|json]`. */
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+  summary: 'stream the typed claims of an 837 or 835 (or a 999 / 277CA) as NDJSON or a JSON array',
   usage: USAGE,
   async run(args: string[], context: CommandContext): Promise<number> {
     const { file, format } = parseParseArgs(args)
