@@ -4,6 +4,7 @@ import type { ControlNumberTables } from './schema/control-number-tables.js'
 import type { CoreTables } from './schema/core-tables.js'
 import type { IngestTables } from './schema/ingest-tables.js'
 import type { ScrubTables } from './schema/scrub-tables.js'
+import type { WebTables } from './schema/web-tables.js'
 
 /** Every table of onco-edi. One schema for PGlite and PostgreSQL. */
 export interface Database
@@ -12,4 +13,5 @@ export interface Database
     ScrubTables,
     ControlNumberTables,
     IngestTables,
+    WebTables,
     AcknowledgmentTables {}
