@@ -121,8 +121,8 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-    // Migration numbers are handed out ahead (0009-0015) and may land in any order: a database
-    // that has 0010 must still take 0009 when it comes, instead of failing as "corrupted".
+    // Migration numbers are reserved per piece of work and may land out of order (0012 before
+    // 0009): a database that has a later one still gets the earlier ones, each independent.
     allowUnorderedMigrations: true,
   })
   const { error, results } = await migrator.migrateToLatest()

@@ -217,8 +217,12 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   }
   if (status >= 500)
     request.log.error({ code: error.code, name: error.name, stack: error.stack }, 'request failed')
+  const findings =
+    'findings' in error && Array.isArray(error.findings) && error.findings.length > 0
+      ? error.findings
+      : undefined
   if (isApi(request) || request.headers.accept?.includes('application/json') === true)
-    return reply.code(status).send({ error: code, message })
+    return reply.code(status).send({ error: code, message, ...(findings === undefined ? {} : { findings }) })
   return reply.code(status).type('text/plain; charset=utf-8').send(message)
 }
 

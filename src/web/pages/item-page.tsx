@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { buildCorrectedClaim } from '../../rework/corrected-claim.js'
+import { buildCorrectedClaim, previewCorrectedClaim } from '../../rework/corrected-claim.js'
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import { getReworkItemDetail, RESOLUTIONS } from '../../rework/rework-repository.js'
 import { today } from '../../today.js'
 import { asUser } from '../as-user.js'
 import type { CodeWords } from '../code-words.js'
 import { loadCodeWords } from '../code-words.js'
+import type { CorrectionQuery } from '../corrected-claim-view.js'
+import { CorrectedClaimSection, correctionView, ScrubContextCache } from '../corrected-claim-view.js'
 import { addNote, assignItem, resolveItem, WebRequestError, workerNames } from '../item-actions.js'
 import { sendPage } from '../page.js'
 import { allows } from '../roles.js'
@@ -324,17 +326,6 @@ function Actions(props: { detail: ReworkItemDetail; workers: string[]; csrfToken
           <button type="submit">Resolve</button>
         </ActionForm>
       ) : null}
-      {props.detail.claim === undefined ? null : (
-        <p>
-          <a
-            href={`/api/items/${item.id}/corrected-claim`}
-            download={`corrected-claim-item-${item.id}.837`}
-            id="download-corrected"
-          >
-            Download the corrected claim (837, frequency 7)
-          </a>
-        </p>
-      )}
     </section>
   )
 }
@@ -345,12 +336,18 @@ async function itemPage(
   reply: FastifyReply,
   id: number,
   message?: { error?: string; ok?: string },
+  correctionQuery: CorrectionQuery = {},
 ) {
   const detail = await getReworkItemDetail(context.db, id)
   const user = userOf(request)
   const words = await loadCodeWords()
   const canWork = allows('workItems', user.role)
   const { item } = detail
+  // The corrected-claim editor, for those who work items, when there is a claim to correct.
+  const correctable = canWork && detail.claim !== undefined && item.payerClaimNumber !== null
+  const correction = correctable
+    ? await correctionView(context.db, await scrubContexts(context).get(), id, correctionQuery)
+    : undefined
   return sendPage(
     request,
     reply,
@@ -371,6 +368,7 @@ async function itemPage(
           <Actions detail={detail} workers={await workerNames(context.db)} csrfToken={reply.generateCsrf()} />
         ) : null}
       </div>
+      {correction === undefined ? null : <CorrectedClaimSection id={id} view={correction} />}
       <ClaimLines detail={detail} />
       <Adjustments detail={detail} words={words} />
       <ScrubFindings detail={detail} />
@@ -384,19 +382,50 @@ function correctedClaimText(
   context: WebContext,
   user: WebUser,
   id: number,
-  edits: { applyFixes?: boolean; set?: string[] } = {},
+  edits: CorrectionApiQuery = {},
 ): Promise<{ x12: string }> {
-  return asUser(context.db, user, (conn) =>
-    buildCorrectedClaim(conn, id, {
-      ...edits,
-      user: user.username,
-      date: today(),
-      envelope: context.outbound,
-    }),
-  )
+  return scrubContexts(context)
+    .get()
+    .then((scrub) =>
+      asUser(context.db, user, (conn) =>
+        buildCorrectedClaim(conn, id, {
+          context: scrub,
+          applyFixes: edits.applyFixes === true,
+          set: edits.set ?? [],
+          user: user.username,
+          date: today(),
+          envelope: context.outbound,
+        }),
+      ),
+    )
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: number } }>
+
+/** One scrub-context cache per server (its database). */
+const contextCaches = new WeakMap<object, ScrubContextCache>()
+function scrubContexts(context: WebContext): ScrubContextCache {
+  let cache = contextCaches.get(context.db)
+  if (cache === undefined) {
+    cache = new ScrubContextCache(context.db)
+    contextCaches.set(context.db, cache)
+  }
+  return cache
+}
+
+const CORRECTION_QUERY = {
+  type: 'object',
+  properties: {
+    applyFixes: { type: 'boolean', default: false },
+    set: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 200 },
+  },
+} as const
+
+/** The query of the corrected-claim API: `applyFixes=true`, `set=LINE.FIELD=VALUE` (repeated). */
+interface CorrectionApiQuery {
+  applyFixes?: boolean
+  set?: string[]
+}
 
 /** The item page, its actions, and /api/items/:id with assign, notes, resolve and the corrected claim. */
 export const itemModule: WebModule = {
@@ -407,6 +436,11 @@ export const itemModule: WebModule = {
       '/items/:id',
       { config: { access: 'readItems' }, schema: { hide: true, params: ID_PARAMS } },
       (request, reply) => itemPage(context, request, reply, request.params.id),
+    )
+    app.get<{ Params: { id: number }; Querystring: CorrectionQuery }>(
+      '/items/:id/corrected-claim',
+      { config: { access: 'workItems' }, schema: { hide: true, params: ID_PARAMS } },
+      (request, reply) => itemPage(context, request, reply, request.params.id, undefined, request.query),
     )
     // Page actions: form posts (303 back to the item) that htmx also sends, swapping #item.
     const pageAction = <B,>(path: string, act: (user: WebUser, id: number, body: B) => Promise<unknown>) =>
@@ -498,18 +532,54 @@ export const itemModule: WebModule = {
       (request) =>
         resolveItem(db, userOf(request), request.params.id, request.body.action, request.body.note),
     )
-    app.get<{ Params: { id: number } }>(
+    app.get<{ Params: { id: number }; Querystring: CorrectionApiQuery }>(
+      '/api/items/:id/corrected-claim/preview',
+      {
+        config: { access: 'workItems' },
+        schema: {
+          summary:
+            'The corrected claim without writing or auditing anything: its changes and scrub findings (accepted: no errors)',
+          tags: ['items'],
+          params: ID_PARAMS,
+          querystring: CORRECTION_QUERY,
+        },
+      },
+      async (request) => {
+        const preview = await previewCorrectedClaim(db, request.params.id, {
+          context: await scrubContexts(context).get(),
+          applyFixes: request.query.applyFixes === true,
+          set: request.query.set ?? [],
+        })
+        return {
+          itemId: preview.itemId,
+          claimId: preview.claimId,
+          payerClaimNumber: preview.payerClaimNumber,
+          accepted: preview.accepted,
+          changes: preview.changes,
+          findings: preview.findings.map((f) => ({
+            line: f.line ?? null,
+            rule: f.rule,
+            severity: f.severity,
+            message: f.message,
+            suggestion: f.suggestion ?? null,
+          })),
+        }
+      },
+    )
+    app.get<{ Params: { id: number }; Querystring: CorrectionApiQuery }>(
       '/api/items/:id/corrected-claim',
       {
         config: { access: 'workItems' },
         schema: {
-          summary: 'The corrected claim as an 837 file (frequency 7, REF*F8); the download is audited',
+          summary:
+            'The corrected claim as an 837 file (frequency 7, REF*F8) with the scrub fixes (applyFixes=true) and LINE.FIELD=VALUE edits (set, repeated), scrubbed again: 422 with the findings while it has errors. Audited',
           tags: ['items'],
           params: ID_PARAMS,
+          querystring: CORRECTION_QUERY,
         },
       },
       async (request, reply) => {
-        const { x12 } = await correctedClaimText(context, userOf(request), request.params.id)
+        const { x12 } = await correctedClaimText(context, userOf(request), request.params.id, request.query)
         return reply
           .type('application/edi-x12')
           .header(
