@@ -2,7 +2,15 @@ import PQueue from 'p-queue'
 import type { Logger } from 'pino'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { BatchSetup } from './batch-setup.js'
-import { claimInboxFile, isInboxName, listClaimed, listInbox, prepareInbox, retireClaim } from './inbox.js'
+import {
+  claimInboxFile,
+  inboxFolders,
+  isInboxName,
+  listClaimed,
+  listInbox,
+  prepareInbox,
+  retireClaim,
+} from './inbox.js'
 import type { BatchResult, ClaimedFile } from './process-file.js'
 import { processClaimedFile, removeStaleStaging } from './process-file.js'
 
@@ -72,8 +80,9 @@ export async function runBatchService(options: BatchServiceOptions): Promise<Bat
         handle: options.handle,
         setup: options.setup,
         outbox,
+        failedDir: inboxFolders(inbox).failed,
       })
-      await retireClaim(inbox, file, committed)
+      await retireClaim(inbox, outbox, file, committed)
       const result = committed.result
       if (result.status === 'failed') counts.failed++
       else if (result.status === 'duplicate') counts.duplicates++

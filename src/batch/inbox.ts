@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ClaimedFile, CommittedFile } from './process-file.js'
-import { hasCode, newClaimId, writeAtomic } from './process-file.js'
+import { hasCode, newClaimId, removeStaging } from './process-file.js'
 
 /** A claimed file's name under `.work/`: `CLAIM--NAME` (a claim id never contains `--`). */
 const SEPARATOR = '--'
@@ -70,20 +70,21 @@ export async function listClaimed(inbox: string): Promise<ClaimedFile[]> {
 
 /**
  * Moves a finished file out of `.work/`: to `.done/` or, when it could not be read, to `.failed/`
- * with a copy of its result. Run after its outputs are published; safe to run again.
+ * (its result was copied there when it was published). Then removes its staging folder. Run after
+ * its outputs are published; safe to run again.
  */
-export async function retireClaim(inbox: string, file: ClaimedFile, committed: CommittedFile): Promise<void> {
+export async function retireClaim(
+  inbox: string,
+  outbox: string,
+  file: ClaimedFile,
+  committed: CommittedFile,
+): Promise<void> {
   const folders = inboxFolders(inbox)
-  const failed = committed.result.status === 'failed'
-  const folder = failed ? folders.failed : folders.done
-  if (failed)
-    await writeAtomic(
-      join(folder, `${committed.outputBase}.result.json`),
-      `${JSON.stringify(committed.result, null, 2)}\n`,
-    )
+  const folder = committed.result.status === 'failed' ? folders.failed : folders.done
   try {
     await rename(file.path, join(folder, committed.outputBase))
   } catch (error) {
     if (!hasCode(error, 'ENOENT')) throw error
   }
+  await removeStaging(outbox, file.claimId)
 }

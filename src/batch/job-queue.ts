@@ -7,7 +7,14 @@ import { BatchError } from './batch-error.js'
 import type { BatchCounts } from './batch-service.js'
 import type { BatchSetup } from './batch-setup.js'
 import type { BatchResult, ClaimedFile } from './process-file.js'
-import { findResult, newClaimId, processClaimedFile, publishOutputs, sha256Of } from './process-file.js'
+import {
+  findResult,
+  newClaimId,
+  processClaimedFile,
+  publishOutputs,
+  removeStaging,
+  sha256Of,
+} from './process-file.js'
 
 /** The queue of files to process, and where jobs go when their retries are spent. */
 export const BATCH_QUEUE = 'onco-edi-batch'
@@ -219,6 +226,7 @@ export async function startWorker(options: WorkerOptions): Promise<string> {
     const committed = await findResult(handle.db, data.claimId)
     if (committed !== undefined) {
       await publishOutputs(options.outbox, committed)
+      await removeStaging(options.outbox, data.claimId)
       return committed.result
     }
     const upload = await handle.db
@@ -246,6 +254,7 @@ export async function startWorker(options: WorkerOptions): Promise<string> {
           await trx.deleteFrom('batch_upload').where('claim_id', '=', data.claimId).execute()
         },
       })
+      await removeStaging(options.outbox, data.claimId)
       return done.result
     } finally {
       await rm(file.path, { force: true })

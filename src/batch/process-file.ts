@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { JsonRecordError } from '../../parsers/json/json-record-error.js'
@@ -11,6 +11,7 @@ import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
 import { ingestFileInTransaction } from '../ingest/ingest-files.js'
 import { scrubFiles } from '../scrub/scrub-files.js'
+import { acknowledgeBatch837 } from './acknowledge-batch-file.js'
 import type { BatchSetup } from './batch-setup.js'
 
 /**
@@ -28,7 +29,8 @@ export interface BatchResult {
   file: string
   claimId: string
   sha256: string
-  kind: '837' | '835' | null
+  /** ST01 of the file: an 837 (claims), 835 (remittance), 999 or 277 (277CA: answers to claims we sent). */
+  kind: '837' | '835' | '999' | '277' | null
   /** `json`: a file of JSON claims (parse's record shape), written as an 837 (`NAME.837.x12`) and scrubbed. */
   input: 'x12' | 'json'
   status: BatchStatus
@@ -70,6 +72,8 @@ export interface ProcessOptions {
   handle: DatabaseHandle
   setup: BatchSetup
   outbox: string
+  /** Where a failed file's result is copied too (the inbox's `.failed/`). */
+  failedDir?: string
   /** More work to commit with the file (a worker deletes the job's upload). */
   inTransaction?: (trx: Kysely<Database>) => Promise<void>
 }
@@ -80,6 +84,8 @@ export function newClaimId(): string {
 }
 
 const RESULT = 'result.json'
+/** The acknowledgment's output suffix: `NAME.ack.x12` (TA1s and 999s, one interchange each). */
+const ACK = 'ack.x12'
 /** Transient database errors a file is tried again on: deadlock, serialization, a unique race. */
 const RETRYABLE = new Set(['40P01', '40001', '23505'])
 const ATTEMPTS = 4
@@ -99,7 +105,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
   const { handle } = options
   const committed = await findResult(handle.db, file.claimId)
   if (committed !== undefined) {
-    await publishOutputs(options.outbox, committed)
+    await publishOutputs(options.outbox, committed, options.failedDir)
     return committed
   }
   const sha256 = await sha256Of(file.path)
@@ -111,7 +117,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
       const row = await handle.db
         .transaction()
         .execute(async (trx) => processInTransaction(trx, file, sha256, staging, options))
-      await publishOutputs(options.outbox, row)
+      await publishOutputs(options.outbox, row, options.failedDir)
       return row
     } catch (error) {
       if (attempt < ATTEMPTS && RETRYABLE.has(sqlStateOf(error) ?? '')) continue
@@ -210,8 +216,15 @@ async function processInTransaction(
       .where('duplicate_of', 'is', null)
       .executeTakeFirstOrThrow()
     result.status = 'duplicate'
-    result.kind = original.kind === '837' || original.kind === '835' ? original.kind : null
+    result.kind =
+      original.kind === '837' || original.kind === '835' || original.kind === '999' || original.kind === '277'
+        ? original.kind
+        : null
     result.duplicateOf = { file: original.name, claimId: original.claim_id }
+    if (result.kind === '837' && result.input === 'x12') {
+      const counter = options.handle.engine === 'postgres' ? options.handle.db : trx
+      await acknowledge(counter, file, staging, options, result, outputs, true)
+    }
     await trx
       .insertInto('batch_file')
       .values({
@@ -231,6 +244,7 @@ async function processInTransaction(
   }
   result.processedAt = new Date().toISOString()
   result.outputs = [...outputs.map((suffix) => `${outputBase}.${suffix}`), `${outputBase}.${RESULT}`]
+  if (outputs.includes(ACK)) result.acknowledgment = `${outputBase}.${ACK}`
   await trx
     .updateTable('batch_file')
     .set({
@@ -257,7 +271,9 @@ async function chooseOutputBase(trx: Kysely<Database>, file: ClaimedFile): Promi
 }
 
 /** What the first bytes say the file is. */
-async function sniffKind(path: string): Promise<'837' | '835' | 'json' | { code: string; message: string }> {
+async function sniffKind(
+  path: string,
+): Promise<'837' | '835' | '999' | '277' | 'json' | { code: string; message: string }> {
   const handle = await open(path, 'r')
   let head: string
   try {
@@ -299,12 +315,33 @@ async function handleFile(
   }
   result.kind = kind
   if (kind === '837') await scrub837(trx, file, staging, options, result, outputs)
-  else await ingest835(trx, file, options, result)
+  else await ingestInTransaction(trx, file, options, result)
 }
 
 function fail(result: BatchResult, error: { code: string; message: string }): void {
   result.status = 'failed'
   result.codes = [error.code]
+}
+
+/** Writes the 837's acknowledgment (TA1s, then 999s) as the staged output `ack.x12`. */
+async function acknowledge(
+  db: Kysely<Database>,
+  file: ClaimedFile,
+  staging: string,
+  options: ProcessOptions,
+  result: BatchResult,
+  outputs: string[],
+  duplicate: boolean,
+): Promise<void> {
+  const bytes = await readFile(file.path)
+  const text = await acknowledgeBatch837(db, bytes, {
+    sha256: result.sha256,
+    duplicate,
+    outbound: options.setup.envelope,
+  })
+  if (text === '') return
+  await writeFile(join(staging, ACK), text)
+  outputs.push(ACK)
 }
 
 async function scrub837(
@@ -316,6 +353,11 @@ async function scrub837(
   outputs: string[],
 ): Promise<void> {
   const { setup, handle } = options
+  // PostgreSQL: the counter outside the transaction (a crash only leaves a gap, numbers are
+  // never reused) so that concurrent files do not wait on the counter row's lock. PGlite has
+  // one connection: everything goes through the transaction.
+  const counter = handle.engine === 'postgres' ? handle.db : trx
+  await acknowledge(counter, file, staging, options, result, outputs, false)
   const summary = await scrubFiles({
     files: [{ path: file.path, name: file.name }],
     outDir: staging,
@@ -327,10 +369,7 @@ async function scrub837(
     schedule: setup.schedule,
     ledgerLines: setup.ledgerLines,
     db: trx,
-    // PostgreSQL: the counter outside the transaction (a crash only leaves a gap, numbers are
-    // never reused) so that concurrent files do not wait on the counter row's lock. PGlite has
-    // one connection: everything goes through the transaction.
-    controlNumbers: handle.engine === 'postgres' ? handle.db : trx,
+    controlNumbers: counter,
     envelope: setup.envelope,
   })
   const one = summary.files[0]
@@ -409,7 +448,7 @@ async function build837(
   result.codes = [...new Set([...result.codes, ...rejectedCodes])].sort()
 }
 
-async function ingest835(
+async function ingestInTransaction(
   trx: Kysely<Database>,
   file: ClaimedFile,
   options: ProcessOptions,
@@ -426,6 +465,11 @@ async function ingest835(
     return
   }
   result.counts.claims = ingested.claims
+  if (ingested.acknowledged !== undefined) {
+    // A 999 or 277CA: the claims it marked accepted and rejected.
+    result.counts.accepted = ingested.acknowledged.accepted
+    result.counts.rejected = ingested.acknowledged.rejected
+  }
   result.counts.items = ingested.items
   result.counts.matched = ingested.matched
   result.counts.unmatched = ingested.unmatched
@@ -440,10 +484,18 @@ async function ingest835(
 
 /**
  * Moves a committed file's staged outputs into the outbox (rename: atomic, and a no-op the second
- * time) and writes its result (temporary name, then rename). Safe to run again after any crash.
+ * time) and writes its result, and for a failed file a copy into `failedDir` (each written in the
+ * claim's staging folder, then renamed: a crash never leaves a temporary file in the outbox).
+ * Safe to run again after any crash. The staging folder is left for the caller to remove once the
+ * claim is retired ({@link removeStaging}); a start removes those of claims no longer in `.work/`.
  */
-export async function publishOutputs(outbox: string, committed: CommittedFile): Promise<void> {
+export async function publishOutputs(
+  outbox: string,
+  committed: CommittedFile,
+  failedDir?: string,
+): Promise<void> {
   const staging = join(outbox, '.staging', committed.claimId)
+  await mkdir(staging, { recursive: true })
   for (const suffix of committed.outputs) {
     try {
       await rename(join(staging, suffix), join(outbox, `${committed.outputBase}.${suffix}`))
@@ -452,23 +504,22 @@ export async function publishOutputs(outbox: string, committed: CommittedFile): 
       if (!hasCode(error, 'ENOENT')) throw error
     }
   }
-  await writeAtomic(
-    join(outbox, `${committed.outputBase}.${RESULT}`),
-    `${JSON.stringify(committed.result, null, 2)}\n`,
-  )
-  await rm(staging, { recursive: true, force: true })
+  const text = `${JSON.stringify(committed.result, null, 2)}\n`
+  await writeVia(staging, join(outbox, `${committed.outputBase}.${RESULT}`), text)
+  if (failedDir !== undefined && committed.result.status === 'failed')
+    await writeVia(staging, join(failedDir, `${committed.outputBase}.${RESULT}`), text)
 }
 
-/** Writes `path` under a temporary name in the same folder, then renames it into place. */
-export async function writeAtomic(path: string, data: string): Promise<void> {
-  const temporary = `${path}.${randomBytes(4).toString('hex')}.part`
-  try {
-    await writeFile(temporary, data)
-    await rename(temporary, path)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
+/** Removes a claim's staging folder (after its file is retired). */
+export async function removeStaging(outbox: string, claimId: string): Promise<void> {
+  await rm(join(outbox, '.staging', claimId), { recursive: true, force: true })
+}
+
+/** Writes `data` to a temporary file in `folder` (same file system), then renames it to `path`. */
+async function writeVia(folder: string, path: string, data: string): Promise<void> {
+  const temporary = join(folder, `.${randomBytes(4).toString('hex')}.part`)
+  await writeFile(temporary, data)
+  await rename(temporary, path)
 }
 
 /** Removes staged outputs no claim owns any more (left by a crash before a commit). */

@@ -195,6 +195,10 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
           : 500
     code = error.code
     message = status === 500 ? message : error.message
+  } else if (error.code === 'APPEAL_NOT_APPEALABLE') {
+    status = 409
+    code = error.code
+    message = error.message
   } else if (error.code?.startsWith('CORRECTION_')) {
     // A bad LINE.FIELD=VALUE edit, or a corrected claim that the scrub still refuses.
     status = error.code === 'CORRECTION_SCRUB_ERRORS' ? 422 : 400

@@ -1,4 +1,9 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { isAppealAction } from '../../../transforms/appeals/appeal-letter.js'
+import { writeAppealPacket } from '../../rework/appeal-packet.js'
 import { buildCorrectedClaim, previewCorrectedClaim } from '../../rework/corrected-claim.js'
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import { getReworkItemDetail, RESOLUTIONS } from '../../rework/rework-repository.js'
@@ -180,11 +185,15 @@ function Adjustments(props: { detail: ReworkItemDetail; words: CodeWords }) {
           ))}
         </tbody>
       </table>
-      <p class="muted">
-        Remit: CLP02 {props.detail.remit.status}, charge ${props.detail.remit.charge}, paid $
-        {props.detail.remit.paid}, patient ${props.detail.remit.patientResponsibility}, remit date{' '}
-        {props.detail.remit.remitDate ?? '?'}
-      </p>
+      {props.detail.remit === undefined ? (
+        <p class="muted">Remit: none (rejected before adjudication: see the 277CA codes in the guidance)</p>
+      ) : (
+        <p class="muted">
+          Remit: CLP02 {props.detail.remit.status}, charge ${props.detail.remit.charge}, paid $
+          {props.detail.remit.paid}, patient ${props.detail.remit.patientResponsibility}, remit date{' '}
+          {props.detail.remit.remitDate ?? '?'}
+        </p>
+      )}
     </section>
   )
 }
@@ -321,6 +330,17 @@ function Actions(props: { detail: ReworkItemDetail; workers: string[]; csrfToken
           </label>
           <button type="submit">Resolve</button>
         </ActionForm>
+      ) : null}
+      {isAppealAction(item.action) ? (
+        <p>
+          Appeal letter:{' '}
+          <a id="appeal-pdf" href={`/api/items/${item.id}/appeal`} download={`appeal-item-${item.id}.pdf`}>
+            PDF
+          </a>{' '}
+          <a href={`/api/items/${item.id}/appeal?format=md`} download={`appeal-item-${item.id}.md`}>
+            Markdown
+          </a>
+        </p>
       ) : null}
     </section>
   )
@@ -527,6 +547,40 @@ export const itemModule: WebModule = {
       },
       (request) =>
         resolveItem(db, userOf(request), request.params.id, request.body.action, request.body.note),
+    )
+    app.get<{ Params: { id: number }; Querystring: { format?: 'pdf' | 'md' } }>(
+      '/api/items/:id/appeal',
+      {
+        config: { access: 'workItems' },
+        schema: {
+          summary:
+            'The appeal letter of an appeal or records item (as queue appeal writes it), PDF or Markdown; 409 APPEAL_NOT_APPEALABLE for other items. Audited',
+          tags: ['items'],
+          params: ID_PARAMS,
+          querystring: {
+            type: 'object',
+            properties: { format: { type: 'string', enum: ['pdf', 'md'], default: 'pdf' } },
+          },
+        },
+      },
+      async (request, reply) => {
+        const user = userOf(request)
+        const id = request.params.id
+        const dir = await mkdtemp(join(tmpdir(), 'onco-edi-appeal-'))
+        try {
+          const written = await asUser(db, user, (conn) =>
+            writeAppealPacket(conn, id, { outDir: join(dir, 'out'), user: user.username, date: today() }),
+          )
+          const md = request.query.format === 'md'
+          const body = await readFile(md ? written.markdownPath : written.pdfPath)
+          return reply
+            .type(md ? 'text/markdown; charset=utf-8' : 'application/pdf')
+            .header('content-disposition', `attachment; filename="appeal-item-${id}.${md ? 'md' : 'pdf'}"`)
+            .send(body)
+        } finally {
+          await rm(dir, { recursive: true, force: true })
+        }
+      },
     )
     app.get<{ Params: { id: number }; Querystring: CorrectionApiQuery }>(
       '/api/items/:id/corrected-claim/preview',

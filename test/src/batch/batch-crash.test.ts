@@ -164,6 +164,12 @@ describe('kill -9 of batch during a multi-file run', () => {
       const outputs = readdirSync(outbox)
       const resultFiles = outputs.filter((n) => n.endsWith('.result.json'))
       expect(resultFiles.sort()).toEqual(names.map((n) => `${n}.result.json`).sort())
+      expect(outputs.filter((n) => n.endsWith('.ack.x12')).sort()).toEqual(
+        names
+          .filter((n) => !n.endsWith('-835.x12'))
+          .map((n) => `${n}.ack.x12`)
+          .sort(),
+      )
       expect(outputs.filter((n) => n.endsWith('.part'))).toEqual([])
       expect(readdirSync(join(outbox, '.staging'))).toEqual([])
       expect(readdirSync(join(inbox, '.work'))).toEqual([])
@@ -173,6 +179,8 @@ describe('kill -9 of batch during a multi-file run', () => {
         expect(result.status, name).toBe('processed')
         expect(result.counts, name).toEqual(clean.get(index % 3))
         for (const output of result.outputs) expect(outputs, name).toContain(output)
+        // One acknowledgment per 837, none for an 835.
+        expect(result.acknowledgment, name).toBe(name.endsWith('-835.x12') ? null : `${name}.ack.x12`)
       }
       // In the database: one row per file, each file's work stored once.
       const handle = await openDatabase(

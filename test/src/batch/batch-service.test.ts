@@ -90,13 +90,28 @@ describeEachDatabase('batch inbox', (ctx) => {
     const corrupt = readResult(outbox, 'corrupt.x12')
     expect(corrupt).toMatchObject({ kind: '837', status: 'processed', counts: { quarantinedSets: 1 } })
     expect(corrupt.codes).toContain('X12_SE_COUNT')
+    // Its 999 rejects the bad set (IK5*R) and says so for the group (AK9 R or P).
+    expect(corrupt.acknowledgment).toBe('corrupt.x12.ack.x12')
+    const ack = readFileSync(join(outbox, 'corrupt.x12.ack.x12'), 'latin1')
+    expect(ack).toMatch(/ST\*999\*/)
+    expect(ack).toMatch(/IK5\*R/)
+    expect(ack).toMatch(/AK9\*[RP]\*/)
+    // A clean 837 gets its 999 too; the 835 none.
+    expect(scrubbed.acknowledgment).toBe(`${p837}.ack.x12`)
+    expect(readFileSync(join(outbox, `${p837}.ack.x12`), 'latin1')).toMatch(/AK9\*A\*/)
+    expect(readResult(outbox, p835 ?? '').acknowledgment).toBeNull()
+
+    // Our 999 read back through the inbox: a 999 in is stored as an acknowledgment.
+    copyFileSync(join(outbox, 'corrupt.x12.ack.x12'), join(inbox, 'answer.999'))
+    await run(inbox, outbox)
+    expect(readResult(outbox, 'answer.999')).toMatchObject({ kind: '999', status: 'processed' })
 
     // Not X12: .failed/ with its result, and a result in the outbox.
     const failed = readResult(outbox, 'notes.txt')
     expect(failed).toMatchObject({ status: 'failed', codes: ['X12_NO_ISA'], kind: null })
     const { done, failed: failedDir, work } = inboxFolders(inbox)
     expect(readdirSync(failedDir).sort()).toEqual(['notes.txt', 'notes.txt.result.json'])
-    expect(readdirSync(done).sort()).toEqual([p835, p837, i837, 'corrupt.x12'].sort())
+    expect(readdirSync(done).sort()).toEqual([p835, p837, i837, 'corrupt.x12', 'answer.999'].sort())
     expect(readdirSync(work)).toEqual([])
     // The file still being written stays where it is; nothing is left staged.
     expect(readdirSync(inbox).filter((n) => !n.startsWith('.'))).toEqual(['upload.x12.part'])
@@ -125,7 +140,7 @@ describeEachDatabase('batch inbox', (ctx) => {
   it('acknowledges the same bytes dropped twice as a duplicate and stores nothing twice', async () => {
     const { inbox, outbox } = folders()
     mkdirSync(inbox, { recursive: true })
-    const [first, second] = writeBatchInputs(inbox, 2, 10)
+    const [first, second] = writeBatchInputs(inbox, 2, 9)
     await run(inbox, outbox)
     const before = await stored(ctx.handle.db)
     // Same bytes under another name, and under the same name again.
@@ -137,6 +152,9 @@ describeEachDatabase('batch inbox', (ctx) => {
     expect(await stored(ctx.handle.db)).toEqual({ ...before, batch_files: (before.batch_files ?? 0) + 2 })
     const resent = readResult(outbox, 'resent.x12')
     expect(resent).toMatchObject({ status: 'duplicate', duplicateOf: { file: first } })
+    // The duplicate 837 is answered with a TA1 025 (duplicate interchange control number).
+    expect(resent.acknowledgment).toBe('resent.x12.ack.x12')
+    expect(readFileSync(join(outbox, 'resent.x12.ack.x12'), 'latin1')).toMatch(/TA1\*[^~]*\*R\*025/)
     // The second drop of a name never overwrites the first's result.
     const again = results.find((r) => r.file === second)
     expect(again?.status).toBe('duplicate')

@@ -64,7 +64,7 @@ for (const engine of engines) {
       }
       const rows = await handle.db.selectFrom('rework_item').select(['id', 'claim_id']).execute()
       for (const row of rows) itemOf.set(row.claim_id, Number(row.id))
-    })
+    }, 240_000)
     afterAll(async () => {
       await server?.close()
       await cleanup()
@@ -128,6 +128,12 @@ for (const engine of engines) {
         access: 'workItems',
         call: (c, who) =>
           c.get(`/api/items/${item(who === 'coder' ? 'E2E-P-008' : 'E2E-P-005')}/corrected-claim`),
+        ok: 200,
+      },
+      {
+        name: 'GET /api/items/:id/appeal',
+        access: 'workItems',
+        call: (c) => c.get(`/api/items/${item('E2E-P-004')}/appeal`),
         ok: 200,
       },
       {
@@ -347,6 +353,22 @@ for (const engine of engines) {
       expect(events.map((e) => [e.actor, Number(e.user_id)])).toEqual([['biller', Number(billerId.id)]])
     })
 
+    it('the appeal letter comes as PDF or Markdown for an appeal item, 409 for another', async () => {
+      const pdf = await clients.coder.get(`/api/items/${item('E2E-P-004')}/appeal`)
+      expect(pdf.headers.get('content-type')).toBe('application/pdf')
+      expect(
+        Buffer.from(await pdf.arrayBuffer())
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-')
+      const md = await clients.coder.get(`/api/items/${item('E2E-P-004')}/appeal?format=md`)
+      expect(md.status).toBe(200)
+      expect(await md.text()).toContain('E2E-P-004')
+      const other = await clients.coder.get(`/api/items/${item('E2E-P-007')}/appeal`)
+      expect(other.status).toBe(409)
+      expect(((await other.json()) as { error: string }).error).toBe('APPEAL_NOT_APPEALABLE')
+    })
+
     it('every state change through the web is audited with the user (name and id)', async () => {
       const rows = await handle.db
         .selectFrom('audit_event')
@@ -385,6 +407,7 @@ for (const engine of engines) {
         '/api/items/{id}/resolve',
         '/api/items/{id}/corrected-claim',
         '/api/items/{id}/corrected-claim/preview',
+        '/api/items/{id}/appeal',
       ])
         expect(Object.keys(doc.paths)).toContain(path)
     })
