@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { runCommandBench } from './command-bench.js'
 import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
@@ -25,6 +26,12 @@ const SECTIONS: Record<string, () => Promise<void>> = {
       largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
       rounds: Number(process.env.BENCH_ROUNDS ?? 3),
       runScript: fileURLToPath(import.meta.url),
+    }),
+  commands: () =>
+    runCommandBench({
+      claims: Number(process.env.BENCH_CLAIMS ?? 100_000),
+      largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
+      rounds: Number(process.env.BENCH_COMMAND_ROUNDS ?? 3),
     }),
   scrub: async () => {
     await runScrubBench()
