@@ -22,6 +22,8 @@ export async function runCommandBench(options: {
   claims: number
   largeFactor: number
   rounds: number
+  /** Only the large file (its peak RSS), e.g. after a run of the 1× file. */
+  largeOnly?: boolean
 }): Promise<void> {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
   const cli = path.join(repo, 'dist/src/cli/main.js')
@@ -45,7 +47,10 @@ export async function runCommandBench(options: {
       )
       return script
     }
-    const sizes = [1, ...(options.largeFactor > 1 ? [options.largeFactor] : [])]
+    const sizes = [
+      ...(options.largeOnly === true ? [] : [1]),
+      ...(options.largeFactor > 1 ? [options.largeFactor] : []),
+    ]
     for (const factor of sizes) {
       const file = path.join(dir, `bench-${factor}.835`)
       const bytes = await writeX12File(file, generate835(options.claims * factor, { seed: 42 }))
