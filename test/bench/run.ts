@@ -44,6 +44,10 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await runIngest837Bench()
     await runIngestPairBench()
   },
+  // The 837 ingest RSS/time rows alone (BENCH_837_SIZES, BENCH_ENGINES).
+  ingest837: async () => {
+    await runIngest837Bench()
+  },
   worklist: async () => {
     await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
   },
