@@ -193,6 +193,14 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     expect(await new WebClient(server.base).login('dora', password)).toBe(401)
     expect((await as('admin').post('/api/admin/users/admin/disable')).status).toBe(409)
     expect((await as('admin').post('/api/admin/users/nobody/disable')).status).toBe(404)
+    // The page's form (works without JavaScript: the _csrf field) shows the password once.
+    const form = await as('admin').request('POST', '/admin/users', {
+      form: { username: 'fred', role: 'finance', _csrf: as('admin').csrfToken ?? '' },
+      csrf: false,
+    })
+    expect(form.status).toBe(200)
+    const shown = /id="new-password">([^<]+)</.exec(await form.text())?.[1] ?? ''
+    expect(await new WebClient(server.base).login('fred', shown)).toBe(303)
     // Without the CSRF token: refused.
     expect(
       (await as('admin').post('/api/admin/users', { username: 'eve', role: 'admin' }, false)).status,
@@ -235,6 +243,21 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     const none = new FormData()
     none.set('quarter', '2026-04')
     expect((await as('admin').request('POST', '/api/admin/codes', { body: none })).status).toBe(400)
+    // Audited with the admin's name.
+    const audit = await ctx.handle.db
+      .selectFrom('audit_event')
+      .select(['actor', 'note'])
+      .where('action', '=', 'codes:import')
+      .execute()
+    expect(audit).toEqual([{ actor: 'admin', note: expect.stringContaining('mue-practitioner 2026-04') }])
+    // The page's upload (htmx sends the CSRF header) answers the page with the quarter and rows.
+    const viaPage = await as('admin').request('POST', '/admin/codes', {
+      body: upload(CODES, 'ncci-add-on-codes-2026-04.xlsx'),
+    })
+    expect(viaPage.status).toBe(200)
+    expect(await viaPage.text()).toMatch(
+      /ncci-add-on-codes-2026-04\.xlsx: .*quarter 2026-04 .*\d+ rows imported/,
+    )
     // The page shows the import log.
     const page = await (await as('admin').get('/admin')).text()
     expect(page).toContain('mue-practitioner-2026-04.csv')
