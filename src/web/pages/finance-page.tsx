@@ -111,24 +111,26 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
       <figure class="chart" aria-labelledby={`${id}-title`}>
         {raw(renderChartSvg({ ...financeChart(props.d, props.section), width: 620, height: 280 }))}
       </figure>
-      <table aria-labelledby={`${id}-title`}>
-        <thead>
-          <tr>
-            {table.headers.map((h, i) => (
-              <th scope="col" class={i === 0 ? undefined : 'num'}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row) => (
-            <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
-              {row.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td class="num">{cell}</td>))}
+      <div class="table-scroll">
+        <table aria-labelledby={`${id}-title`}>
+          <thead>
+            <tr>
+              {table.headers.map((h, i) => (
+                <th scope="col" class={i === 0 ? undefined : 'num'}>
+                  {h}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
+                {row.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td class="num">{cell}</td>))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p>
         <a href={csvLink(props.section, props.query)} download={`finance-${props.section}.csv`}>
           Download CSV
