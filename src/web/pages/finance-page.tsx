@@ -7,6 +7,7 @@ import {
   financeTable,
   isFinanceSection,
   loadFinanceDashboard,
+  loadFinanceTable,
 } from '../../rework/finance-dashboard.js'
 import { toCsv } from '../../rework/report-csv.js'
 import type { DenialsReport, ReportDimension } from '../../rework/reports.js'
@@ -241,7 +242,7 @@ export const financeModule: WebModule = {
         if ('error' in parsed) return badRequest(reply, parsed.error)
         const { section } = request.params
         if (!isFinanceSection(section)) return badRequest(reply, `No section ${section}`)
-        const table = financeTable(await loadFinanceDashboard(context.db, parsed.range, today()), section)
+        const table = await loadFinanceTable(context.db, parsed.range, today(), section)
         if (request.query.format !== 'csv') return table
         const period = [parsed.range.from ?? 'start', parsed.range.to ?? 'now'].join('_')
         return reply

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
+import { loadDenialEngine } from '../../../src/ingest/load-denial-engine.js'
+import { recomputeDeadlines } from '../../../src/rework/recompute-deadlines.js'
 import { getReworkItemDetail, listReworkPage } from '../../../src/rework/rework-repository.js'
 import { describeEachDatabase } from '../../support/databases.js'
 import { repoRoot } from '../../support/x12-files.js'
@@ -144,6 +146,30 @@ describeEachDatabase('ingest of 999 and 277CA', (ctx) => {
     expect(detail.claim).toMatchObject({ kind: '837P', totalCharge: '865.00' })
     expect(detail.item.guidance).toContain('A7:562:85')
     expect(detail.history.map((h) => h.action)).toEqual(['opened'])
+    // A payer profile with 30 timely-filing days moves it (queue recompute, payers import).
+    const profiles = new Map([
+      [
+        '99012',
+        {
+          payerId: '99012',
+          name: 'Example',
+          payerClass: 'medicare' as const,
+          timelyFilingDays: 30,
+          correctedClaimDays: undefined,
+          appealDays: undefined,
+        },
+      ],
+    ])
+    const recomputed = await recomputeDeadlines(
+      ctx.handle.db,
+      await loadDenialEngine(),
+      profiles,
+      'all',
+      'test',
+    )
+    expect(recomputed.changed).toBeGreaterThanOrEqual(1)
+    const moved = (await listReworkPage(ctx.handle.db, { queue: 'rejection' })).items[0]
+    expect(moved?.deadline).toBe('2026-02-01')
     // The same rejection in another file opens no second item.
     writeFileSync(join(dir, 'status-again.277'), ack277('000000704').replace('277CA01', '277CA02'))
     const [second] = await ingestFiles([join(dir, 'status-again.277')], { handle: ctx.handle, user: 'test' })

@@ -95,6 +95,8 @@ describe('acknowledge837', () => {
     const answer = segs.slice(ak2, segs.indexOf('AK2*837*0003*005010X222A1'))
     expect(answer.some((s) => /^IK3\*DTP\*\d+\*\*8$/.test(s))).toBe(true)
     expect(answer).toContain('IK4*3**8*20261345')
+    // Each IK3 names the claim it is in (CTX*CLM01, loop 2100): the bad date is in the first claim.
+    expect(answer[answer.findIndex((s) => /^IK3\*DTP\*\d+\*\*8$/.test(s)) + 1]).toBe('CTX*CLM01:ONC-P-1001')
     expect(answer.some((s) => /^IK3\*LX\*\d+\*2400\*3$/.test(s))).toBe(true)
     expect(answer.at(-1)).toBe('IK5*R*I5')
     expect(segs).toContain('AK9*P*3*3*2')
