@@ -7,7 +7,7 @@ import type { Config } from '../config.js'
 import { loadConfig, MAX_LOCK_WAIT_SECONDS, waitSecondsOf } from '../config.js'
 import { createLogger } from '../logger.js'
 import type { CommandContext } from './command.js'
-import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './command.js'
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, exitCodeOf } from './command.js'
 import { commands } from './commands/index.js'
 import { escapeControl } from './escape-control.js'
 import { finishProgress } from './progress.js'
@@ -37,25 +37,7 @@ reads, e.g. empty or UTF-16) or a database that refuses (DB_LOCKED, DB_NOT_FOUND
 (CLI_INTERNAL, a bug: the details are in the log).
 `
 
-/** Codes outside CLI_ that mean "cannot be opened / not configured" (exit 2) rather than bad data. */
-const USAGE_CODES: ReadonlySet<string> = new Set([
-  'CODES_UNREADABLE_FILE',
-  'CODES_NO_QUARTER',
-  'INGEST_UNREADABLE',
-  'INGEST_BAD_OPTION',
-  'INGEST_RULES_MISSING',
-  'SCRUB_UNREADABLE_TABLE',
-  'SCRUB_BAD_TABLE_ROW',
-  // An appeal letter template that cannot be rendered: the user's template folder, like a bad option.
-  'APPEAL_TEMPLATE',
-])
-
-/** The exit code of a failure with a stable code (README "Error codes"). */
-export function exitCodeOf(code: string): number {
-  if (code === 'CLI_INTERNAL') return EXIT_INTERNAL
-  if (code.startsWith('CLI_') || USAGE_CODES.has(code)) return EXIT_USAGE
-  return EXIT_FINDINGS
-}
+export { exitCodeOf } from './command.js'
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code. It never throws

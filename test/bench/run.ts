@@ -7,8 +7,8 @@ import { runWorklistBench } from './worklist-bench.js'
 
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
- * Sections run in the order given; without arguments, all of them. Other benches (scrub, ingest)
- * add themselves to SECTIONS.
+ * Sections run in the order given; without arguments, all of them (ingest-837 and ingest-pair are
+ * parts of ingest, run on their own only when named). Other benches add themselves to SECTIONS.
  *
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
  * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
@@ -34,6 +34,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await runIngest837Bench()
     await runIngestPairBench()
   },
+  // The parts of `ingest` on their own: `npm run bench ingest-837` / `npm run bench ingest-pair`.
+  'ingest-837': () => runIngest837Bench(),
+  'ingest-pair': () => runIngestPairBench(),
   worklist: async () => {
     await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
   },
@@ -46,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     await runPeerInChild(peer, file, passes === undefined ? WARM_PASSES : Number(passes))
     return
   }
-  const names = argv.length === 0 ? Object.keys(SECTIONS) : argv
+  const names = argv.length === 0 ? Object.keys(SECTIONS).filter((name) => !name.startsWith('ingest-')) : argv
   for (const name of names) {
     const section = SECTIONS[name]
     if (section === undefined) {
