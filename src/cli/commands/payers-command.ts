@@ -86,7 +86,10 @@ export const payersCommand: Command = {
       throw new DenialError(
         cause.code,
         `${file}: ${cause.message}`,
-        { ...(cause.line === undefined ? {} : { line: cause.line }), ...(cause.column === undefined ? {} : { column: cause.column }) },
+        {
+          ...(cause.line === undefined ? {} : { line: cause.line }),
+          ...(cause.column === undefined ? {} : { column: cause.column }),
+        },
         { cause },
       )
     }

@@ -101,7 +101,11 @@ const FIFO_OK: [string, (path: string) => string[], string][] = [
   ['inspect', (p) => ['inspect', p], 'fixtures/x12/835-oncology.x12'],
   ['parse', (p) => ['parse', p], 'fixtures/x12/835-oncology.x12'],
   ['ingest', (p) => ['ingest', p], 'fixtures/e2e/837p-commercial-2026-01.x12'],
-  ['codes import', (p) => ['codes', 'import', p, '--quarter', '2026-01'], 'fixtures/codes/asp-ndc-hcpcs-crosswalk-2026-01.csv'],
+  [
+    'codes import',
+    (p) => ['codes', 'import', p, '--quarter', '2026-01'],
+    'fixtures/codes/asp-ndc-hcpcs-crosswalk-2026-01.csv',
+  ],
   ['schedule import', (p) => ['schedule', 'import', p], 'fixtures/auths/sample-schedule.csv'],
   ['payers import', (p) => ['payers', 'import', p], 'fixtures/payers.csv'],
   ['auths import', (p) => ['auths', 'import', p], 'fixtures/auths/sample-auths.csv'],
@@ -195,7 +199,10 @@ for (const engine of engines) {
           expect(output).not.toMatch(STACK)
           // Warnings only (the crosswalk has Windows-1252 bytes: CODES_CSV_ENCODING), no error.
           const coded = output.split('\n').filter((line) => CODE.test(line))
-          expect(coded.filter((line) => !line.includes(': warning ')), output).toEqual([])
+          expect(
+            coded.filter((line) => !line.includes(': warning ')),
+            output,
+          ).toEqual([])
           // Reported by the path it was given, never by a temporary copy.
           if (name !== 'parse' && name !== 'payers import') expect(output).toContain(basename(path))
           expect(output).not.toContain('onco-edi-spool-')

@@ -178,7 +178,10 @@ for (const engine of engines) {
     it('codes import: an unclosed quote rejects its record alone (FILE:LINE:COLUMN), a Windows-1252 byte is a warning (exit 1)', async () => {
       const mue = readFileSync(join(FIXTURES, 'codes', 'mue-practitioner-2026-04.csv'), 'latin1')
         .replace('J9060,24,3 Date', 'J9060,"24,3 Date')
-        .replace('J9271,400,3 Date of Service Edit: Clinical,Prescribing Information', 'J9271,400,3 Date of Service Edit: Clinical,Prescribing Information \u00e9')
+        .replace(
+          'J9271,400,3 Date of Service Edit: Clinical,Prescribing Information',
+          'J9271,400,3 Date of Service Edit: Clinical,Prescribing Information \u00e9',
+        )
       const path = file('mue-practitioner-2026-04-quote.csv', Buffer.from(mue, 'latin1'))
       const result = await cli(config, ['codes', 'import', path])
       expect(result.code).toBe(1)
