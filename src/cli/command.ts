@@ -27,6 +27,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'SCRUB_BAD_TABLE_ROW',
   // An appeal letter template that cannot be rendered: the user's template folder, like a bad option.
   'APPEAL_TEMPLATE',
+  // A `queue corrected-claim --set` value that cannot be used, like a bad option.
+  'CORRECTION_BAD_EDIT',
 ])
 
 /** The exit code of a failure with a stable code (README "Error codes"). */

@@ -31,10 +31,11 @@ Configuration (environment):
   LOG_LEVEL      pino log level of the JSON logs on stderr: fatal, error, warn (default), info
                  (logs each file), debug, trace or silent
 
-Exit codes: 0 ok; 1 findings or errors in the data (also a file that is not what the command
-reads, e.g. empty or UTF-16) or a database that refuses (DB_LOCKED, DB_NOT_FOUND, ...);
-2 usage or configuration error, or a file that cannot be opened or written; 3 an internal error
-(CLI_INTERNAL, a bug: the details are in the log).
+Exit codes, the same for every command: 0 ok; 1 a data problem: the input was opened but its
+content is bad (not X12, UTF-16, binary, empty, not the expected CSV, rejected rows, quarantined
+sets, findings) or a database that refuses (DB_LOCKED, DB_NOT_FOUND, ...); 2 a usage problem: a
+bad option or configuration, a path that is missing, a directory or not readable, an output that
+cannot be written; 3 an internal error (CLI_INTERNAL, a bug: the details are in the log).
 `
 
 export { exitCodeOf } from './command.js'
@@ -151,7 +152,7 @@ function reportFailure(error: unknown, context: CommandContext): number {
 /** The stable error code of our layers (README "Error codes"), or `undefined` for a bug. */
 function stableCodeOf(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
-  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL)_[A-Z0-9_]+$/.test(error.code)
+  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL|CORRECTION|JSON)_[A-Z0-9_]+$/.test(error.code)
     ? error.code
     : undefined
 }

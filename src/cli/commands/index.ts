@@ -21,6 +21,11 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./parse-command.js')).parseCommand,
   },
   {
+    name: 'build-837',
+    summary: 'write an 837P/837I from a JSON file of claims in parse’s record shape',
+    load: async () => (await import('./build-837-command.js')).build837Command,
+  },
+  {
     name: 'codes',
     summary: 'import CMS code tables (HCPCS, ASP crosswalk, NCCI, MUE); list code changes',
     load: async () => (await import('./codes-command.js')).codesCommand,
@@ -69,5 +74,15 @@ export const commands: CommandEntry[] = [
     name: 'report',
     summary: 'recovered revenue (denials or cash view) systematic denial causes and preventable denials',
     load: async () => (await import('./report-command.js')).reportCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'serve the web application (worklist, items, corrected claims) and its JSON API',
+    load: async () => (await import('./serve-command.js')).serveCommand,
+  },
+  {
+    name: 'users',
+    summary: 'manage the web users (add with a generated password, passwd, list, disable)',
+    load: async () => (await import('./users-command.js')).usersCommand,
   },
 ]

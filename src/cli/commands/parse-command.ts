@@ -1,10 +1,10 @@
 import { once } from 'node:events'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { ParseRecordWriter } from '../../../parsers/json/parse-records.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
-import type { X12Event } from '../../../parsers/x12-event.js'
 import { readX12File } from '../../pipeline/read-x12.js'
 import { CliError } from '../cli-error.js'
 import { checkInputFile } from '../cli-support.js'
@@ -12,15 +12,18 @@ import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
 import { escapeControl } from '../escape-control.js'
 
-const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json]
+const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json] [--positions]
 
-Streams the typed claims of an X12 file: one Claim837 per 837P/837I claim (loop 2300) and one
-RemittanceClaim835 per 835 CLP (loop 2100), each with its envelope and header context. Money is
-in integer cents. The raw source segments are not printed.
+Streams the typed claims of an X12 file as records: each transaction set's header once,
+{"type":"header","id":N,...} (837: envelope, BHT03, submitter, receiver; 835: envelope, BPR, TRN,
+payer, payee), then each of its claims, {"type":"claim","header":N,...}: one per 837P/837I claim
+(loop 2300) or 835 CLP (loop 2100). Money is in integer cents. The records follow the JSON Schemas
+in the package's schemas/ folder; the raw source segments are not printed.
 
 Options:
-  --format ndjson   one claim per line (default)
-  --format json     one JSON array, written as it is read (memory stays flat)
+  --format ndjson   one record per line (default)
+  --format json     one JSON array of the records, written as it is read (memory stays flat)
+  --positions       keep each part's position in the X12 file (byte offset, segment, element)
   -h, --help        this text
 
 Claims are written as soon as they are read. When a transaction set turns out to be bad (an
@@ -32,12 +35,15 @@ Exit codes: 0 ok, 1 errors in the data, 2 usage error or unreadable file.
 
 type Format = 'ndjson' | 'json'
 
-function parseParseArgs(args: string[]): { file: string; format: Format } {
-  let parsed: { values: { format?: string | undefined }; positionals: string[] }
+function parseParseArgs(args: string[]): { file: string; format: Format; positions: boolean } {
+  let parsed: {
+    values: { format?: string | undefined; positions?: boolean | undefined }
+    positionals: string[]
+  }
   try {
     parsed = parseArgs({
       args,
-      options: { format: { type: 'string' } },
+      options: { format: { type: 'string' }, positions: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     })
@@ -55,17 +61,7 @@ function parseParseArgs(args: string[]): { file: string; format: Format } {
   if (file === undefined || extra.length > 0) {
     throw new CliError('CLI_USAGE', 'parse takes exactly one FILE. Run onco-edi parse --help.')
   }
-  return { file, format }
-}
-
-/** The JSON record of a claim event: the typed claim without its raw `source` segments. */
-export function claimRecord(event: X12Event): unknown {
-  if (event.type === 'claim837') {
-    const { source: _source, ...claim } = event.claim
-    return claim
-  }
-  if (event.type === 'claim835') return event.claim
-  return undefined
+  return { file, format, positions: parsed.values.positions === true }
 }
 
 /** `FILE: error: CODE message [position]`: one line, naming the file. */
@@ -84,12 +80,14 @@ export const parseCommand: Command = {
   summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
   usage: USAGE,
   async run(args: string[], context: CommandContext): Promise<number> {
-    const { file, format } = parseParseArgs(args)
+    const { file, format, positions } = parseParseArgs(args)
     const full = path.resolve(context.cwd, file)
     checkInputFile(full, file)
     let errors = 0
     let first = true
     let opened = false
+    const records = new ParseRecordWriter({ positions })
+    const texts: string[] = []
     try {
       for await (const events of readX12File(full)) {
         let out = ''
@@ -99,14 +97,14 @@ export const parseCommand: Command = {
           opened = true
         }
         for (const event of events) {
-          const claim = claimRecord(event)
-          if (claim !== undefined) {
-            const json = JSON.stringify(claim)
-            if (format === 'ndjson') out += `${json}\n`
-            else {
-              out += first ? `\n${json}` : `,\n${json}`
+          records.write(event, texts)
+          if (texts.length > 0) {
+            for (const json of texts) {
+              if (format === 'ndjson') out += `${json}\n`
+              else out += first ? `\n${json}` : `,\n${json}`
+              first = false
             }
-            first = false
+            texts.length = 0
             continue
           }
           const issues =

@@ -304,6 +304,8 @@ export interface AuditEventTable {
   before_status: string | null
   after_status: string | null
   note: string | null
+  /** The web user who made the change (migration 0009); null for the CLI, whose actor is `actor`. */
+  user_id: ColumnType<Int8 | null, number | null | undefined, never>
 }
 
 /** Tables of ingest, matching, rework and audit (migration 0001). */

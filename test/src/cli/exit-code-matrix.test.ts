@@ -73,6 +73,7 @@ const COMMANDS: { name: string; args: (path: string) => string[] }[] = [
   { name: 'schedule import', args: (p) => ['schedule', 'import', p] },
   { name: 'payers import', args: (p) => ['payers', 'import', p] },
   { name: 'auths import', args: (p) => ['auths', 'import', p] },
+  { name: 'build-837', args: (p) => ['build-837', p, '--out', join(dir, 'built.837')] },
 ]
 
 /** Every other command (and subcommand): a bad option is CLI_USAGE or CLI_BAD_OPTION, exit 2. */
@@ -94,6 +95,9 @@ const USAGE_ROWS: string[][] = [
   ['schedule', 'import', '--bogus', 'f.csv'],
   ['payers', 'import', '--bogus', 'f.csv'],
   ['auths', 'import', '--bogus', 'f.csv'],
+  ['build-837', '--bogus', 'f.json'],
+  ['serve', '--bogus'],
+  ['users', 'list', '--bogus'],
 ]
 
 /** Commands fed a good file through a FIFO: [name, command line, the file written into the FIFO]. */

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely'
+import type { Claim837 } from '../../parsers/claim837/claim837.js'
+import type { Database } from '../db/database.js'
+
+/**
+ * The typed claims of stored 837 claims (`submitted_claim`), by row id, in batches. Every reader
+ * of a submitted claim's full form (corrected claims, appeal packets, `report preventable`) goes
+ * through here, so the stored form is known in one place.
+ */
+export async function loadSubmittedClaims(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<Map<number, Claim837>> {
+  const out = new Map<number, Claim837>()
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('submitted_claim')
+      .select(['id', 'claim_json'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute()
+    for (const row of rows)
+      out.set(
+        Number(row.id),
+        (typeof row.claim_json === 'string' ? JSON.parse(row.claim_json) : row.claim_json) as Claim837,
+      )
+  }
+  return out
+}
+
+/** The typed claim of one stored 837 claim, or `undefined` when there is no such row. */
+export async function loadSubmittedClaim(db: Kysely<Database>, id: number): Promise<Claim837 | undefined> {
+  return (await loadSubmittedClaims(db, [id])).get(id)
+}
