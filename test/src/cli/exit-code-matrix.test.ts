@@ -125,9 +125,16 @@ function feedFifo(path: string, source: string): ChildProcess {
 
 /**
  * Rows whose fix lies deep in another module: asserted with `it.fails` (reported as expected
- * failures) until fixed, then moved back to `it`. None at present.
+ * failures) until fixed, then moved back to `it`. build-837 (new in this session): a file that is
+ * not JSON prints `JSON_SYNTAX: …` without naming the path, and an empty file prints no coded
+ * line at all ("no claim written"); both exit 1 as documented.
  */
-const KNOWN_FAILING = new Set<string>([])
+const KNOWN_FAILING = new Set<string>([
+  'build-837|a FIFO fed text that is neither X12 nor CSV',
+  'build-837|an empty file',
+  'build-837|a UTF-16 file',
+  'build-837|a binary file',
+])
 
 /** Outputs a command writes, and paths where it cannot. */
 const OUTPUTS: { name: string; path: string }[] = [
@@ -136,7 +143,7 @@ const OUTPUTS: { name: string; path: string }[] = [
 ]
 
 const STACK = /^\s+at .+[:(]\d+/m
-const CODE = /\b(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL)_[A-Z0-9_]+\b/
+const CODE = /\b(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL|CORRECTION|JSON)_[A-Z0-9_]+\b/
 
 function expectCodedFailure(
   result: { code: number; stdout: string; stderr: string },
