@@ -195,6 +195,10 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
           : 500
     code = error.code
     message = status === 500 ? message : error.message
+  } else if (error.code === 'APPEAL_NOT_APPEALABLE') {
+    status = 409
+    code = error.code
+    message = error.message
   } else if (error.code?.startsWith('CORRECTION_')) {
     // A bad LINE.FIELD=VALUE edit, or a corrected claim that the scrub still refuses.
     status = error.code === 'CORRECTION_SCRUB_ERRORS' ? 422 : 400
@@ -217,8 +221,12 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   }
   if (status >= 500)
     request.log.error({ code: error.code, name: error.name, stack: error.stack }, 'request failed')
+  const findings =
+    'findings' in error && Array.isArray(error.findings) && error.findings.length > 0
+      ? error.findings
+      : undefined
   if (isApi(request) || request.headers.accept?.includes('application/json') === true)
-    return reply.code(status).send({ error: code, message })
+    return reply.code(status).send({ error: code, message, ...(findings === undefined ? {} : { findings }) })
   return reply.code(status).type('text/plain; charset=utf-8').send(message)
 }
 

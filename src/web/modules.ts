@@ -1,3 +1,5 @@
+import { authsModule } from './pages/auths-page.js'
+import { financeModule } from './pages/finance-page.js'
 import { itemModule } from './pages/item-page.js'
 import { sessionModule } from './pages/session-routes.js'
 import { worklistModule } from './pages/worklist-page.js'
@@ -8,4 +10,4 @@ import type { WebModule } from './web-context.js'
  * exporting a {@link WebModule} (its `nav` entries and its routes, pages and /api, each with
  * `config: { access }`), and add it here.
  */
-export const webModules: WebModule[] = [sessionModule, worklistModule, itemModule]
+export const webModules: WebModule[] = [sessionModule, worklistModule, itemModule, authsModule, financeModule]

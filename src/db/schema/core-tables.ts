@@ -96,8 +96,13 @@ export interface SubmittedClaimTable {
   diagnoses: string[]
   interchange_control: string
   transaction_control: string
-  /** The whole Claim837 (with `source` segments) as JSON, to write a replacement claim. PHI. */
-  claim_json: ColumnType<unknown, string, string>
+  /**
+   * The claim's own X12 segments (set header, HL chain, body) as text, to rebuild the Claim837
+   * (parsers/claim837/claim837-stored-form.ts) for a replacement claim, an appeal or a re-scrub. PHI.
+   */
+  claim_x12: string
+  /** JSON of the claim's envelope context and delimiters, read with `claim_x12`. */
+  claim_envelope: string
   created_at: CreatedAt
 }
 

@@ -1,11 +1,18 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { buildCorrectedClaim } from '../../rework/corrected-claim.js'
+import { isAppealAction } from '../../../transforms/appeals/appeal-letter.js'
+import { writeAppealPacket } from '../../rework/appeal-packet.js'
+import { buildCorrectedClaim, previewCorrectedClaim } from '../../rework/corrected-claim.js'
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import { getReworkItemDetail, RESOLUTIONS } from '../../rework/rework-repository.js'
 import { today } from '../../today.js'
 import { asUser } from '../as-user.js'
 import type { CodeWords } from '../code-words.js'
 import { loadCodeWords } from '../code-words.js'
+import type { CorrectionQuery } from '../corrected-claim-view.js'
+import { CorrectedClaimSection, correctionView, ScrubContextCache } from '../corrected-claim-view.js'
 import { addNote, assignItem, resolveItem, WebRequestError, workerNames } from '../item-actions.js'
 import { sendPage } from '../page.js'
 import { allows } from '../roles.js'
@@ -320,17 +327,17 @@ function Actions(props: { detail: ReworkItemDetail; workers: string[]; csrfToken
           <button type="submit">Resolve</button>
         </ActionForm>
       ) : null}
-      {props.detail.claim === undefined ? null : (
+      {isAppealAction(item.action) ? (
         <p>
-          <a
-            href={`/api/items/${item.id}/corrected-claim`}
-            download={`corrected-claim-item-${item.id}.837`}
-            id="download-corrected"
-          >
-            Download the corrected claim (837, frequency 7)
+          Appeal letter:{' '}
+          <a id="appeal-pdf" href={`/api/items/${item.id}/appeal`} download={`appeal-item-${item.id}.pdf`}>
+            PDF
+          </a>{' '}
+          <a href={`/api/items/${item.id}/appeal?format=md`} download={`appeal-item-${item.id}.md`}>
+            Markdown
           </a>
         </p>
-      )}
+      ) : null}
     </section>
   )
 }
@@ -341,12 +348,18 @@ async function itemPage(
   reply: FastifyReply,
   id: number,
   message?: { error?: string; ok?: string },
+  correctionQuery: CorrectionQuery = {},
 ) {
   const detail = await getReworkItemDetail(context.db, id)
   const user = userOf(request)
   const words = await loadCodeWords()
   const canWork = allows('workItems', user.role)
   const { item } = detail
+  // The corrected-claim editor, for those who work items, when there is a claim to correct.
+  const correctable = canWork && detail.claim !== undefined && item.payerClaimNumber !== null
+  const correction = correctable
+    ? await correctionView(context.db, await scrubContexts(context).get(), id, correctionQuery)
+    : undefined
   return sendPage(
     request,
     reply,
@@ -367,6 +380,7 @@ async function itemPage(
           <Actions detail={detail} workers={await workerNames(context.db)} csrfToken={reply.generateCsrf()} />
         ) : null}
       </div>
+      {correction === undefined ? null : <CorrectedClaimSection id={id} view={correction} />}
       <ClaimLines detail={detail} />
       <Adjustments detail={detail} words={words} />
       <ScrubFindings detail={detail} />
@@ -380,19 +394,50 @@ function correctedClaimText(
   context: WebContext,
   user: WebUser,
   id: number,
-  edits: { applyFixes?: boolean; set?: string[] } = {},
+  edits: CorrectionApiQuery = {},
 ): Promise<{ x12: string }> {
-  return asUser(context.db, user, (conn) =>
-    buildCorrectedClaim(conn, id, {
-      ...edits,
-      user: user.username,
-      date: today(),
-      envelope: context.outbound,
-    }),
-  )
+  return scrubContexts(context)
+    .get()
+    .then((scrub) =>
+      asUser(context.db, user, (conn) =>
+        buildCorrectedClaim(conn, id, {
+          context: scrub,
+          applyFixes: edits.applyFixes === true,
+          set: edits.set ?? [],
+          user: user.username,
+          date: today(),
+          envelope: context.outbound,
+        }),
+      ),
+    )
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: number } }>
+
+/** One scrub-context cache per server (its database). */
+const contextCaches = new WeakMap<object, ScrubContextCache>()
+function scrubContexts(context: WebContext): ScrubContextCache {
+  let cache = contextCaches.get(context.db)
+  if (cache === undefined) {
+    cache = new ScrubContextCache(context.db)
+    contextCaches.set(context.db, cache)
+  }
+  return cache
+}
+
+const CORRECTION_QUERY = {
+  type: 'object',
+  properties: {
+    applyFixes: { type: 'boolean', default: false },
+    set: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 200 },
+  },
+} as const
+
+/** The query of the corrected-claim API: `applyFixes=true`, `set=LINE.FIELD=VALUE` (repeated). */
+interface CorrectionApiQuery {
+  applyFixes?: boolean
+  set?: string[]
+}
 
 /** The item page, its actions, and /api/items/:id with assign, notes, resolve and the corrected claim. */
 export const itemModule: WebModule = {
@@ -403,6 +448,11 @@ export const itemModule: WebModule = {
       '/items/:id',
       { config: { access: 'readItems' }, schema: { hide: true, params: ID_PARAMS } },
       (request, reply) => itemPage(context, request, reply, request.params.id),
+    )
+    app.get<{ Params: { id: number }; Querystring: CorrectionQuery }>(
+      '/items/:id/corrected-claim',
+      { config: { access: 'workItems' }, schema: { hide: true, params: ID_PARAMS } },
+      (request, reply) => itemPage(context, request, reply, request.params.id, undefined, request.query),
     )
     // Page actions: form posts (303 back to the item) that htmx also sends, swapping #item.
     const pageAction = <B,>(path: string, act: (user: WebUser, id: number, body: B) => Promise<unknown>) =>
@@ -494,18 +544,88 @@ export const itemModule: WebModule = {
       (request) =>
         resolveItem(db, userOf(request), request.params.id, request.body.action, request.body.note),
     )
-    app.get<{ Params: { id: number } }>(
+    app.get<{ Params: { id: number }; Querystring: { format?: 'pdf' | 'md' } }>(
+      '/api/items/:id/appeal',
+      {
+        config: { access: 'workItems' },
+        schema: {
+          summary:
+            'The appeal letter of an appeal or records item (as queue appeal writes it), PDF or Markdown; 409 APPEAL_NOT_APPEALABLE for other items. Audited',
+          tags: ['items'],
+          params: ID_PARAMS,
+          querystring: {
+            type: 'object',
+            properties: { format: { type: 'string', enum: ['pdf', 'md'], default: 'pdf' } },
+          },
+        },
+      },
+      async (request, reply) => {
+        const user = userOf(request)
+        const id = request.params.id
+        const dir = await mkdtemp(join(tmpdir(), 'onco-edi-appeal-'))
+        try {
+          const written = await asUser(db, user, (conn) =>
+            writeAppealPacket(conn, id, { outDir: join(dir, 'out'), user: user.username, date: today() }),
+          )
+          const md = request.query.format === 'md'
+          const body = await readFile(md ? written.markdownPath : written.pdfPath)
+          return reply
+            .type(md ? 'text/markdown; charset=utf-8' : 'application/pdf')
+            .header('content-disposition', `attachment; filename="appeal-item-${id}.${md ? 'md' : 'pdf'}"`)
+            .send(body)
+        } finally {
+          await rm(dir, { recursive: true, force: true })
+        }
+      },
+    )
+    app.get<{ Params: { id: number }; Querystring: CorrectionApiQuery }>(
+      '/api/items/:id/corrected-claim/preview',
+      {
+        config: { access: 'workItems' },
+        schema: {
+          summary:
+            'The corrected claim without writing or auditing anything: its changes and scrub findings (accepted: no errors)',
+          tags: ['items'],
+          params: ID_PARAMS,
+          querystring: CORRECTION_QUERY,
+        },
+      },
+      async (request) => {
+        const preview = await previewCorrectedClaim(db, request.params.id, {
+          context: await scrubContexts(context).get(),
+          applyFixes: request.query.applyFixes === true,
+          set: request.query.set ?? [],
+        })
+        return {
+          itemId: preview.itemId,
+          claimId: preview.claimId,
+          payerClaimNumber: preview.payerClaimNumber,
+          accepted: preview.accepted,
+          changes: preview.changes,
+          findings: preview.findings.map((f) => ({
+            line: f.line ?? null,
+            rule: f.rule,
+            severity: f.severity,
+            message: f.message,
+            suggestion: f.suggestion ?? null,
+          })),
+        }
+      },
+    )
+    app.get<{ Params: { id: number }; Querystring: CorrectionApiQuery }>(
       '/api/items/:id/corrected-claim',
       {
         config: { access: 'workItems' },
         schema: {
-          summary: 'The corrected claim as an 837 file (frequency 7, REF*F8); the download is audited',
+          summary:
+            'The corrected claim as an 837 file (frequency 7, REF*F8) with the scrub fixes (applyFixes=true) and LINE.FIELD=VALUE edits (set, repeated), scrubbed again: 422 with the findings while it has errors. Audited',
           tags: ['items'],
           params: ID_PARAMS,
+          querystring: CORRECTION_QUERY,
         },
       },
       async (request, reply) => {
-        const { x12 } = await correctedClaimText(context, userOf(request), request.params.id)
+        const { x12 } = await correctedClaimText(context, userOf(request), request.params.id, request.query)
         return reply
           .type('application/edi-x12')
           .header(
