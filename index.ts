@@ -14,6 +14,28 @@
  * ```
  */
 
+export type { AckInterchangeOptions } from './parsers/acknowledgment/ack-writer.js'
+export {
+  ACK999_GUIDE,
+  writeAck999Interchange,
+  writeTa1Interchange,
+} from './parsers/acknowledgment/ack-writer.js'
+// Acknowledgments: 999/TA1 written for a received 837; 999 and 277CA models read.
+export type {
+  Ack999,
+  Ack999ElementError,
+  Ack999SegmentError,
+  Ack999SetResponse,
+} from './parsers/acknowledgment/ack999.js'
+export { isAcceptedCode, isRejectedCode } from './parsers/acknowledgment/ack999.js'
+export type {
+  ClaimStatus277,
+  LineStatus277,
+  Status277,
+  StatusCode277,
+} from './parsers/acknowledgment/claim-status277.js'
+export type { Ta1 } from './parsers/acknowledgment/ta1.js'
+export { TA1_NOTE_CODES } from './parsers/acknowledgment/ta1.js'
 // Reading X12: bytes → segments → envelopes → typed claims.
 export type {
   Claim837,
@@ -74,7 +96,27 @@ export { X12_ERROR_CODES, X12Error } from './parsers/x12/x12-error.js'
 export type { X12Event } from './parsers/x12-event.js'
 export type { X12ReaderOptions } from './parsers/x12-reader.js'
 export { DEFAULT_ASSEMBLERS, X12Reader } from './parsers/x12-reader.js'
-
+export type {
+  Ack837Result,
+  AckEnvelopeNumbers,
+  AckedSet,
+  AcknowledgeOptions,
+  AckPlan,
+  AckRequest,
+  InterchangeAck,
+} from './transforms/acknowledgments/acknowledge-837.js'
+export {
+  acknowledge837,
+  planAcknowledgments,
+  writeAcknowledgments,
+} from './transforms/acknowledgments/acknowledge-837.js'
+export type {
+  InboundAnalysis,
+  InboundGroup,
+  InboundInterchange,
+  InboundSet,
+} from './transforms/acknowledgments/inbound-interchange.js'
+export { analyzeInbound, InboundCollector } from './transforms/acknowledgments/inbound-interchange.js'
 // Scrubbing before submission: the rules, their context and the code-table set.
 export type {
   AddOnRecord,

@@ -4,7 +4,7 @@ import type { Database } from './database.js'
 /** One audit event; the table is append-only (a trigger refuses updates and deletes). */
 export interface AuditInput {
   actor: string
-  entity: 'rework_item' | 'payer_profile' | 'ingest_file' | 'app_user'
+  entity: 'rework_item' | 'payer_profile' | 'ingest_file' | 'app_user' | 'code_import'
   entityId: string | number
   action: string
   beforeStatus?: string | null

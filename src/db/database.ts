@@ -1,3 +1,4 @@
+import type { AcknowledgmentTables } from './schema/acknowledgment-tables.js'
 import type { CodeTables } from './schema/code-tables.js'
 import type { ControlNumberTables } from './schema/control-number-tables.js'
 import type { CoreTables } from './schema/core-tables.js'
@@ -12,4 +13,5 @@ export interface Database
     ScrubTables,
     ControlNumberTables,
     IngestTables,
-    WebTables {}
+    WebTables,
+    AcknowledgmentTables {}

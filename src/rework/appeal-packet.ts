@@ -40,6 +40,11 @@ const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
 export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Promise<AppealFacts> {
   const item = await db.selectFrom('rework_item').selectAll().where('id', '=', itemId).executeTakeFirst()
   if (item === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${itemId}`)
+  if (item.remit_claim_id === null)
+    throw new AppealError(
+      'APPEAL_NOT_APPEALABLE',
+      `Rework item ${itemId} is a claim rejected before adjudication (queue ${item.queue}): there is no determination to appeal; resubmit the claim`,
+    )
   const remit = await db
     .selectFrom('remit_claim')
     .select(['filing_indicator', 'payer_claim_number'])

@@ -87,10 +87,17 @@ async function loadCorrectable(
 ): Promise<{ status: string; claimId: string; payerClaimNumber: string; stored: Claim837 }> {
   const item = await db
     .selectFrom('rework_item')
-    .select(['id', 'status', 'submitted_claim_id', 'payer_claim_number', 'claim_id'])
+    .select(['id', 'status', 'submitted_claim_id', 'payer_claim_number', 'claim_id', 'queue'])
     .where('id', '=', itemId)
     .executeTakeFirst()
   if (item === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${itemId}`)
+  // A claim rejected before adjudication (277CA) is not on file with the payer: there is nothing to
+  // replace, so it is sent again as a new original claim (IOM 100-04 ch. 1 §80.3.2).
+  if (item.queue === 'rejection')
+    throw new DbError(
+      'DB_CONFLICT',
+      `Rework item ${itemId} is a claim rejected before adjudication: resubmit it as a new original claim (frequency 1), not as a replacement`,
+    )
   if (item.submitted_claim_id === null)
     throw new DbError(
       'DB_CONFLICT',

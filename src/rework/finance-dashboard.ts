@@ -40,6 +40,12 @@ export interface FinanceDashboard {
   atRisk: AtRiskReport
 }
 
+/** The reports of the dashboard (what each section's table is built from). */
+export type FinanceReports = Pick<
+  FinanceDashboard,
+  'byMonth' | 'cashByMonth' | 'byQueue' | 'byPayer' | 'byDrug' | 'atRisk'
+>
+
 /** Reads the finance dashboard (seven aggregate queries; one row per group reaches this process). */
 export async function loadFinanceDashboard(
   db: Kysely<Database>,
@@ -77,7 +83,9 @@ export interface DeniedRecoveredMonth {
  * Months of the denials view and of the cash view side by side (a month with only one of them
  * shows 0 for the other), in month order; the columns add up to the two views' TOTALs.
  */
-export function deniedVsRecovered(d: FinanceDashboard): DeniedRecoveredMonth[] {
+export function deniedVsRecovered(
+  d: Pick<FinanceReports, 'byMonth' | 'cashByMonth'>,
+): DeniedRecoveredMonth[] {
   const months = new Map<string, DeniedRecoveredMonth>()
   const row = (month: string): DeniedRecoveredMonth => {
     let r = months.get(month)
@@ -116,19 +124,21 @@ export const financeSectionTitle = (section: FinanceSection): string => TITLES[s
  * month|queue|payer|drug --csv`; "denied vs recovered" puts the denials view's denied and the
  * cash view's recovered by month side by side; "at risk" lists the deadline buckets.
  */
-export function financeTable(d: FinanceDashboard, section: FinanceSection): FinanceTable {
+export function financeTable(d: Partial<FinanceReports>, section: FinanceSection): FinanceTable {
   const title = TITLES[section]
   switch (section) {
     case 'denial-rate':
-      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(d.byMonth) }
+      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(need(d.byMonth)) }
     case 'carc-family':
-      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(d.byQueue) }
+      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(need(d.byQueue)) }
     case 'payer':
-      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(d.byPayer) }
+      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(need(d.byPayer)) }
     case 'drug':
-      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(d.byDrug) }
+      return { section, title, headers: DENIALS_HEADERS, rows: denialsRows(need(d.byDrug)) }
     case 'denied-recovered': {
-      const months = deniedVsRecovered(d)
+      const byMonth = need(d.byMonth)
+      const cashByMonth = need(d.cashByMonth)
+      const months = deniedVsRecovered({ byMonth, cashByMonth })
       return {
         section,
         title,
@@ -139,19 +149,72 @@ export function financeTable(d: FinanceDashboard, section: FinanceSection): Fina
             formatCents(m.deniedAmountCents),
             formatCents(m.recoveredAmountCents),
           ]),
-          ['TOTAL', d.byMonth.totals.deniedAmount, d.cashByMonth.totals.recoveredAmount],
+          ['TOTAL', byMonth.totals.deniedAmount, cashByMonth.totals.recoveredAmount],
         ],
       }
     }
-    case 'at-risk':
+    case 'at-risk': {
+      const atRisk = need(d.atRisk)
       return {
         section,
         title,
         headers: ['days_left', 'lines', 'open_at_risk'],
         rows: [
-          ...d.atRisk.buckets.map((b) => [b.key, String(b.lines), b.openAmount]),
-          ['TOTAL', String(d.atRisk.totals.lines), d.atRisk.totals.openAmount],
+          ...atRisk.buckets.map((b) => [b.key, String(b.lines), b.openAmount]),
+          ['TOTAL', String(atRisk.totals.lines), atRisk.totals.openAmount],
         ],
       }
+    }
   }
+}
+
+/** A report a section reads that its caller did not load: a bug. */
+function need<T>(report: T | undefined): T {
+  if (report === undefined) throw new Error('finance table: a report it reads was not loaded')
+  return report
+}
+
+/** The reports each section reads. */
+const NEEDS: Readonly<Record<FinanceSection, readonly (keyof FinanceReports)[]>> = {
+  'denial-rate': ['byMonth'],
+  'denied-recovered': ['byMonth', 'cashByMonth'],
+  'carc-family': ['byQueue'],
+  payer: ['byPayer'],
+  drug: ['byDrug'],
+  'at-risk': ['atRisk'],
+}
+
+/**
+ * One section's table (a CSV download), running only the reports it reads: the same table as
+ * {@link financeTable} of the whole dashboard.
+ */
+export async function loadFinanceTable(
+  db: Kysely<Database>,
+  range: ReportRange,
+  asOf: IsoDate,
+  section: FinanceSection,
+): Promise<FinanceTable> {
+  const parts: Partial<FinanceReports> = {}
+  for (const part of NEEDS[section])
+    switch (part) {
+      case 'byMonth':
+        parts.byMonth = await recoveredReport(db, range, 'month')
+        break
+      case 'cashByMonth':
+        parts.cashByMonth = await cashReport(db, range, 'month')
+        break
+      case 'byQueue':
+        parts.byQueue = await recoveredReport(db, range, 'queue')
+        break
+      case 'byPayer':
+        parts.byPayer = await recoveredReport(db, range, 'payer')
+        break
+      case 'byDrug':
+        parts.byDrug = await recoveredReport(db, range, 'drug')
+        break
+      case 'atRisk':
+        parts.atRisk = await atRiskByDeadline(db, range, asOf)
+        break
+    }
+  return financeTable(parts, section)
 }

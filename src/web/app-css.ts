@@ -31,4 +31,10 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1re
 dl.facts dt { color: #5b6574; }
 .login { max-width: 22rem; margin: 4rem auto; }
 .login form { display: flex; flex-direction: column; gap: .6rem; }
+figure.chart { margin: .4rem 0 .8rem; }
+.table-scroll { overflow-x: auto; }
+.finance .card { min-width: 0; }
+figure.chart svg { max-width: 100%; height: auto; display: block; }
+.grid.finance { grid-template-columns: repeat(auto-fit, minmax(36rem, 1fr)); }
+tr.total th, tr.total td { font-weight: 700; border-top: 2px solid #1d2430; }
 `

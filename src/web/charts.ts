@@ -61,10 +61,12 @@ const PRESENTATION = new Set([
  * The page's Content-Security-Policy (`style-src 'self'`) ignores inline `style` attributes, so
  * ECharts' `style="font-size:12px;font-family:sans-serif;"` becomes `font-size="12px"
  * font-family="sans-serif"` (presentation attributes, which CSP allows). Values are already
- * attribute-escaped by ECharts; other properties are dropped.
+ * attribute-escaped by ECharts; other properties are dropped. The `<style>` element of hover
+ * effects is dropped too.
  */
 export function styleToAttributes(svg: string): string {
-  return svg.replace(/ style="([^"]*)"/g, (_all, css: string) =>
+  // ECharts' <style> element holds only hover effects (no script runs here to use them).
+  return svg.replace(/<style[^>]*>[\s\S]*?<\/style>/g, '').replace(/ style="([^"]*)"/g, (_all, css: string) =>
     css
       .split(';')
       .map((decl) => {

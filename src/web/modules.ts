@@ -1,3 +1,4 @@
+import { adminModule } from './pages/admin-page.js'
 import { authsModule } from './pages/auths-page.js'
 import { financeModule } from './pages/finance-page.js'
 import { itemModule } from './pages/item-page.js'
@@ -10,4 +11,11 @@ import type { WebModule } from './web-context.js'
  * exporting a {@link WebModule} (its `nav` entries and its routes, pages and /api, each with
  * `config: { access }`), and add it here.
  */
-export const webModules: WebModule[] = [sessionModule, worklistModule, itemModule, authsModule, financeModule]
+export const webModules: WebModule[] = [
+  sessionModule,
+  worklistModule,
+  itemModule,
+  authsModule,
+  financeModule,
+  adminModule,
+]

@@ -78,8 +78,11 @@ export class WebClient {
   ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers }
     if (this.#cookies.size > 0) headers.cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-    let body: string | undefined
-    if (init.form !== undefined) {
+    let body: string | FormData | undefined
+    if (init.body instanceof FormData) {
+      // multipart/form-data: fetch sets the content type with its boundary.
+      body = init.body
+    } else if (init.form !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded'
       body = new URLSearchParams(init.form).toString()
     } else if (init.body !== undefined) {

@@ -281,16 +281,37 @@ function setResponseOf(
     if (!codes.includes(code)) codes.push(code)
   }
   const segments = new Map<string, Ack999SegmentError>()
+  // 005010X231A1 loop 2100 CTX: the claim (CLM01) an error is in, so that the sender finds it.
+  const claimContext = (offset: number): string[][] => {
+    let at = -1
+    for (
+      let i = 0;
+      i < set.claimOffsets.length && (set.claimOffsets[i] ?? Number.POSITIVE_INFINITY) <= offset;
+      i++
+    )
+      at = i
+    const claimId = set.claimIds[at]
+    const d = interchange.delimiters
+    if (
+      claimId === undefined ||
+      claimId === '' ||
+      claimId.includes(d.component) ||
+      claimId.includes(d.element)
+    )
+      return []
+    return [[`CLM01${d.component}${claimId}`]]
+  }
   const segmentError = (
     id: string,
     position: number,
     loop: string | undefined,
     code: string,
+    offset: number,
   ): Ack999SegmentError => {
     const key = `${id}@${position}@${code === '8' ? '8' : code}`
     let error = segments.get(key)
     if (error === undefined) {
-      error = { segmentId: id, position, loopId: loop, code, context: [], elements: [] }
+      error = { segmentId: id, position, loopId: loop, code, context: claimContext(offset), elements: [] }
       segments.set(key, error)
     }
     return error
@@ -306,17 +327,24 @@ function setResponseOf(
     const standard = found.code === 'X12_BAD_SEGMENT' || /mandatory but empty/.test(found.message)
     addCode(standard ? '5' : 'I5')
     if (found.code === 'X12_BAD_SEGMENT') {
-      segmentError(position.segmentId.slice(0, 3) || 'ZZZ', position.stSegment, undefined, '1')
+      segmentError(
+        position.segmentId.slice(0, 3) || 'ZZZ',
+        position.stSegment,
+        undefined,
+        '1',
+        position.offset,
+      )
       continue
     }
     if (found.code === 'X12_MISSING_SEGMENT') {
       const missing = missingSegmentOf(found)
-      if (missing.id !== undefined) segmentError(missing.id, position.stSegment, missing.loop, '3')
-      else segmentError(position.segmentId, position.stSegment, missing.loop, '2')
+      if (missing.id !== undefined)
+        segmentError(missing.id, position.stSegment, missing.loop, '3', position.offset)
+      else segmentError(position.segmentId, position.stSegment, missing.loop, '2', position.offset)
       continue
     }
     if (position.element === undefined) {
-      segmentError(position.segmentId, position.stSegment, undefined, '2')
+      segmentError(position.segmentId, position.stSegment, undefined, '2', position.offset)
       continue
     }
     const value = valueAt(
@@ -344,7 +372,7 @@ function setResponseOf(
       code,
       value: copyable ? value : undefined,
     }
-    const target = segmentError(position.segmentId, position.stSegment, undefined, '8')
+    const target = segmentError(position.segmentId, position.stSegment, undefined, '8', position.offset)
     if (
       target.elements.length < 99 &&
       !target.elements.some(

@@ -22,6 +22,8 @@ export interface InboundSet {
   ended: boolean
   /** CLM01 of each claim in the set, in order. */
   claimIds: string[]
+  /** Byte offset of each claim's CLM, in the order of `claimIds` (for the 999's CTX*CLM01). */
+  claimOffsets: number[]
 }
 
 /** One functional group (GS..GE) of a received interchange. */
@@ -169,6 +171,7 @@ export class InboundCollector {
           quarantined: false,
           ended: false,
           claimIds: [],
+          claimOffsets: [],
         }
         this.#group?.sets.push(set)
         this.#sets.set(segment.offset, set)
@@ -180,6 +183,7 @@ export class InboundCollector {
         return
       case 'CLM':
         this.#set?.claimIds.push(element(segment, 1))
+        this.#set?.claimOffsets.push(segment.offset)
         return
     }
   }

@@ -17,7 +17,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'parse',
-    summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+    summary: 'stream the typed claims of an 837 or 835 (or a 999 / 277CA) as NDJSON or a JSON array',
     load: async () => (await import('./parse-command.js')).parseCommand,
   },
   {
@@ -57,7 +57,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'ingest',
-    summary: 'store 837/835 files, match remits, open rework items',
+    summary: 'store 837/835/999/277CA files, match remits and acknowledgments, open rework items',
     load: async () => (await import('./ingest-command.js')).ingestCommand,
   },
   {

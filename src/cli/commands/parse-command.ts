@@ -5,6 +5,7 @@ import { ParseRecordWriter } from '../../../parsers/json/parse-records.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
+import type { X12Event } from '../../../parsers/x12-event.js'
 import { readX12File } from '../../pipeline/read-x12.js'
 import { CliError } from '../cli-error.js'
 import { checkInputFile } from '../cli-support.js'
@@ -18,7 +19,9 @@ Streams the typed claims of an X12 file as records: each transaction set's heade
 {"type":"header","id":N,...} (837: envelope, BHT03, submitter, receiver; 835: envelope, BPR, TRN,
 payer, payee), then each of its claims, {"type":"claim","header":N,...}: one per 837P/837I claim
 (loop 2300) or 835 CLP (loop 2100). Money is in integer cents. The records follow the JSON Schemas
-in the package's schemas/ folder; the raw source segments are not printed.
+in the package's schemas/ folder; the raw source segments are not printed. Acknowledgments give
+one record per 999 set ({"type":"999",...}: AK1, AK2/IK3/IK4/IK5, AK9) and one per 277CA claim
+({"type":"277CA",...}: TRN02 claim id, STC statuses, REF*1K).
 
 Options:
   --format ndjson   one record per line (default)
@@ -64,6 +67,20 @@ function parseParseArgs(args: string[]): { file: string; format: Format; positio
   return { file, format, positions: parsed.values.positions === true }
 }
 
+/**
+ * The record of an acknowledgment event: a 999 set whole (`{"type":"999",...}`: AK1, the AK2 loops
+ * with IK3/IK4/IK5, AK9) or one 277CA claim status (`{"type":"277CA",...}`). Positions are kept
+ * only with `--positions`, as in the claim records.
+ */
+export function acknowledgmentRecord(event: X12Event, positions: boolean): string | undefined {
+  const replacer = positions
+    ? undefined
+    : (key: string, value: unknown) => (key === 'position' ? undefined : value)
+  if (event.type === 'ack999') return JSON.stringify({ type: '999', ...event.ack }, replacer)
+  if (event.type === 'claim277') return JSON.stringify({ type: '277CA', ...event.claim }, replacer)
+  return undefined
+}
+
 /** `FILE: error: CODE message [position]`: one line, naming the file. */
 function describeIssue(file: string, issue: X12Issue): string {
   const where = issue.position === undefined ? '' : ` [${formatPosition(issue.position)}]`
@@ -77,7 +94,7 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
 /** `onco-edi parse FILE [--format ndjson|json]`. */
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+  summary: 'stream the typed claims of an 837 or 835 (or a 999 / 277CA) as NDJSON or a JSON array',
   usage: USAGE,
   async run(args: string[], context: CommandContext): Promise<number> {
     const { file, format, positions } = parseParseArgs(args)
@@ -98,6 +115,8 @@ export const parseCommand: Command = {
         }
         for (const event of events) {
           records.write(event, texts)
+          const acknowledgment = acknowledgmentRecord(event, positions)
+          if (acknowledgment !== undefined) texts.push(acknowledgment)
           if (texts.length > 0) {
             for (const json of texts) {
               if (format === 'ndjson') out += `${json}\n`

@@ -107,7 +107,9 @@ function describeDetail(detail: ReworkItemDetail): string {
   if (item.flags.length > 0) out.push(`  flags ${item.flags.join(', ')}`)
   out.push(`  what to do: ${item.guidance}`)
   out.push(
-    `Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`,
+    remit === undefined
+      ? 'Remit: none (rejected before adjudication: see the 277CA codes above)'
+      : `Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`,
   )
   if (claim !== undefined)
     out.push(

@@ -231,7 +231,8 @@ export interface PayerProfileTable {
 export interface ReworkItemTable {
   id: Id
   file_id: Ref
-  remit_claim_id: Ref
+  /** Null for a front-end rejection (queue `rejection`, from a 277CA: no remit; migration 0010). */
+  remit_claim_id: NullableRef
   remit_line_id: NullableRef
   submitted_claim_id: NullableRef
   submitted_line_id: NullableRef

@@ -7,6 +7,7 @@ import {
   financeTable,
   isFinanceSection,
   loadFinanceDashboard,
+  loadFinanceTable,
 } from '../../rework/finance-dashboard.js'
 import { toCsv } from '../../rework/report-csv.js'
 import type { DenialsReport, ReportDimension } from '../../rework/reports.js'
@@ -111,24 +112,26 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
       <figure class="chart" aria-labelledby={`${id}-title`}>
         {raw(renderChartSvg({ ...financeChart(props.d, props.section), width: 620, height: 280 }))}
       </figure>
-      <table aria-labelledby={`${id}-title`}>
-        <thead>
-          <tr>
-            {table.headers.map((h, i) => (
-              <th scope="col" class={i === 0 ? undefined : 'num'}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row) => (
-            <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
-              {row.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td class="num">{cell}</td>))}
+      <div class="table-scroll">
+        <table aria-labelledby={`${id}-title`}>
+          <thead>
+            <tr>
+              {table.headers.map((h, i) => (
+                <th scope="col" class={i === 0 ? undefined : 'num'}>
+                  {h}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {table.rows.map((row) => (
+              <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
+                {row.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td class="num">{cell}</td>))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p>
         <a href={csvLink(props.section, props.query)} download={`finance-${props.section}.csv`}>
           Download CSV
@@ -239,7 +242,7 @@ export const financeModule: WebModule = {
         if ('error' in parsed) return badRequest(reply, parsed.error)
         const { section } = request.params
         if (!isFinanceSection(section)) return badRequest(reply, `No section ${section}`)
-        const table = financeTable(await loadFinanceDashboard(context.db, parsed.range, today()), section)
+        const table = await loadFinanceTable(context.db, parsed.range, today(), section)
         if (request.query.format !== 'csv') return table
         const period = [parsed.range.from ?? 'start', parsed.range.to ?? 'now'].join('_')
         return reply

@@ -185,11 +185,15 @@ function Adjustments(props: { detail: ReworkItemDetail; words: CodeWords }) {
           ))}
         </tbody>
       </table>
-      <p class="muted">
-        Remit: CLP02 {props.detail.remit.status}, charge ${props.detail.remit.charge}, paid $
-        {props.detail.remit.paid}, patient ${props.detail.remit.patientResponsibility}, remit date{' '}
-        {props.detail.remit.remitDate ?? '?'}
-      </p>
+      {props.detail.remit === undefined ? (
+        <p class="muted">Remit: none (rejected before adjudication: see the 277CA codes in the guidance)</p>
+      ) : (
+        <p class="muted">
+          Remit: CLP02 {props.detail.remit.status}, charge ${props.detail.remit.charge}, paid $
+          {props.detail.remit.paid}, patient ${props.detail.remit.patientResponsibility}, remit date{' '}
+          {props.detail.remit.remitDate ?? '?'}
+        </p>
+      )}
     </section>
   )
 }

@@ -88,6 +88,15 @@ function Filters(props: { query: WorklistQuery }) {
   )
 }
 
+/** The worklist page of these filters (and cursor). */
+function worklistPath(query: WorklistQuery): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && String(value) !== '') params.set(key, String(value))
+  const search = params.toString()
+  return search === '' ? '/worklist' : `/worklist?${search}`
+}
+
 function nextLink(query: WorklistQuery, next: string): string {
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(query))
@@ -119,6 +128,7 @@ function WorklistTable(props: {
           hx-swap="outerHTML"
         >
           <input type="hidden" name="_csrf" value={props.csrfToken} />
+          <input type="hidden" name="back" value={worklistPath(props.query)} />
           <label>
             Assign selected to
             <select name="to">
@@ -222,6 +232,11 @@ async function worklistPage(
   )
 }
 
+/** Back to the worklist page the bulk assign came from (its filters), never elsewhere. */
+function worklistReturn(back: string | undefined): string {
+  return back !== undefined && /^\/worklist(\?[\x21-\x7e]*)?$/.test(back) ? back : '/worklist'
+}
+
 const ITEM_SCHEMA = { type: 'object', additionalProperties: true } as const
 
 /** The worklist page and GET /api/worklist (claim-level rework items, keyset-paged). */
@@ -234,7 +249,7 @@ export const worklistModule: WebModule = {
       { config: { access: 'readItems' }, schema: { hide: true, querystring: WORKLIST_QUERY_SCHEMA } },
       (request, reply) => worklistPage(context, request, reply),
     )
-    app.post<{ Body: { ids?: string | string[]; to?: string } }>(
+    app.post<{ Body: { ids?: string | string[]; to?: string; back?: string } }>(
       '/worklist/assign',
       {
         config: { access: 'workItems' },
@@ -247,6 +262,7 @@ export const worklistModule: WebModule = {
                 anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 500 }],
               },
               to: { type: 'string' },
+              back: { type: 'string', maxLength: 2000 },
             },
           },
         },
@@ -257,7 +273,7 @@ export const worklistModule: WebModule = {
           .map(Number)
           .filter((n) => n > 0)
         await assignItems(context.db, userOf(request), ids, request.body.to ?? '')
-        return reply.redirect(request.headers.referer?.includes('/worklist') ? '/worklist' : '/worklist', 303)
+        return reply.redirect(worklistReturn(request.body.back), 303)
       },
     )
     app.get<{ Querystring: WorklistQuery }>(

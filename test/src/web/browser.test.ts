@@ -194,6 +194,29 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
     }
   })
 
+  it('a coder assigns two filtered items in bulk and stays on the filtered worklist', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    try {
+      await signIn(page, 'coder', '/worklist')
+      await page.goto(`${server.base}/worklist?queue=authorization`)
+      const rows = page.locator('#worklist tbody tr')
+      for (const claim of ['E2E-C-101', 'E2E-C-102'])
+        await page
+          .getByRole('row', { name: new RegExp(claim) })
+          .getByRole('checkbox')
+          .check()
+      await page.getByLabel('Assign selected to').selectOption('coder')
+      await page.getByRole('button', { name: 'Assign', exact: true }).click()
+      await expect
+        .poll(() => page.getByRole('row', { name: /E2E-C-10[12]/ }).allInnerTexts())
+        .toEqual([expect.stringContaining('assigned: coder'), expect.stringContaining('assigned: coder')])
+      for (const text of await rows.allInnerTexts()) expect(text).toContain('authorization')
+    } finally {
+      await context.close()
+    }
+  })
+
   it('a POST without the CSRF token is refused, with it accepted', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()

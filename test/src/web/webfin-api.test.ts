@@ -28,7 +28,20 @@ const GETS: { path: string; allowed: readonly Role[] }[] = [
   { path: '/api/reports/recovered?view=cash&by=drug', allowed: ['finance', 'admin'] },
   { path: '/api/reports/denials?by=drug', allowed: ['finance', 'admin'] },
   { path: '/api/auths/due?asOf=2026-02-10', allowed: ROLES },
+  { path: '/api/admin/users', allowed: ['admin'] },
+  { path: '/api/admin/payers', allowed: ['admin'] },
+  { path: '/api/codes/imports', allowed: ['coder', 'admin'] },
 ]
+
+const CODES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'codes')
+
+/** A multipart upload of a fixture file (and fields before it). */
+function upload(dir: string, name: string, fields: Record<string, string> = {}): FormData {
+  const form = new FormData()
+  for (const [key, value] of Object.entries(fields)) form.set(key, value)
+  form.set('file', new Blob([readFileSync(join(dir, name))]), name)
+  return form
+}
 
 describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
   let server: TestServer
@@ -155,6 +168,123 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     expect((await as('coder').get('/auths?asOf=2026-02-31')).status).toBe(400)
   })
 
+  it('lets only admin add and disable users; the new password signs in until the user is disabled', async () => {
+    const got: string[] = []
+    for (const who of EVERYONE) {
+      const response = await as(who).post('/api/admin/users', { username: `new-${who}`, role: 'biller' })
+      got.push(`${who} ${response.status}`)
+    }
+    expect(got).toEqual(
+      EVERYONE.map((who) => `${who} ${expectedStatus(who, ['admin'])}`.replace(/ 200$/, ' 201')),
+    )
+    // The admin's call above added new-admin.
+    const added = (await (await as('admin').get('/api/admin/users')).json()) as { username: string }[]
+    expect(added.map((u) => u.username)).toContain('new-admin')
+    const again = await as('admin').post('/api/admin/users', { username: 'dora', role: 'coder' })
+    expect(again.status).toBe(201)
+    const { password } = (await again.json()) as { password: string }
+    expect(await new WebClient(server.base).login('dora', password)).toBe(303)
+    expect((await as('admin').post('/api/admin/users', { username: 'dora', role: 'coder' })).status).toBe(409)
+    expect((await as('admin').post('/api/admin/users', { username: 'bad name', role: 'coder' })).status).toBe(
+      400,
+    )
+    expect((await as('finance').post('/api/admin/users/dora/disable')).status).toBe(403)
+    expect((await as('admin').post('/api/admin/users/dora/disable')).status).toBe(200)
+    expect(await new WebClient(server.base).login('dora', password)).toBe(401)
+    expect((await as('admin').post('/api/admin/users/admin/disable')).status).toBe(409)
+    expect((await as('admin').post('/api/admin/users/nobody/disable')).status).toBe(404)
+    // The page's form (works without JavaScript: the _csrf field) shows the password once.
+    const form = await as('admin').request('POST', '/admin/users', {
+      form: { username: 'fred', role: 'finance', _csrf: as('admin').csrfToken ?? '' },
+      csrf: false,
+    })
+    expect(form.status).toBe(200)
+    const shown = /id="new-password">([^<]+)</.exec(await form.text())?.[1] ?? ''
+    expect(await new WebClient(server.base).login('fred', shown)).toBe(303)
+    // Without the CSRF token: refused.
+    expect(
+      (await as('admin').post('/api/admin/users', { username: 'eve', role: 'admin' }, false)).status,
+    ).toBe(403)
+  })
+
+  it('imports an uploaded CMS code file through codes import, showing its quarter and rows; only admin', async () => {
+    const post = (who: Who) =>
+      as(who).request('POST', '/api/admin/codes', { body: upload(CODES, 'mue-practitioner-2026-04.csv') })
+    for (const who of ['anonymous', 'biller', 'coder', 'finance'] as const)
+      expect((await post(who)).status, who).toBe(who === 'anonymous' ? 401 : 403)
+    const first = await post('admin')
+    expect(first.status).toBe(200)
+    const result = (await first.json()) as Record<string, unknown>
+    expect(result).toMatchObject({
+      path: 'mue-practitioner-2026-04.csv',
+      kind: 'mue-practitioner',
+      quarter: '2026-04',
+      alreadyImported: false,
+    })
+    expect(result.rows).toBeGreaterThan(100)
+    const repeat = (await (await post('admin')).json()) as Record<string, unknown>
+    expect(repeat).toMatchObject({ alreadyImported: true, rows: result.rows })
+    const log = (await (await as('coder').get('/api/codes/imports')).json()) as {
+      fileName: string
+      quarter: string
+      rows: number
+    }[]
+    expect(log[0]).toMatchObject({
+      fileName: 'mue-practitioner-2026-04.csv',
+      quarter: '2026-04',
+      rows: result.rows,
+    })
+    // Not a CMS file: 400 with the codes error code; no file: 400.
+    const bad = await as('admin').request('POST', '/api/admin/codes', {
+      body: upload(AUTHS, 'sample-auths.csv'),
+    })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^CODES_/)
+    const none = new FormData()
+    none.set('quarter', '2026-04')
+    expect((await as('admin').request('POST', '/api/admin/codes', { body: none })).status).toBe(400)
+    // Audited with the admin's name.
+    const audit = await ctx.handle.db
+      .selectFrom('audit_event')
+      .select(['actor', 'note'])
+      .where('action', '=', 'codes:import')
+      .execute()
+    expect(audit).toEqual([{ actor: 'admin', note: expect.stringContaining('mue-practitioner 2026-04') }])
+    // The page's upload (htmx sends the CSRF header) answers the page with the quarter and rows.
+    const viaPage = await as('admin').request('POST', '/admin/codes', {
+      body: upload(CODES, 'ncci-add-on-codes-2026-04.xlsx'),
+    })
+    expect(viaPage.status).toBe(200)
+    expect(await viaPage.text()).toMatch(
+      /ncci-add-on-codes-2026-04\.xlsx: .*quarter 2026-04 .*\d+ rows imported/,
+    )
+    // The page shows the import log.
+    const page = await (await as('admin').get('/admin')).text()
+    expect(page).toContain('mue-practitioner-2026-04.csv')
+    expect((await as('finance').get('/admin')).status).toBe(403)
+  })
+
+  it('imports payer profiles from an upload (as payers import) and lists them', async () => {
+    const fixtures = join(import.meta.dirname, '..', '..', '..', 'fixtures')
+    const response = await as('admin').request('POST', '/api/admin/payers', {
+      body: upload(fixtures, 'payers.csv'),
+    })
+    expect(response.status).toBe(200)
+    const result = (await response.json()) as { inserted: number; updated: number; rejects: unknown[] }
+    expect(result.inserted + result.updated).toBeGreaterThan(0)
+    expect(result.rejects).toEqual([])
+    const payers = (await (await as('admin').get('/api/admin/payers')).json()) as {
+      payerId: string
+      requirements: unknown
+    }[]
+    expect(payers.length).toBeGreaterThanOrEqual(result.inserted + result.updated)
+    expect(payers[0]?.requirements).toBeDefined()
+    expect(
+      (await as('coder').request('POST', '/api/admin/payers', { body: upload(fixtures, 'payers.csv') }))
+        .status,
+    ).toBe(403)
+  })
+
   it('lists the endpoints in the OpenAPI document', async () => {
     const doc = (await (await as('admin').get('/api/openapi.json')).json()) as {
       paths: Record<string, unknown>
@@ -165,6 +295,11 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       '/api/reports/recovered',
       '/api/reports/denials',
       '/api/auths/due',
+      '/api/admin/users',
+      '/api/admin/users/{username}/disable',
+      '/api/admin/payers',
+      '/api/admin/codes',
+      '/api/codes/imports',
     ])
       expect(Object.keys(doc.paths)).toContain(path)
   })

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { Ack999 } from '../../../parsers/acknowledgment/ack999.js'
+import { X12Reader } from '../../../parsers/x12-reader.js'
 import type { AckEnvelopeNumbers, AckRequest } from '../../../transforms/acknowledgments/acknowledge-837.js'
 import { acknowledge837, planAcknowledgments } from '../../../transforms/acknowledgments/acknowledge-837.js'
 import { analyzeInbound } from '../../../transforms/acknowledgments/inbound-interchange.js'
@@ -93,6 +95,8 @@ describe('acknowledge837', () => {
     const answer = segs.slice(ak2, segs.indexOf('AK2*837*0003*005010X222A1'))
     expect(answer.some((s) => /^IK3\*DTP\*\d+\*\*8$/.test(s))).toBe(true)
     expect(answer).toContain('IK4*3**8*20261345')
+    // Each IK3 names the claim it is in (CTX*CLM01, loop 2100): the bad date is in the first claim.
+    expect(answer[answer.findIndex((s) => /^IK3\*DTP\*\d+\*\*8$/.test(s)) + 1]).toBe('CTX*CLM01:ONC-P-1001')
     expect(answer.some((s) => /^IK3\*LX\*\d+\*2400\*3$/.test(s))).toBe(true)
     expect(answer.at(-1)).toBe('IK5*R*I5')
     expect(segs).toContain('AK9*P*3*3*2')
@@ -179,5 +183,32 @@ describe('acknowledge837', () => {
     expect(result.unreadable?.code).toBe('X12_NO_ISA')
     expect(result.acks999).toEqual([])
     expect(result.ta1).toBeUndefined()
+  })
+
+  it('writes 999s that our reader reads back the same, without an error', () => {
+    const { set } = parts()
+    const bad = withControl(set, '0002').map((s) => (s === 'DTP*472*D8*20260108' ? 'DTP*472*D8*20261345' : s))
+    bad.splice(
+      bad.findIndex((s) => s.startsWith('LX*')),
+      1,
+    )
+    bad[bad.length - 1] = (bad.at(-1) ?? '').replace(/^SE\*\d+/, `SE*${bad.length}`)
+    const result = acknowledge837(bytes(interchange([withControl(set, '0001'), bad])), counter(), {
+      ...when,
+      lineBreak: '\n',
+    })
+    const reader = new X12Reader()
+    const events = [...reader.write(bytes(result.acks999[0] ?? '')), ...reader.end()]
+    const read: Ack999[] = events.flatMap((e) => (e.type === 'ack999' ? [e.ack] : []))
+    const issues = events.flatMap((e) =>
+      e.type === 'transaction-end' || e.type === 'interchange-end' ? e.issues : [],
+    )
+    expect(issues).toEqual([])
+    expect(read.map((a) => ({ ...a, envelope: undefined }))).toEqual(result.interchanges[0]?.acks)
+    expect(read[0]?.envelope).toMatchObject({
+      transactionType: '999',
+      implementation: '005010X231A1',
+      senderId: 'EXAMPLECH',
+    })
   })
 })
