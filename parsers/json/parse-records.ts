@@ -56,6 +56,11 @@ export type ClaimRecord835 = { type: 'claim'; header: number } & Omit<Remittance
 export interface ParseRecordOptions {
   /** Keep the `position` objects (byte offset, segment index, element) of every part; default false. */
   positions?: boolean
+  /**
+   * `schema` (default): fast-json-stringify compiled from the schemas. `json`: `JSON.stringify`
+   * of the same records (`npm run bench commands` compares the two).
+   */
+  serializer?: 'schema' | 'json'
 }
 
 type Serializer = (doc: object) => string
@@ -82,7 +87,8 @@ export class ParseRecordWriter {
   #headerId = 0
 
   constructor(options: ParseRecordOptions = {}) {
-    const serializers = serializersFor(options.positions === true)
+    const positions = options.positions === true
+    const serializers = options.serializer === 'json' ? jsonSerializers(positions) : serializersFor(positions)
     this.#header837 = serializers.header837
     this.#claim837 = serializers.claim837
     this.#header835 = serializers.header835
@@ -190,6 +196,29 @@ function serializersFor(positions: boolean): Serializers {
     compiledSerializers.set(positions, serializers)
   }
   return serializers
+}
+
+/**
+ * The same records by `JSON.stringify`: claims without the fields their record leaves out, and
+ * without positions unless asked for (a replacer, as a copy without them would cost as much).
+ */
+function jsonSerializers(positions: boolean): Serializers {
+  const replacer = positions
+    ? undefined
+    : (key: string, value: unknown): unknown => (key === 'position' ? undefined : value)
+  const stringify = (value: object): string => JSON.stringify(value, replacer)
+  return {
+    header837: stringify,
+    claim837: (claim) => {
+      const { envelope: _e, batchReference: _b, source: _s, ...rest } = claim as Claim837
+      return stringify(rest)
+    },
+    header835: stringify,
+    claim835: (claim) => {
+      const { header: _h, ...rest } = claim as RemittanceClaim835
+      return stringify(rest)
+    },
+  }
 }
 
 /**

@@ -29,11 +29,18 @@ export interface Acknowledge837FileOptions {
   sha256?: string
   /** Read already (e.g. while scrubbing): skips the second read of `bytes`. */
   analysis?: InboundAnalysis
+  /**
+   * Another record of received interchanges (e.g. the batch service's own table, for 837s it
+   * acknowledges without ingesting them): true when `senderId` + `control` was received before in
+   * a file whose SHA-256 is not `sha256`. Asked only when the `interchange` table knows nothing.
+   */
+  seenBefore?: (interchange: { senderId: string; control: string; sha256: string }) => Promise<boolean>
 }
 
 /**
  * Acknowledges a received 837 with control numbers from the persisted counter: reads it, looks up
- * duplicate interchanges (same sender + ISA13 stored from a file with other content), reserves
+ * duplicate interchanges (same sender + ISA13 stored by `ingest` from a file with other content,
+ * or reported by `seenBefore`), reserves
  * one block of numbers per acknowledgment interchange (`reserveEnvelopeControlNumbers`), and
  * writes the TA1s and 999s. Run it inside the caller's transaction (`db` may be one) so that the
  * numbers are released if the file's work rolls back.
@@ -60,7 +67,15 @@ export async function acknowledge837File(
       .where('interchange.control', '=', interchange.control)
       .where('ingest_file.sha256', '<>', sha256)
       .executeTakeFirst()
-    if (prior !== undefined) duplicates.add(`${interchange.senderId}\u0000${interchange.control}`)
+    const seen =
+      prior !== undefined ||
+      ((await options.seenBefore?.({
+        senderId: interchange.senderId,
+        control: interchange.control,
+        sha256,
+      })) ??
+        false)
+    if (seen) duplicates.add(`${interchange.senderId}\u0000${interchange.control}`)
   }
   const ids: AcknowledgeOptions['ids'] = {
     senderId: options.outbound?.isa06,

@@ -7,7 +7,7 @@ import { JsonRecordError } from '../../parsers/json/json-record-error.js'
  * Reads JSON records one at a time with stream-json, in constant memory: the elements of one
  * top-level array (`parse --format json`), or a sequence of top-level values (`parse`'s NDJSON).
  * Which one is decided by the first non-blank character. Throws `JSON_SYNTAX` (with the index of
- * the record being read) when the input is not JSON.
+ * the record being read) when the input is not JSON, or is empty.
  *
  * @example
  * ```ts
@@ -29,7 +29,11 @@ export async function* readJsonRecords(
     const match = /\S/.exec(text.replace(/^\uFEFF/, ''))
     if (match !== null) first = match[0]
   }
-  if (first === undefined) return
+  if (first === undefined)
+    throw new JsonRecordError('JSON_SYNTAX', 'Expected a JSON array or JSON records, found no JSON value', {
+      record: 0,
+      path: '$',
+    })
   async function* replay(): AsyncGenerator<Uint8Array | string> {
     yield* head
     for (;;) {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { formatJsonPosition } from '../../../parsers/json/json-record-error.js'
+import { formatJsonPosition, JsonRecordError } from '../../../parsers/json/json-record-error.js'
 import { buildClaims837FromJson } from '../../json/build-claims-837-from-json.js'
 import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
 import { writeFileAtomic } from '../../output-file.js'
@@ -70,14 +70,22 @@ export const build837Command: Command = {
     checkInputFile(input, file)
     const output = resolvePath(context, out)
     checkOutputFile(output, out)
-    const result = await withDatabase(context, (handle) =>
-      buildClaims837FromJson(createReadStream(input), {
-        db: handle.db,
-        date,
-        envelope: context.config.outbound,
-        ...(usage === undefined ? {} : { usage }),
-      }),
-    )
+    let result: Awaited<ReturnType<typeof buildClaims837FromJson>>
+    try {
+      result = await withDatabase(context, (handle) =>
+        buildClaims837FromJson(createReadStream(input), {
+          db: handle.db,
+          date,
+          envelope: context.config.outbound,
+          ...(usage === undefined ? {} : { usage }),
+        }),
+      )
+    } catch (error) {
+      if (!(error instanceof JsonRecordError)) throw error
+      // The file is not JSON: one coded line naming it; nothing is written.
+      context.stderr.write(`${error.code}: ${escapeControl(file)}: ${escapeControl(error.message)}\n`)
+      return EXIT_FINDINGS
+    }
     let err = ''
     for (const issue of result.rejected)
       err += `${escapeControl(file)}: error: ${issue.code} ${issue.message} [${formatJsonPosition(issue.position)}]\n`

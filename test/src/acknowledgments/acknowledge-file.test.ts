@@ -42,4 +42,21 @@ describeEachDatabase('acknowledge837File', (ctx) => {
     expect(duplicate.accepted).toEqual([])
     expect(duplicate.rejected.length).toBeGreaterThan(0)
   })
+
+  it('asks seenBefore about interchanges the database never stored', async () => {
+    const asked: string[] = []
+    const result = await acknowledge837File(
+      ctx.handle.db,
+      Buffer.from(bytes.toString('latin1').replaceAll('000000101', '000000555'), 'latin1'),
+      {
+        now,
+        seenBefore: async ({ senderId, control }) => {
+          asked.push(`${senderId}/${control}`)
+          return true
+        },
+      },
+    )
+    expect(asked).toEqual(['RIVERBENDONC/000000555'])
+    expect(segments(result.ta1)[1]).toBe('TA1*000000555*260120*0930*R*025')
+  })
 })

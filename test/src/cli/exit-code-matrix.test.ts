@@ -125,16 +125,9 @@ function feedFifo(path: string, source: string): ChildProcess {
 
 /**
  * Rows whose fix lies deep in another module: asserted with `it.fails` (reported as expected
- * failures) until fixed, then moved back to `it`. build-837 (new in this session): a file that is
- * not JSON prints `JSON_SYNTAX: …` without naming the path, and an empty file prints no coded
- * line at all ("no claim written"); both exit 1 as documented.
+ * failures) until fixed, then moved back to `it`. None at present.
  */
-const KNOWN_FAILING = new Set<string>([
-  'build-837|a FIFO fed text that is neither X12 nor CSV',
-  'build-837|an empty file',
-  'build-837|a UTF-16 file',
-  'build-837|a binary file',
-])
+const KNOWN_FAILING = new Set<string>([])
 
 /** Outputs a command writes, and paths where it cannot. */
 const OUTPUTS: { name: string; path: string }[] = [
