@@ -26,5 +26,7 @@ COPY fixtures ./fixtures
 COPY schemas ./schemas
 USER node
 VOLUME ["/home/node/.onco-edi"]
+# onco-edi serve --host 0.0.0.0 (the web application; its default port)
+EXPOSE 8080
 ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
 CMD ["--help"]
