@@ -42,6 +42,7 @@ export function describeEachDatabase(
       })
       afterAll(async () => {
         await current?.close()
+        current = undefined
         if (engine.url) await dropSchema(engine.url, schema)
       })
       body(ctx)
