@@ -1,3 +1,5 @@
+import type { Ack999 } from './acknowledgment/ack999.js'
+import type { ClaimStatus277 } from './acknowledgment/claim-status277.js'
 import type { Claim837 } from './claim837/claim837.js'
 import type {
   ProviderAdjustment835,
@@ -27,6 +29,10 @@ export type X12Event =
   | { type: 'claim837'; claim: Claim837 }
   | { type: 'remittance835-header'; header: RemittanceHeader835 }
   | { type: 'claim835'; claim: RemittanceClaim835 }
+  /** A 999 set (005010X231), whole, at its SE. */
+  | { type: 'ack999'; ack: Ack999 }
+  /** One claim's status of a 277CA (005010X214). */
+  | { type: 'claim277'; claim: ClaimStatus277 }
   | {
       type: 'transaction-end'
       envelope: EnvelopeContext

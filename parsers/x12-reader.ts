@@ -1,3 +1,5 @@
+import { createAck999Assembler } from './acknowledgment/ack999-assembler.js'
+import { createClaimStatus277Assembler } from './acknowledgment/claim-status277-assembler.js'
 import { createClaim837Assembler } from './claim837/claim837-assembler.js'
 import { createRemittance835Assembler } from './remittance835/remittance835-assembler.js'
 import { EnvelopeValidator } from './x12/envelope-validator.js'
@@ -25,10 +27,16 @@ export interface X12ReaderOptions {
   maxSegmentBytes?: number
 }
 
-/** The default routing by ST01: 837 (P and I) and 835. 999, 277, TA1, 270… are envelope-checked only. */
+/**
+ * The default routing by ST01: 837 (P and I), 835, 999 and 277 (the 277CA, X214: the envelope
+ * validator quarantines other 277 guides before they reach it). TA1 segments and 270… are
+ * envelope-checked only.
+ */
 export const DEFAULT_ASSEMBLERS: Readonly<Record<string, AssemblerFactory>> = {
   '837': createClaim837Assembler,
   '835': createRemittance835Assembler,
+  '999': createAck999Assembler,
+  '277': createClaimStatus277Assembler,
 }
 
 /**

@@ -53,6 +53,17 @@ describe('README error table', () => {
   it('uses one prefix per layer', async () => {
     const prefixes = new Set([...(await collectErrorCodes()).keys()].map((c) => c.split('_')[0]))
     for (const prefix of prefixes)
-      expect(['X12', 'SCRUB', 'CODES', 'DB', 'CLI', 'INGEST', 'DENIAL', 'APPEAL']).toContain(prefix)
+      expect([
+        'X12',
+        'SCRUB',
+        'CODES',
+        'DB',
+        'CLI',
+        'INGEST',
+        'DENIAL',
+        'APPEAL',
+        'CORRECTION',
+        'JSON',
+      ]).toContain(prefix)
   })
 })

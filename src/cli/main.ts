@@ -48,6 +48,8 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'SCRUB_BAD_TABLE_ROW',
   // An appeal letter template that cannot be rendered: the user's template folder, like a bad option.
   'APPEAL_TEMPLATE',
+  // A `queue corrected-claim --set` value that cannot be used, like a bad option.
+  'CORRECTION_BAD_EDIT',
 ])
 
 /** The exit code of a failure with a stable code (README "Error codes"). */
@@ -169,7 +171,7 @@ function reportFailure(error: unknown, context: CommandContext): number {
 /** The stable error code of our layers (README "Error codes"), or `undefined` for a bug. */
 function stableCodeOf(error: unknown): string | undefined {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return undefined
-  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL)_[A-Z0-9_]+$/.test(error.code)
+  return /^(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL|CORRECTION|JSON)_[A-Z0-9_]+$/.test(error.code)
     ? error.code
     : undefined
 }

@@ -4,12 +4,14 @@ import type { Database } from './database.js'
 /** One audit event; the table is append-only (a trigger refuses updates and deletes). */
 export interface AuditInput {
   actor: string
-  entity: 'rework_item' | 'payer_profile' | 'ingest_file'
+  entity: 'rework_item' | 'payer_profile' | 'ingest_file' | 'app_user' | 'code_import'
   entityId: string | number
   action: string
   beforeStatus?: string | null
   afterStatus?: string | null
   note?: string | null
+  /** The web user (app_user.id, migration 0009) whose request made the change. */
+  userId?: number | null
 }
 
 /** Appends an audit event. */
@@ -24,6 +26,7 @@ export async function recordAudit(db: Kysely<Database>, event: AuditInput): Prom
       before_status: event.beforeStatus ?? null,
       after_status: event.afterStatus ?? null,
       note: event.note ?? null,
+      ...(event.userId == null ? {} : { user_id: event.userId }),
     })
     .execute()
 }

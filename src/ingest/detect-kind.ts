@@ -3,9 +3,15 @@ import type { X12Event } from '../../parsers/x12-event.js'
 import { readX12, readX12File } from '../pipeline/read-x12.js'
 import { IngestError } from './ingest-error.js'
 
+/**
+ * The kinds of X12 file ingest stores: claims (837), remittances (835) and the acknowledgments of
+ * claims we sent (999, and 277 for the 277CA).
+ */
+export type IngestKind = '837' | '835' | '999' | '277'
+
 /** What the head of a file says: its kind, and for an 835 the first BPR16 (payment date). */
 export interface X12Peek {
-  kind: '837' | '835'
+  kind: IngestKind
   /** BPR16 as `YYYY-MM-DD`, or '' when absent (used to ingest 835s in payment order). */
   paymentDate: string
 }
@@ -28,29 +34,32 @@ export async function peekX12(path: string): Promise<X12Peek> {
   }
 }
 
-/** The kind of an 837 or 835 file (see {@link peekX12}). */
-export async function detectX12Kind(path: string): Promise<'837' | '835'> {
+/** The kind of an 837, 835, 999 or 277CA file (see {@link peekX12}). */
+export async function detectX12Kind(path: string): Promise<IngestKind> {
   return (await peekX12(path)).kind
 }
 
 /** The kind from an interchange's text (see {@link peekX12}); `name` is used in messages. */
-export async function detectKindFromText(text: string, name: string): Promise<'837' | '835'> {
+export async function detectKindFromText(text: string, name: string): Promise<IngestKind> {
   return (await peekEvents(readX12(once(text)), name)).kind
 }
 
 async function peekEvents(source: AsyncGenerator<X12Event[]>, name: string): Promise<X12Peek> {
-  let kind: '837' | '835' | undefined
+  let kind: IngestKind | undefined
   try {
     for await (const events of source) {
       for (const event of events) {
         if (event.type === 'transaction-start') {
           if (kind !== undefined) continue
           const st01 = event.envelope.transactionType
-          if (st01 === '837') return { kind: '837', paymentDate: '' }
+          if (st01 === '837' || st01 === '999') return { kind: st01, paymentDate: '' }
+          // A 277 is read only as a 277CA (005010X214); a 277 X212 answers a 276 inquiry.
+          if (st01 === '277' && event.envelope.implementation.startsWith('005010X214'))
+            return { kind: '277', paymentDate: '' }
           if (st01 !== '835')
             throw new IngestError(
               'INGEST_UNKNOWN_KIND',
-              `${name}: expected ST01 837 or 835, found "${st01}" (ST at byte ${event.envelope.position.offset})`,
+              `${name}: expected ST01 837, 835, 999 or 277 (277CA, 005010X214), found "${st01}"${st01 === '277' ? ` with guide "${event.envelope.implementation}"` : ''} (ST at byte ${event.envelope.position.offset})`,
               { offset: event.envelope.position.offset },
             )
           kind = st01

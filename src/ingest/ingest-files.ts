@@ -12,15 +12,19 @@ import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
 import { readX12File } from '../pipeline/read-x12.js'
 import { loadPayerProfiles } from '../rework/payer-repository.js'
+import type { IngestKind } from './detect-kind.js'
 import { peekX12 } from './detect-kind.js'
 import type { DuplicateControlPolicy, DuplicateSet, FileTally, QuarantinedSet } from './file-ingest.js'
 import { FileIngest } from './file-ingest.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
+import { loadStatusCategories } from './load-status-categories.js'
 import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import { SetHasher } from './set-hasher.js'
 import type { RemitFileState } from './store-835.js'
+import type { AcknowledgmentTally } from './store-acknowledgments.js'
+import { AcknowledgmentStore } from './store-acknowledgments.js'
 
 export type { DuplicateControlPolicy, DuplicateSet, QuarantinedSet } from './file-ingest.js'
 
@@ -85,7 +89,7 @@ export interface IngestFileResult {
   path: string
   name: string
   sha256: string
-  kind: '837' | '835' | undefined
+  kind: IngestKind | undefined
   status: IngestStatus
   message: string
   fileId: number | undefined
@@ -109,6 +113,11 @@ export interface IngestFileResult {
   duplicateSets: DuplicateSet[]
   /** Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`). */
   warnings: X12Issue[]
+  /**
+   * A 999 or 277CA: the claims it marked accepted, rejected or pending, and those it names that
+   * match no submitted claim (`items` counts the rejection items it opened).
+   */
+  acknowledged: Pick<AcknowledgmentTally, 'accepted' | 'rejected' | 'pending' | 'unmatched'> | undefined
   error: { code: string; message: string } | undefined
 }
 
@@ -176,6 +185,10 @@ export async function ingestFiles(
   await Promise.all(
     known.filter((p) => p.peek.kind === '837').map((p) => queue.add(() => run(p.path, p.index))),
   )
+  // Acknowledgments (999, 277CA) answer the 837s: after them, in the order given (a later 277CA
+  // about a claim is the later word on it).
+  for (const ack of known.filter((p) => p.peek.kind === '999' || p.peek.kind === '277'))
+    await run(ack.path, ack.index)
   const remits = known
     .filter((p) => p.peek.kind === '835')
     .sort((a, b) => a.peek.paymentDate.localeCompare(b.peek.paymentDate) || a.index - b.index)
@@ -207,6 +220,7 @@ function emptyResult(path: string): IngestFileResult {
     quarantined: [],
     duplicateSets: [],
     warnings: [],
+    acknowledged: undefined,
     error: undefined,
   }
 }
@@ -285,6 +299,7 @@ export async function ingestFile(
     }
   }
   if (result.status === 'already_ingested' || result.fileId === undefined) return result
+  if (kind === '999' || kind === '277') return result
   // Re-matching after the commit sees what other processes committed while this file was
   // ingested: an 835 stored while its 837 was still open is matched by whichever of the two
   // commits last (READ COMMITTED: each statement sees every commit before it started).
@@ -357,6 +372,10 @@ async function storeFile(
   const postgres = options.handle.engine === 'postgres'
   const kind = result.kind ?? '837'
   const user = options.user ?? 'ingest'
+  if (kind === '999' || kind === '277') {
+    await storeAcknowledgments(trx, path, fileId, result, { ...options, user })
+    return
+  }
   const remit: RemitFileState = {
     fileId,
     user,
@@ -453,6 +472,82 @@ async function storeFile(
     (tally.duplicateSets.length > 0
       ? `, ${tally.duplicateSets.length} transaction set(s) already stored from file ${from}`
       : '')
+}
+
+/** A 999 or 277CA file, in the file's transaction (see {@link AcknowledgmentStore}). */
+async function storeAcknowledgments(
+  trx: Kysely<Database>,
+  path: string,
+  fileId: number,
+  result: IngestFileResult,
+  options: IngestOptions & { engine: DenialEngine; user: string },
+): Promise<void> {
+  const hasher = new SetHasher()
+  const store = new AcknowledgmentStore(
+    {
+      trx,
+      fileId,
+      user: options.user,
+      engine: options.engine,
+      profiles: await loadPayerProfiles(trx),
+      categories: await loadStatusCategories(),
+      asOf: new Date().toISOString().slice(0, 10),
+    },
+    (stOffset) => hasher.take(stOffset),
+  )
+  for await (const events of readX12File(path, { onSegment: (segment) => hasher.push(segment) }))
+    for (const event of events) await store.handle(event)
+  const tally = store.tally
+  result.claims = tally.claims
+  result.sets = tally.sets
+  result.items = tally.items
+  result.matched = tally.claims - tally.unmatched
+  result.unmatched = tally.unmatched
+  result.quarantined = tally.quarantined
+  result.duplicateSets = tally.duplicateSets
+  result.acknowledged = {
+    accepted: tally.accepted,
+    rejected: tally.rejected,
+    pending: tally.pending,
+    unmatched: tally.unmatched,
+  }
+  const onlyDuplicates = tally.sets === 0 && tally.quarantined.length === 0 && tally.duplicateSets.length > 0
+  const status = onlyDuplicates ? 'duplicate' : tally.quarantined.length > 0 ? 'partial' : 'ingested'
+  await trx
+    .updateTable('ingest_file')
+    .set({
+      sender_id: tally.senderId ?? null,
+      interchange_controls: tally.interchanges,
+      group_controls: tally.groups,
+      transaction_controls: tally.transactions,
+      status,
+      claim_count: tally.claims,
+      quarantined_count: tally.quarantined.length,
+      duplicate_set_count: tally.duplicateSets.length,
+      warnings: JSON.stringify([]),
+    })
+    .where('id', '=', fileId)
+    .execute()
+  const kindName = result.kind === '277' ? '277CA' : '999'
+  await recordAudit(trx, {
+    actor: options.user,
+    entity: 'ingest_file',
+    entityId: fileId,
+    action: 'ingest',
+    afterStatus: status,
+    note: `${kindName}: ${tally.accepted} claim(s) accepted, ${tally.rejected} rejected, ${tally.pending} pending, ${tally.unmatched} unmatched, ${tally.items} rejection item(s), ${tally.quarantined.length} quarantined set(s)`,
+  })
+  if (onlyDuplicates) {
+    const from = [...new Set(tally.duplicateSets.map((d) => d.fileId))].join(', ')
+    result.status = 'already_ingested'
+    result.message = `already ingested (every transaction set was stored from file ${from})`
+    return
+  }
+  result.status = tally.quarantined.length > 0 ? 'partial' : 'ingested'
+  result.message =
+    `${kindName}: ${tally.accepted} claim(s) accepted, ${tally.rejected} rejected, ${tally.pending} pending` +
+    (tally.items > 0 ? `, ${tally.items} rejection item(s) opened` : '') +
+    (tally.quarantined.length > 0 ? `, ${tally.quarantined.length} transaction set(s) quarantined` : '')
 }
 
 function copyTally(result: IngestFileResult, tally: FileTally): void {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
+import { toStoredClaim837 } from '../../parsers/claim837/claim837-stored-form.js'
 import { bulkInsert, bulkTable, reserveIds } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 
@@ -25,7 +26,8 @@ interface SubmittedClaimRow {
   diagnoses: string[]
   interchange_control: string
   transaction_control: string
-  claim_json: string
+  claim_envelope: string
+  claim_x12: string
 }
 
 /** A submitted_line row as stored from one service line loop (2400). */
@@ -69,7 +71,8 @@ const CLAIM_TABLE = bulkTable<'submitted_claim', SubmittedClaimRow>('submitted_c
   { name: 'diagnoses', type: 'text', array: true },
   { name: 'interchange_control', type: 'text' },
   { name: 'transaction_control', type: 'text' },
-  { name: 'claim_json', type: 'jsonb' },
+  { name: 'claim_envelope', type: 'text' },
+  { name: 'claim_x12', type: 'text' },
 ])
 
 const LINE_TABLE = bulkTable<'submitted_line', SubmittedLineRow>('submitted_line', [
@@ -116,6 +119,7 @@ export async function storeClaims837(
   claims.forEach((claim, i) => {
     const id = ids[i] ?? 0
     const { from, to } = claimDates(claim)
+    const stored = toStoredClaim837(claim)
     claimRows.push({
       id,
       file_id: fileId,
@@ -137,7 +141,9 @@ export async function storeClaims837(
       diagnoses: claim.diagnoses.map((d) => d.code),
       interchange_control: claim.envelope.interchangeControl,
       transaction_control: claim.envelope.transactionControl,
-      claim_json: JSON.stringify(claim),
+      // The compact stored form (migration 0012): the claim's own segments as text.
+      claim_envelope: stored.envelope,
+      claim_x12: stored.x12,
     })
     for (const line of claim.lines) {
       lineRows.push({

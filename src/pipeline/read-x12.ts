@@ -1,8 +1,10 @@
 import type { FileHandle } from 'node:fs/promises'
 import { open } from 'node:fs/promises'
+import { readX12 } from '../../parsers/read-x12.js'
 import type { X12Event } from '../../parsers/x12-event.js'
 import type { X12ReaderOptions } from '../../parsers/x12-reader.js'
-import { X12Reader } from '../../parsers/x12-reader.js'
+
+export { readX12 }
 
 /** Options of {@link readX12File}. */
 export interface ReadX12FileOptions extends X12ReaderOptions {
@@ -24,27 +26,6 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024
  * goes through the stream machinery, about 60 ms).
  */
 const READ_BYTES = 256 * 1024
-
-/**
- * The async edge of the X12 reader: one `await` per chunk and at most one yield per chunk (a batch
- * of events; empty batches are not yielded). Memory stays flat: no more than one chunk and one segment in
- * progress are held.
- *
- * Throws `X12Error` (`X12_NO_ISA`, `X12_BAD_ISA`, `X12_BAD_SEGMENT`) when the input cannot be read.
- */
-export async function* readX12(
-  source: AsyncIterable<Uint8Array | string>,
-  options: X12ReaderOptions = {},
-): AsyncGenerator<X12Event[]> {
-  const reader = new X12Reader(options)
-  const encoder = new TextEncoder()
-  for await (const chunk of source) {
-    const events = reader.write(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
-    if (events.length > 0) yield events
-  }
-  const last = reader.end()
-  if (last.length > 0) yield last
-}
 
 /**
  * Reads an X12 file and yields batches of events, one per `chunkSize` bytes at most. The file is

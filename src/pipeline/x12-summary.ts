@@ -40,12 +40,26 @@ export interface X12Summary {
   bprTotal: string
   /** Transaction sets quarantined because of an error. */
   quarantinedTransactions: number
+  /**
+   * Acknowledgments, only when the file holds some: TA1s by TA104, 999 sets by IK501 and groups
+   * by AK901, 277CA claims by their first status category (STC01-1).
+   */
+  acknowledgments?: {
+    ta1: Record<string, number>
+    ik5: Record<string, number>
+    ak9: Record<string, number>
+    stc: Record<string, number>
+  }
   errors: SummaryProblem[]
   warnings: SummaryProblem[]
 }
 
 function add(map: Map<string, Cents>, key: string, cents: Cents): void {
   map.set(key, (map.get(key) ?? 0) + cents)
+}
+
+function count(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1)
 }
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
@@ -76,6 +90,10 @@ export class X12SummaryCollector {
   #plb: Cents = 0
   #bpr: Cents = 0
   #quarantined = 0
+  #ta1 = new Map<string, number>()
+  #ik5 = new Map<string, number>()
+  #ak9 = new Map<string, number>()
+  #stc = new Map<string, number>()
   #errors: SummaryProblem[] = []
   #warnings: SummaryProblem[] = []
 
@@ -133,12 +151,22 @@ export class X12SummaryCollector {
       case 'BPR':
         this.#bpr += parseCents(e[2] ?? '') ?? 0
         return
+      case 'TA1':
+        count(this.#ta1, e[4] ?? '')
+        return
+      case 'IK5':
+        count(this.#ik5, e[1] ?? '')
+        return
+      case 'AK9':
+        count(this.#ak9, e[1] ?? '')
+        return
     }
   }
 
   /** Feed every event (for the issues). */
   event(event: X12Event): void {
-    if (event.type === 'issue') this.#issue(event.issue)
+    if (event.type === 'claim277') count(this.#stc, event.claim.statuses[0]?.codes[0]?.category ?? '')
+    else if (event.type === 'issue') this.#issue(event.issue)
     else if (event.type === 'interchange-end') for (const issue of event.issues) this.#issue(issue)
     else if (event.type === 'transaction-end') {
       if (event.quarantined) this.#quarantined++
@@ -182,6 +210,16 @@ export class X12SummaryCollector {
       plbTotal: formatCents(this.#plb),
       bprTotal: formatCents(this.#bpr),
       quarantinedTransactions: this.#quarantined,
+      ...(this.#ta1.size + this.#ik5.size + this.#ak9.size + this.#stc.size > 0
+        ? {
+            acknowledgments: {
+              ta1: sortedRecord(this.#ta1),
+              ik5: sortedRecord(this.#ik5),
+              ak9: sortedRecord(this.#ak9),
+              stc: sortedRecord(this.#stc),
+            },
+          }
+        : {}),
       errors: this.#errors,
       warnings: this.#warnings,
     }

@@ -25,6 +25,7 @@ import { describeFsError, OutputFileError } from '../output-file.js'
 import { fixturesDir } from '../project-root.js'
 import { renderAppealPdf } from './appeal-pdf.js'
 import { loadItemLines } from './rework-item-lines.js'
+import { loadSubmittedClaim } from './submitted-claim-reader.js'
 import { makePrivateDir, writePrivateFile } from './write-private-file.js'
 
 const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
@@ -39,6 +40,11 @@ const csvList = (text: string): string[] => (text === '' ? [] : text.split(','))
 export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Promise<AppealFacts> {
   const item = await db.selectFrom('rework_item').selectAll().where('id', '=', itemId).executeTakeFirst()
   if (item === undefined) throw new DbError('DB_NOT_FOUND', `No rework item with id ${itemId}`)
+  if (item.remit_claim_id === null)
+    throw new AppealError(
+      'APPEAL_NOT_APPEALABLE',
+      `Rework item ${itemId} is a claim rejected before adjudication (queue ${item.queue}): there is no determination to appeal; resubmit the claim`,
+    )
   const remit = await db
     .selectFrom('remit_claim')
     .select(['filing_indicator', 'payer_claim_number'])
@@ -110,15 +116,13 @@ export async function loadAppealFacts(db: Kysely<Database>, itemId: number): Pro
       ? undefined
       : await db
           .selectFrom('submitted_claim')
-          .select(['claim_json', 'member_id', 'kind', 'prior_authorization'])
+          .select(['member_id', 'kind', 'prior_authorization'])
           .where('id', '=', Number(item.submitted_claim_id))
           .executeTakeFirst()
   const claim =
-    claimRow === undefined
+    claimRow === undefined || item.submitted_claim_id === null
       ? undefined
-      : ((typeof claimRow.claim_json === 'string'
-          ? JSON.parse(claimRow.claim_json)
-          : claimRow.claim_json) as Claim837)
+      : await loadSubmittedClaim(db, Number(item.submitted_claim_id))
   const person = claim?.patient?.person ?? claim?.subscriber.person
   const name = [person?.firstName, person?.lastName].filter((p) => p !== undefined && p !== '').join(' ')
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import type { IsoDate } from '../../parsers/dates.js'
 import { formatCents } from '../../parsers/money.js'
 import type {
@@ -12,21 +11,13 @@ import type {
 } from '../../transforms/prevention/preventable-denials.js'
 import { attributeDenial, summarizePreventable } from '../../transforms/prevention/preventable-denials.js'
 import { candidateRules, parsePreventionMap } from '../../transforms/prevention/prevention-map.js'
-import type { CodeTableRecords } from '../../transforms/scrub/code-table-set.js'
-import { createCodeTableSet } from '../../transforms/scrub/code-table-set.js'
 import { SCRUB_RULES } from '../../transforms/scrub/rules/index.js'
 import { scrubClaim } from '../../transforms/scrub/scrub-claim.js'
-import type { ScrubContext } from '../../transforms/scrub/scrub-context.js'
-import { createScrubContext, MemoryScrubLedger } from '../../transforms/scrub/scrub-context.js'
-import { loadCodeTableRecords, loadCodeTableRecordsFromFiles } from '../codes/code-table-repository.js'
 import type { Database } from '../db/database.js'
 import { fixturesDir } from '../project-root.js'
-import { bundledCodesDir } from '../scrub/default-codes-dir.js'
-import { loadScrubReference } from '../scrub/load-scrub-reference.js'
-import { listAuthorizations, listSchedule, loadLedgerLines } from '../scrub/scrub-repository.js'
-import { today } from '../today.js'
-import { listPayerProfiles } from './payer-repository.js'
+import { loadScrubContextFromDatabase } from '../scrub/load-scrub-context.js'
 import { loadItemLines } from './rework-item-lines.js'
+import { loadSubmittedClaims } from './submitted-claim-reader.js'
 
 /** Claim ids per query: well under PostgreSQL's bind parameter limit. */
 const BATCH = 500
@@ -225,53 +216,21 @@ async function runRulesOnUnscrubbed(
     rulesByClaim.set(d.submittedClaimId, set)
   }
   if (rulesByClaim.size === 0) return
-  const context = await loadScrubContext(db, options)
+  const context = await loadScrubContextFromDatabase(db, options)
   const ids = [...rulesByClaim.keys()]
   for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await db
-      .selectFrom('submitted_claim')
-      .select(['id', 'claim_id', 'claim_json'])
-      .where('id', 'in', ids.slice(i, i + BATCH))
-      .execute()
-    for (const row of rows) {
-      const claim = (
-        typeof row.claim_json === 'string' ? JSON.parse(row.claim_json) : row.claim_json
-      ) as Claim837
-      const wanted = rulesByClaim.get(Number(row.id)) ?? new Set<string>()
+    const claims = await loadSubmittedClaims(db, ids.slice(i, i + BATCH))
+    for (const [id, claim] of claims) {
+      const wanted = rulesByClaim.get(id) ?? new Set<string>()
       const rules = SCRUB_RULES.filter((r) => wanted.has(r.id))
       const { findings } = scrubClaim(claim, context, rules)
-      const previous = evidence.get(row.claim_id)?.hits ?? []
-      evidence.set(row.claim_id, {
+      const previous = evidence.get(claim.claimId)?.hits ?? []
+      evidence.set(claim.claimId, {
         scrubbed: false,
         hits: [...previous, ...findings.map((f) => ({ rule: f.rule, line: f.line }))],
       })
     }
   }
-}
-
-/** The scrub context `onco-edi scrub` would use: code tables, reference tables, authorizations, ledger. */
-async function loadScrubContext(
-  db: Kysely<Database>,
-  options: PreventableReportOptions,
-): Promise<ScrubContext> {
-  let records: CodeTableRecords = await loadCodeTableRecords(db)
-  const bundled = bundledCodesDir()
-  if (records.hcpcs.length === 0 && bundled !== undefined) {
-    const loaded = await loadCodeTableRecordsFromFiles(bundled)
-    records = { hcpcs: loaded.hcpcs, crosswalk: loaded.crosswalk, addOns: loaded.addOns, mue: loaded.mue }
-  }
-  const ledger = new MemoryScrubLedger()
-  ledger.load(await loadLedgerLines(db))
-  // The imported payer profiles, as scrub reads them (the bundled fixtures/payers.csv when none are).
-  const profiles = await listPayerProfiles(db)
-  return createScrubContext({
-    codes: createCodeTableSet(records),
-    reference: loadScrubReference(options.scrubTablesDir, profiles.length > 0 ? profiles : undefined),
-    authorizations: await listAuthorizations(db),
-    schedule: await listSchedule(db),
-    ledger,
-    asOf: options.asOf ?? today(),
-  })
 }
 
 /** Report rows sorted for print, with the not-preventable row labelled. */

@@ -225,6 +225,72 @@ export async function recomputeDeadlines(
     flags.push(itemFlags.join(','))
     notes.push(`deadline ${row.item_deadline ?? 'none'} -> ${first.deadline ?? 'none'}: ${first.basis}`)
   }
+  // Front-end rejections (queue `rejection`, from a 277CA) have no remit and no lines: their only
+  // clock is timely filing from the date of service (transforms/acknowledgments/front-end-rejection.ts).
+  const rejections = await db
+    .selectFrom('rework_item as ri')
+    .leftJoin('submitted_claim as sc', 'sc.id', 'ri.submitted_claim_id')
+    .select([
+      'ri.id',
+      'ri.payer_id',
+      'ri.service_date',
+      'ri.remit_date',
+      'ri.deadline',
+      'ri.deadline_basis',
+      'ri.low_confidence',
+      'ri.appealable',
+      'ri.flags',
+      'ri.amount',
+      'ri.guidance',
+      'sc.kind',
+      'sc.filing_indicator',
+      'sc.service_to',
+    ])
+    .where(inScope)
+    .where('ri.status', 'in', WORKING)
+    .where('ri.queue', '=', 'rejection')
+    .where('ri.remit_claim_id', 'is', null)
+    .orderBy('ri.id')
+    .execute()
+  result.items += rejections.length
+  for (const row of rejections) {
+    const profile = row.payer_id === null ? undefined : profiles.get(row.payer_id)
+    const institutional = row.kind === '837I'
+    const deadline = engine.deadline({
+      classification: {
+        queue: 'rejection',
+        action: 'resubmit',
+        carcs: [],
+        rarcs: [],
+        amount: Number(row.amount),
+        flags: [],
+        guidance: row.guidance,
+      },
+      payerClass: engine.payerClass(profile, row.filing_indicator ?? undefined),
+      profile,
+      serviceDate: row.service_date ?? undefined,
+      throughDate: institutional ? (row.service_to ?? undefined) : undefined,
+      remitDate: row.remit_date ?? undefined,
+      claimType: row.kind === null ? undefined : institutional ? 'institutional' : 'professional',
+    })
+    const next = deadline.deadline ?? null
+    if (
+      next === row.deadline &&
+      deadline.basis === row.deadline_basis &&
+      deadline.lowConfidence === row.low_confidence
+    )
+      continue
+    const itemFlags = row.flags.filter((f) => f !== 'low_confidence')
+    if (deadline.lowConfidence) itemFlags.push('low_confidence')
+    ids.push(Number(row.id))
+    deadlines.push(next)
+    bases.push(deadline.basis)
+    lowConfidence.push(deadline.lowConfidence)
+    // A rejection has no determination to appeal: it stays unappealable.
+    appealable.push(row.appealable)
+    flags.push(itemFlags.join(','))
+    notes.push(`deadline ${row.deadline ?? 'none'} -> ${next ?? 'none'}: ${deadline.basis}`)
+  }
   if (lineIds.length > 0) {
     const lineChanges = sql`unnest(
         ${arrayLiteral(lineIds, 'int8')}::int8[],

@@ -2,6 +2,12 @@ import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import type { IsoDate } from '../../parsers/dates.js'
 import { formatCents } from '../../parsers/money.js'
+import {
+  DEADLINE_BUCKET_LABELS,
+  DEADLINE_BUCKETS,
+  type DeadlineBucket,
+  deadlineBucket,
+} from '../../transforms/denials/deadline-bucket.js'
 import type { Database } from '../db/database.js'
 
 /** Dimensions a report groups by. */
@@ -125,6 +131,7 @@ function deniedLines(db: Kysely<Database>) {
       'ril.carcs',
       'ril.amount',
       'ril.recovered_amount',
+      'ril.deadline',
     ])
     .as('ri')
 }
@@ -516,4 +523,79 @@ export async function denialsReport(
       b.deniedAmountCents - a.deniedAmountCents ||
       a.key.localeCompare(b.key),
   )
+}
+
+/** One deadline bucket of {@link atRiskByDeadline}. */
+export interface AtRiskBucket {
+  key: DeadlineBucket
+  label: string
+  /** Denied lines with money still at risk. */
+  lines: number
+  openAmountCents: number
+  openAmount: string
+}
+
+/** Open amount at risk by days left to the deadline; the buckets add up to `totals`. */
+export interface AtRiskReport {
+  asOf: IsoDate
+  from: string | null
+  to: string | null
+  buckets: AtRiskBucket[]
+  totals: { lines: number; openAmountCents: number; openAmount: string }
+}
+
+/**
+ * The open amount at risk of the denials view ({@link recoveredReport}: denied − recovered of
+ * open, assigned, corrected and appealed items whose remit date is in the range) by the days
+ * each denied line has left to its deadline on `asOf` (buckets: {@link deadlineBucket}). The
+ * total equals the denials view's `openAmountCents`. Every bucket is listed, empty or not,
+ * except `(no deadline)`, which is listed only when some line has none.
+ */
+export async function atRiskByDeadline(
+  db: Kysely<Database>,
+  range: ReportRange,
+  asOf: IsoDate,
+): Promise<AtRiskReport> {
+  // One row per deadline date: a few thousand at most, bucketed here by the pure rule.
+  const rows = await db
+    .selectFrom(deniedLines(db))
+    .select([
+      sql<string | null>`ri.deadline`.as('deadline'),
+      sql<string | number>`count(*)`.as('lines'),
+      sql<string | number | null>`sum(ri.amount - ri.recovered_amount)`.as('open'),
+    ])
+    .where(sql<SqlBool>`ri.status in (${AT_RISK})`)
+    .where(sql<SqlBool>`ri.amount <> ri.recovered_amount`)
+    .where(inRange('ri.remit_date', range))
+    .groupBy(sql`1`)
+    .execute()
+  const sums = new Map<DeadlineBucket, { lines: number; open: number }>()
+  for (const r of rows) {
+    const key = deadlineBucket(r.deadline, asOf)
+    const s = sums.get(key) ?? { lines: 0, open: 0 }
+    s.lines += num(r.lines)
+    s.open += num(r.open)
+    sums.set(key, s)
+  }
+  const buckets = DEADLINE_BUCKETS.filter((key) => key !== '(no deadline)' || sums.has(key)).map(
+    (key): AtRiskBucket => {
+      const s = sums.get(key) ?? { lines: 0, open: 0 }
+      return {
+        key,
+        label: DEADLINE_BUCKET_LABELS[key],
+        lines: s.lines,
+        openAmountCents: s.open,
+        openAmount: formatCents(s.open),
+      }
+    },
+  )
+  const lines = buckets.reduce((n, b) => n + b.lines, 0)
+  const open = buckets.reduce((n, b) => n + b.openAmountCents, 0)
+  return {
+    asOf,
+    from: range.from ?? null,
+    to: range.to ?? null,
+    buckets,
+    totals: { lines, openAmountCents: open, openAmount: formatCents(open) },
+  }
 }

@@ -336,16 +336,19 @@ export interface ScrubFindingView {
 /** Everything `queue show` prints for one item. */
 export interface ReworkItemDetail {
   item: ReworkItemView
-  remit: {
-    status: string
-    charge: string
-    paid: string
-    patientResponsibility: string
-    payerClaimNumber: string | null
-    remitDate: string | null
-    matchStatus: string
-    isReversal: boolean
-  }
+  /** The remitted claim behind the item; undefined for a front-end rejection (queue `rejection`, from a 277CA). */
+  remit:
+    | {
+        status: string
+        charge: string
+        paid: string
+        patientResponsibility: string
+        payerClaimNumber: string | null
+        remitDate: string | null
+        matchStatus: string
+        isReversal: boolean
+      }
+    | undefined
   claim:
     | {
         kind: string
@@ -383,11 +386,16 @@ export async function getReworkItemDetail(
     .select(['remit_claim_id', 'submitted_claim_id'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow()
-  const remit = await db
-    .selectFrom('remit_claim')
-    .selectAll()
-    .where('id', '=', Number(row.remit_claim_id))
-    .executeTakeFirstOrThrow()
+  // A front-end rejection (277CA, queue `rejection`) has no remit: no remitted lines or adjustments.
+  const remitClaimId = row.remit_claim_id === null ? -1 : Number(row.remit_claim_id)
+  const remit =
+    row.remit_claim_id === null
+      ? undefined
+      : await db
+          .selectFrom('remit_claim')
+          .selectAll()
+          .where('id', '=', remitClaimId)
+          .executeTakeFirstOrThrow()
   const claim =
     row.submitted_claim_id === null
       ? undefined
@@ -425,14 +433,14 @@ export async function getReworkItemDetail(
       'sl.units',
       'sl.prior_authorization',
     ])
-    .where('rl.remit_claim_id', '=', Number(row.remit_claim_id))
+    .where('rl.remit_claim_id', '=', remitClaimId)
     .orderBy('rl.line_seq')
     .execute()
   const seqByLine = new Map(lineRows.map((l) => [String(l.id), l.line_seq]))
   const adjustmentRows = await db
     .selectFrom('remit_adjustment')
     .selectAll()
-    .where('remit_claim_id', '=', Number(row.remit_claim_id))
+    .where('remit_claim_id', '=', remitClaimId)
     .orderBy('id')
     .execute()
   // The item's events, and those of the line items merged into it (migration 0006).
@@ -450,16 +458,19 @@ export async function getReworkItemDetail(
     .execute()
   return {
     item,
-    remit: {
-      status: remit.status,
-      charge: formatCents(Number(remit.charge)),
-      paid: formatCents(Number(remit.paid)),
-      patientResponsibility: formatCents(Number(remit.patient_responsibility)),
-      payerClaimNumber: remit.payer_claim_number,
-      remitDate: remit.remit_date,
-      matchStatus: remit.match_status,
-      isReversal: remit.is_reversal,
-    },
+    remit:
+      remit === undefined
+        ? undefined
+        : {
+            status: remit.status,
+            charge: formatCents(Number(remit.charge)),
+            paid: formatCents(Number(remit.paid)),
+            patientResponsibility: formatCents(Number(remit.patient_responsibility)),
+            payerClaimNumber: remit.payer_claim_number,
+            remitDate: remit.remit_date,
+            matchStatus: remit.match_status,
+            isReversal: remit.is_reversal,
+          },
     claim:
       claim === undefined
         ? undefined

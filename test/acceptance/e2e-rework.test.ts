@@ -170,6 +170,8 @@ describeEachDatabase('e2e rework flow', (ctx) => {
       user: 'alice',
       date: '2026-02-12',
       out: join(dir, 'corrected.x12'),
+      // The J9045 line was sent without JW/JZ: the corrected claim must scrub clean to be written.
+      set: ['2.modifiers=JZ'],
     })
     expect(written.x12).toContain('CLM*E2E-P-003*700***11:B:7*Y*A*Y*Y~')
     expect(written.x12).toContain('REF*F8*MCR26020003~')

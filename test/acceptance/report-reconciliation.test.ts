@@ -9,7 +9,7 @@ import type { Database } from '../../src/db/database.js'
 import { ingestFiles } from '../../src/ingest/ingest-files.js'
 import { upsertPayerProfiles } from '../../src/rework/payer-repository.js'
 import type { CashReport, DenialsReport, ReportDimension, ReportRange } from '../../src/rework/reports.js'
-import { cashReport, REPORT_DIMENSIONS, recoveredReport } from '../../src/rework/reports.js'
+import { atRiskByDeadline, cashReport, REPORT_DIMENSIONS, recoveredReport } from '../../src/rework/reports.js'
 import { listReworkItems, resolveReworkItem } from '../../src/rework/rework-repository.js'
 import { parsePayerProfilesCsv } from '../../transforms/denials/payer-profile.js'
 import { generate835, generate837P, writeX12File } from '../bench/generate-x12.js'
@@ -280,6 +280,14 @@ async function reconcile(db: Kysely<Database>, ranges: ReportRange[]): Promise<n
           [sum(cash.groups, (g) => g.items), sum(cash.groups, (g) => g.recoveredAmountCents)],
           `cash rows add up ${label}`,
         ).toEqual([cash.totals.items, cash.totals.recoveredAmountCents])
+      }
+      if (by === undefined) {
+        // The finance page's deadline buckets split exactly the open amount at risk.
+        const atRisk = await atRiskByDeadline(db, range, '2026-03-15')
+        expect(atRisk.totals.openAmountCents, `at risk by deadline ${label}`).toBe(
+          denials.totals.openAmountCents,
+        )
+        expect(atRisk.buckets.reduce((s, b) => s + b.openAmountCents, 0)).toBe(denials.totals.openAmountCents)
       }
       compared += 2
     }

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { runCommandBench } from './command-bench.js'
 import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
 import { runScrubBench } from './scrub-bench.js'
@@ -13,7 +14,9 @@ import { runWorklistBench } from './worklist-bench.js'
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
  * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
  * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections,
- * BENCH_STARTUP_RUNS (start-up: runs per command, default 9), BENCH_ITEMS (worklist, default 1000000).
+ * BENCH_STARTUP_RUNS (start-up: runs per command, default 9), BENCH_ITEMS (worklist, default 1000000),
+ * BENCH_COMMAND_ROUNDS (commands: runs per command, default 3), BENCH_COMMAND_LARGE_ONLY=1 (commands:
+ * only the 10× file).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   startup: async () => {
@@ -26,6 +29,13 @@ const SECTIONS: Record<string, () => Promise<void>> = {
       rounds: Number(process.env.BENCH_ROUNDS ?? 3),
       runScript: fileURLToPath(import.meta.url),
     }),
+  commands: () =>
+    runCommandBench({
+      claims: Number(process.env.BENCH_CLAIMS ?? 100_000),
+      largeFactor: Number(process.env.BENCH_LARGE_FACTOR ?? 10),
+      rounds: Number(process.env.BENCH_COMMAND_ROUNDS ?? 3),
+      largeOnly: process.env.BENCH_COMMAND_LARGE_ONLY === '1',
+    }),
   scrub: async () => {
     await runScrubBench()
   },
@@ -33,6 +43,10 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
     await runIngest837Bench()
     await runIngestPairBench()
+  },
+  // The 837 ingest RSS/time rows alone (BENCH_837_SIZES, BENCH_ENGINES).
+  ingest837: async () => {
+    await runIngest837Bench()
   },
   worklist: async () => {
     await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))

@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import { openDatabase } from '../../src/db/create-database.js'
 import type { ListFilter } from '../../src/rework/rework-repository.js'
-import { listReworkPage } from '../../src/rework/rework-repository.js'
+import { formatWorklistCursor, listReworkPage } from '../../src/rework/rework-repository.js'
+import { createWebServer } from '../../src/web/create-server.js'
+import { addUser } from '../../src/web/user-repository.js'
+import { WebClient } from '../support/web-server.js'
 
 /** One measured worklist query. */
 export interface WorklistBenchRow {
@@ -110,6 +113,41 @@ export async function runWorklistBench(count = 1_000_000, pageSize = 50): Promis
     await measure('first page --assignee', { assignee: 'biller5' })
     await measure('first page --carc 197', { carc: '197' })
     await measure('first page --queue --status', { queue: 'coverage', status: 'corrected' })
+
+    // The same pages through the web app: a signed-in biller's HTTP requests to `onco-edi serve`
+    // (session lookup, role check, query, JSON or the rendered HTML page), on this database.
+    const app = await createWebServer({ db, engine: handle.engine })
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const address = app.server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      const { password } = await addUser(db, 'bench-biller', 'biller', 'bench')
+      const client = new WebClient(`http://127.0.0.1:${port}`)
+      if ((await client.login('bench-biller', password)) !== 303) throw new Error('bench login failed')
+      const deepCursor =
+        at === undefined
+          ? ''
+          : `after=${encodeURIComponent(formatWorklistCursor({ deadline: at.deadline, amountCents: Number(at.amount), id: Number(at.id) }))}`
+      const http = async (query: string, path: string): Promise<void> => {
+        const result = await median(5, async () => {
+          const response = await client.get(path)
+          if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`)
+          const text = await response.text()
+          return path.startsWith('/api/')
+            ? (JSON.parse(text) as { items: unknown[] }).items.length
+            : (text.match(/<tr data-item-id=/g) ?? []).length
+        })
+        rows.push({ query, ...result })
+        process.stdout.write(`worklist ${query}: ${result.items} items in ${result.ms} ms (median of 5)\n`)
+      }
+      await http('HTTP GET /api/worklist first page', `/api/worklist?limit=${pageSize}`)
+      await http('HTTP GET /api/worklist deep page', `/api/worklist?limit=${pageSize}&${deepCursor}`)
+      await http('HTTP GET /api/worklist --carc 197', `/api/worklist?limit=${pageSize}&carc=197`)
+      await http('HTTP GET /worklist (HTML page)', '/worklist')
+      await http('HTTP GET /worklist deep page (HTML)', `/worklist?${deepCursor}`)
+    } finally {
+      await app.close()
+    }
     return rows
   } finally {
     await handle.close()

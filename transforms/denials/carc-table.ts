@@ -19,6 +19,7 @@ export const REWORK_ACTIONS: readonly ReworkAction[] = [
   'verify',
   'bill_other_payer',
   'send_records',
+  'resubmit',
 ]
 
 /** One row of carc-rules.csv: how a CARC (optionally with one RARC) routes, per CAS group. */

@@ -82,6 +82,10 @@ export const ACTION_CLOCKS: Readonly<Record<ReworkAction, readonly DeadlineClock
   send_records: ['appeal'],
   verify: ['filing', 'corrected_claim'],
   bill_other_payer: ['filing'],
+  // A claim rejected before adjudication (277CA A3/A6/A7/A8) was never filed: 42 CFR 424.44(a)(1)
+  // and IOM 100-04 ch. 1 §80.3.2 (a claim returned as unprocessable is not a filed claim), so only
+  // the timely filing clock bounds its resubmission.
+  resubmit: ['filing'],
   write_off: [],
 }
 

@@ -9,6 +9,8 @@ export const REWORK_QUEUES = [
   'bundling',
   'medical_necessity',
   'other',
+  // Front-end rejections (277CA STC A3/A6/A7/A8): the claim never reached adjudication.
+  'rejection',
 ] as const
 export type ReworkQueue = (typeof REWORK_QUEUES)[number]
 
@@ -24,6 +26,8 @@ export type ReworkAction =
   | 'verify'
   | 'bill_other_payer'
   | 'send_records'
+  /** Fix and send again a claim rejected before adjudication (only the filing clock runs). */
+  | 'resubmit'
 
 /**
  * Which drugs a payer wants prior authorization for: `none`, or `list` (the drugs of the editable

@@ -4,18 +4,12 @@ import { parseArgs } from 'node:util'
 import type { Cents } from '../../../parsers/money.js'
 import { formatCents, parseCents } from '../../../parsers/money.js'
 import type { AuthDueItem } from '../../../transforms/scrub/auths-due.js'
-import { listAuthsDue } from '../../../transforms/scrub/auths-due.js'
-import { MemoryScrubLedger } from '../../../transforms/scrub/scrub-context.js'
 import { ScrubError } from '../../../transforms/scrub/scrub-error.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { parseAuthorizationsCsv } from '../../scrub/authorization-csv.js'
+import { loadAuthsReview } from '../../scrub/auths-review.js'
 import { parseCsvTable } from '../../scrub/read-csv-table.js'
-import {
-  listAuthorizations,
-  listSchedule,
-  loadLedgerLines,
-  saveAuthorizations,
-} from '../../scrub/scrub-repository.js'
+import { saveAuthorizations } from '../../scrub/scrub-repository.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
@@ -110,22 +104,16 @@ async function runDue(args: string[], context: CommandContext): Promise<number> 
       ? undefined
       : readPrices(isAbsolute(values.prices) ? values.prices : resolve(context.cwd, values.prices))
   const handle = await openDatabase(databaseOptionsFromConfig(context.config))
-  let items: AuthDueItem[]
+  let shown: AuthDueItem[]
   try {
-    const ledger = new MemoryScrubLedger()
-    ledger.load(await loadLedgerLines(handle.db))
-    items = listAuthsDue({
-      authorizations: await listAuthorizations(handle.db),
-      schedule: await listSchedule(handle.db, asOf),
-      ledger,
+    ;({ items: shown } = await loadAuthsReview(handle.db, {
       asOf,
       withinDays: within,
-      ...(prices === undefined ? {} : { unitPrice: (hcpcs: string) => prices.get(hcpcs) }),
-    })
+      unitPrice: prices === undefined ? undefined : (hcpcs: string) => prices.get(hcpcs),
+    }))
   } finally {
     await handle.close()
   }
-  const shown = items.map((item) => ({ ...item, memberId: maskMember(item.memberId) }))
   if (values.json) {
     context.stdout.write(`${JSON.stringify({ asOf, withinDays: within, items: shown }, null, 2)}\n`)
     return EXIT_OK
@@ -142,11 +130,6 @@ async function runDue(args: string[], context: CommandContext): Promise<number> 
       `  ${item.date}  ${item.kind.padEnd(18)} ${(item.authNumber ?? '-').padEnd(14)} payer ${item.payerId.padEnd(8)} member ${item.memberId.padEnd(9)} ${(item.hcpcs ?? 'any').padEnd(6)} ${item.atRisk === undefined ? '' : `$${formatCents(item.atRisk)} at risk  `}${item.detail}\n`,
     )
   return EXIT_OK
-}
-
-/** Shows only the last 4 characters of a member id (PHI) on the work list. */
-export function maskMember(memberId: string): string {
-  return memberId.length <= 4 ? '****' : `***${memberId.slice(-4)}`
 }
 
 function readPrices(path: string): Map<string, Cents> {

@@ -17,8 +17,13 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'parse',
-    summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+    summary: 'stream the typed claims of an 837 or 835 (or a 999 / 277CA) as NDJSON or a JSON array',
     load: async () => (await import('./parse-command.js')).parseCommand,
+  },
+  {
+    name: 'build-837',
+    summary: 'write an 837P/837I from a JSON file of claims in parse’s record shape',
+    load: async () => (await import('./build-837-command.js')).build837Command,
   },
   {
     name: 'codes',
@@ -52,7 +57,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'ingest',
-    summary: 'store 837/835 files, match remits, open rework items',
+    summary: 'store 837/835/999/277CA files, match remits and acknowledgments, open rework items',
     load: async () => (await import('./ingest-command.js')).ingestCommand,
   },
   {
@@ -69,5 +74,15 @@ export const commands: CommandEntry[] = [
     name: 'report',
     summary: 'recovered revenue (denials or cash view) systematic denial causes and preventable denials',
     load: async () => (await import('./report-command.js')).reportCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'serve the web application (worklist, items, corrected claims) and its JSON API',
+    load: async () => (await import('./serve-command.js')).serveCommand,
+  },
+  {
+    name: 'users',
+    summary: 'manage the web users (add with a generated password, passwd, list, disable)',
+    load: async () => (await import('./users-command.js')).usersCommand,
   },
 ]

@@ -13,8 +13,8 @@ import { createProgress } from '../progress.js'
 
 const USAGE = `Usage: onco-edi ingest FILE... [--concurrency N] [--on-duplicate-control warn|quarantine] [--user USER] [--json]
 
-Stores 837 files (submitted claims) and 835 files (remittances) in the database. The kind is
-read from ST01. Each file is stored whole or not at all, in one transaction, and is reported
+Stores 837 files (submitted claims), 835 files (remittances) and the acknowledgments of the
+claims we sent (999, 277CA) in the database. The kind is read from ST01. Each file is stored whole or not at all, in one transaction, and is reported
 as soon as it is finished: stored, quarantined (with the reasons), duplicate or unreadable.
 
 Duplicates are decided by content. A file with the same bytes (SHA-256) as one ingested before
@@ -24,6 +24,10 @@ be sent again whole: only the fixed sets are stored. An interchange that reuses 
 with other content is stored with an X12_DUPLICATE_CONTROL_NUMBER warning.
 835 claims are matched to their 837 claims, classified into rework queues with deadlines, and a
 later payment of a reworked claim marks its items recovered.
+A 999 marks the claims of each 837 set it answers (AK1 group, AK2 set) accepted or rejected; a
+277CA marks each claim (TRN02 = CLM01) accepted, rejected or pending by its STC category, and a
+rejection (A3, A6, A7, A8) opens a rework item in the rejection queue, due by the timely filing
+limit. 837s are ingested first, then 999s and 277CAs, then 835s.
 
   --concurrency N            files ingested at once (default 4; PGlite runs one at a time)
   --on-duplicate-control P   warn (default): store a reused sender + ISA13 with a warning;
@@ -39,7 +43,7 @@ or could not be stored; 2 usage, or a file is unreadable (missing, not an 837/83
 /** `onco-edi ingest FILE...`. */
 export const ingestCommand: Command = {
   name: 'ingest',
-  summary: 'store 837/835 files, match remits, open rework items',
+  summary: 'store 837/835/999/277CA files, match remits and acknowledgments, open rework items',
   usage: USAGE,
   async run(args, context) {
     const { values, positionals } = parseArgs({
@@ -147,10 +151,17 @@ function writeResult(context: CommandContext, r: IngestFileResult): void {
     out.write(`${escapeControl(r.name)}: duplicate: ${escapeControl(r.message)}\n`)
     return
   }
+  const kindName = r.kind === '277' ? '277CA' : r.kind
   const parts = [
-    `${r.kind} ${r.status === 'partial' ? 'stored with quarantined sets' : 'stored'}`,
+    `${kindName} ${r.status === 'partial' ? 'stored with quarantined sets' : 'stored'}`,
     `${r.claims} claims`,
   ]
+  const acked = r.acknowledged
+  if (acked !== undefined) {
+    parts.push(`${acked.accepted} accepted`, `${acked.rejected} rejected`, `${acked.pending} pending`)
+    if (acked.unmatched > 0) parts.push(`${acked.unmatched} unmatched`)
+    if (r.kind === '277') parts.push(`${r.items} rejection items`)
+  }
   if (r.kind === '835') {
     parts.push(
       `${r.matched} matched`,

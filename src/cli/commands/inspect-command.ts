@@ -14,8 +14,9 @@ const USAGE = `Usage: onco-edi inspect FILE... [--json]
 
 Summarizes X12 files (837P, 837I, 835 and any other 5010 transaction), streaming: envelopes,
 transaction counts by type, claims, service lines, NDC lines, charges, payments, claim statuses,
-CAS adjustments by GROUP-CARC, PLB and BPR totals, and every envelope or syntax error with its
-position (byte offset, segment index, ST segment index).
+CAS adjustments by GROUP-CARC, PLB and BPR totals, acknowledgments (TA1 by TA104, 999 sets by
+IK501 and groups by AK901, 277CA claims by status category), and every envelope or syntax error
+with its position (byte offset, segment index, ST segment index).
 
 Options:
   --json     one JSON object per file (JSON lines) instead of a table
@@ -52,8 +53,20 @@ export function formatSummaryTable(summary: X12Summary): string {
     ['errors', String(summary.errors.length)],
     ['warnings', String(summary.warnings.length)],
   ]
+  const acks = summary.acknowledgments
+  if (acks !== undefined) {
+    const at = rows.findIndex(([label]) => label === 'errors')
+    rows.splice(
+      at,
+      0,
+      ['TA1 (TA104)', record(acks.ta1)],
+      ['999 sets (IK5)', record(acks.ik5)],
+      ['999 groups (AK9)', record(acks.ak9)],
+      ['277CA (STC)', record(acks.stc)],
+    )
+  }
   let text = `${escapeControl(summary.file)}\n`
-  for (const [label, value] of rows) text += `  ${label.padEnd(14)} ${value}\n`
+  for (const [label, value] of rows) text += `  ${label.padEnd(acks === undefined ? 14 : 16)} ${value}\n`
   for (const [kind, problems] of [
     ['error', summary.errors],
     ['warning', summary.warnings],

@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { ParseRecordWriter } from '../../../parsers/json/parse-records.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
@@ -12,15 +13,20 @@ import type { Command, CommandContext } from '../command.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
 import { escapeControl } from '../escape-control.js'
 
-const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json]
+const USAGE = `Usage: onco-edi parse FILE [--format ndjson|json] [--positions]
 
-Streams the typed claims of an X12 file: one Claim837 per 837P/837I claim (loop 2300) and one
-RemittanceClaim835 per 835 CLP (loop 2100), each with its envelope and header context. Money is
-in integer cents. The raw source segments are not printed.
+Streams the typed claims of an X12 file as records: each transaction set's header once,
+{"type":"header","id":N,...} (837: envelope, BHT03, submitter, receiver; 835: envelope, BPR, TRN,
+payer, payee), then each of its claims, {"type":"claim","header":N,...}: one per 837P/837I claim
+(loop 2300) or 835 CLP (loop 2100). Money is in integer cents. The records follow the JSON Schemas
+in the package's schemas/ folder; the raw source segments are not printed. Acknowledgments give
+one record per 999 set ({"type":"999",...}: AK1, AK2/IK3/IK4/IK5, AK9) and one per 277CA claim
+({"type":"277CA",...}: TRN02 claim id, STC statuses, REF*1K).
 
 Options:
-  --format ndjson   one claim per line (default)
-  --format json     one JSON array, written as it is read (memory stays flat)
+  --format ndjson   one record per line (default)
+  --format json     one JSON array of the records, written as it is read (memory stays flat)
+  --positions       keep each part's position in the X12 file (byte offset, segment, element)
   -h, --help        this text
 
 Claims are written as soon as they are read. When a transaction set turns out to be bad (an
@@ -32,12 +38,15 @@ Exit codes: 0 ok, 1 errors in the data, 2 usage error or unreadable file.
 
 type Format = 'ndjson' | 'json'
 
-function parseParseArgs(args: string[]): { file: string; format: Format } {
-  let parsed: { values: { format?: string | undefined }; positionals: string[] }
+function parseParseArgs(args: string[]): { file: string; format: Format; positions: boolean } {
+  let parsed: {
+    values: { format?: string | undefined; positions?: boolean | undefined }
+    positionals: string[]
+  }
   try {
     parsed = parseArgs({
       args,
-      options: { format: { type: 'string' } },
+      options: { format: { type: 'string' }, positions: { type: 'boolean' } },
       allowPositionals: true,
       strict: true,
     })
@@ -55,16 +64,20 @@ function parseParseArgs(args: string[]): { file: string; format: Format } {
   if (file === undefined || extra.length > 0) {
     throw new CliError('CLI_USAGE', 'parse takes exactly one FILE. Run onco-edi parse --help.')
   }
-  return { file, format }
+  return { file, format, positions: parsed.values.positions === true }
 }
 
-/** The JSON record of a claim event: the typed claim without its raw `source` segments. */
-export function claimRecord(event: X12Event): unknown {
-  if (event.type === 'claim837') {
-    const { source: _source, ...claim } = event.claim
-    return claim
-  }
-  if (event.type === 'claim835') return event.claim
+/**
+ * The record of an acknowledgment event: a 999 set whole (`{"type":"999",...}`: AK1, the AK2 loops
+ * with IK3/IK4/IK5, AK9) or one 277CA claim status (`{"type":"277CA",...}`). Positions are kept
+ * only with `--positions`, as in the claim records.
+ */
+export function acknowledgmentRecord(event: X12Event, positions: boolean): string | undefined {
+  const replacer = positions
+    ? undefined
+    : (key: string, value: unknown) => (key === 'position' ? undefined : value)
+  if (event.type === 'ack999') return JSON.stringify({ type: '999', ...event.ack }, replacer)
+  if (event.type === 'claim277') return JSON.stringify({ type: '277CA', ...event.claim }, replacer)
   return undefined
 }
 
@@ -81,15 +94,17 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
 /** `onco-edi parse FILE [--format ndjson|json]`. */
 export const parseCommand: Command = {
   name: 'parse',
-  summary: 'stream the typed claims of an 837 or 835 as NDJSON or a JSON array',
+  summary: 'stream the typed claims of an 837 or 835 (or a 999 / 277CA) as NDJSON or a JSON array',
   usage: USAGE,
   async run(args: string[], context: CommandContext): Promise<number> {
-    const { file, format } = parseParseArgs(args)
+    const { file, format, positions } = parseParseArgs(args)
     const full = path.resolve(context.cwd, file)
     checkInputFile(full, file)
     let errors = 0
     let first = true
     let opened = false
+    const records = new ParseRecordWriter({ positions })
+    const texts: string[] = []
     try {
       for await (const events of readX12File(full)) {
         let out = ''
@@ -99,14 +114,16 @@ export const parseCommand: Command = {
           opened = true
         }
         for (const event of events) {
-          const claim = claimRecord(event)
-          if (claim !== undefined) {
-            const json = JSON.stringify(claim)
-            if (format === 'ndjson') out += `${json}\n`
-            else {
-              out += first ? `\n${json}` : `,\n${json}`
+          records.write(event, texts)
+          const acknowledgment = acknowledgmentRecord(event, positions)
+          if (acknowledgment !== undefined) texts.push(acknowledgment)
+          if (texts.length > 0) {
+            for (const json of texts) {
+              if (format === 'ndjson') out += `${json}\n`
+              else out += first ? `\n${json}` : `,\n${json}`
+              first = false
             }
-            first = false
+            texts.length = 0
             continue
           }
           const issues =

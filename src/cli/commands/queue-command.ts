@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { parseLineEdit } from '../../../transforms/corrections/line-edit.js'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { outboundEnvelopeProblems } from '../../outbound-envelope.js'
@@ -42,7 +43,8 @@ const USAGE = `Usage:
   onco-edi queue assign ID --to USER [--user USER]
   onco-edi queue resolve ID --action corrected|appealed|written_off|patient_billed [--note TEXT] [--user USER]
   onco-edi queue reopen ID --note TEXT [--user USER]
-  onco-edi queue corrected-claim ID --out FILE [--date DATE] [--user USER]
+  onco-edi queue corrected-claim ID --out FILE [--apply-fixes] [--set LINE.FIELD=VALUE]...
+                                 [--date DATE] [--user USER]
   onco-edi queue appeal ID --out DIR [--date DATE] [--templates DIR] [--user USER] [--json]
   onco-edi queue recompute [--payer ID]... [--user USER] [--json]
 
@@ -58,7 +60,13 @@ reopen   put a resolved item (corrected, appealed, written off, patient billed) 
          unassigned; --note says why (audited). The only way back to work: statuses move
          open -> assigned -> corrected|appealed|written_off|patient_billed -> recovered (by a
          later 835), and a move outside that table fails with DB_INVALID_TRANSITION (exit 1).
-corrected-claim  write a frequency-7 replacement 837 (CLM05-3 = 7, REF*F8 = CLP07)
+corrected-claim  write a frequency-7 replacement 837 (CLM05-3 = 7, REF*F8 = CLP07), corrected:
+         --apply-fixes applies the scrub's suggested fixes (successor HCPCS with its units, NDC
+         padded to 11 digits); --set LINE.FIELD=VALUE (repeatable) sets a field of the line whose
+         LX01 is LINE: code, modifiers (comma-separated, empty for none), units, ndc (empty
+         removes the drug), ndcQuantity, ndcUnit (F2 GR ME ML UN). The corrected claim is scrubbed
+         again: with scrub errors left it is not written (CORRECTION_SCRUB_ERRORS lists them,
+         exit 1). The audit event records every change.
 appeal   write the appeal letter of an appeal or records item as DIR/appeal-item-ID.md and .pdf
          (owner-only files) from the editable template in fixtures/appeals (or --templates DIR)
 recompute  compute again the deadlines of open and assigned items (all, or those of --payer) from
@@ -99,7 +107,9 @@ function describeDetail(detail: ReworkItemDetail): string {
   if (item.flags.length > 0) out.push(`  flags ${item.flags.join(', ')}`)
   out.push(`  what to do: ${item.guidance}`)
   out.push(
-    `Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`,
+    remit === undefined
+      ? 'Remit: none (rejected before adjudication: see the 277CA codes above)'
+      : `Remit: CLP02 ${remit.status}, charge ${remit.charge}, paid ${remit.paid}, patient ${remit.patientResponsibility}, remit date ${remit.remitDate ?? '?'}`,
   )
   if (claim !== undefined)
     out.push(
@@ -316,6 +326,8 @@ export const queueCommand: Command = {
         out: { type: 'string' },
         date: { type: 'string' },
         templates: { type: 'string' },
+        'apply-fixes': { type: 'boolean', default: false },
+        set: { type: 'string', multiple: true },
         'as-of': { type: 'string' },
         user: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -376,17 +388,35 @@ export const queueCommand: Command = {
         const date = parseDateOption('date', values.date) ?? today()
         const problems = outboundEnvelopeProblems(context.config.outbound)
         if (problems.length > 0) throw new CliError('CLI_BAD_OPTION', problems.join('; '))
+        // Edits that cannot be read are refused before anything is opened (CORRECTION_BAD_EDIT, exit 2).
+        const set = (values.set ?? []).map((text) => parseLineEdit(text))
         const out = resolvePath(context, values.out)
         // An output that cannot be written is refused before the database is opened.
         checkOutputFile(out, values.out)
         const actor = user()
-        // The file is written and the audit event recorded together (CLI_UNWRITABLE_OUTPUT, exit 2).
+        // The file is written and the audit event recorded together (CLI_UNWRITABLE_OUTPUT, exit 2);
+        // a corrected claim that still has scrub errors is not written (CORRECTION_SCRUB_ERRORS, exit 1).
         const written = await withDatabase(context, (handle) =>
-          writeCorrectedClaim(handle.db, id, { user: actor, date, out, envelope: context.config.outbound }),
+          writeCorrectedClaim(handle.db, id, {
+            user: actor,
+            date,
+            out,
+            envelope: context.config.outbound,
+            applyFixes: values['apply-fixes'],
+            set,
+          }),
         )
-        context.stdout.write(
-          `wrote a frequency-7 replacement of claim ${escapeControl(written.claimId)} (REF*F8 ${escapeControl(written.payerClaimNumber)}) to ${escapeControl(values.out)}\n`,
-        )
+        const lines = [
+          `wrote a frequency-7 replacement of claim ${escapeControl(written.claimId)} (REF*F8 ${escapeControl(written.payerClaimNumber)}) to ${escapeControl(values.out)}`,
+          ...written.changes.map(
+            (c) => `  line ${c.line} ${c.field}: "${c.before}" -> "${c.after}" (${c.by})`,
+          ),
+          ...written.findings.map(
+            (f) =>
+              `  warning ${f.rule}${f.line === undefined ? '' : ` line ${f.line}`}: ${escapeControl(f.message)}`,
+          ),
+        ]
+        context.stdout.write(`${lines.join('\n')}\n`)
         return EXIT_OK
       }
       case 'appeal': {

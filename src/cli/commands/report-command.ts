@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util'
 import { preventableReport, preventableRuleLabel } from '../../rework/preventable-report.js'
-import type {
-  CashReport,
-  CashTotals,
-  DenialsReport,
-  DenialsTotals,
-  ReportDimension,
-  ReportView,
-} from '../../rework/reports.js'
+import { CASH_HEADERS, cashRows, DENIALS_HEADERS, denialsRows, toCsv } from '../../rework/report-csv.js'
+import type { CashReport, DenialsReport, ReportDimension, ReportView } from '../../rework/reports.js'
 import {
   cashReport,
   denialsReport,
@@ -54,41 +48,6 @@ preventable  denied dollars per scrub rule that catches them (fixtures/preventio
            "would_have_flagged" (never scrubbed; the rule, run now on the stored 837, flags it),
            "not_preventable" (no rule catches it); the rows sum to the total denied`
 
-const csvCell = (value: string | number | boolean): string => {
-  const text = String(value)
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-const DENIALS_HEADERS = [
-  'key',
-  'items',
-  'denied',
-  'recovered',
-  'open_at_risk',
-  'closed_unpaid',
-  'denied_claims',
-  'adjudicated_claims',
-  'denial_rate',
-]
-const denialsCells = (t: DenialsTotals): string[] => [
-  String(t.items),
-  t.deniedAmount,
-  t.recoveredAmount,
-  t.openAmount,
-  t.closedAmount,
-  String(t.deniedClaims),
-  String(t.adjudicatedClaims),
-  `${(t.denialRate * 100).toFixed(2)}%`,
-]
-
-const CASH_HEADERS = ['key', 'items', 'claims', 'recovered', 'of_denied']
-const cashCells = (t: CashTotals): string[] => [
-  String(t.items),
-  String(t.claims),
-  t.recoveredAmount,
-  t.deniedAmount,
-]
-
 /** `onco-edi report recovered|denials|preventable`. */
 export const reportCommand: Command = {
   name: 'report',
@@ -128,8 +87,7 @@ export const reportCommand: Command = {
       throw new CliError('CLI_BAD_OPTION', '--view applies to "report recovered" only')
     const range = { from: parseDateOption('from', values.from), to: parseDateOption('to', values.to) }
     const write = (title: string, headers: string[], rows: string[][]): void => {
-      if (values.csv)
-        context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
+      if (values.csv) context.stdout.write(toCsv(headers, rows))
       else context.stdout.write(`${title}\n${formatTable(headers, rows)}`)
     }
     if (sub === 'recovered') {
@@ -147,16 +105,13 @@ export const reportCommand: Command = {
         write(
           `Cash recovered, ${periodLabel('paid', report.from, report.to)}${byLabel} (view cash)`,
           CASH_HEADERS,
-          [...report.groups.map((g) => [g.key, ...cashCells(g)]), ['TOTAL', ...cashCells(report.totals)]],
+          cashRows(report),
         )
       else
         write(
           `Denials in period, ${periodLabel('remitted', report.from, report.to)}${byLabel} (view denials)`,
           DENIALS_HEADERS,
-          [
-            ...report.groups.map((g) => [g.key, ...denialsCells(g)]),
-            ['TOTAL', ...denialsCells(report.totals)],
-          ],
+          denialsRows(report),
         )
       return EXIT_OK
     }
@@ -188,8 +143,7 @@ export const reportCommand: Command = {
         p.carcs.join(' '),
         p.systematic ? 'SYSTEMATIC' : '',
       ])
-      if (values.csv)
-        context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
+      if (values.csv) context.stdout.write(toCsv(headers, rows))
       else context.stdout.write(formatTable(headers, rows))
       return EXIT_OK
     }
@@ -212,8 +166,7 @@ export const reportCommand: Command = {
         ]),
         ['TOTAL', '', String(report.totals.denials), '', report.totals.total],
       ]
-      if (values.csv)
-        context.stdout.write(`${[headers, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`)
+      if (values.csv) context.stdout.write(toCsv(headers, rows))
       else {
         context.stdout.write(`Preventable denials, ${periodLabel('remitted', report.from, report.to)}\n`)
         context.stdout.write(formatTable(headers, rows))

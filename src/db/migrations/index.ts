@@ -7,6 +7,9 @@ import * as transactionSet from './0005-transaction-set.js'
 import * as claimReworkItems from './0006-claim-rework-items.js'
 import * as controlNumber from './0007-control-number.js'
 import * as payerRequirements from './0008-payer-requirements.js'
+import * as webUsers from './0009-web-users.js'
+import * as acknowledgments from './0010-acknowledgments.js'
+import * as compactClaimForm from './0012-compact-claim-form.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -21,4 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0006-claim-rework-items': claimReworkItems,
   '0007-control-number': controlNumber,
   '0008-payer-requirements': payerRequirements,
+  '0009-web-users': webUsers,
+  '0010-acknowledgments': acknowledgments,
+  '0012-compact-claim-form': compactClaimForm,
 }

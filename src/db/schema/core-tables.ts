@@ -96,8 +96,13 @@ export interface SubmittedClaimTable {
   diagnoses: string[]
   interchange_control: string
   transaction_control: string
-  /** The whole Claim837 (with `source` segments) as JSON, to write a replacement claim. PHI. */
-  claim_json: ColumnType<unknown, string, string>
+  /**
+   * The claim's own X12 segments (set header, HL chain, body) as text, to rebuild the Claim837
+   * (parsers/claim837/claim837-stored-form.ts) for a replacement claim, an appeal or a re-scrub. PHI.
+   */
+  claim_x12: string
+  /** JSON of the claim's envelope context and delimiters, read with `claim_x12`. */
+  claim_envelope: string
   created_at: CreatedAt
 }
 
@@ -226,7 +231,8 @@ export interface PayerProfileTable {
 export interface ReworkItemTable {
   id: Id
   file_id: Ref
-  remit_claim_id: Ref
+  /** Null for a front-end rejection (queue `rejection`, from a 277CA: no remit; migration 0010). */
+  remit_claim_id: NullableRef
   remit_line_id: NullableRef
   submitted_claim_id: NullableRef
   submitted_line_id: NullableRef
@@ -304,6 +310,8 @@ export interface AuditEventTable {
   before_status: string | null
   after_status: string | null
   note: string | null
+  /** The web user who made the change (migration 0009); null for the CLI, whose actor is `actor`. */
+  user_id: ColumnType<Int8 | null, number | null | undefined, never>
 }
 
 /** Tables of ingest, matching, rework and audit (migration 0001). */

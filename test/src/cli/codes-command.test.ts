@@ -283,7 +283,8 @@ describe('onco-edi codes', () => {
             diagnoses: [],
             interchange_control: '1',
             transaction_control: '1',
-            claim_json: '{}',
+            claim_envelope: '{}',
+            claim_x12: '',
           })
           .returning('id')
           .executeTakeFirstOrThrow()

@@ -61,6 +61,7 @@ const COMMANDS: { name: string; args: (path: string) => string[] }[] = [
   // Database-less (--codes): the rows are about the claim file, and this keeps them fast.
   { name: 'scrub', args: (p) => ['scrub', p, '--codes', 'fixtures/codes', '--out', join(dir, 'scrub-out')] },
   { name: 'ingest', args: (p) => ['ingest', p] },
+  { name: 'build-837', args: (p) => ['build-837', p, '--out', join(dir, 'built.837')] },
 ]
 
 /**
@@ -76,7 +77,7 @@ const OUTPUTS: { name: string; path: string }[] = [
 ]
 
 const STACK = /^\s+at .+[:(]\d+/m
-const CODE = /\b(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL)_[A-Z0-9_]+\b/
+const CODE = /\b(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|JSON)_[A-Z0-9_]+\b/
 
 function expectCodedFailure(
   result: { code: number; stdout: string; stderr: string },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -168,7 +168,7 @@ for (const engine of engines) {
       expect([missing.code, missing.stderr]).toEqual([1, 'DB_NOT_FOUND: No rework item with id 424242\n'])
     })
 
-    it('writes a frequency-7 replacement 837 with REF*F8 = CLP07', async () => {
+    it('refuses to write a corrected claim that still has scrub errors (CORRECTION_SCRUB_ERRORS, exit 1)', async () => {
       const [first] = await list()
       if (first === undefined) throw new Error('an item expected')
       const out = join(mkdtempSync(join(tmpdir(), 'queue-')), 'c101.x12')
@@ -181,12 +181,12 @@ for (const engine of engines) {
         '--date',
         '2026-02-11',
       ])
-      expect(result.code).toBe(0)
-      const x12 = readFileSync(out, 'utf8')
-      expect(x12).toMatch(/^ISA\*/)
-      expect(x12).toContain('CLM*E2E-C-101*8400***11:B:7')
-      expect(x12).toContain('REF*F8*COM0205101~')
-      expect(x12).toMatch(/IEA\*1\*\d{9}~\n$/)
+      // E2E-C-101's J9299 needs a prior authorization the claim never carried: no line edit fixes it.
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(
+        /^CORRECTION_SCRUB_ERRORS: The corrected claim of item \d+ \(claim E2E-C-101\) still has 1 scrub error\(s\): auth-missing line 1: /,
+      )
+      expect(existsSync(out)).toBe(false)
     })
 
     it('recomputes the deadlines of open items after the payer table was edited outside payers import', async () => {

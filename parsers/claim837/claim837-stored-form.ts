@@ -1,0 +1,77 @@
+import type { EnvelopeContext } from '../x12/envelope.js'
+import type { Delimiters, Segment } from '../x12/segment.js'
+import { X12Error } from '../x12/x12-error.js'
+import { assembleClaim837 } from './assemble-claim837.js'
+import type { Claim837 } from './claim837.js'
+
+/**
+ * A claim in the compact form it is stored in: its own X12 segments as text (the set header, the
+ * HL chain above it and its body, in the interchange's delimiters) and, as a small JSON text, the
+ * envelope context and the delimiters needed to read them back. About a sixth of the claim's JSON
+ * (no per-segment positions, delimiters and model fields), and plain text for the database: no
+ * jsonb to parse on insert.
+ */
+export interface StoredClaim837 {
+  /** JSON of `{ envelope, delimiters }`. */
+  envelope: string
+  /** The claim's segments, each ending with the segment terminator. */
+  x12: string
+}
+
+/** What {@link StoredClaim837.envelope} holds. */
+interface StoredEnvelope {
+  envelope: EnvelopeContext
+  delimiters: Delimiters
+}
+
+/**
+ * The stored form of a claim: `Claim837.source` (header, hierarchy, body) as X12 text and the
+ * envelope as JSON. {@link readStoredClaim837} rebuilds the same claim from it.
+ *
+ * @example
+ * ```ts
+ * const { envelope, x12 } = toStoredClaim837(claim) // x12: 'BHT*0019*00*...~NM1*41*2*...~...CLM*...~'
+ * ```
+ */
+export function toStoredClaim837(claim: Claim837): StoredClaim837 {
+  const first = claim.source.body[0] ?? claim.source.hierarchy[0] ?? claim.source.header[0]
+  if (first === undefined)
+    throw new X12Error('X12_MISSING_SEGMENT', `Claim ${claim.claimId} has no source segments to store`)
+  const delimiters = first.delimiters
+  const parts: string[] = []
+  const add = (segments: readonly Segment[]): void => {
+    for (const segment of segments) parts.push(segment.elements.join(delimiters.element), delimiters.segment)
+  }
+  add(claim.source.header)
+  add(claim.source.hierarchy)
+  add(claim.source.body)
+  const stored: StoredEnvelope = { envelope: claim.envelope, delimiters }
+  return { envelope: JSON.stringify(stored), x12: parts.join('') }
+}
+
+/**
+ * Rebuilds the typed claim from its stored form ({@link toStoredClaim837}): the segments are split
+ * on the stored delimiters (X12 data never contains them) and assembled again by the 837
+ * assembler, so every field comes back as the reader first built it. Positions count from the
+ * stored text: byte offsets within it, segment indexes from 2 (the segment after ST).
+ * Throws `X12_MISSING_SEGMENT` when the text holds no claim.
+ */
+export function readStoredClaim837(stored: StoredClaim837): Claim837 {
+  const { envelope, delimiters } = JSON.parse(stored.envelope) as StoredEnvelope
+  const segments: Segment[] = []
+  const text = stored.x12
+  let offset = 0
+  let index = 0
+  while (offset < text.length) {
+    let end = text.indexOf(delimiters.segment, offset)
+    if (end < 0) end = text.length
+    const elements = text.slice(offset, end).split(delimiters.element)
+    index++
+    segments.push({ id: elements[0] ?? '', elements, offset, index, stIndex: index + 1, delimiters })
+    offset = end + delimiters.segment.length
+  }
+  const { claim } = assembleClaim837(envelope, segments)
+  if (claim === undefined)
+    throw new X12Error('X12_MISSING_SEGMENT', 'The stored claim text holds no CLM segment')
+  return claim
+}

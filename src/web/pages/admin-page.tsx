@@ -1,0 +1,526 @@
+import fastifyMultipart from '@fastify/multipart'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { isQuarter } from '../../../transforms/codes/quarter.js'
+import { DenialError } from '../../../transforms/denials/denial-error.js'
+import { payerRequirements } from '../../../transforms/denials/payer-profile.js'
+import type { CodeImportResult } from '../../codes/code-table-repository.js'
+import { listCodeImports } from '../../codes/code-table-repository.js'
+import { CodesError } from '../../codes/codes-error.js'
+import { DbError } from '../../db/db-error.js'
+import { listPayerProfiles } from '../../rework/payer-repository.js'
+import type { PayerUploadResult } from '../admin-actions.js'
+import { importUploadedCodeFile, importUploadedPayers, UploadTooLarge } from '../admin-actions.js'
+import { sendPage } from '../page.js'
+import type { Role } from '../roles.js'
+import { isRole, ROLES } from '../roles.js'
+import { addUser, disableUser, listUsers, USERNAME_PATTERN } from '../user-repository.js'
+import type { WebContext, WebModule, WebUser } from '../web-context.js'
+import { userOf } from '../web-context.js'
+
+/** Largest CMS code file accepted (the HCPCS fixed-width file is a few MB; the xlsx less). */
+const CODE_FILE_LIMIT = 64 * 1024 * 1024
+/** Largest payer-profile CSV accepted. */
+const PAYER_FILE_LIMIT = 1024 * 1024
+
+/** A failure of an admin action, with the status and code the API answers. */
+class AdminFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Maps what an import or a user change can refuse to an {@link AdminFailure}; rethrows the rest. */
+function failureOf(error: unknown): AdminFailure {
+  if (error instanceof AdminFailure) return error
+  if (error instanceof CodesError || error instanceof DenialError)
+    return new AdminFailure(400, error.code, error.message)
+  if (error instanceof UploadTooLarge) return new AdminFailure(413, 'too_large', error.message)
+  if (error instanceof DbError && (error.code === 'DB_CONFLICT' || error.code === 'DB_NOT_FOUND'))
+    return new AdminFailure(error.code === 'DB_CONFLICT' ? 409 : 404, error.code, error.message)
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && code.startsWith('FST_'))
+    return new AdminFailure(
+      code === 'FST_REQ_FILE_TOO_LARGE' ? 413 : 400,
+      code === 'FST_REQ_FILE_TOO_LARGE' ? 'too_large' : 'bad_request',
+      (error as Error).message,
+    )
+  throw error
+}
+
+/**
+ * Reads a multipart upload: its text fields (those before the file) and its one `file` part,
+ * handed to `onFile` while it streams. No file: 400.
+ */
+async function withUpload<T>(
+  request: FastifyRequest,
+  fileSize: number,
+  onFile: (
+    part: {
+      filename: string
+      file: NodeJS.ReadableStream & { truncated?: boolean }
+      toBuffer(): Promise<Buffer>
+    },
+    fields: Map<string, string>,
+  ) => Promise<T>,
+): Promise<T> {
+  if (!request.isMultipart())
+    throw new AdminFailure(400, 'bad_request', 'Expected a multipart/form-data upload')
+  const fields = new Map<string, string>()
+  let result: { value: T } | undefined
+  for await (const part of request.parts({ limits: { fileSize, files: 1, fields: 10 } })) {
+    if (part.type === 'field') fields.set(part.fieldname, String(part.value))
+    else if (part.fieldname === 'file' && result === undefined) result = { value: await onFile(part, fields) }
+    else await part.toBuffer()
+  }
+  if (result === undefined) throw new AdminFailure(400, 'bad_request', 'Expected a file in the "file" field')
+  return result.value
+}
+
+async function uploadCodes(context: WebContext, request: FastifyRequest): Promise<CodeImportResult> {
+  const user = userOf(request)
+  return withUpload(request, CODE_FILE_LIMIT, async (part, fields) => {
+    const quarter = (fields.get('quarter') ?? '').trim()
+    if (quarter !== '' && !isQuarter(quarter))
+      throw new AdminFailure(400, 'bad_request', `quarter "${quarter}" is not YYYY-MM with MM 01/04/07/10`)
+    return importUploadedCodeFile(
+      context.db,
+      user,
+      { filename: part.filename, file: part.file as never },
+      quarter === '' ? undefined : quarter,
+    )
+  })
+}
+
+async function uploadPayers(context: WebContext, request: FastifyRequest): Promise<PayerUploadResult> {
+  const user = userOf(request)
+  return withUpload(request, PAYER_FILE_LIMIT, async (part) =>
+    importUploadedPayers(context.db, user, await part.toBuffer()),
+  )
+}
+
+async function addUserChecked(context: WebContext, actor: WebUser, username: string, role: string) {
+  if (!USERNAME_PATTERN.test(username))
+    throw new AdminFailure(
+      400,
+      'bad_request',
+      'A user name is a letter or digit, then letters, digits, . _ @ -',
+    )
+  if (!isRole(role)) throw new AdminFailure(400, 'bad_request', `role is one of ${ROLES.join(', ')}`)
+  return addUser(context.db, username, role as Role, actor.username)
+}
+
+async function disableChecked(context: WebContext, actor: WebUser, username: string) {
+  if (username === actor.username) throw new AdminFailure(409, 'DB_CONFLICT', 'You cannot disable yourself')
+  return disableUser(context.db, username, actor.username)
+}
+
+/** What the page shows after an action: a message, and the one-time password of a new user. */
+interface Flash {
+  ok?: string
+  error?: string
+  password?: { username: string; password: string }
+}
+
+const describeImport = (r: CodeImportResult): string =>
+  r.alreadyImported
+    ? `${r.path}: already imported (${r.kind}, quarter ${r.quarter}, ${r.rows} rows); nothing changed.`
+    : `${r.path}: ${r.kind} (${r.format}), quarter ${r.quarter} (from the ${r.quarterSource}), ${r.rows} rows imported, ${r.skippedCount} skipped.`
+
+async function adminPage(
+  context: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  flash: Flash = {},
+  status = 200,
+) {
+  const [users, payers, imports] = await Promise.all([
+    listUsers(context.db),
+    listPayerProfiles(context.db),
+    listCodeImports(context.db),
+  ])
+  const me = userOf(request)
+  const csrf = reply.generateCsrf()
+  return sendPage(
+    request,
+    reply,
+    { title: 'Admin', current: '/admin', status },
+    <>
+      <h1>Admin</h1>
+      {flash.error === undefined ? null : (
+        <p class="error" role="alert">
+          {flash.error}
+        </p>
+      )}
+      {flash.ok === undefined ? null : (
+        <p class="ok" role="status">
+          {flash.ok}
+        </p>
+      )}
+      {flash.password === undefined ? null : (
+        <p class="ok" role="status">
+          Password for {flash.password.username} (shown once):{' '}
+          <code id="new-password">{flash.password.password}</code>
+        </p>
+      )}
+      <section class="card" id="users">
+        <h2>Users</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Created</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr data-user={u.username}>
+                <td>{u.username}</td>
+                <td>{u.role}</td>
+                <td>{u.disabled ? 'disabled' : 'active'}</td>
+                <td>{u.createdAt.slice(0, 10)}</td>
+                <td>
+                  {u.disabled || u.username === me.username ? null : (
+                    <form
+                      method="post"
+                      action={`/admin/users/${encodeURIComponent(u.username)}/disable`}
+                      class="inline"
+                    >
+                      <input type="hidden" name="_csrf" value={csrf} />
+                      <button type="submit" aria-label={`Disable ${u.username}`}>
+                        Disable
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form method="post" action="/admin/users" class="inline">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <label>
+            New user
+            <input name="username" required pattern="[A-Za-z0-9][A-Za-z0-9._@\-]{0,63}" size={16} />
+          </label>
+          <label>
+            Role
+            <select name="role">
+              {ROLES.map((role) => (
+                <option value={role}>{role}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">Add user</button>
+        </form>
+      </section>
+      <section class="card" id="payers">
+        <h2>Payer profiles ({payers.length})</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Payer</th>
+              <th scope="col">Name</th>
+              <th scope="col">Class</th>
+              <th scope="col" class="num">
+                Filing days
+              </th>
+              <th scope="col" class="num">
+                Corrected days
+              </th>
+              <th scope="col" class="num">
+                Appeal days
+              </th>
+              <th scope="col">NDC</th>
+              <th scope="col">JW/JZ</th>
+              <th scope="col">Drug auth</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payers.map((p) => {
+              const req = payerRequirements(p)
+              return (
+                <tr data-payer={p.payerId}>
+                  <td>{p.payerId}</td>
+                  <td>{p.name}</td>
+                  <td>{p.payerClass}</td>
+                  <td class="num">{p.timelyFilingDays ?? 'default'}</td>
+                  <td class="num">{p.correctedClaimDays ?? 'default'}</td>
+                  <td class="num">{p.appealDays ?? 'default'}</td>
+                  <td>{req.requiresNdc ? 'yes' : 'no'}</td>
+                  <td>{req.jwJzRequired ? 'yes' : 'no'}</td>
+                  <td>{req.drugAuthorization}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+        <form
+          method="post"
+          action="/admin/payers"
+          enctype="multipart/form-data"
+          hx-post="/admin/payers"
+          hx-target="#main"
+          hx-select="#main"
+          hx-swap="outerHTML"
+          class="inline"
+        >
+          <label>
+            Payer profiles CSV (as <code>payers import</code>)
+            <input type="file" name="file" accept=".csv,text/csv" required />
+          </label>
+          <button type="submit">Import payers</button>
+        </form>
+      </section>
+      <section class="card" id="codes">
+        <h2>Code tables</h2>
+        <form
+          method="post"
+          action="/admin/codes"
+          enctype="multipart/form-data"
+          hx-post="/admin/codes"
+          hx-target="#main"
+          hx-select="#main"
+          hx-swap="outerHTML"
+          class="inline"
+        >
+          <label>
+            Quarter (only when the file and its name do not say)
+            <input name="quarter" placeholder="2026-04" size={8} pattern="(\d{4}-(01|04|07|10))?" />
+          </label>
+          <label>
+            CMS file (HCPCS txt/xlsx, ASP crosswalk csv, NCCI add-on xlsx, MUE csv)
+            <input type="file" name="file" required />
+          </label>
+          <button type="submit">Import</button>
+        </form>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Quarter</th>
+              <th scope="col" class="num">
+                Rows
+              </th>
+              <th scope="col">Imported</th>
+            </tr>
+          </thead>
+          <tbody>
+            {imports.map((i) => (
+              <tr>
+                <td>{i.fileName}</td>
+                <td>{i.kind}</td>
+                <td>{i.quarter}</td>
+                <td class="num">{i.rows}</td>
+                <td>{i.importedAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted">
+          Uploads need JavaScript (htmx sends the CSRF header with the file); the API takes the same upload.
+        </p>
+      </section>
+    </>,
+  )
+}
+
+/** Runs a page action and shows the admin page with its outcome (a refusal in red, status kept). */
+async function pageAction(
+  context: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  action: () => Promise<Flash>,
+) {
+  let flash: Flash
+  let status = 200
+  try {
+    flash = await action()
+  } catch (error) {
+    const failure = failureOf(error)
+    flash = { error: `${failure.code}: ${failure.message}` }
+    status = failure.status
+  }
+  return adminPage(context, request, reply, flash, status)
+}
+
+async function apiAction<T>(reply: FastifyReply, action: () => Promise<T>, status = 200) {
+  try {
+    const value = await action()
+    return reply.code(status).send(value)
+  } catch (error) {
+    const failure = failureOf(error)
+    return reply.code(failure.status).send({ error: failure.code, message: failure.message })
+  }
+}
+
+const OBJECT = { type: 'object', additionalProperties: true } as const
+const UPLOAD_BODY = {
+  description: 'multipart/form-data: `file` (and for code files an optional `quarter` field before it)',
+}
+
+/** The admin page (users, payer profiles, code-table imports) and its API. */
+export const adminModule: WebModule = {
+  name: 'admin',
+  nav: [{ path: '/admin', label: 'Admin', access: 'admin' }],
+  async register(app, context) {
+    await app.register(fastifyMultipart, { limits: { fileSize: CODE_FILE_LIMIT, files: 1 } })
+    app.get('/admin', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+      adminPage(context, request, reply),
+    )
+    app.post<{ Body: { username?: string; role?: string } }>(
+      '/admin/users',
+      { config: { access: 'admin' }, schema: { hide: true } },
+      (request, reply) =>
+        pageAction(context, request, reply, async () => {
+          const username = (request.body?.username ?? '').trim()
+          const { password } = await addUserChecked(
+            context,
+            userOf(request),
+            username,
+            request.body?.role ?? '',
+          )
+          return { ok: `Added ${username}.`, password: { username, password } }
+        }),
+    )
+    app.post<{ Params: { username: string } }>(
+      '/admin/users/:username/disable',
+      { config: { access: 'admin' }, schema: { hide: true } },
+      (request, reply) =>
+        pageAction(context, request, reply, async () => {
+          await disableChecked(context, userOf(request), request.params.username)
+          return { ok: `Disabled ${request.params.username}; their sessions ended.` }
+        }),
+    )
+    app.post('/admin/payers', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+      pageAction(context, request, reply, async () => {
+        const r = await uploadPayers(context, request)
+        const rejected =
+          r.rejects.length === 0
+            ? ''
+            : ` ${r.rejects.length} row(s) rejected: ${r.rejects.map((x) => `line ${x.line} ${x.code}`).join('; ')}.`
+        return {
+          ok: `Payers: ${r.inserted} added, ${r.updated} updated; deadlines of ${r.recomputedItems} open item(s) recomputed.${rejected}`,
+        }
+      }),
+    )
+    app.post('/admin/codes', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+      pageAction(context, request, reply, async () => ({
+        ok: describeImport(await uploadCodes(context, request)),
+      })),
+    )
+
+    app.get(
+      '/api/admin/users',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: 'Every user (never a password hash)',
+          tags: ['admin'],
+          response: { 200: { type: 'array', items: OBJECT } },
+        },
+      },
+      async () => listUsers(context.db),
+    )
+    app.post<{ Body: { username: string; role: string } }>(
+      '/api/admin/users',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary:
+            'Add a user with a generated password (returned once): 201 {user, password}; 409 when the name is taken',
+          tags: ['admin'],
+          body: {
+            type: 'object',
+            required: ['username', 'role'],
+            properties: {
+              username: { type: 'string', maxLength: 64 },
+              role: { type: 'string', enum: [...ROLES] },
+            },
+          },
+          response: { 201: OBJECT },
+        },
+      },
+      (request, reply) =>
+        apiAction(
+          reply,
+          () => addUserChecked(context, userOf(request), request.body.username, request.body.role),
+          201,
+        ),
+    )
+    app.post<{ Params: { username: string } }>(
+      '/api/admin/users/:username/disable',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: 'Disable a user and end their sessions (not yourself: 409)',
+          tags: ['admin'],
+          params: { type: 'object', properties: { username: { type: 'string', maxLength: 64 } } },
+          response: { 200: OBJECT },
+        },
+      },
+      (request, reply) =>
+        apiAction(reply, () => disableChecked(context, userOf(request), request.params.username)),
+    )
+    app.get(
+      '/api/admin/payers',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary: 'The payer profiles (payers list --json) with their effective requirements',
+          tags: ['admin'],
+          response: { 200: { type: 'array', items: OBJECT } },
+        },
+      },
+      async () =>
+        (await listPayerProfiles(context.db)).map((p) => ({ ...p, requirements: payerRequirements(p) })),
+    )
+    app.post(
+      '/api/admin/payers',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary:
+            'Import a payer-profile CSV (as payers import): {inserted, updated, recomputedItems, rejects}',
+          tags: ['admin'],
+          ...UPLOAD_BODY,
+          response: { 200: OBJECT },
+        },
+      },
+      (request, reply) => apiAction(reply, () => uploadPayers(context, request)),
+    )
+    app.get(
+      '/api/codes/imports',
+      {
+        config: { access: 'readCodes' },
+        schema: {
+          summary: 'The code-table import log, newest first (file, kind, quarter, rows)',
+          tags: ['codes'],
+          response: { 200: { type: 'array', items: OBJECT } },
+        },
+      },
+      async () => listCodeImports(context.db),
+    )
+    app.post(
+      '/api/admin/codes',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary:
+            'Import a CMS code file (as codes import): {kind, format, quarter, quarterSource, rows, skippedCount, skipped, alreadyImported}; 400 with the CODES_ code for a file that is not one',
+          tags: ['admin'],
+          ...UPLOAD_BODY,
+          response: { 200: OBJECT },
+        },
+      },
+      (request, reply) => apiAction(reply, () => uploadCodes(context, request)),
+    )
+  },
+}
