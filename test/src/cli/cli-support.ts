@@ -26,11 +26,13 @@ export class Capture extends Writable {
  */
 export async function cliDatabase(
   url: string | undefined,
+  options: { migrated?: boolean } = {},
 ): Promise<{ config: Config; cleanup(): Promise<void> }> {
   const home = mkdtempSync(join(tmpdir(), 'cli-'))
   if (url === undefined) {
-    // The home's database starts as a copy of the run's migrated template.
-    await seedPgliteDataDir(join(home, 'pgdata'))
+    // The home's database starts as a copy of the run's migrated template, unless the test is
+    // about a new home (`migrated: false`: the CLI creates its database).
+    if (options.migrated !== false) await seedPgliteDataDir(join(home, 'pgdata'))
     return {
       config: { databaseUrl: undefined, home, user: 'tester', logLevel: 'silent' },
       cleanup: async () => {},
