@@ -5,7 +5,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (tsc) runs below, once the sources are copied.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json index.ts ./
+COPY schemas ./schemas
 COPY parsers ./parsers
 COPY transforms ./transforms
 COPY src ./src
@@ -22,7 +23,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
+COPY schemas ./schemas
 USER node
 VOLUME ["/home/node/.onco-edi"]
+# onco-edi serve --host 0.0.0.0 (the web application; its default port)
+EXPOSE 8080
 ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
 CMD ["--help"]

@@ -7,7 +7,7 @@ import type { Config } from '../config.js'
 import { loadConfig, MAX_LOCK_WAIT_SECONDS, waitSecondsOf } from '../config.js'
 import { createLogger } from '../logger.js'
 import type { CommandContext } from './command.js'
-import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from './command.js'
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, exitCodeOf } from './command.js'
 import { commands } from './commands/index.js'
 import { escapeControl } from './escape-control.js'
 import { finishProgress } from './progress.js'
@@ -31,33 +31,14 @@ Configuration (environment):
   LOG_LEVEL      pino log level of the JSON logs on stderr: fatal, error, warn (default), info
                  (logs each file), debug, trace or silent
 
-Exit codes: 0 ok; 1 findings or errors in the data (also a file that is not what the command
-reads, e.g. empty or UTF-16) or a database that refuses (DB_LOCKED, DB_NOT_FOUND, ...);
-2 usage or configuration error, or a file that cannot be opened or written; 3 an internal error
-(CLI_INTERNAL, a bug: the details are in the log).
+Exit codes, the same for every command: 0 ok; 1 a data problem: the input was opened but its
+content is bad (not X12, UTF-16, binary, empty, not the expected CSV, rejected rows, quarantined
+sets, findings) or a database that refuses (DB_LOCKED, DB_NOT_FOUND, ...); 2 a usage problem: a
+bad option or configuration, a path that is missing, a directory or not readable, an output that
+cannot be written; 3 an internal error (CLI_INTERNAL, a bug: the details are in the log).
 `
 
-/** Codes outside CLI_ that mean "cannot be opened / not configured" (exit 2) rather than bad data. */
-const USAGE_CODES: ReadonlySet<string> = new Set([
-  'CODES_UNREADABLE_FILE',
-  'CODES_NO_QUARTER',
-  'INGEST_UNREADABLE',
-  'INGEST_BAD_OPTION',
-  'INGEST_RULES_MISSING',
-  'SCRUB_UNREADABLE_TABLE',
-  'SCRUB_BAD_TABLE_ROW',
-  // An appeal letter template that cannot be rendered: the user's template folder, like a bad option.
-  'APPEAL_TEMPLATE',
-  // A `queue corrected-claim --set` value that cannot be used, like a bad option.
-  'CORRECTION_BAD_EDIT',
-])
-
-/** The exit code of a failure with a stable code (README "Error codes"). */
-export function exitCodeOf(code: string): number {
-  if (code === 'CLI_INTERNAL') return EXIT_INTERNAL
-  if (code.startsWith('CLI_') || USAGE_CODES.has(code)) return EXIT_USAGE
-  return EXIT_FINDINGS
-}
+export { exitCodeOf } from './command.js'
 
 /**
  * Runs the CLI with `argv` (without node and script) and returns the exit code. It never throws

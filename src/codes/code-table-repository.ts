@@ -34,6 +34,8 @@ export interface CodeImportResult {
   skippedCount: number
   /** The first skipped rows with their line and reason (at most `MAX_SKIPPED_KEPT`). */
   skipped: SkippedRow[]
+  /** Remarks on kept rows (a line read as Windows-1252), at most `MAX_SKIPPED_KEPT`. */
+  warnings: SkippedRow[]
   /** True when a file with the same sha256 was imported before: nothing was written. */
   alreadyImported: boolean
 }
@@ -69,7 +71,12 @@ export async function importCodeFile(
   const file = await detectCodeFile(path, { quarter: options.quarter })
   const skipped: SkippedRow[] = []
   let skippedCount = 0
+  const warnings: SkippedRow[] = []
   const onSkip = (row: SkippedRow): void => {
+    if (row.warning === true) {
+      if (warnings.length < MAX_SKIPPED_KEPT) warnings.push(row)
+      return
+    }
     skippedCount++
     if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(row)
   }
@@ -122,6 +129,7 @@ export async function importCodeFile(
     rows,
     skippedCount,
     skipped,
+    warnings,
     alreadyImported: false,
   }
 }
@@ -148,6 +156,7 @@ async function findImport(
     rows: previous.row_count,
     skippedCount: previous.skipped_count,
     skipped: [],
+    warnings: [],
     alreadyImported: true,
   }
 }
@@ -536,4 +545,60 @@ async function listInputFiles(
     .map((entry) => join(input, entry.name))
     .sort()
   return { paths, lenient: true }
+}
+
+/** One HCPCS code as the code tables hold it: every quarter's version and its crosswalked NDCs. */
+export interface HcpcsLookup {
+  code: string
+  versions: {
+    quarter: Quarter
+    shortDescription: string
+    longDescription: string
+    addDate: string | null
+    terminationDate: string | null
+    actionCode: string | null
+    billingUnit: string | null
+  }[]
+  crosswalk: { quarter: Quarter; ndc: string; dosage: string; billUnitsPerPackage: number | null }[]
+}
+
+/** A HCPCS code's versions (oldest quarter first) and ASP crosswalk rows; empty lists when unknown. */
+export async function lookupHcpcs(db: Kysely<Database>, code: string): Promise<HcpcsLookup> {
+  const wanted = code.trim().toUpperCase()
+  const versions = await db
+    .selectFrom('hcpcs_code')
+    .selectAll()
+    .where('code', '=', wanted)
+    .orderBy('source_quarter')
+    .orderBy('id')
+    .execute()
+  const crosswalk = await db
+    .selectFrom('asp_crosswalk')
+    .select(['quarter', 'ndc', 'dosage', 'bill_units_per_package'])
+    .where('hcpcs', '=', wanted)
+    .orderBy('quarter')
+    .orderBy('ndc')
+    .limit(1000)
+    .execute()
+  return {
+    code: wanted,
+    versions: versions.map((v) => ({
+      quarter: v.source_quarter,
+      shortDescription: v.short_description,
+      longDescription: v.long_description,
+      addDate: v.add_date,
+      terminationDate: v.termination_date,
+      actionCode: v.action_code,
+      billingUnit:
+        v.billing_unit === null || v.billing_unit_amount === null
+          ? null
+          : `${v.billing_unit_amount} ${v.billing_unit}`,
+    })),
+    crosswalk: crosswalk.map((c) => ({
+      quarter: c.quarter,
+      ndc: c.ndc,
+      dosage: c.dosage,
+      billUnitsPerPackage: c.bill_units_per_package,
+    })),
+  }
 }

@@ -59,6 +59,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     bodyLimit: 1024 * 1024,
   })
   const idleMs = (options.idleMinutes ?? 30) * 60_000
+  const touchMs = Math.min(60_000, idleMs / 4)
   const modules = options.modules ?? webModules
   app.decorate(
     'nav',
@@ -90,7 +91,9 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     cookieName: 'onco_edi_session',
     store: new KyselySessionStore(options.db, idleMs),
     saveUninitialized: false,
-    rolling: true,
+    // The idle timeout is renewed by `seenAt` below at most every `touchMs`, not by a write of
+    // the session on every request (rolling), which costs a database write per page.
+    rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: idleMs },
   })
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' })
@@ -126,6 +129,11 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       return reply.redirect(`/login${next}`, 303)
     }
     request.user = { id: user.id, username: user.username, role: user.role }
+    // Activity renews the idle timeout: the session (and its cookie) is saved again with a new
+    // expiry when it was last renewed more than touchMs ago.
+    const now = Date.now()
+    const seenAt = request.session.seenAt
+    if (typeof seenAt !== 'number' || now - seenAt >= touchMs) request.session.seenAt = now
     if (!allows(access, user.role)) {
       const message = `The ${user.role} role cannot do this`
       if (isApi(request)) return reply.code(403).send({ error: 'forbidden', message })

@@ -54,6 +54,8 @@ declare module 'fastify' {
   }
   interface Session {
     userId?: number
+    /** When the session's idle timeout was last renewed (ms since the epoch). */
+    seenAt?: number
     _csrf?: string
   }
 }

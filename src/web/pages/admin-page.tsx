@@ -4,7 +4,7 @@ import { isQuarter } from '../../../transforms/codes/quarter.js'
 import { DenialError } from '../../../transforms/denials/denial-error.js'
 import { payerRequirements } from '../../../transforms/denials/payer-profile.js'
 import type { CodeImportResult } from '../../codes/code-table-repository.js'
-import { listCodeImports } from '../../codes/code-table-repository.js'
+import { listCodeImports, lookupHcpcs } from '../../codes/code-table-repository.js'
 import { CodesError } from '../../codes/codes-error.js'
 import { DbError } from '../../db/db-error.js'
 import { listPayerProfiles } from '../../rework/payer-repository.js'
@@ -507,6 +507,23 @@ export const adminModule: WebModule = {
         },
       },
       async () => listCodeImports(context.db),
+    )
+    app.get<{ Params: { code: string } }>(
+      '/api/codes/hcpcs/:code',
+      {
+        config: { access: 'readCodes' },
+        schema: {
+          summary:
+            "A HCPCS code's version in every imported quarter and its ASP NDC crosswalk rows (read-only)",
+          tags: ['codes'],
+          params: {
+            type: 'object',
+            properties: { code: { type: 'string', pattern: '^[A-Za-z0-9]{5}$' } },
+          },
+          response: { 200: OBJECT },
+        },
+      },
+      async (request) => lookupHcpcs(context.db, request.params.code),
     )
     app.post(
       '/api/admin/codes',

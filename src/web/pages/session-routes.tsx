@@ -101,6 +101,7 @@ export const sessionModule: WebModule = {
         // A new session id at login: a session fixed before login is worth nothing after it.
         await request.session.regenerate()
         request.session.userId = user.id
+        request.session.seenAt = Date.now()
         request.log.info({ event: 'login', userId: user.id }, 'login')
         return reply.redirect(next, 303)
       },

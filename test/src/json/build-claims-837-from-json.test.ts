@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { Readable } from 'node:stream'
-import { expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import { JsonRecordError } from '../../../parsers/json/json-record-error.js'
 import { buildClaims837FromJson } from '../../../src/json/build-claims-837-from-json.js'
 import { describeEachDatabase } from '../../support/databases.js'
@@ -49,9 +51,7 @@ describeEachDatabase('buildClaims837FromJson', (ctx) => {
           date: '2026-03-01',
         })
         expect(result.rejected, file).toEqual([])
-        const out = `${file}.rt.x12`.replace(/.*\//, '/tmp/')
-        writeFileSync(out, result.x12)
-        const back = parseRecordsOf(out)
+        const back = parseRecordsOf(writeTemp(result.x12))
         expect(back.errors, `${file}: the built 837 reads back clean`).toBe(0)
         expect(claimsOf(back.texts), file).toEqual(claimsOf(texts))
       }
@@ -129,8 +129,12 @@ describeEachDatabase('buildClaims837FromJson', (ctx) => {
   })
 })
 
+const tempDir = mkdtempSync(path.join(tmpdir(), 'onco-build-837-'))
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }))
+
+/** Writes a built 837 where parseRecordsOf reads it (one file, overwritten each time). */
 function writeTemp(text: string): string {
-  const file = `/tmp/onco-build-837-${process.pid}.x12`
+  const file = path.join(tempDir, 'built.x12')
   writeFileSync(file, text)
   return file
 }

@@ -265,6 +265,23 @@ for (const engine of engines) {
       expect((await clients.anonymous.get('/static/htmx.min.js')).status).toBe(200)
     })
 
+    it('pages carry the CSRF header for htmx on <body> (hx-headers:inherited) and load htmx from the server', async () => {
+      const html = await (await clients.biller.get('/worklist')).text()
+      const match = /<body hx-headers:inherited="([^"]*)"/.exec(html)
+      const headers = JSON.parse((match?.[1] ?? '').replaceAll('&quot;', '"')) as Record<string, string>
+      const token = headers['x-csrf-token'] ?? ''
+      expect(token).not.toBe('')
+      expect(html).toContain('<script src="/static/htmx.min.js" defer=""></script>')
+      expect(html).not.toMatch(/<script>|https?:\/\/(?!127)/)
+      // The token in the page is accepted as the header.
+      const note = await clients.biller.request('POST', `/api/items/${item('E2E-P-003')}/notes`, {
+        body: { text: 'from the page token' },
+        csrf: false,
+        headers: { 'x-csrf-token': token },
+      })
+      expect(note.status).toBe(200)
+    })
+
     it('sends security headers on pages and API answers', async () => {
       for (const response of [
         await clients.anonymous.get('/login'),

@@ -243,6 +243,11 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     const none = new FormData()
     none.set('quarter', '2026-04')
     expect((await as('admin').request('POST', '/api/admin/codes', { body: none })).status).toBe(400)
+    // Coders read the code tables: the MUE file holds no HCPCS, so J9271 has no version yet.
+    const lookup = async (who: Who) => as(who).get('/api/codes/hcpcs/J9271')
+    expect((await lookup('biller')).status).toBe(403)
+    expect(await (await lookup('coder')).json()).toEqual({ code: 'J9271', versions: [], crosswalk: [] })
+    expect((await as('coder').get('/api/codes/hcpcs/J92')).status).toBe(400)
     // Audited with the admin's name.
     const audit = await ctx.handle.db
       .selectFrom('audit_event')
@@ -258,6 +263,14 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
     expect(await viaPage.text()).toMatch(
       /ncci-add-on-codes-2026-04\.xlsx: .*quarter 2026-04 .*\d+ rows imported/,
     )
+    const hcpcs = await as('admin').request('POST', '/api/admin/codes', {
+      body: upload(CODES, 'hcpcs-2026-01-anweb.txt'),
+    })
+    expect(await hcpcs.json()).toMatchObject({ kind: 'hcpcs', quarter: '2026-01', alreadyImported: false })
+    const j9271 = (await (await lookup('coder')).json()) as {
+      versions: { quarter: string; shortDescription: string }[]
+    }
+    expect(j9271.versions).toEqual([expect.objectContaining({ quarter: '2026-01' })])
     // The page shows the import log.
     const page = await (await as('admin').get('/admin')).text()
     expect(page).toContain('mue-practitioner-2026-04.csv')
@@ -300,6 +313,7 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       '/api/admin/payers',
       '/api/admin/codes',
       '/api/codes/imports',
+      '/api/codes/hcpcs/{code}',
     ])
       expect(Object.keys(doc.paths)).toContain(path)
   })
