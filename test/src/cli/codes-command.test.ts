@@ -7,6 +7,7 @@ import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import { openDatabase } from '../../../src/db/create-database.js'
 import { createLogger, silentLogger } from '../../../src/logger.js'
+import { seedPgliteDataDir } from '../../support/pglite-template.js'
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/codes')
 const ROOT = join(import.meta.dirname, '../../..')
@@ -42,6 +43,8 @@ function cli(home: string) {
 describe('onco-edi codes', () => {
   const home = mkdtempSync(join(tmpdir(), 'onco-edi-codes-cli-'))
   const run = cli(home)
+  // The home's database starts as a copy of the run's migrated template.
+  beforeAll(() => seedPgliteDataDir(join(home, 'pgdata')))
 
   it('imports the bundled files and prints kind, quarter and rows; a repeat is "already imported"', async () => {
     const files = readdirSync(FIXTURES)
