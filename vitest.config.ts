@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds the migrated PGlite template every PGlite test database starts from.
+    globalSetup: ['test/support/global-setup.ts'],
   },
 })

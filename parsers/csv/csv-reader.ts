@@ -40,6 +40,11 @@ export interface CsvReadOptions {
   comments?: boolean
   /** Length limit of a column by header name (default {@link fieldLimitOf}). */
   fieldLimit?: (column: string) => number
+  /**
+   * False for a file whose header is not on its first line (a CMS file with title lines and a
+   * notice first): every record is a record, `header` stays `undefined` (default true).
+   */
+  header?: boolean
 }
 
 /**
@@ -72,7 +77,7 @@ export function readCsv(input: Uint8Array | string, options: CsvReadOptions = {}
   const n = text.length
   let i = 0
   let line = 1
-  let headerSeen = false
+  let headerSeen = options.header === false
   while (i < n) {
     const ch = text.charCodeAt(i)
     if (ch === LF || ch === CR) {

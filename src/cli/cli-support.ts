@@ -109,9 +109,10 @@ export function actorOf(flag: string | undefined, context: CommandContext): stri
 }
 
 /**
- * Checks that `path` is a regular file this process can read, or throws CLI_UNREADABLE_INPUT
- * naming it: missing, a directory, a FIFO or device (reading one could block forever), a path
- * through a regular file (ENOTDIR), no permission.
+ * Checks that `path` is a file this process can read, or throws CLI_UNREADABLE_INPUT naming it:
+ * missing, a directory, a socket, a path through a regular file (ENOTDIR), no permission. A FIFO
+ * or character device (`inspect <(cat f.835)`, `parse /dev/stdin`) is accepted: the readers that
+ * take it read it once, streaming.
  */
 export function checkInputFile(path: string, shown: string = path): void {
   let stats: ReturnType<typeof statSync>
@@ -131,10 +132,10 @@ export function checkInputFile(path: string, shown: string = path): void {
       'CLI_UNREADABLE_INPUT',
       `Cannot read ${escapeControl(shown)}: it is a directory, not a file`,
     )
-  if (!stats.isFile())
+  if (!stats.isFile() && !stats.isFIFO() && !stats.isCharacterDevice())
     throw new CliError(
       'CLI_UNREADABLE_INPUT',
-      `Cannot read ${escapeControl(shown)}: not a regular file (a FIFO, socket or device)`,
+      `Cannot read ${escapeControl(shown)}: not a file, a FIFO or a character device (a socket or block device)`,
     )
   try {
     accessSync(path, constants.R_OK)

@@ -58,6 +58,8 @@ export interface SkippedRow {
   column?: number | undefined
   code: CodesErrorCode
   reason: string
+  /** A remark on a row that was kept (e.g. CODES_CSV_ENCODING), not a skipped row. */
+  warning?: boolean
 }
 
 /**

@@ -34,6 +34,8 @@ export interface CodeImportResult {
   skippedCount: number
   /** The first skipped rows with their line and reason (at most `MAX_SKIPPED_KEPT`). */
   skipped: SkippedRow[]
+  /** Remarks on kept rows (a line read as Windows-1252), at most `MAX_SKIPPED_KEPT`. */
+  warnings: SkippedRow[]
   /** True when a file with the same sha256 was imported before: nothing was written. */
   alreadyImported: boolean
 }
@@ -69,7 +71,12 @@ export async function importCodeFile(
   const file = await detectCodeFile(path, { quarter: options.quarter })
   const skipped: SkippedRow[] = []
   let skippedCount = 0
+  const warnings: SkippedRow[] = []
   const onSkip = (row: SkippedRow): void => {
+    if (row.warning === true) {
+      if (warnings.length < MAX_SKIPPED_KEPT) warnings.push(row)
+      return
+    }
     skippedCount++
     if (skipped.length < MAX_SKIPPED_KEPT) skipped.push(row)
   }
@@ -122,6 +129,7 @@ export async function importCodeFile(
     rows,
     skippedCount,
     skipped,
+    warnings,
     alreadyImported: false,
   }
 }
@@ -148,6 +156,7 @@ async function findImport(
     rows: previous.row_count,
     skippedCount: previous.skipped_count,
     skipped: [],
+    warnings: [],
     alreadyImported: true,
   }
 }

@@ -1,7 +1,7 @@
 export const CODES_ERROR_CODES = [
-  /** A CMS code file cannot be read (missing, a folder, a CSV quote never closed). */
+  /** A CMS code file cannot be opened (missing, a folder, no permission): exit 2. */
   'CODES_UNREADABLE_FILE',
-  /** The file is not a CMS code file we recognize by content. */
+  /** The file is not a CMS code file we recognize by content (nor a readable xlsx): exit 1. */
   'CODES_UNKNOWN_FILE',
   /** Neither the content nor the name says which quarter. */
   'CODES_NO_QUARTER',
@@ -13,6 +13,10 @@ export const CODES_ERROR_CODES = [
   'CODES_CONTROL_CHAR',
   /** A row is skipped: a field is longer than its limit (parsers/csv/field-limits.ts). */
   'CODES_TOO_LONG',
+  /** A CSV record is skipped: a quote never closed, or text after a closing quote (RFC 4180). */
+  'CODES_CSV_SYNTAX',
+  /** A warning, the row is kept: a CSV line that is not UTF-8 was read as Windows-1252. */
+  'CODES_CSV_ENCODING',
 ] as const
 
 export type CodesErrorCode = (typeof CODES_ERROR_CODES)[number]

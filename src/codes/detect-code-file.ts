@@ -72,9 +72,10 @@ async function detectXlsx(path: string, options: DetectCodeFileOptions): Promise
       titles.push(sheet, ...cells.filter((cell) => cell.length < 200))
     }
   } catch (cause) {
+    // The file was opened: a broken workbook is bad data, like any file that is not a code file.
     throw new CodesError(
-      'CODES_UNREADABLE_FILE',
-      `Cannot read ${path} as xlsx: ${describe(cause)}`,
+      'CODES_UNKNOWN_FILE',
+      `${path} starts like an xlsx workbook but cannot be read as one: ${describe(cause)}`,
       { path },
       { cause },
     )

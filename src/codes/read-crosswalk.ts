@@ -19,7 +19,10 @@ export async function* readCrosswalk(
 ): AsyncGenerator<CrosswalkRecord[]> {
   let header: HeaderColumns | undefined
   let batch: CrosswalkRecord[] = []
-  for await (const { line, fields } of readCsvRows(file.path)) {
+  for await (const { line, fields } of readCsvRows(file.path, {
+    onIssue: onSkip,
+    fromLine: file.headerLine,
+  })) {
     if (file.headerLine === undefined || line < file.headerLine) continue
     if (header === undefined) {
       header = new HeaderColumns(fields)

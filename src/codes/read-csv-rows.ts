@@ -1,55 +1,84 @@
-import { createReadStream } from 'node:fs'
-import { parse } from 'csv-parse'
+import { readFile } from 'node:fs/promises'
+import type { CsvIssue, CsvProblem } from '../../parsers/csv/csv-reader.js'
+import { readCsv } from '../../parsers/csv/csv-reader.js'
+import { FIELD_LIMITS } from '../../parsers/csv/field-limits.js'
+import type { SkippedRow } from './code-file-records.js'
+import type { CodesErrorCode } from './codes-error.js'
 import { CodesError } from './codes-error.js'
 
-/** The largest CSV record of a CMS file we read: CMS rows are a few hundred bytes. */
-const MAX_RECORD_BYTES = 1024 * 1024
-
-/** One CSV record with the 1-based line it ends on (its only line, unless a quoted field spans lines). */
+/** One CSV record with the 1-based line it starts on (a quoted field may span lines). */
 export interface CsvRow {
   line: number
   fields: string[]
 }
 
+/** Options of {@link readCsvRows}. */
+export interface ReadCsvRowsOptions {
+  /**
+   * Told of each record rejected (a quote never closed, text after a closing quote, a NUL, a field
+   * over its limit) and of each line read as Windows-1252 (`warning: true`), with its line and
+   * column. Only the issues on or after `fromLine` are told (the title lines before a header are
+   * not data).
+   */
+  onIssue?: (issue: SkippedRow) => void
+  fromLine?: number
+}
+
+const CODES: Record<CsvProblem, CodesErrorCode> = {
+  encoding: 'CODES_CSV_ENCODING',
+  syntax: 'CODES_CSV_SYNTAX',
+  control: 'CODES_CONTROL_CHAR',
+  too_long: 'CODES_TOO_LONG',
+}
+
 /**
- * Streams the records of a CMS CSV file with csv-parse. CMS ships these files in Windows-1252
- * (the "®" of the AMA notice is byte 0xAE), so they are decoded as latin1; the codes and numbers
- * kept from them are ASCII either way. Quoted fields may span lines (the MUE header "HCPCS/⏎CPT Code").
+ * The records of a CMS CSV file, with the explicit decoding and per-record checks of
+ * `parsers/csv/csv-reader.ts`: strict UTF-8, and a line that is not UTF-8 read as Windows-1252
+ * (CMS ships these files from Windows: the "®" of the AMA notice is byte 0xAE) with a warning
+ * naming its line and column. A record that cannot be tokenized (a quote never closed) is rejected
+ * alone with its line and column, and the records after it are read. Quoted fields may span lines
+ * (the MUE header "HCPCS/⏎CPT Code"). CMS code CSVs are a few MB: the file is read whole.
  */
-export async function* readCsvRows(path: string): AsyncGenerator<CsvRow> {
-  const input = createReadStream(path)
-  const parser = input.pipe(
-    parse({
-      encoding: 'latin1',
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      info: true,
-      // A quote that is never closed would otherwise read the rest of the file into one field.
-      max_record_size: MAX_RECORD_BYTES,
-    }),
-  )
+export async function* readCsvRows(path: string, options: ReadCsvRowsOptions = {}): AsyncGenerator<CsvRow> {
+  let bytes: Uint8Array
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const fields = item.record.map((field, index) =>
-        // A UTF-8 BOM read as latin1 is "ï»¿".
-        index === 0 ? field.replace(/^\u00ef\u00bb\u00bf/, '').trim() : field.trim(),
-      )
-      yield { line: item.info.lines, fields }
-    }
+    bytes = await readFile(path)
   } catch (cause) {
-    // csv-parse cannot go on after a broken record (its state is lost): the file is not stored.
-    const line =
-      typeof cause === 'object' && cause !== null && 'lines' in cause ? Number(cause.lines) : undefined
     throw new CodesError(
       'CODES_UNREADABLE_FILE',
-      `${path} line ${line ?? '?'}: not a readable CSV (${cause instanceof Error ? cause.message : String(cause)})`,
-      { path, line },
+      `Cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { path },
       { cause },
     )
-  } finally {
-    input.destroy()
-    parser.destroy()
   }
+  const read = readCsv(bytes, {
+    header: false,
+    comments: false,
+    fieldLimit: () => FIELD_LIMITS.description,
+  })
+  const from = options.fromLine ?? 1
+  const tell = (issue: CsvIssue, warning: boolean): void => {
+    if (issue.line < from) return
+    options.onIssue?.({
+      line: issue.line,
+      column: issue.column,
+      code: CODES[issue.problem],
+      reason: `${issue.column === undefined ? '' : `field ${issue.column}: `}${issue.message}`,
+      ...(warning ? { warning: true } : {}),
+    })
+  }
+  // Issues are told in line order, between the records around them (a report reads top to bottom).
+  const issues = [
+    ...read.warnings.map((issue) => ({ issue, warning: true })),
+    ...read.rejects.map((issue) => ({ issue, warning: false })),
+  ].sort((a, b) => a.issue.line - b.issue.line)
+  let next = 0
+  for (const record of read.records) {
+    for (; next < issues.length && (issues[next]?.issue.line ?? 0) <= record.line; next++) {
+      const item = issues[next]
+      if (item !== undefined) tell(item.issue, item.warning)
+    }
+    yield { line: record.line, fields: record.fields }
+  }
+  for (const item of issues.slice(next)) tell(item.issue, item.warning)
 }

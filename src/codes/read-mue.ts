@@ -20,7 +20,10 @@ export async function* readMue(
   const setting = mueSettingOf(file.kind)
   let header: HeaderColumns | undefined
   let batch: MueRecord[] = []
-  for await (const { line, fields } of readCsvRows(file.path)) {
+  for await (const { line, fields } of readCsvRows(file.path, {
+    onIssue: onSkip,
+    fromLine: file.headerLine,
+  })) {
     if (file.headerLine === undefined || line < file.headerLine) continue
     if (header === undefined) {
       header = new HeaderColumns(fields)

@@ -1,5 +1,8 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
@@ -9,6 +12,7 @@ import { DbError } from './db-error.js'
 import type { HomeLockOptions } from './home-lock.js'
 import { acquireHomeLock } from './home-lock.js'
 import { migrations } from './migrations/index.js'
+import { loadPgliteSeed } from './pglite-seed.js'
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string. When absent, PGlite is used. */
@@ -26,6 +30,12 @@ export interface DatabaseOptions {
    * is opened and released after it is closed (src/db/home-lock.ts). PostgreSQL needs none.
    */
   lock?: HomeLockOptions | undefined
+  /**
+   * PGlite only: a data directory dump (PGlite's `dumpDataDir`) that a *new* database starts from,
+   * instead of the bundled seed (src/db/pglite-seed.ts). Ignored when the data directory already
+   * holds a database. The tests pass a migrated template.
+   */
+  pgliteDump?: Blob | undefined
 }
 
 /** The lock file of a PGlite home. */
@@ -70,6 +80,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   let engine: DatabaseHandle['engine']
   let unlock = (): void => {}
   let queueAccess: DatabaseHandle['queueAccess']
+  let instance: WeakRef<object> | undefined
   if (options.databaseUrl !== undefined) {
     // pg and PGlite are loaded when a database is opened: commands that need none start faster.
     const { default: pg } = await import('pg')
@@ -96,11 +107,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const dataDir = options.dataDir
     if (dataDir !== undefined && options.lock !== undefined) unlock = await acquireHomeLock(options.lock)
     try {
+      keepPgliteOnBaselineCode()
+      await collectClosedPglites()
       const { PGlite } = await import('@electric-sql/pglite')
       if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true })
-      const pglite = dataDir === undefined ? new PGlite() : new PGlite(dataDir)
+      // A new database starts from a dump of an initialised data directory rather than running
+      // initdb, which would hold a second PGlite instance in memory next to this one.
+      const isNew = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'))
+      const loadDataDir = isNew ? (options.pgliteDump ?? loadPgliteSeed()) : undefined
+      const pgliteOptions = loadDataDir === undefined ? {} : { loadDataDir }
+      const pglite = dataDir === undefined ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions)
       db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
       queueAccess = { engine: 'pglite', pglite }
+      instance = new WeakRef(pglite)
     } catch (cause) {
       unlock()
       throw new DbError('DB_UNAVAILABLE', `Cannot open the embedded database: ${describe(cause)}`, { cause })
@@ -111,6 +130,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     try {
       await db.destroy()
     } finally {
+      if (instance !== undefined) closedPglites.push(instance)
       unlock()
     }
   }
@@ -125,6 +145,50 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }
   }
   return handle
+}
+
+let baselineOnly = false
+
+/**
+ * PGlite is Postgres compiled to a 9 MB WebAssembly module. V8 compiles it with its baseline
+ * compiler (Liftoff), then recompiles the functions that run hot with its optimizing compiler
+ * (TurboFan) in background threads. On PGlite that tier-up roughly doubles the peak RSS (measured
+ * with /usr/bin/time -v: reopening a database 646 MB with it, 257 MB without; the demo on a new
+ * home 1.0 GB against 0.46 GB; a 10k-claim 837+835 ingest 1.0 GB against 0.51 GB) for about 10-15%
+ * less CPU time on that ingest. The embedded database is for small installations (README "Scaling
+ * out"), so memory wins. These flags are process-wide and must be set before the module is
+ * compiled; only PGlite uses WebAssembly here, and PostgreSQL is unaffected.
+ */
+function keepPgliteOnBaselineCode(): void {
+  if (baselineOnly) return
+  baselineOnly = true
+  setFlagsFromString('--no-wasm-tier-up')
+  setFlagsFromString('--no-wasm-dynamic-tiering')
+}
+
+const closedPglites: WeakRef<object>[] = []
+let collectGarbage: (() => void) | undefined
+
+/**
+ * A closed PGlite instance keeps its WebAssembly memory (150-450 MB) until V8 collects it, and V8
+ * may not before the next instance in the same process has taken as much again: the demo, which
+ * runs a dozen commands in one process, peaked at 0.6 GB with two heaps alive. So before opening
+ * another PGlite, collect until the closed ones are gone (a few rounds of ~10 ms; an instance still
+ * referenced somewhere is given up on after 10 rounds). A process that opens one database, as
+ * every other command does, never gets here.
+ */
+async function collectClosedPglites(): Promise<void> {
+  if (closedPglites.length === 0) return
+  if (collectGarbage === undefined) {
+    // V8's gc() without starting node with --expose-gc: exposed for new contexts from here on.
+    setFlagsFromString('--expose-gc')
+    collectGarbage = runInNewContext('gc') as () => void
+  }
+  for (let round = 0; round < 10 && closedPglites.some((ref) => ref.deref() !== undefined); round++) {
+    await sleep(10)
+    collectGarbage()
+  }
+  closedPglites.length = 0
 }
 
 /** Applies every pending migration; throws DB_MIGRATION_FAILED with the failing migration's name. */

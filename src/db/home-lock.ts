@@ -223,7 +223,23 @@ function releaseAll(): void {
   }
 }
 
+/** Set while a caller stops the process itself on SIGINT/SIGTERM (see {@link deferSignalsToCaller}). */
+let signalsDeferred = 0
+
+/**
+ * For a long-running command that closes its database itself on SIGINT/SIGTERM (`serve`): the
+ * lock is then not released at the signal, while the database may still be open, but when the
+ * caller closes it (or at exit). Returns the undo.
+ */
+export function deferSignalsToCaller(): () => void {
+  signalsDeferred++
+  return once(() => {
+    signalsDeferred--
+  })
+}
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (signalsDeferred > 0) return
   releaseAll()
   removeExitHandlers()
   // Die of the same signal, as the default handler would have (exit 130 / 143 in a shell).

@@ -10,6 +10,8 @@ import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import { recordAudit } from '../db/audit.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
+import type { SpooledInput } from '../input-spool.js'
+import { showOriginal, spoolInput } from '../input-spool.js'
 import { readX12File } from '../pipeline/read-x12.js'
 import { loadPayerProfiles } from '../rework/payer-repository.js'
 import type { IngestKind } from './detect-kind.js'
@@ -121,12 +123,18 @@ export interface IngestFileResult {
   error: { code: string; message: string } | undefined
 }
 
-/** Exit-code order of the outcomes: the worst one decides (0 ok, 1 findings, 2 unreadable). */
+/**
+ * The exit code of a run: the worst outcome decides. 2 when a file could not be opened
+ * (`INGEST_UNREADABLE`: missing, a directory, no permission): a usage problem. 1 when a file was
+ * read but its content is bad (not X12, UTF-16, binary, not an 837/835: `unreadable` with an X12
+ * or `INGEST_UNKNOWN_KIND` code), had quarantined sets or a warning, or could not be stored.
+ */
 export function worstExitCode(results: readonly IngestFileResult[]): 0 | 1 | 2 {
   let worst: 0 | 1 | 2 = 0
   for (const r of results) {
-    if (r.status === 'unreadable') return 2
-    if (r.status === 'failed' || r.status === 'partial' || r.warnings.length > 0) worst = 1
+    if (r.status === 'unreadable' && r.error?.code === 'INGEST_UNREADABLE') return 2
+    if (r.status !== 'ingested' && r.status !== 'already_ingested') worst = 1
+    else if (r.warnings.length > 0) worst = 1
   }
   return worst
 }
@@ -151,14 +159,67 @@ export async function ingestFiles(
   const concurrency = options.handle.engine === 'pglite' ? 1 : requested
   const engine = options.engine ?? (await loadDenialEngine())
   const results = new Map<number, IngestFileResult>()
+  // A FIFO or device (`ingest <(cat f.835)`) is read three times (kind, hash, store): spooled first.
+  const inputs = new Map<string, SpooledInput>()
   const finish = (index: number, result: IngestFileResult): void => {
-    results.set(index, result)
-    options.onFile?.(result)
+    const input = inputs.get(result.path)
+    const shown = input === undefined ? result : showResultPath(result, input)
+    results.set(index, shown)
+    options.onFile?.(shown)
+  }
+  try {
+    return await ingestInputs(paths, options, engine, concurrency, inputs, results, finish)
+  } finally {
+    for (const input of inputs.values()) await input.release()
+  }
+}
+
+/** The result of a spooled input, naming the path the user gave rather than the copy. */
+function showResultPath(result: IngestFileResult, input: SpooledInput): IngestFileResult {
+  const message = showOriginal(result.message, input)
+  return {
+    ...result,
+    path: input.shown,
+    name: basename(input.shown),
+    message,
+    error:
+      result.error === undefined
+        ? undefined
+        : { code: result.error.code, message: showOriginal(result.error.message, input) },
+  }
+}
+
+async function ingestInputs(
+  given: readonly string[],
+  options: IngestOptions,
+  engine: DenialEngine,
+  concurrency: number,
+  inputs: Map<string, SpooledInput>,
+  results: Map<number, IngestFileResult>,
+  finish: (index: number, result: IngestFileResult) => void,
+): Promise<IngestFileResult[]> {
+  const paths: string[] = []
+  for (const [index, path] of given.entries()) {
+    try {
+      const input = await spoolInput(path)
+      if (input.spooled) inputs.set(input.path, input)
+      paths.push(input.path)
+    } catch (cause) {
+      paths.push(path)
+      finish(
+        index,
+        failed(
+          path,
+          new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause }),
+        ),
+      )
+    }
   }
   const peekQueue = new PQueue({ concurrency: Math.max(concurrency, 4) })
   const peeks = await Promise.all(
     paths.map((path, index) =>
       peekQueue.add(async () => {
+        if (results.has(index)) return undefined
         try {
           return { path, index, peek: await peekX12(path) }
         } catch (error) {

@@ -1,5 +1,5 @@
 import type { WriteStream } from 'node:fs'
-import { createReadStream, createWriteStream, openSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, createWriteStream, openSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
@@ -25,6 +25,8 @@ import type { ScrubReference } from '../../transforms/scrub/scrub-reference.js'
 import type { Finding } from '../../transforms/scrub/scrub-rule.js'
 import { reserveEnvelopeControlNumbers } from '../db/control-number-repository.js'
 import type { Database } from '../db/database.js'
+import type { SpooledInput } from '../input-spool.js'
+import { spoolInput } from '../input-spool.js'
 import type { OutboundEnvelopeConfig } from '../outbound-envelope.js'
 import { resolveOutboundIds } from '../outbound-envelope.js'
 import { describeFsError, OutputFileError, prepareOutputDir } from '../output-file.js'
@@ -234,27 +236,23 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
   }
 
   const rules = new Map<string, RuleSummary>()
+  const spooled: SpooledInput[] = []
   try {
     // Pass 1: which files read, and the batch's facility lines.
     const ledger = new MemoryScrubLedger()
     if (options.ledgerLines !== undefined) ledger.load(options.ledgerLines)
     const facility = new MemoryScrubLedger()
     const readable: { path: string; name: string }[] = []
-    for (const input of inputs) {
+    for (const given of inputs) {
       const lines: { claimId: string; lines: LedgerLine[] }[] = []
+      let input = given
       try {
-        // A FIFO, socket or device would block the read (or never end): it is not a file to scrub.
-        const stats = statSync(input.path)
-        if (!stats.isFile() && !stats.isDirectory()) {
-          const result = emptyResult(input.name)
-          result.status = 'unreadable'
-          result.error = {
-            code: 'CLI_UNREADABLE_INPUT',
-            message: `Cannot read ${input.name}: not a regular file (a FIFO, socket or device)`,
-            position: undefined,
-          }
-          finish(result)
-          continue
+        // A FIFO or device (`scrub <(cat f.837)`) can be read once: it is spooled to a private
+        // copy, since the scrub reads every file twice.
+        const copy = await spoolInput(given.path)
+        if (copy.spooled) {
+          spooled.push(copy)
+          input = { path: copy.path, name: given.name }
         }
         for await (const claims of claimSets(
           input,
@@ -410,6 +408,7 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
       finish(result)
     }
   } finally {
+    for (const copy of spooled) await copy.release()
     await Promise.allSettled([
       accepted.close(),
       rejected.close(),

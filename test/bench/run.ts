@@ -9,8 +9,8 @@ import { runWorklistBench } from './worklist-bench.js'
 
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
- * Sections run in the order given; without arguments, all of them. Other benches (scrub, ingest)
- * add themselves to SECTIONS.
+ * Sections run in the order given; without arguments, all of them (ingest837 and ingest-pair are
+ * parts of ingest, run on their own only when named). Other benches add themselves to SECTIONS.
  *
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
  * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
@@ -54,6 +54,8 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   batch: async () => {
     await runBatchBench()
   },
+  // The 837 + 835 pair rows alone (BENCH_PAIR_SIZES, BENCH_ENGINES), with the PGlite floor and demo.
+  'ingest-pair': () => runIngestPairBench(),
   worklist: async () => {
     await runWorklistBench(Number(process.env.BENCH_ITEMS ?? 1_000_000))
   },
@@ -66,7 +68,10 @@ async function main(argv: string[]): Promise<void> {
     await runPeerInChild(peer, file, passes === undefined ? WARM_PASSES : Number(passes))
     return
   }
-  const names = argv.length === 0 ? Object.keys(SECTIONS) : argv
+  const names =
+    argv.length === 0
+      ? Object.keys(SECTIONS).filter((name) => name !== 'ingest837' && name !== 'ingest-pair')
+      : argv
   for (const name of names) {
     const section = SECTIONS[name]
     if (section === undefined) {

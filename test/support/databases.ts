@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe } from 'vitest'
 import type { DatabaseHandle } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
+import { pgliteTemplateDump } from './pglite-template.js'
 
 /** The engines a database suite runs on: PGlite always, PostgreSQL too when DATABASE_URL is set. */
 export const engines: { name: 'pglite' | 'postgres'; url: string | undefined }[] = [
@@ -10,8 +11,9 @@ export const engines: { name: 'pglite' | 'postgres'; url: string | undefined }[]
 ]
 
 /**
- * Runs `body` once per engine against a fresh, migrated database: an in-memory PGlite, and a
- * PostgreSQL schema of its own (dropped afterwards). No mocks.
+ * Runs `body` once per engine against a fresh, migrated database: an in-memory PGlite (loaded from
+ * the run's migrated template, test/support/pglite-template.ts), and a PostgreSQL schema of its
+ * own (dropped afterwards). No mocks.
  *
  * @example
  * ```ts
@@ -36,10 +38,11 @@ export function describeEachDatabase(
       }
       const schema = `t_${randomBytes(6).toString('hex')}`
       beforeAll(async () => {
-        current = await openDatabase({ databaseUrl: engine.url, schema: engine.url ? schema : undefined })
+        current = await openFresh(engine.url, schema)
       })
       afterAll(async () => {
         await current?.close()
+        current = undefined
         if (engine.url) await dropSchema(engine.url, schema)
       })
       body(ctx)
@@ -52,7 +55,7 @@ export async function openTestDatabase(
   url: string | undefined,
 ): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`
-  const handle = await openDatabase({ databaseUrl: url, schema: url ? schema : undefined })
+  const handle = await openFresh(url, schema)
   return {
     handle,
     async cleanup() {
@@ -60,6 +63,12 @@ export async function openTestDatabase(
       if (url) await dropSchema(url, schema)
     },
   }
+}
+
+/** PostgreSQL in a schema of its own, or an in-memory PGlite loaded from the migrated template. */
+async function openFresh(url: string | undefined, schema: string): Promise<DatabaseHandle> {
+  if (url) return openDatabase({ databaseUrl: url, schema })
+  return openDatabase({ pgliteDump: await pgliteTemplateDump() })
 }
 
 async function dropSchema(url: string, schema: string): Promise<void> {

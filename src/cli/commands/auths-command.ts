@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util'
 import type { Cents } from '../../../parsers/money.js'
 import { formatCents, parseCents } from '../../../parsers/money.js'
 import type { AuthDueItem } from '../../../transforms/scrub/auths-due.js'
-import { ScrubError } from '../../../transforms/scrub/scrub-error.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { parseAuthorizationsCsv } from '../../scrub/authorization-csv.js'
 import { loadAuthsReview } from '../../scrub/auths-review.js'
@@ -33,7 +32,8 @@ due     The daily review: authorizations expiring within N days (default 14), au
         at risk when --prices (columns hcpcs,unit_price in dollars per billing unit) is given.
         Member ids are masked to their last 4 characters.
 
-Exit codes: 0 ok, 1 rows rejected on import, 2 usage error, unreadable file or missing column.`
+Exit codes: 0 ok; 1 rows rejected on import, or a file that is not the expected CSV (empty,
+binary, a missing column); 2 usage error or a file that cannot be opened (missing, a directory).`
 
 /** `onco-edi auths import|due`. */
 export const authsCommand: Command = {
@@ -159,12 +159,10 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
+/**
+ * Runs a CSV parse. A file that was read but is not the expected CSV (empty, no header, a missing
+ * column: SCRUB_BAD_CSV_HEADER naming the file) is bad data: its ScrubError goes to `main`, exit 1.
+ */
 function parseOrUsage<T>(parse: () => T): T {
-  try {
-    return parse()
-  } catch (error) {
-    if (error instanceof ScrubError)
-      throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
-    throw error
-  }
+  return parse()
 }

@@ -16,11 +16,12 @@ import { CodesError, formatCodeFilePosition } from '../../codes/codes-error.js'
 import type { TerminatedCodeUsage } from '../../codes/terminated-code-usage.js'
 import { findTerminatedCodeUsage, USAGE_LOOKBACK_DAYS } from '../../codes/terminated-code-usage.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
+import { showOriginal, spoolInput } from '../../input-spool.js'
 import { today } from '../../today.js'
 import { CliError } from '../cli-error.js'
 import { parseDateOption } from '../cli-support.js'
 import type { Command, CommandContext } from '../command.js'
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../command.js'
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exitCodeOf } from '../command.js'
 import { createProgress } from '../progress.js'
 import { writeRowReport } from '../row-report.js'
 
@@ -34,10 +35,12 @@ import   Loads CMS code files as CMS ships them, recognized by their content:
          content, else the file name, else --quarter. A file already imported (same sha256) is
          not read again; a file replaces the rows of its own kind and quarter only, so a newer
          quarter adds history. Each file is stored in one transaction. A row that cannot be
-         stored (a HCPCS record that is not 320 characters, a bad date or code, a number out of
-         range, a NUL, a field over its size limit) is skipped alone and reported on stderr as
-         FILE:LINE:COLUMN: CODE: reason; the file's other rows are stored. Markdown files (a
-         folder's README) are skipped.
+         stored (a HCPCS record that is not 320 characters, a CSV quote never closed, a bad date
+         or code, a number out of range, a NUL, a field over its size limit) is skipped alone and
+         reported on stderr as FILE:LINE:COLUMN: CODE: reason; the file's other rows are stored.
+         CSV files are read as UTF-8; a line that is not UTF-8 is read as Windows-1252 with a
+         warning (CODES_CSV_ENCODING, FILE:LINE:COLUMN). A FIFO or /dev/stdin is read once into
+         a private temporary copy. Markdown files (a folder's README) are skipped.
 changes  Lists the HCPCS codes added, terminated or re-described from --from to --to (default: the
          newest imported quarter; --to defaults to the end of the quarter of --from), each
          terminated code with its successor and unit change. Then the work list: every tracked
@@ -47,7 +50,9 @@ changes  Lists the HCPCS codes added, terminated or re-described from --from to 
   --quarter YYYY-MM  quarter of a file whose content and name do not say (MM = 01/04/07/10)
   --json             JSON instead of text
 
-Exit codes: 0 ok, 1 rows skipped, 2 usage error or a file that is unreadable or not a CMS code file.`
+Exit codes: 0 ok; 1 rows skipped, or a file that is not a CMS code file (empty, UTF-16 text,
+binary); 2 usage error (a bad option, no quarter known) or a file that cannot be opened (missing,
+a directory, no permission).`
 
 /** `onco-edi codes import|changes`. */
 export const codesCommand: Command = {
@@ -106,8 +111,20 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
         continue
       }
       let result: CodeImportResult
+      let input: Awaited<ReturnType<typeof spoolInput>> | undefined
       try {
-        result = await importCodeFile(handle.db, path, {
+        // A FIFO or /dev/stdin: read once into a private copy (hashed, sniffed, then read).
+        try {
+          input = await spoolInput(path)
+        } catch (cause) {
+          throw new CodesError(
+            'CODES_UNREADABLE_FILE',
+            `Cannot read ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+            { path },
+            { cause },
+          )
+        }
+        result = await importCodeFile(handle.db, input.path, {
           quarter: values.quarter,
           onProgress: (rows) => bar.update({ bytes: done.bytes, count: done.rows + rows }),
         })
@@ -117,27 +134,45 @@ async function runImport(args: string[], context: CommandContext): Promise<numbe
       } catch (error) {
         bar.finish()
         if (!(error instanceof CodesError)) throw error
-        // One bad file does not stop the others; it makes the exit code 2.
-        exitCode = EXIT_USAGE
-        const message = `${error.code}: ${error.message}`
+        // One bad file does not stop the others. A file that cannot be opened or a missing
+        // quarter is a usage problem (2); a file that is not a CMS code file is bad data (1).
+        const code = exitCodeOf(error.code)
+        if (code > exitCode) exitCode = code
+        const text = input === undefined ? error.message : showOriginal(error.message, input)
+        const message = `${error.code}: ${text}`
+        context.logger.error({ file, code: error.code }, 'code file not imported')
         if (values.json)
           context.stdout.write(`${JSON.stringify({ file, error: { code: error.code, message } })}\n`)
         else
           context.stderr.write(
-            `${file}: ${message}${error.position.line === undefined ? '' : ` (${formatCodeFilePosition(error.position)})`}\n`,
+            `${file}: ${message}${error.position.line === undefined ? '' : ` (${formatCodeFilePosition({ ...error.position, path: file })})`}\n`,
           )
         continue
+      } finally {
+        await input?.release()
       }
+      context.logger.info(
+        {
+          file,
+          kind: result.kind,
+          quarter: result.quarter,
+          rows: result.rows,
+          skipped: result.skippedCount,
+          warnings: result.warnings.length,
+          alreadyImported: result.alreadyImported,
+        },
+        'code file imported',
+      )
       if (values.json) context.stdout.write(`${JSON.stringify({ file, ...result, path: undefined })}\n`)
       else {
         context.stdout.write(`${describeImport(file, result)}\n`)
-        writeRowReport(context.stderr, file, result.skipped)
+        writeRowReport(context.stderr, file, result.skipped, result.warnings)
         if (result.skippedCount > result.skipped.length)
           context.stderr.write(
             `${file}: ${result.skippedCount - result.skipped.length} more skipped row(s) not listed\n`,
           )
       }
-      // Rows left out of a stored file are errors in the data: exit 1 (unless a file failed: 2).
+      // Rows left out of a stored file are errors in the data: exit 1 (unless a usage problem: 2).
       if (!result.alreadyImported && result.skippedCount > 0 && exitCode === EXIT_OK) exitCode = EXIT_FINDINGS
     }
   } finally {

@@ -36,9 +36,11 @@ limit. 837s are ingested first, then 999s and 277CAs, then 835s.
   --json                     one JSON result per file, one per line, as each file finishes
 
 Files that cannot be read or stored get one coded line each on stderr (CODE: path: message).
+A FIFO or /dev/stdin (ingest <(cat f.835)) is read once into a private temporary copy.
 
-Exit codes: 0 every file stored or already ingested; 1 a file had quarantined sets, a warning,
-or could not be stored; 2 usage, or a file is unreadable (missing, not an 837/835 X12 file).`
+Exit codes: 0 every file stored or already ingested; 1 a file is not an 837/835 X12 file (empty,
+UTF-16, binary: X12_* or INGEST_UNKNOWN_KIND), had quarantined sets or a warning, or could not be
+stored; 2 usage, or a file cannot be opened (missing, a directory, no permission: INGEST_UNREADABLE).`
 
 /** `onco-edi ingest FILE...`. */
 export const ingestCommand: Command = {

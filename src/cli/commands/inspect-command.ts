@@ -101,6 +101,9 @@ export const inspectCommand: Command = {
     if (files.length === 0)
       throw new CliError('CLI_USAGE', 'inspect needs at least one FILE. Run onco-edi inspect --help.')
     const json = parsed.values.json === true
+    // LOG_LEVEL=info (or debug, trace): one log line per file as it finishes. The logger (pino) is
+    // touched only then, so that a plain inspect starts without loading it.
+    const logsFiles = ['info', 'debug', 'trace'].includes(context.config.logLevel)
     let exit = EXIT_OK
     for (const file of files) {
       const full = path.resolve(context.cwd, file)
@@ -119,6 +122,11 @@ export const inspectCommand: Command = {
         exit = EXIT_USAGE
         continue
       }
+      if (logsFiles)
+        context.logger.info(
+          { file, errors: summary.errors.map((e) => e.code), warnings: summary.warnings.length },
+          'inspected',
+        )
       if (summary.errors.length > 0 && exit === EXIT_OK) exit = EXIT_FINDINGS
       await write(context.stdout, json ? `${JSON.stringify(summary)}\n` : formatSummaryTable(summary))
     }

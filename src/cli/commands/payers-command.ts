@@ -25,7 +25,10 @@ The file is read as UTF-8; a line that is not UTF-8 is read as Windows-1252 with
 rows (a value not allowed, a NUL, a field over its size limit, a repeated payer_id) are reported
 on stderr as FILE:LINE:COLUMN: CODE: reason (exit 1), and the good ones imported. The open and
 assigned rework items of the imported payers get their deadlines computed again from the new
-profiles (each change is on the audit trail).`
+profiles (each change is on the audit trail).
+
+Exit codes: 0 ok; 1 rows rejected, or a file that is not the expected CSV (empty, binary, a
+missing column: DENIAL_CSV_HEADER); 2 usage error or a file that cannot be opened.`
 
 /** `onco-edi payers import|list`. */
 export const payersCommand: Command = {
@@ -79,7 +82,16 @@ export const payersCommand: Command = {
       parsed = parsePayerProfilesCsv(bytes)
     } catch (cause) {
       if (!(cause instanceof DenialError)) throw cause
-      throw new CliError('CLI_UNREADABLE_INPUT', `${file}: ${cause.code}: ${cause.message}`, { cause })
+      // Read but not the expected CSV (empty, binary, a missing column): bad data, exit 1.
+      throw new DenialError(
+        cause.code,
+        `${file}: ${cause.message}`,
+        {
+          ...(cause.line === undefined ? {} : { line: cause.line }),
+          ...(cause.column === undefined ? {} : { column: cause.column }),
+        },
+        { cause },
+      )
     }
     const user = actorOf(values.user, context)
     const engine = await loadDenialEngine()

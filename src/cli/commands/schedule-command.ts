@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ScrubError } from '../../../transforms/scrub/scrub-error.js'
 import { databaseOptionsFromConfig, openDatabase } from '../../db/create-database.js'
 import { parseScheduleCsv } from '../../scrub/authorization-csv.js'
 import { saveSchedule } from '../../scrub/scrub-repository.js'
@@ -20,7 +19,8 @@ over its size limit, a second row for the same member + payer + date + drug) is 
 reported on stderr as FILE:LINE:COLUMN: CODE: reason; every good row is stored. The same member +
 payer + date + drug updates the stored entry.
 
-Exit codes: 0 ok, 1 rows rejected, 2 usage error, unreadable file or missing column.`
+Exit codes: 0 ok; 1 rows rejected, or a file that is not the expected CSV (empty, binary, a
+missing column); 2 usage error or a file that cannot be opened (missing, a directory).`
 
 /** `onco-edi schedule import`. */
 export const scheduleCommand: Command = {
@@ -50,14 +50,9 @@ export const scheduleCommand: Command = {
         { cause },
       )
     }
-    let parsed: ReturnType<typeof parseScheduleCsv>
-    try {
-      parsed = parseScheduleCsv(bytes, file)
-    } catch (error) {
-      if (error instanceof ScrubError)
-        throw new CliError('CLI_UNREADABLE_INPUT', `${error.code}: ${error.message}`, { cause: error })
-      throw error
-    }
+    // A file that is not the expected CSV (empty, binary, a missing column) throws
+    // SCRUB_BAD_CSV_HEADER naming the file: bad data, exit 1.
+    const parsed = parseScheduleCsv(bytes, file)
     const handle = await openDatabase(databaseOptionsFromConfig(context.config))
     let saved: number
     try {

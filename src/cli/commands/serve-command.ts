@@ -74,9 +74,15 @@ export const serveCommand: Command = {
   usage: USAGE,
   async run(args, context) {
     const controller = new AbortController()
-    // Kept until the server and database are closed, so a second signal does not kill the
-    // process mid-close (the default action runs only when no listener is left).
-    const onSignal = (): void => controller.abort()
+    // The first signal closes the server and then the database, and only then is the embedded
+    // database's home lock released (not at the signal, as for the other commands); a second
+    // signal exits at once (the lock is released at exit).
+    const { deferSignalsToCaller } = await import('../../db/home-lock.js')
+    const undefer = deferSignalsToCaller()
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (!controller.signal.aborted) controller.abort()
+      else process.exit(signal === 'SIGINT' ? 130 : 143)
+    }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
     try {
@@ -84,6 +90,7 @@ export const serveCommand: Command = {
     } finally {
       process.removeListener('SIGINT', onSignal)
       process.removeListener('SIGTERM', onSignal)
+      undefer()
     }
   },
 }

@@ -7,6 +7,7 @@ import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import type { Config } from '../../../src/config.js'
 import { silentLogger } from '../../../src/logger.js'
+import { seedPgliteDataDir } from '../../support/pglite-template.js'
 
 /** A writable that keeps what was written. */
 export class Capture extends Writable {
@@ -18,15 +19,20 @@ export class Capture extends Writable {
 }
 
 /**
- * A CLI configuration on a fresh database: a PGlite data directory, or a PostgreSQL database of
+ * A CLI configuration on a fresh database: a PGlite data directory (a copy of the migrated
+ * template, test/support/pglite-template.ts), or a PostgreSQL database of
  * its own (created here on the DATABASE_URL server, dropped by `cleanup`). A database rather than
  * a schema, because the CLI connects with the URL alone.
  */
 export async function cliDatabase(
   url: string | undefined,
+  options: { migrated?: boolean } = {},
 ): Promise<{ config: Config; cleanup(): Promise<void> }> {
   const home = mkdtempSync(join(tmpdir(), 'cli-'))
   if (url === undefined) {
+    // The home's database starts as a copy of the run's migrated template, unless the test is
+    // about a new home (`migrated: false`: the CLI creates its database).
+    if (options.migrated !== false) await seedPgliteDataDir(join(home, 'pgdata'))
     return {
       config: { databaseUrl: undefined, home, user: 'tester', logLevel: 'silent' },
       cleanup: async () => {},

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import { openDatabase } from '../../../src/db/create-database.js'
-import { silentLogger } from '../../../src/logger.js'
+import { createLogger, silentLogger } from '../../../src/logger.js'
+import { seedPgliteDataDir } from '../../support/pglite-template.js'
 
 const FIXTURES = join(import.meta.dirname, '../../../fixtures/codes')
 const ROOT = join(import.meta.dirname, '../../..')
@@ -42,13 +43,22 @@ function cli(home: string) {
 describe('onco-edi codes', () => {
   const home = mkdtempSync(join(tmpdir(), 'onco-edi-codes-cli-'))
   const run = cli(home)
+  // The home's database starts as a copy of the run's migrated template.
+  beforeAll(() => seedPgliteDataDir(join(home, 'pgdata')))
 
   it('imports the bundled files and prints kind, quarter and rows; a repeat is "already imported"', async () => {
     const files = readdirSync(FIXTURES)
       .filter((name) => !name.endsWith('.md'))
       .map((name) => `fixtures/codes/${name}`)
     const first = await run('codes', 'import', ...files)
-    expect(first.stderr).toBe('')
+    // Only warnings: the CMS crosswalks carry Windows-1252 bytes (0xA0, a no-break space, in a
+    // drug name), each named by line and column; the rows are kept.
+    const stderr = first.stderr.split('\n').filter(Boolean)
+    expect(stderr.length).toBeGreaterThan(0)
+    for (const line of stderr)
+      expect(line).toMatch(
+        /^fixtures\/codes\/asp-ndc-hcpcs-crosswalk-\d{4}-\d{2}\.csv:\d+:6: warning CODES_CSV_ENCODING: field 6: byte 0xA0 at character \d+ is not UTF-8; the line was read as Windows-1252$/,
+      )
     expect(first.code).toBe(0)
     expect(first.stdout).toContain(
       'fixtures/codes/hcpcs-2026-01-anweb.txt: hcpcs (fixed-width) quarter 2026-01 (from name), 533 rows',
@@ -70,11 +80,11 @@ describe('onco-edi codes', () => {
     })
   })
 
-  it('reports a file that is not a code file with exit 2 and goes on with the others', async () => {
+  it('reports a file that is not a code file with exit 1 (bad data) and goes on with the others', async () => {
     const junk = join(mkdtempSync(join(tmpdir(), 'onco-edi-codes-junk-')), 'claims.csv')
     writeFileSync(junk, 'claim_id,amount\nC1,100\n')
     const result = await run('codes', 'import', junk, 'fixtures/codes/ncci-add-on-codes-2026-04.xlsx')
-    expect(result.code).toBe(2)
+    expect(result.code).toBe(1)
     expect(result.stderr).toContain(`${junk}: CODES_UNKNOWN_FILE: `)
     expect(result.stdout).toContain('ncci-add-on-codes-2026-04.xlsx: already imported')
   })
@@ -330,5 +340,39 @@ describe('onco-edi codes', () => {
         'claim SUB-9 line 3 (837P, submitted)  Q5139 × 12  DOS 2025-04-20 (code not valid on DOS)',
       )
     })
+  })
+
+  it('LOG_LEVEL=info: logs each file as it finishes (before the next file is read)', async () => {
+    const junk = join(mkdtempSync(join(tmpdir(), 'onco-edi-codes-log-')), 'claims.csv')
+    writeFileSync(junk, 'claim_id,amount\nC1,100\n')
+    // One stream for the output and the log, to see the order they were written in.
+    const all = new Capture()
+    const code = await main(['codes', 'import', 'fixtures/codes/mue-outpatient-hospital-2026-04.csv', junk], {
+      stdout: all,
+      stderr: all,
+      cwd: ROOT,
+      logger: createLogger('info', all),
+      config: {
+        databaseUrl: undefined,
+        // The suite's home: its database exists already (a fresh one costs PGlite's initdb).
+        home,
+        user: 'tester',
+        logLevel: 'info',
+      },
+    })
+    expect(code).toBe(1)
+    const lines = all.text.trim().split('\n')
+    const logs = lines.flatMap((line, index) => {
+      if (!line.startsWith('{')) return []
+      const entry = JSON.parse(line) as { msg: string; file: string; rows?: number; code?: string }
+      return [{ index, msg: entry.msg, file: entry.file, rows: entry.rows, code: entry.code }]
+    })
+    expect(logs.map(({ msg, file, rows, code }) => [msg, file, rows ?? code])).toEqual([
+      ['code file imported', 'fixtures/codes/mue-outpatient-hospital-2026-04.csv', expect.any(Number)],
+      ['code file not imported', junk, 'CODES_UNKNOWN_FILE'],
+    ])
+    // The first file's log line comes before anything about the second file.
+    const second = lines.findIndex((line) => !line.startsWith('{') && line.includes(junk))
+    expect(logs[0]?.index).toBeLessThan(second)
   })
 })

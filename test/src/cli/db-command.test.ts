@@ -8,7 +8,8 @@ for (const engine of engines) {
     let config: Config
     let cleanup: () => Promise<void>
     beforeAll(async () => {
-      ;({ config, cleanup } = await cliDatabase(engine.url))
+      // A new home: `db migrate` applies every migration to it.
+      ;({ config, cleanup } = await cliDatabase(engine.url, { migrated: false }))
     })
     afterAll(() => cleanup())
 

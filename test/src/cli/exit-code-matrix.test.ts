@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
@@ -9,18 +10,26 @@ import { cli, cliDatabase } from './cli-support.js'
 
 /**
  * Every command that takes a file, against every kind of bad file: a coded one-line error naming
- * the path, the documented exit code (README "CLI"), and never a stack trace.
+ * the path, the documented exit code (README "Exit codes"), and never a stack trace. Every other
+ * command: a bad option is a coded usage line, exit 2.
  *
- * Exit codes: 2 when the file cannot be opened (missing, a directory, a FIFO, a path through a
- * regular file) or the output cannot be written; 1 when it is read but is not what the command
- * reads (empty, UTF-16, binary): that is an error in the data.
+ * One rule for all: 2 when the file cannot be opened (missing, a directory, a path through a
+ * regular file) or the output cannot be written; 1 when it was opened but its content is not what
+ * the command reads (empty, UTF-16, binary, not the expected CSV): an error in the data. A FIFO is
+ * read like a file: the test writes into it (a FIFO nobody writes to blocks any reader).
  */
 const dir = mkdtempSync(join(tmpdir(), 'exit-matrix-'))
 const regular = join(dir, 'regular.txt')
 writeFileSync(regular, 'not X12, not CSV\n')
 mkdirSync(join(dir, 'folder'))
-const fifo = join(dir, 'fifo.x12')
-execFileSync('mkfifo', [fifo])
+let fifos = 0
+/** A new FIFO (each row gets its own: a writer left over must not feed the next row). */
+function makeFifo(): string {
+  fifos++
+  const path = join(dir, `fifo-${fifos}.x12`)
+  execFileSync('mkfifo', [path])
+  return path
+}
 const empty = join(dir, 'empty.x12')
 writeFileSync(empty, '')
 const utf16 = join(dir, 'utf16.x12')
@@ -39,13 +48,15 @@ interface Input {
   name: string
   path: string
   exit: 1 | 2
+  /** The FIFO rows: what the test writes into the FIFO while the command reads it. */
+  fifoContent?: string
 }
 
 const INPUTS: Input[] = [
   { name: 'a missing file', path: join(dir, 'missing.x12'), exit: 2 },
   { name: 'a directory', path: join(dir, 'folder'), exit: 2 },
-  { name: 'a FIFO (unreadable without a writer)', path: fifo, exit: 2 },
   { name: 'a path through a regular file (ENOTDIR)', path: join(regular, 'x.x12'), exit: 2 },
+  { name: 'a FIFO fed text that is neither X12 nor CSV', path: '', exit: 1, fifoContent: regular },
   { name: 'an empty file', path: empty, exit: 1 },
   { name: 'a UTF-16 file', path: utf16, exit: 1 },
   { name: 'a binary file', path: binary, exit: 1 },
@@ -55,14 +66,62 @@ const INPUTS: Input[] = [
 const COMMANDS: { name: string; args: (path: string) => string[] }[] = [
   { name: 'inspect', args: (p) => ['inspect', p] },
   { name: 'parse', args: (p) => ['parse', p] },
-  // codes/auths/schedule/payers import: their readers were rewritten (explicit decoding); a FIFO
-  // blocks them and their exit for a CSV without its header is 2 by their own usage text. Their rows
-  // come back here once they refuse a FIFO before opening it.
   // Database-less (--codes): the rows are about the claim file, and this keeps them fast.
   { name: 'scrub', args: (p) => ['scrub', p, '--codes', 'fixtures/codes', '--out', join(dir, 'scrub-out')] },
   { name: 'ingest', args: (p) => ['ingest', p] },
+  { name: 'codes import', args: (p) => ['codes', 'import', p] },
+  { name: 'schedule import', args: (p) => ['schedule', 'import', p] },
+  { name: 'payers import', args: (p) => ['payers', 'import', p] },
+  { name: 'auths import', args: (p) => ['auths', 'import', p] },
   { name: 'build-837', args: (p) => ['build-837', p, '--out', join(dir, 'built.837')] },
 ]
+
+/** Every other command (and subcommand): a bad option is CLI_USAGE or CLI_BAD_OPTION, exit 2. */
+const USAGE_ROWS: string[][] = [
+  ['demo', '--bogus'],
+  ['db', 'migrate', '--bogus'],
+  ['rematch', '--bogus'],
+  ['queue', 'list', '--bogus'],
+  ['queue', 'show', 'x'],
+  ['report', 'recovered', '--bogus'],
+  ['codes', 'changes', '--bogus'],
+  ['auths', 'due', '--bogus'],
+  ['payers', 'list', '--bogus'],
+  ['inspect', '--bogus', 'f.x12'],
+  ['parse', '--bogus', 'f.x12'],
+  ['scrub', '--bogus', 'f.x12'],
+  ['ingest', '--concurrency', '0', 'f.x12'],
+  ['codes', 'import', '--quarter', '2026-02', 'f.csv'],
+  ['schedule', 'import', '--bogus', 'f.csv'],
+  ['payers', 'import', '--bogus', 'f.csv'],
+  ['auths', 'import', '--bogus', 'f.csv'],
+  ['build-837', '--bogus', 'f.json'],
+  ['serve', '--bogus'],
+  ['users', 'list', '--bogus'],
+]
+
+/** Commands fed a good file through a FIFO: [name, command line, the file written into the FIFO]. */
+const FIFO_OK: [string, (path: string) => string[], string][] = [
+  ['inspect', (p) => ['inspect', p], 'fixtures/x12/835-oncology.x12'],
+  ['parse', (p) => ['parse', p], 'fixtures/x12/835-oncology.x12'],
+  ['ingest', (p) => ['ingest', p], 'fixtures/e2e/837p-commercial-2026-01.x12'],
+  [
+    'codes import',
+    (p) => ['codes', 'import', p, '--quarter', '2026-01'],
+    'fixtures/codes/asp-ndc-hcpcs-crosswalk-2026-01.csv',
+  ],
+  ['schedule import', (p) => ['schedule', 'import', p], 'fixtures/auths/sample-schedule.csv'],
+  ['payers import', (p) => ['payers', 'import', p], 'fixtures/payers.csv'],
+  ['auths import', (p) => ['auths', 'import', p], 'fixtures/auths/sample-auths.csv'],
+]
+
+/**
+ * Writes `source` into the FIFO `path` from another process (`cat`), as a shell's `<(…)` does.
+ * The writer is ended after the row, whether or not the command opened the FIFO.
+ */
+function feedFifo(path: string, source: string): ChildProcess {
+  return spawn('sh', ['-c', 'cat "$1" > "$2"', 'feed', source, path], { stdio: 'ignore' })
+}
 
 /**
  * Rows whose fix lies deep in another module: asserted with `it.fails` (reported as expected
@@ -77,7 +136,7 @@ const OUTPUTS: { name: string; path: string }[] = [
 ]
 
 const STACK = /^\s+at .+[:(]\d+/m
-const CODE = /\b(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|JSON)_[A-Z0-9_]+\b/
+const CODE = /\b(X12|SCRUB|CODES|DB|CLI|INGEST|DENIAL|APPEAL|CORRECTION|JSON)_[A-Z0-9_]+\b/
 
 function expectCodedFailure(
   result: { code: number; stdout: string; stderr: string },
@@ -115,19 +174,56 @@ for (const engine of engines) {
 
     for (const command of COMMANDS) {
       for (const input of INPUTS) {
-        // ingest opens a FIFO and blocks (its reader, src/ingest); that row returns once it refuses
-        // one before opening it. ingest documents a file that is not X12 as exit 2 (worstExitCode).
-        if (command.name === 'ingest' && input.path === fifo) continue
-        const expected = command.name === 'ingest' ? 2 : input.exit
         const row = `${command.name}|${input.name}`
         const test = KNOWN_FAILING.has(row) ? it.fails : it
-        test(`${command.name} × ${input.name}: coded error naming the path, exit ${expected}`, async () => {
-          const result = await cli(config, command.args(input.path))
-          expectCodedFailure(result, input.path, expected, {
-            headingNamesPath: command.name === 'inspect' && input.exit === 1,
-          })
+        test(`${command.name} × ${input.name}: coded error naming the path, exit ${input.exit}`, async () => {
+          const path = input.fifoContent === undefined ? input.path : makeFifo()
+          const writer = input.fifoContent === undefined ? undefined : feedFifo(path, input.fifoContent)
+          try {
+            const result = await cli(config, command.args(path))
+            expectCodedFailure(result, path, input.exit, {
+              headingNamesPath: command.name === 'inspect' && input.exit === 1,
+            })
+          } finally {
+            writer?.kill()
+          }
         }, 120_000)
       }
+    }
+
+    // A FIFO carrying a good file is read like the file (spooled where the command reads twice).
+    for (const [name, args, source] of FIFO_OK) {
+      it(`${name} reads a FIFO fed a good file: exit 0, no error`, async () => {
+        const path = makeFifo()
+        const writer = feedFifo(path, source)
+        try {
+          const result = await cli(config, args(path))
+          const output = `${result.stderr}\n${result.stdout}`
+          expect(result.code, output).toBe(0)
+          expect(output).not.toMatch(STACK)
+          // Warnings only (the crosswalk has Windows-1252 bytes: CODES_CSV_ENCODING), no error.
+          const coded = output.split('\n').filter((line) => CODE.test(line))
+          expect(
+            coded.filter((line) => !line.includes(': warning ')),
+            output,
+          ).toEqual([])
+          // Reported by the path it was given, never by a temporary copy.
+          if (name !== 'parse' && name !== 'payers import') expect(output).toContain(basename(path))
+          expect(output).not.toContain('onco-edi-spool-')
+        } finally {
+          writer.kill()
+        }
+      }, 120_000)
+    }
+
+    for (const args of USAGE_ROWS) {
+      it(`${args.join(' ')}: coded usage line, exit 2`, async () => {
+        const result = await cli(config, args)
+        const output = `${result.stderr}\n${result.stdout}`
+        expect(result.code, output).toBe(2)
+        expect(output).not.toMatch(STACK)
+        expect(result.stderr).toMatch(/^(CLI_USAGE|CLI_BAD_OPTION|INGEST_BAD_OPTION): .+\n$/)
+      }, 120_000)
     }
 
     for (const output of OUTPUTS) {

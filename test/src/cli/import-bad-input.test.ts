@@ -15,7 +15,7 @@ const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures')
  * The bad-input matrix over every import (codes, auths, schedule, payers): each bad row is
  * reported alone on one line as FILE:LINE[:COLUMN]: CODE: reason, the exit code is 1, nothing is
  * printed that looks like a stack trace, and every good row of the same file is stored. A file
- * the command cannot use at all (a missing column) is one coded line and exit 2.
+ * the command cannot use at all (a missing column) is one coded line and exit 1 (bad data).
  */
 for (const engine of engines) {
   describe(`bad input on every import [${engine.name}]`, () => {
@@ -175,13 +175,45 @@ for (const engine of engines) {
       expect(codes).toBe(532)
     })
 
-    it('a file without a required column is one coded line and exit 2, with no stack trace', async () => {
+    it('codes import: an unclosed quote rejects its record alone (FILE:LINE:COLUMN), a Windows-1252 byte is a warning (exit 1)', async () => {
+      const mue = readFileSync(join(FIXTURES, 'codes', 'mue-practitioner-2026-04.csv'), 'latin1')
+        .replace('J9060,24,3 Date', 'J9060,"24,3 Date')
+        .replace(
+          'J9271,400,3 Date of Service Edit: Clinical,Prescribing Information',
+          'J9271,400,3 Date of Service Edit: Clinical,Prescribing Information \u00e9',
+        )
+      const path = file('mue-practitioner-2026-04-quote.csv', Buffer.from(mue, 'latin1'))
+      const result = await cli(config, ['codes', 'import', path])
+      expect(result.code).toBe(1)
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+      expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+        `${path}:213:4: warning CODES_CSV_ENCODING: field 4: byte 0xE9 at character 68 is not UTF-8; the line was read as Windows-1252`,
+        `${path}:137:2: CODES_CSV_SYNTAX: field 2: the quote opened on line 137 is never closed`,
+      ])
+      // The file's other 329 rows are stored (330 in the fixture, less the broken J9060).
+      expect(result.stdout).toMatch(/mue-practitioner-2026-04-quote\.csv: .*, 329 rows, 1 rows skipped/)
+      const rationale = await count(async (db) => {
+        const rows = await db
+          .selectFrom('mue_edit')
+          .select(['code', 'rationale'])
+          .where('source_quarter', '=', '2026-04')
+          .where('setting', '=', 'practitioner')
+          .execute()
+        expect(rows.some((r) => r.code === 'J9060')).toBe(false)
+        expect(rows.some((r) => r.code === 'J9045')).toBe(true)
+        return rows.filter((r) => r.code === 'J9271' && r.rationale === 'Prescribing Information é').length
+      })
+      expect(rationale).toBe(1)
+    })
+
+    it('a file without a required column is one coded line naming it and exit 1 (bad data), with no stack trace', async () => {
       const path = file('no-hcpcs.csv', 'member_id,payer_id,date,planned_units\nM1,P1,2026-02-02,1\n')
       for (const command of ['schedule', 'auths', 'payers']) {
         const result = await cli(config, [command, 'import', path])
-        expect(result.code).toBe(2)
+        expect(result.code).toBe(1)
         expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1)
-        expect(result.stderr).toMatch(/^CLI_UNREADABLE_INPUT: .*(SCRUB_BAD_CSV_HEADER|DENIAL_CSV_HEADER): /)
+        expect(result.stderr).toMatch(/^(SCRUB_BAD_CSV_HEADER|DENIAL_CSV_HEADER): /)
+        expect(result.stderr).toContain(path)
         expect(result.stderr).not.toMatch(/\n\s+at /)
       }
     })

@@ -98,14 +98,14 @@ for (const engine of engines) {
       expect(none.code).toBe(2)
     })
 
-    it('exits 2 with one coded line naming the path for a missing or unreadable file, and goes on', async () => {
+    it('one coded line naming the path for a missing file (exit 2) or a file that is not X12 (exit 1), and goes on', async () => {
       const missing = await cli(config, ['ingest', '/nonexistent.835'])
       expect(missing.code).toBe(2)
       expect(missing.stdout).toBe('')
       expect(missing.stderr).toMatch(/^INGEST_UNREADABLE: Cannot read \/nonexistent\.835: ENOENT[^\n]*\n$/)
       const csv = join(E2E, 'payers.csv')
       const both = await cli(config, ['ingest', csv, join(E2E, '835-medicare-2026-02-02.x12')])
-      expect(both.code).toBe(2)
+      expect(both.code).toBe(1)
       expect(both.stderr).toMatch(
         new RegExp(`^X12_NO_ISA: ${csv}: Expected the input to start with an ISA segment[^\\n]*\\n$`),
       )

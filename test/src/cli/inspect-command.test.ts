@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/cli/main.js'
+import { createLogger } from '../../../src/logger.js'
 import type { X12Summary } from '../../../src/pipeline/x12-summary.js'
 import { memoryContext } from '../../support/cli-context.js'
 import { repoRoot } from '../../support/x12-files.js'
@@ -20,6 +22,36 @@ function jsonLines(text: string): X12Summary[] {
 }
 
 describe('onco-edi inspect', () => {
+  it('LOG_LEVEL=info: one log line per file as it finishes (codes only, no PHI)', async () => {
+    const m = memoryContext()
+    const logged: string[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged.push(chunk.toString('utf8'))
+        done()
+      },
+    })
+    const context = {
+      ...m.context,
+      config: { ...m.context.config, logLevel: 'info' },
+      logger: createLogger('info', sink),
+    }
+    const code = await main(
+      ['inspect', 'fixtures/x12/835-oncology.x12', 'fixtures/x12/837p-oncology.x12'],
+      context,
+    )
+    expect(code).toBe(0)
+    const lines = logged
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; file: string; errors: string[] })
+    expect(lines.map((l) => [l.msg, l.file, l.errors])).toEqual([
+      ['inspected', 'fixtures/x12/835-oncology.x12', []],
+      ['inspected', 'fixtures/x12/837p-oncology.x12', []],
+    ])
+  })
+
   it('summarizes an 835: claims, statuses, CAS by GROUP-CARC, PLB and BPR, money with two decimals', async () => {
     const { code, stdout } = await inspect(['fixtures/x12/envelope/oncology-835.x12', '--json'])
     expect(code).toBe(0)

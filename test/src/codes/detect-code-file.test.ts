@@ -73,7 +73,8 @@ describe('detectCodeFile', () => {
     )
     const error = await failure(detectCodeFile(dme))
     expect(error.code).toBe('CODES_UNKNOWN_FILE')
-    expect(error.position).toEqual({ path: dme, line: 2 })
+    // The line the header record starts on (its quoted first field spans lines 1-2).
+    expect(error.position).toEqual({ path: dme, line: 1 })
     const missing = await failure(detectCodeFile(join(dir, 'nope.csv')))
     expect(missing.code).toBe('CODES_UNREADABLE_FILE')
   })

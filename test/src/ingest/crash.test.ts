@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../../src/db/create-database.js'
 import { engines } from '../../support/databases.js'
 import { writeLarge835 } from '../../support/large-835.js'
+import { seedPgliteDataDir } from '../../support/pglite-template.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
 /** A private build (tsc → JS) so that a child process can run the ingest; TS 7 builds in seconds. */
@@ -80,6 +81,8 @@ describe('crash during ingest', () => {
       const schema = `crash_${randomBytes(5).toString('hex')}`
       const dataDir = join(work, `pg-${schema}`)
       const args = [engine.url ?? '', schema, dataDir, big, join(ROOT, 'fixtures', 'denials')]
+      // The PGlite database starts as a copy of the run's migrated template.
+      if (engine.url === undefined) await seedPgliteDataDir(dataDir)
       const killed = await runChild(args, 5_000)
       expect(killed.signal, killed.out).toBe('SIGKILL')
       expect(killed.out).toMatch(/progress \d+/)
