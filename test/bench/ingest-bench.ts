@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { INGEST_SEMI_SPACE_MB } from '../../src/cli/main.js'
 import type { DatabaseOptions } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
 import { ingestFiles } from '../../src/ingest/ingest-files.js'
@@ -98,10 +99,10 @@ export async function runPgliteFloorInChild(dataDir: string): Promise<void> {
 }
 
 /** Spawns `ingest-child.js ARGS...` and returns the JSON of its last stdout line. */
-function runChild<T>(args: string[]): Promise<T> {
+function runChild<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
   const script = fileURLToPath(new URL('./ingest-child.js', import.meta.url))
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, ...args], {
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -121,7 +122,11 @@ function runChild<T>(args: string[]): Promise<T> {
 }
 
 function measure(engine: Engine, file: string, dataDir: string): Promise<IngestBenchResult> {
-  return runChild<IngestBenchResult>([engine, file, dataDir])
+  // As `onco-edi ingest` runs: src/cli/main.ts re-runs an ingest with this V8 flag.
+  return runChild<IngestBenchResult>(
+    [engine, file, dataDir],
+    [`--max-semi-space-size=${INGEST_SEMI_SPACE_MB}`],
+  )
 }
 
 /**

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { INGEST_SEMI_SPACE_MB } from '../../../src/cli/main.js'
 import { homeLockFile, openDatabase } from '../../../src/db/create-database.js'
 import { writeLarge835 } from '../../support/large-835.js'
 import { cliDatabase } from './cli-support.js'
@@ -36,7 +37,12 @@ function start(home: string, args: string[], env: Record<string, string> = {}): 
   const childEnv: NodeJS.ProcessEnv = { ...process.env }
   for (const name of ['DATABASE_URL', 'ONCO_EDI_WAIT', 'LOG_LEVEL']) delete childEnv[name]
   Object.assign(childEnv, { ONCO_EDI_HOME: home, ONCO_EDI_USER: 'lock-test' }, env)
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv })
+  // With the V8 flag `ingest` re-runs itself with (src/cli/main.ts), so that the process started
+  // here is the one that holds the lock, rather than its parent.
+  const child = spawn(process.execPath, [`--max-semi-space-size=${INGEST_SEMI_SPACE_MB}`, MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv,
+  })
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (chunk: Buffer) => {
