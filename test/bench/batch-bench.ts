@@ -132,7 +132,12 @@ async function writeInputs(dir: string, files: number, claims: number): Promise<
   const paths: string[] = []
   for (let i = 0; i < files; i++) {
     const path = join(dir, `bench-${String(i).padStart(4, '0')}.837`)
-    await writeX12File(path, generate837P(claims, { seed: i + 1, firstControl: i + 1 }))
+    // Distinct claim ids per file, as real submitters' files have: scrub keys its stored lines
+    // on the claim id, so shared ids would make concurrent files wait on each other's rows.
+    await writeX12File(
+      path,
+      generate837P(claims, { seed: i + 1, firstControl: i + 1, firstClaim: i * claims + 1 }),
+    )
     paths.push(path)
   }
   return paths

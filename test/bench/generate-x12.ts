@@ -26,6 +26,8 @@ export interface GenerateOptions {
   firstControl?: number
   /** Line break written after each terminator (default `'\n'`; `''` for one long line). */
   lineBreak?: string
+  /** Claims numbered from this one (837P, default 1): files of one batch get distinct claim ids. */
+  firstClaim?: number
 }
 
 /** Options of {@link generate835}. */
@@ -347,7 +349,7 @@ export async function* generate837P(
   const [isaText, gsText] = isa(control, 'HC')
   out.segment(isaText ?? '')
   out.segment(gsText ?? '')
-  let claimNumber = 0
+  let claimNumber = (options.firstClaim ?? 1) - 1
   for (let set = 0; set < sets; set++) {
     const claimsHere = Math.min(perSet, claimCount - set * perSet)
     const st = pad(set + 1, 4)
