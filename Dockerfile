@@ -26,6 +26,8 @@ COPY fixtures ./fixtures
 COPY schemas ./schemas
 USER node
 VOLUME ["/home/node/.onco-edi"]
+# The entrypoint is the CLI: `docker run IMAGE serve`, `IMAGE worker --outbox /out` or
+# `IMAGE batch --inbox /in --outbox /out` (README "Clearinghouse service").
 # onco-edi serve --host 0.0.0.0 (the web application; its default port)
 EXPOSE 8080
 ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]

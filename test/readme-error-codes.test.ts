@@ -64,6 +64,7 @@ describe('README error table', () => {
         'APPEAL',
         'CORRECTION',
         'JSON',
+        'BATCH',
       ]).toContain(prefix)
   })
 })

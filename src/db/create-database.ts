@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import type { Config } from '../config.js'
@@ -47,6 +48,14 @@ export interface DatabaseHandle {
   db: Kysely<Database>
   engine: 'postgres' | 'pglite'
   close(): Promise<void>
+  /**
+   * How the job queue (pg-boss, src/batch/job-queue.ts) reaches the same database: PostgreSQL's
+   * connection string and schema (pg-boss keeps a small pool of its own), or the one PGlite
+   * instance (the home lock allows one process, so the queue shares this handle).
+   */
+  queueAccess?:
+    | { engine: 'postgres'; url: string; schema: string | undefined }
+    | { engine: 'pglite'; pglite: PGlite }
 }
 
 /** Options from the process configuration: PostgreSQL when DATABASE_URL is set, else PGlite in ONCO_EDI_HOME. */
@@ -70,6 +79,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   let db: Kysely<Database>
   let engine: DatabaseHandle['engine']
   let unlock = (): void => {}
+  let queueAccess: DatabaseHandle['queueAccess']
   let instance: WeakRef<object> | undefined
   if (options.databaseUrl !== undefined) {
     // pg and PGlite are loaded when a database is opened: commands that need none start faster.
@@ -92,6 +102,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     engine = 'postgres'
+    queueAccess = { engine, url: options.databaseUrl, schema }
   } else {
     const dataDir = options.dataDir
     if (dataDir !== undefined && options.lock !== undefined) unlock = await acquireHomeLock(options.lock)
@@ -107,6 +118,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const pgliteOptions = loadDataDir === undefined ? {} : { loadDataDir }
       const pglite = dataDir === undefined ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions)
       db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+      queueAccess = { engine: 'pglite', pglite }
       instance = new WeakRef(pglite)
     } catch (cause) {
       unlock()
@@ -122,7 +134,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       unlock()
     }
   }
-  const handle: DatabaseHandle = { db, engine, close }
+  const handle: DatabaseHandle = { db, engine, close, queueAccess }
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db, options.schema)

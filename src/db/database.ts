@@ -1,4 +1,5 @@
 import type { AcknowledgmentTables } from './schema/acknowledgment-tables.js'
+import type { BatchTables } from './schema/batch-tables.js'
 import type { CodeTables } from './schema/code-tables.js'
 import type { ControlNumberTables } from './schema/control-number-tables.js'
 import type { CoreTables } from './schema/core-tables.js'
@@ -14,4 +15,5 @@ export interface Database
     ControlNumberTables,
     IngestTables,
     WebTables,
-    AcknowledgmentTables {}
+    AcknowledgmentTables,
+    BatchTables {}

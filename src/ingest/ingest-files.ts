@@ -384,6 +384,31 @@ export async function ingestFile(
   return result
 }
 
+/**
+ * Ingests one file inside the caller's transaction: the batch service stores a file and records
+ * its result in one transaction, so a crash leaves either both or neither. Same idempotence as
+ * {@link ingestFile} (the file's SHA-256 and each set's content are unique); no retry and no
+ * re-match after the commit (the caller's transaction is the unit of work).
+ */
+export async function ingestFileInTransaction(
+  trx: Kysely<Database>,
+  path: string,
+  options: IngestOptions & { engine: DenialEngine },
+): Promise<IngestFileResult> {
+  let size: number
+  let sha256: string
+  try {
+    size = (await stat(path)).size
+    sha256 = await sha256Of(path)
+  } catch (cause) {
+    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
+  }
+  const kind = (await peekX12(path)).kind
+  const result: IngestFileResult = { ...emptyResult(path), sha256, kind }
+  await storeFile(trx, path, size, result, options)
+  return result
+}
+
 function addRematch(into: RematchResult, more: RematchResult): void {
   into.claims += more.claims
   into.lines += more.lines

@@ -213,7 +213,11 @@ export async function saveScrubbedClaims(
   claims: readonly ScrubbedClaimRecord[],
 ): Promise<void> {
   if (claims.length === 0) return
-  await db.transaction().execute(async (trx) => {
+  // Inside the caller's transaction when given one (the batch service stores a file's scrub and
+  // its result together); kysely cannot nest transactions.
+  const inTransaction = <T>(body: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    db.isTransaction ? body(db) : db.transaction().execute(body)
+  await inTransaction(async (trx) => {
     const ids = claims.map((claim) => claim.claimId)
     for (let i = 0; i < ids.length; i += BATCH) {
       const slice = ids.slice(i, i + BATCH)

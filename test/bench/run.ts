@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { runBatchBench } from './batch-bench.js'
 import { runCommandBench } from './command-bench.js'
 import { runIngest837Bench, runIngestBench, runIngestPairBench } from './ingest-bench.js'
 import { runParseBench, runPeerInChild, WARM_PASSES } from './parse-bench.js'
@@ -47,6 +48,11 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   // The 837 ingest RSS/time rows alone (BENCH_837_SIZES, BENCH_ENGINES).
   ingest837: async () => {
     await runIngest837Bench()
+  },
+  // The clearinghouse service: batch on PGlite, 1 vs 2 workers on PostgreSQL (BENCH_BATCH_FILES,
+  // BENCH_BATCH_CLAIMS, BENCH_ENGINES).
+  batch: async () => {
+    await runBatchBench()
   },
   // The 837 + 835 pair rows alone (BENCH_PAIR_SIZES, BENCH_ENGINES), with the PGlite floor and demo.
   'ingest-pair': () => runIngestPairBench(),

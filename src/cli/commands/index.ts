@@ -61,6 +61,26 @@ export const commands: CommandEntry[] = [
     load: async () => (await import('./ingest-command.js')).ingestCommand,
   },
   {
+    name: 'batch',
+    summary: 'the clearinghouse inbox: claim, scrub or store, and answer every dropped file',
+    load: async () => (await import('./batch-command.js')).batchCommand,
+  },
+  {
+    name: 'worker',
+    summary: 'run queued batch jobs (pg-boss); many workers share one PostgreSQL',
+    load: async () => (await import('./worker-command.js')).workerCommand,
+  },
+  {
+    name: 'enqueue',
+    summary: 'queue files (bytes stored in the database) for onco-edi worker',
+    load: async () => (await import('./enqueue-command.js')).enqueueCommand,
+  },
+  {
+    name: 'jobs',
+    summary: 'list batch jobs; --failed shows the dead letter with its errors',
+    load: async () => (await import('./jobs-command.js')).jobsCommand,
+  },
+  {
     name: 'rematch',
     summary: 'match remit claims stored before their 837 (repair)',
     load: async () => (await import('./rematch-command.js')).rematchCommand,

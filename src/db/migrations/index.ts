@@ -9,6 +9,7 @@ import * as controlNumber from './0007-control-number.js'
 import * as payerRequirements from './0008-payer-requirements.js'
 import * as webUsers from './0009-web-users.js'
 import * as acknowledgments from './0010-acknowledgments.js'
+import * as batch from './0011-batch.js'
 import * as compactClaimForm from './0012-compact-claim-form.js'
 
 /**
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '0008-payer-requirements': payerRequirements,
   '0009-web-users': webUsers,
   '0010-acknowledgments': acknowledgments,
+  '0011-batch': batch,
   '0012-compact-claim-form': compactClaimForm,
 }

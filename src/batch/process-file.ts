@@ -1,0 +1,556 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
+import { JsonRecordError } from '../../parsers/json/json-record-error.js'
+import { X12Error } from '../../parsers/x12/x12-error.js'
+import type { DatabaseHandle } from '../db/create-database.js'
+import type { Database } from '../db/database.js'
+import { peekX12 } from '../ingest/detect-kind.js'
+import { IngestError } from '../ingest/ingest-error.js'
+import { ingestFileInTransaction } from '../ingest/ingest-files.js'
+import { scrubFiles } from '../scrub/scrub-files.js'
+import { acknowledgeBatch837 } from './acknowledge-batch-file.js'
+import type { BatchSetup } from './batch-setup.js'
+
+/**
+ * What became of one file:
+ * - `processed`: read and handled (an 837 scrubbed into accepted/rejected batches, an 835 stored);
+ *   quarantined sets are counted in `counts` and named in `codes`;
+ * - `duplicate`: the same bytes (SHA-256) were processed before (`duplicateOf`): nothing stored;
+ * - `failed`: not a file the service reads (not X12, an unknown transaction set): nothing stored,
+ *   and the file goes to the inbox's `.failed/` folder.
+ */
+export type BatchStatus = 'processed' | 'duplicate' | 'failed'
+
+/** What `NAME.result.json` holds. Ids, counts and codes only: never PHI. */
+export interface BatchResult {
+  file: string
+  claimId: string
+  sha256: string
+  /** ST01 of the file: an 837 (claims), 835 (remittance), 999 or 277 (277CA: answers to claims we sent). */
+  kind: '837' | '835' | '999' | '277' | null
+  /** `json`: a file of JSON claims (parse's record shape), written as an 837 (`NAME.837.x12`) and scrubbed. */
+  input: 'x12' | 'json'
+  status: BatchStatus
+  /** The first file with the same bytes (its name and claim id), for a duplicate. */
+  duplicateOf: { file: string; claimId: string } | null
+  counts: {
+    claims: number
+    accepted: number
+    rejected: number
+    errors: number
+    warnings: number
+    quarantinedSets: number
+    items: number
+    matched: number
+    unmatched: number
+    /** JSON records that were not written into the 837 (each code is in `codes`). */
+    rejectedRecords: number
+  }
+  /** Error codes found in the file (quarantine reasons, envelope errors, the failure), each once. */
+  codes: string[]
+  /** The acknowledgment's file name in the outbox, or null when none was written. */
+  acknowledgment: string | null
+  /** Every output's file name in the outbox, the result file last. */
+  outputs: string[]
+  /** When the file's transaction committed (ISO 8601). */
+  processedAt: string
+}
+
+/** A file claimed for processing: its copy under the inbox's `.work/` (or a worker's spool). */
+export interface ClaimedFile {
+  claimId: string
+  /** The name it was dropped under. */
+  name: string
+  /** Where its bytes are now. */
+  path: string
+}
+
+export interface ProcessOptions {
+  handle: DatabaseHandle
+  setup: BatchSetup
+  outbox: string
+  /** Where a failed file's result is copied too (the inbox's `.failed/`). */
+  failedDir?: string
+  /** More work to commit with the file (a worker deletes the job's upload). */
+  inTransaction?: (trx: Kysely<Database>) => Promise<void>
+}
+
+/** A new claim id: sortable by time, unique without coordination. */
+export function newClaimId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`
+}
+
+const RESULT = 'result.json'
+/** The acknowledgment's output suffix: `NAME.ack.x12` (TA1s and 999s, one interchange each). */
+const ACK = 'ack.x12'
+/** Transient database errors a file is tried again on: deadlock, serialization, a unique race. */
+const RETRYABLE = new Set(['40P01', '40001', '23505'])
+const ATTEMPTS = 4
+
+/**
+ * Processes one claimed file exactly once. The file's work (scrub run, stored claims, control
+ * numbers on PGlite) and its `batch_file` row commit in one transaction keyed by the claim id and
+ * the file's SHA-256; the outputs are written first into `OUTBOX/.staging/CLAIM/` and renamed into
+ * the outbox only after the commit. So whenever the process dies:
+ * - before the commit: nothing is stored, the staged outputs are thrown away, and processing the
+ *   claim again starts over;
+ * - after it: processing the claim again finds its row and only finishes publishing (renames what
+ *   is still staged, writes the result again from the row, which holds it byte for byte).
+ * Throws only when the database fails (the claim is kept to be tried again).
+ */
+export async function processClaimedFile(file: ClaimedFile, options: ProcessOptions): Promise<CommittedFile> {
+  const { handle } = options
+  const committed = await findResult(handle.db, file.claimId)
+  if (committed !== undefined) {
+    await publishOutputs(options.outbox, committed, options.failedDir)
+    return committed
+  }
+  const sha256 = await sha256Of(file.path)
+  const staging = join(options.outbox, '.staging', file.claimId)
+  for (let attempt = 1; ; attempt++) {
+    await rm(staging, { recursive: true, force: true })
+    await mkdir(staging, { recursive: true })
+    try {
+      const row = await handle.db
+        .transaction()
+        .execute(async (trx) => processInTransaction(trx, file, sha256, staging, options))
+      await publishOutputs(options.outbox, row, options.failedDir)
+      return row
+    } catch (error) {
+      if (attempt < ATTEMPTS && RETRYABLE.has(sqlStateOf(error) ?? '')) continue
+      await rm(staging, { recursive: true, force: true })
+      throw error
+    }
+  }
+}
+
+/** A committed file: its result and where its outputs go. */
+export interface CommittedFile {
+  claimId: string
+  outputBase: string
+  /** Output suffixes still to be renamed from staging (e.g. `999.x12`). */
+  outputs: string[]
+  result: BatchResult
+}
+
+/** The committed row of a claim, if its transaction committed. */
+export async function findResult(db: Kysely<Database>, claimId: string): Promise<CommittedFile | undefined> {
+  const row = await db
+    .selectFrom('batch_file')
+    .select(['claim_id', 'output_base', 'outputs', 'result'])
+    .where('claim_id', '=', claimId)
+    .executeTakeFirst()
+  if (row === undefined) return undefined
+  return {
+    claimId: row.claim_id,
+    outputBase: row.output_base,
+    outputs: parseJson(row.outputs) as string[],
+    result: parseJson(row.result) as BatchResult,
+  }
+}
+
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value
+}
+
+async function processInTransaction(
+  trx: Kysely<Database>,
+  file: ClaimedFile,
+  sha256: string,
+  staging: string,
+  options: ProcessOptions,
+): Promise<CommittedFile> {
+  const outputBase = await chooseOutputBase(trx, file)
+  // The first row of these bytes wins (a unique index on sha256 among the originals); a second
+  // file with the same bytes waits here for the first's transaction, then is a duplicate.
+  const inserted = await trx
+    .insertInto('batch_file')
+    .values({
+      claim_id: file.claimId,
+      sha256,
+      name: file.name,
+      output_base: outputBase,
+      kind: null,
+      duplicate_of: null,
+      status: 'processing',
+      result: '{}',
+      outputs: '[]',
+    })
+    .onConflict((oc) => oc.column('sha256').where('duplicate_of', 'is', null).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  const result: BatchResult = {
+    file: file.name,
+    claimId: file.claimId,
+    sha256,
+    kind: null,
+    input: 'x12',
+    status: 'processed',
+    duplicateOf: null,
+    counts: {
+      claims: 0,
+      accepted: 0,
+      rejected: 0,
+      errors: 0,
+      warnings: 0,
+      quarantinedSets: 0,
+      items: 0,
+      matched: 0,
+      unmatched: 0,
+      rejectedRecords: 0,
+    },
+    codes: [],
+    acknowledgment: null,
+    outputs: [],
+    processedAt: '',
+  }
+  const outputs: string[] = []
+  if (inserted === undefined) {
+    const original = await trx
+      .selectFrom('batch_file')
+      .select(['claim_id', 'name', 'kind'])
+      .where('sha256', '=', sha256)
+      .where('duplicate_of', 'is', null)
+      .executeTakeFirstOrThrow()
+    result.status = 'duplicate'
+    result.kind =
+      original.kind === '837' || original.kind === '835' || original.kind === '999' || original.kind === '277'
+        ? original.kind
+        : null
+    result.duplicateOf = { file: original.name, claimId: original.claim_id }
+    if (result.kind === '837' && result.input === 'x12') {
+      const counter = options.handle.engine === 'postgres' ? options.handle.db : trx
+      await acknowledge(counter, file, staging, options, result, outputs, true)
+    }
+    await trx
+      .insertInto('batch_file')
+      .values({
+        claim_id: file.claimId,
+        sha256,
+        name: file.name,
+        output_base: outputBase,
+        kind: null,
+        status: 'duplicate',
+        duplicate_of: original.claim_id,
+        result: '{}',
+        outputs: '[]',
+      })
+      .execute()
+  } else {
+    await handleFile(trx, file, staging, options, result, outputs)
+  }
+  result.processedAt = new Date().toISOString()
+  result.outputs = [...outputs.map((suffix) => `${outputBase}.${suffix}`), `${outputBase}.${RESULT}`]
+  if (outputs.includes(ACK)) result.acknowledgment = `${outputBase}.${ACK}`
+  await trx
+    .updateTable('batch_file')
+    .set({
+      kind: result.kind,
+      status: result.status,
+      claims: result.counts.claims,
+      result: JSON.stringify(result),
+      outputs: JSON.stringify(outputs),
+    })
+    .where('claim_id', '=', file.claimId)
+    .execute()
+  await options.inTransaction?.(trx)
+  return { claimId: file.claimId, outputBase, outputs, result }
+}
+
+/** The file's name, unless an earlier file took it (then NAME.CLAIM), so no result is overwritten. */
+async function chooseOutputBase(trx: Kysely<Database>, file: ClaimedFile): Promise<string> {
+  const taken = await trx
+    .selectFrom('batch_file')
+    .select('id')
+    .where('output_base', '=', file.name)
+    .executeTakeFirst()
+  return taken === undefined ? file.name : `${file.name}.${file.claimId}`
+}
+
+/** What the first bytes say the file is. */
+async function sniffKind(
+  path: string,
+): Promise<'837' | '835' | '999' | '277' | 'json' | { code: string; message: string }> {
+  const handle = await open(path, 'r')
+  let head: string
+  try {
+    const buffer = Buffer.alloc(64)
+    const { bytesRead } = await handle.read(buffer, 0, 64, 0)
+    head = buffer.subarray(0, bytesRead).toString('latin1').trimStart()
+  } finally {
+    await handle.close()
+  }
+  if (head.startsWith('{') || head.startsWith('[')) return 'json'
+  try {
+    return (await peekX12(path)).kind
+  } catch (error) {
+    if (error instanceof X12Error || error instanceof IngestError)
+      return {
+        code: error.code === 'INGEST_UNKNOWN_KIND' ? 'BATCH_UNKNOWN_KIND' : error.code,
+        message: error.message,
+      }
+    throw error
+  }
+}
+
+async function handleFile(
+  trx: Kysely<Database>,
+  file: ClaimedFile,
+  staging: string,
+  options: ProcessOptions,
+  result: BatchResult,
+  outputs: string[],
+): Promise<void> {
+  const kind = await sniffKind(file.path)
+  if (kind === 'json') {
+    await build837(trx, file, staging, options, result, outputs)
+    return
+  }
+  if (typeof kind === 'object') {
+    fail(result, kind)
+    return
+  }
+  result.kind = kind
+  if (kind === '837') await scrub837(trx, file, staging, options, result, outputs)
+  else await ingestInTransaction(trx, file, options, result)
+}
+
+function fail(result: BatchResult, error: { code: string; message: string }): void {
+  result.status = 'failed'
+  result.codes = [error.code]
+}
+
+/** Writes the 837's acknowledgment (TA1s, then 999s) as the staged output `ack.x12`. */
+async function acknowledge(
+  db: Kysely<Database>,
+  file: ClaimedFile,
+  staging: string,
+  options: ProcessOptions,
+  result: BatchResult,
+  outputs: string[],
+  duplicate: boolean,
+): Promise<void> {
+  const bytes = await readFile(file.path)
+  const text = await acknowledgeBatch837(db, bytes, {
+    sha256: result.sha256,
+    duplicate,
+    outbound: options.setup.envelope,
+  })
+  if (text === '') return
+  await writeFile(join(staging, ACK), text)
+  outputs.push(ACK)
+}
+
+async function scrub837(
+  trx: Kysely<Database>,
+  file: ClaimedFile,
+  staging: string,
+  options: ProcessOptions,
+  result: BatchResult,
+  outputs: string[],
+): Promise<void> {
+  const { setup, handle } = options
+  // PostgreSQL: the counter outside the transaction (a crash only leaves a gap, numbers are
+  // never reused) so that concurrent files do not wait on the counter row's lock. PGlite has
+  // one connection: everything goes through the transaction.
+  const counter = handle.engine === 'postgres' ? handle.db : trx
+  await acknowledge(counter, file, staging, options, result, outputs, false)
+  const summary = await scrubFiles({
+    files: [{ path: file.path, name: file.name }],
+    outDir: staging,
+    asOf: setup.asOf,
+    fix: false,
+    codes: setup.codes,
+    reference: setup.reference,
+    authorizations: setup.authorizations,
+    schedule: setup.schedule,
+    ledgerLines: setup.ledgerLines,
+    db: trx,
+    controlNumbers: counter,
+    envelope: setup.envelope,
+  })
+  const one = summary.files[0]
+  if (one === undefined || one.status === 'unreadable') {
+    fail(result, {
+      code: one?.error?.code ?? 'X12_NO_ISA',
+      message: one?.error?.message ?? `${file.name} could not be read`,
+    })
+    result.kind = null
+    return
+  }
+  result.counts.claims = one.claims
+  result.counts.accepted = one.accepted
+  result.counts.rejected = one.rejected
+  result.counts.errors = one.errors
+  result.counts.warnings = one.warnings
+  result.counts.quarantinedSets = one.quarantined.length
+  result.codes = [...new Set(summary.issueCodes.map((g) => g.code))].sort()
+  for (const [suffix, from] of [
+    ['accepted.x12', 'accepted.x12'],
+    ['rejected.x12', 'rejected.x12'],
+    ['findings.ndjson', 'findings.ndjson'],
+  ] as const) {
+    const size = (await stat(join(staging, from))).size
+    if (size > 0) {
+      if (suffix !== from) await rename(join(staging, from), join(staging, suffix))
+      outputs.push(suffix)
+    }
+  }
+}
+
+/**
+ * A JSON claim file (what practice-management systems export, in `parse`'s record shape): read
+ * streaming and written as one 837 interchange (build-837), staged as `837.x12`, then scrubbed as
+ * any 837. Records that cannot be written are counted and their codes kept; a file that is not
+ * JSON, or whose records are all refused, fails.
+ */
+async function build837(
+  trx: Kysely<Database>,
+  file: ClaimedFile,
+  staging: string,
+  options: ProcessOptions,
+  result: BatchResult,
+  outputs: string[],
+): Promise<void> {
+  const { buildClaims837FromJson } = await import('../json/build-claims-837-from-json.js')
+  result.input = 'json'
+  let built: Awaited<ReturnType<typeof buildClaims837FromJson>>
+  try {
+    built = await buildClaims837FromJson(createReadStream(file.path), {
+      db: options.handle.engine === 'postgres' ? options.handle.db : trx,
+      envelope: options.setup.envelope,
+    })
+  } catch (error) {
+    if (error instanceof JsonRecordError) {
+      fail(result, error)
+      return
+    }
+    throw error
+  }
+  result.counts.rejectedRecords = built.rejected.length
+  const rejectedCodes = [...new Set(built.rejected.map((r) => r.code))]
+  if (built.x12 === '') {
+    fail(result, {
+      code: rejectedCodes[0] ?? 'JSON_BAD_RECORD',
+      message: `${file.name}: no claim could be written`,
+    })
+    result.codes = rejectedCodes.sort()
+    return
+  }
+  result.kind = '837'
+  const x12Path = join(staging, '837.x12')
+  await writeFile(x12Path, built.x12)
+  outputs.push('837.x12')
+  await scrub837(trx, { ...file, path: x12Path }, staging, options, result, outputs)
+  result.codes = [...new Set([...result.codes, ...rejectedCodes])].sort()
+}
+
+async function ingestInTransaction(
+  trx: Kysely<Database>,
+  file: ClaimedFile,
+  options: ProcessOptions,
+  result: BatchResult,
+): Promise<void> {
+  const ingested = await ingestFileInTransaction(trx, file.path, {
+    handle: options.handle,
+    engine: options.setup.engine,
+    user: options.setup.user,
+  })
+  if (ingested.status === 'already_ingested') {
+    // Stored before by `ingest` (or another service): the database's hash is the truth.
+    result.status = 'duplicate'
+    return
+  }
+  result.counts.claims = ingested.claims
+  if (ingested.acknowledged !== undefined) {
+    // A 999 or 277CA: the claims it marked accepted and rejected.
+    result.counts.accepted = ingested.acknowledged.accepted
+    result.counts.rejected = ingested.acknowledged.rejected
+  }
+  result.counts.items = ingested.items
+  result.counts.matched = ingested.matched
+  result.counts.unmatched = ingested.unmatched
+  result.counts.quarantinedSets = ingested.quarantined.length
+  result.codes = [
+    ...new Set([
+      ...ingested.quarantined.flatMap((q) => q.reasons.map((r) => r.code)),
+      ...ingested.warnings.map((w) => w.code),
+    ]),
+  ].sort()
+}
+
+/**
+ * Moves a committed file's staged outputs into the outbox (rename: atomic, and a no-op the second
+ * time) and writes its result, and for a failed file a copy into `failedDir` (each written in the
+ * claim's staging folder, then renamed: a crash never leaves a temporary file in the outbox).
+ * Safe to run again after any crash. The staging folder is left for the caller to remove once the
+ * claim is retired ({@link removeStaging}); a start removes those of claims no longer in `.work/`.
+ */
+export async function publishOutputs(
+  outbox: string,
+  committed: CommittedFile,
+  failedDir?: string,
+): Promise<void> {
+  const staging = join(outbox, '.staging', committed.claimId)
+  await mkdir(staging, { recursive: true })
+  for (const suffix of committed.outputs) {
+    try {
+      await rename(join(staging, suffix), join(outbox, `${committed.outputBase}.${suffix}`))
+    } catch (error) {
+      // Renamed before a crash: it is already in the outbox.
+      if (!hasCode(error, 'ENOENT')) throw error
+    }
+  }
+  const text = `${JSON.stringify(committed.result, null, 2)}\n`
+  await writeVia(staging, join(outbox, `${committed.outputBase}.${RESULT}`), text)
+  if (failedDir !== undefined && committed.result.status === 'failed')
+    await writeVia(staging, join(failedDir, `${committed.outputBase}.${RESULT}`), text)
+}
+
+/** Removes a claim's staging folder (after its file is retired). */
+export async function removeStaging(outbox: string, claimId: string): Promise<void> {
+  await rm(join(outbox, '.staging', claimId), { recursive: true, force: true })
+}
+
+/** Writes `data` to a temporary file in `folder` (same file system), then renames it to `path`. */
+async function writeVia(folder: string, path: string, data: string): Promise<void> {
+  const temporary = join(folder, `.${randomBytes(4).toString('hex')}.part`)
+  await writeFile(temporary, data)
+  await rename(temporary, path)
+}
+
+/** Removes staged outputs no claim owns any more (left by a crash before a commit). */
+export async function removeStaleStaging(outbox: string, keep: ReadonlySet<string>): Promise<void> {
+  let entries: string[]
+  try {
+    entries = await readdir(join(outbox, '.staging'))
+  } catch (error) {
+    if (hasCode(error, 'ENOENT')) return
+    throw error
+  }
+  for (const entry of entries)
+    if (!keep.has(entry)) await rm(join(outbox, '.staging', entry), { recursive: true, force: true })
+}
+
+export async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+export function hasCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code))
+      return current.code
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return undefined
+}

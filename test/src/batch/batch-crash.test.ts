@@ -1,0 +1,226 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { sql } from 'kysely'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { runBatchService } from '../../../src/batch/batch-service.js'
+import { loadBatchSetup } from '../../../src/batch/batch-setup.js'
+import type { BatchResult } from '../../../src/batch/process-file.js'
+import { importCodeFile } from '../../../src/codes/code-table-repository.js'
+import { openDatabase } from '../../../src/db/create-database.js'
+import { silentLogger } from '../../../src/logger.js'
+import { fixturesDir } from '../../../src/project-root.js'
+import { writeBatchInputs } from '../../support/batch-inputs.js'
+import { engines } from '../../support/databases.js'
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..')
+/** A private build (tsc → JS) so that a child process can run the service. */
+const OUT = join(ROOT, 'node_modules', '.cache', 'onco-edi-batch-crash-test', 'dist')
+const AS_OF = '2026-03-01'
+/**
+ * The issue's run: 200 files killed at 20 random points, on PostgreSQL (small files: the kill count
+ * is the point). On PGlite each restart pays the embedded database's open (seconds on a loaded
+ * 2-core machine), so it is killed at 5 points; BATCH_CRASH_KILLS sets both.
+ */
+const FILES = 200
+const KILLS = { postgres: 20, pglite: 5 }
+const killsOf = (engine: 'postgres' | 'pglite'): number =>
+  process.env.BATCH_CRASH_KILLS === undefined ? KILLS[engine] : Number(process.env.BATCH_CRASH_KILLS)
+
+const CHILD = `
+import { openDatabase } from ${JSON.stringify(join(OUT, 'src/db/create-database.js'))}
+import { loadBatchSetup } from ${JSON.stringify(join(OUT, 'src/batch/batch-setup.js'))}
+import { runBatchService } from ${JSON.stringify(join(OUT, 'src/batch/batch-service.js'))}
+import { silentLogger } from ${JSON.stringify(join(OUT, 'src/logger.js'))}
+const [url, schema, dataDir, inbox, outbox] = process.argv.slice(2)
+// kysely's migrator lists the tables of every schema: another suite dropping its schema at that
+// moment fails it with 3F000 (the shared test database); open again.
+const openRetrying = async (attempt = 1) => {
+  try {
+    return await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
+  } catch (error) {
+    if (attempt < 5 && error?.cause?.code === '3F000') return openRetrying(attempt + 1)
+    throw error
+  }
+}
+const handle = await openRetrying()
+const setup = await loadBatchSetup(handle, { user: 'crash-test', asOf: ${JSON.stringify(AS_OF)} })
+process.stdout.write('ready\\n')
+const counts = await runBatchService({
+  handle, setup, inbox, outbox, concurrency: 4, once: true, logger: silentLogger(),
+  onResult: (r) => process.stdout.write('result ' + r.file + '\\n'),
+})
+process.stdout.write('done ' + JSON.stringify(counts) + '\\n')
+await handle.close()
+`
+
+/** Runs the service in a child; kills it (SIGKILL) `delayMs` after its `killAfter`-th result. */
+function runChild(
+  script: string,
+  args: string[],
+  killAfter: number | undefined,
+  delayMs: number,
+): Promise<{ killed: boolean; out: string; results: number }> {
+  return new Promise((done, fail) => {
+    const child: ChildProcess = spawn(process.execPath, [script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let results = 0
+    let armed = false
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      results = (out.match(/^result /gm) ?? []).length
+      if (!armed && killAfter !== undefined && results >= killAfter) {
+        armed = true
+        setTimeout(() => child.kill('SIGKILL'), delayMs)
+      }
+    })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    child.on('error', fail)
+    child.on('exit', (_code, signal) => done({ killed: signal === 'SIGKILL', out, results }))
+  })
+}
+
+type Counts = BatchResult['counts']
+
+describe('kill -9 of batch during a multi-file run', () => {
+  /** A clean run's counts per source kind (the inputs repeat three sources). */
+  const clean = new Map<number, Counts>()
+
+  beforeAll(async () => {
+    await promisify(execFile)(process.execPath, [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      OUT,
+    ]).catch(() => undefined)
+    const root = mkdtempSync(join(tmpdir(), 'batch-clean-'))
+    const inbox = join(root, 'in')
+    mkdirSync(inbox)
+    const handle = await openDatabase({})
+    try {
+      for (const file of readdirSync(fixturesDir('codes')).filter((n) => !n.endsWith('.md')))
+        await importCodeFile(handle.db, fixturesDir('codes', file))
+      const setup = await loadBatchSetup(handle, { user: 'crash-test', asOf: AS_OF })
+      const names = writeBatchInputs(inbox, 3, 0)
+      const results: BatchResult[] = []
+      await runBatchService({
+        handle,
+        setup,
+        inbox,
+        outbox: join(root, 'out'),
+        concurrency: 1,
+        once: true,
+        logger: silentLogger(),
+        onResult: (r) => results.push(r),
+      })
+      for (const r of results) clean.set(names.indexOf(r.file), r.counts)
+    } finally {
+      await handle.close()
+    }
+  }, 180_000)
+
+  for (const engine of engines) {
+    it(`ends with exactly one result per file and a clean run's counts [${engine.name}]`, async () => {
+      const root = mkdtempSync(join(tmpdir(), 'batch-crash-'))
+      const inbox = join(root, 'in')
+      const outbox = join(root, 'out')
+      mkdirSync(inbox)
+      const names = writeBatchInputs(inbox, FILES, 0)
+      const schema = `bcrash_${randomBytes(5).toString('hex')}`
+      const args = [engine.url ?? '', schema, join(root, 'pgdata'), inbox, outbox]
+      const script = join(root, 'child.mjs')
+      writeFileSync(script, CHILD)
+      // The code tables imported once (as a clearinghouse would), so each restart loads them from
+      // the database instead of parsing the bundled CMS files again.
+      const seed = await openDatabase(
+        engine.url ? { databaseUrl: engine.url, schema } : { dataDir: join(root, 'pgdata') },
+      )
+      try {
+        for (const file of readdirSync(fixturesDir('codes')).filter((n) => !n.endsWith('.md')))
+          await importCodeFile(seed.db, fixturesDir('codes', file))
+      } finally {
+        await seed.close()
+      }
+      // Kill points: after a random number of further results, plus a random delay, so kills land
+      // in every phase (mid-transaction, between commit and publish, while retiring).
+      const KILLS = killsOf(engine.name)
+      let kills = 0
+      let runs = 0
+      let finished = ''
+      while (finished === '' && runs < KILLS + 10) {
+        runs++
+        const spacing = Math.max(1, Math.floor(FILES / (KILLS + 1)))
+        const killAfter = kills < KILLS ? 1 + Math.floor(Math.random() * spacing) : undefined
+        const run = await runChild(script, args, killAfter, Math.floor(Math.random() * 40))
+        if (run.killed) kills++
+        else {
+          expect(run.out).toMatch(/^done /m)
+          finished = run.out
+        }
+      }
+      console.log(`batch crash [${engine.name}]: ${FILES} files, ${kills} kills, ${runs} runs`)
+      expect(kills).toBe(KILLS)
+      expect(finished).not.toBe('')
+
+      // Every file: one result named after it, no second claim, nothing left behind.
+      const outputs = readdirSync(outbox)
+      const resultFiles = outputs.filter((n) => n.endsWith('.result.json'))
+      expect(resultFiles.sort()).toEqual(names.map((n) => `${n}.result.json`).sort())
+      expect(outputs.filter((n) => n.endsWith('.ack.x12')).sort()).toEqual(
+        names
+          .filter((n) => !n.endsWith('-835.x12'))
+          .map((n) => `${n}.ack.x12`)
+          .sort(),
+      )
+      expect(outputs.filter((n) => n.endsWith('.part'))).toEqual([])
+      expect(readdirSync(join(outbox, '.staging'))).toEqual([])
+      expect(readdirSync(join(inbox, '.work'))).toEqual([])
+      expect(readdirSync(join(inbox, '.done')).sort()).toEqual([...names].sort())
+      for (const [index, name] of names.entries()) {
+        const result = JSON.parse(readFileSync(join(outbox, `${name}.result.json`), 'utf8')) as BatchResult
+        expect(result.status, name).toBe('processed')
+        expect(result.counts, name).toEqual(clean.get(index % 3))
+        for (const output of result.outputs) expect(outputs, name).toContain(output)
+        // One acknowledgment per 837, none for an 835.
+        expect(result.acknowledgment, name).toBe(name.endsWith('-835.x12') ? null : `${name}.ack.x12`)
+      }
+      // In the database: one row per file, each file's work stored once.
+      const handle = await openDatabase(
+        engine.url ? { databaseUrl: engine.url, schema } : { dataDir: join(root, 'pgdata') },
+      )
+      try {
+        const { rows } = await sql<Record<string, number>>`select
+          (select count(*)::int from batch_file) as files,
+          (select count(distinct sha256)::int from batch_file) as hashes,
+          (select count(*)::int from scrub_run) as scrub_runs,
+          (select count(*)::int from ingest_file) as remit_files,
+          (select count(*)::int from remit_claim) as remit_claims`.execute(handle.db)
+        const remits = names.filter((n) => n.endsWith('-835.x12')).length
+        expect(rows[0]).toEqual({
+          files: FILES,
+          hashes: FILES,
+          scrub_runs: FILES - remits,
+          remit_files: remits,
+          remit_claims: remits * (clean.get(1)?.claims ?? -1),
+        })
+      } finally {
+        await handle.close()
+        if (engine.url) {
+          const { default: pg } = await import('pg')
+          const client = new pg.Client({ connectionString: engine.url })
+          await client.connect()
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+          await client.end()
+        }
+      }
+    }, 600_000)
+  }
+})
