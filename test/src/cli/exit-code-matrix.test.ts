@@ -98,6 +98,10 @@ const USAGE_ROWS: string[][] = [
   ['build-837', '--bogus', 'f.json'],
   ['serve', '--bogus'],
   ['users', 'list', '--bogus'],
+  ['batch', '--bogus'],
+  ['worker', '--bogus'],
+  ['enqueue', '--bogus'],
+  ['jobs', '--bogus'],
 ]
 
 /** Commands fed a good file through a FIFO: [name, command line, the file written into the FIFO]. */
