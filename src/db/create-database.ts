@@ -201,13 +201,26 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     // 0009): a database that has a later one still gets the earlier ones, each independent.
     allowUnorderedMigrations: true,
   })
-  const { error, results } = await migrator.migrateToLatest()
+  let outcome = await migrator.migrateToLatest()
+  // kysely's migrator first lists every table of the database (its introspection); a schema that
+  // another client drops during that listing fails it with 3F000 (invalid_schema_name) before any
+  // migration ran. Nothing was applied then, so listing again is safe.
+  for (let attempt = 1; attempt <= 5 && isSchemaRace(outcome); attempt++) {
+    await sleep(50 * attempt)
+    outcome = await migrator.migrateToLatest()
+  }
+  const { error, results } = outcome
   const failed = results?.find((r) => r.status === 'Error')
   if (error !== undefined) {
     const name = failed?.migrationName ?? 'unknown'
     throw new DbError('DB_MIGRATION_FAILED', `Migration ${name} failed: ${describe(error)}`, { cause: error })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+function isSchemaRace(outcome: { error?: unknown; results?: readonly { status: string }[] }): boolean {
+  const code = (outcome.error as { code?: unknown } | undefined)?.code
+  return code === '3F000' && !(outcome.results ?? []).some((r) => r.status !== 'NotExecuted')
 }
 
 function describe(error: unknown): string {

@@ -26,7 +26,7 @@ describe('buildCodeFixtureSubset', () => {
 
   // Regenerate the bundled subset: BUILD_CODE_FIXTURES=1 npx vitest run test/src/codes/build-fixture-subset.test.ts
   it.runIf(hasSeeds && process.env.BUILD_CODE_FIXTURES === '1')(
-    'writes fixtures/codes from the seeds',
+    'writes fixtures/codes from the seeds (runs only with BUILD_CODE_FIXTURES=1)',
     async () => {
       const written = await buildCodeFixtureSubset(SEED_DIR, FIXTURE_DIR)
       expect(written.length).toBe(10)

@@ -89,7 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))('finance page in Chromium', () => {
       // The table behind the chart: the denials view's TOTAL.
       const totals = await recoveredReport(handle.db)
       const totalRow = page.locator('#fin-denied-recovered tr.total')
-      expect(await totalRow.innerText()).toContain(totals.totals.deniedAmount)
+      expect(await totalRow.textContent()).toContain(totals.totals.deniedAmount)
 
       // CSV download of a section.
       const [download] = await Promise.all([
@@ -118,7 +118,7 @@ describe.skipIf(!existsSync(CHROMIUM))('finance page in Chromium', () => {
       expect(status).toBe(403)
       expect(cspViolations, cspViolations.join('\n')).toEqual([])
       // No admin link in finance's navigation; Authorizations and Finance are there.
-      const nav = await page.getByRole('navigation', { name: 'Main' }).innerText()
+      const nav = await page.getByRole('navigation', { name: 'Main' }).textContent()
       expect(nav).toContain('Finance')
       expect(nav).toContain('Authorizations')
       expect(nav).not.toContain('Admin')
