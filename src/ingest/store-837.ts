@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import { toStoredClaim837 } from '../../parsers/claim837/claim837-stored-form.js'
-import { bulkInsert, bulkTable, reserveIds } from '../db/bulk-insert.js'
+import { bulkChildTable, bulkTable, insertParentsWithChildren } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 
 /** A submitted_claim row as stored from one CLM loop. */
 interface SubmittedClaimRow {
-  id: number
   file_id: number
   claim_id: string
   kind: string
@@ -32,7 +31,6 @@ interface SubmittedClaimRow {
 
 /** A submitted_line row as stored from one service line loop (2400). */
 interface SubmittedLineRow {
-  submitted_claim_id: number
   line_number: number
   revenue_code: string | null
   procedure_code: string | null
@@ -51,7 +49,6 @@ interface SubmittedLineRow {
 }
 
 const CLAIM_TABLE = bulkTable<'submitted_claim', SubmittedClaimRow>('submitted_claim', [
-  { name: 'id', type: 'int8' },
   { name: 'file_id', type: 'int8' },
   { name: 'claim_id', type: 'text' },
   { name: 'kind', type: 'text' },
@@ -75,24 +72,27 @@ const CLAIM_TABLE = bulkTable<'submitted_claim', SubmittedClaimRow>('submitted_c
   { name: 'claim_x12', type: 'text' },
 ])
 
-const LINE_TABLE = bulkTable<'submitted_line', SubmittedLineRow>('submitted_line', [
-  { name: 'submitted_claim_id', type: 'int8' },
-  { name: 'line_number', type: 'int4' },
-  { name: 'revenue_code', type: 'text' },
-  { name: 'procedure_code', type: 'text' },
-  { name: 'modifiers', type: 'text' },
-  { name: 'charge', type: 'int8' },
-  { name: 'unit_basis', type: 'text' },
-  { name: 'units', type: 'float8' },
-  { name: 'place_of_service', type: 'text' },
-  { name: 'service_from', type: 'text' },
-  { name: 'service_to', type: 'text' },
-  { name: 'line_control', type: 'text' },
-  { name: 'prior_authorization', type: 'text' },
-  { name: 'ndc', type: 'text' },
-  { name: 'ndc_quantity', type: 'float8' },
-  { name: 'ndc_unit', type: 'text' },
-])
+const LINE_TABLE = bulkChildTable<'submitted_line', 'submitted_claim_id', SubmittedLineRow>(
+  'submitted_line',
+  'submitted_claim_id',
+  [
+    { name: 'line_number', type: 'int4' },
+    { name: 'revenue_code', type: 'text' },
+    { name: 'procedure_code', type: 'text' },
+    { name: 'modifiers', type: 'text' },
+    { name: 'charge', type: 'int8' },
+    { name: 'unit_basis', type: 'text' },
+    { name: 'units', type: 'float8' },
+    { name: 'place_of_service', type: 'text' },
+    { name: 'service_from', type: 'text' },
+    { name: 'service_to', type: 'text' },
+    { name: 'line_control', type: 'text' },
+    { name: 'prior_authorization', type: 'text' },
+    { name: 'ndc', type: 'text' },
+    { name: 'ndc_quantity', type: 'float8' },
+    { name: 'ndc_unit', type: 'text' },
+  ],
+)
 
 /** The claim's earliest line date when the claim carries no claim-level dates. */
 function claimDates(claim: Claim837): { from: string | undefined; to: string | undefined } {
@@ -107,21 +107,22 @@ function claimDates(claim: Claim837): { from: string | undefined; to: string | u
   return { from, to }
 }
 
-/** Stores a batch of submitted claims and their lines (two statements). Returns the claim ids. */
+/**
+ * Stores a batch of submitted claims and their lines in one statement (one round trip): the
+ * server draws the claim ids from submitted_claim_id_seq and gives them to the lines.
+ */
 export async function storeClaims837(
   db: Kysely<Database>,
   fileId: number,
   claims: readonly Claim837[],
-): Promise<number[]> {
-  const ids = await reserveIds(db, 'submitted_claim_id_seq', claims.length)
+): Promise<void> {
   const claimRows: SubmittedClaimRow[] = []
   const lineRows: SubmittedLineRow[] = []
+  const lineClaim: number[] = []
   claims.forEach((claim, i) => {
-    const id = ids[i] ?? 0
     const { from, to } = claimDates(claim)
     const stored = toStoredClaim837(claim)
     claimRows.push({
-      id,
       file_id: fileId,
       claim_id: claim.claimId,
       kind: claim.kind,
@@ -146,8 +147,8 @@ export async function storeClaims837(
       claim_x12: stored.x12,
     })
     for (const line of claim.lines) {
+      lineClaim.push(i)
       lineRows.push({
-        submitted_claim_id: id,
         line_number: line.lineNumber,
         revenue_code: line.revenueCode ?? null,
         procedure_code: line.procedureCode ?? null,
@@ -166,7 +167,10 @@ export async function storeClaims837(
       })
     }
   })
-  await bulkInsert(db, CLAIM_TABLE, claimRows)
-  await bulkInsert(db, LINE_TABLE, lineRows)
-  return ids
+  await insertParentsWithChildren(
+    db,
+    'submitted_claim_id_seq',
+    { table: CLAIM_TABLE, rows: claimRows, idColumn: 'id' },
+    { table: LINE_TABLE, rows: lineRows, parentColumn: 'submitted_claim_id', parentIndex: lineClaim },
+  )
 }
