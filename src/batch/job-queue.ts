@@ -327,6 +327,8 @@ export interface JobRow {
   state: string
   retries: number
   createdOn: string
+  /** When the job completed or failed for good (null while it is still to run or running). */
+  completedOn: string | null
   /** The last error (`code`, `message`) of a failed job, or its result of a completed one. */
   output: unknown
   /** A failed job's copy is in the dead-letter queue. */
@@ -349,7 +351,30 @@ export async function listJobs(boss: PgBoss, options: { failed: boolean; limit: 
       state: job.state,
       retries: job.retryCount,
       createdOn: job.createdOn.toISOString(),
+      completedOn: job.completedOn === null ? null : job.completedOn.toISOString(),
       output: job.output ?? null,
       deadLettered: dead.has(job.data.claimId),
     }))
+}
+
+/** The batch queue at a glance, as the web admin page shows it. */
+export interface JobsOverview {
+  /** Jobs waiting to run (created, or waiting for a retry), running, and failed for good. */
+  counts: { queued: number; active: number; failed: number }
+  /** The newest failed jobs (oldest first), as {@link listJobs} gives them. */
+  failed: JobRow[]
+}
+
+/** Counts the batch queue's jobs by state and keeps the newest `limit` failed ones (from {@link listJobs}). */
+export async function jobsOverview(boss: PgBoss, options: { limit: number }): Promise<JobsOverview> {
+  const jobs = await listJobs(boss, { failed: false, limit: 100_000 })
+  const failed = jobs.filter((job) => job.state === 'failed')
+  return {
+    counts: {
+      queued: jobs.filter((job) => job.state === 'created' || job.state === 'retry').length,
+      active: jobs.filter((job) => job.state === 'active').length,
+      failed: failed.length,
+    },
+    failed: failed.slice(-options.limit),
+  }
 }

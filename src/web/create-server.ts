@@ -13,6 +13,8 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, Fa
 import Fastify, { LogController } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
+import type { JobQueue } from '../batch/job-queue.js'
+import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
 import { DbError } from '../db/db-error.js'
 import { silentLogger } from '../logger.js'
@@ -37,6 +39,8 @@ export interface WebServerOptions {
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/-For (the cookie is then Secure). */
   trustProxy?: boolean | undefined
   outbound?: OutboundEnvelopeConfig | undefined
+  /** The database handle whose batch job queue (pg-boss) the admin page shows; started on first use. */
+  queue?: DatabaseHandle | undefined
   /** The modules to serve (default every module of src/web/modules.ts). */
   modules?: readonly WebModule[] | undefined
 }
@@ -175,10 +179,31 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     app.swagger(),
   )
 
+  // pg-boss is started only when a page or endpoint asks for jobs, and stopped with the server.
+  let started: Promise<JobQueue> | undefined
+  const queueHandle = options.queue
+  const jobQueue =
+    queueHandle?.queueAccess === undefined
+      ? undefined
+      : (): Promise<JobQueue> => {
+          started ??= import('../batch/job-queue.js')
+            .then(({ startJobQueue }) => startJobQueue(queueHandle, { logger: options.logger }))
+            .catch((error: unknown) => {
+              started = undefined
+              throw error
+            })
+          return started
+        }
+  app.addHook('onClose', async () => {
+    const queue = await started?.catch(() => undefined)
+    await queue?.stop()
+  })
+
   const context: WebContext = {
     db: options.db,
     engine: options.engine,
     outbound: options.outbound,
+    jobQueue,
     loginLimit: options.loginRateLimit ?? { max: 10, windowMs: 60_000 },
   }
   for (const module of modules) await app.register(async (scope) => module.register(scope, context))

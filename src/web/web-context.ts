@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
+import type { JobQueue } from '../batch/job-queue.js'
 import type { Database } from '../db/database.js'
 import type { OutboundEnvelopeConfig } from '../outbound-envelope.js'
 import type { Access, Role } from './roles.js'
@@ -17,6 +18,11 @@ export interface WebContext {
   engine: 'postgres' | 'pglite'
   /** ISA06/ISA08/GS02/GS03 of the files the web writes (corrected claims). */
   outbound?: OutboundEnvelopeConfig | undefined
+  /**
+   * The batch job queue (pg-boss), started on first use and stopped when the server closes;
+   * undefined when the server was made without a database handle (then the admin page says so).
+   */
+  jobQueue?: (() => Promise<JobQueue>) | undefined
   /** Login attempts per client address and window. */
   loginLimit: { max: number; windowMs: number }
 }

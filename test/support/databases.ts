@@ -77,6 +77,8 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   await client.connect()
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    // pg-boss's schema beside it (src/batch/job-queue.ts), when a test started the job queue.
+    await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
   } finally {
     await client.end()
   }

@@ -52,7 +52,7 @@ export async function startTestServer(
   handle: DatabaseHandle,
   options: Partial<WebServerOptions> & { logger?: Logger } = {},
 ): Promise<TestServer> {
-  const app = await createWebServer({ db: handle.db, engine: handle.engine, ...options })
+  const app = await createWebServer({ db: handle.db, engine: handle.engine, queue: handle, ...options })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0

@@ -42,6 +42,7 @@ export async function serve(args: string[], context: CommandContext, stop: Abort
     const app = await createWebServer({
       db: handle.db,
       engine: handle.engine,
+      queue: handle,
       logger: context.logger,
       idleMinutes,
       trustProxy: values['trust-proxy'],

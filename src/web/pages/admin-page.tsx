@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { isQuarter } from '../../../transforms/codes/quarter.js'
 import { DenialError } from '../../../transforms/denials/denial-error.js'
 import { payerRequirements } from '../../../transforms/denials/payer-profile.js'
+import type { JobRow, JobsOverview } from '../../batch/job-queue.js'
 import type { CodeImportResult } from '../../codes/code-table-repository.js'
 import { listCodeImports, lookupHcpcs } from '../../codes/code-table-repository.js'
 import { CodesError } from '../../codes/codes-error.js'
@@ -130,6 +131,107 @@ const describeImport = (r: CodeImportResult): string =>
     ? `${r.path}: already imported (${r.kind}, quarter ${r.quarter}, ${r.rows} rows); nothing changed.`
     : `${r.path}: ${r.kind} (${r.format}), quarter ${r.quarter} (from the ${r.quarterSource}), ${r.rows} rows imported, ${r.skippedCount} skipped.`
 
+/** Failed jobs shown on the page and, by default, answered by the API. */
+const FAILED_JOBS_SHOWN = 50
+
+/**
+ * A failed job's last error for the web: its code, and its message only for a coded error of
+ * ours (whose messages carry ids and positions, never PHI). A job that failed without a code
+ * (BATCH_JOB_FAILED) or with a driver's code (SQLSTATE) may carry any text, so only the code is
+ * shown; the worker's log has the rest.
+ */
+function jobError(output: unknown): { code: string; message: string | null } | null {
+  if (typeof output !== 'object' || output === null || !('code' in output)) return null
+  const code = String(output.code)
+  const ours = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(code) && code !== 'BATCH_JOB_FAILED'
+  const message = ours && 'message' in output && typeof output.message === 'string' ? output.message : null
+  return { code, message }
+}
+
+/** A failed job as the admin page and API show it: file name, attempts, last error, times. */
+function failedJobView(job: JobRow) {
+  return {
+    id: job.id,
+    file: job.file,
+    attempts: job.retries + 1,
+    error: jobError(job.output),
+    createdOn: job.createdOn,
+    failedOn: job.completedOn,
+    deadLettered: job.deadLettered,
+  }
+}
+
+/** The job queue's counts and newest failed jobs; an unreachable queue answers jobs_unavailable. */
+async function jobsOf(context: WebContext, limit: number): Promise<JobsOverview> {
+  if (context.jobQueue === undefined)
+    throw new AdminFailure(503, 'jobs_unavailable', 'This server was started without the job queue')
+  let queue: Awaited<ReturnType<NonNullable<WebContext['jobQueue']>>>
+  try {
+    queue = await context.jobQueue()
+  } catch {
+    throw new AdminFailure(503, 'jobs_unavailable', 'The job queue (pg-boss) could not be started')
+  }
+  const { jobsOverview } = await import('../../batch/job-queue.js')
+  return jobsOverview(queue.boss, { limit })
+}
+
+const shortTime = (iso: string | null): string => (iso === null ? '' : iso.slice(0, 19).replace('T', ' '))
+
+function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
+  const { jobs } = props
+  if (jobs instanceof AdminFailure)
+    return (
+      <section class="card" id="jobs">
+        <h2>Jobs</h2>
+        <p class="muted">
+          {jobs.code}: {jobs.message}
+        </p>
+      </section>
+    )
+  const failed = jobs.failed.map(failedJobView).reverse()
+  return (
+    <section class="card" id="jobs">
+      <h2>Jobs</h2>
+      <p>
+        <span data-count="queued">{jobs.counts.queued}</span> queued,{' '}
+        <span data-count="active">{jobs.counts.active}</span> active,{' '}
+        <span data-count="failed">{jobs.counts.failed}</span> failed (as <code>jobs list --failed</code>)
+      </p>
+      {failed.length === 0 ? (
+        <p class="muted">No failed jobs.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col" class="num">
+                Attempts
+              </th>
+              <th scope="col">Last error</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Queued</th>
+            </tr>
+          </thead>
+          <tbody>
+            {failed.map((job) => (
+              <tr data-job={job.id}>
+                <td>{job.file}</td>
+                <td class="num">{job.attempts}</td>
+                <td>
+                  {job.error === null ? '' : <code>{job.error.code}</code>}
+                  {typeof job.error?.message === 'string' ? ` ${job.error.message}` : ''}
+                </td>
+                <td>{shortTime(job.failedOn)}</td>
+                <td>{shortTime(job.createdOn)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
 async function adminPage(
   context: WebContext,
   request: FastifyRequest,
@@ -137,10 +239,15 @@ async function adminPage(
   flash: Flash = {},
   status = 200,
 ) {
-  const [users, payers, imports] = await Promise.all([
+  const [users, payers, imports, jobs] = await Promise.all([
     listUsers(context.db),
     listPayerProfiles(context.db),
     listCodeImports(context.db),
+    jobsOf(context, FAILED_JOBS_SHOWN).catch((error: unknown) => {
+      if (error instanceof AdminFailure) return error
+      request.log.error({ name: (error as Error)?.name }, 'job queue listing failed')
+      return new AdminFailure(503, 'jobs_unavailable', 'The job queue could not be read')
+    }),
   ])
   const me = userOf(request)
   const csrf = reply.generateCsrf()
@@ -328,6 +435,7 @@ async function adminPage(
           Uploads need JavaScript (htmx sends the CSRF header with the file); the API takes the same upload.
         </p>
       </section>
+      <JobsSection jobs={jobs} />
     </>,
   )
 }
@@ -495,6 +603,31 @@ export const adminModule: WebModule = {
         },
       },
       (request, reply) => apiAction(reply, () => uploadPayers(context, request)),
+    )
+    app.get<{ Querystring: { state?: 'failed'; limit?: number } }>(
+      '/api/admin/jobs',
+      {
+        config: { access: 'admin' },
+        schema: {
+          summary:
+            'The batch job queue (as jobs list --failed): {counts: {queued, active, failed}, jobs: the newest failed jobs, newest first, each {id, file, attempts, error: {code, message}, createdOn, failedOn, deadLettered}}; 503 jobs_unavailable without the queue',
+          tags: ['admin'],
+          querystring: {
+            type: 'object',
+            properties: {
+              state: { type: 'string', enum: ['failed'], default: 'failed' },
+              limit: { type: 'integer', minimum: 1, maximum: 1000, default: FAILED_JOBS_SHOWN },
+            },
+            additionalProperties: false,
+          },
+          response: { 200: OBJECT },
+        },
+      },
+      (request, reply) =>
+        apiAction(reply, async () => {
+          const jobs = await jobsOf(context, request.query.limit ?? FAILED_JOBS_SHOWN)
+          return { counts: jobs.counts, jobs: jobs.failed.map(failedJobView).reverse() }
+        }),
     )
     app.get(
       '/api/codes/imports',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { BATCH_QUEUE, startJobQueue } from '../../../src/batch/job-queue.js'
 import { recoveredReport } from '../../../src/rework/reports.js'
 import { listReworkItems } from '../../../src/rework/rework-repository.js'
 import { parseAuthorizationsCsv, parseScheduleCsv } from '../../../src/scrub/authorization-csv.js'
@@ -30,6 +31,7 @@ const GETS: { path: string; allowed: readonly Role[] }[] = [
   { path: '/api/auths/due?asOf=2026-02-10', allowed: ROLES },
   { path: '/api/admin/users', allowed: ['admin'] },
   { path: '/api/admin/payers', allowed: ['admin'] },
+  { path: '/api/admin/jobs?state=failed', allowed: ['admin'] },
   { path: '/api/codes/imports', allowed: ['coder', 'admin'] },
 ]
 
@@ -312,9 +314,84 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       '/api/admin/users/{username}/disable',
       '/api/admin/payers',
       '/api/admin/codes',
+      '/api/admin/jobs',
       '/api/codes/imports',
       '/api/codes/hcpcs/{code}',
     ])
       expect(Object.keys(doc.paths)).toContain(path)
+  })
+})
+
+describeEachDatabase('web admin: dead-letter jobs', (ctx) => {
+  let server: TestServer
+  let admin: WebClient
+  // A job whose error has no code of ours may carry any text: the web shows only its code.
+  const UNCODED = 'cannot parse member ZZ900000001 born 1950-01-01'
+  beforeAll(async () => {
+    // Two jobs failed for good (no retries left), as a worker fails them, before the server starts.
+    const queue = await startJobQueue(ctx.handle)
+    try {
+      const failures = [
+        {
+          name: 'deadletter-a.x12',
+          output: { code: 'BATCH_NO_UPLOAD', message: 'no bytes for job upload u-1' },
+        },
+        { name: 'deadletter-b.x12', output: { code: 'BATCH_JOB_FAILED', message: UNCODED } },
+      ]
+      for (const [i, failure] of failures.entries()) {
+        const data = { claimId: `u-${i + 1}`, name: failure.name, sha256: String(i).repeat(64) }
+        const id = await queue.boss.send(BATCH_QUEUE, data, { retryLimit: 0 })
+        if (id === null) throw new Error('the job was not created')
+        const [job] = await queue.boss.fetch(BATCH_QUEUE)
+        expect(job?.id).toBe(id)
+        await queue.boss.fail(BATCH_QUEUE, id, failure.output)
+      }
+      await queue.boss.send(BATCH_QUEUE, { claimId: 'u-3', name: 'waiting.x12', sha256: 'f'.repeat(64) })
+    } finally {
+      await queue.stop()
+    }
+    const users = await addRoleUsers(ctx.handle)
+    server = await startTestServer(ctx.handle)
+    admin = new WebClient(server.base)
+    expect(await admin.login(users.admin.username, users.admin.password)).toBe(303)
+  })
+  afterAll(() => server?.close())
+
+  it('shows the dead-lettered jobs in GET /api/admin/jobs and on the admin page, without uncoded messages', async () => {
+    const response = await admin.get('/api/admin/jobs?state=failed')
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as {
+      counts: { queued: number; active: number; failed: number }
+      jobs: {
+        file: string
+        attempts: number
+        error: { code: string; message: string | null }
+        deadLettered: boolean
+        failedOn: string | null
+      }[]
+    }
+    expect(body.counts).toEqual({ queued: 1, active: 0, failed: 2 })
+    expect(body.jobs.map((j) => [j.file, j.attempts, j.error, j.deadLettered])).toEqual([
+      ['deadletter-b.x12', 1, { code: 'BATCH_JOB_FAILED', message: null }, true],
+      ['deadletter-a.x12', 1, { code: 'BATCH_NO_UPLOAD', message: 'no bytes for job upload u-1' }, true],
+    ])
+    expect(body.jobs.every((j) => j.failedOn !== null)).toBe(true)
+    expect((await admin.get('/api/admin/jobs?state=active')).status).toBe(400)
+
+    const page = await admin.get('/admin')
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const jobs = html.slice(html.indexOf('id="jobs"'))
+    expect(jobs).toContain('<span data-count="failed">2</span>')
+    expect(jobs).toContain('<span data-count="queued">1</span>')
+    for (const text of [
+      'deadletter-a.x12',
+      'deadletter-b.x12',
+      'BATCH_NO_UPLOAD',
+      'no bytes for job upload u-1',
+    ])
+      expect(jobs).toContain(text)
+    expect(html).not.toContain('ZZ900000001')
+    expect(JSON.stringify(body)).not.toContain('ZZ900000001')
   })
 })
