@@ -9,7 +9,7 @@ import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
 import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
-import { ingestFileInTransaction } from '../ingest/ingest-files.js'
+import { ingestFileInTransaction, rematchAfterCommit } from '../ingest/ingest-files.js'
 import { scrubFiles } from '../scrub/scrub-files.js'
 import { acknowledgeBatch837 } from './acknowledge-batch-file.js'
 import type { BatchSetup } from './batch-setup.js'
@@ -57,6 +57,12 @@ export interface BatchResult {
   outputs: string[]
   /** When the file's transaction committed (ISO 8601). */
   processedAt: string
+  /**
+   * What the file stored as ingested files (their `ingest_file` ids): an 837's accepted claims, the
+   * batch that goes to the payers, as submitted claims, so that their 835s match back to them; an
+   * 835's remittance. Remits are matched again against these after the commit.
+   */
+  storedFiles: { kind: '837' | '835'; fileId: number }[]
 }
 
 /** A file claimed for processing: its copy under the inbox's `.work/` (or a worker's spool). */
@@ -105,6 +111,8 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
   const { handle } = options
   const committed = await findResult(handle.db, file.claimId)
   if (committed !== undefined) {
+    // Committed before a crash: the re-match may not have run (it is idempotent), then publish.
+    await rematchStored(committed.result, options)
     await publishOutputs(options.outbox, committed, options.failedDir)
     return committed
   }
@@ -117,6 +125,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
       const row = await handle.db
         .transaction()
         .execute(async (trx) => processInTransaction(trx, file, sha256, staging, options))
+      await rematchStored(row.result, options)
       await publishOutputs(options.outbox, row, options.failedDir)
       return row
     } catch (error) {
@@ -125,6 +134,21 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
       throw error
     }
   }
+}
+
+/**
+ * After the file's commit: remits are matched again against what other files (other workers)
+ * committed while this one was open, whichever of an 837 and its 835 commits last. Idempotent.
+ */
+async function rematchStored(result: BatchResult, options: ProcessOptions): Promise<void> {
+  for (const stored of result.storedFiles ?? [])
+    await rematchAfterCommit(
+      options.handle.db,
+      options.setup.engine,
+      stored.kind,
+      stored.fileId,
+      options.setup.user,
+    )
 }
 
 /** A committed file: its result and where its outputs go. */
@@ -206,6 +230,7 @@ async function processInTransaction(
     acknowledgment: null,
     outputs: [],
     processedAt: '',
+    storedFiles: [],
   }
   const outputs: string[] = []
   if (inserted === undefined) {
@@ -399,6 +424,17 @@ async function scrub837(
       outputs.push(suffix)
     }
   }
+  if (one.accepted > 0) {
+    // The accepted batch is what goes to the payers: stored as submitted claims in this same
+    // transaction, as `ingest` stores an 837, so their 835s match back to them.
+    const stored = await ingestFileInTransaction(trx, join(staging, 'accepted.x12'), {
+      handle,
+      engine: setup.engine,
+      user: setup.user,
+      name: `${file.name}.accepted.x12`,
+    })
+    if (stored.fileId !== undefined) result.storedFiles.push({ kind: '837', fileId: stored.fileId })
+  }
 }
 
 /**
@@ -465,6 +501,8 @@ async function ingestInTransaction(
     return
   }
   result.counts.claims = ingested.claims
+  if (ingested.fileId !== undefined && (ingested.kind === '835' || ingested.kind === '837'))
+    result.storedFiles.push({ kind: ingested.kind, fileId: ingested.fileId })
   if (ingested.acknowledged !== undefined) {
     // A 999 or 277CA: the claims it marked accepted and rejected.
     result.counts.accepted = ingested.acknowledged.accepted

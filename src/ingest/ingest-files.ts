@@ -360,28 +360,47 @@ export async function ingestFile(
     }
   }
   if (result.status === 'already_ingested' || result.fileId === undefined) return result
-  if (kind === '999' || kind === '277') return result
-  // Re-matching after the commit sees what other processes committed while this file was
-  // ingested: an 835 stored while its 837 was still open is matched by whichever of the two
-  // commits last (READ COMMITTED: each statement sees every commit before it started).
-  const fileId = result.fileId
-  const rematched = await options.handle.db
-    .transaction()
-    .execute(async (trx) =>
-      rematchRemitClaims(
-        trx,
-        options.engine,
-        await loadPayerProfiles(trx),
-        kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
-        options.user ?? 'ingest',
-      ),
-    )
+  const rematched = await rematchAfterCommit(
+    options.handle.db,
+    options.engine,
+    kind,
+    result.fileId,
+    options.user,
+  )
+  if (rematched === undefined) return result
   addRematch(result.rematched, rematched)
   if (kind === '835') {
     result.matched += rematched.claims
     result.unmatched -= rematched.claims
   }
   return result
+}
+
+/**
+ * After a file's transaction committed: re-matches remits against what other processes committed
+ * while the file was open. An 835 stored while its 837 was still uncommitted is matched by
+ * whichever of the two commits last (READ COMMITTED: each statement sees every commit before it
+ * started). Idempotent: remit claims already matched are left alone. Nothing to do for a 999/277.
+ */
+export async function rematchAfterCommit(
+  db: Kysely<Database>,
+  engine: DenialEngine,
+  kind: IngestFileResult['kind'],
+  fileId: number,
+  user: string | undefined,
+): Promise<RematchResult | undefined> {
+  if (kind !== '837' && kind !== '835') return undefined
+  return db
+    .transaction()
+    .execute(async (trx) =>
+      rematchRemitClaims(
+        trx,
+        engine,
+        await loadPayerProfiles(trx),
+        kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
+        user ?? 'ingest',
+      ),
+    )
 }
 
 /**
@@ -393,7 +412,7 @@ export async function ingestFile(
 export async function ingestFileInTransaction(
   trx: Kysely<Database>,
   path: string,
-  options: IngestOptions & { engine: DenialEngine },
+  options: IngestOptions & { engine: DenialEngine; name?: string },
 ): Promise<IngestFileResult> {
   let size: number
   let sha256: string
@@ -422,13 +441,14 @@ async function insertFileRow(
   path: string,
   size: number,
   result: IngestFileResult,
+  name: string = basename(path),
 ): Promise<number | undefined> {
   const kind = result.kind ?? '837'
   // The unique sha256 decides when the same bytes are ingested twice at once: the second insert
   // waits for the first transaction and then inserts nothing.
   const row = await trx
     .insertInto('ingest_file')
-    .values({ sha256: result.sha256, name: basename(path), kind, byte_size: size, status: 'ingesting' })
+    .values({ sha256: result.sha256, name, kind, byte_size: size, status: 'ingesting' })
     .onConflict((oc) => oc.column('sha256').doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -440,9 +460,9 @@ async function storeFile(
   path: string,
   size: number,
   result: IngestFileResult,
-  options: IngestOptions & { engine: DenialEngine },
+  options: IngestOptions & { engine: DenialEngine; name?: string },
 ): Promise<void> {
-  const fileId = await insertFileRow(trx, path, size, result)
+  const fileId = await insertFileRow(trx, path, size, result, options.name)
   if (fileId === undefined) {
     const existing = await trx
       .selectFrom('ingest_file')

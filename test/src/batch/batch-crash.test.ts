@@ -200,10 +200,17 @@ describe('kill -9 of batch during a multi-file run', () => {
           (select count(*)::int from batch_file) as files,
           (select count(distinct sha256)::int from batch_file) as hashes,
           (select count(*)::int from scrub_run) as scrub_runs,
-          (select count(*)::int from ingest_file) as remit_files,
+          (select count(*)::int from ingest_file where kind = '835') as remit_files,
+          (select count(*)::int from ingest_file where kind = '837') as submitted_batches,
           (select count(*)::int from remit_claim) as remit_claims`.execute(handle.db)
         const remits = names.filter((n) => n.endsWith('-835.x12')).length
+        // Each 837's accepted claims are stored once as a submitted batch (the claims sent on).
+        const withAccepted = names.filter(
+          (n, index) => !n.endsWith('-835.x12') && (clean.get(index % 3)?.accepted ?? 0) > 0,
+        ).length
+        expect(withAccepted).toBeGreaterThan(0)
         expect(rows[0]).toEqual({
+          submitted_batches: withAccepted,
           files: FILES,
           hashes: FILES,
           scrub_runs: FILES - remits,

@@ -227,4 +227,47 @@ describeEachDatabase('batch inbox', (ctx) => {
     await service
     expect(results.map((r) => [r.file, r.status])).toEqual([[name, 'processed']])
   }, 20_000)
+
+  it("stores an 837's accepted claims as submitted claims: their 835s match back, the rejected ones' do not", async () => {
+    const { inbox, outbox } = folders()
+    mkdirSync(inbox, { recursive: true })
+    const e2e = readdirSync(fixturesDir('e2e'))
+    for (const name of e2e.filter((n) => n.startsWith('837')))
+      copyFileSync(fixturesDir('e2e', name), join(inbox, name))
+    await run(inbox, outbox)
+    const accepted = new Set<string>()
+    for (const name of readdirSync(outbox).filter((n) => n.endsWith('.accepted.x12')))
+      for (const m of readFileSync(join(outbox, name), 'latin1').matchAll(/CLM\*([^*~]+)/g))
+        accepted.add(m[1] ?? '')
+    expect(accepted.size).toBeGreaterThan(0)
+
+    for (const name of e2e.filter((n) => n.startsWith('835')))
+      copyFileSync(fixturesDir('e2e', name), join(inbox, name))
+    await run(inbox, outbox)
+    const remits = await ctx.handle.db
+      .selectFrom('remit_claim')
+      .select(['claim_id', 'match_status'])
+      .where('claim_id', 'like', 'E2E-%')
+      .execute()
+    expect(remits.length).toBeGreaterThan(0)
+    const matched = remits.filter((r) => r.match_status === 'matched').map((r) => r.claim_id)
+    // Matched: exactly the remits of claims that went out in an accepted batch.
+    expect(matched.length).toBeGreaterThan(0)
+    expect(new Set(matched)).toEqual(new Set(remits.map((r) => r.claim_id).filter((id) => accepted.has(id))))
+    const submitted = await ctx.handle.db
+      .selectFrom('ingest_file')
+      .select('name')
+      .where('name', 'like', '%.accepted.x12')
+      .execute()
+    expect(
+      submitted
+        .map((f) => f.name)
+        .filter((n) => e2e.some((e) => n.startsWith(e)))
+        .sort(),
+    ).toEqual(
+      readdirSync(outbox)
+        .filter((n) => n.endsWith('.accepted.x12') && e2e.some((e) => n.startsWith(e)))
+        .sort(),
+    )
+  })
 })
