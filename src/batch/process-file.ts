@@ -7,6 +7,7 @@ import { JsonRecordError } from '../../parsers/json/json-record-error.js'
 import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
+import { noteClaimsWritten } from '../db/planner-statistics.js'
 import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
 import { ingestFileInTransaction, rematchAfterCommit } from '../ingest/ingest-files.js'
@@ -126,6 +127,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
         .transaction()
         .execute(async (trx) => processInTransaction(trx, file, sha256, staging, options))
       await rematchStored(row.result, options)
+      await noteClaimsWritten(handle.db, row.result.counts.claims)
       await publishOutputs(options.outbox, row, options.failedDir)
       return row
     } catch (error) {

@@ -1,0 +1,32 @@
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import { analyzeOwnTables, noteClaimsWritten } from '../../../src/db/planner-statistics.js'
+import { describeEachDatabase } from '../../support/databases.js'
+
+describeEachDatabase('planner statistics', (ctx) => {
+  const statsOf = async (table: string): Promise<number> => {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_catalog.pg_stats
+      where schemaname = current_schema() and tablename = ${table}`.execute(ctx.handle.db)
+    return rows[0]?.n ?? -1
+  }
+
+  it('are refreshed after every so many claims written, for the tables of its own schema', async () => {
+    await sql`create table planner_probe (id int primary key, claim_id text)`.execute(ctx.handle.db)
+    await sql`insert into planner_probe select g, 'C' || g from generate_series(1, 2000) g`.execute(
+      ctx.handle.db,
+    )
+    expect(await statsOf('planner_probe')).toBe(0)
+    // Below the threshold: nothing analyzed yet.
+    expect(await noteClaimsWritten(ctx.handle.db, 600, 1000)).toBe(false)
+    expect(await statsOf('planner_probe')).toBe(0)
+    // At it: the schema's tables get statistics, and the count starts again.
+    expect(await noteClaimsWritten(ctx.handle.db, 600, 1000)).toBe(true)
+    expect(await statsOf('planner_probe')).toBeGreaterThan(0)
+    expect(await noteClaimsWritten(ctx.handle.db, 600, 1000)).toBe(false)
+  })
+
+  it('analyze only the current schema and do not fail on an empty one', async () => {
+    await expect(analyzeOwnTables(ctx.handle.db)).resolves.toBeUndefined()
+  })
+})
