@@ -9,7 +9,7 @@ import { productDeadlineRules } from './transforms/denials/fixtures.js'
 
 const root = join(import.meta.dirname, '..')
 const INTERNAL = /DOMAIN\.md|\bthe brief\b|\bbrief \(|\bissue [0-9]+/i
-const TEXT = new Set(['.ts', '.csv', '.md', '.txt', '.json', '.x12', '.tsv'])
+const TEXT = new Set(['.ts', '.tsx', '.csv', '.md', '.txt', '.json', '.x12', '.tsv'])
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -19,9 +19,9 @@ function walk(dir: string): string[] {
 }
 
 describe('public sources', () => {
-  it('parsers/, transforms/ and fixtures/ cite no internal document', () => {
+  it('src/, parsers/, transforms/ and fixtures/ cite no internal document', () => {
     const hits: string[] = []
-    for (const dir of ['parsers', 'transforms', 'fixtures'])
+    for (const dir of ['src', 'parsers', 'transforms', 'fixtures'])
       for (const file of walk(join(root, dir)))
         readFileSync(file, 'utf8')
           .split('\n')

@@ -45,7 +45,7 @@ export const JOB_SETTINGS = {
 
 /**
  * Worker fetch settings. pg-boss with `batchSize: 1` waits a polling interval between fetches
- * (about 20 jobs/s measured for issue 10): fetch several, keep fetching while batches come back
+ * (about 20 jobs/s measured here): fetch several, keep fetching while batches come back
  * full, and settle each job on its own (`perJobResults`); LISTEN/NOTIFY wakes idle workers.
  */
 export const WORK_SETTINGS = { batchSize: 4, burstWhenBatchFull: true, perJobResults: true } as const
