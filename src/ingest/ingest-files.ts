@@ -336,15 +336,7 @@ export async function ingestFile(
   path: string,
   options: IngestOptions & { engine: DenialEngine },
 ): Promise<IngestFileResult> {
-  let size: number
-  let sha256: string
-  try {
-    size = (await stat(path)).size
-    sha256 = await sha256Of(path)
-  } catch (cause) {
-    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
-  }
-  const kind = (await peekX12(path)).kind
+  const { size, sha256, kind } = await identifyFile(path)
   let result: IngestFileResult = { ...emptyResult(path), sha256, kind }
   for (let attempt = 1; ; attempt++) {
     result = { ...emptyResult(path), sha256, kind }
@@ -414,15 +406,7 @@ export async function ingestFileInTransaction(
   path: string,
   options: IngestOptions & { engine: DenialEngine; name?: string },
 ): Promise<IngestFileResult> {
-  let size: number
-  let sha256: string
-  try {
-    size = (await stat(path)).size
-    sha256 = await sha256Of(path)
-  } catch (cause) {
-    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
-  }
-  const kind = (await peekX12(path)).kind
+  const { size, sha256, kind } = await identifyFile(path)
   const result: IngestFileResult = { ...emptyResult(path), sha256, kind }
   await storeFile(trx, path, size, result, options)
   return result
@@ -537,23 +521,7 @@ async function storeFile(
       user,
     )
 
-  const onlyDuplicates = tally.sets === 0 && tally.quarantined.length === 0 && tally.duplicateSets.length > 0
-  const status = onlyDuplicates ? 'duplicate' : tally.quarantined.length > 0 ? 'partial' : 'ingested'
-  await trx
-    .updateTable('ingest_file')
-    .set({
-      sender_id: tally.senderId ?? null,
-      interchange_controls: tally.interchanges,
-      group_controls: tally.groups,
-      transaction_controls: tally.transactions,
-      status,
-      claim_count: tally.claims,
-      quarantined_count: tally.quarantined.length,
-      duplicate_set_count: tally.duplicateSets.length,
-      warnings: JSON.stringify(tally.warnings),
-    })
-    .where('id', '=', fileId)
-    .execute()
+  const { status, onlyDuplicates } = await closeFileRow(trx, fileId, tally, tally.warnings)
   await recordAudit(trx, {
     actor: user,
     entity: 'ingest_file',
@@ -617,23 +585,7 @@ async function storeAcknowledgments(
     pending: tally.pending,
     unmatched: tally.unmatched,
   }
-  const onlyDuplicates = tally.sets === 0 && tally.quarantined.length === 0 && tally.duplicateSets.length > 0
-  const status = onlyDuplicates ? 'duplicate' : tally.quarantined.length > 0 ? 'partial' : 'ingested'
-  await trx
-    .updateTable('ingest_file')
-    .set({
-      sender_id: tally.senderId ?? null,
-      interchange_controls: tally.interchanges,
-      group_controls: tally.groups,
-      transaction_controls: tally.transactions,
-      status,
-      claim_count: tally.claims,
-      quarantined_count: tally.quarantined.length,
-      duplicate_set_count: tally.duplicateSets.length,
-      warnings: JSON.stringify([]),
-    })
-    .where('id', '=', fileId)
-    .execute()
+  const { status, onlyDuplicates } = await closeFileRow(trx, fileId, tally, [])
   const kindName = result.kind === '277' ? '277CA' : '999'
   await recordAudit(trx, {
     actor: options.user,
@@ -668,4 +620,57 @@ function copyTally(result: IngestFileResult, tally: FileTally): void {
   result.quarantined = tally.quarantined
   result.duplicateSets = tally.duplicateSets
   result.warnings = tally.warnings
+}
+
+/**
+ * Writes a stored file's envelope, counts and status (`duplicate` when every set was already
+ * stored from another file, `partial` when some were quarantined) once its sets are written.
+ */
+async function closeFileRow(
+  trx: Kysely<Database>,
+  fileId: number,
+  tally: Pick<
+    FileTally,
+    | 'sets'
+    | 'claims'
+    | 'quarantined'
+    | 'duplicateSets'
+    | 'senderId'
+    | 'interchanges'
+    | 'groups'
+    | 'transactions'
+  >,
+  warnings: readonly unknown[],
+): Promise<{ status: 'duplicate' | 'partial' | 'ingested'; onlyDuplicates: boolean }> {
+  const onlyDuplicates = tally.sets === 0 && tally.quarantined.length === 0 && tally.duplicateSets.length > 0
+  const status = onlyDuplicates ? 'duplicate' : tally.quarantined.length > 0 ? 'partial' : 'ingested'
+  await trx
+    .updateTable('ingest_file')
+    .set({
+      sender_id: tally.senderId ?? null,
+      interchange_controls: tally.interchanges,
+      group_controls: tally.groups,
+      transaction_controls: tally.transactions,
+      status,
+      claim_count: tally.claims,
+      quarantined_count: tally.quarantined.length,
+      duplicate_set_count: tally.duplicateSets.length,
+      warnings: JSON.stringify(warnings),
+    })
+    .where('id', '=', fileId)
+    .execute()
+  return { status, onlyDuplicates }
+}
+
+/** A file's size, SHA-256 (its identity for dedupe) and kind; INGEST_UNREADABLE when it cannot be read. */
+async function identifyFile(path: string): Promise<{ size: number; sha256: string; kind: IngestKind }> {
+  let size: number
+  let sha256: string
+  try {
+    size = (await stat(path)).size
+    sha256 = await sha256Of(path)
+  } catch (cause) {
+    throw new IngestError('INGEST_UNREADABLE', `Cannot read ${path}: ${(cause as Error).message}`, { cause })
+  }
+  return { size, sha256, kind: (await peekX12(path)).kind }
 }

@@ -35,17 +35,8 @@ import { loadBatchSetup } from ${JSON.stringify(join(OUT, 'src/batch/batch-setup
 import { runBatchService } from ${JSON.stringify(join(OUT, 'src/batch/batch-service.js'))}
 import { silentLogger } from ${JSON.stringify(join(OUT, 'src/logger.js'))}
 const [url, schema, dataDir, inbox, outbox] = process.argv.slice(2)
-// kysely's migrator lists the tables of every schema: another suite dropping its schema at that
-// moment fails it with 3F000 (the shared test database); open again.
-const openRetrying = async (attempt = 1) => {
-  try {
-    return await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
-  } catch (error) {
-    if (attempt < 5 && error?.cause?.code === '3F000') return openRetrying(attempt + 1)
-    throw error
-  }
-}
-const handle = await openRetrying()
+// openDatabase retries when another suite's schema drop races the migrator (3F000).
+const handle = await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
 const setup = await loadBatchSetup(handle, { user: 'crash-test', asOf: ${JSON.stringify(AS_OF)} })
 process.stdout.write('ready\\n')
 const counts = await runBatchService({

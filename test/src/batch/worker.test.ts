@@ -155,17 +155,8 @@ import { loadBatchSetup } from ${JSON.stringify(join(OUT, 'src/batch/batch-setup
 import { startJobQueue, startWorker } from ${JSON.stringify(join(OUT, 'src/batch/job-queue.js'))}
 import { silentLogger } from ${JSON.stringify(join(OUT, 'src/logger.js'))}
 const [url, schema, dataDir, outbox, pause] = process.argv.slice(2)
-// kysely's migrator lists the tables of every schema: another suite dropping its schema at that
-// moment fails it with 3F000 (the shared test database); open again.
-const openRetrying = async (attempt = 1) => {
-  try {
-    return await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
-  } catch (error) {
-    if (attempt < 5 && error?.cause?.code === '3F000') return openRetrying(attempt + 1)
-    throw error
-  }
-}
-const handle = await openRetrying()
+// openDatabase retries when another suite's schema drop races the migrator (3F000).
+const handle = await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
 const setup = await loadBatchSetup(handle, { user: 'worker-test', asOf: ${JSON.stringify(AS_OF)} })
 const queue = await startJobQueue(handle, { superviseSeconds: 1, jobSettings: { retryDelay: 1 } })
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
