@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
 import type { FinanceDashboard, FinanceSection } from '../../rework/finance-dashboard.js'
 import {
   deniedVsRecovered,
@@ -102,6 +103,20 @@ function csvLink(section: FinanceSection, query: RangeQuery): string {
   return `/api/reports/finance/${section}?${params.toString()}`
 }
 
+/** `medical_necessity` as `medical_<wbr>necessity`: a long key may wrap, so the table fits its card. */
+function breakAfterUnderscores(text: string): Child[] {
+  return text.split('_').flatMap((part, i) =>
+    i === 0
+      ? [part]
+      : [
+          <>
+            _<wbr />
+          </>,
+          part,
+        ],
+  )
+}
+
 function Section(props: { d: FinanceDashboard; section: FinanceSection; query: RangeQuery }) {
   const table = financeTable(props.d, props.section)
   const id = `fin-${props.section}`
@@ -118,7 +133,7 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
             <tr>
               {table.headers.map((h, i) => (
                 <th scope="col" class={i === 0 ? undefined : 'num'}>
-                  {h}
+                  {h.replaceAll('_', ' ')}
                 </th>
               ))}
             </tr>
@@ -126,7 +141,9 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
           <tbody>
             {table.rows.map((row) => (
               <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
-                {row.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td class="num">{cell}</td>))}
+                {row.map((cell, i) =>
+                  i === 0 ? <th scope="row">{breakAfterUnderscores(cell)}</th> : <td class="num">{cell}</td>,
+                )}
               </tr>
             ))}
           </tbody>

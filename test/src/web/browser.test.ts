@@ -1,73 +1,47 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (rendered text, cells apart), not the DOM property
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { chromium } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
-import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { readX12File } from '../../../src/pipeline/read-x12.js'
 import { loadScrubContextFromDatabase } from '../../../src/scrub/load-scrub-context.js'
 import { scrubClaim } from '../../../transforms/scrub/scrub-claim.js'
-import { openTestDatabase } from '../../support/databases.js'
-import type { RoleUsers, TestServer } from '../../support/web-server.js'
-import { addRoleUsers, seedE2e, startTestServer } from '../../support/web-server.js'
+import type { WebAppInChromium } from '../../support/chromium.js'
+import {
+  hasChromium,
+  launchChromium,
+  signIn as signInAs,
+  startWebAppInChromium,
+  watchPageProblems,
+} from '../../support/chromium.js'
+import type { RoleUsers } from '../../support/web-server.js'
 
-/** Debian's Chromium (.ci/run installs it when missing); playwright's own download is not used. */
-const CHROMIUM = '/usr/bin/chromium'
 const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs')
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-]
-
-if (!existsSync(CHROMIUM))
-  console.warn(`browser tests NOT RUN: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does)`)
 
 /**
  * The web app in a real browser, on one PGlite database and one server for the file: a biller's
  * day (log in, filter, open, correct, download, resolve), the roles, and CSRF. Screenshots of the
  * worklist and an item go to docs/ for the README.
  */
-describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
-  let handle: DatabaseHandle
-  let cleanup = async (): Promise<void> => {}
-  let server: TestServer
-  let users: RoleUsers
-  let browser: Browser
+describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
+  let app: WebAppInChromium
 
   beforeAll(async () => {
-    ;({ handle, cleanup } = await openTestDatabase(undefined))
-    await seedE2e(handle)
-    users = await addRoleUsers(handle)
-    server = await startTestServer(handle)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    app = await startWebAppInChromium()
   }, 240_000)
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await cleanup()
+    await app?.close()
   })
 
-  async function signIn(page: Page, role: keyof RoleUsers, next = '/worklist'): Promise<void> {
-    await page.goto(`${server.base}${next}`)
-    await page.waitForURL(/\/login/)
-    await page.getByLabel('Username').fill(role)
-    await page.getByLabel('Password').fill(users[role].password)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.waitForURL((url) => url.pathname === next)
-  }
+  const signIn = (page: Page, role: keyof RoleUsers, next = '/worklist'): Promise<void> =>
+    signInAs(page, app, role, next)
 
   it('an anonymous visit is redirected to the login page', async () => {
-    const page = await browser.newPage()
+    const page = await app.browser.newPage()
     try {
-      const response = await page.goto(`${server.base}/items/1`)
+      const response = await page.goto(`${app.server.base}/items/1`)
       expect(new URL(page.url()).pathname).toBe('/login')
       expect(response?.status()).toBe(200)
       await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true)
@@ -77,7 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   })
 
   it('a biller filters the worklist, corrects a claim until it scrubs clean, downloads it and resolves the item', async () => {
-    const context = await browser.newContext({
+    const context = await app.browser.newContext({
       acceptDownloads: true,
       viewport: { width: 1360, height: 900 },
     })
@@ -139,11 +113,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
       const [claim] = claims
       if (claim === undefined) throw new Error('no claim in the download')
       expect(claim.lines.find((l) => l.lineNumber === 2)?.modifiers).toEqual(['JZ'])
-      const scrub = scrubClaim(claim, await loadScrubContextFromDatabase(handle.db))
+      const scrub = scrubClaim(claim, await loadScrubContextFromDatabase(app.handle.db))
       expect(scrub.findings.filter((f) => f.severity === 'error')).toEqual([])
 
       // Resolve it: the status changes, the history shows it, and it leaves the open worklist.
-      await page.goto(`${server.base}${itemPath}`)
+      await page.goto(`${app.server.base}${itemPath}`)
       await page.getByLabel('Resolution').selectOption('corrected')
       await page
         .locator('form[data-action=resolve]')
@@ -157,9 +131,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
         /biller\s+resolve:corrected\s+open → corrected\s+JZ added, corrected claim sent/,
       )
 
-      await page.goto(`${server.base}/worklist?queue=coding`)
+      await page.goto(`${app.server.base}/worklist?queue=coding`)
       expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('E2E-P-003')])
-      await page.goto(`${server.base}/worklist?status=corrected`)
+      await page.goto(`${app.server.base}/worklist?status=corrected`)
       expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('E2E-P-007')])
     } finally {
       await context.close()
@@ -167,7 +141,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   })
 
   it('finance reads an item but has no actions and cannot resolve (403)', async () => {
-    const context = await browser.newContext()
+    const context = await app.browser.newContext()
     const page = await context.newPage()
     try {
       await signIn(page, 'finance')
@@ -195,11 +169,11 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   })
 
   it('a coder assigns two filtered items in bulk and stays on the filtered worklist', async () => {
-    const context = await browser.newContext()
+    const context = await app.browser.newContext()
     const page = await context.newPage()
     try {
       await signIn(page, 'coder', '/worklist')
-      await page.goto(`${server.base}/worklist?queue=authorization`)
+      await page.goto(`${app.server.base}/worklist?queue=authorization`)
       const rows = page.locator('#worklist tbody tr')
       for (const claim of ['E2E-C-101', 'E2E-C-102'])
         await page
@@ -218,7 +192,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
   })
 
   it('a POST without the CSRF token is refused, with it accepted', async () => {
-    const context = await browser.newContext()
+    const context = await app.browser.newContext()
     const page = await context.newPage()
     try {
       await signIn(page, 'coder')
@@ -235,6 +209,41 @@ describe.skipIf(!existsSync(CHROMIUM))('web app in Chromium', () => {
       expect(statuses).toEqual([403, 200])
     } finally {
       await context.close()
+    }
+  })
+
+  // A page that loads with an error in the console (a 404 favicon, a CSP refusal, a script error)
+  // works, but the console hides the next real problem behind it. A browser of its own: Chromium
+  // asks for /favicon.ico once per browser, and the tests above have already loaded pages.
+  it('the main pages load for each role with no console error, page error or failed request', async () => {
+    const pages = [
+      ['admin', ['/worklist', 'item', '/auths', '/finance', '/admin']],
+      ['biller', ['/worklist', 'item', '/auths']],
+    ] as const
+    const browser = await launchChromium()
+    try {
+      for (const [role, paths] of pages) {
+        const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
+        const page = await context.newPage()
+        const problems = watchPageProblems(page)
+        await signIn(page, role)
+        for (const path of paths) {
+          if (path === 'item') {
+            await page.goto(`${app.server.base}/worklist`)
+            await page
+              .getByRole('row', { name: /E2E-P-003/ })
+              .getByRole('link')
+              .click()
+            await page.waitForURL(/\/items\/\d+$/)
+          } else await page.goto(`${app.server.base}${path}`)
+          await page.waitForLoadState('networkidle')
+          if (path !== 'item') expect(new URL(page.url()).pathname).toBe(path)
+        }
+        await context.close()
+        expect(problems, `${role}:\n${problems.join('\n')}`).toEqual([])
+      }
+    } finally {
+      await browser.close()
     }
   })
 })

@@ -1,57 +1,29 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { recoveredReport } from '../../../src/rework/reports.js'
-import { openTestDatabase } from '../../support/databases.js'
-import type { RoleUsers, TestServer } from '../../support/web-server.js'
-import { addRoleUsers, seedE2e, startTestServer } from '../../support/web-server.js'
+import type { WebAppInChromium } from '../../support/chromium.js'
+import { hasChromium, signIn, startWebAppInChromium } from '../../support/chromium.js'
 
-/** Debian's Chromium (.ci/run installs it when missing); playwright's own download is not used. */
-const CHROMIUM = '/usr/bin/chromium'
 const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs')
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-]
-
-if (!existsSync(CHROMIUM))
-  console.warn(
-    `finance browser test NOT RUN: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does)`,
-  )
 
 /**
  * The finance page in a real browser (one PGlite database and server for the file): the charts are
  * server-drawn SVG that the page's CSP lets render, each with its table and CSV; finance cannot
  * resolve an item. The screenshot docs/web-finance.png in the README is taken here.
  */
-describe.skipIf(!existsSync(CHROMIUM))('finance page in Chromium', () => {
-  let handle: DatabaseHandle
-  let cleanup = async (): Promise<void> => {}
-  let server: TestServer
-  let users: RoleUsers
-  let browser: Browser
+describe.skipIf(!hasChromium('finance browser test'))('finance page in Chromium', () => {
+  let app: WebAppInChromium
 
   beforeAll(async () => {
-    ;({ handle, cleanup } = await openTestDatabase(undefined))
-    await seedE2e(handle)
-    users = await addRoleUsers(handle)
-    server = await startTestServer(handle)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    app = await startWebAppInChromium()
   })
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await cleanup()
+    await app?.close()
   })
 
   it('finance sees the charts as SVG with their tables, downloads a CSV, and cannot resolve (403)', async () => {
-    const context = await browser.newContext({
+    const context = await app.browser.newContext({
       acceptDownloads: true,
       viewport: { width: 1360, height: 900 },
     })
@@ -62,12 +34,7 @@ describe.skipIf(!existsSync(CHROMIUM))('finance page in Chromium', () => {
       if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text())
     })
     try {
-      await page.goto(`${server.base}/finance`)
-      await page.waitForURL(/\/login/)
-      await page.getByLabel('Username').fill('finance')
-      await page.getByLabel('Password').fill(users.finance.password)
-      await page.getByRole('button', { name: 'Sign in' }).click()
-      await page.waitForURL((url) => url.pathname === '/finance')
+      await signIn(page, app, 'finance', '/finance')
 
       const charts = page.locator('figure.chart svg[role="img"]')
       expect(await charts.count()).toBe(6)
@@ -86,8 +53,15 @@ describe.skipIf(!existsSync(CHROMIUM))('finance page in Chromium', () => {
         .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).fontSize)
       expect(fontSize).toBe('12px')
 
+      // Each table fits its card (two cards a row at 1360 px): no sideways scrolling.
+      const overflows = await page
+        .locator('.finance .table-scroll')
+        .evaluateAll((divs) =>
+          divs.filter((d) => d.scrollWidth > d.clientWidth).map((d) => d.parentElement?.id),
+        )
+      expect(overflows).toEqual([])
       // The table behind the chart: the denials view's TOTAL.
-      const totals = await recoveredReport(handle.db)
+      const totals = await recoveredReport(app.handle.db)
       const totalRow = page.locator('#fin-denied-recovered tr.total')
       expect(await totalRow.textContent()).toContain(totals.totals.deniedAmount)
 
