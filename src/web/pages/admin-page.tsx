@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Child } from 'hono/jsx'
 import { isQuarter } from '../../../transforms/codes/quarter.js'
 import { DenialError } from '../../../transforms/denials/denial-error.js'
 import { payerRequirements } from '../../../transforms/denials/payer-profile.js'
@@ -11,9 +12,11 @@ import { DbError } from '../../db/db-error.js'
 import { listPayerProfiles } from '../../rework/payer-repository.js'
 import type { PayerUploadResult } from '../admin-actions.js'
 import { importUploadedCodeFile, importUploadedPayers, UploadTooLarge } from '../admin-actions.js'
+import { swapOnSubmit } from '../htmx-swap.js'
 import { sendPage } from '../page.js'
 import type { Role } from '../roles.js'
 import { isRole, ROLES } from '../roles.js'
+import { num, TableHead } from '../table-head.js'
 import { addUser, disableUser, listUsers, USERNAME_PATTERN } from '../user-repository.js'
 import type { WebContext, WebModule, WebUser } from '../web-context.js'
 import { userOf } from '../web-context.js'
@@ -201,17 +204,7 @@ function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
         <p class="muted">No failed jobs.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col" class="num">
-                Attempts
-              </th>
-              <th scope="col">Last error</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Queued</th>
-            </tr>
-          </thead>
+          <TableHead columns={['File', num('Attempts'), 'Last error', 'Failed', 'Queued']} />
           <tbody>
             {failed.map((job) => (
               <tr data-job={job.id}>
@@ -229,6 +222,22 @@ function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
         </table>
       )}
     </section>
+  )
+}
+
+/** A file upload (multipart) that swaps the page's main content for the answer's. */
+function UploadForm(props: { action: string; submit: string; children?: Child }) {
+  return (
+    <form
+      method="post"
+      action={props.action}
+      enctype="multipart/form-data"
+      {...swapOnSubmit('post', props.action, 'main')}
+      class="inline"
+    >
+      {props.children}
+      <button type="submit">{props.submit}</button>
+    </form>
   )
 }
 
@@ -276,15 +285,7 @@ async function adminPage(
       <section class="card" id="users">
         <h2>Users</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <TableHead columns={['User', 'Role', 'Status', 'Created', 'Action']} />
           <tbody>
             {users.map((u) => (
               <tr data-user={u.username}>
@@ -330,25 +331,19 @@ async function adminPage(
       <section class="card" id="payers">
         <h2>Payer profiles ({payers.length})</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Payer</th>
-              <th scope="col">Name</th>
-              <th scope="col">Class</th>
-              <th scope="col" class="num">
-                Filing days
-              </th>
-              <th scope="col" class="num">
-                Corrected days
-              </th>
-              <th scope="col" class="num">
-                Appeal days
-              </th>
-              <th scope="col">NDC</th>
-              <th scope="col">JW/JZ</th>
-              <th scope="col">Drug auth</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Payer',
+              'Name',
+              'Class',
+              num('Filing days'),
+              num('Corrected days'),
+              num('Appeal days'),
+              'NDC',
+              'JW/JZ',
+              'Drug auth',
+            ]}
+          />
           <tbody>
             {payers.map((p) => {
               const req = payerRequirements(p)
@@ -368,35 +363,16 @@ async function adminPage(
             })}
           </tbody>
         </table>
-        <form
-          method="post"
-          action="/admin/payers"
-          enctype="multipart/form-data"
-          hx-post="/admin/payers"
-          hx-target="#main"
-          hx-select="#main"
-          hx-swap="outerHTML"
-          class="inline"
-        >
+        <UploadForm action="/admin/payers" submit="Import payers">
           <label>
             Payer profiles CSV (as <code>payers import</code>)
             <input type="file" name="file" accept=".csv,text/csv" required />
           </label>
-          <button type="submit">Import payers</button>
-        </form>
+        </UploadForm>
       </section>
       <section class="card" id="codes">
         <h2>Code tables</h2>
-        <form
-          method="post"
-          action="/admin/codes"
-          enctype="multipart/form-data"
-          hx-post="/admin/codes"
-          hx-target="#main"
-          hx-select="#main"
-          hx-swap="outerHTML"
-          class="inline"
-        >
+        <UploadForm action="/admin/codes" submit="Import">
           <label>
             Quarter (only when the file and its name do not say)
             <input name="quarter" placeholder="2026-04" size={8} pattern="(\d{4}-(01|04|07|10))?" />
@@ -405,20 +381,9 @@ async function adminPage(
             CMS file (HCPCS txt/xlsx, ASP crosswalk csv, NCCI add-on xlsx, MUE csv)
             <input type="file" name="file" required />
           </label>
-          <button type="submit">Import</button>
-        </form>
+        </UploadForm>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Quarter</th>
-              <th scope="col" class="num">
-                Rows
-              </th>
-              <th scope="col">Imported</th>
-            </tr>
-          </thead>
+          <TableHead columns={['File', 'Kind', 'Quarter', num('Rows'), 'Imported']} />
           <tbody>
             {imports.map((i) => (
               <tr>
