@@ -94,20 +94,40 @@ export class JsonBytes {
 
   /** A number as `String(value)` writes it (the caller checks it is finite). */
   number(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) {
+    // Integers from 0 to 999,999,999 (cents up to ten million dollars, counts, units) digit by digit
+    // with int32 division; anything else as String() writes it.
+    const digits =
+      value < 0 || !Number.isInteger(value) || value >= 1e9
+        ? 0
+        : value < 10
+          ? 1
+          : value < 100
+            ? 2
+            : value < 1000
+              ? 3
+              : value < 10_000
+                ? 4
+                : value < 100_000
+                  ? 5
+                  : value < 1_000_000
+                    ? 6
+                    : value < 10_000_000
+                      ? 7
+                      : value < 100_000_000
+                        ? 8
+                        : 9
+    if (digits === 0) {
       this.ascii(`${value}`)
       return
     }
-    // Digits from the end, into the 16 bytes a safe integer needs at most.
-    const buffer = this.#reserve(16)
-    let digits = 1
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
+    const buffer = this.#reserve(digits)
     let at = this.#length + digits
     this.#length = at
     let rest = value
     do {
-      buffer[--at] = 0x30 + (rest % 10)
-      rest = Math.floor(rest / 10)
+      const quotient = (rest / 10) | 0
+      buffer[--at] = 0x30 + rest - quotient * 10
+      rest = quotient
     } while (rest > 0)
   }
 }
