@@ -38,6 +38,13 @@ export interface Acknowledge837FileOptions {
    * answers false may keep the interchange as received from now on.
    */
   seenBefore?: (interchange: SeenInterchange) => Promise<boolean>
+  /**
+   * Whether interchanges `ingest` stored (table `interchange`) count as received; default true.
+   * The batch service stores the accepted batches it writes there (our own interchanges, numbered
+   * by our counter, carrying the submitter's ISA06 unless `outbound` sets ours), so it answers
+   * false and keeps its received interchanges itself (`seenBefore`).
+   */
+  ingested?: boolean
 }
 
 /** What {@link Acknowledge837FileOptions.seenBefore} is asked about: one received interchange. */
@@ -83,14 +90,17 @@ export async function acknowledge837File(
   /** ISA byte offsets of the duplicate interchanges. */
   const duplicates = new Set<number>()
   for (const interchange of analysis.interchanges) {
-    const prior = await db
-      .selectFrom('interchange')
-      .innerJoin('ingest_file', 'ingest_file.id', 'interchange.file_id')
-      .select('interchange.id')
-      .where('interchange.sender_id', '=', interchange.senderId)
-      .where('interchange.control', '=', interchange.control)
-      .where('ingest_file.sha256', '<>', sha256)
-      .executeTakeFirst()
+    const prior =
+      options.ingested === false
+        ? undefined
+        : await db
+            .selectFrom('interchange')
+            .innerJoin('ingest_file', 'ingest_file.id', 'interchange.file_id')
+            .select('interchange.id')
+            .where('interchange.sender_id', '=', interchange.senderId)
+            .where('interchange.control', '=', interchange.control)
+            .where('ingest_file.sha256', '<>', sha256)
+            .executeTakeFirst()
     const seen =
       prior !== undefined ||
       (!rejected.has(interchange.offset) &&

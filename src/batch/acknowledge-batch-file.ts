@@ -40,7 +40,7 @@ export interface AcknowledgeBatchOptions {
   /**
    * Records each interchange the TA1 would accept as received (in the file's transaction) and
    * answers with the claim id of the file that had it first, or `undefined` when this is the
-   * first: {@link registerBatchInterchange}. Without it, only the `interchange` table is asked.
+   * first: {@link registerBatchInterchange}. Without it, no interchange is a duplicate.
    */
   register?: (interchange: SeenInterchange) => Promise<string | undefined>
 }
@@ -50,8 +50,8 @@ export interface AcknowledgeBatchOptions {
  * interchange, or one we received before: TA105 025) followed by its 999s (one per functional
  * group, 005010X231A1). `duplicate`: the same bytes were processed before, so every interchange is
  * answered with a TA1 025 (X12 TA1 note code I18 025, duplicate interchange control number) and no
- * 999. Otherwise an interchange whose sender (ISA05, ISA06) and ISA13 `register` (or `ingest`'s
- * `interchange` table) knows from another file is answered with TA1 025 too. Control numbers come
+ * 999. Otherwise an interchange whose sender (ISA05, ISA06) and ISA13 `register` knows from
+ * another file is answered with TA1 025 too. Control numbers come
  * from the persisted counter through `db` (the file's transaction on PGlite, so a rollback
  * releases them).
  */
@@ -68,6 +68,9 @@ export async function acknowledgeBatch837(
       outbound: options.outbound,
       sha256: options.sha256,
       analysis,
+      // `interchange` holds the accepted batches this service wrote (our own ISA13s, often with
+      // the submitter's ISA06): they are no received interchanges.
+      ingested: false,
       ...(register === undefined
         ? {}
         : {

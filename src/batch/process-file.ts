@@ -15,6 +15,7 @@ import { scrubFiles } from '../scrub/scrub-files.js'
 import type { BatchAcknowledgment } from './acknowledge-batch-file.js'
 import { acknowledgeBatch837, registerBatchInterchange } from './acknowledge-batch-file.js'
 import type { BatchSetup } from './batch-setup.js'
+import { collectAfterClaims } from './heap-collector.js'
 
 /**
  * What became of one file:
@@ -138,6 +139,8 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
       await rematchStored(row.result, options)
       await noteClaimsWritten(handle.db, row.result.counts.claims)
       await publishOutputs(options.outbox, row, options.failedDir)
+      // The file's garbage goes before the next file: memory stays flat over a long run.
+      collectAfterClaims(row.result.counts.claims)
       return row
     } catch (error) {
       if (attempt < ATTEMPTS && RETRYABLE.has(sqlStateOf(error) ?? '')) continue

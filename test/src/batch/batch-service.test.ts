@@ -236,6 +236,31 @@ describeEachDatabase('batch inbox', (ctx) => {
     expect(registered.map((r) => r.claim_id)).toEqual([readResult(outbox, first ?? '').claimId])
   })
 
+  it("takes a submitter's interchange whose ISA13 one of our accepted batches carries: ours were never received", async () => {
+    const { inbox, outbox } = folders()
+    mkdirSync(inbox, { recursive: true })
+    const [first] = writeBatchInputs(inbox, 1, 69)
+    await run(inbox, outbox)
+    expect(readResult(outbox, first ?? '').outputs).toContain(`${first}.accepted.x12`)
+    const ours =
+      readFileSync(join(outbox, `${first}.accepted.x12`), 'latin1')
+        .split('~')[0]
+        ?.split('*') ?? []
+    const text = readFileSync(join(inboxFolders(inbox).done, first ?? ''), 'latin1')
+    const theirs = text.split('~')[0]?.split('*') ?? []
+    // Our batch goes out under the submitter's ISA06 (no ONCO_EDI_ISA06 here) with our ISA13.
+    expect(ours[6]).toBe(theirs[6])
+    expect(ours[13]).not.toBe(theirs[13])
+    writeFileSync(join(inbox, 'next.x12'), text.replaceAll(theirs[13] ?? '', ours[13] ?? ''), 'latin1')
+    await run(inbox, outbox)
+    expect(readResult(outbox, 'next.x12')).toMatchObject({
+      status: 'processed',
+      codes: [],
+      counts: { claims: 8, duplicateInterchanges: 0 },
+    })
+    expect(readFileSync(join(outbox, 'next.x12.ack.x12'), 'latin1')).not.toMatch(/TA1\*/)
+  })
+
   it('finishes files a dead process left in .work/, committed or not, once', async () => {
     const { inbox, outbox } = folders()
     await prepareInbox(inbox, outbox)

@@ -19,6 +19,7 @@ import {
 import type { RoleUsers } from '../../support/web-server.js'
 
 const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs')
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures')
 
 /**
  * The web app in a real browser, on one PGlite database and one server for the file: a biller's
@@ -207,6 +208,21 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
         return [await note({}), await note({ 'x-csrf-token': session.csrfToken })]
       })
       expect(statuses).toEqual([403, 200])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('an admin imports payer profiles with JavaScript off: the upload form carries its CSRF token', async () => {
+    const context = await app.browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    try {
+      await signIn(page, 'admin', '/admin')
+      await page.getByLabel(/Payer profiles CSV/).setInputFiles(join(FIXTURES, 'e2e', 'payers.csv'))
+      await page.getByRole('button', { name: 'Import payers' }).click()
+      await page.waitForURL((url) => url.pathname === '/admin/payers')
+      expect(await page.getByRole('status').innerText()).toMatch(/^Payers: \d+ added, \d+ updated/)
+      expect(await page.getByRole('alert').count()).toBe(0)
     } finally {
       await context.close()
     }
