@@ -4,11 +4,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { INGEST_SEMI_SPACE_MB } from '../../src/cli/main.js'
-import type { DatabaseOptions } from '../../src/db/create-database.js'
+import type { DatabaseHandle, DatabaseOptions } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
+import type { IngestFileResult } from '../../src/ingest/ingest-files.js'
 import { ingestFiles } from '../../src/ingest/ingest-files.js'
 import { readX12File } from '../../src/pipeline/read-x12.js'
+import type { CopyBaselineResult, CopyConnection } from './copy-baseline.js'
+import {
+  currentXid,
+  dumpIngestedRows,
+  pgliteCopyConnection,
+  postgresCopyConnection,
+  runCopyBaseline,
+} from './copy-baseline.js'
 import { generate835, generate837P, writeX12File } from './generate-x12.js'
 
 type Engine = 'pglite' | 'postgres'
@@ -18,6 +28,8 @@ export interface IngestBenchResult {
   engine: Engine
   /** Claims in the generated file (BENCH_CLAIMS) and CLPs stored. */
   claims: number
+  /** CLPs matched to a submitted claim. */
+  matched: number
   items: number
   seconds: number
   claimsPerSecond: number
@@ -34,14 +46,24 @@ function peakRssMb(): number {
  * The child's side: opens one engine, ingests `file` in one transaction and prints an
  * {@link IngestBenchResult} as the last line of stdout. Run by `ingest-child.js`, so the process
  * holds one engine only (PGlite's WASM heap would otherwise inflate PostgreSQL's peak RSS).
+ *
+ * With `dumpDir` (the raw-COPY baseline, test/bench/copy-baseline.ts): the files before the last
+ * (an 835's 837) are ingested first and not timed; the last file is timed alone, and the rows it
+ * wrote, with those it found, are dumped into `dumpDir` once its time and peak RSS are taken.
  */
-export async function runIngestInChild(engine: Engine, file: string, dataDir: string): Promise<void> {
+export async function runIngestInChild(
+  engine: Engine,
+  file: string,
+  dataDir: string,
+  dumpDir?: string,
+): Promise<void> {
   const url = process.env.DATABASE_URL
   let options: DatabaseOptions
   let cleanup: (() => Promise<void>) | undefined
+  let schema = ''
   if (engine === 'postgres') {
     if (!url) throw new Error('DATABASE_URL is needed for the postgres engine')
-    const schema = `bench_${randomBytes(5).toString('hex')}`
+    schema = `bench_${randomBytes(5).toString('hex')}`
     options = { databaseUrl: url, schema }
     cleanup = async () => {
       const { default: pg } = await import('pg')
@@ -54,28 +76,91 @@ export async function runIngestInChild(engine: Engine, file: string, dataDir: st
     options = { dataDir }
   }
   // FILE may be several files joined with `,` (an 837 and its 835): ingested in one run.
-  const files = file.split(',')
+  const all = file.split(',')
   const handle = await openDatabase(options)
+  let conn: CopyConnection | undefined
   try {
+    if (dumpDir !== undefined) conn = await copyConnection(handle, url, schema)
+    let files = all
+    if (conn !== undefined && all.length > 1) {
+      await ingestChecked(handle, all.slice(0, -1))
+      files = all.slice(-1)
+    }
+    const xid = conn === undefined ? 0 : await currentXid(conn)
     const started = process.hrtime.bigint()
-    const results = await ingestFiles(files, { handle })
+    const results = await ingestChecked(handle, files)
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    const bad = results.find((r) => r.status !== 'ingested')
-    if (results.length !== files.length || bad !== undefined)
-      throw new Error(`bench ingest failed: ${bad?.message ?? 'missing result'}`)
     const claims = results.reduce((n, r) => n + r.claims, 0)
     const row: IngestBenchResult = {
       engine,
       claims,
+      matched: results.reduce((n, r) => n + r.matched, 0),
       items: results.reduce((n, r) => n + r.items, 0),
       seconds: Math.round(seconds * 100) / 100,
       claimsPerSecond: Math.round(claims / seconds),
       peakRssMb: peakRssMb(),
     }
+    if (conn !== undefined && dumpDir !== undefined) {
+      const manifest = await dumpIngestedRows(conn, xid, dumpDir)
+      const written = manifest.tables.filter((t) => t.rows > 0).map((t) => `${t.table} ${t.rows}`)
+      process.stderr.write(`  rows written: ${written.join(', ')}\n`)
+    }
     process.stdout.write(`${JSON.stringify(row)}\n`)
   } finally {
+    await conn?.close()
     await handle.close()
     await cleanup?.()
+  }
+}
+
+/** Ingests `files` with {@link ingestFiles}, failing unless every one was ingested. */
+async function ingestChecked(handle: DatabaseHandle, files: string[]): Promise<IngestFileResult[]> {
+  const results = await ingestFiles(files, { handle })
+  const bad = results.find((r) => r.status !== 'ingested')
+  if (results.length !== files.length || bad !== undefined)
+    throw new Error(`bench ingest failed: ${bad?.message ?? 'missing result'}`)
+  return results
+}
+
+/** A COPY connection to the database of `handle` (see test/bench/copy-baseline.ts). */
+async function copyConnection(
+  handle: DatabaseHandle,
+  url: string | undefined,
+  schema: string,
+): Promise<CopyConnection> {
+  const access = handle.queueAccess
+  if (access?.engine === 'pglite') return pgliteCopyConnection(access.pglite)
+  if (url === undefined) throw new Error('DATABASE_URL is needed for the postgres engine')
+  return postgresCopyConnection(url, schema)
+}
+
+/**
+ * The child's side of the raw-COPY baseline: a fresh database of `engine` (a new schema, or a new
+ * PGlite data directory `dataDir`), loaded with the dump of `dumpDir`; prints a
+ * {@link CopyBaselineResult}.
+ */
+export async function runCopyBaselineInChild(
+  engine: Engine,
+  dumpDir: string,
+  dataDir: string,
+): Promise<void> {
+  const url = process.env.DATABASE_URL
+  const schema = `bench_${randomBytes(5).toString('hex')}`
+  const handle = await openDatabase(engine === 'postgres' ? { databaseUrl: url, schema } : { dataDir })
+  let conn: CopyConnection | undefined
+  try {
+    conn = await copyConnection(handle, url, schema)
+    const result: CopyBaselineResult = { ...(await runCopyBaseline(conn, dumpDir)), peakRssMb: peakRssMb() }
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+  } finally {
+    await conn?.close()
+    await handle.close()
+    if (engine === 'postgres' && url !== undefined) {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+      await client.end()
+    }
   }
 }
 
@@ -121,24 +206,36 @@ function runChild<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
   })
 }
 
-function measure(engine: Engine, file: string, dataDir: string): Promise<IngestBenchResult> {
+function measure(
+  engine: Engine,
+  file: string,
+  dataDir: string,
+  dumpDir?: string,
+): Promise<IngestBenchResult> {
   // As `onco-edi ingest` runs: src/cli/main.ts re-runs an ingest with this V8 flag.
   return runChild<IngestBenchResult>(
-    [engine, file, dataDir],
+    dumpDir === undefined ? [engine, file, dataDir] : [engine, file, dataDir, dumpDir],
     [`--max-semi-space-size=${INGEST_SEMI_SPACE_MB}`],
   )
 }
 
+/** The shapes of 835 the ingest bench generates: alone (nothing to match), or after its 837. */
+export type IngestShape = 'alone' | 'matched'
+
 /**
  * Ingests a generated 835 of `count` claims (test/bench/generate-x12.ts) into PGlite (a data
  * directory) and, when DATABASE_URL is set, into PostgreSQL (a fresh schema), each in its own
- * child process so that the peak RSS printed is that engine's alone. Prints claims/s and peak
- * RSS. Target on PostgreSQL: ≥ 17k claims/s (1M claims in ≤ 60 s). BENCH_ENGINES=postgres|pglite
+ * child process so that the peak RSS printed is that engine's alone, in each shape
+ * (BENCH_INGEST_SHAPES, default `alone,matched`): `alone` stores the 835 with no 837 (every claim
+ * unmatched), `matched` ingests the generator's 837 of the same claims first (not timed) and then
+ * the 835 (timed). Each is put against the raw-COPY baseline (test/bench/copy-baseline.ts): COPY
+ * of exactly the rows that ingest wrote into a fresh database, in another child. Prints claims/s,
+ * COPY rows/s, their ratio (target ingest ≤ 1.5× COPY time) and peak RSS. BENCH_ENGINES=postgres|pglite
  * runs one engine only.
  */
 export async function runIngestBench(
   count = 100_000,
-  options: { engines?: Engine[] } = {},
+  options: { engines?: Engine[]; shapes?: IngestShape[] } = {},
 ): Promise<IngestBenchResult[]> {
   // BENCH_ENGINES=postgres (or pglite) measures one engine only.
   const fromEnv = process.env.BENCH_ENGINES?.split(',').filter(
@@ -147,20 +244,44 @@ export async function runIngestBench(
   const wanted =
     options.engines ?? (fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : ['pglite', 'postgres'])
   const engines = wanted.filter((engine) => engine === 'pglite' || process.env.DATABASE_URL)
+  const shapesFromEnv = process.env.BENCH_INGEST_SHAPES?.split(',').filter(
+    (s): s is IngestShape => s === 'alone' || s === 'matched',
+  )
+  const shapes =
+    options.shapes ??
+    (shapesFromEnv !== undefined && shapesFromEnv.length > 0 ? shapesFromEnv : ['alone', 'matched'])
   const work = mkdtempSync(join(tmpdir(), 'ingest-bench-'))
   const file = join(work, 'bench.835')
+  const claimsFile = join(work, 'bench.837')
   const results: IngestBenchResult[] = []
   try {
     const bytes = await writeX12File(file, generate835(count))
     console.log(`ingest bench: generated 835 with ${count} claims (${(bytes / 1e6).toFixed(1)} MB)`)
-    for (const engine of engines) {
-      const row = await measure(engine, file, join(work, `pgdata-${engine}`))
-      results.push(row)
-      console.log(
-        `ingest ${row.engine.padEnd(8)} ${row.claims} claims in ${row.seconds.toFixed(2)} s: ${row.claimsPerSecond} claims/s, ` +
-          `${row.items} rework items, peak RSS ${row.peakRssMb} MB (own process)` +
-          (row.engine === 'postgres' ? ' (target ≥ 17000 claims/s)' : ''),
-      )
+    if (shapes.includes('matched')) await writeX12File(claimsFile, generate837P(count))
+    for (const shape of shapes) {
+      for (const engine of engines) {
+        const dumpDir = mkdtempSync(join(work, 'dump-'))
+        const files = shape === 'matched' ? `${claimsFile},${file}` : file
+        const row = await measure(engine, files, join(work, `pgdata-${engine}-${shape}`), dumpDir)
+        const copy = await runChild<CopyBaselineResult>([
+          'copy-baseline',
+          engine,
+          dumpDir,
+          join(work, `pgdata-copy-${engine}-${shape}`),
+        ])
+        rmSync(dumpDir, { recursive: true, force: true })
+        results.push(row)
+        console.log(
+          `ingest 835 ${shape.padEnd(7)} ${row.engine.padEnd(8)} ${row.claims} claims in ${row.seconds.toFixed(2)} s: ${row.claimsPerSecond} claims/s, ` +
+            `${row.matched} matched, ${row.items} rework items, peak RSS ${row.peakRssMb} MB (own process)` +
+            (row.engine === 'postgres' ? ' (target ≥ 17000 claims/s)' : ''),
+        )
+        console.log(
+          `  raw COPY of the same ${copy.rows} rows (${copy.tables} tables, one transaction): ${copy.seconds.toFixed(2)} s, ` +
+            `${Math.round(copy.rows / copy.seconds)} rows/s (${Math.round(row.claims / copy.seconds)} claims/s), peak RSS ${copy.peakRssMb} MB; ` +
+            `ingest/COPY ${(row.seconds / copy.seconds).toFixed(2)}x (target ≤ 1.5, aim 1.2)`,
+        )
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true })

@@ -10,7 +10,7 @@ import { runWorklistBench } from './worklist-bench.js'
 /**
  * `npm run bench [SECTION...]` (node --expose-gc dist/test/bench/run.js [SECTION...]).
  * Sections run in the order given; without arguments, all of them (ingest837 and ingest-pair are
- * parts of ingest, run on their own only when named). Other benches add themselves to SECTIONS.
+ * parts of ingest, run on their own only when named; so is ingest835). Other benches add themselves to SECTIONS.
  *
  * Environment: BENCH_CLAIMS (default 100000), BENCH_LARGE_FACTOR (default 10, 0 to skip),
  * BENCH_ROUNDS (parse: rounds per file, default 3; the median is printed), BENCH_837_SIZES
@@ -45,6 +45,11 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     await runIngest837Bench()
     await runIngestPairBench()
   },
+  // The 835 ingest against raw COPY of the same rows alone (BENCH_CLAIMS, BENCH_ENGINES,
+  // BENCH_INGEST_SHAPES).
+  ingest835: async () => {
+    await runIngestBench(Number(process.env.BENCH_CLAIMS ?? 100_000))
+  },
   // The 837 ingest RSS/time rows alone (BENCH_837_SIZES, BENCH_ENGINES).
   ingest837: async () => {
     await runIngest837Bench()
@@ -70,7 +75,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const names =
     argv.length === 0
-      ? Object.keys(SECTIONS).filter((name) => name !== 'ingest837' && name !== 'ingest-pair')
+      ? Object.keys(SECTIONS).filter(
+          (name) => name !== 'ingest835' && name !== 'ingest837' && name !== 'ingest-pair',
+        )
       : argv
   for (const name of names) {
     const section = SECTIONS[name]
