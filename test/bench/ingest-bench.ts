@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -32,9 +32,20 @@ export interface IngestBenchResult {
   matched: number
   items: number
   seconds: number
+  /**
+   * CPU (user + system, all threads) of the child process during the ingest: on PGlite everything,
+   * on PostgreSQL node's side only (the server is another process).
+   */
+  cpuSeconds: number
   claimsPerSecond: number
   /** Peak RSS of the child process that ran only this engine's ingest. */
   peakRssMb: number
+}
+
+/** CPU seconds (user + system) of this process since `since` (a `process.cpuUsage()`). */
+function cpuSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return Math.round((used.user + used.system) / 1e4) / 100
 }
 
 function peakRssMb(): number {
@@ -87,9 +98,11 @@ export async function runIngestInChild(
       files = all.slice(-1)
     }
     const xid = conn === undefined ? 0 : await currentXid(conn)
+    const cpu = process.cpuUsage()
     const started = process.hrtime.bigint()
     const results = await ingestChecked(handle, files)
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    const cpuSeconds = cpuSince(cpu)
     const claims = results.reduce((n, r) => n + r.claims, 0)
     const row: IngestBenchResult = {
       engine,
@@ -97,6 +110,7 @@ export async function runIngestInChild(
       matched: results.reduce((n, r) => n + r.matched, 0),
       items: results.reduce((n, r) => n + r.items, 0),
       seconds: Math.round(seconds * 100) / 100,
+      cpuSeconds,
       claimsPerSecond: Math.round(claims / seconds),
       peakRssMb: peakRssMb(),
     }
@@ -166,13 +180,15 @@ export async function runCopyBaselineInChild(
 
 /** The child's side of the parse baseline: reads FILE with the X12 reader and prints seconds and peak RSS. */
 export async function runParseInChild(file: string): Promise<void> {
+  const cpu = process.cpuUsage()
   const started = process.hrtime.bigint()
   let claims = 0
   for await (const events of readX12File(file))
     for (const event of events) if (event.type === 'claim837' || event.type === 'claim835') claims++
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpuSeconds = cpuSince(cpu)
   process.stdout.write(
-    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, peakRssMb: peakRssMb() })}\n`,
+    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, cpuSeconds, peakRssMb: peakRssMb() })}\n`,
   )
 }
 
@@ -319,7 +335,10 @@ export async function runIngest837Bench(): Promise<void> {
     for (const count of sizesFrom('BENCH_837_SIZES', [20_000, 100_000])) {
       const file = join(work, `claims-${count}.837`)
       const bytes = await writeX12File(file, generate837P(count))
-      const parse = await runChild<{ seconds: number; peakRssMb: number }>(['parse', file])
+      const parse = await runChild<{ seconds: number; cpuSeconds: number; peakRssMb: number }>([
+        'parse',
+        file,
+      ])
       for (const engine of enginesWanted()) {
         const dataDir = join(work, `pgdata-837-${count}`)
         // PGlite's first open of a new data directory (initdb in its WASM heap) peaks at about 1 GB
@@ -329,7 +348,9 @@ export async function runIngest837Bench(): Promise<void> {
         const row = await measure(engine, file, dataDir)
         console.log(
           `ingest 837 ${engine.padEnd(8)} ${count} claims (${(bytes / 1e6).toFixed(1)} MB): ${row.seconds.toFixed(2)} s, ` +
-            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3)`,
+            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3); ` +
+            `CPU ingest ${row.cpuSeconds.toFixed(2)} s (${engine === 'postgres' ? "node's side only" : 'all of it'}), parse ${parse.cpuSeconds.toFixed(2)} s; ` +
+            `load average ${loadavg()[0]?.toFixed(1)}`,
         )
       }
       rmSync(file, { force: true })
