@@ -8,6 +8,8 @@ import type { RemittanceClaim835, RemittanceHeader835 } from '../remittance835/r
 import type { EnvelopeContext } from '../x12/envelope.js'
 import type { Segment } from '../x12/segment.js'
 import type { X12Event } from '../x12-event.js'
+import { writeClaim835Record } from './claim835-record-bytes.js'
+import type { JsonBytes } from './json-bytes.js'
 
 /**
  * The JSON Schemas of `parse`'s records, one per record type (`schemas/*.schema.json` in the
@@ -83,6 +85,8 @@ export class ParseRecordWriter {
   readonly #claim837: Serializer
   readonly #header835: Serializer
   readonly #claim835: Serializer
+  /** The hand-written 835 claim record (the same text as the compiled one), when it applies. */
+  readonly #claim835Bytes: typeof writeClaim835Record | undefined
   #lastHeader: object | undefined
   #headerId = 0
 
@@ -93,6 +97,7 @@ export class ParseRecordWriter {
     this.#claim837 = serializers.claim837
     this.#header835 = serializers.header835
     this.#claim835 = serializers.claim835
+    this.#claim835Bytes = options.serializer !== 'json' && !positions ? writeClaim835Record : undefined
   }
 
   /** The `id` of the last header record written (0 before the first). */
@@ -117,6 +122,35 @@ export class ParseRecordWriter {
       out.push(claimText(this.#headerId, this.#claim835(claim)))
     }
   }
+
+  /**
+   * {@link write} as NDJSON into `out`: each record's UTF-8 text and a newline. The same text as
+   * `write` gives; 835 claims without positions are written straight into the bytes (see
+   * {@link writeClaim835Record}), which `parse` spends most of its serializing time on.
+   */
+  writeNdjson(event: X12Event, out: JsonBytes): void {
+    if (event.type === 'claim835') {
+      const claim = event.claim
+      const claimBytes = this.#claim835Bytes
+      if (claimBytes !== undefined) {
+        if (claim.header !== this.#lastHeader) {
+          const header: string[] = []
+          this.#writeHeader835(claim.header, header)
+          for (const text of header) out.text(`${text}\n`)
+        }
+        if (claimBytes(out, this.#headerId, claim)) return
+        out.text(`${claimText(this.#headerId, this.#claim835(claim))}\n`)
+        return
+      }
+    }
+    const texts = this.#texts
+    this.write(event, texts)
+    for (let i = 0; i < texts.length; i++) out.text(`${texts[i]}\n`)
+    texts.length = 0
+  }
+
+  /** Scratch for {@link writeNdjson}. */
+  readonly #texts: string[] = []
 
   #writeHeader835(header: RemittanceHeader835, out: string[]): void {
     this.#lastHeader = header
@@ -181,21 +215,33 @@ type Serializers = {
   claim835: Serializer
 }
 
-/** Compiled once per process and `positions` setting (a compile costs milliseconds; a file may be small). */
+/**
+ * Compiled once per process and `positions` setting, each on its first use (a compile costs
+ * milliseconds, and `parse` of an 835 needs only the 835 header's).
+ */
 const compiledSerializers = new Map<boolean, Serializers>()
 
 function serializersFor(positions: boolean): Serializers {
   let serializers = compiledSerializers.get(positions)
   if (serializers === undefined) {
     serializers = {
-      header837: compile(header837Schema, positions, false),
-      claim837: compile(claim837Schema, positions, true),
-      header835: compile(header835Schema, positions, false),
-      claim835: compile(claim835Schema, positions, true),
+      header837: lazy(() => compile(header837Schema, positions, false)),
+      claim837: lazy(() => compile(claim837Schema, positions, true)),
+      header835: lazy(() => compile(header835Schema, positions, false)),
+      claim835: lazy(() => compile(claim835Schema, positions, true)),
     }
     compiledSerializers.set(positions, serializers)
   }
   return serializers
+}
+
+/** A serializer compiled by `make` the first time it is called. */
+function lazy(make: () => Serializer): Serializer {
+  let compiled: Serializer | undefined
+  return (doc) => {
+    compiled ??= make()
+    return compiled(doc)
+  }
 }
 
 /**

@@ -31,10 +31,31 @@ export interface Acknowledge837FileOptions {
   analysis?: InboundAnalysis
   /**
    * Another record of received interchanges (e.g. the batch service's own table, for 837s it
-   * acknowledges without ingesting them): true when `senderId` + `control` was received before in
-   * a file whose SHA-256 is not `sha256`. Asked only when the `interchange` table knows nothing.
+   * acknowledges without ingesting them): true when the sender (`senderQualifier` + `senderId`)
+   * and `control` were received before in a file whose SHA-256 is not `sha256`. Asked only when
+   * the `interchange` table knows nothing and the TA1 would not reject the interchange for its
+   * envelope anyway, in the file's order; `offset` is the ISA's byte offset. A record that
+   * answers false may keep the interchange as received from now on.
    */
-  seenBefore?: (interchange: { senderId: string; control: string; sha256: string }) => Promise<boolean>
+  seenBefore?: (interchange: SeenInterchange) => Promise<boolean>
+  /**
+   * Whether interchanges `ingest` stored (table `interchange`) count as received; default true.
+   * The batch service stores the accepted batches it writes there (our own interchanges, numbered
+   * by our counter, carrying the submitter's ISA06 unless `outbound` sets ours), so it answers
+   * false and keeps its received interchanges itself (`seenBefore`).
+   */
+  ingested?: boolean
+}
+
+/** What {@link Acknowledge837FileOptions.seenBefore} is asked about: one received interchange. */
+export interface SeenInterchange {
+  senderQualifier: string
+  senderId: string
+  receiverQualifier: string
+  receiverId: string
+  control: string
+  offset: number
+  sha256: string
 }
 
 /**
@@ -57,33 +78,47 @@ export async function acknowledge837File(
 ): Promise<Ack837Result> {
   const analysis = options.analysis ?? analyzeInbound(bytes)
   const sha256 = options.sha256 ?? createHash('sha256').update(bytes).digest('hex')
-  const duplicates = new Set<string>()
-  for (const interchange of analysis.interchanges) {
-    const prior = await db
-      .selectFrom('interchange')
-      .innerJoin('ingest_file', 'ingest_file.id', 'interchange.file_id')
-      .select('interchange.id')
-      .where('interchange.sender_id', '=', interchange.senderId)
-      .where('interchange.control', '=', interchange.control)
-      .where('ingest_file.sha256', '<>', sha256)
-      .executeTakeFirst()
-    const seen =
-      prior !== undefined ||
-      ((await options.seenBefore?.({
-        senderId: interchange.senderId,
-        control: interchange.control,
-        sha256,
-      })) ??
-        false)
-    if (seen) duplicates.add(`${interchange.senderId}\u0000${interchange.control}`)
-  }
   const ids: AcknowledgeOptions['ids'] = {
     senderId: options.outbound?.isa06,
     applicationSenderCode: options.outbound?.gs02,
   }
+  // Interchanges whose TA1 rejects them for their envelope were never accepted: not asked about.
+  const rejected = new Set<number>()
+  if (options.seenBefore !== undefined)
+    for (const [i, ack] of planAcknowledgments(analysis, { ids }).interchanges.entries())
+      if (ack.ta1?.status === 'R') rejected.add(analysis.interchanges[i]?.offset ?? -1)
+  /** ISA byte offsets of the duplicate interchanges. */
+  const duplicates = new Set<number>()
+  for (const interchange of analysis.interchanges) {
+    const prior =
+      options.ingested === false
+        ? undefined
+        : await db
+            .selectFrom('interchange')
+            .innerJoin('ingest_file', 'ingest_file.id', 'interchange.file_id')
+            .select('interchange.id')
+            .where('interchange.sender_id', '=', interchange.senderId)
+            .where('interchange.control', '=', interchange.control)
+            .where('ingest_file.sha256', '<>', sha256)
+            .executeTakeFirst()
+    const seen =
+      prior !== undefined ||
+      (!rejected.has(interchange.offset) &&
+        ((await options.seenBefore?.({
+          senderQualifier: interchange.senderQualifier,
+          senderId: interchange.senderId,
+          receiverQualifier: interchange.receiverQualifier,
+          receiverId: interchange.receiverId,
+          control: interchange.control,
+          offset: interchange.offset,
+          sha256,
+        })) ??
+          false))
+    if (seen) duplicates.add(interchange.offset)
+  }
   const plan = planAcknowledgments(analysis, {
     ids,
-    isDuplicate: ({ senderId, control }) => duplicates.has(`${senderId}\u0000${control}`),
+    isDuplicate: ({ offset }) => duplicates.has(offset),
   })
   const numbers = []
   for (const request of plan.requests)

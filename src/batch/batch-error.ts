@@ -1,5 +1,14 @@
-/** Stable codes of the clearinghouse service's failures (README error table). */
-export const BATCH_ERROR_CODES = ['BATCH_UNKNOWN_KIND', 'BATCH_NO_UPLOAD', 'BATCH_JOB_FAILED'] as const
+/**
+ * Stable codes of the clearinghouse service's failures and findings (README error table).
+ * `BATCH_DUPLICATE_INTERCHANGE` is never thrown: it names, in a file's result, interchanges
+ * answered with TA1 025.
+ */
+export const BATCH_ERROR_CODES = [
+  'BATCH_UNKNOWN_KIND',
+  'BATCH_NO_UPLOAD',
+  'BATCH_JOB_FAILED',
+  'BATCH_DUPLICATE_INTERCHANGE',
+] as const
 
 export type BatchErrorCode = (typeof BATCH_ERROR_CODES)[number]
 

@@ -12,14 +12,18 @@ import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
 import { ingestFileInTransaction, rematchAfterCommit } from '../ingest/ingest-files.js'
 import { scrubFiles } from '../scrub/scrub-files.js'
-import { acknowledgeBatch837 } from './acknowledge-batch-file.js'
+import type { BatchAcknowledgment } from './acknowledge-batch-file.js'
+import { acknowledgeBatch837, registerBatchInterchange } from './acknowledge-batch-file.js'
 import type { BatchSetup } from './batch-setup.js'
+import { collectAfterClaims } from './heap-collector.js'
 
 /**
  * What became of one file:
  * - `processed`: read and handled (an 837 scrubbed into accepted/rejected batches, an 835 stored);
  *   quarantined sets are counted in `counts` and named in `codes`;
- * - `duplicate`: the same bytes (SHA-256) were processed before (`duplicateOf`): nothing stored;
+ * - `duplicate`: the same bytes (SHA-256) were processed before (`duplicateOf`), or every
+ *   interchange of an 837 reuses the sender and ISA13 of one accepted before from another file
+ *   (each answered with TA1 025; `duplicateOf` is the file that had the first): nothing stored;
  * - `failed`: not a file the service reads (not X12, an unknown transaction set): nothing stored,
  *   and the file goes to the inbox's `.failed/` folder.
  */
@@ -49,6 +53,12 @@ export interface BatchResult {
     unmatched: number
     /** JSON records that were not written into the 837 (each code is in `codes`). */
     rejectedRecords: number
+    /**
+     * An 837's interchanges answered with TA1 025 (duplicate interchange control number): the
+     * same bytes again, or a sender and ISA13 accepted before from another file. Their content
+     * is not read: their claims are in no other count.
+     */
+    duplicateInterchanges: number
   }
   /** Error codes found in the file (quarantine reasons, envelope errors, the failure), each once. */
   codes: string[]
@@ -129,6 +139,8 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
       await rematchStored(row.result, options)
       await noteClaimsWritten(handle.db, row.result.counts.claims)
       await publishOutputs(options.outbox, row, options.failedDir)
+      // The file's garbage goes before the next file: memory stays flat over a long run.
+      collectAfterClaims(row.result.counts.claims)
       return row
     } catch (error) {
       if (attempt < ATTEMPTS && RETRYABLE.has(sqlStateOf(error) ?? '')) continue
@@ -227,6 +239,7 @@ async function processInTransaction(
       matched: 0,
       unmatched: 0,
       rejectedRecords: 0,
+      duplicateInterchanges: 0,
     },
     codes: [],
     acknowledgment: null,
@@ -250,7 +263,8 @@ async function processInTransaction(
     result.duplicateOf = { file: original.name, claimId: original.claim_id }
     if (result.kind === '837' && result.input === 'x12') {
       const counter = options.handle.engine === 'postgres' ? options.handle.db : trx
-      await acknowledge(counter, file, staging, options, result, outputs, true)
+      const ack = await acknowledge(counter, file, staging, options, result, outputs, { duplicate: true })
+      result.counts.duplicateInterchanges = ack.duplicates.length
     }
     await trx
       .insertInto('batch_file')
@@ -350,7 +364,11 @@ function fail(result: BatchResult, error: { code: string; message: string }): vo
   result.codes = [error.code]
 }
 
-/** Writes the 837's acknowledgment (TA1s, then 999s) as the staged output `ack.x12`. */
+/**
+ * Writes the 837's acknowledgment (TA1s, then 999s) as the staged output `ack.x12`. `register`:
+ * the file's transaction, in which each interchange the TA1 accepts is recorded as received
+ * (`batch_interchange`), so one whose sender and ISA13 another file brought is answered with 025.
+ */
 async function acknowledge(
   db: Kysely<Database>,
   file: ClaimedFile,
@@ -358,17 +376,22 @@ async function acknowledge(
   options: ProcessOptions,
   result: BatchResult,
   outputs: string[],
-  duplicate: boolean,
-): Promise<void> {
+  how: { duplicate: boolean; register?: Kysely<Database> },
+): Promise<BatchAcknowledgment> {
   const bytes = await readFile(file.path)
-  const text = await acknowledgeBatch837(db, bytes, {
+  const trx = how.register
+  const ack = await acknowledgeBatch837(db, bytes, {
     sha256: result.sha256,
-    duplicate,
+    duplicate: how.duplicate,
     outbound: options.setup.envelope,
+    ...(trx === undefined
+      ? {}
+      : { register: (interchange) => registerBatchInterchange(trx, file.claimId, interchange) }),
   })
-  if (text === '') return
-  await writeFile(join(staging, ACK), text)
+  if (ack.text === '') return ack
+  await writeFile(join(staging, ACK), ack.text)
   outputs.push(ACK)
+  return ack
 }
 
 async function scrub837(
@@ -384,9 +407,40 @@ async function scrub837(
   // never reused) so that concurrent files do not wait on the counter row's lock. PGlite has
   // one connection: everything goes through the transaction.
   const counter = handle.engine === 'postgres' ? handle.db : trx
-  await acknowledge(counter, file, staging, options, result, outputs, false)
+  // Received interchanges are recorded; a JSON file's 837 carries our own fresh envelope.
+  const ack = await acknowledge(counter, file, staging, options, result, outputs, {
+    duplicate: false,
+    ...(result.input === 'x12' ? { register: trx } : {}),
+  })
+  const duplicates = ack.duplicates
+  if (duplicates.length > 0) {
+    result.counts.duplicateInterchanges = duplicates.length
+    result.codes = ['BATCH_DUPLICATE_INTERCHANGE']
+    if (duplicates.length === ack.interchanges) {
+      // Every interchange reuses one accepted before: nothing of the file is read or stored.
+      result.status = 'duplicate'
+      const first = duplicates.find((d) => d.firstClaimId !== undefined)?.firstClaimId
+      const original =
+        first === undefined
+          ? undefined
+          : await trx
+              .selectFrom('batch_file')
+              .select(['claim_id', 'name'])
+              .where('claim_id', '=', first)
+              .executeTakeFirst()
+      result.duplicateOf = original === undefined ? null : { file: original.name, claimId: original.claim_id }
+      return
+    }
+  }
   const summary = await scrubFiles({
-    files: [{ path: file.path, name: file.name }],
+    files: [
+      {
+        path: file.path,
+        name: file.name,
+        // The interchanges answered with TA1 025 are rejected whole: their claims are not read.
+        skip: duplicates.map((d) => ({ from: d.from, to: d.to })),
+      },
+    ],
     outDir: staging,
     asOf: setup.asOf,
     fix: false,
@@ -414,7 +468,7 @@ async function scrub837(
   result.counts.errors = one.errors
   result.counts.warnings = one.warnings
   result.counts.quarantinedSets = one.quarantined.length
-  result.codes = [...new Set(summary.issueCodes.map((g) => g.code))].sort()
+  result.codes = [...new Set([...result.codes, ...summary.issueCodes.map((g) => g.code)])].sort()
   for (const [suffix, from] of [
     ['accepted.x12', 'accepted.x12'],
     ['rejected.x12', 'rejected.x12'],

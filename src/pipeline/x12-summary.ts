@@ -86,7 +86,11 @@ export class X12SummaryCollector {
   #charge: Cents = 0
   #paid: Cents = 0
   #status = new Map<string, number>()
-  #adjustments = new Map<string, Cents>()
+  /**
+   * CAS amounts by group, then CARC: no `GROUP-CARC` string is built per triplet (the summary
+   * joins them once).
+   */
+  #adjustments = new Map<string, Map<string, Cents>>()
   #plb: Cents = 0
   #bpr: Cents = 0
   #quarantined = 0
@@ -137,10 +141,15 @@ export class X12SummaryCollector {
       case 'CAS': {
         // CAS01 group, then (CARC, amount, quantity) triplets: CAS02-04, CAS05-07, … CAS17-19.
         const group = e[1] ?? ''
+        let byCarc = this.#adjustments.get(group)
         for (let i = 2; i < e.length; i += 3) {
           const carc = e[i] ?? ''
           if (carc === '') continue
-          add(this.#adjustments, `${group}-${carc}`, parseCents(e[i + 1] ?? '') ?? 0)
+          if (byCarc === undefined) {
+            byCarc = new Map()
+            this.#adjustments.set(group, byCarc)
+          }
+          add(byCarc, carc, parseCents(e[i + 1] ?? '') ?? 0)
         }
         return
       }
@@ -192,9 +201,11 @@ export class X12SummaryCollector {
 
   /** The summary so far. */
   summary(file: string): X12Summary {
+    const byKey = new Map<string, Cents>()
+    for (const [group, byCarc] of this.#adjustments)
+      for (const [carc, cents] of byCarc) add(byKey, `${group}-${carc}`, cents)
     const adjustments: Record<string, string> = {}
-    for (const [key, cents] of Object.entries(sortedRecord(this.#adjustments)))
-      adjustments[key] = formatCents(cents)
+    for (const [key, cents] of Object.entries(sortedRecord(byKey))) adjustments[key] = formatCents(cents)
     return {
       file,
       interchanges: this.#interchanges,

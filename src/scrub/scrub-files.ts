@@ -34,8 +34,19 @@ import { readX12File } from '../pipeline/read-x12.js'
 import type { ScrubbedClaimRecord } from './scrub-repository.js'
 import { createScrubRun, finishScrubRun, saveScrubbedClaims } from './scrub-repository.js'
 
-/** A file to scrub: a path, or a path with the name to report it by (e.g. as the user typed it). */
-export type ScrubInput = string | { path: string; name: string }
+/**
+ * A file to scrub: a path, or a path with the name to report it by (e.g. as the user typed it).
+ * `skip`: byte ranges of the file (`from` inclusive, `to` exclusive) whose transaction sets are
+ * neither scrubbed nor reported, e.g. an interchange its TA1 rejected (ISA offset to the next ISA).
+ */
+export type ScrubInput = string | ScrubFileInput
+
+/** A file to scrub with the name to report it by, and the byte ranges left out of it. */
+export interface ScrubFileInput {
+  path: string
+  name: string
+  skip?: readonly { from: number; to: number }[] | undefined
+}
 
 /** What {@link scrubFiles} needs. Code tables and reference tables are loaded once by the caller. */
 export interface ScrubFilesOptions {
@@ -242,7 +253,7 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
     const ledger = new MemoryScrubLedger()
     if (options.ledgerLines !== undefined) ledger.load(options.ledgerLines)
     const facility = new MemoryScrubLedger()
-    const readable: { path: string; name: string }[] = []
+    const readable: ScrubFileInput[] = []
     for (const given of inputs) {
       const lines: { claimId: string; lines: LedgerLine[] }[] = []
       let input = given
@@ -252,7 +263,7 @@ export async function scrubFiles(options: ScrubFilesOptions): Promise<ScrubSumma
         const copy = await spoolInput(given.path)
         if (copy.spooled) {
           spooled.push(copy)
-          input = { path: copy.path, name: given.name }
+          input = { ...given, path: copy.path }
         }
         for await (const claims of claimSets(
           input,
@@ -600,23 +611,28 @@ export function findingJson(f: Finding, source: FindingSource): string {
 
 /** Yields the claims of each 837 transaction set that was not quarantined. */
 async function* claimSets(
-  input: { path: string; name: string },
+  input: ScrubFileInput,
   onQuarantine: (set: QuarantinedSet) => void,
   onIssue: (issue: X12Issue) => void,
 ): AsyncGenerator<Claim837[]> {
+  const skip = input.skip ?? []
+  const skipped = (offset: number | undefined): boolean =>
+    offset !== undefined && skip.some((range) => offset >= range.from && offset < range.to)
   let staged: Claim837[] = []
   for await (const events of readX12File(input.path)) {
     for (const event of events) {
       if (event.type === 'transaction-start') staged = []
       else if (event.type === 'claim837') staged.push(event.claim)
       else if (event.type === 'issue') {
-        if (event.issue.severity === 'error') onIssue(event.issue)
+        if (event.issue.severity === 'error' && !skipped(event.issue.position?.offset)) onIssue(event.issue)
       } else if (event.type === 'interchange-end') {
-        for (const issue of event.issues) if (issue.severity === 'error') onIssue(issue)
+        for (const issue of event.issues)
+          if (issue.severity === 'error' && !skipped(issue.position?.offset)) onIssue(issue)
       } else if (event.type === 'transaction-end') {
         const claims = staged
         staged = []
         if (event.envelope.transactionType !== '837') continue
+        if (skipped(event.envelope.position.offset)) continue
         if (event.quarantined) {
           const issues: IssueGroup[] = []
           for (const issue of event.issues)

@@ -33,8 +33,10 @@ dl.facts dt { color: #5b6574; }
 .login form { display: flex; flex-direction: column; gap: .6rem; }
 figure.chart { margin: .4rem 0 .8rem; }
 .table-scroll { overflow-x: auto; }
-.finance .card { min-width: 0; }
+.finance .card { min-width: 0; padding: .8rem .75rem; }
+.finance table { font-size: .75rem; }
+.finance th, .finance td { padding: .3rem .2rem; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
-.grid.finance { grid-template-columns: repeat(auto-fit, minmax(36rem, 1fr)); }
+.grid.finance { grid-template-columns: repeat(auto-fit, minmax(40rem, 1fr)); }
 tr.total th, tr.total td { font-weight: 700; border-top: 2px solid #1d2430; }
 `

@@ -6,6 +6,9 @@ import type { Database } from '../db/database.js'
 import type { CorrectedClaimPreview } from '../rework/corrected-claim.js'
 import { previewCorrectedClaim } from '../rework/corrected-claim.js'
 import { loadScrubContextFromDatabase } from '../scrub/load-scrub-context.js'
+import { FindingsTable } from './findings-table.js'
+import { swapOnSubmit } from './htmx-swap.js'
+import { TableHead } from './table-head.js'
 
 /** The line fields the edit form shows, with the LINE.FIELD names of `--set`. */
 const FORM_FIELDS = [
@@ -129,30 +132,7 @@ export async function correctionView(
 function Findings(props: { preview: CorrectionPreview }) {
   const { findings } = props.preview
   if (findings.length === 0) return <p class="ok scrub-result">Scrubs clean: no findings.</p>
-  return (
-    <table class="scrub-result">
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th>Rule</th>
-          <th>Line</th>
-          <th>Finding</th>
-          <th>Suggested fix</th>
-        </tr>
-      </thead>
-      <tbody>
-        {findings.map((f) => (
-          <tr class={f.severity === 'error' ? 'overdue' : ''}>
-            <td>{f.severity}</td>
-            <td>{f.rule}</td>
-            <td>{f.line === undefined ? 'claim' : String(f.line)}</td>
-            <td>{f.message}</td>
-            <td>{f.suggestion ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
+  return <FindingsTable findings={findings} class="scrub-result" markErrors />
 }
 
 /**
@@ -168,23 +148,9 @@ export function CorrectedClaimSection(props: { id: number; view: CorrectionView 
   return (
     <section class="card" id="corrected" aria-labelledby="corrected-h">
       <h2 id="corrected-h">Corrected claim (frequency 7, REF*F8 {view.original.payerClaimNumber})</h2>
-      <form
-        method="get"
-        action={url}
-        hx-get={url}
-        hx-target="#corrected"
-        hx-select="#corrected"
-        hx-swap="outerHTML"
-      >
+      <form method="get" action={url} {...swapOnSubmit('get', url, 'corrected')}>
         <table>
-          <thead>
-            <tr>
-              <th>Line</th>
-              {FORM_FIELDS.map((f) => (
-                <th>{f.label}</th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={['Line', ...FORM_FIELDS.map((f) => f.label)]} scoped={false} />
           <tbody>
             {lines.map((line) => (
               <tr>

@@ -30,6 +30,8 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorCSS": false}' />
         <title>{`${props.title} · onco-edi`}</title>
+        {/* No icon: without this link the browser asks for /favicon.ico, a 404 in its console. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/htmx.min.js" defer></script>
       </head>

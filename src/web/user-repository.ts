@@ -80,13 +80,18 @@ export async function resetPassword(db: Kysely<Database>, username: string, acto
       .executeTakeFirst()
     if (row === undefined) throw new DbError('DB_NOT_FOUND', `No user named ${username}`)
     // The old password's sessions end with it.
-    await trx
-      .deleteFrom('web_session')
-      .where(sql<boolean>`data->>'userId' = ${String(row.id)}`)
-      .execute()
+    await endSessions(trx, row.id)
     await recordAudit(trx, { actor, entity: 'app_user', entityId: row.id, action: 'user:passwd' })
   })
   return password
+}
+
+/** Ends every session of the user. */
+async function endSessions(db: Kysely<Database>, userId: number | string): Promise<void> {
+  await db
+    .deleteFrom('web_session')
+    .where(sql<boolean>`data->>'userId' = ${String(userId)}`)
+    .execute()
 }
 
 /** Disables a user and ends their sessions. DB_NOT_FOUND for no such user. */
@@ -103,10 +108,7 @@ export async function disableUser(
       .returningAll()
       .executeTakeFirst()
     if (row === undefined) throw new DbError('DB_NOT_FOUND', `No user named ${username}`)
-    await trx
-      .deleteFrom('web_session')
-      .where(sql<boolean>`data->>'userId' = ${String(row.id)}`)
-      .execute()
+    await endSessions(trx, row.id)
     await recordAudit(trx, { actor, entity: 'app_user', entityId: row.id, action: 'user:disable' })
     return toView(row)
   })

@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { copyFile, readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runBatchService } from '../../src/batch/batch-service.js'
 import { loadBatchSetup } from '../../src/batch/batch-setup.js'
 import { enqueueFiles, startJobQueue, startWorker } from '../../src/batch/job-queue.js'
+import { INGEST_SEMI_SPACE_MB } from '../../src/cli/main.js'
 import { importCodeFile } from '../../src/codes/code-table-repository.js'
 import type { DatabaseHandle } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
@@ -17,13 +18,22 @@ import { generate837P, writeX12File } from './generate-x12.js'
 
 const AS_OF = '2026-03-01'
 
-/** What a child prints: its claims, when it started and finished working (epoch ms), its peak RSS. */
+/**
+ * What a child prints: its claims, when it started and finished working (epoch ms), its peak RSS
+ * and its CPU time (user + system, seconds; on a shared machine the fairer measure of cost).
+ */
 export interface BatchBenchChildResult {
   claims: number
   files: number
   startedAt: number
   finishedAt: number
   peakRssMb: number
+  cpuSeconds: number
+}
+
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage()
+  return Math.round((user + system) / 1e5) / 10
 }
 
 function peakRssMb(): number {
@@ -64,6 +74,7 @@ export async function runBatchBenchChild(args: string[]): Promise<void> {
         startedAt,
         finishedAt: Date.now(),
         peakRssMb: peakRssMb(),
+        cpuSeconds: cpuSeconds(),
       }
       process.stdout.write(`${JSON.stringify(row)}\n`)
     } finally {
@@ -97,7 +108,14 @@ export async function runBatchBenchChild(args: string[]): Promise<void> {
         },
       })
       while ((await queue.pending()) > 0) await new Promise((r) => setTimeout(r, 200))
-      const row: BatchBenchChildResult = { claims, files, startedAt, finishedAt, peakRssMb: peakRssMb() }
+      const row: BatchBenchChildResult = {
+        claims,
+        files,
+        startedAt,
+        finishedAt,
+        peakRssMb: peakRssMb(),
+        cpuSeconds: cpuSeconds(),
+      }
       process.stdout.write(`${JSON.stringify(row)}\n`)
     } finally {
       await queue.stop()
@@ -111,7 +129,14 @@ export async function runBatchBenchChild(args: string[]): Promise<void> {
 function runChild(args: string[]): Promise<BatchBenchChildResult> {
   const script = fileURLToPath(new URL('./batch-child.js', import.meta.url))
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    // As `onco-edi batch` and `worker` run (src/cli/main.ts re-runs them with this flag).
+    const child = spawn(
+      process.execPath,
+      [`--max-semi-space-size=${INGEST_SEMI_SPACE_MB}`, script, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8')
@@ -144,6 +169,12 @@ async function writeInputs(dir: string, files: number, claims: number): Promise<
 }
 
 const rate = (claims: number, ms: number): number => Math.round(claims / Math.max(ms / 1000, 0.001))
+const cpuPer1k = (seconds: number, claims: number): string =>
+  ((seconds * 1000) / Math.max(claims, 1)).toFixed(2)
+const loadAverage = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')
 
 /**
  * `npm run bench batch`: BENCH_BATCH_FILES generated 837P files of BENCH_BATCH_CLAIMS claims each
@@ -169,7 +200,7 @@ export async function runBatchBench(): Promise<void> {
       for (const path of inputs) await copyFile(path, join(inbox, basename(path)))
       const r = await runChild(['batch', dataDir, inbox, join(root, 'out-pglite')])
       process.stdout.write(
-        `  batch --once, PGlite: ${r.files} files, ${r.claims} claims in ${((r.finishedAt - r.startedAt) / 1000).toFixed(1)} s = ${rate(r.claims, r.finishedAt - r.startedAt)} claims/s; peak RSS ${r.peakRssMb} MB\n`,
+        `  batch --once, PGlite: ${r.files} files, ${r.claims} claims in ${((r.finishedAt - r.startedAt) / 1000).toFixed(1)} s = ${rate(r.claims, r.finishedAt - r.startedAt)} claims/s; peak RSS ${r.peakRssMb} MB; CPU ${r.cpuSeconds} s (${cpuPer1k(r.cpuSeconds, r.claims)} s per 1k claims); load ${loadAverage()}\n`,
       )
     }
     const url = process.env.DATABASE_URL
@@ -200,7 +231,7 @@ export async function runBatchBench(): Promise<void> {
       const perSecond = rate(total, ms)
       results.push(perSecond)
       process.stdout.write(
-        `  ${workers} worker(s), PostgreSQL: ${total} claims in ${(ms / 1000).toFixed(1)} s = ${perSecond} claims/s; files per worker ${runs.map((r) => r.files).join(' / ')}; peak RSS per worker ${runs.map((r) => `${r.peakRssMb} MB`).join(' / ')}\n`,
+        `  ${workers} worker(s), PostgreSQL: ${total} claims in ${(ms / 1000).toFixed(1)} s = ${perSecond} claims/s; files per worker ${runs.map((r) => r.files).join(' / ')}; peak RSS per worker ${runs.map((r) => `${r.peakRssMb} MB`).join(' / ')}; worker CPU ${runs.map((r) => `${r.cpuSeconds} s`).join(' / ')}; load ${loadAverage()}\n`,
       )
       const { default: pg } = await import('pg')
       const client = new pg.Client({ connectionString: url })

@@ -45,10 +45,16 @@ export interface AcknowledgeOptions {
     applicationReceiverCode?: string | undefined
   }
   /**
-   * True when an interchange with this sender (ISA06) and ISA13 was received before with other
-   * content: it is rejected with TA1 code 025 and gets no 999.
+   * True when an interchange with this sender (ISA05, ISA06) and ISA13 was received before with
+   * other content: it is rejected with TA1 code 025 and gets no 999. `offset` (the ISA's byte
+   * offset) tells apart two interchanges of one file that carry the same ISA13.
    */
-  isDuplicate?: (interchange: { senderId: string; control: string }) => boolean
+  isDuplicate?: (interchange: {
+    senderQualifier: string
+    senderId: string
+    control: string
+    offset: number
+  }) => boolean
   /** Written after each segment terminator (e.g. `\n`); default none. */
   lineBreak?: string
 }
@@ -482,7 +488,12 @@ export function planAcknowledgments(
     const subject: InboundInterchange =
       own.length > 0 ? { ...interchange, issues: [...interchange.issues, ...own] } : interchange
     const duplicate =
-      options.isDuplicate?.({ senderId: interchange.senderId, control: interchange.control }) ?? false
+      options.isDuplicate?.({
+        senderQualifier: interchange.senderQualifier,
+        senderId: interchange.senderId,
+        control: interchange.control,
+        offset: interchange.offset,
+      }) ?? false
     const finding = ta1Of(subject, duplicate)
     const ta1: Ta1 | undefined =
       finding === undefined

@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { JsonBytes } from '../../../parsers/json/json-bytes.js'
 import { ParseRecordWriter } from '../../../parsers/json/parse-records.js'
 import { formatPosition } from '../../../parsers/x12/segment.js'
 import type { X12Issue } from '../../../parsers/x12/x12-error.js'
@@ -91,6 +92,11 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
   if (text !== '' && !stream.write(text)) await once(stream, 'drain')
 }
 
+async function writeBytes(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<void> {
+  if (!stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)))
+    await once(stream, 'drain')
+}
+
 /** `onco-edi parse FILE [--format ndjson|json]`. */
 export const parseCommand: Command = {
   name: 'parse',
@@ -105,6 +111,8 @@ export const parseCommand: Command = {
     let opened = false
     const records = new ParseRecordWriter({ positions })
     const texts: string[] = []
+    // NDJSON is written as bytes, one buffer per batch of events (see ParseRecordWriter.writeNdjson).
+    const bytes = format === 'ndjson' ? new JsonBytes() : undefined
     try {
       for await (const events of readX12File(full)) {
         let out = ''
@@ -114,17 +122,24 @@ export const parseCommand: Command = {
           opened = true
         }
         for (const event of events) {
-          records.write(event, texts)
-          const acknowledgment = acknowledgmentRecord(event, positions)
-          if (acknowledgment !== undefined) texts.push(acknowledgment)
-          if (texts.length > 0) {
-            for (const json of texts) {
-              if (format === 'ndjson') out += `${json}\n`
-              else out += first ? `\n${json}` : `,\n${json}`
-              first = false
+          if (bytes !== undefined) {
+            const before = bytes.length
+            records.writeNdjson(event, bytes)
+            const acknowledgment = acknowledgmentRecord(event, positions)
+            if (acknowledgment !== undefined) bytes.text(`${acknowledgment}\n`)
+            if (bytes.length > before) continue
+          } else {
+            records.write(event, texts)
+            const acknowledgment = acknowledgmentRecord(event, positions)
+            if (acknowledgment !== undefined) texts.push(acknowledgment)
+            if (texts.length > 0) {
+              for (const json of texts) {
+                out += first ? `\n${json}` : `,\n${json}`
+                first = false
+              }
+              texts.length = 0
+              continue
             }
-            texts.length = 0
-            continue
           }
           const issues =
             event.type === 'issue'
@@ -137,6 +152,7 @@ export const parseCommand: Command = {
             err += describeIssue(file, issue)
           }
         }
+        if (bytes !== undefined && bytes.length > 0) await writeBytes(context.stdout, bytes.take())
         await write(context.stdout, out)
         await write(context.stderr, err)
       }

@@ -32,7 +32,23 @@ export interface BatchUploadTable {
   created_at: ColumnType<Date, never, never>
 }
 
+/** An 837 interchange the service accepted (migration 0015): unique by sender and ISA13. */
+export interface BatchInterchangeTable {
+  id: Generated<Int8>
+  /** ISA05, ISA06 (trimmed), ISA13. */
+  sender_qualifier: string
+  sender_id: string
+  control: string
+  /** ISA07, ISA08 (trimmed). */
+  receiver_qualifier: string
+  receiver_id: string
+  /** The claim id of the file (`batch_file.claim_id`) that brought it. */
+  claim_id: string
+  received_at: ColumnType<Date, never, never>
+}
+
 export interface BatchTables {
   batch_file: BatchFileTable
   batch_upload: BatchUploadTable
+  batch_interchange: BatchInterchangeTable
 }

@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Child } from 'hono/jsx'
 import { isQuarter } from '../../../transforms/codes/quarter.js'
 import { DenialError } from '../../../transforms/denials/denial-error.js'
 import { payerRequirements } from '../../../transforms/denials/payer-profile.js'
@@ -11,9 +12,12 @@ import { DbError } from '../../db/db-error.js'
 import { listPayerProfiles } from '../../rework/payer-repository.js'
 import type { PayerUploadResult } from '../admin-actions.js'
 import { importUploadedCodeFile, importUploadedPayers, UploadTooLarge } from '../admin-actions.js'
+import { csrfInMultipartField, isValidCsrfField } from '../csrf-field.js'
+import { swapOnSubmit } from '../htmx-swap.js'
 import { sendPage } from '../page.js'
 import type { Role } from '../roles.js'
 import { isRole, ROLES } from '../roles.js'
+import { num, TableHead } from '../table-head.js'
 import { addUser, disableUser, listUsers, USERNAME_PATTERN } from '../user-repository.js'
 import type { WebContext, WebModule, WebUser } from '../web-context.js'
 import { userOf } from '../web-context.js'
@@ -54,7 +58,8 @@ function failureOf(error: unknown): AdminFailure {
 
 /**
  * Reads a multipart upload: its text fields (those before the file) and its one `file` part,
- * handed to `onFile` while it streams. No file: 400.
+ * handed to `onFile` while it streams. No file: 400. A form without JavaScript sends its CSRF
+ * token as the first field, `_csrf`: checked before the file is read (403 when missing or wrong).
  */
 async function withUpload<T>(
   request: FastifyRequest,
@@ -71,12 +76,26 @@ async function withUpload<T>(
   if (!request.isMultipart())
     throw new AdminFailure(400, 'bad_request', 'Expected a multipart/form-data upload')
   const fields = new Map<string, string>()
+  let csrfChecked = !csrfInMultipartField(request)
+  const checkCsrf = () => {
+    if (csrfChecked) return
+    if (!isValidCsrfField(request, fields.get('_csrf')))
+      throw new AdminFailure(
+        403,
+        'csrf',
+        'Missing or invalid CSRF token (send the _csrf field before the file)',
+      )
+    csrfChecked = true
+  }
   let result: { value: T } | undefined
   for await (const part of request.parts({ limits: { fileSize, files: 1, fields: 10 } })) {
     if (part.type === 'field') fields.set(part.fieldname, String(part.value))
-    else if (part.fieldname === 'file' && result === undefined) result = { value: await onFile(part, fields) }
-    else await part.toBuffer()
+    else if (part.fieldname === 'file' && result === undefined) {
+      checkCsrf()
+      result = { value: await onFile(part, fields) }
+    } else await part.toBuffer()
   }
+  checkCsrf()
   if (result === undefined) throw new AdminFailure(400, 'bad_request', 'Expected a file in the "file" field')
   return result.value
 }
@@ -201,17 +220,7 @@ function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
         <p class="muted">No failed jobs.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col" class="num">
-                Attempts
-              </th>
-              <th scope="col">Last error</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Queued</th>
-            </tr>
-          </thead>
+          <TableHead columns={['File', num('Attempts'), 'Last error', 'Failed', 'Queued']} />
           <tbody>
             {failed.map((job) => (
               <tr data-job={job.id}>
@@ -229,6 +238,26 @@ function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
         </table>
       )}
     </section>
+  )
+}
+
+/**
+ * A file upload (multipart) that swaps the page's main content for the answer's. Its CSRF token
+ * is its first field, so that it works without JavaScript too (see withUpload).
+ */
+function UploadForm(props: { action: string; submit: string; csrf: string; children?: Child }) {
+  return (
+    <form
+      method="post"
+      action={props.action}
+      enctype="multipart/form-data"
+      {...swapOnSubmit('post', props.action, 'main')}
+      class="inline"
+    >
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      {props.children}
+      <button type="submit">{props.submit}</button>
+    </form>
   )
 }
 
@@ -276,15 +305,7 @@ async function adminPage(
       <section class="card" id="users">
         <h2>Users</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <TableHead columns={['User', 'Role', 'Status', 'Created', 'Action']} />
           <tbody>
             {users.map((u) => (
               <tr data-user={u.username}>
@@ -330,25 +351,19 @@ async function adminPage(
       <section class="card" id="payers">
         <h2>Payer profiles ({payers.length})</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Payer</th>
-              <th scope="col">Name</th>
-              <th scope="col">Class</th>
-              <th scope="col" class="num">
-                Filing days
-              </th>
-              <th scope="col" class="num">
-                Corrected days
-              </th>
-              <th scope="col" class="num">
-                Appeal days
-              </th>
-              <th scope="col">NDC</th>
-              <th scope="col">JW/JZ</th>
-              <th scope="col">Drug auth</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Payer',
+              'Name',
+              'Class',
+              num('Filing days'),
+              num('Corrected days'),
+              num('Appeal days'),
+              'NDC',
+              'JW/JZ',
+              'Drug auth',
+            ]}
+          />
           <tbody>
             {payers.map((p) => {
               const req = payerRequirements(p)
@@ -368,35 +383,16 @@ async function adminPage(
             })}
           </tbody>
         </table>
-        <form
-          method="post"
-          action="/admin/payers"
-          enctype="multipart/form-data"
-          hx-post="/admin/payers"
-          hx-target="#main"
-          hx-select="#main"
-          hx-swap="outerHTML"
-          class="inline"
-        >
+        <UploadForm action="/admin/payers" submit="Import payers" csrf={csrf}>
           <label>
             Payer profiles CSV (as <code>payers import</code>)
             <input type="file" name="file" accept=".csv,text/csv" required />
           </label>
-          <button type="submit">Import payers</button>
-        </form>
+        </UploadForm>
       </section>
       <section class="card" id="codes">
         <h2>Code tables</h2>
-        <form
-          method="post"
-          action="/admin/codes"
-          enctype="multipart/form-data"
-          hx-post="/admin/codes"
-          hx-target="#main"
-          hx-select="#main"
-          hx-swap="outerHTML"
-          class="inline"
-        >
+        <UploadForm action="/admin/codes" submit="Import" csrf={csrf}>
           <label>
             Quarter (only when the file and its name do not say)
             <input name="quarter" placeholder="2026-04" size={8} pattern="(\d{4}-(01|04|07|10))?" />
@@ -405,20 +401,9 @@ async function adminPage(
             CMS file (HCPCS txt/xlsx, ASP crosswalk csv, NCCI add-on xlsx, MUE csv)
             <input type="file" name="file" required />
           </label>
-          <button type="submit">Import</button>
-        </form>
+        </UploadForm>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Quarter</th>
-              <th scope="col" class="num">
-                Rows
-              </th>
-              <th scope="col">Imported</th>
-            </tr>
-          </thead>
+          <TableHead columns={['File', 'Kind', 'Quarter', num('Rows'), 'Imported']} />
           <tbody>
             {imports.map((i) => (
               <tr>
@@ -431,9 +416,7 @@ async function adminPage(
             ))}
           </tbody>
         </table>
-        <p class="muted">
-          Uploads need JavaScript (htmx sends the CSRF header with the file); the API takes the same upload.
-        </p>
+        <p class="muted">The API takes the same uploads (POST /api/admin/codes, /api/admin/payers).</p>
       </section>
       <JobsSection jobs={jobs} />
     </>,
@@ -507,7 +490,8 @@ export const adminModule: WebModule = {
           return { ok: `Disabled ${request.params.username}; their sessions ended.` }
         }),
     )
-    app.post('/admin/payers', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+    const upload = { config: { access: 'admin', csrf: 'multipart-field' }, schema: { hide: true } } as const
+    app.post('/admin/payers', upload, (request, reply) =>
       pageAction(context, request, reply, async () => {
         const r = await uploadPayers(context, request)
         const rejected =
@@ -519,7 +503,7 @@ export const adminModule: WebModule = {
         }
       }),
     )
-    app.post('/admin/codes', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+    app.post('/admin/codes', upload, (request, reply) =>
       pageAction(context, request, reply, async () => ({
         ok: describeImport(await uploadCodes(context, request)),
       })),

@@ -5,7 +5,10 @@ import type { AuthDueKind } from '../../../transforms/scrub/auths-due.js'
 import type { AuthsReview } from '../../scrub/auths-review.js'
 import { loadAuthsReview } from '../../scrub/auths-review.js'
 import { today } from '../../today.js'
+import { DateField, FiltersForm } from '../filters-form.js'
 import { sendPage } from '../page.js'
+import type { Column } from '../table-head.js'
+import { num, TableHead } from '../table-head.js'
 import type { WebContext, WebModule } from '../web-context.js'
 
 /** Query of the authorizations page and GET /api/auths/due. */
@@ -44,10 +47,30 @@ const KIND_LABELS: Readonly<Record<AuthDueKind, string>> = {
 
 const dash = (value: number | string | undefined): string => (value === undefined ? '—' : String(value))
 
-/** A left-over cell: red when the schedule needs more than is left. */
-function Left(props: { value: number | undefined }) {
-  const { value } = props
-  return <td class={value !== undefined && value < 0 ? 'num overdue' : 'num'}>{dash(value)}</td>
+/** The columns of one ledger (units or cycles): authorized, billed, scheduled, left. */
+const ledgerColumns = (what: string): Column[] => [
+  num(`${what} auth.`),
+  num('billed'),
+  num('scheduled'),
+  num('left'),
+]
+
+/** One ledger's cells; what is left is red when the schedule needs more than that. */
+function LedgerCells(props: {
+  authorized: number | undefined
+  billed: number
+  scheduled: number
+  left: number | undefined
+}) {
+  const { left } = props
+  return (
+    <>
+      <td class="num">{dash(props.authorized)}</td>
+      <td class="num">{props.billed}</td>
+      <td class="num">{props.scheduled}</td>
+      <td class={left !== undefined && left < 0 ? 'num overdue' : 'num'}>{dash(left)}</td>
+    </>
+  )
 }
 
 function Review(props: { review: AuthsReview }) {
@@ -77,20 +100,9 @@ function Review(props: { review: AuthsReview }) {
         <p class="muted">{empty}</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Why</th>
-              <th scope="col">Authorization</th>
-              <th scope="col">Payer</th>
-              <th scope="col">Member</th>
-              <th scope="col">Drug</th>
-              <th scope="col" class="num">
-                At risk
-              </th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={['Date', 'Why', 'Authorization', 'Payer', 'Member', 'Drug', num('At risk'), 'Detail']}
+          />
           <tbody>{dueRows(items)}</tbody>
         </table>
       )}
@@ -119,42 +131,18 @@ function Review(props: { review: AuthsReview }) {
       <section class="card" id="balances">
         <h2>Units and cycles left against the schedule ({review.balances.length} active)</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Authorization</th>
-              <th scope="col">Payer</th>
-              <th scope="col">Member</th>
-              <th scope="col">Drug</th>
-              <th scope="col">Ends</th>
-              <th scope="col" class="num">
-                Days left
-              </th>
-              <th scope="col" class="num">
-                Units auth.
-              </th>
-              <th scope="col" class="num">
-                billed
-              </th>
-              <th scope="col" class="num">
-                scheduled
-              </th>
-              <th scope="col" class="num">
-                left
-              </th>
-              <th scope="col" class="num">
-                Cycles auth.
-              </th>
-              <th scope="col" class="num">
-                billed
-              </th>
-              <th scope="col" class="num">
-                scheduled
-              </th>
-              <th scope="col" class="num">
-                left
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'Authorization',
+              'Payer',
+              'Member',
+              'Drug',
+              'Ends',
+              num('Days left'),
+              ...ledgerColumns('Units'),
+              ...ledgerColumns('Cycles'),
+            ]}
+          />
           <tbody>
             {review.balances.map((b) => (
               <tr data-auth={b.authNumber}>
@@ -168,14 +156,18 @@ function Review(props: { review: AuthsReview }) {
                 >
                   {dash(b.daysLeft)}
                 </td>
-                <td class="num">{dash(b.unitsAuthorized)}</td>
-                <td class="num">{b.unitsBilled}</td>
-                <td class="num">{b.unitsScheduled}</td>
-                <Left value={b.unitsLeft} />
-                <td class="num">{dash(b.cyclesAuthorized)}</td>
-                <td class="num">{b.cyclesBilled}</td>
-                <td class="num">{b.cyclesScheduled}</td>
-                <Left value={b.cyclesLeft} />
+                <LedgerCells
+                  authorized={b.unitsAuthorized}
+                  billed={b.unitsBilled}
+                  scheduled={b.unitsScheduled}
+                  left={b.unitsLeft}
+                />
+                <LedgerCells
+                  authorized={b.cyclesAuthorized}
+                  billed={b.cyclesBilled}
+                  scheduled={b.cyclesScheduled}
+                  left={b.cyclesLeft}
+                />
               </tr>
             ))}
           </tbody>
@@ -199,17 +191,13 @@ async function authsPage(
     { title: 'Authorizations', current: '/auths' },
     <>
       <h1>Authorizations</h1>
-      <form class="filters" method="get" action="/auths">
-        <label>
-          As of
-          <input type="date" name="asOf" value={review.asOf} />
-        </label>
+      <FiltersForm action="/auths" submit="Show">
+        <DateField label="As of" name="asOf" value={review.asOf} />
         <label>
           Expiring within (days)
           <input type="number" name="within" min="0" size={4} value={String(review.withinDays)} />
         </label>
-        <button type="submit">Show</button>
-      </form>
+      </FiltersForm>
       <p class="muted">
         The daily review of <code>onco-edi auths due</code>; member ids show their last 4 characters.
       </p>

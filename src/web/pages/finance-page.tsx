@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
 import type { FinanceDashboard, FinanceSection } from '../../rework/finance-dashboard.js'
 import {
   deniedVsRecovered,
@@ -21,24 +22,29 @@ import {
 import { today } from '../../today.js'
 import type { ChartSpec } from '../charts.js'
 import { renderChartSvg } from '../charts.js'
+import { DateField, FiltersForm } from '../filters-form.js'
 import { sendPage } from '../page.js'
 import type { RangeQuery } from '../report-query.js'
 import { RANGE_PROPERTIES, rangeOf } from '../report-query.js'
 import type { WebContext, WebModule } from '../web-context.js'
 
+/** A bar chart of amounts in cents. */
+function centsBars(title: string, categories: readonly string[], series: ChartSpec['series']): ChartSpec {
+  return { title, type: 'bar', format: 'cents', categories, series }
+}
+
 /** Recovered, open at risk and closed unpaid, stacked: each bar is the key's denied amount. */
 function outcomeChart(title: string, report: DenialsReport): ChartSpec {
-  return {
+  const { groups } = report
+  return centsBars(
     title,
-    type: 'bar',
-    format: 'cents',
-    categories: report.groups.map((g) => g.key),
-    series: [
-      { name: 'recovered', values: report.groups.map((g) => g.recoveredAmountCents), stack: 'denied' },
-      { name: 'open at risk', values: report.groups.map((g) => g.openAmountCents), stack: 'denied' },
-      { name: 'closed unpaid', values: report.groups.map((g) => g.closedAmountCents), stack: 'denied' },
+    groups.map((g) => g.key),
+    [
+      { name: 'recovered', values: groups.map((g) => g.recoveredAmountCents), stack: 'denied' },
+      { name: 'open at risk', values: groups.map((g) => g.openAmountCents), stack: 'denied' },
+      { name: 'closed unpaid', values: groups.map((g) => g.closedAmountCents), stack: 'denied' },
     ],
-  }
+  )
 }
 
 /** The chart of one section (values: integer cents, or the denial rate as a ratio). */
@@ -55,16 +61,14 @@ export function financeChart(d: FinanceDashboard, section: FinanceSection): Char
       }
     case 'denied-recovered': {
       const months = deniedVsRecovered(d)
-      return {
+      return centsBars(
         title,
-        type: 'bar',
-        format: 'cents',
-        categories: months.map((m) => m.month),
-        series: [
+        months.map((m) => m.month),
+        [
           { name: 'denied', values: months.map((m) => m.deniedAmountCents) },
           { name: 'recovered in month', values: months.map((m) => m.recoveredAmountCents) },
         ],
-      }
+      )
     }
     case 'carc-family':
       return outcomeChart(title, d.byQueue)
@@ -73,13 +77,11 @@ export function financeChart(d: FinanceDashboard, section: FinanceSection): Char
     case 'drug':
       return outcomeChart(title, d.byDrug)
     case 'at-risk':
-      return {
+      return centsBars(
         title,
-        type: 'bar',
-        format: 'cents',
-        categories: d.atRisk.buckets.map((b) => b.label),
-        series: [{ name: 'open at risk', values: d.atRisk.buckets.map((b) => b.openAmountCents) }],
-      }
+        d.atRisk.buckets.map((b) => b.label),
+        [{ name: 'open at risk', values: d.atRisk.buckets.map((b) => b.openAmountCents) }],
+      )
   }
 }
 
@@ -102,6 +104,20 @@ function csvLink(section: FinanceSection, query: RangeQuery): string {
   return `/api/reports/finance/${section}?${params.toString()}`
 }
 
+/** `medical_necessity` as `medical_<wbr>necessity`: a long key may wrap, so the table fits its card. */
+function breakAfterUnderscores(text: string): Child[] {
+  return text.split('_').flatMap((part, i) =>
+    i === 0
+      ? [part]
+      : [
+          <>
+            _<wbr />
+          </>,
+          part,
+        ],
+  )
+}
+
 function Section(props: { d: FinanceDashboard; section: FinanceSection; query: RangeQuery }) {
   const table = financeTable(props.d, props.section)
   const id = `fin-${props.section}`
@@ -118,7 +134,7 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
             <tr>
               {table.headers.map((h, i) => (
                 <th scope="col" class={i === 0 ? undefined : 'num'}>
-                  {h}
+                  {h.replaceAll('_', ' ')}
                 </th>
               ))}
             </tr>
@@ -126,7 +142,9 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
           <tbody>
             {table.rows.map((row) => (
               <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
-                {row.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td class="num">{cell}</td>))}
+                {row.map((cell, i) =>
+                  i === 0 ? <th scope="row">{breakAfterUnderscores(cell)}</th> : <td class="num">{cell}</td>,
+                )}
               </tr>
             ))}
           </tbody>
@@ -156,17 +174,10 @@ async function financePage(
     { title: 'Finance', current: '/finance' },
     <>
       <h1>Finance</h1>
-      <form class="filters" method="get" action="/finance">
-        <label>
-          Remitted from
-          <input type="date" name="from" value={q.from ?? ''} />
-        </label>
-        <label>
-          to
-          <input type="date" name="to" value={q.to ?? ''} />
-        </label>
-        <button type="submit">Show</button>
-      </form>
+      <FiltersForm action="/finance" submit="Show">
+        <DateField label="Remitted from" name="from" value={q.from ?? ''} />
+        <DateField label="to" name="to" value={q.to ?? ''} />
+      </FiltersForm>
       <p class="muted">
         The numbers of <code>onco-edi report recovered</code>: rows add up to TOTAL. Deadlines as of {d.asOf}.
       </p>

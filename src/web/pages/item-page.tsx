@@ -13,9 +13,12 @@ import type { CodeWords } from '../code-words.js'
 import { loadCodeWords } from '../code-words.js'
 import type { CorrectionQuery } from '../corrected-claim-view.js'
 import { CorrectedClaimSection, correctionView, ScrubContextCache } from '../corrected-claim-view.js'
+import { FindingsTable } from '../findings-table.js'
+import { swapOnSubmit } from '../htmx-swap.js'
 import { addNote, assignItem, resolveItem, WebRequestError, workerNames } from '../item-actions.js'
 import { sendPage } from '../page.js'
 import { allows } from '../roles.js'
+import { num, TableHead } from '../table-head.js'
 import type { WebContext, WebModule, WebUser } from '../web-context.js'
 import { userOf } from '../web-context.js'
 import { daysLeftClass } from './worklist-page.js'
@@ -122,21 +125,22 @@ function ClaimLines(props: { detail: ReworkItemDetail }) {
         </p>
       )}
       <table>
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Code</th>
-            <th>Modifiers</th>
-            <th>NDC</th>
-            <th class="num">NDC qty</th>
-            <th class="num">Units</th>
-            <th>Authorization</th>
-            <th>DOS</th>
-            <th class="num">Charge</th>
-            <th class="num">Paid</th>
-            <th>RARC</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            '#',
+            'Code',
+            'Modifiers',
+            'NDC',
+            num('NDC qty'),
+            num('Units'),
+            'Authorization',
+            'DOS',
+            num('Charge'),
+            num('Paid'),
+            'RARC',
+          ]}
+          scoped={false}
+        />
         <tbody>
           {detail.lines.map((l) => (
             <tr>
@@ -164,14 +168,7 @@ function Adjustments(props: { detail: ReworkItemDetail; words: CodeWords }) {
     <section class="card" aria-labelledby="adj-h">
       <h2 id="adj-h">835 adjustments</h2>
       <table>
-        <thead>
-          <tr>
-            <th>Level</th>
-            <th>Group-CARC</th>
-            <th>Meaning</th>
-            <th class="num">Amount</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Level', 'Group-CARC', 'Meaning', num('Amount')]} scoped={false} />
         <tbody>
           {props.detail.adjustments.map((a) => (
             <tr>
@@ -206,28 +203,7 @@ function ScrubFindings(props: { detail: ReworkItemDetail }) {
       {findings.length === 0 ? (
         <p class="muted">The claim had no scrub findings (or was not scrubbed here).</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Severity</th>
-              <th>Rule</th>
-              <th>Line</th>
-              <th>Finding</th>
-              <th>Suggested fix</th>
-            </tr>
-          </thead>
-          <tbody>
-            {findings.map((f) => (
-              <tr>
-                <td>{f.severity}</td>
-                <td>{f.rule}</td>
-                <td>{f.lineNumber === null ? 'claim' : String(f.lineNumber)}</td>
-                <td>{f.message}</td>
-                <td>{f.suggestion ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FindingsTable findings={findings.map((f) => ({ ...f, line: f.lineNumber }))} />
       )}
     </section>
   )
@@ -238,15 +214,7 @@ function History(props: { detail: ReworkItemDetail }) {
     <section class="card" aria-labelledby="history-h">
       <h2 id="history-h">Audit history</h2>
       <table id="history">
-        <thead>
-          <tr>
-            <th>When (UTC)</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>Status</th>
-            <th>Note</th>
-          </tr>
-        </thead>
+        <TableHead columns={['When (UTC)', 'Who', 'What', 'Status', 'Note']} scoped={false} />
         <tbody>
           {props.detail.history.map((h) => (
             <tr>
@@ -274,10 +242,7 @@ function ActionForm(props: { id: number; action: string; csrfToken: string; chil
       class="inline"
       method="post"
       action={url}
-      hx-post={url}
-      hx-target="#item"
-      hx-select="#item"
-      hx-swap="outerHTML"
+      {...swapOnSubmit('post', url, 'item')}
       data-action={props.action}
     >
       <input type="hidden" name="_csrf" value={props.csrfToken} />

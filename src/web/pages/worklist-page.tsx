@@ -2,9 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import type { ReworkItemView } from '../../rework/rework-repository.js'
 import { formatWorklistCursor, listReworkPage, REWORK_STATUSES } from '../../rework/rework-repository.js'
+import { FiltersForm } from '../filters-form.js'
+import { swapOnSubmit } from '../htmx-swap.js'
 import { assignItems, workerNames } from '../item-actions.js'
 import { sendPage } from '../page.js'
 import { allows } from '../roles.js'
+import { num, TableHead } from '../table-head.js'
 import type { WebContext, WebModule } from '../web-context.js'
 import { userOf } from '../web-context.js'
 import type { WorklistQuery } from '../worklist-query.js'
@@ -35,16 +38,7 @@ function Filters(props: { query: WorklistQuery }) {
   const q = props.query
   const value = (v: string | number | undefined): string => (v === undefined ? '' : String(v))
   return (
-    <form
-      class="filters"
-      method="get"
-      action="/worklist"
-      hx-get="/worklist"
-      hx-target="#worklist"
-      hx-select="#worklist"
-      hx-swap="outerHTML"
-      hx-push-url="true"
-    >
+    <FiltersForm action="/worklist" swap="worklist" submit="Filter">
       <label>
         Queue
         <select name="queue">
@@ -83,26 +77,19 @@ function Filters(props: { query: WorklistQuery }) {
         Due within (days)
         <input name="dueWithin" type="number" min="0" size={4} value={value(q.dueWithin)} />
       </label>
-      <button type="submit">Filter</button>
-    </form>
+    </FiltersForm>
   )
 }
 
-/** The worklist page of these filters (and cursor). */
-function worklistPath(query: WorklistQuery): string {
+/** The worklist page of these filters and cursor, or with `after` the page after that cursor. */
+function worklistPath(query: WorklistQuery, after?: string): string {
   const params = new URLSearchParams()
   for (const [key, value] of Object.entries(query))
-    if (value !== undefined && String(value) !== '') params.set(key, String(value))
+    if ((after === undefined || key !== 'after') && value !== undefined && String(value) !== '')
+      params.set(key, String(value))
+  if (after !== undefined) params.set('after', after)
   const search = params.toString()
   return search === '' ? '/worklist' : `/worklist?${search}`
-}
-
-function nextLink(query: WorklistQuery, next: string): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query))
-    if (key !== 'after' && value !== undefined && String(value) !== '') params.set(key, String(value))
-  params.set('after', next)
-  return `/worklist?${params.toString()}`
 }
 
 function WorklistTable(props: {
@@ -122,10 +109,7 @@ function WorklistTable(props: {
           class="inline"
           method="post"
           action="/worklist/assign"
-          hx-post="/worklist/assign"
-          hx-target="#worklist"
-          hx-select="#worklist"
-          hx-swap="outerHTML"
+          {...swapOnSubmit('post', '/worklist/assign', 'worklist')}
         >
           <input type="hidden" name="_csrf" value={props.csrfToken} />
           <input type="hidden" name="back" value={worklistPath(props.query)} />
@@ -141,25 +125,21 @@ function WorklistTable(props: {
         </form>
       ) : null}
       <table>
-        <thead>
-          <tr>
-            {props.canWork ? <th scope="col">Select</th> : null}
-            <th scope="col">Item</th>
-            <th scope="col">Deadline</th>
-            <th scope="col" class="num">
-              Days left
-            </th>
-            <th scope="col" class="num">
-              Amount
-            </th>
-            <th scope="col">Queue</th>
-            <th scope="col">Reasons</th>
-            <th scope="col">Claim</th>
-            <th scope="col">Lines</th>
-            <th scope="col">Payer</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            ...(props.canWork ? ['Select'] : []),
+            'Item',
+            'Deadline',
+            num('Days left'),
+            num('Amount'),
+            'Queue',
+            'Reasons',
+            'Claim',
+            'Lines',
+            'Payer',
+            'Status',
+          ]}
+        />
         <tbody>
           {items.map((item) => (
             <tr data-item-id={String(item.id)}>
@@ -193,7 +173,7 @@ function WorklistTable(props: {
       <p class="muted">
         {items.length === 0 ? 'No items match.' : `${items.length} item(s) on this page.`}{' '}
         {props.next === undefined ? null : (
-          <a href={nextLink(props.query, props.next)} rel="next">
+          <a href={worklistPath(props.query, props.next)} rel="next">
             Next page
           </a>
         )}

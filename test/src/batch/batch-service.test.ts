@@ -162,6 +162,105 @@ describeEachDatabase('batch inbox', (ctx) => {
     expect(readResult(outbox, second ?? '').status).toBe('processed')
   })
 
+  it('answers an interchange reusing the sender and ISA13 of one accepted before with TA1 025 and reads nothing of it', async () => {
+    const { inbox, outbox } = folders()
+    mkdirSync(inbox, { recursive: true })
+    // Two 837Ps (every third input is one) with their own senders and claim ids.
+    const [first] = writeBatchInputs(inbox, 1, 60)
+    const aside = mkdtempSync(join(tmpdir(), 'batch-aside-'))
+    const [other] = writeBatchInputs(aside, 1, 63)
+    const firstText = readFileSync(join(inbox, first ?? ''), 'latin1')
+    const otherText = readFileSync(join(aside, other ?? ''), 'latin1')
+    await run(inbox, outbox)
+    expect(readResult(outbox, first ?? '')).toMatchObject({ status: 'processed', counts: { claims: 8 } })
+    const [isa] = firstText.split('~')
+    const isa13 = isa?.split('*')[13] ?? ''
+    // Other bytes (a changed BHT03), the same ISA: the sender and ISA13 were used up by `first`.
+    const reused = firstText.replace(/BHT\*0019\*00\*([^*]+)\*/, 'BHT*0019*00*$1R*')
+    expect(reused).not.toBe(firstText)
+    writeFileSync(join(inbox, 'reused.x12'), reused, 'latin1')
+    const before = await stored(ctx.handle.db)
+    const results: BatchResult[] = []
+    let counts = await run(inbox, outbox, results)
+    expect(counts).toMatchObject({ done: 0, duplicates: 1, failed: 0, errors: 0 })
+    const result = readResult(outbox, 'reused.x12')
+    expect(result).toMatchObject({
+      kind: '837',
+      status: 'duplicate',
+      duplicateOf: { file: first },
+      codes: ['BATCH_DUPLICATE_INTERCHANGE'],
+      counts: { claims: 0, accepted: 0, rejected: 0, duplicateInterchanges: 1 },
+      storedFiles: [],
+    })
+    expect(result.outputs).toEqual(['reused.x12.ack.x12', 'reused.x12.result.json'])
+    const ack = readFileSync(join(outbox, 'reused.x12.ack.x12'), 'latin1')
+    expect(ack).toContain(`TA1*${isa13}*`)
+    expect(ack).toMatch(/TA1\*[^~]*\*R\*025~/)
+    expect(ack).not.toContain('ST*999')
+    expect(await stored(ctx.handle.db)).toEqual({ ...before, batch_files: (before.batch_files ?? 0) + 1 })
+
+    // Two interchanges in one file: a new one is read; the reused one is rejected alone.
+    writeFileSync(
+      join(inbox, 'mixed.x12'),
+      otherText + reused.replace('BHT*0019*00*', 'BHT*0019*00*M'),
+      'latin1',
+    )
+    const otherClaims = [...otherText.matchAll(/CLM\*([^*~]+)/g)].map((m) => m[1])
+    counts = await run(inbox, outbox, results)
+    expect(counts).toMatchObject({ done: 1, duplicates: 0 })
+    const mixed = readResult(outbox, 'mixed.x12')
+    expect(mixed).toMatchObject({
+      status: 'processed',
+      duplicateOf: null,
+      counts: { claims: 8, duplicateInterchanges: 1 },
+    })
+    expect(mixed.codes).toContain('BATCH_DUPLICATE_INTERCHANGE')
+    const mixedAck = readFileSync(join(outbox, 'mixed.x12.ack.x12'), 'latin1')
+    expect(mixedAck.match(/TA1\*/g)).toHaveLength(1)
+    expect(mixedAck).toMatch(new RegExp(`TA1\\*${isa13}\\*[^~]*\\*R\\*025~`))
+    expect(mixedAck.match(/ST\*999\*/g)).toHaveLength(1)
+    // Only the new interchange's claims were scrubbed and stored.
+    const outClaims = ['accepted.x12', 'rejected.x12']
+      .filter((suffix) => mixed.outputs.includes(`mixed.x12.${suffix}`))
+      .flatMap((suffix) => [
+        ...readFileSync(join(outbox, `mixed.x12.${suffix}`), 'latin1').matchAll(/CLM\*([^*~]+)/g),
+      ])
+      .map((m) => m[1])
+    expect(outClaims.sort()).toEqual([...otherClaims].sort())
+    const registered = await ctx.handle.db
+      .selectFrom('batch_interchange')
+      .select(['sender_id', 'control', 'claim_id'])
+      .where('control', '=', isa13)
+      .where('sender_id', 'in', [isa?.split('*')[6]?.trim() ?? ''])
+      .execute()
+    expect(registered.map((r) => r.claim_id)).toEqual([readResult(outbox, first ?? '').claimId])
+  })
+
+  it("takes a submitter's interchange whose ISA13 one of our accepted batches carries: ours were never received", async () => {
+    const { inbox, outbox } = folders()
+    mkdirSync(inbox, { recursive: true })
+    const [first] = writeBatchInputs(inbox, 1, 69)
+    await run(inbox, outbox)
+    expect(readResult(outbox, first ?? '').outputs).toContain(`${first}.accepted.x12`)
+    const ours =
+      readFileSync(join(outbox, `${first}.accepted.x12`), 'latin1')
+        .split('~')[0]
+        ?.split('*') ?? []
+    const text = readFileSync(join(inboxFolders(inbox).done, first ?? ''), 'latin1')
+    const theirs = text.split('~')[0]?.split('*') ?? []
+    // Our batch goes out under the submitter's ISA06 (no ONCO_EDI_ISA06 here) with our ISA13.
+    expect(ours[6]).toBe(theirs[6])
+    expect(ours[13]).not.toBe(theirs[13])
+    writeFileSync(join(inbox, 'next.x12'), text.replaceAll(theirs[13] ?? '', ours[13] ?? ''), 'latin1')
+    await run(inbox, outbox)
+    expect(readResult(outbox, 'next.x12')).toMatchObject({
+      status: 'processed',
+      codes: [],
+      counts: { claims: 8, duplicateInterchanges: 0 },
+    })
+    expect(readFileSync(join(outbox, 'next.x12.ack.x12'), 'latin1')).not.toMatch(/TA1\*/)
+  })
+
   it('finishes files a dead process left in .work/, committed or not, once', async () => {
     const { inbox, outbox } = folders()
     await prepareInbox(inbox, outbox)

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -95,6 +95,62 @@ describeEachDatabase('batch jobs (pg-boss)', (ctx) => {
       'completed',
       'completed',
     ])
+  }, 120_000)
+
+  it('of files that reuse one sender and ISA13, accepts one interchange and answers the others with TA1 025', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'worker-in-'))
+    const outbox = mkdtempSync(join(tmpdir(), 'worker-out-'))
+    const [name] = writeBatchInputs(dir, 1, 66)
+    const text = readFileSync(join(dir, name ?? ''), 'latin1')
+    // Three files with other bytes (BHT03 changed), one interchange sender and ISA13.
+    const paths = ['a', 'b', 'c'].map((tag) => {
+      const path = join(dir, `reused-${tag}.x12`)
+      writeFileSync(path, text.replace(/BHT\*0019\*00\*([^*]+)\*/, `BHT*0019*00*$1${tag}*`), 'latin1')
+      return path
+    })
+    const before = await stored(ctx.handle.db)
+    await enqueueFiles(ctx.handle, queue.boss, paths, (p) => readFile(p))
+    const results: BatchResult[] = []
+    const id = await startWorker({
+      handle: ctx.handle,
+      boss: queue.boss,
+      setup,
+      outbox,
+      concurrency: 3,
+      logger: silentLogger(),
+      onResult: (r) => results.push(r),
+    })
+    try {
+      await until(async () => (await queue.pending()) === 0, 60_000, 'the jobs')
+    } finally {
+      await queue.boss.offWork(BATCH_QUEUE, { id })
+    }
+    expect(results.map((r) => r.status).sort()).toEqual(['duplicate', 'duplicate', 'processed'])
+    const accepted = results.find((r) => r.status === 'processed')
+    expect(accepted?.counts).toMatchObject({ claims: 8, duplicateInterchanges: 0 })
+    for (const r of results.filter((r) => r.status === 'duplicate')) {
+      expect(r).toMatchObject({
+        codes: ['BATCH_DUPLICATE_INTERCHANGE'],
+        counts: { claims: 0, duplicateInterchanges: 1 },
+        duplicateOf: { claimId: accepted?.claimId },
+      })
+      expect(readFileSync(join(outbox, r.acknowledgment ?? ''), 'latin1')).toMatch(/TA1\*[^~]*\*R\*025~/)
+    }
+    // One scrub run: the reused interchanges' claims were never read.
+    expect(await stored(ctx.handle.db)).toMatchObject({
+      batch_files: (before.batch_files ?? 0) + 3,
+      scrub_runs: (before.scrub_runs ?? 0) + 1,
+    })
+    const rows = await ctx.handle.db
+      .selectFrom('batch_interchange')
+      .select('claim_id')
+      .where(
+        'claim_id',
+        'in',
+        results.map((r) => r.claimId),
+      )
+      .execute()
+    expect(rows.map((r) => r.claim_id)).toEqual([accepted?.claimId])
   }, 120_000)
 
   it('retries a failing job with backoff, then fails it for good into the dead letter', async () => {

@@ -1,0 +1,37 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+
+/**
+ * Claims a batch process handles between two full collections of V8's heap. A 5,000-claim 837
+ * leaves about 200 MB of garbage (its staged transaction set, the scrub's records, the
+ * acknowledgment's read, the accepted batch stored); what a run keeps alive stays about 35 MB.
+ */
+export const COLLECT_EVERY_CLAIMS = 5000
+
+let collect: (() => void) | undefined
+let sinceLastCollection = 0
+
+/**
+ * Notes a finished file's claims and, once {@link COLLECT_EVERY_CLAIMS} have gone by since the
+ * last time, collects V8's heap in full. Returns whether it collected.
+ *
+ * Why: left to itself, V8 sizes the next heap limit from what was alive at its last full
+ * collection, and one that lands inside a file (its set staged) raises the limit for every file
+ * after; freed pages stay mapped. `batch --once` over 60 files of 5,000 claims on PGlite peaked at
+ * 1.2 GB RSS, rising file after file, although the live heap between files stayed at 35 MB and
+ * PGlite's WebAssembly memory at 189 MB (sampled with process.memoryUsage() and PGlite's
+ * `Module.HEAPU8`). Collected between files, the same run stays flat at about 0.6 GB. A full
+ * collection of the 35 MB left costs milliseconds against seconds per 5,000 claims.
+ * `gc` is reached without starting node with --expose-gc (as src/db/create-database.ts does).
+ */
+export function collectAfterClaims(claims: number): boolean {
+  sinceLastCollection += claims
+  if (sinceLastCollection < COLLECT_EVERY_CLAIMS) return false
+  sinceLastCollection = 0
+  if (collect === undefined) {
+    setFlagsFromString('--expose-gc')
+    collect = runInNewContext('gc') as () => void
+  }
+  collect()
+  return true
+}
