@@ -241,7 +241,11 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       body: upload(AUTHS, 'sample-auths.csv'),
     })
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^CODES_/)
+    const refusal = (await bad.json()) as { error: string; message: string }
+    expect(refusal.error).toMatch(/^CODES_/)
+    // Named as uploaded, not by the server's temporary copy.
+    expect(refusal.message).toMatch(/^sample-auths\.csv /)
+    expect(refusal.message).not.toContain('onco-edi-upload-')
     const none = new FormData()
     none.set('quarter', '2026-04')
     expect((await as('admin').request('POST', '/api/admin/codes', { body: none })).status).toBe(400)
