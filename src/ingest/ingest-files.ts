@@ -56,6 +56,12 @@ const BATCH_837 = 250
  * (`--trace-gc-nvp`), for 0.71 s of CPU against 0.38 s.
  */
 const CHUNK_837 = 16 * 1024
+/**
+ * How an 835's rows are written on PostgreSQL: `copy` (COPY … FROM STDIN, the default) or `unnest`
+ * (one INSERT … SELECT FROM unnest statement per batch, as on PGlite). ONCO_EDI_835_WRITE, for the
+ * bench that compares them.
+ */
+const COPY_835 = process.env.ONCO_EDI_835_WRITE === 'unnest' ? 'unnest' : 'copy'
 /** Batches written or prepared while the parser reads on (PostgreSQL). */
 const PIPELINE_DEPTH = 2
 /**
@@ -484,6 +490,7 @@ async function storeFile(
     profiles: await loadPayerProfiles(trx),
     pendingReversals: new Map(),
     recoveredItems: new Map(),
+    copy: postgres && COPY_835 !== 'unnest',
   }
   const hasher = new SetHasher()
   let bytes = 0
