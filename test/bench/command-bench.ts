@@ -168,7 +168,7 @@ async function serializerBench(file: string): Promise<void> {
   const line = (label: string, ms: number, out: number): string =>
     `  ${label.padEnd(58)} ${(ms / 1000).toFixed(2)} s  ${(out / 1e6).toFixed(0)} MB = ${(out / inputBytes).toFixed(2)} bytes out per byte in\n`
   process.stdout.write('serializing the same claims (in process, CPU of the serializer only):\n')
-  process.stdout.write(line('fast-json-stringify, compact records (what parse writes)', fjsMs, fjsBytes))
+  process.stdout.write(line('fast-json-stringify, compact records (the string API)', fjsMs, fjsBytes))
   process.stdout.write(line('JSON.stringify, the same compact records', plainMs, plainBytes))
   process.stdout.write(line('JSON.stringify, old shape (header + positions per claim)', oldMs, oldBytes))
   process.stdout.write(

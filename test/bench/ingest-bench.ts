@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -41,6 +41,12 @@ export interface IngestBenchResult {
   claimsPerSecond: number
   /** Peak RSS of the child process that ran only this engine's ingest. */
   peakRssMb: number
+}
+
+/** CPU seconds (user + system) of this process since `since` (a `process.cpuUsage()`). */
+function cpuSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return Math.round((used.user + used.system) / 1e4) / 100
 }
 
 function peakRssMb(): number {
@@ -182,13 +188,15 @@ export async function runCopyBaselineInChild(
 
 /** The child's side of the parse baseline: reads FILE with the X12 reader and prints seconds and peak RSS. */
 export async function runParseInChild(file: string): Promise<void> {
+  const cpu = process.cpuUsage()
   const started = process.hrtime.bigint()
   let claims = 0
   for await (const events of readX12File(file))
     for (const event of events) if (event.type === 'claim837' || event.type === 'claim835') claims++
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpuSeconds = cpuSince(cpu)
   process.stdout.write(
-    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, peakRssMb: peakRssMb() })}\n`,
+    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, cpuSeconds, peakRssMb: peakRssMb() })}\n`,
   )
 }
 
@@ -342,7 +350,10 @@ export async function runIngest837Bench(): Promise<void> {
     for (const count of sizesFrom('BENCH_837_SIZES', [20_000, 100_000])) {
       const file = join(work, `claims-${count}.837`)
       const bytes = await writeX12File(file, generate837P(count))
-      const parse = await runChild<{ seconds: number; peakRssMb: number }>(['parse', file])
+      const parse = await runChild<{ seconds: number; cpuSeconds: number; peakRssMb: number }>([
+        'parse',
+        file,
+      ])
       for (const engine of enginesWanted()) {
         const dataDir = join(work, `pgdata-837-${count}`)
         // PGlite's first open of a new data directory (initdb in its WASM heap) peaks at about 1 GB
@@ -352,7 +363,9 @@ export async function runIngest837Bench(): Promise<void> {
         const row = await measure(engine, file, dataDir)
         console.log(
           `ingest 837 ${engine.padEnd(8)} ${count} claims (${(bytes / 1e6).toFixed(1)} MB): ${row.seconds.toFixed(2)} s, ` +
-            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3)`,
+            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3); ` +
+            `CPU ingest ${row.cpuSeconds?.toFixed(2)} s (node${engine === 'postgres' ? `; server ${row.serverCpuSeconds?.toFixed(2) ?? '?'} s` : ', PGlite included'}), parse ${parse.cpuSeconds.toFixed(2)} s; ` +
+            `load average ${loadavg()[0]?.toFixed(1)}`,
         )
       }
       rmSync(file, { force: true })
