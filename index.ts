@@ -67,6 +67,7 @@ export type {
 } from './parsers/json/claim837-record-reader.js'
 // parse's JSON records (schemas/*.schema.json) and JSON claims back in.
 export { Claim837RecordReader } from './parsers/json/claim837-record-reader.js'
+export { JsonBytes } from './parsers/json/json-bytes.js'
 export type { JsonErrorCode, JsonPosition, JsonRecordIssue } from './parsers/json/json-record-error.js'
 export { formatJsonPosition, JSON_ERROR_CODES, JsonRecordError } from './parsers/json/json-record-error.js'
 export type {

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
 import { formatPosition } from '../../parsers/x12/segment.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
@@ -14,7 +13,7 @@ import {
   prepareRemitClaims,
   storeRemittanceHeader,
 } from './store-835.js'
-import { storeClaims837 } from './store-837.js'
+import { SubmittedClaimBatch, storeClaimBatch837 } from './store-837.js'
 
 /** What to do with an interchange whose sender + ISA13 was already stored with other content. */
 export type DuplicateControlPolicy = 'warn' | 'quarantine'
@@ -195,7 +194,7 @@ export class FileIngest {
   readonly #setIdentity: (stOffset: number) => string | undefined
   #phase: Phase = { name: 'outside-interchange' }
   #savepoints = 0
-  #staged837: Claim837[] = []
+  #staged837: SubmittedClaimBatch
   #staged835: RemittanceClaim835[] = []
   /** Claims handed to the pipeline so far (uncommitted), for progress. */
   #progress = 0
@@ -204,6 +203,7 @@ export class FileIngest {
     this.#context = context
     this.#pipeline = new BatchPipeline(context.pipelineDepth)
     this.#setIdentity = setIdentity
+    this.#staged837 = new SubmittedClaimBatch(context.fileId)
   }
 
   /** Moves the state machine by one reader event. */
@@ -225,7 +225,7 @@ export class FileIngest {
         return
       case 'claim837':
         if (phase.name !== 'in-set') return
-        this.#staged837.push(event.claim)
+        this.#staged837.add(event.claim)
         phase.set.claims++
         if (this.#staged837.length >= this.#context.batchSize) await this.#flush(phase.set)
         return
@@ -336,15 +336,15 @@ export class FileIngest {
     const batch837 = this.#staged837
     const batch835 = this.#staged835
     if (batch837.length > 0 || batch835.length > 0) {
-      this.#staged837 = []
+      this.#staged837 = new SubmittedClaimBatch(this.#context.fileId)
       this.#staged835 = []
       await this.#submit(set, batch837, batch835)
     }
     await this.#pipeline.backpressure()
   }
 
-  async #submit(set: OpenSet, batch837: Claim837[], batch835: RemittanceClaim835[]): Promise<void> {
-    const { trx, reader, remit, fileId, onBatch } = this.#context
+  async #submit(set: OpenSet, batch837: SubmittedClaimBatch, batch835: RemittanceClaim835[]): Promise<void> {
+    const { trx, reader, remit, onBatch } = this.#context
     this.#progress += batch837.length + batch835.length
     const staged = this.#progress
     let prepared: Promise<PreparedRemitBatch | undefined> = Promise.resolve(undefined)
@@ -364,7 +364,7 @@ export class FileIngest {
       })
     }
     this.#pipeline.write(async (batch) => {
-      if (batch837.length > 0) await storeClaims837(trx, fileId, batch837)
+      if (batch837.length > 0) await storeClaimBatch837(trx, batch837)
       if (batch !== undefined) await commitRemitClaims(trx, remit, batch)
       await onBatch(staged)
     }, prepared)
@@ -384,7 +384,7 @@ export class FileIngest {
       reasons.push(interchange.duplicate)
     if (event.quarantined || reasons.length > 0) {
       // The set is stored nowhere: drop what was staged and undo what was written.
-      this.#staged837 = []
+      this.#staged837 = new SubmittedClaimBatch(this.#context.fileId)
       this.#staged835 = []
       await this.#rollback(set)
       const stated = reasons.length > 0 ? reasons : event.issues

@@ -45,6 +45,27 @@ const POSTGRES_BATCH = 1_000
  * with 200 (and ran faster, as less was copied per statement).
  */
 const BATCH_837 = 250
+
+/**
+ * Bytes of an 837 read per batch of events: 16 KiB instead of the reader's 64 KiB. A batch's
+ * claims stay alive until the last of them is handled, and the ingest allocates a lot per claim
+ * (its stored text, its rows, the set hash), so with V8's small young generation
+ * (`--max-semi-space-size=4`, see src/cli/main.ts) the claims of a 64 KiB batch outlived two
+ * scavenges and were promoted: reading the 20k-claim bench file and making each claim's stored
+ * form promoted 183 MB to the old generation with 64 KiB batches and 10 MB with 16 KiB
+ * (`--trace-gc-nvp`), for 0.71 s of CPU against 0.38 s.
+ */
+const CHUNK_837 = 16 * 1024
+/**
+ * Whether an 835's rows are written with COPY (src/db/copy-from-stdin.ts) rather than one
+ * INSERT … SELECT FROM unnest statement per batch, per engine: whichever `npm run bench ingest835`
+ * measured faster, COPY on both (README "Performance": 13-15% less CPU on the server or in PGlite).
+ * ONCO_EDI_835_WRITE=unnest goes back to the INSERT statements, for the bench.
+ */
+const COPY_835: Record<'postgres' | 'pglite', boolean> = {
+  postgres: process.env.ONCO_EDI_835_WRITE !== 'unnest',
+  pglite: process.env.ONCO_EDI_835_WRITE !== 'unnest',
+}
 /** Batches written or prepared while the parser reads on (PostgreSQL). */
 const PIPELINE_DEPTH = 2
 /**
@@ -473,6 +494,7 @@ async function storeFile(
     profiles: await loadPayerProfiles(trx),
     pendingReversals: new Map(),
     recoveredItems: new Map(),
+    copy: COPY_835[options.handle.engine],
   }
   const hasher = new SetHasher()
   let bytes = 0
@@ -496,6 +518,7 @@ async function storeFile(
   )
   try {
     const reading = readX12File(path, {
+      ...(kind === '837' ? { chunkSize: CHUNK_837 } : {}),
       onSegment: (segment) => {
         bytes = segment.offset
         hasher.push(segment)

@@ -39,7 +39,11 @@ import {
   reserveIdPairs,
   reserveIds,
 } from '../db/bulk-insert.js'
+import type { CopyPart } from '../db/copy-from-stdin.js'
+import { copyPart, copyRows } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
+import type { LookupColumn } from '../db/planner-statistics.js'
+import { analyzeWhereUnplanned } from '../db/planner-statistics.js'
 
 /**
  * Statuses a later payment can recover: open or resolved, not yet paid. An item paid in part
@@ -114,7 +118,28 @@ export interface RemitFileState {
    * file's transaction (which cannot see the uncommitted updates), so reads are corrected here.
    */
   recoveredItems: Map<number, number>
+  /**
+   * Write the rows with COPY … FROM STDIN (PostgreSQL, src/db/copy-from-stdin.ts) instead of one
+   * INSERT … SELECT FROM unnest statement per batch (PGlite, and PostgreSQL when false).
+   */
+  copy?: boolean
+  /** Claims of this file looked up since the planner statistics were last checked ({@link REFRESH_EVERY}). */
+  claimsSinceStatistics?: number
 }
+
+/** The tables and columns an 835 batch looks up by (`= any($1)`): they need planner statistics. */
+const LOOKUPS: readonly LookupColumn[] = [
+  { table: 'submitted_claim', column: 'claim_id' },
+  { table: 'submitted_line', column: 'submitted_claim_id' },
+  { table: 'rework_item', column: 'claim_id' },
+  { table: 'rework_item_line', column: 'rework_item_id' },
+]
+
+/**
+ * Claims of a file between two checks of the lookup tables' statistics: the tables it reads may
+ * grow while it runs (on PGlite its own rework items are read by its next batches).
+ */
+const REFRESH_EVERY = 20_000
 
 const CLAIM_TABLE = bulkTable<'remit_claim', RemitClaimRow>('remit_claim', [
   { name: 'id', type: 'int8' },
@@ -307,6 +332,8 @@ export interface PreparedRemitBatch {
   result: RemitBatchResult
   /** The bulk insert of the batch's rows, one part per table that has rows. */
   parts: BulkPart[]
+  /** Or the same rows as COPY text, one part per table that has rows, parents first (`state.copy`). */
+  copies: CopyPart[]
   recoveries: Recovery[]
 }
 
@@ -339,8 +366,15 @@ export async function prepareRemitClaims(
         recoveredAmount: 0,
       },
       parts: [],
+      copies: [],
       recoveries: [],
     }
+  const since = state.claimsSinceStatistics
+  if (since === undefined || since >= REFRESH_EVERY) {
+    await analyzeWhereUnplanned(db, LOOKUPS)
+    state.claimsSinceStatistics = 0
+  }
+  state.claimsSinceStatistics = (state.claimsSinceStatistics ?? 0) + claims.length
   const claimIds = [...new Set(claims.map((c) => c.claimId))]
   const matches = pickSubmittedClaims(claims, await loadCandidates(db, claimIds))
   const matchedIds = [...new Set(matches.flatMap((m) => (m === undefined ? [] : [m.id])))]
@@ -371,6 +405,19 @@ export async function prepareRemitClaims(
   }
   const itemIds = await reserveIds(db, 'rework_item_id_seq', batch.items.length)
   const { itemRows, lineRows } = numberReworkItems(batch.items, itemIds)
+  if (state.copy === true)
+    return {
+      result: batch.result,
+      parts: [],
+      copies: [
+        copyPart(CLAIM_TABLE, batch.claimRows),
+        copyPart(LINE_TABLE, batch.lineRows),
+        copyPart(ADJUSTMENT_TABLE, batch.adjustmentRows),
+        copyPart(ITEM_TABLE, itemRows),
+        copyPart(ITEM_LINE_TABLE, lineRows),
+      ].filter((part) => part.text !== ''),
+      recoveries: batch.recoveries,
+    }
   return {
     result: batch.result,
     parts: [
@@ -380,6 +427,7 @@ export async function prepareRemitClaims(
       ...partOf(ITEM_TABLE, itemRows),
       ...partOf(ITEM_LINE_TABLE, lineRows),
     ],
+    copies: [],
     recoveries: batch.recoveries,
   }
 }
@@ -457,6 +505,8 @@ export async function commitRemitClaims(
   // One statement for the four tables: the server runs the whole batch without waiting for this
   // process, which is busy parsing the next batch meanwhile.
   await insertLiteralsTogether(db, prepared.parts)
+  // Parents before children: each COPY's foreign keys are checked when it ends.
+  for (const part of prepared.copies) await copyRows(db, part)
 
   if (recoveries.length === 0) return
   // One statement per table whatever the number of recoveries.

@@ -108,22 +108,34 @@ function claimDates(claim: Claim837): { from: string | undefined; to: string | u
 }
 
 /**
- * Stores a batch of submitted claims and their lines in one statement (one round trip): the
- * server draws the claim ids from submitted_claim_id_seq and gives them to the lines.
+ * Submitted claims staged for one insert ({@link storeClaimBatch837}), held as their table rows.
+ * Each claim becomes its rows (a few objects and its stored text) when it is added, so the parsed
+ * Claim837, hundreds of objects with its source segments, is garbage as soon as the reader is done
+ * with it instead of living until the batch's insert.
  */
-export async function storeClaims837(
-  db: Kysely<Database>,
-  fileId: number,
-  claims: readonly Claim837[],
-): Promise<void> {
-  const claimRows: SubmittedClaimRow[] = []
-  const lineRows: SubmittedLineRow[] = []
-  const lineClaim: number[] = []
-  claims.forEach((claim, i) => {
+export class SubmittedClaimBatch {
+  readonly fileId: number
+  readonly claims: SubmittedClaimRow[] = []
+  readonly lines: SubmittedLineRow[] = []
+  /** For each line, the 0-based index of its claim in {@link claims}. */
+  readonly lineClaim: number[] = []
+
+  constructor(fileId: number) {
+    this.fileId = fileId
+  }
+
+  /** Claims added so far. */
+  get length(): number {
+    return this.claims.length
+  }
+
+  /** Adds one claim and its lines. */
+  add(claim: Claim837): void {
     const { from, to } = claimDates(claim)
     const stored = toStoredClaim837(claim)
-    claimRows.push({
-      file_id: fileId,
+    const index = this.claims.length
+    this.claims.push({
+      file_id: this.fileId,
       claim_id: claim.claimId,
       kind: claim.kind,
       payer_id: claim.payer.id ?? null,
@@ -147,8 +159,8 @@ export async function storeClaims837(
       claim_x12: stored.x12,
     })
     for (const line of claim.lines) {
-      lineClaim.push(i)
-      lineRows.push({
+      this.lineClaim.push(index)
+      this.lines.push({
         line_number: line.lineNumber,
         revenue_code: line.revenueCode ?? null,
         procedure_code: line.procedureCode ?? null,
@@ -166,11 +178,34 @@ export async function storeClaims837(
         ndc_unit: line.drug?.unit ?? null,
       })
     }
-  })
+  }
+}
+
+/**
+ * Stores a batch of submitted claims and their lines in one statement (one round trip): the
+ * server draws the claim ids from submitted_claim_id_seq and gives them to the lines.
+ */
+export async function storeClaimBatch837(db: Kysely<Database>, batch: SubmittedClaimBatch): Promise<void> {
   await insertParentsWithChildren(
     db,
     'submitted_claim_id_seq',
-    { table: CLAIM_TABLE, rows: claimRows, idColumn: 'id' },
-    { table: LINE_TABLE, rows: lineRows, parentColumn: 'submitted_claim_id', parentIndex: lineClaim },
+    { table: CLAIM_TABLE, rows: batch.claims, idColumn: 'id' },
+    {
+      table: LINE_TABLE,
+      rows: batch.lines,
+      parentColumn: 'submitted_claim_id',
+      parentIndex: batch.lineClaim,
+    },
   )
+}
+
+/** Stores claims in one statement ({@link SubmittedClaimBatch} then {@link storeClaimBatch837}). */
+export async function storeClaims837(
+  db: Kysely<Database>,
+  fileId: number,
+  claims: readonly Claim837[],
+): Promise<void> {
+  const batch = new SubmittedClaimBatch(fileId)
+  for (const claim of claims) batch.add(claim)
+  await storeClaimBatch837(db, batch)
 }

@@ -9,6 +9,7 @@ import type { Quarter } from '../../transforms/codes/code-records.js'
 import { parsePayerProfilesCsv } from '../../transforms/denials/payer-profile.js'
 import type { CodeImportResult } from '../codes/code-table-repository.js'
 import { importCodeFile } from '../codes/code-table-repository.js'
+import { CodesError } from '../codes/codes-error.js'
 import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
 import { loadDenialEngine } from '../ingest/load-denial-engine.js'
@@ -42,11 +43,19 @@ export async function importUploadedCodeFile(
   quarter: Quarter | undefined,
 ): Promise<CodeImportResult> {
   const dir = await mkdtemp(join(tmpdir(), 'onco-edi-upload-'))
+  const name = safeUploadName(upload.filename)
+  const path = join(dir, name)
   try {
-    const path = join(dir, safeUploadName(upload.filename))
     await pipeline(upload.file, createWriteStream(path, { mode: 0o600 }))
     if (upload.file.truncated === true) throw new UploadTooLarge('The file is larger than the upload limit')
-    const result = await importCodeFile(db, path, { quarter })
+    const result = await importCodeFile(db, path, { quarter }).catch((error: unknown) => {
+      // Its message names the temporary copy; the user knows the file by the name they uploaded.
+      if (!(error instanceof CodesError)) throw error
+      throw new CodesError(error.code, error.message.replaceAll(path, name), {
+        ...error.position,
+        path: name,
+      })
+    })
     if (!result.alreadyImported)
       await recordAudit(db, {
         actor: user.username,
@@ -54,9 +63,9 @@ export async function importUploadedCodeFile(
         entity: 'code_import',
         entityId: result.sha256.slice(0, 16),
         action: 'codes:import',
-        note: `${safeUploadName(upload.filename)}: ${result.kind} ${result.quarter}, ${result.rows} rows, ${result.skippedCount} skipped`,
+        note: `${name}: ${result.kind} ${result.quarter}, ${result.rows} rows, ${result.skippedCount} skipped`,
       })
-    return { ...result, path: safeUploadName(upload.filename) }
+    return { ...result, path: name }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -20,6 +20,7 @@ import { DbError } from '../db/db-error.js'
 import { silentLogger } from '../logger.js'
 import type { OutboundEnvelopeConfig } from '../outbound-envelope.js'
 import { APP_CSS } from './app-css.js'
+import { csrfInMultipartField } from './csrf-field.js'
 import { webModules } from './modules.js'
 import { allows } from './roles.js'
 import { KyselySessionStore } from './session-store.js'
@@ -100,6 +101,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     rolling: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', path: '/', maxAge: idleMs },
   })
+  // Default token options: src/web/csrf-field.ts checks an upload's _csrf field with the same.
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' })
   await app.register(fastifyStatic, { root: dirname(require.resolve('htmx.org')), serve: false })
   await app.register(fastifySwagger, {
@@ -144,9 +146,15 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       return reply.code(403).type('text/plain; charset=utf-8').send(message)
     }
   })
-  // CSRF at preValidation: form bodies are parsed by then, so a form's _csrf field counts too.
+  // CSRF at preValidation: form bodies are parsed by then, so a form's _csrf field counts too; a
+  // multipart upload's _csrf field is not, and is checked by its handler before the file.
   app.addHook('preValidation', (request, reply, done) => {
-    if (SAFE_METHODS.has(request.method) || request.routeOptions.config.csrf === false) return done()
+    if (
+      SAFE_METHODS.has(request.method) ||
+      request.routeOptions.config.csrf === false ||
+      csrfInMultipartField(request)
+    )
+      return done()
     app.csrfProtection(request, reply, done)
   })
   app.addHook('onResponse', async (request, reply) => {

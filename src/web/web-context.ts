@@ -51,8 +51,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route (src/web/roles.ts); absent: public. */
     access?: Access
-    /** false: a state-changing route that needs no CSRF token (only POST /login). */
-    csrf?: boolean
+    /**
+     * false: a state-changing route that needs no CSRF token (only POST /login).
+     * 'multipart-field': an upload whose form may send the token as its first field, `_csrf`,
+     * instead of a header; the handler checks it before the file (src/web/csrf-field.ts).
+     */
+    csrf?: boolean | 'multipart-field'
   }
   interface FastifyRequest {
     /** The signed-in user, set by the access hook for routes with `access`. */

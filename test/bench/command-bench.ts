@@ -13,6 +13,8 @@ import { generate835, writeX12File } from './generate-x12.js'
  *   - the limit: `split('~')` over the decoded text in a bare `node` process;
  *   - x12-parser 1.3's segment stream (the peer), in a bare `node` process;
  *   - `onco-edi inspect FILE --json` and `onco-edi parse FILE` (NDJSON) to /dev/null;
+ *   - parse's records without the CLI: the NDJSON bytes `parse` writes (`writeNdjson`), and the
+ *     string API with fast-json-stringify or `JSON.stringify`;
  * with each run's peak RSS (GNU time's %M), the median of `rounds` runs. Then, in this process,
  * the serializers of `parse` on the same claims: fast-json-stringify records (what `parse` writes),
  * `JSON.stringify` of the same compact records, and `JSON.stringify` of the old shape (every claim
@@ -41,9 +43,13 @@ export async function runCommandBench(options: {
     )
     const parseScript = (serializer: string): string => {
       const script = path.join(dir, `parse-${serializer}.mjs`)
+      const imports = `import { writeSync } from 'node:fs'\nimport { readX12File } from ${JSON.stringify(path.join(repo, 'dist/src/pipeline/read-x12.js'))}\nimport { ParseRecordWriter } from ${JSON.stringify(path.join(repo, 'dist/parsers/json/parse-records.js'))}\n`
       writeFileSync(
         script,
-        `import { writeSync } from 'node:fs'\nimport { readX12File } from ${JSON.stringify(path.join(repo, 'dist/src/pipeline/read-x12.js'))}\nimport { ParseRecordWriter } from ${JSON.stringify(path.join(repo, 'dist/parsers/json/parse-records.js'))}\nconst writer = new ParseRecordWriter({ serializer: '${serializer}' })\nconst texts = []\nfor await (const events of readX12File(process.argv[2])) {\n  for (const event of events) writer.write(event, texts)\n  if (texts.length > 0) writeSync(1, texts.join('\\n') + '\\n')\n  texts.length = 0\n}\n`,
+        serializer === 'bytes'
+          ? // What `parse` writes: writeNdjson into one byte buffer per batch.
+            `${imports}import { JsonBytes } from ${JSON.stringify(path.join(repo, 'dist/parsers/json/json-bytes.js'))}\nconst writer = new ParseRecordWriter()\nconst out = new JsonBytes()\nfor await (const events of readX12File(process.argv[2])) {\n  for (const event of events) writer.writeNdjson(event, out)\n  if (out.length > 0) writeSync(1, out.take())\n}\n`
+          : `${imports}const writer = new ParseRecordWriter({ serializer: '${serializer}' })\nconst texts = []\nfor await (const events of readX12File(process.argv[2])) {\n  for (const event of events) writer.write(event, texts)\n  if (texts.length > 0) writeSync(1, texts.join('\\n') + '\\n')\n  texts.length = 0\n}\n`,
       )
       return script
     }
@@ -62,6 +68,7 @@ export async function runCommandBench(options: {
         ['x12-parser 1.3 stream', [peerScript, file]],
         ['onco-edi inspect --json', [cli, 'inspect', file, '--json']],
         ['onco-edi parse (NDJSON) > /dev/null', [cli, 'parse', file]],
+        ['parse records, NDJSON bytes (no CLI)', [parseScript('bytes'), file]],
         ['parse records, fast-json-stringify (no CLI)', [parseScript('schema'), file]],
         ['parse records, JSON.stringify (no CLI)', [parseScript('json'), file]],
       ]
@@ -161,7 +168,7 @@ async function serializerBench(file: string): Promise<void> {
   const line = (label: string, ms: number, out: number): string =>
     `  ${label.padEnd(58)} ${(ms / 1000).toFixed(2)} s  ${(out / 1e6).toFixed(0)} MB = ${(out / inputBytes).toFixed(2)} bytes out per byte in\n`
   process.stdout.write('serializing the same claims (in process, CPU of the serializer only):\n')
-  process.stdout.write(line('fast-json-stringify, compact records (what parse writes)', fjsMs, fjsBytes))
+  process.stdout.write(line('fast-json-stringify, compact records (the string API)', fjsMs, fjsBytes))
   process.stdout.write(line('JSON.stringify, the same compact records', plainMs, plainBytes))
   process.stdout.write(line('JSON.stringify, old shape (header + positions per claim)', oldMs, oldBytes))
   process.stdout.write(

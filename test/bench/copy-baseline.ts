@@ -103,6 +103,37 @@ async function tablesInKeyOrder(conn: CopyConnection): Promise<string[]> {
   return order
 }
 
+/**
+ * CPU seconds (user + system) used so far by each PostgreSQL backend whose application_name is
+ * `appName` (the bench children set PGAPPNAME), read from /proc: the server is on this machine.
+ * Empty where /proc cannot be read (another machine, or PGlite).
+ */
+export async function backendCpu(conn: CopyConnection, appName: string): Promise<Map<number, number>> {
+  const rows = await conn.query(
+    `select pid from pg_stat_activity where application_name = '${appName.replaceAll("'", "''")}'`,
+  )
+  const ticks = 100 // USER_HZ (sysconf(_SC_CLK_TCK)) on Linux
+  const cpu = new Map<number, number>()
+  for (const row of rows) {
+    const pid = Number(row.pid)
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticks)
+    } catch {
+      // The backend has ended, or the server is elsewhere.
+    }
+  }
+  return cpu
+}
+
+/** Seconds of backend CPU between two {@link backendCpu} readings. */
+export function backendCpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0)
+  return Math.round(total * 100) / 100
+}
+
 /** The current transaction id (32-bit, as `xmin` holds it) of a fresh bench database. */
 export async function currentXid(conn: CopyConnection): Promise<number> {
   const [row] = await conn.query('select (txid_current() % 4294967296)::int8 as xid')
@@ -138,6 +169,10 @@ export interface CopyBaselineResult {
   rows: number
   tables: number
   seconds: number
+  /** CPU time of this process over the COPY (on PGlite, the database's too). */
+  cpuSeconds: number
+  /** CPU time of the PostgreSQL backend over the COPY, when readable. */
+  serverCpuSeconds?: number
   peakRssMb: number
 }
 
@@ -149,6 +184,7 @@ export interface CopyBaselineResult {
 export async function runCopyBaseline(
   conn: CopyConnection,
   dir: string,
+  appName: string,
 ): Promise<Omit<CopyBaselineResult, 'peakRssMb'>> {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CopyManifest
   await conn.query('begin')
@@ -161,12 +197,18 @@ export async function runCopyBaseline(
   }
   await conn.query('commit')
   const written = manifest.tables.filter((t) => t.rows > 0)
+  const serverBefore = await backendCpu(conn, appName)
+  const cpuBefore = process.cpuUsage()
   const started = process.hrtime.bigint()
   await conn.query('begin')
   for (const { table } of written) await conn.copyIn(table, join(dir, `${table}.rows`))
   await conn.query('commit')
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpu = process.cpuUsage(cpuBefore)
+  const serverAfter = await backendCpu(conn, appName)
   return {
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+    ...(serverAfter.size > 0 ? { serverCpuSeconds: backendCpuSpent(serverBefore, serverAfter) } : {}),
     rows: written.reduce((n, t) => n + t.rows, 0),
     tables: written.length,
     seconds: Math.round(seconds * 1000) / 1000,

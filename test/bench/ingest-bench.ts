@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -13,6 +13,8 @@ import { ingestFiles } from '../../src/ingest/ingest-files.js'
 import { readX12File } from '../../src/pipeline/read-x12.js'
 import type { CopyBaselineResult, CopyConnection } from './copy-baseline.js'
 import {
+  backendCpu,
+  backendCpuSpent,
   currentXid,
   dumpIngestedRows,
   pgliteCopyConnection,
@@ -32,9 +34,19 @@ export interface IngestBenchResult {
   matched: number
   items: number
   seconds: number
+  /** CPU time (user + system) of the child process over the timed ingest: the client's share. */
+  cpuSeconds?: number
+  /** CPU time of the PostgreSQL backends over the timed ingest (the server's share), when readable. */
+  serverCpuSeconds?: number
   claimsPerSecond: number
   /** Peak RSS of the child process that ran only this engine's ingest. */
   peakRssMb: number
+}
+
+/** CPU seconds (user + system) of this process since `since` (a `process.cpuUsage()`). */
+function cpuSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since)
+  return Math.round((used.user + used.system) / 1e4) / 100
 }
 
 function peakRssMb(): number {
@@ -87,9 +99,14 @@ export async function runIngestInChild(
       files = all.slice(-1)
     }
     const xid = conn === undefined ? 0 : await currentXid(conn)
+    const appName = process.env.PGAPPNAME ?? ''
+    const serverBefore = conn === undefined ? new Map<number, number>() : await backendCpu(conn, appName)
+    const cpuBefore = process.cpuUsage()
     const started = process.hrtime.bigint()
     const results = await ingestChecked(handle, files)
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    const cpu = process.cpuUsage(cpuBefore)
+    const serverAfter = conn === undefined ? new Map<number, number>() : await backendCpu(conn, appName)
     const claims = results.reduce((n, r) => n + r.claims, 0)
     const row: IngestBenchResult = {
       engine,
@@ -97,6 +114,8 @@ export async function runIngestInChild(
       matched: results.reduce((n, r) => n + r.matched, 0),
       items: results.reduce((n, r) => n + r.items, 0),
       seconds: Math.round(seconds * 100) / 100,
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+      ...(serverAfter.size > 0 ? { serverCpuSeconds: backendCpuSpent(serverBefore, serverAfter) } : {}),
       claimsPerSecond: Math.round(claims / seconds),
       peakRssMb: peakRssMb(),
     }
@@ -150,7 +169,10 @@ export async function runCopyBaselineInChild(
   let conn: CopyConnection | undefined
   try {
     conn = await copyConnection(handle, url, schema)
-    const result: CopyBaselineResult = { ...(await runCopyBaseline(conn, dumpDir)), peakRssMb: peakRssMb() }
+    const result: CopyBaselineResult = {
+      ...(await runCopyBaseline(conn, dumpDir, process.env.PGAPPNAME ?? '')),
+      peakRssMb: peakRssMb(),
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`)
   } finally {
     await conn?.close()
@@ -166,13 +188,15 @@ export async function runCopyBaselineInChild(
 
 /** The child's side of the parse baseline: reads FILE with the X12 reader and prints seconds and peak RSS. */
 export async function runParseInChild(file: string): Promise<void> {
+  const cpu = process.cpuUsage()
   const started = process.hrtime.bigint()
   let claims = 0
   for await (const events of readX12File(file))
     for (const event of events) if (event.type === 'claim837' || event.type === 'claim835') claims++
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpuSeconds = cpuSince(cpu)
   process.stdout.write(
-    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, peakRssMb: peakRssMb() })}\n`,
+    `${JSON.stringify({ claims, seconds: Math.round(seconds * 100) / 100, cpuSeconds, peakRssMb: peakRssMb() })}\n`,
   )
 }
 
@@ -189,6 +213,8 @@ function runChild<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      // Names the child's PostgreSQL connections, so that their backends' CPU can be read.
+      env: { ...process.env, PGAPPNAME: `onco-edi-bench-${randomBytes(4).toString('hex')}` },
     })
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => {
@@ -272,13 +298,18 @@ export async function runIngestBench(
         rmSync(dumpDir, { recursive: true, force: true })
         results.push(row)
         console.log(
-          `ingest 835 ${shape.padEnd(7)} ${row.engine.padEnd(8)} ${row.claims} claims in ${row.seconds.toFixed(2)} s: ${row.claimsPerSecond} claims/s, ` +
+          `ingest 835 ${shape.padEnd(7)} ${row.engine.padEnd(8)} ${row.claims} claims in ${row.seconds.toFixed(2)} s ` +
+            `(client CPU ${row.cpuSeconds ?? '?'} s` +
+            (row.serverCpuSeconds === undefined ? '' : `, server CPU ${row.serverCpuSeconds} s`) +
+            `): ${row.claimsPerSecond} claims/s, ` +
             `${row.matched} matched, ${row.items} rework items, peak RSS ${row.peakRssMb} MB (own process)` +
             (row.engine === 'postgres' ? ' (target ≥ 17000 claims/s)' : ''),
         )
         console.log(
           `  raw COPY of the same ${copy.rows} rows (${copy.tables} tables, one transaction): ${copy.seconds.toFixed(2)} s, ` +
-            `${Math.round(copy.rows / copy.seconds)} rows/s (${Math.round(row.claims / copy.seconds)} claims/s), peak RSS ${copy.peakRssMb} MB; ` +
+            `${Math.round(copy.rows / copy.seconds)} rows/s (${Math.round(row.claims / copy.seconds)} claims/s, client CPU ${copy.cpuSeconds} s` +
+            (copy.serverCpuSeconds === undefined ? '' : `, server CPU ${copy.serverCpuSeconds} s`) +
+            `), peak RSS ${copy.peakRssMb} MB; ` +
             `ingest/COPY ${(row.seconds / copy.seconds).toFixed(2)}x (target ≤ 1.5, aim 1.2)`,
         )
       }
@@ -319,7 +350,10 @@ export async function runIngest837Bench(): Promise<void> {
     for (const count of sizesFrom('BENCH_837_SIZES', [20_000, 100_000])) {
       const file = join(work, `claims-${count}.837`)
       const bytes = await writeX12File(file, generate837P(count))
-      const parse = await runChild<{ seconds: number; peakRssMb: number }>(['parse', file])
+      const parse = await runChild<{ seconds: number; cpuSeconds: number; peakRssMb: number }>([
+        'parse',
+        file,
+      ])
       for (const engine of enginesWanted()) {
         const dataDir = join(work, `pgdata-837-${count}`)
         // PGlite's first open of a new data directory (initdb in its WASM heap) peaks at about 1 GB
@@ -329,7 +363,9 @@ export async function runIngest837Bench(): Promise<void> {
         const row = await measure(engine, file, dataDir)
         console.log(
           `ingest 837 ${engine.padEnd(8)} ${count} claims (${(bytes / 1e6).toFixed(1)} MB): ${row.seconds.toFixed(2)} s, ` +
-            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3)`,
+            `peak RSS ${row.peakRssMb} MB (target < 350); parse ${parse.seconds.toFixed(2)} s, ingest/parse ${(row.seconds / parse.seconds).toFixed(1)}x (target ≤ 3); ` +
+            `CPU ingest ${row.cpuSeconds?.toFixed(2)} s (node${engine === 'postgres' ? `; server ${row.serverCpuSeconds?.toFixed(2) ?? '?'} s` : ', PGlite included'}), parse ${parse.cpuSeconds.toFixed(2)} s; ` +
+            `load average ${loadavg()[0]?.toFixed(1)}`,
         )
       }
       rmSync(file, { force: true })

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import type { DatabaseHandle } from '../../src/db/create-database.js'
 import { openTestDatabase } from './databases.js'
@@ -65,6 +65,20 @@ export async function startWebAppInChromium(): Promise<WebAppInChromium> {
     await server?.close()
     await cleanup()
     throw error
+  }
+}
+
+/** Runs `use` on a page of a new browser context (its own cookies), closed afterwards. */
+export async function withPage<T>(
+  browser: Browser,
+  options: BrowserContextOptions,
+  use: (page: Page) => Promise<T>,
+): Promise<T> {
+  const context = await browser.newContext(options)
+  try {
+    return await use(await context.newPage())
+  } finally {
+    await context.close()
   }
 }
 

@@ -11,6 +11,7 @@ import * as webUsers from './0009-web-users.js'
 import * as acknowledgments from './0010-acknowledgments.js'
 import * as batch from './0011-batch.js'
 import * as compactClaimForm from './0012-compact-claim-form.js'
+import * as claimReferenceChecks from './0013-claim-reference-checks.js'
 import * as batchInterchange from './0015-batch-interchange.js'
 
 /**
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '0010-acknowledgments': acknowledgments,
   '0011-batch': batch,
   '0012-compact-claim-form': compactClaimForm,
+  '0013-claim-reference-checks': claimReferenceChecks,
   '0015-batch-interchange': batchInterchange,
 }

@@ -12,6 +12,7 @@ import { DbError } from '../../db/db-error.js'
 import { listPayerProfiles } from '../../rework/payer-repository.js'
 import type { PayerUploadResult } from '../admin-actions.js'
 import { importUploadedCodeFile, importUploadedPayers, UploadTooLarge } from '../admin-actions.js'
+import { csrfInMultipartField, isValidCsrfField } from '../csrf-field.js'
 import { swapOnSubmit } from '../htmx-swap.js'
 import { sendPage } from '../page.js'
 import type { Role } from '../roles.js'
@@ -57,7 +58,8 @@ function failureOf(error: unknown): AdminFailure {
 
 /**
  * Reads a multipart upload: its text fields (those before the file) and its one `file` part,
- * handed to `onFile` while it streams. No file: 400.
+ * handed to `onFile` while it streams. No file: 400. A form without JavaScript sends its CSRF
+ * token as the first field, `_csrf`: checked before the file is read (403 when missing or wrong).
  */
 async function withUpload<T>(
   request: FastifyRequest,
@@ -74,12 +76,26 @@ async function withUpload<T>(
   if (!request.isMultipart())
     throw new AdminFailure(400, 'bad_request', 'Expected a multipart/form-data upload')
   const fields = new Map<string, string>()
+  let csrfChecked = !csrfInMultipartField(request)
+  const checkCsrf = () => {
+    if (csrfChecked) return
+    if (!isValidCsrfField(request, fields.get('_csrf')))
+      throw new AdminFailure(
+        403,
+        'csrf',
+        'Missing or invalid CSRF token (send the _csrf field before the file)',
+      )
+    csrfChecked = true
+  }
   let result: { value: T } | undefined
   for await (const part of request.parts({ limits: { fileSize, files: 1, fields: 10 } })) {
     if (part.type === 'field') fields.set(part.fieldname, String(part.value))
-    else if (part.fieldname === 'file' && result === undefined) result = { value: await onFile(part, fields) }
-    else await part.toBuffer()
+    else if (part.fieldname === 'file' && result === undefined) {
+      checkCsrf()
+      result = { value: await onFile(part, fields) }
+    } else await part.toBuffer()
   }
+  checkCsrf()
   if (result === undefined) throw new AdminFailure(400, 'bad_request', 'Expected a file in the "file" field')
   return result.value
 }
@@ -225,8 +241,11 @@ function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
   )
 }
 
-/** A file upload (multipart) that swaps the page's main content for the answer's. */
-function UploadForm(props: { action: string; submit: string; children?: Child }) {
+/**
+ * A file upload (multipart) that swaps the page's main content for the answer's. Its CSRF token
+ * is its first field, so that it works without JavaScript too (see withUpload).
+ */
+function UploadForm(props: { action: string; submit: string; csrf: string; children?: Child }) {
   return (
     <form
       method="post"
@@ -235,6 +254,7 @@ function UploadForm(props: { action: string; submit: string; children?: Child })
       {...swapOnSubmit('post', props.action, 'main')}
       class="inline"
     >
+      <input type="hidden" name="_csrf" value={props.csrf} />
       {props.children}
       <button type="submit">{props.submit}</button>
     </form>
@@ -363,7 +383,7 @@ async function adminPage(
             })}
           </tbody>
         </table>
-        <UploadForm action="/admin/payers" submit="Import payers">
+        <UploadForm action="/admin/payers" submit="Import payers" csrf={csrf}>
           <label>
             Payer profiles CSV (as <code>payers import</code>)
             <input type="file" name="file" accept=".csv,text/csv" required />
@@ -372,7 +392,7 @@ async function adminPage(
       </section>
       <section class="card" id="codes">
         <h2>Code tables</h2>
-        <UploadForm action="/admin/codes" submit="Import">
+        <UploadForm action="/admin/codes" submit="Import" csrf={csrf}>
           <label>
             Quarter (only when the file and its name do not say)
             <input name="quarter" placeholder="2026-04" size={8} pattern="(\d{4}-(01|04|07|10))?" />
@@ -396,9 +416,7 @@ async function adminPage(
             ))}
           </tbody>
         </table>
-        <p class="muted">
-          Uploads need JavaScript (htmx sends the CSRF header with the file); the API takes the same upload.
-        </p>
+        <p class="muted">The API takes the same uploads (POST /api/admin/codes, /api/admin/payers).</p>
       </section>
       <JobsSection jobs={jobs} />
     </>,
@@ -472,7 +490,8 @@ export const adminModule: WebModule = {
           return { ok: `Disabled ${request.params.username}; their sessions ended.` }
         }),
     )
-    app.post('/admin/payers', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+    const upload = { config: { access: 'admin', csrf: 'multipart-field' }, schema: { hide: true } } as const
+    app.post('/admin/payers', upload, (request, reply) =>
       pageAction(context, request, reply, async () => {
         const r = await uploadPayers(context, request)
         const rejected =
@@ -484,7 +503,7 @@ export const adminModule: WebModule = {
         }
       }),
     )
-    app.post('/admin/codes', { config: { access: 'admin' }, schema: { hide: true } }, (request, reply) =>
+    app.post('/admin/codes', upload, (request, reply) =>
       pageAction(context, request, reply, async () => ({
         ok: describeImport(await uploadCodes(context, request)),
       })),

@@ -15,10 +15,12 @@ import {
   signIn as signInAs,
   startWebAppInChromium,
   watchPageProblems,
+  withPage,
 } from '../../support/chromium.js'
 import type { RoleUsers } from '../../support/web-server.js'
 
 const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs')
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures')
 
 /**
  * The web app in a real browser, on one PGlite database and one server for the file: a biller's
@@ -39,111 +41,108 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
     signInAs(page, app, role, next)
 
   it('an anonymous visit is redirected to the login page', async () => {
-    const page = await app.browser.newPage()
-    try {
+    await withPage(app.browser, {}, async (page) => {
       const response = await page.goto(`${app.server.base}/items/1`)
       expect(new URL(page.url()).pathname).toBe('/login')
       expect(response?.status()).toBe(200)
       await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true)
-    } finally {
-      await page.close()
-    }
+    })
   })
 
   it('a biller filters the worklist, corrects a claim until it scrubs clean, downloads it and resolves the item', async () => {
-    const context = await app.browser.newContext({
-      acceptDownloads: true,
-      viewport: { width: 1360, height: 900 },
-    })
-    const page = await context.newPage()
-    try {
-      await signIn(page, 'biller')
-      const rows = page.locator('#worklist tbody tr')
-      expect(await rows.count()).toBeGreaterThan(5)
-      // Days left are colour-coded (the e2e denials of 2026 are long overdue against today).
-      expect(await page.locator('#worklist td.overdue, #worklist td.due-soon').count()).toBeGreaterThan(0)
-      mkdirSync(DOCS, { recursive: true })
-      await page.screenshot({ path: join(DOCS, 'web-worklist.png'), fullPage: true })
+    await withPage(
+      app.browser,
+      {
+        acceptDownloads: true,
+        viewport: { width: 1360, height: 900 },
+      },
+      async (page) => {
+        await signIn(page, 'biller')
+        const rows = page.locator('#worklist tbody tr')
+        expect(await rows.count()).toBeGreaterThan(5)
+        // Days left are colour-coded (the e2e denials of 2026 are long overdue against today).
+        expect(await page.locator('#worklist td.overdue, #worklist td.due-soon').count()).toBeGreaterThan(0)
+        mkdirSync(DOCS, { recursive: true })
+        await page.screenshot({ path: join(DOCS, 'web-worklist.png'), fullPage: true })
 
-      // Filter (htmx swaps the table in place and pushes the URL).
-      await page.getByLabel('Queue').selectOption('coding')
-      await page.getByRole('button', { name: 'Filter' }).click()
-      await page.waitForURL(/queue=coding/)
-      await expect
-        .poll(() => rows.allInnerTexts())
-        .toEqual([expect.stringContaining('E2E-P-003'), expect.stringContaining('E2E-P-007')])
-      for (const text of await rows.allInnerTexts()) expect(text).toContain('coding')
+        // Filter (htmx swaps the table in place and pushes the URL).
+        await page.getByLabel('Queue').selectOption('coding')
+        await page.getByRole('button', { name: 'Filter' }).click()
+        await page.waitForURL(/queue=coding/)
+        await expect
+          .poll(() => rows.allInnerTexts())
+          .toEqual([expect.stringContaining('E2E-P-003'), expect.stringContaining('E2E-P-007')])
+        for (const text of await rows.allInnerTexts()) expect(text).toContain('coding')
 
-      // Open the item: the denial in words, the lines with NDC, the deadline rule.
-      await page
-        .getByRole('row', { name: /E2E-P-007/ })
-        .getByRole('link')
-        .click()
-      await page.waitForURL(/\/items\/\d+$/)
-      const itemPath = new URL(page.url()).pathname
-      const itemId = Number(itemPath.split('/').at(-1))
-      await expect(page.locator('#denial-h').isVisible()).resolves.toBe(true)
-      expect(await page.locator('.guidance').innerText()).not.toBe('')
-      expect(await page.locator('.deadline-rule').innerText()).toMatch(/^Rule: /)
-      expect(await page.locator('section', { has: page.locator('#lines-h') }).innerText()).toContain('J9271')
+        // Open the item: the denial in words, the lines with NDC, the deadline rule.
+        await page
+          .getByRole('row', { name: /E2E-P-007/ })
+          .getByRole('link')
+          .click()
+        await page.waitForURL(/\/items\/\d+$/)
+        const itemPath = new URL(page.url()).pathname
+        const itemId = Number(itemPath.split('/').at(-1))
+        await expect(page.locator('#denial-h').isVisible()).resolves.toBe(true)
+        expect(await page.locator('.guidance').innerText()).not.toBe('')
+        expect(await page.locator('.deadline-rule').innerText()).toMatch(/^Rule: /)
+        expect(await page.locator('section', { has: page.locator('#lines-h') }).innerText()).toContain(
+          'J9271',
+        )
 
-      // The corrected claim as sent still fails the scrub (JW/JZ on the drug line): no download.
-      const corrected = page.locator('#corrected')
-      expect(await corrected.innerText()).toContain('jw-jz-modifier')
-      expect(await page.locator('#download-corrected').count()).toBe(0)
-      await page.getByLabel('Line 2 Modifiers').fill('JZ')
-      await page.getByRole('button', { name: 'Re-scrub' }).click()
-      await page.locator('#corrected .ok').waitFor()
-      expect(await corrected.innerText()).toContain('Scrubs clean')
-      expect(await corrected.innerText()).toMatch(/line 2 modifiers: \(none\) → JZ/)
-      await page.screenshot({ path: join(DOCS, 'web-item.png'), fullPage: true })
+        // The corrected claim as sent still fails the scrub (JW/JZ on the drug line): no download.
+        const corrected = page.locator('#corrected')
+        expect(await corrected.innerText()).toContain('jw-jz-modifier')
+        expect(await page.locator('#download-corrected').count()).toBe(0)
+        await page.getByLabel('Line 2 Modifiers').fill('JZ')
+        await page.getByRole('button', { name: 'Re-scrub' }).click()
+        await page.locator('#corrected .ok').waitFor()
+        expect(await corrected.innerText()).toContain('Scrubs clean')
+        expect(await corrected.innerText()).toMatch(/line 2 modifiers: \(none\) → JZ/)
+        await page.screenshot({ path: join(DOCS, 'web-item.png'), fullPage: true })
 
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.locator('#download-corrected').click(),
-      ])
-      const file = join(mkdtempSync(join(tmpdir(), 'web-download-')), download.suggestedFilename())
-      await download.saveAs(file)
-      expect(download.suggestedFilename()).toBe(`corrected-claim-item-${itemId}.837`)
-      // The downloaded file, parsed and scrubbed again here: frequency 7, the edit, no errors.
-      const claims: Claim837[] = []
-      for await (const events of readX12File(file))
-        for (const event of events) if (event.type === 'claim837') claims.push(event.claim)
-      expect(claims.map((c) => [c.claimId, c.frequencyCode])).toEqual([['E2E-P-007', '7']])
-      const [claim] = claims
-      if (claim === undefined) throw new Error('no claim in the download')
-      expect(claim.lines.find((l) => l.lineNumber === 2)?.modifiers).toEqual(['JZ'])
-      const scrub = scrubClaim(claim, await loadScrubContextFromDatabase(app.handle.db))
-      expect(scrub.findings.filter((f) => f.severity === 'error')).toEqual([])
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.locator('#download-corrected').click(),
+        ])
+        const file = join(mkdtempSync(join(tmpdir(), 'web-download-')), download.suggestedFilename())
+        await download.saveAs(file)
+        expect(download.suggestedFilename()).toBe(`corrected-claim-item-${itemId}.837`)
+        // The downloaded file, parsed and scrubbed again here: frequency 7, the edit, no errors.
+        const claims: Claim837[] = []
+        for await (const events of readX12File(file))
+          for (const event of events) if (event.type === 'claim837') claims.push(event.claim)
+        expect(claims.map((c) => [c.claimId, c.frequencyCode])).toEqual([['E2E-P-007', '7']])
+        const [claim] = claims
+        if (claim === undefined) throw new Error('no claim in the download')
+        expect(claim.lines.find((l) => l.lineNumber === 2)?.modifiers).toEqual(['JZ'])
+        const scrub = scrubClaim(claim, await loadScrubContextFromDatabase(app.handle.db))
+        expect(scrub.findings.filter((f) => f.severity === 'error')).toEqual([])
 
-      // Resolve it: the status changes, the history shows it, and it leaves the open worklist.
-      await page.goto(`${app.server.base}${itemPath}`)
-      await page.getByLabel('Resolution').selectOption('corrected')
-      await page
-        .locator('form[data-action=resolve]')
-        .getByLabel('Note')
-        .fill('JZ added, corrected claim sent')
-      await page.getByRole('button', { name: 'Resolve' }).click()
-      await expect.poll(() => page.locator('#item').getAttribute('data-status')).toBe('corrected')
-      const history = await page.locator('#history').innerText()
-      expect(history).toMatch(/biller\s+corrected_claim_written/)
-      expect(history).toMatch(
-        /biller\s+resolve:corrected\s+open → corrected\s+JZ added, corrected claim sent/,
-      )
+        // Resolve it: the status changes, the history shows it, and it leaves the open worklist.
+        await page.goto(`${app.server.base}${itemPath}`)
+        await page.getByLabel('Resolution').selectOption('corrected')
+        await page
+          .locator('form[data-action=resolve]')
+          .getByLabel('Note')
+          .fill('JZ added, corrected claim sent')
+        await page.getByRole('button', { name: 'Resolve' }).click()
+        await expect.poll(() => page.locator('#item').getAttribute('data-status')).toBe('corrected')
+        const history = await page.locator('#history').innerText()
+        expect(history).toMatch(/biller\s+corrected_claim_written/)
+        expect(history).toMatch(
+          /biller\s+resolve:corrected\s+open → corrected\s+JZ added, corrected claim sent/,
+        )
 
-      await page.goto(`${app.server.base}/worklist?queue=coding`)
-      expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('E2E-P-003')])
-      await page.goto(`${app.server.base}/worklist?status=corrected`)
-      expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('E2E-P-007')])
-    } finally {
-      await context.close()
-    }
+        await page.goto(`${app.server.base}/worklist?queue=coding`)
+        expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('E2E-P-003')])
+        await page.goto(`${app.server.base}/worklist?status=corrected`)
+        expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('E2E-P-007')])
+      },
+    )
   })
 
   it('finance reads an item but has no actions and cannot resolve (403)', async () => {
-    const context = await app.browser.newContext()
-    const page = await context.newPage()
-    try {
+    await withPage(app.browser, {}, async (page) => {
       await signIn(page, 'finance')
       await page
         .getByRole('row', { name: /E2E-P-003/ })
@@ -163,15 +162,11 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
         return response.status
       }, id)
       expect(status).toBe(403)
-    } finally {
-      await context.close()
-    }
+    })
   })
 
   it('a coder assigns two filtered items in bulk and stays on the filtered worklist', async () => {
-    const context = await app.browser.newContext()
-    const page = await context.newPage()
-    try {
+    await withPage(app.browser, {}, async (page) => {
       await signIn(page, 'coder', '/worklist')
       await page.goto(`${app.server.base}/worklist?queue=authorization`)
       const rows = page.locator('#worklist tbody tr')
@@ -186,15 +181,11 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
         .poll(() => page.getByRole('row', { name: /E2E-C-10[12]/ }).allInnerTexts())
         .toEqual([expect.stringContaining('assigned: coder'), expect.stringContaining('assigned: coder')])
       for (const text of await rows.allInnerTexts()) expect(text).toContain('authorization')
-    } finally {
-      await context.close()
-    }
+    })
   })
 
   it('a POST without the CSRF token is refused, with it accepted', async () => {
-    const context = await app.browser.newContext()
-    const page = await context.newPage()
-    try {
+    await withPage(app.browser, {}, async (page) => {
       await signIn(page, 'coder')
       const statuses = await page.evaluate(async () => {
         const note = (headers: Record<string, string>) =>
@@ -207,9 +198,18 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
         return [await note({}), await note({ 'x-csrf-token': session.csrfToken })]
       })
       expect(statuses).toEqual([403, 200])
-    } finally {
-      await context.close()
-    }
+    })
+  })
+
+  it('an admin imports payer profiles with JavaScript off: the upload form carries its CSRF token', async () => {
+    await withPage(app.browser, { javaScriptEnabled: false }, async (page) => {
+      await signIn(page, 'admin', '/admin')
+      await page.getByLabel(/Payer profiles CSV/).setInputFiles(join(FIXTURES, 'e2e', 'payers.csv'))
+      await page.getByRole('button', { name: 'Import payers' }).click()
+      await page.waitForURL((url) => url.pathname === '/admin/payers')
+      expect(await page.getByRole('status').innerText()).toMatch(/^Payers: \d+ added, \d+ updated/)
+      expect(await page.getByRole('alert').count()).toBe(0)
+    })
   })
 
   // A page that loads with an error in the console (a 404 favicon, a CSP refusal, a script error)
@@ -223,23 +223,23 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
     const browser = await launchChromium()
     try {
       for (const [role, paths] of pages) {
-        const context = await browser.newContext({ viewport: { width: 1360, height: 900 } })
-        const page = await context.newPage()
-        const problems = watchPageProblems(page)
-        await signIn(page, role)
-        for (const path of paths) {
-          if (path === 'item') {
-            await page.goto(`${app.server.base}/worklist`)
-            await page
-              .getByRole('row', { name: /E2E-P-003/ })
-              .getByRole('link')
-              .click()
-            await page.waitForURL(/\/items\/\d+$/)
-          } else await page.goto(`${app.server.base}${path}`)
-          await page.waitForLoadState('networkidle')
-          if (path !== 'item') expect(new URL(page.url()).pathname).toBe(path)
-        }
-        await context.close()
+        const problems = await withPage(browser, { viewport: { width: 1360, height: 900 } }, async (page) => {
+          const seen = watchPageProblems(page)
+          await signIn(page, role)
+          for (const path of paths) {
+            if (path === 'item') {
+              await page.goto(`${app.server.base}/worklist`)
+              await page
+                .getByRole('row', { name: /E2E-P-003/ })
+                .getByRole('link')
+                .click()
+              await page.waitForURL(/\/items\/\d+$/)
+            } else await page.goto(`${app.server.base}${path}`)
+            await page.waitForLoadState('networkidle')
+            if (path !== 'item') expect(new URL(page.url()).pathname).toBe(path)
+          }
+          return seen
+        })
         expect(problems, `${role}:\n${problems.join('\n')}`).toEqual([])
       }
     } finally {

@@ -241,7 +241,11 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       body: upload(AUTHS, 'sample-auths.csv'),
     })
     expect(bad.status).toBe(400)
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^CODES_/)
+    const refusal = (await bad.json()) as { error: string; message: string }
+    expect(refusal.error).toMatch(/^CODES_/)
+    // Named as uploaded, not by the server's temporary copy.
+    expect(refusal.message).toMatch(/^sample-auths\.csv /)
+    expect(refusal.message).not.toContain('onco-edi-upload-')
     const none = new FormData()
     none.set('quarter', '2026-04')
     expect((await as('admin').request('POST', '/api/admin/codes', { body: none })).status).toBe(400)
@@ -298,6 +302,38 @@ describeEachDatabase('web API: finance, authorizations, admin', (ctx) => {
       (await as('coder').request('POST', '/api/admin/payers', { body: upload(fixtures, 'payers.csv') }))
         .status,
     ).toBe(403)
+  })
+
+  it('takes the page uploads without JavaScript: the CSRF token as the _csrf field before the file', async () => {
+    const fixtures = join(import.meta.dirname, '..', '..', '..', 'fixtures')
+    const admin = as('admin')
+    const token = admin.csrfToken ?? ''
+    const post = (path: string, body: FormData) => admin.request('POST', path, { body, csrf: false })
+    const file = 'mue-outpatient-hospital-2026-04.csv'
+    const imports = async () => ((await (await admin.get('/api/codes/imports')).json()) as unknown[]).length
+    const before = await imports()
+    // No token, a wrong one, or the token after the file: 403, and nothing is imported.
+    const late = upload(CODES, file)
+    late.set('_csrf', token)
+    for (const body of [upload(CODES, file), upload(CODES, file, { _csrf: 'forged' }), late]) {
+      const refused = await post('/admin/codes', body)
+      expect(refused.status).toBe(403)
+      expect(await refused.text()).toContain('csrf: Missing or invalid CSRF token')
+    }
+    expect(await imports()).toBe(before)
+    // The forms as the page sends them: 200 with the outcome.
+    const codes = await post('/admin/codes', upload(CODES, file, { _csrf: token, quarter: '' }))
+    expect(codes.status).toBe(200)
+    expect(await codes.text()).toMatch(
+      /mue-outpatient-hospital-2026-04\.csv: .*quarter 2026-04 .*rows imported/,
+    )
+    expect(await imports()).toBe(before + 1)
+    const payers = await post('/admin/payers', upload(fixtures, 'payers.csv', { _csrf: token }))
+    expect(payers.status).toBe(200)
+    expect(await payers.text()).toMatch(/Payers: \d+ added, \d+ updated/)
+    // The API still wants the header.
+    const api = await post('/api/admin/payers', upload(fixtures, 'payers.csv', { _csrf: token }))
+    expect(api.status).toBe(403)
   })
 
   it('lists the endpoints in the OpenAPI document', async () => {

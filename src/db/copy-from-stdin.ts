@@ -1,0 +1,158 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { BulkColumn, BulkTable } from './bulk-insert.js'
+import type { Database } from './database.js'
+
+/**
+ * `COPY table (columns) FROM STDIN $1` as kysely sends it (the rows in COPY's text format as the one
+ * parameter). PostgreSQL has no such statement: the pool's clients run it as a COPY sub-protocol
+ * exchange (pg-copy-streams), so that a COPY runs on the connection of the transaction it belongs
+ * to, which kysely does not expose.
+ */
+const COPY_STATEMENT = /^COPY ([a-z_][a-z0-9_]*) \(([a-z0-9_, ]+)\) FROM STDIN \$1$/
+
+/** A pg client query callback, as the pool's clients take it. */
+type QueryFunction = pg.PoolClient['query']
+
+/**
+ * Makes `client` run {@link copyRows}' statements with COPY … FROM STDIN; every other query goes to
+ * pg as before. Installed on each new connection of the PostgreSQL pool (src/db/create-database.ts).
+ */
+export function installCopyFromStdin(client: pg.PoolClient): void {
+  const query: QueryFunction = client.query.bind(client)
+  const copying = (text: unknown, values: unknown): Promise<pg.QueryResult> | undefined => {
+    const copy = copyStatement(text, values)
+    if (copy === undefined) return undefined
+    const stream = client.query(copyFrom(`COPY ${copy.target} FROM STDIN`))
+    return new Promise((resolve, reject) => {
+      stream.on('error', reject)
+      stream.on('finish', () =>
+        resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [], oid: 0, fields: [] }),
+      )
+      stream.end(copy.data, 'utf8')
+    })
+  }
+  const wrapped = (...args: unknown[]): unknown => {
+    const copy = copying(args[0], args[1])
+    if (copy !== undefined) return copy
+    return Reflect.apply(query, client, args)
+  }
+  client.query = wrapped as QueryFunction
+}
+
+/** The COPY statement and its rows when `text`/`values` are one of {@link copyRows}' statements. */
+function copyStatement(text: unknown, values: unknown): { target: string; data: string } | undefined {
+  if (typeof text !== 'string' || !Array.isArray(values) || values.length !== 1) return undefined
+  const match = COPY_STATEMENT.exec(text)
+  const data = values[0]
+  if (match === null || typeof data !== 'string') return undefined
+  return { target: `${match[1]} (${match[2]})`, data }
+}
+
+/** `query` of a PGlite instance or transaction, running {@link copyRows}' statements from a blob. */
+function pgliteQuery(target: PGlite | Transaction): PGlite['query'] {
+  const query: PGlite['query'] = (text, params, options) => {
+    const copy = copyStatement(text, params)
+    if (copy === undefined) return target.query(text, params, options)
+    // PGlite reads a COPY's input from the blob it is handed as the file '/dev/blob' (PGlite docs,
+    // "/dev/blob").
+    return target.query(`COPY ${copy.target} FROM '/dev/blob'`, [], {
+      ...options,
+      blob: new Blob([copy.data]),
+    })
+  }
+  return query
+}
+
+/**
+ * `pglite` as kysely's PGliteDialect is given it, running {@link copyRows}' statements with
+ * `COPY … FROM '/dev/blob'`, in a transaction too; everything else is PGlite's own.
+ */
+export function pgliteWithCopyFromStdin(pglite: PGlite): PGlite {
+  const query = pgliteQuery(pglite)
+  const transaction: PGlite['transaction'] = (callback) =>
+    pglite.transaction((tx) =>
+      callback(Object.assign(Object.create(tx) as Transaction, { query: pgliteQuery(tx) })),
+    )
+  return new Proxy(pglite, {
+    get(target, property) {
+      if (property === 'query') return query
+      if (property === 'transaction') return transaction
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/** One value in COPY's text format (PostgreSQL docs, COPY, "Text Format"). */
+function copyValue(value: unknown, column: BulkColumn<unknown>): string {
+  if (value === null || value === undefined) return '\\N'
+  if (column.array === true) {
+    const list = Array.isArray(value) ? value : value === '' ? [] : String(value).split(',')
+    // An array literal (`{"a","b"}`) whose backslashes COPY unescapes first.
+    return escapeCopy(
+      `{${list.map((e) => `"${String(e).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`,
+    )
+  }
+  switch (column.type) {
+    case 'int8':
+    case 'int4':
+    case 'float8':
+      return String(value)
+    case 'bool':
+      return value === true ? 't' : 'f'
+    default:
+      return escapeCopy(String(value))
+  }
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/
+
+/** Escapes backslash, tab, newline and carriage return for COPY's text format. */
+function escapeCopy(text: string): string {
+  if (!COPY_SPECIAL.test(text)) return text
+  return text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
+}
+
+/** The rows of `table` in COPY's text format, one line per row, columns in the table's order. */
+export function copyText<Row>(table: BulkTable<Row>, rows: readonly Row[]): string {
+  const lines: string[] = new Array(rows.length)
+  const columns = table.columns as readonly BulkColumn<unknown>[]
+  const fields: string[] = new Array(columns.length)
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Record<string, unknown>
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as BulkColumn<unknown>
+      fields[c] = copyValue(row[column.name], column)
+    }
+    lines[r] = fields.join('\t')
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`
+}
+
+/** One table's rows ready for {@link copyRows}: {@link copyText} and the table's columns. */
+export interface CopyPart {
+  table: string
+  columns: readonly string[]
+  text: string
+}
+
+/** The {@link CopyPart} of `rows` into `table`. */
+export function copyPart<Row>(table: BulkTable<Row>, rows: readonly Row[]): CopyPart {
+  return { table: table.table, columns: table.columns.map((c) => c.name), text: copyText(table, rows) }
+}
+
+/**
+ * Writes a {@link CopyPart} with COPY in `db`'s transaction, on a database opened by
+ * `openDatabase`: `COPY … FROM STDIN` on PostgreSQL ({@link installCopyFromStdin}), `COPY … FROM
+ * '/dev/blob'` on PGlite ({@link pgliteWithCopyFromStdin}).
+ */
+export async function copyRows(db: Kysely<Database>, part: CopyPart): Promise<void> {
+  if (part.text === '') return
+  await sql`COPY ${sql.raw(part.table)} (${sql.raw(part.columns.join(', '))}) FROM STDIN ${part.text}`.execute(
+    db,
+  )
+}

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import type { Database } from '../../../../src/db/database.js'
+import { describeEachDatabase } from '../../../support/databases.js'
+
+/** The SQLSTATE of a failed statement (pg and PGlite both put it in `code`). */
+async function sqlState(statement: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await statement
+    return undefined
+  } catch (error) {
+    return (error as { code?: string }).code
+  }
+}
+
+async function insertFile(db: Kysely<Database>, sha256: string): Promise<number> {
+  const row = await db
+    .insertInto('ingest_file')
+    .values({ sha256, name: `${sha256}.837`, kind: '837', byte_size: 1, status: 'ingested' })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return Number(row.id)
+}
+
+function insertClaim(db: Kysely<Database>, fileId: number, claimId: string) {
+  return sql<{ id: string | number }>`insert into submitted_claim (file_id, claim_id, kind, member_id,
+      total_charge, frequency_code, facility_code, interchange_control, transaction_control, claim_envelope, claim_x12)
+    values (${fileId}, ${claimId}, '837P', 'M1', 100, '1', '11', '1', '1', '{}', '') returning id`.execute(db)
+}
+
+function insertLine(db: Kysely<Database>, claimId: number) {
+  return sql`insert into submitted_line (submitted_claim_id, line_number, charge, unit_basis, units)
+    values (${claimId}, 1, 100, 'UN', 1)`.execute(db)
+}
+
+describeEachDatabase('migration 0013: claim and file references checked per statement', (ctx) => {
+  it('refuses lines without their claim and claims without their file (23503)', async () => {
+    const db = ctx.handle.db
+    const fileId = await insertFile(db, 'refs-1')
+    const { rows } = await insertClaim(db, fileId, 'REF-1')
+    const claimId = Number(rows[0]?.id)
+    await insertLine(db, claimId)
+    expect(await sqlState(insertLine(db, claimId + 1000))).toBe('23503')
+    expect(await sqlState(insertClaim(db, fileId + 1000, 'REF-2'))).toBe('23503')
+    expect(
+      await sqlState(sql`update submitted_line set submitted_claim_id = ${claimId + 1000}`.execute(db)),
+    ).toBe('23503')
+    expect(
+      await sqlState(
+        sql`update submitted_claim set file_id = ${fileId + 1000} where id = ${claimId}`.execute(db),
+      ),
+    ).toBe('23503')
+    // Nothing of the refused statements was stored.
+    const counts = await sql<{ lines: string | number; claims: string | number }>`select
+      (select count(*) from submitted_line where submitted_claim_id = ${claimId}) as lines,
+      (select count(*) from submitted_claim where file_id = ${fileId}) as claims`.execute(db)
+    expect(counts.rows.map((r) => [Number(r.lines), Number(r.claims)])).toEqual([[1, 1]])
+  })
+
+  it('refuses to delete (or renumber) a claim that has lines, or a file that has claims', async () => {
+    const db = ctx.handle.db
+    const fileId = await insertFile(db, 'refs-2')
+    const { rows } = await insertClaim(db, fileId, 'REF-3')
+    const claimId = Number(rows[0]?.id)
+    await insertLine(db, claimId)
+    expect(await sqlState(sql`delete from submitted_claim where id = ${claimId}`.execute(db))).toBe('23503')
+    expect(
+      await sqlState(
+        sql`update submitted_claim set id = ${claimId + 1000} where id = ${claimId}`.execute(db),
+      ),
+    ).toBe('23503')
+    expect(await sqlState(sql`delete from ingest_file where id = ${fileId}`.execute(db))).toBe('23503')
+    // A file's other updates, and deleting in order (lines, claim, file), pass.
+    await sql`update ingest_file set status = 'ingested' where id = ${fileId}`.execute(db)
+    await sql`update submitted_claim set payer_id = 'P1' where id = ${claimId}`.execute(db)
+    await sql`delete from submitted_line where submitted_claim_id = ${claimId}`.execute(db)
+    await sql`delete from submitted_claim where id = ${claimId}`.execute(db)
+    await sql`delete from ingest_file where id = ${fileId}`.execute(db)
+  })
+
+  it('accepts claims and their lines inserted in one statement', async () => {
+    const db = ctx.handle.db
+    const fileId = await insertFile(db, 'refs-3')
+    await sql`with c as (
+        insert into submitted_claim (file_id, claim_id, kind, member_id, total_charge, frequency_code,
+          facility_code, interchange_control, transaction_control, claim_envelope, claim_x12)
+        values (${fileId}, 'REF-4', '837P', 'M1', 100, '1', '11', '1', '1', '{}', '') returning id)
+      insert into submitted_line (submitted_claim_id, line_number, charge, unit_basis, units)
+      select id, n, 50, 'UN', 1 from c, generate_series(1, 2) as n`.execute(db)
+    const { rows } = await sql<{ n: string | number }>`select count(*) as n from submitted_line l
+      join submitted_claim c on c.id = l.submitted_claim_id where c.file_id = ${fileId}`.execute(db)
+    expect(Number(rows[0]?.n)).toBe(2)
+  })
+})
