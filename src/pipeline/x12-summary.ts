@@ -58,6 +58,38 @@ function add(map: Map<string, Cents>, key: string, cents: Cents): void {
   map.set(key, (map.get(key) ?? 0) + cents)
 }
 
+/** One CAS group and CARC and the sum of their amounts. */
+interface CasSum {
+  group: string
+  carc: string
+  /** Cents, a double from the start (see `X12SummaryCollector` #sums). */
+  sum: Float64Array
+}
+
+/** How many {@link shortCodeKey} values there are: 37^3. */
+const SHORT_CODES = 37 * 37 * 37
+
+/**
+ * A number for a code of 1-3 characters `0-9` or `A-Z` (a CAS group, a CARC), different for each
+ * such code and below {@link SHORT_CODES}; -1 for any other text.
+ */
+function shortCodeKey(text: string): number {
+  const n = text.length
+  if (n < 1 || n > 3) return -1
+  let key = 0
+  for (let i = 0; i < 3; i++) {
+    let digit = 0
+    if (i < n) {
+      const code = text.charCodeAt(i)
+      if (code >= 0x30 && code <= 0x39) digit = code - 0x30 + 1
+      else if (code >= 0x41 && code <= 0x5a) digit = code - 0x41 + 11
+      else return -1
+    }
+    key = key * 37 + digit
+  }
+  return key
+}
+
 /** Slots of `X12SummaryCollector`'s sums. */
 const CHARGE = 0
 const PAID = 1
@@ -90,16 +122,22 @@ export class X12SummaryCollector {
   #serviceLines = 0
   #ndcLines = 0
   /**
-   * CHARGE, PAID, PLB and BPR sums in cents. In a Float64Array they are doubles from the start (exact
-   * below 2^53): as fields they began as small integers, and the first sum past V8's small-integer range (2^31 cents:
-   * a 61 MB 835's total charge) changed the field's representation and deoptimized `onSegment` mid-file.
+   * CHARGE, PAID, PLB and BPR sums in cents. In a Float64Array they are doubles from the start
+   * (exact below 2^53): as fields they began as small integers, and the first sum past V8's
+   * small-integer range (2^31 cents: a 61 MB 835's total charge) changed the field's representation
+   * and deoptimized `onSegment` mid-file.
    */
   readonly #sums = new Float64Array(4)
   #status = new Map<string, number>()
   /**
-   * CAS amounts by group, then CARC: no `GROUP-CARC` string is built per triplet (the summary
-   * joins them once).
+   * CAS amounts by a number made of the group and the CARC ({@link shortCodeKey}), when both are
+   * short upper-case codes (always, in practice): each CAS01 and CAS02 is a new string, and a Map
+   * keyed by strings computes the hash of every one of them (two lookups per triplet); a small
+   * integer key is hashed inline. No `GROUP-CARC` string is built per triplet (the summary joins
+   * them once).
    */
+  #casSums = new Map<number, CasSum>()
+  /** The other CAS amounts, by group, then CARC. */
   #adjustments = new Map<string, Map<string, Float64Array>>()
   #quarantined = 0
   #ta1 = new Map<string, number>()
@@ -149,10 +187,24 @@ export class X12SummaryCollector {
       case 'CAS': {
         // CAS01 group, then (CARC, amount, quantity) triplets: CAS02-04, CAS05-07, … CAS17-19.
         const group = e[1] ?? ''
-        let byCarc = this.#adjustments.get(group)
+        const groupKey = group.length <= 2 ? shortCodeKey(group) : -1
+        let byCarc: Map<string, Float64Array> | undefined
         for (let i = 2; i < e.length; i += 3) {
           const carc = e[i] ?? ''
           if (carc === '') continue
+          const carcKey = groupKey < 0 ? -1 : shortCodeKey(carc)
+          if (carcKey >= 0) {
+            const key = groupKey * SHORT_CODES + carcKey
+            let cas = this.#casSums.get(key)
+            if (cas === undefined) {
+              cas = { group, carc, sum: new Float64Array(1) }
+              this.#casSums.set(key, cas)
+            }
+            const sum = cas.sum
+            sum[0] = (sum[0] ?? 0) + (parseCents(e[i + 1] ?? '') ?? 0)
+            continue
+          }
+          byCarc ??= this.#adjustments.get(group)
           if (byCarc === undefined) {
             byCarc = new Map()
             this.#adjustments.set(group, byCarc)
@@ -223,6 +275,7 @@ export class X12SummaryCollector {
   summary(file: string): X12Summary {
     const sums = this.#sums
     const byKey = new Map<string, Cents>()
+    for (const { group, carc, sum } of this.#casSums.values()) add(byKey, `${group}-${carc}`, sum[0] ?? 0)
     for (const [group, byCarc] of this.#adjustments)
       for (const [carc, sum] of byCarc) add(byKey, `${group}-${carc}`, sum[0] ?? 0)
     const adjustments: Record<string, string> = {}
