@@ -1,3 +1,4 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type pg from 'pg'
@@ -23,17 +24,15 @@ type QueryFunction = pg.PoolClient['query']
 export function installCopyFromStdin(client: pg.PoolClient): void {
   const query: QueryFunction = client.query.bind(client)
   const copying = (text: unknown, values: unknown): Promise<pg.QueryResult> | undefined => {
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length !== 1) return undefined
-    const match = COPY_STATEMENT.exec(text)
-    const data = values[0]
-    if (match === null || typeof data !== 'string') return undefined
-    const stream = client.query(copyFrom(`COPY ${match[1]} (${match[2]}) FROM STDIN`))
+    const copy = copyStatement(text, values)
+    if (copy === undefined) return undefined
+    const stream = client.query(copyFrom(`COPY ${copy.target} FROM STDIN`))
     return new Promise((resolve, reject) => {
       stream.on('error', reject)
       stream.on('finish', () =>
         resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [], oid: 0, fields: [] }),
       )
-      stream.end(data, 'utf8')
+      stream.end(copy.data, 'utf8')
     })
   }
   const wrapped = (...args: unknown[]): unknown => {
@@ -42,6 +41,50 @@ export function installCopyFromStdin(client: pg.PoolClient): void {
     return Reflect.apply(query, client, args)
   }
   client.query = wrapped as QueryFunction
+}
+
+/** The COPY statement and its rows when `text`/`values` are one of {@link copyRows}' statements. */
+function copyStatement(text: unknown, values: unknown): { target: string; data: string } | undefined {
+  if (typeof text !== 'string' || !Array.isArray(values) || values.length !== 1) return undefined
+  const match = COPY_STATEMENT.exec(text)
+  const data = values[0]
+  if (match === null || typeof data !== 'string') return undefined
+  return { target: `${match[1]} (${match[2]})`, data }
+}
+
+/** `query` of a PGlite instance or transaction, running {@link copyRows}' statements from a blob. */
+function pgliteQuery(target: PGlite | Transaction): PGlite['query'] {
+  const query: PGlite['query'] = (text, params, options) => {
+    const copy = copyStatement(text, params)
+    if (copy === undefined) return target.query(text, params, options)
+    // PGlite reads a COPY's input from the blob it is handed as the file '/dev/blob' (PGlite docs,
+    // "/dev/blob").
+    return target.query(`COPY ${copy.target} FROM '/dev/blob'`, [], {
+      ...options,
+      blob: new Blob([copy.data]),
+    })
+  }
+  return query
+}
+
+/**
+ * `pglite` as kysely's PGliteDialect is given it, running {@link copyRows}' statements with
+ * `COPY … FROM '/dev/blob'`, in a transaction too; everything else is PGlite's own.
+ */
+export function pgliteWithCopyFromStdin(pglite: PGlite): PGlite {
+  const query = pgliteQuery(pglite)
+  const transaction: PGlite['transaction'] = (callback) =>
+    pglite.transaction((tx) =>
+      callback(Object.assign(Object.create(tx) as Transaction, { query: pgliteQuery(tx) })),
+    )
+  return new Proxy(pglite, {
+    get(target, property) {
+      if (property === 'query') return query
+      if (property === 'transaction') return transaction
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }
 
 /** One value in COPY's text format (PostgreSQL docs, COPY, "Text Format"). */
@@ -103,8 +146,9 @@ export function copyPart<Row>(table: BulkTable<Row>, rows: readonly Row[]): Copy
 }
 
 /**
- * Writes a {@link CopyPart} with `COPY … FROM STDIN` in `db`'s transaction. PostgreSQL only, over a
- * pool made by `openDatabase` (its clients run the statement, see {@link installCopyFromStdin}).
+ * Writes a {@link CopyPart} with COPY in `db`'s transaction, on a database opened by
+ * `openDatabase`: `COPY … FROM STDIN` on PostgreSQL ({@link installCopyFromStdin}), `COPY … FROM
+ * '/dev/blob'` on PGlite ({@link pgliteWithCopyFromStdin}).
  */
 export async function copyRows(db: Kysely<Database>, part: CopyPart): Promise<void> {
   if (part.text === '') return

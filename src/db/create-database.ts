@@ -7,7 +7,7 @@ import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import type { Config } from '../config.js'
-import { installCopyFromStdin } from './copy-from-stdin.js'
+import { installCopyFromStdin, pgliteWithCopyFromStdin } from './copy-from-stdin.js'
 import type { Database } from './database.js'
 import { DbError } from './db-error.js'
 import type { HomeLockOptions } from './home-lock.js'
@@ -131,7 +131,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
       const pgliteOptions = loadDataDir === undefined ? { startParams } : { loadDataDir, startParams }
       const pglite = dataDir === undefined ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions)
-      db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+      db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: pgliteWithCopyFromStdin(pglite) }) })
       queueAccess = { engine: 'pglite', pglite }
       instance = new WeakRef(pglite)
     } catch (cause) {

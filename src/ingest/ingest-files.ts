@@ -57,11 +57,15 @@ const BATCH_837 = 250
  */
 const CHUNK_837 = 16 * 1024
 /**
- * How an 835's rows are written on PostgreSQL: `copy` (COPY … FROM STDIN, the default) or `unnest`
- * (one INSERT … SELECT FROM unnest statement per batch, as on PGlite). ONCO_EDI_835_WRITE, for the
- * bench that compares them.
+ * Whether an 835's rows are written with COPY (src/db/copy-from-stdin.ts) rather than one
+ * INSERT … SELECT FROM unnest statement per batch, per engine: whichever `npm run bench ingest835`
+ * measured faster, COPY on both (README "Performance": 13-15% less CPU on the server or in PGlite).
+ * ONCO_EDI_835_WRITE=unnest goes back to the INSERT statements, for the bench.
  */
-const COPY_835 = process.env.ONCO_EDI_835_WRITE === 'unnest' ? 'unnest' : 'copy'
+const COPY_835: Record<'postgres' | 'pglite', boolean> = {
+  postgres: process.env.ONCO_EDI_835_WRITE !== 'unnest',
+  pglite: process.env.ONCO_EDI_835_WRITE !== 'unnest',
+}
 /** Batches written or prepared while the parser reads on (PostgreSQL). */
 const PIPELINE_DEPTH = 2
 /**
@@ -490,7 +494,7 @@ async function storeFile(
     profiles: await loadPayerProfiles(trx),
     pendingReversals: new Map(),
     recoveredItems: new Map(),
-    copy: postgres && COPY_835 !== 'unnest',
+    copy: COPY_835[options.handle.engine],
   }
   const hasher = new SetHasher()
   let bytes = 0

@@ -58,6 +58,12 @@ function add(map: Map<string, Cents>, key: string, cents: Cents): void {
   map.set(key, (map.get(key) ?? 0) + cents)
 }
 
+/** Slots of `X12SummaryCollector`'s sums. */
+const CHARGE = 0
+const PAID = 1
+const PLB = 2
+const BPR = 3
+
 function count(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1)
 }
@@ -83,16 +89,18 @@ export class X12SummaryCollector {
   #claims = 0
   #serviceLines = 0
   #ndcLines = 0
-  #charge: Cents = 0
-  #paid: Cents = 0
+  /**
+   * CHARGE, PAID, PLB and BPR sums in cents. In a Float64Array they are doubles from the start (exact
+   * below 2^53): as fields they began as small integers, and the first sum past V8's small-integer range (2^31 cents:
+   * a 61 MB 835's total charge) changed the field's representation and deoptimized `onSegment` mid-file.
+   */
+  readonly #sums = new Float64Array(4)
   #status = new Map<string, number>()
   /**
    * CAS amounts by group, then CARC: no `GROUP-CARC` string is built per triplet (the summary
    * joins them once).
    */
-  #adjustments = new Map<string, Map<string, Cents>>()
-  #plb: Cents = 0
-  #bpr: Cents = 0
+  #adjustments = new Map<string, Map<string, Float64Array>>()
   #quarantined = 0
   #ta1 = new Map<string, number>()
   #ik5 = new Map<string, number>()
@@ -118,7 +126,7 @@ export class X12SummaryCollector {
       }
       case 'CLM':
         this.#claims++
-        this.#charge += parseCents(e[2] ?? '') ?? 0
+        this.#add(CHARGE, e[2])
         return
       case 'SV1':
       case 'SV2':
@@ -132,8 +140,8 @@ export class X12SummaryCollector {
         return
       case 'CLP': {
         this.#claims++
-        this.#charge += parseCents(e[3] ?? '') ?? 0
-        this.#paid += parseCents(e[4] ?? '') ?? 0
+        this.#add(CHARGE, e[3])
+        this.#add(PAID, e[4])
         const status = e[2] ?? ''
         this.#status.set(status, (this.#status.get(status) ?? 0) + 1)
         return
@@ -149,16 +157,22 @@ export class X12SummaryCollector {
             byCarc = new Map()
             this.#adjustments.set(group, byCarc)
           }
-          add(byCarc, carc, parseCents(e[i + 1] ?? '') ?? 0)
+          // One lookup per triplet, and a sum that is a double from the start (see #sums).
+          let sum = byCarc.get(carc)
+          if (sum === undefined) {
+            sum = new Float64Array(1)
+            byCarc.set(carc, sum)
+          }
+          sum[0] = (sum[0] ?? 0) + (parseCents(e[i + 1] ?? '') ?? 0)
         }
         return
       }
       case 'PLB':
         // PLB03/04, 05/06, … 13/14: (reason:reference, amount) pairs.
-        for (let i = 4; i < e.length; i += 2) this.#plb += parseCents(e[i] ?? '') ?? 0
+        for (let i = 4; i < e.length; i += 2) this.#add(PLB, e[i])
         return
       case 'BPR':
-        this.#bpr += parseCents(e[2] ?? '') ?? 0
+        this.#add(BPR, e[2])
         return
       case 'TA1':
         count(this.#ta1, e[4] ?? '')
@@ -170,6 +184,12 @@ export class X12SummaryCollector {
         count(this.#ak9, e[1] ?? '')
         return
     }
+  }
+
+  /** Adds an amount element (nothing when absent or not an amount) to sum `slot`. */
+  #add(slot: number, text: string | undefined): void {
+    const sums = this.#sums
+    sums[slot] = (sums[slot] ?? 0) + (parseCents(text ?? '') ?? 0)
   }
 
   /** Feed every event (for the issues). */
@@ -201,9 +221,10 @@ export class X12SummaryCollector {
 
   /** The summary so far. */
   summary(file: string): X12Summary {
+    const sums = this.#sums
     const byKey = new Map<string, Cents>()
     for (const [group, byCarc] of this.#adjustments)
-      for (const [carc, cents] of byCarc) add(byKey, `${group}-${carc}`, cents)
+      for (const [carc, sum] of byCarc) add(byKey, `${group}-${carc}`, sum[0] ?? 0)
     const adjustments: Record<string, string> = {}
     for (const [key, cents] of Object.entries(sortedRecord(byKey))) adjustments[key] = formatCents(cents)
     return {
@@ -214,12 +235,12 @@ export class X12SummaryCollector {
       claims: this.#claims,
       serviceLines: this.#serviceLines,
       ndcLines: this.#ndcLines,
-      totalCharge: formatCents(this.#charge),
-      totalPaid: formatCents(this.#paid),
+      totalCharge: formatCents(sums[CHARGE] ?? 0),
+      totalPaid: formatCents(sums[PAID] ?? 0),
       claimStatus: sortedRecord(this.#status),
       adjustments,
-      plbTotal: formatCents(this.#plb),
-      bprTotal: formatCents(this.#bpr),
+      plbTotal: formatCents(sums[PLB] ?? 0),
+      bprTotal: formatCents(sums[BPR] ?? 0),
       quarantinedTransactions: this.#quarantined,
       ...(this.#ta1.size + this.#ik5.size + this.#ak9.size + this.#stc.size > 0
         ? {

@@ -169,6 +169,8 @@ export interface CopyBaselineResult {
   rows: number
   tables: number
   seconds: number
+  /** CPU time of this process over the COPY (on PGlite, the database's too). */
+  cpuSeconds: number
   /** CPU time of the PostgreSQL backend over the COPY, when readable. */
   serverCpuSeconds?: number
   peakRssMb: number
@@ -196,13 +198,16 @@ export async function runCopyBaseline(
   await conn.query('commit')
   const written = manifest.tables.filter((t) => t.rows > 0)
   const serverBefore = await backendCpu(conn, appName)
+  const cpuBefore = process.cpuUsage()
   const started = process.hrtime.bigint()
   await conn.query('begin')
   for (const { table } of written) await conn.copyIn(table, join(dir, `${table}.rows`))
   await conn.query('commit')
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpu = process.cpuUsage(cpuBefore)
   const serverAfter = await backendCpu(conn, appName)
   return {
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
     ...(serverAfter.size > 0 ? { serverCpuSeconds: backendCpuSpent(serverBefore, serverAfter) } : {}),
     rows: written.reduce((n, t) => n + t.rows, 0),
     tables: written.length,

@@ -307,7 +307,7 @@ export async function runIngestBench(
         )
         console.log(
           `  raw COPY of the same ${copy.rows} rows (${copy.tables} tables, one transaction): ${copy.seconds.toFixed(2)} s, ` +
-            `${Math.round(copy.rows / copy.seconds)} rows/s (${Math.round(row.claims / copy.seconds)} claims/s` +
+            `${Math.round(copy.rows / copy.seconds)} rows/s (${Math.round(row.claims / copy.seconds)} claims/s, client CPU ${copy.cpuSeconds} s` +
             (copy.serverCpuSeconds === undefined ? '' : `, server CPU ${copy.serverCpuSeconds} s`) +
             `), peak RSS ${copy.peakRssMb} MB; ` +
             `ingest/COPY ${(row.seconds / copy.seconds).toFixed(2)}x (target ≤ 1.5, aim 1.2)`,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BulkTable } from '../../../src/db/bulk-insert.js'
 import { copyPart, copyRows, copyText } from '../../../src/db/copy-from-stdin.js'
 import type { DatabaseHandle } from '../../../src/db/create-database.js'
-import { openTestDatabase } from '../../support/databases.js'
+import { engines, openTestDatabase } from '../../support/databases.js'
 
 interface ProbeRow {
   t: string | null
@@ -47,57 +47,54 @@ describe('copyText', () => {
   })
 })
 
-const url = process.env.DATABASE_URL
-describe.skipIf(url === undefined)('copyRows [postgres]', () => {
-  let opened: { handle: DatabaseHandle; cleanup(): Promise<void> } | undefined
-  beforeAll(async () => {
-    opened = await openTestDatabase(url)
-    await sql`create table copy_probe (t text, n bigint, f double precision, b boolean, l text[])`.execute(
-      opened.handle.db,
-    )
-  })
-  afterAll(async () => {
-    await opened?.cleanup()
-  })
-
-  it('round-trips awkward text, nulls, numbers and lists in the transaction it runs in', async () => {
-    const db = opened?.handle.db
-    if (db === undefined) throw new Error('not open')
-    await db.transaction().execute(async (trx) => {
-      await copyRows(trx, copyPart(PROBE, ROWS))
-      // The transaction sees its own COPY: it ran on the transaction's connection.
-      const { rows } = await sql<{ n: string }>`select count(*) as n from copy_probe`.execute(trx)
-      expect(Number(rows[0]?.n)).toBe(4)
+for (const engine of engines)
+  describe(`copyRows [${engine.name}]`, () => {
+    let opened: { handle: DatabaseHandle; cleanup(): Promise<void> } | undefined
+    beforeAll(async () => {
+      opened = await openTestDatabase(engine.url)
+      await sql`create table copy_probe (t text, n bigint, f double precision, b boolean, l text[])`.execute(
+        opened.handle.db,
+      )
     })
-    const { rows: back } = await sql<{
-      t: string | null
-      n: string | number | null
-      f: number | null
-      b: boolean | null
-      l: string[]
-    }>`select * from copy_probe`.execute(db)
-    expect(back.map((r) => [r.t, r.n === null ? null : Number(r.n), r.f, r.b, r.l])).toEqual([
-      ['plain', 12345, 1.5, true, ['CO-4', 'PR-2']],
-      ['tab\there, new\nline, back\\slash "quote" {brace}\r', -7, null, false, []],
-      [null, null, 0, null, ['M119']],
-      ['', 0, -0.25, true, []],
-    ])
-  })
+    afterAll(async () => {
+      await opened?.cleanup()
+    })
 
-  it('leaves nothing when the transaction rolls back', async () => {
-    const db = opened?.handle.db
-    if (db === undefined) throw new Error('not open')
-    await sql`delete from copy_probe`.execute(db)
-    await expect(
-      db.transaction().execute(async (trx) => {
+    it('round-trips awkward text, nulls, numbers and lists in the transaction it runs in', async () => {
+      const db = opened?.handle.db
+      if (db === undefined) throw new Error('not open')
+      await db.transaction().execute(async (trx) => {
         await copyRows(trx, copyPart(PROBE, ROWS))
-        throw new Error('stop')
-      }),
-    ).rejects.toThrow('stop')
-    const { rows } = await sql<{ n: string }>`select count(*) as n from copy_probe`.execute(db)
-    expect(Number(rows[0]?.n)).toBe(0)
-  })
-})
+        // The transaction sees its own COPY: it ran on the transaction's connection.
+        const { rows } = await sql<{ n: string }>`select count(*) as n from copy_probe`.execute(trx)
+        expect(Number(rows[0]?.n)).toBe(4)
+      })
+      const { rows: back } = await sql<{
+        t: string | null
+        n: string | number | null
+        f: number | null
+        b: boolean | null
+        l: string[]
+      }>`select * from copy_probe`.execute(db)
+      expect(back.map((r) => [r.t, r.n === null ? null : Number(r.n), r.f, r.b, r.l])).toEqual([
+        ['plain', 12345, 1.5, true, ['CO-4', 'PR-2']],
+        ['tab\there, new\nline, back\\slash "quote" {brace}\r', -7, null, false, []],
+        [null, null, 0, null, ['M119']],
+        ['', 0, -0.25, true, []],
+      ])
+    })
 
-if (url === undefined)
-  console.log('copyRows [postgres] not run: DATABASE_URL is not set (COPY FROM STDIN is PostgreSQL only)')
+    it('leaves nothing when the transaction rolls back', async () => {
+      const db = opened?.handle.db
+      if (db === undefined) throw new Error('not open')
+      await sql`delete from copy_probe`.execute(db)
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await copyRows(trx, copyPart(PROBE, ROWS))
+          throw new Error('stop')
+        }),
+      ).rejects.toThrow('stop')
+      const { rows } = await sql<{ n: string }>`select count(*) as n from copy_probe`.execute(db)
+      expect(Number(rows[0]?.n)).toBe(0)
+    })
+  })
