@@ -39,6 +39,16 @@ export interface DatabaseOptions {
   pgliteDump?: Blob | undefined
 }
 
+/**
+ * PGlite's buffer pool (PostgreSQL's `shared_buffers`, 128 MB by default) lives in its WebAssembly
+ * memory, which grows as pages are first used and never shrinks, so a large write filled it. The
+ * 837 ingest bench (existing database; 2026-12-04, load average 5-11): 20k claims peaked at
+ * 380-389 MB RSS with 128 MB, 280-304 MB with 32 or 16 MB; 100k claims at 364 MB with 128 MB,
+ * 275-349 MB with 32 MB, 307-311 MB with 16 MB; CPU within the runs' noise (100k: 14.5 s, 14.4-15.6 s,
+ * 13.1-13.4 s). A page not in the pool is read back from PGlite's file system.
+ */
+const PGLITE_SHARED_BUFFERS = '16MB'
+
 /** The lock file of a PGlite home. */
 export function homeLockFile(home: string): string {
   return join(home, 'onco-edi.lock')
@@ -118,7 +128,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       // initdb, which would hold a second PGlite instance in memory next to this one.
       const isNew = dataDir === undefined || !existsSync(join(dataDir, 'PG_VERSION'))
       const loadDataDir = isNew ? (options.pgliteDump ?? loadPgliteSeed()) : undefined
-      const pgliteOptions = loadDataDir === undefined ? {} : { loadDataDir }
+      const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`]
+      const pgliteOptions = loadDataDir === undefined ? { startParams } : { loadDataDir, startParams }
       const pglite = dataDir === undefined ? new PGlite(pgliteOptions) : new PGlite(dataDir, pgliteOptions)
       db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: pgliteWithCopyFromStdin(pglite) }) })
       queueAccess = { engine: 'pglite', pglite }
