@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely'
+import type { CompiledQuery, Insertable, Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { Database } from './database.js'
 
@@ -194,7 +194,7 @@ export async function reserveIdPairs(
  * Inserts parent rows and their child rows in ONE statement, the parents' ids drawn from
  * `sequence` by the server: `WITH ids AS MATERIALIZED (SELECT ord, nextval(…) FROM
  * generate_series(1, n)), p AS (INSERT INTO parent … JOIN ids) INSERT INTO child … JOIN ids`.
- * `childParent[i]` is the 0-based index in `parentRows` of child row i. One round trip per batch
+ * `child.parentIndex[i]` is the 0-based index in `parent.rows` of child row i. One round trip per batch
  * instead of three (reserve ids, insert parents, insert children). The CTE is materialized so each
  * nextval runs once per parent (PostgreSQL docs, "WITH Queries": MATERIALIZED); the child's foreign
  * key is checked when the statement ends, after both inserts.
@@ -202,11 +202,42 @@ export async function reserveIdPairs(
 export async function insertParentsWithChildren<P, C>(
   db: Kysely<Database>,
   sequence: string,
-  parent: { table: BulkTable<P>; rows: readonly P[]; idColumn: string },
-  child: { table: BulkTable<C>; rows: readonly C[]; parentColumn: string; parentIndex: readonly number[] },
+  parent: ParentRows<P>,
+  child: ChildRows<C>,
 ): Promise<void> {
+  const query = parentsWithChildrenQuery(db, sequence, parent, child)
+  if (query !== undefined) await db.executeQuery(query)
+}
+
+/** The parent rows of {@link insertParentsWithChildren}. */
+export interface ParentRows<P> {
+  table: BulkTable<P>
+  rows: readonly P[]
+  idColumn: string
+}
+
+/** The child rows of {@link insertParentsWithChildren}. */
+export interface ChildRows<C> {
+  table: BulkTable<C>
+  rows: readonly C[]
+  parentColumn: string
+  parentIndex: readonly number[]
+}
+
+/**
+ * The statement of {@link insertParentsWithChildren}, compiled with its parameters (the array
+ * literals) but not run; `undefined` when there is no parent row. Building it is all of the
+ * client's work for a batch, so a caller can build the next batch's statement while the previous
+ * one runs on the server, then run it with `executeQuery` on the same connection.
+ */
+export function parentsWithChildrenQuery<P, C>(
+  db: Kysely<Database>,
+  sequence: string,
+  parent: ParentRows<P>,
+  child: ChildRows<C>,
+): CompiledQuery | undefined {
   const count = parent.rows.length
-  if (count === 0) return
+  if (count === 0) return undefined
   const select = (columns: readonly BulkColumn<unknown>[]) =>
     sql.raw(
       columns
@@ -227,7 +258,7 @@ export async function insertParentsWithChildren<P, C>(
     child.parentIndex.map((index) => index + 1),
     'int4',
   )
-  await sql`with ids as materialized (
+  return sql`with ids as materialized (
       select ord, nextval(${sequence}) as id from generate_series(1, ${count}::int4) as ord
     ), p as (
       insert into ${sql.table(parent.table.table)} (${sql.ref(parent.idColumn)}, ${names(pColumns)})
@@ -238,5 +269,5 @@ export async function insertParentsWithChildren<P, C>(
     insert into ${sql.table(child.table.table)} (${sql.ref(child.parentColumn)}, ${names(cColumns)})
     select ids.id, ${select(cColumns)}
     from unnest(${childOrd}::int4[], ${sql.join(params(cColumns, cLiterals))}) as t(ord, ${aliases(cColumns)})
-    join ids on ids.ord = t.ord`.execute(db)
+    join ids on ids.ord = t.ord`.compile(db)
 }

@@ -13,7 +13,7 @@ import {
   prepareRemitClaims,
   storeRemittanceHeader,
 } from './store-835.js'
-import { SubmittedClaimBatch, storeClaimBatch837 } from './store-837.js'
+import { claimBatchQuery837, SubmittedClaimBatch } from './store-837.js'
 
 /** What to do with an interchange whose sender + ISA13 was already stored with other content. */
 export type DuplicateControlPolicy = 'warn' | 'quarantine'
@@ -363,8 +363,12 @@ export class FileIngest {
         return batch
       })
     }
+    // The claims' statement is built now, while the previous batch's runs on the server (on
+    // PostgreSQL the server is another process), and sent on the transaction after it: one
+    // statement in flight at a time, a failure aborts the file as before.
+    const query837 = claimBatchQuery837(trx, batch837)
     this.#pipeline.write(async (batch) => {
-      if (batch837.length > 0) await storeClaimBatch837(trx, batch837)
+      if (query837 !== undefined) await trx.executeQuery(query837)
       if (batch !== undefined) await commitRemitClaims(trx, remit, batch)
       await onBatch(staged)
     }, prepared)

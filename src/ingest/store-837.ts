@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { CompiledQuery, Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import { toStoredClaim837 } from '../../parsers/claim837/claim837-stored-form.js'
-import { bulkChildTable, bulkTable, insertParentsWithChildren } from '../db/bulk-insert.js'
+import { bulkChildTable, bulkTable, parentsWithChildrenQuery } from '../db/bulk-insert.js'
 import type { Database } from '../db/database.js'
 
 /** A submitted_claim row as stored from one CLM loop. */
@@ -182,11 +182,17 @@ export class SubmittedClaimBatch {
 }
 
 /**
- * Stores a batch of submitted claims and their lines in one statement (one round trip): the
- * server draws the claim ids from submitted_claim_id_seq and gives them to the lines.
+ * The statement that stores a batch of submitted claims and their lines (one round trip: the
+ * server draws the claim ids from submitted_claim_id_seq and gives them to the lines), built but
+ * not run; `undefined` for an empty batch. The ingest builds batch N+1's statement while batch N's
+ * runs on the server, then runs it on the file's transaction after N's ({@link storeClaimBatch837}
+ * does both at once).
  */
-export async function storeClaimBatch837(db: Kysely<Database>, batch: SubmittedClaimBatch): Promise<void> {
-  await insertParentsWithChildren(
+export function claimBatchQuery837(
+  db: Kysely<Database>,
+  batch: SubmittedClaimBatch,
+): CompiledQuery | undefined {
+  return parentsWithChildrenQuery(
     db,
     'submitted_claim_id_seq',
     { table: CLAIM_TABLE, rows: batch.claims, idColumn: 'id' },
@@ -197,6 +203,12 @@ export async function storeClaimBatch837(db: Kysely<Database>, batch: SubmittedC
       parentIndex: batch.lineClaim,
     },
   )
+}
+
+/** Stores a batch of submitted claims and their lines in one statement ({@link claimBatchQuery837}). */
+export async function storeClaimBatch837(db: Kysely<Database>, batch: SubmittedClaimBatch): Promise<void> {
+  const query = claimBatchQuery837(db, batch)
+  if (query !== undefined) await db.executeQuery(query)
 }
 
 /** Stores claims in one statement ({@link SubmittedClaimBatch} then {@link storeClaimBatch837}). */

@@ -186,4 +186,43 @@ describeEachDatabase('ingestFiles', (ctx) => {
       .executeTakeFirstOrThrow()
     expect([reversal.is_reversal, Number(reversal.paid)]).toEqual([true, -24000])
   })
+
+  it('stores nothing of an 837 whose third claim batch the server refuses, and stores it all once it accepts', async () => {
+    // Batches of 2 claims: the statement of batch 3 (E2E-R-005/006) fails at the server while the
+    // statement of batch 4 is already built; the file's transaction must end with nothing stored.
+    // Claim ids and ISA13 of its own, so that the other tests' files are not duplicates of it.
+    const db = ctx.handle.db
+    const tables = ['ingest_file', 'interchange', 'transaction_set', 'submitted_claim', 'submitted_line']
+    const counts = async () => Promise.all(tables.map(async (table) => [table, await count(db, table)]))
+    const before = await counts()
+    await sql`create function refuse_claim_005() returns trigger language plpgsql as $$
+      begin
+        if new.claim_id = 'E2E-R-005' then raise exception 'claim refused by the test trigger'; end if;
+        return new;
+      end $$`.execute(db)
+    await sql`create trigger refuse_claim_005 before insert on submitted_claim
+      for each row execute function refuse_claim_005()`.execute(db)
+    const claims = file(
+      'refused.x12',
+      e2eText('837p-medicare-2026-01.x12')
+        .replaceAll('E2E-P-', 'E2E-R-')
+        .replaceAll('000001001', '000009001'),
+    )
+    const [result] = await ingestFiles([claims], { handle: ctx.handle, batchSize: 2 })
+    expect([result?.status, result?.error?.code]).toEqual(['failed', 'INGEST_STORE_FAILED'])
+    expect(result?.message).toContain('claim refused by the test trigger')
+    expect(await counts()).toEqual(before)
+
+    await sql`drop trigger refuse_claim_005 on submitted_claim`.execute(db)
+    await sql`drop function refuse_claim_005()`.execute(db)
+    const [again] = await ingestFiles([claims], { handle: ctx.handle, batchSize: 2 })
+    expect([again?.status, again?.claims]).toEqual(['ingested', 8])
+    const stored = await db
+      .selectFrom('submitted_claim')
+      .select('claim_id')
+      .where('file_id', '=', again?.fileId ?? -1)
+      .orderBy('claim_id')
+      .execute()
+    expect(stored.map((r) => r.claim_id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `E2E-R-00${n}`))
+  })
 })
