@@ -65,7 +65,8 @@ export async function listClaimed(inbox: string): Promise<ClaimedFile[]> {
       path: join(work, entry.name),
     })
   }
-  return claimed.sort((a, b) => a.claimId.localeCompare(b.claimId))
+  // Plain code-unit order: the ids are fixed-width base 36 in claim order (newClaimId).
+  return claimed.sort((a, b) => (a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : 0))
 }
 
 /**

@@ -95,9 +95,25 @@ export interface ProcessOptions {
   inTransaction?: (trx: Kysely<Database>) => Promise<void>
 }
 
-/** A new claim id: sortable by time, unique without coordination. */
+let lastClaimMs = 0
+let claimsThisMs = 0
+
+/**
+ * A new claim id: sortable in the order this process made them, unique without coordination.
+ * Milliseconds, then a counter within the millisecond, then random bytes: a scan claims many files
+ * in one millisecond, and files left in `.work/` by a killed process are taken up again in id
+ * order, which must be the order they were claimed in (a remit's recovery of an earlier denial
+ * depends on which file was stored first).
+ */
 export function newClaimId(): string {
-  return `${Date.now().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`
+  const now = Date.now()
+  if (now > lastClaimMs) {
+    lastClaimMs = now
+    claimsThisMs = 0
+  } else claimsThisMs += 1
+  const ms = lastClaimMs.toString(36).padStart(9, '0')
+  const seq = claimsThisMs.toString(36).padStart(4, '0')
+  return `${ms}${seq}-${randomBytes(5).toString('hex')}`
 }
 
 const RESULT = 'result.json'

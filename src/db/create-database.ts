@@ -37,6 +37,17 @@ export interface DatabaseOptions {
    * holds a database. The tests pass a migrated template.
    */
   pgliteDump?: Blob | undefined
+  /**
+   * PostgreSQL only: called when the server closes an idle pooled connection (default: a process
+   * warning). The pool has already discarded the connection.
+   */
+  onIdleClientError?: ((error: Error) => void) | undefined
+}
+
+function warnIdleClientError(error: Error): void {
+  process.emitWarning(
+    `PostgreSQL closed an idle connection; the next query opens a new one (${error.message})`,
+  )
 }
 
 /**
@@ -103,6 +114,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     })
     // COPY … FROM STDIN on the transaction's own connection (src/db/copy-from-stdin.ts).
     pool.on('connect', installCopyFromStdin)
+    // An idle connection the server closes (a restart, `pg_terminate_backend`, `DROP DATABASE …
+    // WITH (FORCE)`) is an 'error' event on the pool: pg-pool has already dropped that client and
+    // the next query opens a new one. Without a listener Node throws it as an uncaught exception
+    // and a worker or `serve` dies (node-postgres docs, "Pool": "the pool will emit an error on
+    // behalf of any idle clients"). Say so once on stderr; the message names no data.
+    pool.on('error', options.onIdleClientError ?? warnIdleClientError)
     if (schema !== undefined) {
       if (!/^[a-z_][a-z0-9_]*$/.test(schema))
         throw new DbError('DB_UNAVAILABLE', `Invalid schema name "${schema}"`)
