@@ -87,30 +87,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     referencing old table as old_claims for each statement execute function submitted_claim_lines_kept()`.execute(
     db,
   )
-  // An update checks both sides: the new rows' files, and the lines of ids that changed.
-  await sql`create function submitted_claim_update_check() returns trigger language plpgsql
-    set search_path from current as $$
-    declare
-      ids bigint[];
-      gone bigint[];
-    begin
-      select array_agg(distinct file_id) into ids from new_claims;
-      if ids is not null and cardinality(ids) <> (select count(*) from
-          (select 1 from ingest_file where id = any(ids) for key share) as locked) then
-        raise exception 'insert or update on table "submitted_claim" references an ingest_file that does not exist'
-          using errcode = 'foreign_key_violation';
-      end if;
-      select array_agg(o.id) into gone from old_claims o
-        where not exists (select 1 from submitted_claim c where c.id = o.id);
-      if gone is not null and exists (select 1 from submitted_line where submitted_claim_id = any(gone)) then
-        raise exception 'update or delete on table "submitted_claim" leaves submitted_line rows without their claim'
-          using errcode = 'foreign_key_violation';
-      end if;
-      return null;
-    end $$`.execute(db)
-  await sql`create trigger submitted_claim_update after update on submitted_claim
-    referencing old table as old_claims new table as new_claims
-    for each statement execute function submitted_claim_update_check()`.execute(db)
+  // An update checks both sides, with the same two functions: the new rows' files, and the lines
+  // of ids that changed.
+  await sql`create trigger submitted_claim_update_file after update on submitted_claim
+    referencing new table as new_claims
+    for each statement execute function submitted_claim_file_check()`.execute(db)
+  await sql`create trigger submitted_claim_update_lines after update on submitted_claim
+    referencing old table as old_claims
+    for each statement execute function submitted_claim_lines_kept()`.execute(db)
 
   // Deleted files (or files whose id changed): no claim is left without its file.
   await sql`create function ingest_file_claims_kept() returns trigger language plpgsql
@@ -139,13 +123,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger if exists ingest_file_claims_update on ingest_file`.execute(db)
   await sql`drop trigger if exists ingest_file_claims_delete on ingest_file`.execute(db)
-  await sql`drop trigger if exists submitted_claim_update on submitted_claim`.execute(db)
+  await sql`drop trigger if exists submitted_claim_update_lines on submitted_claim`.execute(db)
+  await sql`drop trigger if exists submitted_claim_update_file on submitted_claim`.execute(db)
   await sql`drop trigger if exists submitted_claim_lines_delete on submitted_claim`.execute(db)
   await sql`drop trigger if exists submitted_claim_file_insert on submitted_claim`.execute(db)
   await sql`drop trigger if exists submitted_line_claim_update on submitted_line`.execute(db)
   await sql`drop trigger if exists submitted_line_claim_insert on submitted_line`.execute(db)
   await sql`drop function if exists ingest_file_claims_kept()`.execute(db)
-  await sql`drop function if exists submitted_claim_update_check()`.execute(db)
   await sql`drop function if exists submitted_claim_lines_kept()`.execute(db)
   await sql`drop function if exists submitted_claim_file_check()`.execute(db)
   await sql`drop function if exists submitted_line_claim_check()`.execute(db)
