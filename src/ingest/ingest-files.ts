@@ -25,6 +25,7 @@ import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import { SetHasher } from './set-hasher.js'
 import type { RemitFileState } from './store-835.js'
+import { recoverFromStoredPayments } from './store-835.js'
 import type { AcknowledgmentTally } from './store-acknowledgments.js'
 import { AcknowledgmentStore } from './store-acknowledgments.js'
 
@@ -533,6 +534,12 @@ async function storeFile(
   }
   await machine.finish()
   const tally = machine.tally
+  // Denials this file opened that payments stored earlier (dated on or after them) recover.
+  if (kind === '835' && tally.items > 0) {
+    const late = await recoverFromStoredPayments(trx, remit)
+    tally.recovered += late.recovered
+    tally.recoveredAmount += late.recoveredAmount
+  }
   copyTally(result, tally)
   // Remits that came before this 837 are matched to it now (in this transaction).
   if (kind === '837' && tally.claims > 0)

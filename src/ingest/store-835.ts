@@ -19,8 +19,15 @@ import {
   pickSubmittedClaims,
   remitPayerIdOf,
 } from '../../transforms/remits/build-remit-batch.js'
+import { netClaimPayments } from '../../transforms/remits/claim-payment-netting.js'
 import type { SubmittedLine } from '../../transforms/remits/match-remit-line.js'
 import type { SubmittedCandidate } from '../../transforms/remits/pick-submitted-claim.js'
+import type {
+  OpeningItem,
+  RecoverableLine,
+  StoredPayment,
+} from '../../transforms/remits/recovery-allocation.js'
+import { allocateStoredPayments } from '../../transforms/remits/recovery-allocation.js'
 import { remitClaimKey } from '../../transforms/remits/remit-claim-key.js'
 import type {
   RemitAdjustmentRow,
@@ -508,6 +515,19 @@ export async function commitRemitClaims(
   // Parents before children: each COPY's foreign keys are checked when it ends.
   for (const part of prepared.copies) await copyRows(db, part)
 
+  await writeRecoveries(db, state.user, recoveries)
+}
+
+/**
+ * Writes recoveries: each item's recovered amount, status and date, its lines' recovered amounts,
+ * and one `recovered` audit event per item naming the remit claim that paid it (one statement
+ * per table whatever their number).
+ */
+async function writeRecoveries(
+  db: Kysely<Database>,
+  user: string,
+  recoveries: readonly Recovery[],
+): Promise<void> {
   if (recoveries.length === 0) return
   // One statement per table whatever the number of recoveries.
   const items = sql`unnest(
@@ -551,6 +571,148 @@ export async function commitRemitClaims(
       )}::int8[]) as l(id, recovered)
       where rework_item_line.id = l.id`.execute(db)
   await sql`insert into audit_event (actor, entity, entity_id, action, before_status, after_status, note)
-    select ${state.user}, 'rework_item', r.id::text, 'recovered', r.before, r.status, r.note
+    select ${user}, 'rework_item', r.id::text, 'recovered', r.before, r.status, r.note
     from ${items} order by r.n`.execute(db)
+}
+
+/** The note of a `recovered` audit event ({@link writeRecoveries}): cents, and the paying remit claim. */
+const RECOVERED_NOTE = /^paid (-?\d+) cents by remit claim (\d+)$/
+
+/**
+ * Recovers this file's newly opened denial items from payments of their claims that other files
+ * stored before them, dated on or after the denial ({@link allocateStoredPayments}): the result
+ * does not depend on whether the denying or the paying 835 was stored first. Runs in the file's
+ * transaction once its sets are stored; a fixed number of statements, each driven by an index
+ * (rework_item file id, remit_claim_match, audit_event_entity), and none when no stored payment
+ * can reach the file's items.
+ *
+ * What a stored payment has left is its net CLP04 (reversals netted within its transaction set,
+ * {@link netClaimPayments}) less the cents its `recovered` audit events gave other items. Its
+ * remit claims are locked (`for update`) so that two files opening denials of one claim at once
+ * do not both take the same cents.
+ */
+export async function recoverFromStoredPayments(
+  db: Kysely<Database>,
+  state: RemitFileState,
+): Promise<{ recovered: number; recoveredAmount: number }> {
+  const none = { recovered: 0, recoveredAmount: 0 }
+  const itemRows = await db
+    .selectFrom('rework_item as ri')
+    .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
+    .select([
+      'ri.id',
+      'ri.claim_id',
+      'ri.payer_id',
+      'ri.amount',
+      'ri.recovered_amount',
+      'ri.status',
+      'ri.remit_date',
+      'ril.id as line_id',
+      'ril.amount as line_amount',
+      'ril.recovered_amount as line_recovered_amount',
+    ])
+    .where('ri.file_id', '=', state.fileId)
+    .where('ri.status', 'in', RECOVERABLE)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('remit_claim as rc')
+          .select('rc.id')
+          .whereRef('rc.claim_id', '=', 'ri.claim_id')
+          .where(sql<boolean>`rc.payer_id is not distinct from ri.payer_id`)
+          .where('rc.file_id', '<>', state.fileId)
+          .where('rc.paid', '>', 0)
+          .whereRef('rc.remit_date', '>=', 'ri.remit_date'),
+      ),
+    )
+    .orderBy('ri.id')
+    .orderBy('ril.id')
+    .execute()
+  if (itemRows.length === 0) return none
+
+  const itemsByKey = new Map<string, (OpeningItem & { lines: RecoverableLine[] })[]>()
+  let item: (OpeningItem & { lines: RecoverableLine[] }) | undefined
+  for (const row of itemRows) {
+    const id = Number(row.id)
+    if (item?.id !== id) {
+      item = {
+        id,
+        amount: Number(row.amount),
+        recoveredAmount: Number(row.recovered_amount),
+        status: row.status,
+        remitDate: row.remit_date,
+        lines: [],
+      }
+      pushTo(itemsByKey, remitClaimKey(row.claim_id, row.payer_id), item)
+    }
+    item.lines.push({
+      id: Number(row.line_id),
+      amount: Number(row.line_amount),
+      recoveredAmount: Number(row.line_recovered_amount),
+    })
+  }
+  const claimIds = [...new Set(itemRows.map((r) => r.claim_id))]
+  const claimIdArray = sql`${arrayLiteral(claimIds, 'text')}::text[]`
+
+  // Every CLP of those claims in other files, reversals included (they are netted).
+  const remits = await db
+    .selectFrom('remit_claim')
+    .select(['id', 'remittance_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
+    .where(sql<boolean>`claim_id = any(${claimIdArray})`)
+    .where('file_id', '<>', state.fileId)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+  const allocated = new Map<number, number>()
+  const notes = await db
+    .selectFrom('audit_event')
+    .select('note')
+    .where('entity', '=', 'rework_item')
+    .where('action', '=', 'recovered')
+    .where(
+      'entity_id',
+      'in',
+      db
+        .selectFrom('rework_item')
+        .select(sql<string>`id::text`.as('id'))
+        .where(sql<boolean>`claim_id = any(${claimIdArray})`),
+    )
+    .execute()
+  for (const { note } of notes) {
+    const match = RECOVERED_NOTE.exec(note ?? '')
+    if (match === null) continue
+    const remitClaimId = Number(match[2])
+    allocated.set(remitClaimId, (allocated.get(remitClaimId) ?? 0) + Number(match[1]))
+  }
+
+  const bySet = new Map<number, typeof remits>()
+  for (const remit of remits) pushTo(bySet, Number(remit.remittance_id), remit)
+  const paymentsByKey = new Map<string, StoredPayment[]>()
+  for (const set of bySet.values()) {
+    const netted = netClaimPayments(
+      set.map((r) => ({ claimId: r.claim_id, payerId: r.payer_id, status: r.status, paid: Number(r.paid) })),
+      new Map(),
+    )
+    for (const payment of netted.payments) {
+      const remit = set[payment.index]
+      if (remit === undefined) continue
+      const remitClaimId = Number(remit.id)
+      pushTo(paymentsByKey, payment.key, {
+        remitClaimId,
+        remitDate: remit.remit_date,
+        unallocated: payment.paid - (allocated.get(remitClaimId) ?? 0),
+      })
+    }
+  }
+
+  const recoveries: Recovery[] = []
+  for (const [key, items] of itemsByKey) {
+    for (const recovery of allocateStoredPayments(items, paymentsByKey.get(key) ?? [])) {
+      recoveries.push(recovery)
+    }
+  }
+  await writeRecoveries(db, state.user, recoveries)
+  return {
+    recovered: recoveries.length,
+    recoveredAmount: recoveries.reduce((sum, r) => sum + r.amount, 0),
+  }
 }

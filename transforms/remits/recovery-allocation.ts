@@ -82,3 +82,90 @@ export function allocateRecovery(items: readonly RecoverableItem[], paid: Cents)
   }
   return allocations
 }
+
+/** A rework item that has just opened, as {@link allocateStoredPayments} reads it. */
+export interface OpeningItem extends RecoverableItem {
+  /** The date of the remit that denied it (BPR16, else DTM*405, as `remitDateOf` reads it). */
+  remitDate: string | null
+}
+
+/** A payment of the claim stored before its denial opened, and what of it no item has taken yet. */
+export interface StoredPayment {
+  remitClaimId: number
+  /** The date of the remit that paid it (BPR16, else DTM*405, as `remitDateOf` reads it). */
+  remitDate: string | null
+  /** Its net CLP04 "Total Claim Payment Amount" (reversals netted) less what it already recovered on other items. */
+  unallocated: Cents
+}
+
+/** The part of a stored payment that one newly opened item recovers. */
+export interface StoredRecovery extends RecoveryAllocation {
+  remitClaimId: number
+  /** The paying remit's date: the item's recovery date. */
+  date: string | null
+}
+
+/** Statuses a payment no longer adds to: the item was paid, in full or in part, by another remit. */
+const PAID = new Set(['recovered', 'partially_recovered'])
+
+/**
+ * Recovers a claim's newly opened denial items from payments of the claim stored before them:
+ * the same result as if the denial had been stored first and the payment after it
+ * ({@link allocateRecovery}), so that the order in which files arrive does not change what is
+ * recovered.
+ *
+ * - A payment recovers an item only when its remit is dated on or after the denial's remit (X12
+ *   005010X221A1 BPR16 "Check Issue or EFT Effective Date", else DTM*405 "Production Date"): a
+ *   payment issued before the denial cannot be a payment of it. Without either date it does not.
+ * - Payments are taken oldest first (remit date, then the order they were stored), each over the
+ *   items oldest first and within an item its lines oldest first, each up to what is open on it.
+ * - A payment of 0 or less (a reversal, CLP02 = 22, or a correction that pays less) and what a
+ *   payment already gave other items recover nothing.
+ * - An item paid in part by one payment is not paid again by another (as a later 835 does not
+ *   add to a `partially_recovered` item): its recovery has one date.
+ *
+ * @param items the claim's newly opened items, oldest first
+ * @param payments the claim's stored payments
+ *
+ * @example
+ * ```ts
+ * // CO-29 denial of 34.00 dated 2026-03-10, a payment of 11.50 dated 2026-03-20 stored earlier:
+ * allocateStoredPayments([{ id: 7, amount: 3400, …, remitDate: '2026-03-10' }],
+ *   [{ remitClaimId: 3, remitDate: '2026-03-20', unallocated: 1150 }])
+ * // [{ itemId: 7, amount: 1150, afterStatus: 'partially_recovered', remitClaimId: 3, … }]
+ * ```
+ */
+export function allocateStoredPayments(
+  items: readonly OpeningItem[],
+  payments: readonly StoredPayment[],
+): StoredRecovery[] {
+  const state = items.map((item) => ({ ...item, lines: item.lines.map((line) => ({ ...line })) }))
+  const ordered = payments
+    .map((payment, index) => ({ payment, index }))
+    .sort(
+      (a, b) =>
+        (a.payment.remitDate ?? '').localeCompare(b.payment.remitDate ?? '') ||
+        a.payment.remitClaimId - b.payment.remitClaimId ||
+        a.index - b.index,
+    )
+  const out: StoredRecovery[] = []
+  for (const { payment } of ordered) {
+    const paidOn = payment.remitDate
+    if (paidOn === null || payment.unallocated <= 0) continue
+    const eligible = state.filter(
+      (item) => !PAID.has(item.status) && item.remitDate !== null && item.remitDate <= paidOn,
+    )
+    for (const allocation of allocateRecovery(eligible, payment.unallocated)) {
+      out.push({ ...allocation, remitClaimId: payment.remitClaimId, date: paidOn })
+      const item = state.find((s) => s.id === allocation.itemId)
+      if (item === undefined) continue
+      item.status = allocation.afterStatus
+      item.recoveredAmount = allocation.recoveredAmount
+      for (const reached of allocation.lines) {
+        const line = item.lines.find((l) => l.id === reached.lineId)
+        if (line !== undefined) line.recoveredAmount = reached.recoveredAmount
+      }
+    }
+  }
+  return out
+}
