@@ -395,6 +395,8 @@ export async function ingestFile(
  * while the file was open. An 835 stored while its 837 was still uncommitted is matched by
  * whichever of the two commits last (READ COMMITTED: each statement sees every commit before it
  * started). Idempotent: remit claims already matched are left alone. Nothing to do for a 999/277.
+ * After an 835, denials and payments of its claims that another process committed meanwhile are
+ * recovered the same way ({@link recoverFromStoredPayments}, scope `claims`).
  */
 export async function rematchAfterCommit(
   db: Kysely<Database>,
@@ -404,17 +406,18 @@ export async function rematchAfterCommit(
   user: string | undefined,
 ): Promise<RematchResult | undefined> {
   if (kind !== '837' && kind !== '835') return undefined
-  return db
-    .transaction()
-    .execute(async (trx) =>
-      rematchRemitClaims(
-        trx,
-        engine,
-        await loadPayerProfiles(trx),
-        kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
-        user ?? 'ingest',
-      ),
+  return db.transaction().execute(async (trx) => {
+    const rematched = await rematchRemitClaims(
+      trx,
+      engine,
+      await loadPayerProfiles(trx),
+      kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
+      user ?? 'ingest',
     )
+    // Denials and payments of one claim that another process committed while this 835 was open.
+    if (kind === '835') await recoverFromStoredPayments(trx, fileId, user ?? 'ingest', 'claims')
+    return rematched
+  })
 }
 
 /**
@@ -536,7 +539,7 @@ async function storeFile(
   const tally = machine.tally
   // Denials this file opened that payments stored earlier (dated on or after them) recover.
   if (kind === '835' && tally.items > 0) {
-    const late = await recoverFromStoredPayments(trx, remit)
+    const late = await recoverFromStoredPayments(trx, fileId, user)
     tally.recovered += late.recovered
     tally.recoveredAmount += late.recoveredAmount
   }

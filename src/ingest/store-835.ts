@@ -579,21 +579,28 @@ async function writeRecoveries(
 const RECOVERED_NOTE = /^paid (-?\d+) cents by remit claim (\d+)$/
 
 /**
- * Recovers this file's newly opened denial items from payments of their claims that other files
- * stored before them, dated on or after the denial ({@link allocateStoredPayments}): the result
- * does not depend on whether the denying or the paying 835 was stored first. Runs in the file's
- * transaction once its sets are stored; a fixed number of statements, each driven by an index
- * (rework_item file id, remit_claim_match, audit_event_entity), and none when no stored payment
- * can reach the file's items.
+ * Recovers denial items from payments of their claims that other files stored before them, dated
+ * on or after the denial ({@link allocateStoredPayments}): the result does not depend on whether
+ * the denying or the paying 835 was stored first.
  *
- * What a stored payment has left is its net CLP04 (reversals netted within its transaction set,
- * {@link netClaimPayments}) less the cents its `recovered` audit events gave other items. Its
- * remit claims are locked (`for update`) so that two files opening denials of one claim at once
- * do not both take the same cents.
+ * - `items` (in the file's transaction, once its sets are stored): the items this file opened.
+ * - `claims` (after the file's commit, in `rematchAfterCommit`): the recoverable items of every
+ *   file for the claims this file's CLPs answer, so that an 835 and another 835 of the same claim
+ *   committed at the same moment by two processes end as if one had been stored first
+ *   (READ COMMITTED: the later of the two sees the other).
+ *
+ * A fixed number of statements, each driven by an index (rework_item file id, remit_claim_match,
+ * audit_event_entity), and none when no stored payment can reach an item. What a stored payment
+ * has left is its net CLP04 (reversals netted within its transaction set, {@link netClaimPayments})
+ * less the cents its `recovered` audit events gave other items. Its remit claims are locked
+ * (`for update`) so that two files opening denials of one claim at once do not both take the same
+ * cents.
  */
 export async function recoverFromStoredPayments(
   db: Kysely<Database>,
-  state: RemitFileState,
+  fileId: number,
+  user: string,
+  scope: 'items' | 'claims' = 'items',
 ): Promise<{ recovered: number; recoveredAmount: number }> {
   const none = { recovered: 0, recoveredAmount: 0 }
   const itemRows = await db
@@ -601,6 +608,7 @@ export async function recoverFromStoredPayments(
     .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
     .select([
       'ri.id',
+      'ri.file_id',
       'ri.claim_id',
       'ri.payer_id',
       'ri.amount',
@@ -611,15 +619,25 @@ export async function recoverFromStoredPayments(
       'ril.amount as line_amount',
       'ril.recovered_amount as line_recovered_amount',
     ])
-    .where('ri.file_id', '=', state.fileId)
     .where('ri.status', 'in', RECOVERABLE)
+    .where(({ exists, selectFrom }) =>
+      scope === 'items'
+        ? sql<boolean>`ri.file_id = ${fileId}`
+        : exists(
+            selectFrom('remit_claim as mine')
+              .select('mine.id')
+              .whereRef('mine.claim_id', '=', 'ri.claim_id')
+              .where(sql<boolean>`mine.payer_id is not distinct from ri.payer_id`)
+              .where('mine.file_id', '=', fileId),
+          ),
+    )
     .where(({ exists, selectFrom }) =>
       exists(
         selectFrom('remit_claim as rc')
           .select('rc.id')
           .whereRef('rc.claim_id', '=', 'ri.claim_id')
           .where(sql<boolean>`rc.payer_id is not distinct from ri.payer_id`)
-          .where('rc.file_id', '<>', state.fileId)
+          .whereRef('rc.file_id', '<>', 'ri.file_id')
           .where('rc.paid', '>', 0)
           .whereRef('rc.remit_date', '>=', 'ri.remit_date'),
       ),
@@ -640,6 +658,7 @@ export async function recoverFromStoredPayments(
         recoveredAmount: Number(row.recovered_amount),
         status: row.status,
         remitDate: row.remit_date,
+        fileId: Number(row.file_id),
         lines: [],
       }
       pushTo(itemsByKey, remitClaimKey(row.claim_id, row.payer_id), item)
@@ -653,12 +672,12 @@ export async function recoverFromStoredPayments(
   const claimIds = [...new Set(itemRows.map((r) => r.claim_id))]
   const claimIdArray = sql`${arrayLiteral(claimIds, 'text')}::text[]`
 
-  // Every CLP of those claims in other files, reversals included (they are netted).
+  // Every CLP of those claims, reversals included (they are netted); a file's own are left out
+  // per item by allocateStoredPayments.
   const remits = await db
     .selectFrom('remit_claim')
-    .select(['id', 'remittance_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
+    .select(['id', 'remittance_id', 'file_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
     .where(sql<boolean>`claim_id = any(${claimIdArray})`)
-    .where('file_id', '<>', state.fileId)
     .orderBy('id')
     .forUpdate()
     .execute()
@@ -700,6 +719,7 @@ export async function recoverFromStoredPayments(
         remitClaimId,
         remitDate: remit.remit_date,
         unallocated: payment.paid - (allocated.get(remitClaimId) ?? 0),
+        fileId: Number(remit.file_id),
       })
     }
   }
@@ -710,7 +730,7 @@ export async function recoverFromStoredPayments(
       recoveries.push(recovery)
     }
   }
-  await writeRecoveries(db, state.user, recoveries)
+  await writeRecoveries(db, user, recoveries)
   return {
     recovered: recoveries.length,
     recoveredAmount: recoveries.reduce((sum, r) => sum + r.amount, 0),

@@ -87,6 +87,8 @@ export function allocateRecovery(items: readonly RecoverableItem[], paid: Cents)
 export interface OpeningItem extends RecoverableItem {
   /** The date of the remit that denied it (BPR16, else DTM*405, as `remitDateOf` reads it). */
   remitDate: string | null
+  /** The 835 file that opened it: a file's payments never recover its own denials. */
+  fileId?: number
 }
 
 /** A payment of the claim stored before its denial opened, and what of it no item has taken yet. */
@@ -96,6 +98,8 @@ export interface StoredPayment {
   remitDate: string | null
   /** Its net CLP04 "Total Claim Payment Amount" (reversals netted) less what it already recovered on other items. */
   unallocated: Cents
+  /** The 835 file that stored it. */
+  fileId?: number
 }
 
 /** The part of a stored payment that one newly opened item recovers. */
@@ -121,6 +125,8 @@ const PAID = new Set(['recovered', 'partially_recovered'])
  *   items oldest first and within an item its lines oldest first, each up to what is open on it.
  * - A payment of 0 or less (a reversal, CLP02 = 22, or a correction that pays less) and what a
  *   payment already gave other items recover nothing.
+ * - A payment never recovers a denial of its own file (as a file's payments recover only other
+ *   files' items).
  * - An item paid in part by one payment is not paid again by another (as a later 835 does not
  *   add to a `partially_recovered` item): its recovery has one date.
  *
@@ -153,7 +159,11 @@ export function allocateStoredPayments(
     const paidOn = payment.remitDate
     if (paidOn === null || payment.unallocated <= 0) continue
     const eligible = state.filter(
-      (item) => !PAID.has(item.status) && item.remitDate !== null && item.remitDate <= paidOn,
+      (item) =>
+        !PAID.has(item.status) &&
+        item.remitDate !== null &&
+        item.remitDate <= paidOn &&
+        (item.fileId === undefined || item.fileId !== payment.fileId),
     )
     for (const allocation of allocateRecovery(eligible, payment.unallocated)) {
       out.push({ ...allocation, remitClaimId: payment.remitClaimId, date: paidOn })

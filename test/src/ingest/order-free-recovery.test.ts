@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../src/db/create-database.js'
+import { openDatabase } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { cashReport, recoveredReport } from '../../../src/rework/reports.js'
 import { engines, openTestDatabase } from '../../support/databases.js'
@@ -126,3 +128,53 @@ for (const engine of engines) {
     })
   })
 }
+
+const databaseUrl = process.env.DATABASE_URL
+describe('recovery when the denying and the paying 835 are committed at the same moment [postgres]', () => {
+  if (databaseUrl === undefined) {
+    it('cannot run: DATABASE_URL is not set (the race needs two connections; PGlite has one)', () => {
+      console.warn('order-free-recovery.test.ts: DATABASE_URL is not set; the PostgreSQL race did not run')
+    })
+    return
+  }
+  it('ends as the in-order run when the payment read its batch before the denial committed', async () => {
+    const reference = await openTestDatabase(databaseUrl)
+    const first = await openTestDatabase(databaseUrl)
+    const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(first.handle.db))
+      .rows[0]?.schema
+    const second = await openDatabase({ databaseUrl, schema })
+    try {
+      await ingestInOrder(reference.handle, [CLAIMS, DENIAL, PAYMENT])
+      await ingestInOrder(first.handle, [CLAIMS])
+      let started = (): void => undefined
+      const paymentRead = new Promise<void>((resolve) => {
+        started = resolve
+      })
+      let resume = (): void => undefined
+      const denialCommitted = new Promise<void>((resolve) => {
+        resume = resolve
+      })
+      // The payment's only batch is read (no denial item yet) and written; its transaction stays
+      // open while the other process stores and commits the denial.
+      const payment = ingestFiles([PAYMENT], {
+        handle: second,
+        onProgress: async () => {
+          started()
+          await denialCommitted
+        },
+      })
+      await paymentRead
+      const [denial] = await ingestFiles([DENIAL], { handle: first.handle })
+      expect([denial?.status, denial?.recovered]).toEqual(['ingested', 0])
+      resume()
+      const [paid] = await payment
+      expect(paid?.status).toBe('ingested')
+      expect(await itemsOf(first.handle)).toEqual(await itemsOf(reference.handle))
+      expect(await totalsOf(first.handle)).toEqual(await totalsOf(reference.handle))
+    } finally {
+      await second.close()
+      await first.cleanup()
+      await reference.cleanup()
+    }
+  })
+})

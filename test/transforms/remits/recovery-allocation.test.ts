@@ -139,4 +139,16 @@ describe('allocateStoredPayments', () => {
       [8, 3, 500, 'recovered', '2026-03-25'],
     ])
   })
+
+  it("never gives a file's payment to a denial of the same file", () => {
+    const items = [
+      { ...opening(1, 400, '2026-03-01'), fileId: 5 },
+      { ...opening(2, 300, '2026-03-01'), fileId: 6 },
+    ]
+    expect(
+      allocateStoredPayments(items, [
+        { remitClaimId: 9, remitDate: '2026-03-02', unallocated: 1000, fileId: 5 },
+      ]).map((r) => [r.itemId, r.amount]),
+    ).toEqual([[2, 300]])
+  })
 })
