@@ -589,9 +589,9 @@ const RECOVERED_NOTE = /^paid (-?\d+) cents by remit claim (\d+)$/
  *   committed at the same moment by two processes end as if one had been stored first
  *   (READ COMMITTED: the later of the two sees the other).
  *
- * A fixed number of statements, each driven by an index (rework_item file id, remit_claim_match,
- * audit_event_entity), and none when no stored payment can reach an item. What a stored payment
- * has left is its net CLP04 (reversals netted within its transaction set, {@link netClaimPayments})
+ * Three reads (items, remit claims, audit notes) looked up through the file's remittances and the
+ * remit_claim_remittance, rework_item_remit_claim, remit_claim_match and audit_event_entity
+ * indexes, and three writes only when something is recovered. What a stored payment has left is its net CLP04 (reversals netted within its transaction set, {@link netClaimPayments})
  * less the cents its `recovered` audit events gave other items. Its remit claims are locked
  * (`for update`) so that two files opening denials of one claim at once do not both take the same
  * cents.
@@ -621,14 +621,19 @@ export async function recoverFromStoredPayments(
     ])
     .where('ri.status', 'in', RECOVERABLE)
     .where(({ exists, selectFrom }) =>
+      // From the file's remittances (one row per transaction set) down the remit_claim_remittance
+      // and rework_item_remit_claim indexes: neither table has an index on file_id.
       scope === 'items'
-        ? sql<boolean>`ri.file_id = ${fileId}`
+        ? sql<boolean>`ri.remit_claim_id in (select rc.id from remit_claim rc
+            where rc.remittance_id in (select r.id from remittance r where r.file_id = ${fileId}))`
         : exists(
             selectFrom('remit_claim as mine')
               .select('mine.id')
               .whereRef('mine.claim_id', '=', 'ri.claim_id')
               .where(sql<boolean>`mine.payer_id is not distinct from ri.payer_id`)
-              .where('mine.file_id', '=', fileId),
+              .where(
+                sql<boolean>`mine.remittance_id in (select r.id from remittance r where r.file_id = ${fileId})`,
+              ),
           ),
     )
     .where(({ exists, selectFrom }) =>
