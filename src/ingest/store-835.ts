@@ -520,8 +520,9 @@ export async function commitRemitClaims(
 
 /**
  * Writes recoveries: each item's recovered amount, status and date, its lines' recovered amounts,
- * and one `recovered` audit event per item naming the remit claim that paid it (one statement
- * per table whatever their number).
+ * one `recovery_allocation` row per item (the remit claim that paid it and the cents) and one
+ * `recovered` audit event per item naming them in its note (one statement per table whatever
+ * their number; the allocation and the audit event share one).
  */
 async function writeRecoveries(
   db: Kysely<Database>,
@@ -570,13 +571,27 @@ async function writeRecoveries(
         'int8',
       )}::int8[]) as l(id, recovered)
       where rework_item_line.id = l.id`.execute(db)
-  await sql`insert into audit_event (actor, entity, entity_id, action, before_status, after_status, note)
+  // The allocation row and the audit event in one statement: what a stored payment has left
+  // (recoverFromStoredPayments) is read from recovery_allocation, never from the note.
+  await sql`with allocation as (
+      insert into recovery_allocation (remit_claim_id, rework_item_id, amount)
+      select a.remit_claim_id, a.item_id, a.amount
+      from unnest(${arrayLiteral(
+        recoveries.map((r) => r.remitClaimId),
+        'int8',
+      )}::int8[], ${arrayLiteral(
+        recoveries.map((r) => r.itemId),
+        'int8',
+      )}::int8[], ${arrayLiteral(
+        recoveries.map((r) => r.amount),
+        'int8',
+      )}::int8[]) with ordinality as a(remit_claim_id, item_id, amount, n)
+      order by a.n
+    )
+    insert into audit_event (actor, entity, entity_id, action, before_status, after_status, note)
     select ${user}, 'rework_item', r.id::text, 'recovered', r.before, r.status, r.note
     from ${items} order by r.n`.execute(db)
 }
-
-/** The note of a `recovered` audit event ({@link writeRecoveries}): cents, and the paying remit claim. */
-const RECOVERED_NOTE = /^paid (-?\d+) cents by remit claim (\d+)$/
 
 /**
  * Recovers denial items from payments of their claims that other files stored before them, dated
@@ -589,10 +604,11 @@ const RECOVERED_NOTE = /^paid (-?\d+) cents by remit claim (\d+)$/
  *   committed at the same moment by two processes end as if one had been stored first
  *   (READ COMMITTED: the later of the two sees the other).
  *
- * Three reads (items, remit claims, audit notes) looked up through the file's remittances and the
- * remit_claim_remittance, rework_item_remit_claim, remit_claim_match and audit_event_entity
- * indexes, and three writes only when something is recovered. What a stored payment has left is its net CLP04 (reversals netted within its transaction set, {@link netClaimPayments})
- * less the cents its `recovered` audit events gave other items. Its remit claims are locked
+ * Three reads (items, remit claims, allocations) looked up through the file's remittances and the
+ * remit_claim_remittance, rework_item_remit_claim, remit_claim_match and
+ * recovery_allocation_remit_claim indexes, and three writes only when something is recovered.
+ * What a stored payment has left is its net CLP04 (reversals netted within its transaction set,
+ * {@link netClaimPayments}) less the cents its `recovery_allocation` rows gave other items. Its remit claims are locked
  * (`for update`) so that two files opening denials of one claim at once do not both take the same
  * cents.
  */
@@ -686,26 +702,21 @@ export async function recoverFromStoredPayments(
     .orderBy('id')
     .forUpdate()
     .execute()
+  // The cents each of those payments has already given to items (recovery_allocation_remit_claim).
   const allocated = new Map<number, number>()
-  const notes = await db
-    .selectFrom('audit_event')
-    .select('note')
-    .where('entity', '=', 'rework_item')
-    .where('action', '=', 'recovered')
-    .where(
-      'entity_id',
-      'in',
-      db
-        .selectFrom('rework_item')
-        .select(sql<string>`id::text`.as('id'))
-        .where(sql<boolean>`claim_id = any(${claimIdArray})`),
-    )
-    .execute()
-  for (const { note } of notes) {
-    const match = RECOVERED_NOTE.exec(note ?? '')
-    if (match === null) continue
-    const remitClaimId = Number(match[2])
-    allocated.set(remitClaimId, (allocated.get(remitClaimId) ?? 0) + Number(match[1]))
+  if (remits.length > 0) {
+    const sums = await db
+      .selectFrom('recovery_allocation')
+      .select(['remit_claim_id', sql<string | number>`sum(amount)`.as('amount')])
+      .where(
+        sql<boolean>`remit_claim_id = any(${arrayLiteral(
+          remits.map((r) => Number(r.id)),
+          'int8',
+        )}::int8[])`,
+      )
+      .groupBy('remit_claim_id')
+      .execute()
+    for (const row of sums) allocated.set(Number(row.remit_claim_id), Number(row.amount))
   }
 
   const bySet = new Map<number, typeof remits>()

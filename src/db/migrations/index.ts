@@ -12,6 +12,7 @@ import * as acknowledgments from './0010-acknowledgments.js'
 import * as batch from './0011-batch.js'
 import * as compactClaimForm from './0012-compact-claim-form.js'
 import * as claimReferenceChecks from './0013-claim-reference-checks.js'
+import * as recoveryAllocation from './0014-recovery-allocation.js'
 import * as batchInterchange from './0015-batch-interchange.js'
 
 /**
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0011-batch': batch,
   '0012-compact-claim-form': compactClaimForm,
   '0013-claim-reference-checks': claimReferenceChecks,
+  '0014-recovery-allocation': recoveryAllocation,
   '0015-batch-interchange': batchInterchange,
 }

@@ -314,7 +314,19 @@ export interface AuditEventTable {
   user_id: ColumnType<Int8 | null, number | null | undefined, never>
 }
 
-/** Tables of ingest, matching, rework and audit (migration 0001). */
+/**
+ * Which remit claim gave how many cents to which rework item when a later payment recovered it
+ * (migration 0014): one row per allocation, written with the item's `recovered` audit event.
+ */
+export interface RecoveryAllocationTable {
+  id: Id
+  remit_claim_id: Ref
+  rework_item_id: Ref
+  amount: CentsColumn
+  created_at: CreatedAt
+}
+
+/** Tables of ingest, matching, rework and audit (migration 0001; recovery_allocation 0014). */
 export type CoreTables = {
   ingest_file: IngestFileTable
   interchange: InterchangeTable
@@ -330,4 +342,5 @@ export type CoreTables = {
   rework_item_line: ReworkItemLineTable
   rework_item_merge: ReworkItemMergeTable
   audit_event: AuditEventTable
+  recovery_allocation: RecoveryAllocationTable
 }

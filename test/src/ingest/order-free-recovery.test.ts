@@ -104,6 +104,16 @@ for (const engine of engines) {
         expect(events.map((e) => [e.before_status, e.after_status, e.note?.replace(/\d+$/, 'N')])).toEqual([
           ['open', 'partially_recovered', 'paid 56000 cents by remit claim N'],
         ])
+        // ...and its cents are a recovery_allocation row of that remit claim and item.
+        const allocations = await reversed.handle.db
+          .selectFrom('recovery_allocation as a')
+          .innerJoin('rework_item as ri', 'ri.id', 'a.rework_item_id')
+          .innerJoin('remit_claim as rc', 'rc.id', 'a.remit_claim_id')
+          .select(['ri.claim_id', 'rc.claim_id as paid_claim_id', 'rc.paid', 'a.amount'])
+          .execute()
+        expect(
+          allocations.map((a) => [a.claim_id, a.paid_claim_id, Number(a.paid), Number(a.amount)]),
+        ).toEqual([['E2E-P-003', 'E2E-P-003', 56000, 56000]])
       } finally {
         await inOrder.cleanup()
         await reversed.cleanup()
