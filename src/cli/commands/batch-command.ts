@@ -117,25 +117,30 @@ export const batchCommand: Command = {
 }
 
 function writeResult(context: CommandContext, r: BatchResult): void {
+  context.stdout.write(`${describeBatchResult(r)}\n`)
+}
+
+/**
+ * The one line `batch` prints for a finished file (without `--json`): its status, counts and
+ * acknowledgment. Interchanges answered with TA1 025 (a sender's ISA13 already accepted) are named.
+ */
+export function describeBatchResult(r: BatchResult): string {
   const name = escapeControl(r.file)
-  if (r.status === 'failed') {
-    context.stdout.write(`${name}: failed (${r.codes.join(', ')})\n`)
-    return
-  }
-  if (r.status === 'duplicate') {
-    context.stdout.write(
-      `${name}: duplicate of ${escapeControl(r.duplicateOf?.file ?? 'an earlier file')}` +
-        (r.acknowledgment === null ? '' : ` (${escapeControl(r.acknowledgment)})`) +
-        '\n',
-    )
-    return
-  }
+  if (r.status === 'failed') return `${name}: failed (${r.codes.join(', ')})`
   const c = r.counts
+  const reused =
+    c.duplicateInterchanges > 0
+      ? `${c.duplicateInterchanges} interchange(s) answered TA1 025 (duplicate ISA13)`
+      : ''
+  const ack = r.acknowledgment === null ? '' : ` (${escapeControl(r.acknowledgment)})`
+  if (r.status === 'duplicate') {
+    const of = escapeControl(r.duplicateOf?.file ?? 'an earlier file')
+    return `${name}: duplicate of ${of}${reused === '' ? '' : `, ${reused}`}${ack}`
+  }
   const detail =
     r.kind === '837'
       ? `${c.claims} claims, ${c.accepted} accepted / ${c.rejected} rejected`
       : `${c.claims} claims, ${c.matched} matched, ${c.items} rework items`
   const quarantined = c.quarantinedSets > 0 ? `, ${c.quarantinedSets} set(s) quarantined` : ''
-  const ack = r.acknowledgment === null ? '' : ` (${escapeControl(r.acknowledgment)})`
-  context.stdout.write(`${name}: ${r.kind ?? ''} ${detail}${quarantined}${ack}\n`)
+  return `${name}: ${r.kind ?? ''} ${detail}${quarantined}${reused === '' ? '' : `, ${reused}`}${ack}`
 }
