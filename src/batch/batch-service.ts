@@ -26,6 +26,11 @@ export interface BatchCounts {
   claims: number
 }
 
+/** Counts before the first file. */
+export function emptyBatchCounts(): BatchCounts {
+  return { queued: 0, inProgress: 0, done: 0, duplicates: 0, failed: 0, errors: 0, claims: 0 }
+}
+
 export interface BatchServiceOptions {
   handle: DatabaseHandle
   setup: BatchSetup
@@ -57,15 +62,7 @@ export interface BatchServiceOptions {
 export async function runBatchService(options: BatchServiceOptions): Promise<BatchCounts> {
   const { inbox, outbox, logger } = options
   await prepareInbox(inbox, outbox)
-  const counts: BatchCounts = {
-    queued: 0,
-    inProgress: 0,
-    done: 0,
-    duplicates: 0,
-    failed: 0,
-    errors: 0,
-    claims: 0,
-  }
+  const counts = emptyBatchCounts()
   const changed = (): void => options.onChange?.(counts)
   const concurrency = options.handle.engine === 'pglite' ? 1 : options.concurrency
   const queue = new PQueue({ concurrency })

@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { DatabaseHandle } from '../db/create-database.js'
 import { BatchError } from './batch-error.js'
-import type { BatchCounts } from './batch-service.js'
+import { type BatchCounts, emptyBatchCounts } from './batch-service.js'
 import type { BatchSetup } from './batch-setup.js'
 import type { BatchResult, ClaimedFile } from './process-file.js'
 import {
@@ -212,15 +212,7 @@ export async function startWorker(options: WorkerOptions): Promise<string> {
   const { handle, boss, logger } = options
   const spool = join(options.outbox, '.spool')
   await mkdir(spool, { recursive: true })
-  const counts: BatchCounts = {
-    queued: 0,
-    inProgress: 0,
-    done: 0,
-    duplicates: 0,
-    failed: 0,
-    errors: 0,
-    claims: 0,
-  }
+  const counts = emptyBatchCounts()
   const runJob = async (data: BatchJobData): Promise<BatchResult> => {
     await options.onJobStart?.(data)
     const committed = await findResult(handle.db, data.claimId)

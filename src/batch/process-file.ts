@@ -220,19 +220,20 @@ async function processInTransaction(
   const outputBase = await chooseOutputBase(trx, file)
   // The first row of these bytes wins (a unique index on sha256 among the originals); a second
   // file with the same bytes waits here for the first's transaction, then is a duplicate.
+  const row = (status: 'processing' | 'duplicate', duplicateOf: string | null) => ({
+    claim_id: file.claimId,
+    sha256,
+    name: file.name,
+    output_base: outputBase,
+    kind: null,
+    duplicate_of: duplicateOf,
+    status,
+    result: '{}',
+    outputs: '[]',
+  })
   const inserted = await trx
     .insertInto('batch_file')
-    .values({
-      claim_id: file.claimId,
-      sha256,
-      name: file.name,
-      output_base: outputBase,
-      kind: null,
-      duplicate_of: null,
-      status: 'processing',
-      result: '{}',
-      outputs: '[]',
-    })
+    .values(row('processing', null))
     .onConflict((oc) => oc.column('sha256').where('duplicate_of', 'is', null).doNothing())
     .returning('id')
     .executeTakeFirst()
@@ -282,20 +283,7 @@ async function processInTransaction(
       const ack = await acknowledge(counter, file, staging, options, result, outputs, { duplicate: true })
       result.counts.duplicateInterchanges = ack.duplicates.length
     }
-    await trx
-      .insertInto('batch_file')
-      .values({
-        claim_id: file.claimId,
-        sha256,
-        name: file.name,
-        output_base: outputBase,
-        kind: null,
-        status: 'duplicate',
-        duplicate_of: original.claim_id,
-        result: '{}',
-        outputs: '[]',
-      })
-      .execute()
+    await trx.insertInto('batch_file').values(row('duplicate', original.claim_id)).execute()
   } else {
     await handleFile(trx, file, staging, options, result, outputs)
   }

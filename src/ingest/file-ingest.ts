@@ -26,6 +26,37 @@ export interface QuarantinedSet {
   reasons: X12Issue[]
 }
 
+/**
+ * Records a transaction set that is not stored (a `quarantine` row with its reasons, in the file's
+ * transaction) and returns it for the file's tally.
+ */
+export async function quarantineSet(
+  trx: Kysely<Database>,
+  fileId: number,
+  event: Extract<X12Event, { type: 'transaction-end' }>,
+  reasons: X12Issue[],
+): Promise<QuarantinedSet> {
+  const envelope = event.envelope
+  await trx
+    .insertInto('quarantine')
+    .values({
+      file_id: fileId,
+      interchange_control: envelope.interchangeControl,
+      group_control: envelope.groupControl,
+      transaction_type: envelope.transactionType,
+      transaction_control: envelope.transactionControl,
+      segment_count: event.segmentCount,
+      reasons: JSON.stringify(reasons),
+    })
+    .execute()
+  return {
+    interchangeControl: envelope.interchangeControl,
+    groupControl: envelope.groupControl,
+    transactionControl: envelope.transactionControl,
+    reasons,
+  }
+}
+
 /** A transaction set not stored because the same content was stored from another file. */
 export interface DuplicateSet {
   interchangeControl: string
@@ -392,24 +423,7 @@ export class FileIngest {
       this.#staged835 = []
       await this.#rollback(set)
       const stated = reasons.length > 0 ? reasons : event.issues
-      await trx
-        .insertInto('quarantine')
-        .values({
-          file_id: fileId,
-          interchange_control: envelope.interchangeControl,
-          group_control: envelope.groupControl,
-          transaction_type: envelope.transactionType,
-          transaction_control: envelope.transactionControl,
-          segment_count: event.segmentCount,
-          reasons: JSON.stringify(stated),
-        })
-        .execute()
-      this.tally.quarantined.push({
-        interchangeControl: envelope.interchangeControl,
-        groupControl: envelope.groupControl,
-        transactionControl: envelope.transactionControl,
-        reasons: stated,
-      })
+      this.tally.quarantined.push(await quarantineSet(trx, fileId, event, stated))
       return
     }
     await this.#flush(set)

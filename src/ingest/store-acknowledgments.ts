@@ -15,7 +15,7 @@ import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type { PayerProfile } from '../../transforms/denials/denial-types.js'
 import { recordAudit } from '../db/audit.js'
 import type { Database } from '../db/database.js'
-import type { DuplicateSet, QuarantinedSet } from './file-ingest.js'
+import { type DuplicateSet, type QuarantinedSet, quarantineSet } from './file-ingest.js'
 
 /** What ingesting a 999 or 277CA file did. */
 export interface AcknowledgmentTally {
@@ -120,24 +120,9 @@ export class AcknowledgmentStore {
     const envelope = event.envelope
     const reasons = event.issues.filter((issue) => issue.severity === 'error')
     if (event.quarantined || reasons.length > 0) {
-      await trx
-        .insertInto('quarantine')
-        .values({
-          file_id: fileId,
-          interchange_control: envelope.interchangeControl,
-          group_control: envelope.groupControl,
-          transaction_type: envelope.transactionType,
-          transaction_control: envelope.transactionControl,
-          segment_count: event.segmentCount,
-          reasons: JSON.stringify(reasons.length > 0 ? reasons : event.issues),
-        })
-        .execute()
-      this.tally.quarantined.push({
-        interchangeControl: envelope.interchangeControl,
-        groupControl: envelope.groupControl,
-        transactionControl: envelope.transactionControl,
-        reasons: reasons.length > 0 ? reasons : event.issues,
-      })
+      this.tally.quarantined.push(
+        await quarantineSet(trx, fileId, event, reasons.length > 0 ? reasons : event.issues),
+      )
       return
     }
     const identity =

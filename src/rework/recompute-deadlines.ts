@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import { rejectionDeadline } from '../../transforms/acknowledgments/front-end-rejection.js'
 import { ACTION_CLOCKS } from '../../transforms/denials/deadline-calculator.js'
 import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type {
@@ -255,23 +256,15 @@ export async function recomputeDeadlines(
   result.items += rejections.length
   for (const row of rejections) {
     const profile = row.payer_id === null ? undefined : profiles.get(row.payer_id)
-    const institutional = row.kind === '837I'
-    const deadline = engine.deadline({
-      classification: {
-        queue: 'rejection',
-        action: 'resubmit',
-        carcs: [],
-        rarcs: [],
-        amount: Number(row.amount),
-        flags: [],
-        guidance: row.guidance,
-      },
-      payerClass: engine.payerClass(profile, row.filing_indicator ?? undefined),
+    const deadline = rejectionDeadline(engine, {
+      amount: Number(row.amount),
+      guidance: row.guidance,
       profile,
+      filingIndicator: row.filing_indicator ?? undefined,
+      kind: row.kind ?? undefined,
       serviceDate: row.service_date ?? undefined,
-      throughDate: institutional ? (row.service_to ?? undefined) : undefined,
-      remitDate: row.remit_date ?? undefined,
-      claimType: row.kind === null ? undefined : institutional ? 'institutional' : 'professional',
+      serviceTo: row.service_to ?? undefined,
+      noticeDate: row.remit_date ?? undefined,
     })
     const next = deadline.deadline ?? null
     if (

@@ -55,27 +55,18 @@ export function frontEndRejection(input: FrontEndRejectionInput): FrontEndReject
   const noticeDate = rejecting?.date ?? input.asOf
   const amount = submitted?.totalCharge ?? rejecting?.charge ?? claim.statuses[0]?.charge ?? 0
   const serviceDate = submitted?.serviceFrom ?? claim.serviceFrom
-  const institutional = submitted?.kind === '837I'
-  const throughDate = institutional ? (submitted?.serviceTo ?? claim.serviceTo) : undefined
   const guidance =
     `277CA ${outcome.codes.join(', ') || outcome.category} (${outcome.meaning}): correct the claim and send it again ` +
     'as a new original claim (frequency 1); a claim rejected before adjudication is not on file with the payer'
-  const deadline = engine.deadline({
-    classification: {
-      queue: 'rejection',
-      action: 'resubmit',
-      carcs: [],
-      rarcs: [],
-      amount,
-      flags: [],
-      guidance,
-    },
-    payerClass: engine.payerClass(input.profile, submitted?.filingIndicator ?? undefined),
+  const deadline = rejectionDeadline(engine, {
+    amount,
+    guidance,
     profile: input.profile,
+    filingIndicator: submitted?.filingIndicator ?? undefined,
+    kind: submitted?.kind,
     serviceDate: serviceDate ?? undefined,
-    throughDate: throughDate ?? undefined,
-    remitDate: noticeDate,
-    claimType: submitted === undefined ? undefined : institutional ? 'institutional' : 'professional',
+    serviceTo: submitted?.serviceTo ?? claim.serviceTo ?? undefined,
+    noticeDate,
   })
   return {
     queue: 'rejection',
@@ -86,4 +77,46 @@ export function frontEndRejection(input: FrontEndRejectionInput): FrontEndReject
     deadline,
     guidance,
   }
+}
+
+/** What a rejection item's deadline is computed from: a 277CA being read, or a stored item. */
+export interface RejectionDeadlineInput {
+  amount: Cents
+  guidance: string
+  profile: PayerProfile | undefined
+  /** SBR09 of the submitted claim. */
+  filingIndicator: string | undefined
+  /** `837P` or `837I`; `undefined` when no submitted claim was matched. */
+  kind: string | undefined
+  serviceDate: IsoDate | undefined
+  /** The last date of service (an institutional claim's through date). */
+  serviceTo: IsoDate | undefined
+  /** The rejection's notice date. */
+  noticeDate: IsoDate | undefined
+}
+
+/**
+ * The deadline of a front-end rejection (queue `rejection`, action `resubmit`): timely filing from
+ * the date of service, the through date for an institutional claim (see {@link frontEndRejection}).
+ * Used when the 277CA is read and when deadlines are recomputed.
+ */
+export function rejectionDeadline(engine: DenialEngine, input: RejectionDeadlineInput): ReworkDeadline {
+  const institutional = input.kind === '837I'
+  return engine.deadline({
+    classification: {
+      queue: 'rejection',
+      action: 'resubmit',
+      carcs: [],
+      rarcs: [],
+      amount: input.amount,
+      flags: [],
+      guidance: input.guidance,
+    },
+    payerClass: engine.payerClass(input.profile, input.filingIndicator),
+    profile: input.profile,
+    serviceDate: input.serviceDate,
+    throughDate: institutional ? input.serviceTo : undefined,
+    remitDate: input.noticeDate,
+    claimType: input.kind === undefined ? undefined : institutional ? 'institutional' : 'professional',
+  })
 }
