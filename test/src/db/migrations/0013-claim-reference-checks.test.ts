@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import type { Database } from '../../../../src/db/database.js'
+import { down, up } from '../../../../src/db/migrations/0013-claim-reference-checks.js'
 import { describeEachDatabase } from '../../../support/databases.js'
 
 /** The SQLSTATE of a failed statement (pg and PGlite both put it in `code`). */
@@ -91,5 +92,30 @@ describeEachDatabase('migration 0013: claim and file references checked per stat
     const { rows } = await sql<{ n: string | number }>`select count(*) as n from submitted_line l
       join submitted_claim c on c.id = l.submitted_claim_id where c.file_id = ${fileId}`.execute(db)
     expect(Number(rows[0]?.n)).toBe(2)
+  })
+
+  it('down brings the foreign keys back, and up replaces them again', async () => {
+    const db = ctx.handle.db
+    const untyped = db as unknown as Kysely<unknown>
+    const state = async () => {
+      const { rows } = await sql<{ name: string }>`select conname as name from pg_constraint
+        where connamespace = (select oid from pg_namespace where nspname = current_schema())
+          and conname in ('submitted_line_submitted_claim_id_fkey', 'submitted_claim_file_id_fkey')
+        union all
+        select tgname from pg_trigger t join pg_class c on c.oid = t.tgrelid
+        where c.relnamespace = (select oid from pg_namespace where nspname = current_schema())
+          and not t.tgisinternal and (tgname like '%_check_%' or tgname like '%_kept_%')
+        order by 1`.execute(db)
+      return rows.map((r) => r.name)
+    }
+    const triggers = await state()
+    expect(triggers).toHaveLength(8)
+    await down(untyped)
+    expect(await state()).toEqual(['submitted_claim_file_id_fkey', 'submitted_line_submitted_claim_id_fkey'])
+    await up(untyped)
+    expect(await state()).toEqual(triggers)
+    const fileId = await insertFile(db, 'refs-4')
+    const { rows } = await insertClaim(db, fileId, 'REF-5')
+    expect(await sqlState(insertLine(db, Number(rows[0]?.id) + 1000))).toBe('23503')
   })
 })
