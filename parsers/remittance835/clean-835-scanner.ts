@@ -45,6 +45,12 @@ const CODE_I = 0x49
 const CODE_S = 0x53
 const CODE_A = 0x41
 
+/** Byte classes of `Clean835Scanner`'s segment loop. */
+const PLAIN = 0
+const SEPARATOR = 1
+const TERMINATOR = 2
+const NOT_MODELLED = 3
+
 /** Past this many elements (or bytes) a segment is not one a clean 835 has: the scan gives up. */
 const MAX_ELEMENTS = 64
 const MAX_SEGMENT_BYTES = 64 * 1024
@@ -79,7 +85,24 @@ function codeDigit(code: number): number {
   return -1
 }
 
-/** The text of a {@link shortCode} number. */
+/** The short code of `text` (1-3 characters `0-9A-Z`), as `#shortCode` reads it from bytes. */
+function shortCodeOf(text: string): number {
+  let value = 0
+  for (let i = 0; i < 3; i++) value = value * 37 + (i < text.length ? codeDigit(text.charCodeAt(i)) : 0)
+  return value
+}
+
+const Q_472 = shortCodeOf('472')
+const Q_150 = shortCodeOf('150')
+const Q_151 = shortCodeOf('151')
+const Q_232 = shortCodeOf('232')
+const Q_233 = shortCodeOf('233')
+const Q_050 = shortCodeOf('050')
+const Q_405 = shortCodeOf('405')
+const Q_B6 = shortCodeOf('B6')
+const Q_D = shortCodeOf('D')
+
+/** The text of a short code number. */
 function shortCodeText(value: number): string {
   let text = ''
   for (const digit of [Math.floor(value / 1369), Math.floor(value / 37) % 37, value % 37]) {
@@ -91,6 +114,7 @@ function shortCodeText(value: number): string {
 
 /** CAS01 groups a clean 835 has, as indexes of the adjustment sums (5010: CO, OA, PI, PR). */
 const CAS_GROUPS = ['CO', 'OA', 'PI', 'PR'] as const
+const CAS_GROUP_CODES = CAS_GROUPS.map(shortCodeOf)
 /** Numbers below 37^3: {@link shortCode} values. */
 const SHORT_CODES = 37 * 37 * 37
 
@@ -135,9 +159,13 @@ export class Clean835Scanner {
   #end = 0
   #separatorCount = 0
   readonly #separators = new Int32Array(MAX_ELEMENTS)
-  #element = -1
   #component = -1
   #terminator = -1
+  /**
+   * Each byte's class inside a segment, for the current delimiters: {@link PLAIN}, {@link SEPARATOR},
+   * {@link TERMINATOR} or {@link NOT_MODELLED}. One table read per byte instead of three comparisons.
+   */
+  readonly #classes = new Uint8Array(256)
   /** Envelopes. */
   #inInterchange = false
   #interchangeControl = ''
@@ -164,6 +192,10 @@ export class Clean835Scanner {
   #inLine = false
   #lineDifference = 0
   #lineAdjusted = 0
+  /** The last real date read, as its eight digits (`#dateOk`). */
+  #lastDate = -1
+  /** The amounts of the last CAS read. */
+  #casTotal = 0
   /** Counts. */
   #interchanges = 0
   #groups = 0
@@ -308,9 +340,12 @@ export class Clean835Scanner {
     if (isa11 === String.fromCharCode(component)) return -1
     const isa13 = elements[13] ?? ''
     if (!/^\d{9}$/.test(isa13)) return -1
-    this.#element = element
     this.#component = component
     this.#terminator = terminator
+    const classes = this.#classes
+    for (let code = 0; code < 256; code++) classes[code] = code < 0x20 || code > 0x7e ? NOT_MODELLED : PLAIN
+    classes[element] = SEPARATOR
+    classes[terminator] = TERMINATOR
     this.#inInterchange = true
     this.#interchangeControl = isa13.trim()
     this.#groupsInInterchange = 0
@@ -321,22 +356,19 @@ export class Clean835Scanner {
   /** Cuts the body segment at `pos` (it ends in the bytes) and checks it; the position after it, or -1. */
   #segment(pos: number): number {
     const bytes = this.#bytes
-    const terminator = this.#terminator
-    const elementCode = this.#element
+    const classes = this.#classes
     const separators = this.#separators
     let count = 0
     let at = pos
-    let code = bytes[at] ?? 0
-    while (code !== terminator) {
-      if (code === elementCode) {
-        if (count === MAX_ELEMENTS) return -1
+    for (;;) {
+      const kind = classes[bytes[at] ?? 0]
+      if (kind !== PLAIN) {
+        if (kind === TERMINATOR) break
+        if (kind === NOT_MODELLED || count === MAX_ELEMENTS) return -1
         separators[count] = at
         count++
-      } else if (code < 0x20 || code > 0x7e) {
-        return -1
       }
       at++
-      code = bytes[at] ?? 0
     }
     this.#start = pos
     this.#end = at
@@ -433,8 +465,9 @@ export class Clean835Scanner {
     }
     if (i !== stop || wholeDigits > 15 || (wholeDigits === 0 && fractionDigits === 0)) return Number.NaN
     if (fractionDigits === 1) fraction *= 10
+    // An integer at or above 0: `Number.isSafeInteger` is this comparison.
     const cents = whole * 100 + fraction
-    if (!Number.isSafeInteger(cents)) return Number.NaN
+    if (cents > Number.MAX_SAFE_INTEGER) return Number.NaN
     return negative && cents !== 0 ? -cents : cents
   }
 
@@ -450,7 +483,11 @@ export class Clean835Scanner {
       if (digit < 0 || digit > 9) return false
       value = value * 10 + digit
     }
-    return isRealD8(value)
+    // An 835 repeats a handful of dates: the last real one is remembered.
+    if (value === this.#lastDate) return true
+    if (!isRealD8(value)) return false
+    this.#lastDate = value
+    return true
   }
 
   /** Element `n` is empty or a number (`numberOf` finite: the assembler's quantity check). */
@@ -512,29 +549,42 @@ export class Clean835Scanner {
     return this.#assemble(id)
   }
 
-  /** inspect's CAS sums (every triplet with a CARC, at any place in the set). */
+  /**
+   * A CAS anywhere in the set: inspect's sums by group and CARC, and the assembler's checks of a
+   * claim's or line's CAS (a 5010 group; (CARC, amount, quantity) triplets, at least one), applied
+   * wherever the CAS is (stricter than the reader outside a claim). Its amounts' sum is left in
+   * {@link #casTotal} for the claim or line.
+   */
   #countCas(): boolean {
     const count = this.#separatorCount
     // inspect reads triplets up to the last element, the assembler six (to CAS19).
     if (count > 19) return false
     const group = this.#casGroup()
     if (group < 0) return false
+    let triplets = 0
+    let total = 0
     for (let n = 2; n <= count; n += 3) {
-      if (this.#isEmpty(n)) continue
       const carc = this.#shortCode(n)
+      if (carc < 0) {
+        // An empty triplet is skipped by both; anything else that is not a short CARC is not modelled.
+        if (this.#isEmpty(n) && this.#isEmpty(n + 1) && this.#isEmpty(n + 2)) continue
+        return false
+      }
       const cents = this.#cents(n + 1)
-      if (carc < 0 || Number.isNaN(cents)) return false
+      if (Number.isNaN(cents) || !this.#numberOk(n + 2)) return false
       const k = group * SHORT_CODES + carc
       this.#casSums[k] = (this.#casSums[k] ?? 0) + cents
       this.#casSeen[k] = 1
+      total += cents
+      triplets++
     }
-    return true
+    this.#casTotal = total
+    return triplets > 0
   }
 
   /** CAS01 as an index of {@link CAS_GROUPS}, or -1. */
   #casGroup(): number {
-    for (let g = 0; g < CAS_GROUPS.length; g++) if (this.#is(1, CAS_GROUPS[g] ?? '')) return g
-    return -1
+    return CAS_GROUP_CODES.indexOf(this.#shortCode(1))
   }
 
   #st(): boolean {
@@ -623,11 +673,12 @@ export class Clean835Scanner {
     if (id === K_SVC) return this.#startLine()
     if (id === K_CAS) return this.#cas()
     if (id === K_DTM) {
+      const qualifier = this.#shortCode(1)
       if (this.#inLine)
-        return this.#is(1, '472') || this.#is(1, '150') || this.#is(1, '151') ? this.#dateOk(2) : true
-      return this.#is(1, '232') || this.#is(1, '233') || this.#is(1, '050') ? this.#dateOk(2) : true
+        return qualifier === Q_472 || qualifier === Q_150 || qualifier === Q_151 ? this.#dateOk(2) : true
+      return qualifier === Q_232 || qualifier === Q_233 || qualifier === Q_050 ? this.#dateOk(2) : true
     }
-    if (id === K_AMT && this.#inLine && this.#is(1, 'B6')) return !Number.isNaN(this.#cents(2))
+    if (id === K_AMT && this.#inLine && this.#shortCode(1) === Q_B6) return !Number.isNaN(this.#cents(2))
     return true
   }
 
@@ -635,11 +686,11 @@ export class Clean835Scanner {
     if (id === K_BPR) {
       this.#sawBpr = true
       this.#bprPaid = this.#cents(2)
-      this.#bprDebit = this.#is(3, 'D')
+      this.#bprDebit = this.#shortCode(3) === Q_D
       // BPR16 (payment date) must be there and real, else the assembler warns.
       return !Number.isNaN(this.#bprPaid) && !this.#isEmpty(16) && this.#dateOk(16)
     }
-    if (id === K_DTM && this.#is(1, '405')) return this.#dateOk(2)
+    if (id === K_DTM && this.#shortCode(1) === Q_405) return this.#dateOk(2)
     return true
   }
 
@@ -684,23 +735,10 @@ export class Clean835Scanner {
     return true
   }
 
-  /** The assembler's CAS of a claim or line: a 5010 group, and (CARC, amount, quantity) triplets. */
+  /** The assembler's CAS of a claim or line, checked by {@link #countCas}: its sum goes on the line or claim. */
   #cas(): boolean {
-    if (this.#casGroup() < 0) return false
-    const count = this.#separatorCount
-    let triplets = 0
-    let sum = 0
-    for (let n = 2; n <= 17 && n <= count; n += 3) {
-      if (this.#isEmpty(n) && this.#isEmpty(n + 1) && this.#isEmpty(n + 2)) continue
-      if (this.#isEmpty(n)) return false
-      const cents = this.#cents(n + 1)
-      if (Number.isNaN(cents) || !this.#numberOk(n + 2)) return false
-      sum += cents
-      triplets++
-    }
-    if (triplets === 0) return false
-    if (this.#inLine) this.#lineAdjusted += sum
-    else this.#claimAdjusted += sum
+    if (this.#inLine) this.#lineAdjusted += this.#casTotal
+    else this.#claimAdjusted += this.#casTotal
     return true
   }
 

@@ -11,6 +11,7 @@ import {
   commitRemitClaims,
   finishRemittance,
   prepareRemitClaims,
+  pushTo,
   storeRemittanceHeader,
 } from './store-835.js'
 import { claimBatchQuery837, SubmittedClaimBatch } from './store-837.js'
@@ -112,8 +113,6 @@ interface SetCounts {
   unmatched: number
   reversals: number
   items: number
-  recovered: number
-  recoveredAmount: number
 }
 
 /** An open interchange. `duplicate` is the issue of a reused sender + ISA13, if any. */
@@ -129,8 +128,6 @@ interface OpenSet {
   claims: number
   remittanceId: number | undefined
   counts: SetCounts
-  /** This file's recoveries before the set: restored when the set is rolled back. */
-  recoveredBefore: Map<number, number>
 }
 
 /**
@@ -193,7 +190,7 @@ class BatchPipeline {
 }
 
 function noCounts(): SetCounts {
-  return { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+  return { matched: 0, unmatched: 0, reversals: 0, items: 0 }
 }
 
 /**
@@ -337,15 +334,14 @@ export class FileIngest {
     const { trx, remit } = this.#context
     this.#savepoints++
     const savepoint = `st_${this.#savepoints}`
-    // Reversals are netted within one transaction set.
-    remit.pendingReversals.clear()
+    // The set's own items join the file's (what later sets' suppression compares) once it is stored.
+    remit.setItems.clear()
     await sql.raw(`savepoint ${savepoint}`).execute(trx)
     return {
       savepoint,
       claims: 0,
       remittanceId: undefined,
       counts: noCounts(),
-      recoveredBefore: new Map(remit.recoveredItems),
     }
   }
 
@@ -389,8 +385,6 @@ export class FileIngest {
         set.counts.unmatched += r.unmatched
         set.counts.reversals += r.reversals
         set.counts.items += r.items
-        set.counts.recovered += r.recovered
-        set.counts.recoveredAmount += r.recoveredAmount
         return batch
       })
     }
@@ -400,7 +394,7 @@ export class FileIngest {
     const query837 = claimBatchQuery837(trx, batch837)
     this.#pipeline.write(async (batch) => {
       if (query837 !== undefined) await trx.executeQuery(query837)
-      if (batch !== undefined) await commitRemitClaims(trx, remit, batch)
+      if (batch !== undefined) await commitRemitClaims(trx, batch)
       await onBatch(staged)
     }, prepared)
   }
@@ -474,19 +468,19 @@ export class FileIngest {
     tally.unmatched += set.counts.unmatched
     tally.reversals += set.counts.reversals
     tally.items += set.counts.items
-    tally.recovered += set.counts.recovered
-    tally.recoveredAmount += set.counts.recoveredAmount
+    const remit = this.#context.remit
+    for (const [key, items] of remit.setItems) for (const item of items) pushTo(remit.fileItems, key, item)
+    remit.setItems.clear()
     if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
     tally.transactions.push(envelope.transactionControl)
   }
 
-  /** Undoes the set: waits for its writes, rolls back to its savepoint, restores the recoveries. */
+  /** Undoes the set: waits for its writes, rolls back to its savepoint, forgets its items. */
   async #rollback(set: OpenSet): Promise<void> {
     const { trx, remit } = this.#context
     await this.#pipeline.drain()
     await sql.raw(`rollback to savepoint ${set.savepoint}`).execute(trx)
     await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
-    remit.recoveredItems.clear()
-    for (const [id, amount] of set.recoveredBefore) remit.recoveredItems.set(id, amount)
+    remit.setItems.clear()
   }
 }

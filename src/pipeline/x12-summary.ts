@@ -7,7 +7,6 @@ import type { Segment, X12Position } from '../../parsers/x12/segment.js'
 import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../parsers/x12-event.js'
 import type { ReadX12FileOptions } from './read-x12.js'
-import { readX12File } from './read-x12.js'
 
 /** One problem in a summary: an error-level issue, or a failure that stopped the read. */
 export interface SummaryProblem {
@@ -391,29 +390,44 @@ const SCAN_BYTES = 1024 * 1024
 /**
  * Scans a regular file with {@link Clean835Scanner}: its counts when the file is a clean 835,
  * `undefined` when it is not (or is a pipe or device, which cannot be read a second time). Stops
- * reading at the first thing that is not clean.
+ * reading at the first thing that is not clean. The next megabyte is read (on libuv's thread pool)
+ * while this one is scanned.
  */
 async function scanClean835File(
   path: string,
   signal: AbortSignal | undefined,
 ): Promise<Clean835Counts | undefined> {
   const handle = await open(path, 'r')
+  // Read errors of a read in flight when the scan gives up are the reader's to report.
+  let inFlight: Promise<unknown> | undefined
   try {
     if (!(await handle.stat()).isFile()) return undefined
     const scanner = new Clean835Scanner()
-    const buffer = new Uint8Array(SCAN_BYTES)
+    // What the scan has not used yet (an incomplete segment) followed by the bytes just read; the
+    // scan never leaves more than a segment (at most 64 KiB) unused.
+    const work = new Uint8Array(2 * SCAN_BYTES)
+    const first = new Uint8Array(SCAN_BYTES)
+    const second = new Uint8Array(SCAN_BYTES)
     let have = 0
+    let position = 0
+    let next = handle.read(first, 0, SCAN_BYTES, position)
     for (;;) {
       signal?.throwIfAborted()
-      const { bytesRead } = await handle.read(buffer, have, buffer.length - have, null)
-      if (bytesRead === 0) return scanner.finish(buffer.subarray(0, have))
+      const { bytesRead, buffer } = await next
+      inFlight = undefined
+      if (bytesRead === 0) return scanner.finish(work.subarray(0, have))
+      position += bytesRead
+      next = handle.read(buffer === first ? second : first, 0, SCAN_BYTES, position)
+      inFlight = next
+      work.set(buffer.subarray(0, bytesRead), have)
       const end = have + bytesRead
-      const used = scanner.scan(buffer, end)
+      const used = scanner.scan(work, end)
       if (used < 0) return undefined
-      buffer.copyWithin(0, used, end)
+      work.copyWithin(0, used, end)
       have = end - used
     }
   } finally {
+    await inFlight?.catch(() => undefined)
     await handle.close()
   }
 }
@@ -433,6 +447,9 @@ export async function summarizeX12File(
     const counts = await scanClean835File(path, options.signal)
     if (counts !== undefined) return summaryOfCleanScan(displayName, counts)
   }
+  // The reader (tokenizer, envelope checks, every assembler) is loaded only for a file that needs
+  // it: a clean 835 starts without compiling those modules.
+  const { readX12File } = await import('./read-x12.js')
   const collector = new X12SummaryCollector()
   try {
     for await (const events of readX12File(path, { ...options, onSegment: collector.onSegment })) {

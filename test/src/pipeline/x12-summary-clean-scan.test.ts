@@ -219,6 +219,8 @@ describe('Clean835Scanner', () => {
     const edits: [string | RegExp, string, boolean][] = [
       ['*776*194*', '*776*194.001*', true], // CLP05: a third decimal
       ['*776*194*', '*776*+194*', false], // CLP05: a sign parseCents reads, the scan does not
+      ['*776*194*', '*776*99999999999999*', true], // CLP05: past 2^53 cents
+      ['REF*6R*P1001-1', 'CAS*PR', true], // a CAS without a triplet
       ['WO:ONCP0999A*150', ':ONCP0999A*150', true], // PLB03-1 missing
       ['*20261231*WO', '*20261232*WO', true], // PLB02 not a date
       ['DTM*472*20260108', 'DTM*472*20260230', true], // line date
