@@ -65,11 +65,19 @@ function d8Number(text: string): number {
 
 /** `YYYY-MM-DD` of an eight-digit D8 whose number is `value`, when it names a real day. */
 function isoOfD8(text: string, value: number): IsoDate | undefined {
+  if (!isRealD8(value)) return undefined
+  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`
+}
+
+/**
+ * True when `value`, the eight digits of a D8 read as a number (`20260115`), names a real day: what
+ * {@link parseD8} accepts, for a reader that reads the digits from bytes.
+ */
+export function isRealD8(value: number): boolean {
   const year = Math.floor(value / 10_000)
   const month = Math.floor(value / 100) % 100
   const day = value % 100
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
-  return `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
 }
 
 /** Days in `month` (1-12) of `year` in the proleptic Gregorian calendar. */

@@ -77,16 +77,23 @@ function segmentIdKey(id: string): number {
   // Char codes rather than a regular expression: this runs once per segment.
   const n = id.length
   if (n < 2 || n > 3) return -1
-  const first = id.charCodeAt(0)
+  return segmentIdKeyOf(id.charCodeAt(0), id.charCodeAt(1), n === 3 ? id.charCodeAt(2) : -1)
+}
+
+/**
+ * {@link segmentIdKey} of an id given by its character codes (`third` is -1 for a two-character
+ * id), for a reader that looks at bytes without making the id a string.
+ */
+export function segmentIdKeyOf(first: number, second: number, third: number): number {
   if (first < 0x41 || first > 0x5a) return -1
-  const second = idCharIndex(id.charCodeAt(1))
-  if (second < 0) return -1
-  let third = 36
-  if (n === 3) {
-    third = idCharIndex(id.charCodeAt(2))
-    if (third < 0) return -1
+  const b = idCharIndex(second)
+  if (b < 0) return -1
+  let c = 36
+  if (third >= 0) {
+    c = idCharIndex(third)
+    if (c < 0) return -1
   }
-  return ((first - 0x41) * 36 + second) * 37 + third
+  return ((first - 0x41) * 36 + b) * 37 + c
 }
 
 function isSegmentId(id: string): boolean {
@@ -119,7 +126,7 @@ const MANDATORY_BY_ID: Readonly<Record<string, readonly number[]>> = {
  * {@link MANDATORY_BY_ID} indexed by {@link segmentIdKey}: one array read per segment, and an
  * empty list for the segments without mandatory elements, so the check has no branch on it.
  */
-const MANDATORY_ELEMENTS: readonly (readonly number[])[] = (() => {
+export const MANDATORY_ELEMENTS: readonly (readonly number[])[] = (() => {
   const none: readonly number[] = []
   const table: (readonly number[])[] = new Array<readonly number[]>(26 * 36 * 37).fill(none)
   for (const [id, elements] of Object.entries(MANDATORY_BY_ID)) table[segmentIdKey(id)] = elements
@@ -132,9 +139,9 @@ const CODE_G = 0x47
 const CODE_S = 0x53
 
 /** The only interchange control version this project reads: ASC X12 005010 (ISA12 `00501`). */
-const SUPPORTED_ISA12 = '00501'
+export const SUPPORTED_ISA12 = '00501'
 /** HIPAA 5010 implementation guides all start with `005010` in GS08/ST03 (e.g. `005010X222A1`). */
-const SUPPORTED_GS08_PREFIX = '005010'
+export const SUPPORTED_GS08_PREFIX = '005010'
 
 function issue(
   code: X12ErrorCode,
@@ -160,12 +167,12 @@ function quote(value: string): string {
   return value.length <= 20 ? JSON.stringify(value) : `a value of ${value.length} characters`
 }
 
-function isCount(value: string): boolean {
+export function isCount(value: string): boolean {
   return /^\d{1,10}$/.test(value.trim())
 }
 
 /** Control numbers match when identical, or when both are numeric and equal (`1` and `000000001`). */
-function sameControl(a: string, b: string): boolean {
+export function sameControl(a: string, b: string): boolean {
   const x = a.trim()
   const y = b.trim()
   if (x === y) return true

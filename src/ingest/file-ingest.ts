@@ -13,6 +13,7 @@ import {
   commitRemitClaims,
   finishRemittance,
   prepareRemitClaims,
+  pushTo,
   storeRemittanceHeader,
 } from './store-835.js'
 import { claimBatchCopies837, SUBMITTED_CLAIM_ID_SEQUENCE, SubmittedClaimBatch } from './store-837.js'
@@ -122,8 +123,6 @@ interface SetCounts {
   unmatched: number
   reversals: number
   items: number
-  recovered: number
-  recoveredAmount: number
 }
 
 /** An open interchange. `duplicate` is the issue of a reused sender + ISA13, if any. */
@@ -139,8 +138,6 @@ interface OpenSet {
   claims: number
   remittanceId: number | undefined
   counts: SetCounts
-  /** This file's recoveries before the set: restored when the set is rolled back. */
-  recoveredBefore: Map<number, number>
 }
 
 /**
@@ -203,7 +200,7 @@ class BatchPipeline {
 }
 
 function noCounts(): SetCounts {
-  return { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+  return { matched: 0, unmatched: 0, reversals: 0, items: 0 }
 }
 
 /**
@@ -376,15 +373,14 @@ export class FileIngest {
     const { trx, remit } = this.#context
     this.#savepoints++
     const savepoint = `st_${this.#savepoints}`
-    // Reversals are netted within one transaction set.
-    remit.pendingReversals.clear()
+    // The set's own items join the file's (what later sets' suppression compares) once it is stored.
+    remit.setItems.clear()
     await sql.raw(`savepoint ${savepoint}`).execute(trx)
     return {
       savepoint,
       claims: 0,
       remittanceId: undefined,
       counts: noCounts(),
-      recoveredBefore: new Map(remit.recoveredItems),
     }
   }
 
@@ -432,8 +428,6 @@ export class FileIngest {
         set.counts.unmatched += r.unmatched
         set.counts.reversals += r.reversals
         set.counts.items += r.items
-        set.counts.recovered += r.recovered
-        set.counts.recoveredAmount += r.recoveredAmount
         return batch
       })
     }
@@ -442,7 +436,7 @@ export class FileIngest {
     const copies837 = batch837 === undefined ? [] : claimBatchCopies837(batch837)
     this.#pipeline.write(async (batch) => {
       for (const part of copies837) await copyRows(trx, part)
-      if (batch !== undefined) await commitRemitClaims(trx, remit, batch)
+      if (batch !== undefined) await commitRemitClaims(trx, batch)
       await onBatch(staged)
     }, prepared)
   }
@@ -516,19 +510,19 @@ export class FileIngest {
     tally.unmatched += set.counts.unmatched
     tally.reversals += set.counts.reversals
     tally.items += set.counts.items
-    tally.recovered += set.counts.recovered
-    tally.recoveredAmount += set.counts.recoveredAmount
+    const remit = this.#context.remit
+    for (const [key, items] of remit.setItems) for (const item of items) pushTo(remit.fileItems, key, item)
+    remit.setItems.clear()
     if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
     tally.transactions.push(envelope.transactionControl)
   }
 
-  /** Undoes the set: waits for its writes, rolls back to its savepoint, restores the recoveries. */
+  /** Undoes the set: waits for its writes, rolls back to its savepoint, forgets its items. */
   async #rollback(set: OpenSet): Promise<void> {
     const { trx, remit } = this.#context
     await this.#pipeline.drain()
     await sql.raw(`rollback to savepoint ${set.savepoint}`).execute(trx)
     await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
-    remit.recoveredItems.clear()
-    for (const [id, amount] of set.recoveredBefore) remit.recoveredItems.set(id, amount)
+    remit.setItems.clear()
   }
 }

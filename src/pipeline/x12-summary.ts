@@ -1,10 +1,12 @@
+import { open } from 'node:fs/promises'
 import type { Cents } from '../../parsers/money.js'
 import { formatCents, parseCents } from '../../parsers/money.js'
+import type { Clean835Counts } from '../../parsers/remittance835/clean-835-scanner.js'
+import { Clean835Scanner } from '../../parsers/remittance835/clean-835-scanner.js'
 import type { Segment, X12Position } from '../../parsers/x12/segment.js'
 import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../parsers/x12-event.js'
 import type { ReadX12FileOptions } from './read-x12.js'
-import { readX12File } from './read-x12.js'
 
 /** One problem in a summary: an error-level issue, or a failure that stopped the read. */
 export interface SummaryProblem {
@@ -278,36 +280,155 @@ export class X12SummaryCollector {
     for (const { group, carc, sum } of this.#casSums.values()) add(byKey, `${group}-${carc}`, sum[0] ?? 0)
     for (const [group, byCarc] of this.#adjustments)
       for (const [carc, sum] of byCarc) add(byKey, `${group}-${carc}`, sum[0] ?? 0)
-    const adjustments: Record<string, string> = {}
-    for (const [key, cents] of Object.entries(sortedRecord(byKey))) adjustments[key] = formatCents(cents)
-    return {
-      file,
+    return buildSummary(file, {
       interchanges: this.#interchanges,
       groups: this.#groups,
-      transactions: sortedRecord(this.#transactions),
+      transactions: this.#transactions,
       claims: this.#claims,
       serviceLines: this.#serviceLines,
       ndcLines: this.#ndcLines,
-      totalCharge: formatCents(sums[CHARGE] ?? 0),
-      totalPaid: formatCents(sums[PAID] ?? 0),
-      claimStatus: sortedRecord(this.#status),
-      adjustments,
-      plbTotal: formatCents(sums[PLB] ?? 0),
-      bprTotal: formatCents(sums[BPR] ?? 0),
-      quarantinedTransactions: this.#quarantined,
-      ...(this.#ta1.size + this.#ik5.size + this.#ak9.size + this.#stc.size > 0
-        ? {
-            acknowledgments: {
-              ta1: sortedRecord(this.#ta1),
-              ik5: sortedRecord(this.#ik5),
-              ak9: sortedRecord(this.#ak9),
-              stc: sortedRecord(this.#stc),
-            },
-          }
-        : {}),
+      sums,
+      claimStatus: this.#status,
+      adjustments: byKey,
+      quarantined: this.#quarantined,
+      ta1: this.#ta1,
+      ik5: this.#ik5,
+      ak9: this.#ak9,
+      stc: this.#stc,
       errors: this.#errors,
       warnings: this.#warnings,
+    })
+  }
+}
+
+/** What {@link buildSummary} formats: a collector's figures, or a clean scan's. */
+interface SummaryParts {
+  interchanges: number
+  groups: number
+  transactions: Map<string, number>
+  claims: number
+  serviceLines: number
+  ndcLines: number
+  /** CHARGE, PAID, PLB, BPR in cents. */
+  sums: ArrayLike<number>
+  claimStatus: Map<string, number>
+  /** Cents by `GROUP-CARC`. */
+  adjustments: Map<string, Cents>
+  quarantined: number
+  ta1: Map<string, number>
+  ik5: Map<string, number>
+  ak9: Map<string, number>
+  stc: Map<string, number>
+  errors: SummaryProblem[]
+  warnings: SummaryProblem[]
+}
+
+/** The summary of `file` from its figures: sorted records and money as text. */
+function buildSummary(file: string, parts: SummaryParts): X12Summary {
+  const sums = parts.sums
+  const adjustments: Record<string, string> = {}
+  for (const [key, cents] of Object.entries(sortedRecord(parts.adjustments)))
+    adjustments[key] = formatCents(cents)
+  return {
+    file,
+    interchanges: parts.interchanges,
+    groups: parts.groups,
+    transactions: sortedRecord(parts.transactions),
+    claims: parts.claims,
+    serviceLines: parts.serviceLines,
+    ndcLines: parts.ndcLines,
+    totalCharge: formatCents(sums[CHARGE] ?? 0),
+    totalPaid: formatCents(sums[PAID] ?? 0),
+    claimStatus: sortedRecord(parts.claimStatus),
+    adjustments,
+    plbTotal: formatCents(sums[PLB] ?? 0),
+    bprTotal: formatCents(sums[BPR] ?? 0),
+    quarantinedTransactions: parts.quarantined,
+    ...(parts.ta1.size + parts.ik5.size + parts.ak9.size + parts.stc.size > 0
+      ? {
+          acknowledgments: {
+            ta1: sortedRecord(parts.ta1),
+            ik5: sortedRecord(parts.ik5),
+            ak9: sortedRecord(parts.ak9),
+            stc: sortedRecord(parts.stc),
+          },
+        }
+      : {}),
+    errors: parts.errors,
+    warnings: parts.warnings,
+  }
+}
+
+/** The summary of a file that {@link Clean835Scanner} found clean: no issue, nothing quarantined. */
+export function summaryOfCleanScan(file: string, counts: Clean835Counts): X12Summary {
+  const adjustments = new Map<string, Cents>()
+  for (const { group, carc, cents } of counts.adjustments) add(adjustments, `${group}-${carc}`, cents)
+  const none = new Map<string, number>()
+  return buildSummary(file, {
+    interchanges: counts.interchanges,
+    groups: counts.groups,
+    transactions: new Map(counts.transactions > 0 ? [['835', counts.transactions]] : []),
+    claims: counts.claims,
+    serviceLines: counts.serviceLines,
+    ndcLines: 0,
+    sums: [counts.charge, counts.paid, counts.plb, counts.bpr],
+    claimStatus: counts.claimStatus,
+    adjustments,
+    quarantined: 0,
+    ta1: none,
+    ik5: none,
+    ak9: none,
+    stc: none,
+    errors: [],
+    warnings: [],
+  })
+}
+
+/** Bytes read at a time by {@link scanClean835File}. */
+const SCAN_BYTES = 1024 * 1024
+
+/**
+ * Scans a regular file with {@link Clean835Scanner}: its counts when the file is a clean 835,
+ * `undefined` when it is not (or is a pipe or device, which cannot be read a second time). Stops
+ * reading at the first thing that is not clean. The next megabyte is read (on libuv's thread pool)
+ * while this one is scanned.
+ */
+async function scanClean835File(
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<Clean835Counts | undefined> {
+  const handle = await open(path, 'r')
+  // Read errors of a read in flight when the scan gives up are the reader's to report.
+  let inFlight: Promise<unknown> | undefined
+  try {
+    if (!(await handle.stat()).isFile()) return undefined
+    const scanner = new Clean835Scanner()
+    // What the scan has not used yet (an incomplete segment) followed by the bytes just read; the
+    // scan never leaves more than a segment (at most 64 KiB) unused.
+    const work = new Uint8Array(2 * SCAN_BYTES)
+    const first = new Uint8Array(SCAN_BYTES)
+    const second = new Uint8Array(SCAN_BYTES)
+    let have = 0
+    let position = 0
+    let next = handle.read(first, 0, SCAN_BYTES, position)
+    for (;;) {
+      signal?.throwIfAborted()
+      const { bytesRead, buffer } = await next
+      inFlight = undefined
+      if (bytesRead === 0) return scanner.finish(work.subarray(0, have))
+      position += bytesRead
+      next = handle.read(buffer === first ? second : first, 0, SCAN_BYTES, position)
+      inFlight = next
+      work.set(buffer.subarray(0, bytesRead), have)
+      const end = have + bytesRead
+      const used = scanner.scan(work, end)
+      if (used < 0) return undefined
+      work.copyWithin(0, used, end)
+      have = end - used
     }
+  } finally {
+    await inFlight?.catch(() => undefined)
+    await handle.close()
   }
 }
 
@@ -320,6 +441,15 @@ export async function summarizeX12File(
   displayName: string = path,
   options: Omit<ReadX12FileOptions, 'onSegment'> = {},
 ): Promise<X12Summary> {
+  // A clean 835 is counted by one pass over its bytes (the reader would find no issue in it);
+  // anything else, or anything the scan does not model, is read by the reader.
+  if (options.assemblers === undefined && options.maxSegmentBytes === undefined) {
+    const counts = await scanClean835File(path, options.signal)
+    if (counts !== undefined) return summaryOfCleanScan(displayName, counts)
+  }
+  // The reader (tokenizer, envelope checks, every assembler) is loaded only for a file that needs
+  // it: a clean 835 starts without compiling those modules.
+  const { readX12File } = await import('./read-x12.js')
   const collector = new X12SummaryCollector()
   try {
     for await (const events of readX12File(path, { ...options, onSegment: collector.onSegment })) {

@@ -82,6 +82,23 @@ export function styleToAttributes(svg: string): string {
 
 const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
+/** Height of a category's row when bars run across. */
+const ROW_HEIGHT = 22
+/** Longest category label drawn in full; longer ones end in "…" (the table beside has them whole). */
+const LABEL_CHARS = 24
+
+/**
+ * Whether a bar chart runs its bars across (categories down the side): when a label is longer than
+ * 12 characters or there are more than 14 categories. Under them, rotated labels of long payer ids
+ * took most of the chart's height and left a sliver for the bars. A year of months stays columns.
+ */
+function barsAcross(spec: ChartSpec): boolean {
+  return spec.type === 'bar' && (spec.categories.length > 14 || spec.categories.some((c) => c.length > 12))
+}
+
+const shortLabel = (label: string): string =>
+  label.length <= LABEL_CHARS ? label : `${label.slice(0, LABEL_CHARS - 1)}…`
+
 /**
  * Draws a bar or line chart as an SVG string with Apache ECharts' server-side rendering (SVG
  * renderer, `ssr: true`): no browser, no client script, no animation. The SVG carries
@@ -90,25 +107,37 @@ const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#$
  */
 export function renderChartSvg(spec: ChartSpec): string {
   const width = spec.width ?? 640
-  const height = spec.height ?? 300
+  const across = barsAcross(spec)
+  // Bars across: a row per category, so the chart grows with them (24 payers stay readable).
+  const height = Math.max(spec.height ?? 300, across ? 64 + ROW_HEIGHT * spec.categories.length : 0)
   const format = formatterOf(spec.format)
+  const categoryAxis = across
+    ? {
+        type: 'category',
+        inverse: true,
+        data: spec.categories.map(shortLabel),
+        axisLabel: { interval: 0 },
+      }
+    : {
+        type: 'category',
+        data: [...spec.categories],
+        axisLabel: { interval: 0, rotate: spec.categories.length > 8 ? 30 : 0 },
+      }
+  const valueAxis = {
+    type: 'value',
+    axisLabel: { formatter: (value: number) => format(value) },
+    ...(across ? { splitNumber: 4 } : {}),
+    ...(spec.format === 'count' ? { minInterval: 1 } : {}),
+  }
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   try {
     chart.setOption({
       animation: false,
       color: ['#1f5fa8', '#2e8540', '#d97706', '#9b1c1c', '#6b21a8', '#0f766e'],
-      grid: { left: 16, right: 24, top: 40, bottom: 16, containLabel: true },
+      grid: { left: 16, right: across ? 40 : 24, top: 40, bottom: 16, containLabel: true },
       legend: spec.series.length > 1 ? { top: 4, data: spec.series.map((s) => s.name) } : undefined,
-      xAxis: {
-        type: 'category',
-        data: [...spec.categories],
-        axisLabel: { interval: 0, rotate: spec.categories.length > 8 ? 30 : 0 },
-      },
-      yAxis: {
-        type: 'value',
-        axisLabel: { formatter: (value: number) => format(value) },
-        ...(spec.format === 'count' ? { minInterval: 1 } : {}),
-      },
+      xAxis: across ? valueAxis : categoryAxis,
+      yAxis: across ? categoryAxis : valueAxis,
       series: spec.series.map((s) => ({
         type: spec.type,
         name: s.name,

@@ -149,26 +149,28 @@ export function CorrectedClaimSection(props: { id: number; view: CorrectionView 
     <section class="card" id="corrected" aria-labelledby="corrected-h">
       <h2 id="corrected-h">Corrected claim (frequency 7, REF*F8 {view.original.payerClaimNumber})</h2>
       <form method="get" action={url} {...swapOnSubmit('get', url, 'corrected')}>
-        <table>
-          <TableHead columns={['Line', ...FORM_FIELDS.map((f) => f.label)]} scoped={false} />
-          <tbody>
-            {lines.map((line) => (
-              <tr>
-                <td>{String(line.lineNumber)}</td>
-                {FORM_FIELDS.map((f) => (
-                  <td>
-                    <input
-                      name={`L${line.lineNumber}.${f.field}`}
-                      value={fieldValue(line, f.field)}
-                      size={f.size}
-                      aria-label={`Line ${line.lineNumber} ${f.label}`}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table>
+            <TableHead columns={['Line', ...FORM_FIELDS.map((f) => f.label)]} scoped={false} />
+            <tbody>
+              {lines.map((line) => (
+                <tr>
+                  <td>{String(line.lineNumber)}</td>
+                  {FORM_FIELDS.map((f) => (
+                    <td>
+                      <input
+                        name={`L${line.lineNumber}.${f.field}`}
+                        value={fieldValue(line, f.field)}
+                        size={f.size}
+                        aria-label={`Line ${line.lineNumber} ${f.label}`}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <p class="inline">
           <label>
             <input type="checkbox" name="fix" value="1" checked={view.applyFixes} /> Apply the scrub's

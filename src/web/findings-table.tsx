@@ -19,19 +19,21 @@ export function FindingsTable(props: {
   markErrors?: boolean
 }) {
   return (
-    <table class={props.class}>
-      <TableHead columns={['Severity', 'Rule', 'Line', 'Finding', 'Suggested fix']} scoped={false} />
-      <tbody>
-        {props.findings.map((f) => (
-          <tr {...(props.markErrors === true ? { class: f.severity === 'error' ? 'overdue' : '' } : {})}>
-            <td>{f.severity}</td>
-            <td>{f.rule}</td>
-            <td>{f.line === null || f.line === undefined ? 'claim' : String(f.line)}</td>
-            <td>{f.message}</td>
-            <td>{f.suggestion ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <div class="table-scroll">
+      <table class={props.class}>
+        <TableHead columns={['Severity', 'Rule', 'Line', 'Finding', 'Suggested fix']} scoped={false} />
+        <tbody>
+          {props.findings.map((f) => (
+            <tr {...(props.markErrors === true ? { class: f.severity === 'error' ? 'overdue' : '' } : {})}>
+              <td>{f.severity}</td>
+              <td>{f.rule}</td>
+              <td>{f.line === null || f.line === undefined ? 'claim' : String(f.line)}</td>
+              <td>{f.message}</td>
+              <td>{f.suggestion ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }

@@ -14,19 +14,26 @@ export function num(label: string): Column {
  * "num" on number columns.
  */
 export function TableHead(props: { columns: readonly (string | Column)[]; scoped?: boolean }) {
-  const scope = props.scoped === false ? {} : { scope: 'col' }
   return (
     <thead>
-      <tr>
-        {props.columns.map((column) => {
-          const { label, num } = typeof column === 'string' ? { label: column, num: false } : column
-          return (
-            <th {...scope} class={num === true ? 'num' : undefined}>
-              {label}
-            </th>
-          )
-        })}
-      </tr>
+      <HeadCells {...props} />
     </thead>
+  )
+}
+
+/** The row of {@link TableHead} alone, for a `<thead>` with a row of column groups above it. */
+export function HeadCells(props: { columns: readonly (string | Column)[]; scoped?: boolean }) {
+  const scope = props.scoped === false ? {} : { scope: 'col' }
+  return (
+    <tr>
+      {props.columns.map((column) => {
+        const { label, num } = typeof column === 'string' ? { label: column, num: false } : column
+        return (
+          <th {...scope} class={num === true ? 'num' : undefined}>
+            {label}
+          </th>
+        )
+      })}
+    </tr>
   )
 }

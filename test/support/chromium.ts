@@ -40,12 +40,18 @@ export interface WebAppInChromium {
   close(): Promise<void>
 }
 
-/** Opens a PGlite test database, seeds it, starts the server on it and launches Chromium. */
-export async function startWebAppInChromium(): Promise<WebAppInChromium> {
+/**
+ * Opens a PGlite test database, seeds it (fixtures/e2e, then `options.seed`), starts the server on
+ * it and launches Chromium.
+ */
+export async function startWebAppInChromium(
+  options: { seed?: (handle: DatabaseHandle) => Promise<void> } = {},
+): Promise<WebAppInChromium> {
   const { handle, cleanup } = await openTestDatabase(undefined)
   let server: TestServer | undefined
   try {
     await seedE2e(handle)
+    await options.seed?.(handle)
     const users = await addRoleUsers(handle)
     server = await startTestServer(handle)
     const browser = await launchChromium()

@@ -55,7 +55,7 @@ function interchange(opts: {
     .concat('\n')
 }
 
-interface Line837 {
+export interface Line837 {
   code: string
   mods?: string[]
   charge: number
@@ -66,7 +66,7 @@ interface Line837 {
   revenue?: string
 }
 
-interface Claim837Spec {
+export interface Claim837Spec {
   id: string
   member: string
   last: string
@@ -109,7 +109,7 @@ function claim837P(c: Claim837Spec, payer: { name: string; id: string; sbr09: st
   return out
 }
 
-function file837P(opts: {
+export function file837P(opts: {
   control: number
   date: string
   payer: { name: string; id: string; sbr09: string }
@@ -141,12 +141,12 @@ function file837P(opts: {
   })
 }
 
-interface Adj {
+export interface Adj {
   group: string
   carc: string
   amount: number
 }
-interface Svc835 {
+export interface Svc835 {
   code: string
   mods?: string[]
   charge: number
@@ -158,7 +158,7 @@ interface Svc835 {
   adjustments: Adj[]
   rarcs?: string[]
 }
-interface Clp835 {
+export interface Clp835 {
   id: string
   status: string
   patientShare: number
@@ -170,7 +170,7 @@ interface Clp835 {
   lines: Svc835[]
 }
 
-function file835(opts: {
+export function file835(opts: {
   control: number
   date: string
   payDate: string

@@ -219,23 +219,25 @@ function JobsSection(props: { jobs: JobsOverview | AdminFailure }) {
       {failed.length === 0 ? (
         <p class="muted">No failed jobs.</p>
       ) : (
-        <table>
-          <TableHead columns={['File', num('Attempts'), 'Last error', 'Failed', 'Queued']} />
-          <tbody>
-            {failed.map((job) => (
-              <tr data-job={job.id}>
-                <td>{job.file}</td>
-                <td class="num">{job.attempts}</td>
-                <td>
-                  {job.error === null ? '' : <code>{job.error.code}</code>}
-                  {typeof job.error?.message === 'string' ? ` ${job.error.message}` : ''}
-                </td>
-                <td>{shortTime(job.failedOn)}</td>
-                <td>{shortTime(job.createdOn)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table>
+            <TableHead columns={['File', num('Attempts'), 'Last error', 'Failed', 'Queued']} />
+            <tbody>
+              {failed.map((job) => (
+                <tr data-job={job.id}>
+                  <td>{job.file}</td>
+                  <td class="num">{job.attempts}</td>
+                  <td>
+                    {job.error === null ? '' : <code>{job.error.code}</code>}
+                    {typeof job.error?.message === 'string' ? ` ${job.error.message}` : ''}
+                  </td>
+                  <td>{shortTime(job.failedOn)}</td>
+                  <td>{shortTime(job.createdOn)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   )
@@ -304,33 +306,35 @@ async function adminPage(
       )}
       <section class="card" id="users">
         <h2>Users</h2>
-        <table>
-          <TableHead columns={['User', 'Role', 'Status', 'Created', 'Action']} />
-          <tbody>
-            {users.map((u) => (
-              <tr data-user={u.username}>
-                <td>{u.username}</td>
-                <td>{u.role}</td>
-                <td>{u.disabled ? 'disabled' : 'active'}</td>
-                <td>{u.createdAt.slice(0, 10)}</td>
-                <td>
-                  {u.disabled || u.username === me.username ? null : (
-                    <form
-                      method="post"
-                      action={`/admin/users/${encodeURIComponent(u.username)}/disable`}
-                      class="inline"
-                    >
-                      <input type="hidden" name="_csrf" value={csrf} />
-                      <button type="submit" aria-label={`Disable ${u.username}`}>
-                        Disable
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table>
+            <TableHead columns={['User', 'Role', 'Status', 'Created', 'Action']} />
+            <tbody>
+              {users.map((u) => (
+                <tr data-user={u.username}>
+                  <td>{u.username}</td>
+                  <td>{u.role}</td>
+                  <td>{u.disabled ? 'disabled' : 'active'}</td>
+                  <td>{u.createdAt.slice(0, 10)}</td>
+                  <td>
+                    {u.disabled || u.username === me.username ? null : (
+                      <form
+                        method="post"
+                        action={`/admin/users/${encodeURIComponent(u.username)}/disable`}
+                        class="inline"
+                      >
+                        <input type="hidden" name="_csrf" value={csrf} />
+                        <button type="submit" aria-label={`Disable ${u.username}`}>
+                          Disable
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <form method="post" action="/admin/users" class="inline">
           <input type="hidden" name="_csrf" value={csrf} />
           <label>
@@ -350,39 +354,41 @@ async function adminPage(
       </section>
       <section class="card" id="payers">
         <h2>Payer profiles ({payers.length})</h2>
-        <table>
-          <TableHead
-            columns={[
-              'Payer',
-              'Name',
-              'Class',
-              num('Filing days'),
-              num('Corrected days'),
-              num('Appeal days'),
-              'NDC',
-              'JW/JZ',
-              'Drug auth',
-            ]}
-          />
-          <tbody>
-            {payers.map((p) => {
-              const req = payerRequirements(p)
-              return (
-                <tr data-payer={p.payerId}>
-                  <td>{p.payerId}</td>
-                  <td>{p.name}</td>
-                  <td>{p.payerClass}</td>
-                  <td class="num">{p.timelyFilingDays ?? 'default'}</td>
-                  <td class="num">{p.correctedClaimDays ?? 'default'}</td>
-                  <td class="num">{p.appealDays ?? 'default'}</td>
-                  <td>{req.requiresNdc ? 'yes' : 'no'}</td>
-                  <td>{req.jwJzRequired ? 'yes' : 'no'}</td>
-                  <td>{req.drugAuthorization}</td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table>
+            <TableHead
+              columns={[
+                'Payer',
+                'Name',
+                'Class',
+                num('Filing days'),
+                num('Corrected days'),
+                num('Appeal days'),
+                'NDC',
+                'JW/JZ',
+                'Drug auth',
+              ]}
+            />
+            <tbody>
+              {payers.map((p) => {
+                const req = payerRequirements(p)
+                return (
+                  <tr data-payer={p.payerId}>
+                    <td>{p.payerId}</td>
+                    <td>{p.name}</td>
+                    <td>{p.payerClass}</td>
+                    <td class="num">{p.timelyFilingDays ?? 'default'}</td>
+                    <td class="num">{p.correctedClaimDays ?? 'default'}</td>
+                    <td class="num">{p.appealDays ?? 'default'}</td>
+                    <td>{req.requiresNdc ? 'yes' : 'no'}</td>
+                    <td>{req.jwJzRequired ? 'yes' : 'no'}</td>
+                    <td>{req.drugAuthorization}</td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
         <UploadForm action="/admin/payers" submit="Import payers" csrf={csrf}>
           <label>
             Payer profiles CSV (as <code>payers import</code>)
@@ -402,20 +408,22 @@ async function adminPage(
             <input type="file" name="file" required />
           </label>
         </UploadForm>
-        <table>
-          <TableHead columns={['File', 'Kind', 'Quarter', num('Rows'), 'Imported']} />
-          <tbody>
-            {imports.map((i) => (
-              <tr>
-                <td>{i.fileName}</td>
-                <td>{i.kind}</td>
-                <td>{i.quarter}</td>
-                <td class="num">{i.rows}</td>
-                <td>{i.importedAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table>
+            <TableHead columns={['File', 'Kind', 'Quarter', num('Rows'), 'Imported']} />
+            <tbody>
+              {imports.map((i) => (
+                <tr>
+                  <td>{i.fileName}</td>
+                  <td>{i.kind}</td>
+                  <td>{i.quarter}</td>
+                  <td class="num">{i.rows}</td>
+                  <td>{i.importedAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <p class="muted">The API takes the same uploads (POST /api/admin/codes, /api/admin/payers).</p>
       </section>
       <JobsSection jobs={jobs} />

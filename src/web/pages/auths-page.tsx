@@ -5,10 +5,11 @@ import type { AuthDueKind } from '../../../transforms/scrub/auths-due.js'
 import type { AuthsReview } from '../../scrub/auths-review.js'
 import { loadAuthsReview } from '../../scrub/auths-review.js'
 import { today } from '../../today.js'
+import { dollars } from '../amounts.js'
 import { DateField, FiltersForm } from '../filters-form.js'
 import { sendPage } from '../page.js'
 import type { Column } from '../table-head.js'
-import { num, TableHead } from '../table-head.js'
+import { HeadCells, num, TableHead } from '../table-head.js'
 import type { WebContext, WebModule } from '../web-context.js'
 
 /** Query of the authorizations page and GET /api/auths/due. */
@@ -47,13 +48,8 @@ const KIND_LABELS: Readonly<Record<AuthDueKind, string>> = {
 
 const dash = (value: number | string | undefined): string => (value === undefined ? '—' : String(value))
 
-/** The columns of one ledger (units or cycles): authorized, billed, scheduled, left. */
-const ledgerColumns = (what: string): Column[] => [
-  num(`${what} auth.`),
-  num('billed'),
-  num('scheduled'),
-  num('left'),
-]
+/** The columns of one ledger (units or cycles, in the group row above): authorized, billed, scheduled, left. */
+const LEDGER_COLUMNS: Column[] = [num('auth.'), num('billed'), num('sched.'), num('left')]
 
 /** One ledger's cells; what is left is red when the schedule needs more than that. */
 function LedgerCells(props: {
@@ -81,13 +77,13 @@ function Review(props: { review: AuthsReview }) {
   const dueRows = (items: typeof review.items) =>
     items.map((item) => (
       <tr data-kind={item.kind}>
-        <td>{item.date}</td>
+        <td class="nowrap">{item.date}</td>
         <td>{KIND_LABELS[item.kind]}</td>
         <td>{item.authNumber ?? '—'}</td>
         <td>{item.payerId}</td>
         <td>{item.memberId}</td>
         <td>{item.hcpcs ?? 'any'}</td>
-        <td class="num">{item.atRisk === undefined ? '' : `$${formatCents(item.atRisk)}`}</td>
+        <td class="num">{item.atRisk === undefined ? '' : dollars(formatCents(item.atRisk))}</td>
         <td>{item.detail}</td>
       </tr>
     ))
@@ -99,12 +95,14 @@ function Review(props: { review: AuthsReview }) {
       {items.length === 0 ? (
         <p class="muted">{empty}</p>
       ) : (
-        <table>
-          <TableHead
-            columns={['Date', 'Why', 'Authorization', 'Payer', 'Member', 'Drug', num('At risk'), 'Detail']}
-          />
-          <tbody>{dueRows(items)}</tbody>
-        </table>
+        <div class="table-scroll">
+          <table>
+            <TableHead
+              columns={['Date', 'Why', 'Authorization', 'Payer', 'Member', 'Drug', num('At risk'), 'Detail']}
+            />
+            <tbody>{dueRows(items)}</tbody>
+          </table>
+        </div>
       )}
     </section>
   )
@@ -130,48 +128,64 @@ function Review(props: { review: AuthsReview }) {
       )}
       <section class="card" id="balances">
         <h2>Units and cycles left against the schedule ({review.balances.length} active)</h2>
-        <table>
-          <TableHead
-            columns={[
-              'Authorization',
-              'Payer',
-              'Member',
-              'Drug',
-              'Ends',
-              num('Days left'),
-              ...ledgerColumns('Units'),
-              ...ledgerColumns('Cycles'),
-            ]}
-          />
-          <tbody>
-            {review.balances.map((b) => (
-              <tr data-auth={b.authNumber}>
-                <td>{b.authNumber}</td>
-                <td>{b.payerId}</td>
-                <td>{b.memberId}</td>
-                <td>{b.hcpcs ?? 'any'}</td>
-                <td>{b.endDate ?? 'open'}</td>
-                <td
-                  class={b.daysLeft !== undefined && b.daysLeft <= review.withinDays ? 'num due-soon' : 'num'}
-                >
-                  {dash(b.daysLeft)}
-                </td>
-                <LedgerCells
-                  authorized={b.unitsAuthorized}
-                  billed={b.unitsBilled}
-                  scheduled={b.unitsScheduled}
-                  left={b.unitsLeft}
-                />
-                <LedgerCells
-                  authorized={b.cyclesAuthorized}
-                  billed={b.cyclesBilled}
-                  scheduled={b.cyclesScheduled}
-                  left={b.cyclesLeft}
-                />
+        <div class="table-scroll">
+          <table>
+            {/* Units and Cycles over their four columns each, so that "left" says of what. */}
+            <thead>
+              <tr>
+                <td colspan={6}></td>
+                <th scope="colgroup" colspan={4}>
+                  Units
+                </th>
+                <th scope="colgroup" colspan={4}>
+                  Cycles
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+              <HeadCells
+                columns={[
+                  'Authorization',
+                  'Payer',
+                  'Member',
+                  'Drug',
+                  'Ends',
+                  num('Days left'),
+                  ...LEDGER_COLUMNS,
+                  ...LEDGER_COLUMNS,
+                ]}
+              />
+            </thead>
+            <tbody>
+              {review.balances.map((b) => (
+                <tr data-auth={b.authNumber}>
+                  <td>{b.authNumber}</td>
+                  <td>{b.payerId}</td>
+                  <td>{b.memberId}</td>
+                  <td>{b.hcpcs ?? 'any'}</td>
+                  <td class="nowrap">{b.endDate ?? 'open'}</td>
+                  <td
+                    class={
+                      b.daysLeft !== undefined && b.daysLeft <= review.withinDays ? 'num due-soon' : 'num'
+                    }
+                  >
+                    {dash(b.daysLeft)}
+                  </td>
+                  <LedgerCells
+                    authorized={b.unitsAuthorized}
+                    billed={b.unitsBilled}
+                    scheduled={b.unitsScheduled}
+                    left={b.unitsLeft}
+                  />
+                  <LedgerCells
+                    authorized={b.cyclesAuthorized}
+                    billed={b.cyclesBilled}
+                    scheduled={b.cyclesScheduled}
+                    left={b.cyclesLeft}
+                  />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   )

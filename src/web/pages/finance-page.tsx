@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { raw } from 'hono/html'
-import type { Child } from 'hono/jsx'
 import type { FinanceDashboard, FinanceSection } from '../../rework/finance-dashboard.js'
 import {
   deniedVsRecovered,
@@ -20,6 +19,8 @@ import {
   recoveredReport,
 } from '../../rework/reports.js'
 import { today } from '../../today.js'
+import { groupDigits } from '../amounts.js'
+import { breakAfterUnderscores } from '../break-text.js'
 import type { ChartSpec } from '../charts.js'
 import { renderChartSvg } from '../charts.js'
 import { DateField, FiltersForm } from '../filters-form.js'
@@ -104,20 +105,6 @@ function csvLink(section: FinanceSection, query: RangeQuery): string {
   return `/api/reports/finance/${section}?${params.toString()}`
 }
 
-/** `medical_necessity` as `medical_<wbr>necessity`: a long key may wrap, so the table fits its card. */
-function breakAfterUnderscores(text: string): Child[] {
-  return text.split('_').flatMap((part, i) =>
-    i === 0
-      ? [part]
-      : [
-          <>
-            _<wbr />
-          </>,
-          part,
-        ],
-  )
-}
-
 function Section(props: { d: FinanceDashboard; section: FinanceSection; query: RangeQuery }) {
   const table = financeTable(props.d, props.section)
   const id = `fin-${props.section}`
@@ -143,7 +130,11 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
             {table.rows.map((row) => (
               <tr class={row[0] === 'TOTAL' ? 'total' : undefined}>
                 {row.map((cell, i) =>
-                  i === 0 ? <th scope="row">{breakAfterUnderscores(cell)}</th> : <td class="num">{cell}</td>,
+                  i === 0 ? (
+                    <th scope="row">{breakAfterUnderscores(cell)}</th>
+                  ) : (
+                    <td class="num">{groupDigits(cell)}</td>
+                  ),
                 )}
               </tr>
             ))}

@@ -8,6 +8,7 @@ import { buildCorrectedClaim, previewCorrectedClaim } from '../../rework/correct
 import type { Resolution, ReworkItemDetail } from '../../rework/rework-repository.js'
 import { getReworkItemDetail, RESOLUTIONS } from '../../rework/rework-repository.js'
 import { today } from '../../today.js'
+import { dollars } from '../amounts.js'
 import { asUser } from '../as-user.js'
 import type { CodeWords } from '../code-words.js'
 import { loadCodeWords } from '../code-words.js'
@@ -68,7 +69,7 @@ function Denial(props: { detail: ReworkItemDetail; words: CodeWords }) {
           {item.queue} / {item.action}
         </dd>
         <dt>Amount at risk</dt>
-        <dd>${item.amount}</dd>
+        <dd>{dollars(item.amount)}</dd>
         <dt>Deadline</dt>
         <dd>
           <span class={cls ?? ''}>
@@ -109,6 +110,7 @@ function Denial(props: { detail: ReworkItemDetail; words: CodeWords }) {
   )
 }
 
+/** The lines as submitted: what a biller reads first (code, units, money, RARC) on the left, the NDC and authorization after, so that a narrow window scrolls only those. */
 function ClaimLines(props: { detail: ReworkItemDetail }) {
   const { detail } = props
   return (
@@ -120,45 +122,47 @@ function ClaimLines(props: { detail: ReworkItemDetail }) {
         <p class="muted">
           {detail.claim.kind} claim, frequency {detail.claim.frequencyCode}, DOS{' '}
           {detail.claim.serviceFrom ?? '?'}..
-          {detail.claim.serviceTo ?? '?'}, charge ${detail.claim.totalCharge}, prior authorization{' '}
+          {detail.claim.serviceTo ?? '?'}, charge {dollars(detail.claim.totalCharge)}, prior authorization{' '}
           {detail.claim.priorAuthorization ?? 'none'}
         </p>
       )}
-      <table>
-        <TableHead
-          columns={[
-            '#',
-            'Code',
-            'Modifiers',
-            'NDC',
-            num('NDC qty'),
-            num('Units'),
-            'Authorization',
-            'DOS',
-            num('Charge'),
-            num('Paid'),
-            'RARC',
-          ]}
-          scoped={false}
-        />
-        <tbody>
-          {detail.lines.map((l) => (
-            <tr>
-              <td>{l.submittedLineNumber === null ? '-' : String(l.submittedLineNumber)}</td>
-              <td>{l.procedureCode}</td>
-              <td>{l.modifiers.join(':')}</td>
-              <td>{l.ndc ?? ''}</td>
-              <td class="num">{l.ndcQuantity === null ? '' : `${l.ndcQuantity} ${l.ndcUnit ?? ''}`}</td>
-              <td class="num">{l.units === null ? '' : String(l.units)}</td>
-              <td>{l.priorAuthorization ?? ''}</td>
-              <td>{l.serviceFrom ?? ''}</td>
-              <td class="num">${l.charge}</td>
-              <td class="num">${l.paid}</td>
-              <td>{l.rarcs.join(' ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table>
+          <TableHead
+            columns={[
+              '#',
+              'Code',
+              'Modifiers',
+              num('Units'),
+              'DOS',
+              num('Charge'),
+              num('Paid'),
+              'RARC',
+              'NDC',
+              num('NDC qty'),
+              'Authorization',
+            ]}
+            scoped={false}
+          />
+          <tbody>
+            {detail.lines.map((l) => (
+              <tr>
+                <td>{l.submittedLineNumber === null ? '-' : String(l.submittedLineNumber)}</td>
+                <td>{l.procedureCode}</td>
+                <td>{l.modifiers.join(':')}</td>
+                <td class="num">{l.units === null ? '' : String(l.units)}</td>
+                <td class="nowrap">{l.serviceFrom ?? ''}</td>
+                <td class="num">{dollars(l.charge)}</td>
+                <td class="num">{dollars(l.paid)}</td>
+                <td>{l.rarcs.join(' ')}</td>
+                <td>{l.ndc ?? ''}</td>
+                <td class="num">{l.ndcQuantity === null ? '' : `${l.ndcQuantity} ${l.ndcUnit ?? ''}`}</td>
+                <td>{l.priorAuthorization ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   )
 }
@@ -167,28 +171,30 @@ function Adjustments(props: { detail: ReworkItemDetail; words: CodeWords }) {
   return (
     <section class="card" aria-labelledby="adj-h">
       <h2 id="adj-h">835 adjustments</h2>
-      <table>
-        <TableHead columns={['Level', 'Group-CARC', 'Meaning', num('Amount')]} scoped={false} />
-        <tbody>
-          {props.detail.adjustments.map((a) => (
-            <tr>
-              <td>{a.lineSeq === null ? 'claim' : `line ${a.lineSeq}`}</td>
-              <td>
-                {a.group}-{a.carc}
-              </td>
-              <td>{props.words.carc(a.carc, props.detail.item.rarcs) ?? ''}</td>
-              <td class="num">${a.amount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table>
+          <TableHead columns={['Level', 'Group-CARC', 'Meaning', num('Amount')]} scoped={false} />
+          <tbody>
+            {props.detail.adjustments.map((a) => (
+              <tr>
+                <td>{a.lineSeq === null ? 'claim' : `line ${a.lineSeq}`}</td>
+                <td>
+                  {a.group}-{a.carc}
+                </td>
+                <td>{props.words.carc(a.carc, props.detail.item.rarcs) ?? ''}</td>
+                <td class="num">{dollars(a.amount)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {props.detail.remit === undefined ? (
         <p class="muted">Remit: none (rejected before adjudication: see the 277CA codes in the guidance)</p>
       ) : (
         <p class="muted">
-          Remit: CLP02 {props.detail.remit.status}, charge ${props.detail.remit.charge}, paid $
-          {props.detail.remit.paid}, patient ${props.detail.remit.patientResponsibility}, remit date{' '}
-          {props.detail.remit.remitDate ?? '?'}
+          Remit: CLP02 {props.detail.remit.status}, charge {dollars(props.detail.remit.charge)}, paid{' '}
+          {dollars(props.detail.remit.paid)}, patient {dollars(props.detail.remit.patientResponsibility)},
+          remit date {props.detail.remit.remitDate ?? '?'}
         </p>
       )}
     </section>
@@ -213,23 +219,25 @@ function History(props: { detail: ReworkItemDetail }) {
   return (
     <section class="card" aria-labelledby="history-h">
       <h2 id="history-h">Audit history</h2>
-      <table id="history">
-        <TableHead columns={['When (UTC)', 'Who', 'What', 'Status', 'Note']} scoped={false} />
-        <tbody>
-          {props.detail.history.map((h) => (
-            <tr>
-              <td>{h.at.replace('T', ' ').slice(0, 19)}</td>
-              <td>{h.actor}</td>
-              <td>{h.action}</td>
-              <td>
-                {h.beforeStatus ?? ''}
-                {h.beforeStatus === h.afterStatus ? '' : ` → ${h.afterStatus ?? ''}`}
-              </td>
-              <td>{h.note ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table id="history">
+          <TableHead columns={['When (UTC)', 'Who', 'What', 'Status', 'Note']} scoped={false} />
+          <tbody>
+            {props.detail.history.map((h) => (
+              <tr>
+                <td class="nowrap">{h.at.replace('T', ' ').slice(0, 19)}</td>
+                <td>{h.actor}</td>
+                <td>{h.action}</td>
+                <td>
+                  {h.beforeStatus ?? ''}
+                  {h.beforeStatus === h.afterStatus ? '' : ` → ${h.afterStatus ?? ''}`}
+                </td>
+                <td>{h.note ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   )
 }
@@ -343,7 +351,7 @@ async function itemPage(
           {message.error}
         </p>
       )}
-      <div class="grid">
+      <div class="grid item-top">
         <Denial detail={detail} words={words} />
         {canWork ? (
           <Actions detail={detail} workers={await workerNames(context.db)} csrfToken={reply.generateCsrf()} />

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { REWORK_QUEUES } from '../../../transforms/denials/denial-types.js'
 import type { ReworkItemView } from '../../rework/rework-repository.js'
 import { formatWorklistCursor, listReworkPage, REWORK_STATUSES } from '../../rework/rework-repository.js'
+import { dollars } from '../amounts.js'
+import { breakAfterUnderscores } from '../break-text.js'
 import { FiltersForm } from '../filters-form.js'
 import { swapOnSubmit } from '../htmx-swap.js'
 import { assignItems, workerNames } from '../item-actions.js'
@@ -124,52 +126,61 @@ function WorklistTable(props: {
           <button type="submit">Assign</button>
         </form>
       ) : null}
-      <table>
-        <TableHead
-          columns={[
-            ...(props.canWork ? ['Select'] : []),
-            'Item',
-            'Deadline',
-            num('Days left'),
-            num('Amount'),
-            'Queue',
-            'Reasons',
-            'Claim',
-            'Lines',
-            'Payer',
-            'Status',
-          ]}
-        />
-        <tbody>
-          {items.map((item) => (
-            <tr data-item-id={String(item.id)}>
-              {props.canWork ? (
+      <div class="table-scroll">
+        <table>
+          <TableHead
+            columns={[
+              ...(props.canWork ? ['Select'] : []),
+              'Item',
+              'Deadline',
+              num('Days left'),
+              num('Amount'),
+              'Queue',
+              'Reasons',
+              'Claim',
+              'Lines',
+              'Payer',
+              'Status',
+            ]}
+          />
+          <tbody>
+            {items.map((item) => (
+              <tr data-item-id={String(item.id)}>
+                {props.canWork ? (
+                  <td>
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={String(item.id)}
+                      form="bulk"
+                      aria-label={`Select item ${item.id}`}
+                    />
+                  </td>
+                ) : null}
                 <td>
-                  <input
-                    type="checkbox"
-                    name="ids"
-                    value={String(item.id)}
-                    form="bulk"
-                    aria-label={`Select item ${item.id}`}
-                  />
+                  <a href={`/items/${item.id}`}>#{item.id}</a>
                 </td>
-              ) : null}
-              <td>
-                <a href={`/items/${item.id}`}>#{item.id}</a>
-              </td>
-              <td>{item.deadline ?? '—'}</td>
-              <DaysLeft item={item} />
-              <td class="num">${item.amount}</td>
-              <td>{item.queue}</td>
-              <td>{[...item.carcs, ...item.rarcs].join(' ')}</td>
-              <td>{item.claimId}</td>
-              <td>{item.lines.map((l) => l.procedureCode ?? 'claim').join(' ')}</td>
-              <td>{item.payerId ?? ''}</td>
-              <td>{item.assignee === null ? item.status : `${item.status}: ${item.assignee}`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                <td class="nowrap">{item.deadline ?? '—'}</td>
+                <DaysLeft item={item} />
+                <td class="num">{dollars(item.amount)}</td>
+                <td>{breakAfterUnderscores(item.queue)}</td>
+                <td>{[...item.carcs, ...item.rarcs].join(' ')}</td>
+                <td>{item.claimId}</td>
+                <td>{item.lines.map((l) => l.procedureCode ?? 'claim').join(' ')}</td>
+                <td>{item.payerId ?? ''}</td>
+                <td>
+                  {item.status}
+                  {item.assignee === null ? null : (
+                    <>
+                      : <span class="assignee">{item.assignee}</span>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p class="muted">
         {items.length === 0 ? 'No items match.' : `${items.length} item(s) on this page.`}{' '}
         {props.next === undefined ? null : (

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { dollars, groupDigits } from '../../../src/web/amounts.js'
 import { dollarsLabel, percentLabel, renderChartSvg } from '../../../src/web/charts.js'
 
 describe('renderChartSvg', () => {
@@ -54,6 +55,29 @@ describe('renderChartSvg', () => {
     expect(svg).not.toMatch(/A&B/)
   })
 
+  it('runs the bars across for many or long categories: a row each, long labels shortened', () => {
+    const payers = Array.from({ length: 24 }, (_, i) => `EXAMPLE-PLAN-${i}-MEDICARE-ADVANTAGE-PPO-00621`)
+    const spec = {
+      title: 'By payer',
+      type: 'bar' as const,
+      categories: payers,
+      series: [{ name: 'denied', values: payers.map((_, i) => (i + 1) * 100_000) }],
+      format: 'cents' as const,
+      width: 620,
+      height: 280,
+    }
+    const svg = renderChartSvg(spec)
+    // Taller than asked: 24 rows of 22 px.
+    expect(Number(/^<svg [^>]*height="(\d+)"/.exec(svg)?.[1])).toBeGreaterThanOrEqual(24 * 22)
+    expect(svg).toContain('>EXAMPLE-PLAN-0-MEDICARE…</text>')
+    expect(svg).not.toContain('ADVANTAGE-PPO-00621</text>')
+    // A year of months stays upright columns at the height asked.
+    const year = Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`)
+    const months = renderChartSvg({ ...spec, categories: year, series: [] })
+    expect(months).toMatch(/^<svg [^>]*height="280"/)
+    expect(months).toContain('>2026-01</text>')
+  })
+
   it('draws an empty chart when there is nothing to show', () => {
     const svg = renderChartSvg({ title: 'Nothing', type: 'bar', categories: [], series: [], format: 'cents' })
     expect(svg).toMatch(/^<svg /)
@@ -68,5 +92,17 @@ describe('labels', () => {
     expect(dollarsLabel(-250)).toBe('-$2.50')
     expect(percentLabel(0.1234)).toBe('12.34%')
     expect(percentLabel(0)).toBe('0.00%')
+  })
+})
+
+describe('amounts on a page', () => {
+  it('groups thousands of plain decimals and leaves other text alone', () => {
+    expect(groupDigits('2283950.56')).toBe('2,283,950.56')
+    expect(groupDigits('999.99')).toBe('999.99')
+    expect(groupDigits('-1234567')).toBe('-1,234,567')
+    expect(groupDigits('50.00%')).toBe('50.00%')
+    expect(groupDigits('TOTAL')).toBe('TOTAL')
+    expect(dollars('2283950.56')).toBe('$2,283,950.56')
+    expect(dollars('-12.00')).toBe('-$12.00')
   })
 })
