@@ -40,12 +40,12 @@ const DEFAULT_BATCH = 500
  */
 const POSTGRES_BATCH = 1_000
 /**
- * 837 claims per batch, both engines. An 837 claim is stored with its source segments as JSON
- * (about 10 KB each), and every batch's array literals are garbage once written: V8 let the heap
- * grow to 1.1 GB RSS with 2,000-claim batches on an 8k-claim file, 550 MB with 500 and 310 MB
- * with 200 (and ran faster, as less was copied per statement).
+ * 837 claims per batch, both engines: one id reservation and two COPYs (claims, lines) per batch.
+ * The rows wait for their COPY as bytes outside V8's heap (src/ingest/store-837.ts), so a batch's
+ * size hardly shows in the peak RSS; on the 100k-claim bench (2 cores, load 14-20) 1,000 took
+ * 3.8-3.9 s of node CPU and 2.5 s of the server's against 4.2-4.3 s and 2.9-3.0 s with 250.
  */
-const BATCH_837 = 250
+const BATCH_837 = 1_000
 
 /**
  * Bytes of an 837 read per batch of events: 16 KiB instead of the reader's 64 KiB. A batch's
@@ -509,6 +509,8 @@ async function storeFile(
       // written in the transaction. PGlite has one connection: everything goes through the
       // transaction.
       reader: postgres && kind === '835' ? options.handle.db : trx,
+      ids: postgres ? options.handle.db : trx,
+      idsAhead: postgres,
       fileId,
       remit,
       batchSize:
