@@ -34,19 +34,79 @@ interface StoredEnvelope {
  * ```
  */
 export function toStoredClaim837(claim: Claim837): StoredClaim837 {
-  const first = claim.source.body[0] ?? claim.source.hierarchy[0] ?? claim.source.header[0]
-  if (first === undefined)
-    throw new X12Error('X12_MISSING_SEGMENT', `Claim ${claim.claimId} has no source segments to store`)
-  const delimiters = first.delimiters
-  const parts: string[] = []
-  const add = (segments: readonly Segment[]): void => {
-    for (const segment of segments) parts.push(segment.elements.join(delimiters.element), delimiters.segment)
+  return new StoredClaim837Writer().write(claim)
+}
+
+/**
+ * Writes the stored form of each claim of a file in turn ({@link toStoredClaim837}'s text, the same
+ * bytes), remembering what consecutive claims share: a transaction set's claims have one header
+ * (the same segments), one envelope and delimiters (the same objects), and a run of claims under one
+ * billing provider or subscriber the same HL segments at the start of their hierarchy. Their text
+ * and the envelope's JSON are made once instead of once per claim.
+ */
+export class StoredClaim837Writer {
+  #header: readonly Segment[] | undefined
+  #headerLength = 0
+  #headerText = ''
+  #hierarchy: Segment[] = []
+  #hierarchyText: string[] = []
+  #envelope: EnvelopeContext | undefined
+  #delimiters: Delimiters | undefined
+  #envelopeJson = ''
+
+  /** The stored form of `claim`. */
+  write(claim: Claim837): StoredClaim837 {
+    const source = claim.source
+    const first = source.body[0] ?? source.hierarchy[0] ?? source.header[0]
+    if (first === undefined)
+      throw new X12Error('X12_MISSING_SEGMENT', `Claim ${claim.claimId} has no source segments to store`)
+    const delimiters = first.delimiters
+    const element = delimiters.element
+    const terminator = delimiters.segment
+    if (delimiters !== this.#delimiters) {
+      // Another interchange: texts made with the old delimiters are not reused.
+      this.#header = undefined
+      this.#hierarchy = []
+      this.#hierarchyText = []
+      this.#envelope = undefined
+    }
+    if (source.header !== this.#header || source.header.length !== this.#headerLength) {
+      this.#header = source.header
+      this.#headerLength = source.header.length
+      this.#headerText = segmentsText(source.header, element, terminator)
+    }
+    let x12 = this.#headerText
+    const hierarchy = source.hierarchy
+    const known = this.#hierarchy
+    const texts = this.#hierarchyText
+    for (let i = 0; i < hierarchy.length; i++) {
+      const segment = hierarchy[i] as Segment
+      if (known[i] !== segment) {
+        known[i] = segment
+        texts[i] = segment.elements.join(element) + terminator
+      }
+      x12 += texts[i]
+    }
+    if (known.length > hierarchy.length) {
+      known.length = hierarchy.length
+      texts.length = hierarchy.length
+    }
+    x12 += segmentsText(source.body, element, terminator)
+    if (claim.envelope !== this.#envelope || delimiters !== this.#delimiters) {
+      this.#envelope = claim.envelope
+      this.#delimiters = delimiters
+      const stored: StoredEnvelope = { envelope: claim.envelope, delimiters }
+      this.#envelopeJson = JSON.stringify(stored)
+    }
+    return { envelope: this.#envelopeJson, x12 }
   }
-  add(claim.source.header)
-  add(claim.source.hierarchy)
-  add(claim.source.body)
-  const stored: StoredEnvelope = { envelope: claim.envelope, delimiters }
-  return { envelope: JSON.stringify(stored), x12: parts.join('') }
+}
+
+/** Segments as X12 text, each ending with the terminator. */
+function segmentsText(segments: readonly Segment[], element: string, terminator: string): string {
+  const parts: string[] = new Array(segments.length)
+  for (let i = 0; i < segments.length; i++) parts[i] = (segments[i] as Segment).elements.join(element)
+  return parts.length === 0 ? '' : `${parts.join(terminator)}${terminator}`
 }
 
 /**

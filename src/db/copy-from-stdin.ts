@@ -32,7 +32,11 @@ export function installCopyFromStdin(client: pg.PoolClient): void {
       stream.on('finish', () =>
         resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [], oid: 0, fields: [] }),
       )
-      stream.end(copy.data, 'utf8')
+      if (typeof copy.data === 'string') stream.end(copy.data, 'utf8')
+      else {
+        for (const chunk of copy.data) stream.write(chunk)
+        stream.end()
+      }
     })
   }
   const wrapped = (...args: unknown[]): unknown => {
@@ -43,12 +47,22 @@ export function installCopyFromStdin(client: pg.PoolClient): void {
   client.query = wrapped as QueryFunction
 }
 
+/**
+ * COPY's input: text, or the bytes of its text in chunks (src/db/copy-buffer.ts), written in order
+ * (a chunk may end in the middle of a row).
+ */
+export type CopyData = string | readonly Uint8Array[]
+
+function isCopyData(data: unknown): data is CopyData {
+  return typeof data === 'string' || (Array.isArray(data) && data.every((c) => c instanceof Uint8Array))
+}
+
 /** The COPY statement and its rows when `text`/`values` are one of {@link copyRows}' statements. */
-function copyStatement(text: unknown, values: unknown): { target: string; data: string } | undefined {
+function copyStatement(text: unknown, values: unknown): { target: string; data: CopyData } | undefined {
   if (typeof text !== 'string' || !Array.isArray(values) || values.length !== 1) return undefined
   const match = COPY_STATEMENT.exec(text)
-  const data = values[0]
-  if (match === null || typeof data !== 'string') return undefined
+  const data: unknown = values[0]
+  if (match === null || !isCopyData(data)) return undefined
   return { target: `${match[1]} (${match[2]})`, data }
 }
 
@@ -61,7 +75,7 @@ function pgliteQuery(target: PGlite | Transaction): PGlite['query'] {
     // "/dev/blob").
     return target.query(`COPY ${copy.target} FROM '/dev/blob'`, [], {
       ...options,
-      blob: new Blob([copy.data]),
+      blob: new Blob(typeof copy.data === 'string' ? [copy.data] : (copy.data as Uint8Array<ArrayBuffer>[])),
     })
   }
   return query
@@ -137,7 +151,8 @@ export function copyText<Row>(table: BulkTable<Row>, rows: readonly Row[]): stri
 export interface CopyPart {
   table: string
   columns: readonly string[]
-  text: string
+  /** The rows: {@link copyText}, or the chunks of a CopyBuffer (src/db/copy-buffer.ts). */
+  text: CopyData
 }
 
 /** The {@link CopyPart} of `rows` into `table`. */
@@ -151,7 +166,7 @@ export function copyPart<Row>(table: BulkTable<Row>, rows: readonly Row[]): Copy
  * '/dev/blob'` on PGlite ({@link pgliteWithCopyFromStdin}).
  */
 export async function copyRows(db: Kysely<Database>, part: CopyPart): Promise<void> {
-  if (part.text === '') return
+  if (part.text.length === 0) return
   await sql`COPY ${sql.raw(part.table)} (${sql.raw(part.columns.join(', '))}) FROM STDIN ${part.text}`.execute(
     db,
   )

@@ -1,19 +1,22 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import { StoredClaim837Writer } from '../../parsers/claim837/claim837-stored-form.js'
 import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
 import { formatPosition } from '../../parsers/x12/segment.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../parsers/x12-event.js'
 import { reserveIds } from '../db/bulk-insert.js'
+import { copyRows } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
 import {
   commitRemitClaims,
   finishRemittance,
   prepareRemitClaims,
+  pushTo,
   storeRemittanceHeader,
 } from './store-835.js'
-import { claimBatchQuery837, SubmittedClaimBatch } from './store-837.js'
+import { claimBatchCopies837, SUBMITTED_CLAIM_ID_SEQUENCE, SubmittedClaimBatch } from './store-837.js'
 
 /** What to do with an interchange whose sender + ISA13 was already stored with other content. */
 export type DuplicateControlPolicy = 'warn' | 'quarantine'
@@ -96,6 +99,14 @@ export interface FileIngestContext {
    * with the writes), on PGlite the transaction itself.
    */
   reader: Kysely<Database>
+  /**
+   * Where an 837 batch's claim ids are reserved (nextval, outside the transaction's rollback): on
+   * PostgreSQL a pool connection, the next batch's ids reserved while this one fills; on PGlite the
+   * transaction, when a batch starts.
+   */
+  ids: Kysely<Database>
+  /** Whether the next 837 batch's ids are reserved ahead (PostgreSQL: {@link ids} is another connection). */
+  idsAhead: boolean
   fileId: number
   remit: RemitFileState
   batchSize: number
@@ -112,8 +123,6 @@ interface SetCounts {
   unmatched: number
   reversals: number
   items: number
-  recovered: number
-  recoveredAmount: number
 }
 
 /** An open interchange. `duplicate` is the issue of a reused sender + ISA13, if any. */
@@ -129,8 +138,6 @@ interface OpenSet {
   claims: number
   remittanceId: number | undefined
   counts: SetCounts
-  /** This file's recoveries before the set: restored when the set is rolled back. */
-  recoveredBefore: Map<number, number>
 }
 
 /**
@@ -193,7 +200,7 @@ class BatchPipeline {
 }
 
 function noCounts(): SetCounts {
-  return { matched: 0, unmatched: 0, reversals: 0, items: 0, recovered: 0, recoveredAmount: 0 }
+  return { matched: 0, unmatched: 0, reversals: 0, items: 0 }
 }
 
 /**
@@ -225,7 +232,12 @@ export class FileIngest {
   readonly #setIdentity: (stOffset: number) => string | undefined
   #phase: Phase = { name: 'outside-interchange' }
   #savepoints = 0
-  #staged837: SubmittedClaimBatch
+  /** The stored form of the file's 837 claims, shared by its batches (see StoredClaim837Writer). */
+  readonly #storedForm = new StoredClaim837Writer()
+  /** The 837 batch being filled, made at its first claim (when its ids are known). */
+  #staged837: SubmittedClaimBatch | undefined
+  /** The next 837 batch's ids, being reserved ({@link FileIngestContext.idsAhead}). */
+  #nextIds: Promise<number[]> | undefined
   #staged835: RemittanceClaim835[] = []
   /** Claims handed to the pipeline so far (uncommitted), for progress. */
   #progress = 0
@@ -234,7 +246,6 @@ export class FileIngest {
     this.#context = context
     this.#pipeline = new BatchPipeline(context.pipelineDepth)
     this.#setIdentity = setIdentity
-    this.#staged837 = new SubmittedClaimBatch(context.fileId)
   }
 
   /** Moves the state machine by one reader event. */
@@ -256,9 +267,12 @@ export class FileIngest {
         return
       case 'claim837':
         if (phase.name !== 'in-set') return
-        this.#staged837.add(event.claim)
-        phase.set.claims++
-        if (this.#staged837.length >= this.#context.batchSize) await this.#flush(phase.set)
+        {
+          const batch = this.#staged837 ?? (await this.#newBatch837())
+          batch.add(event.claim)
+          phase.set.claims++
+          if (batch.length >= batch.capacity) await this.#flush(phase.set)
+        }
         return
       case 'claim835':
         if (phase.name !== 'in-set') return
@@ -279,11 +293,33 @@ export class FileIngest {
   /** Waits for every staged write (after the last event). */
   async finish(): Promise<void> {
     await this.#pipeline.drain()
+    await this.#nextIds
   }
 
   /** Waits for every step without throwing (when reading failed). */
   async settle(): Promise<void> {
     await this.#pipeline.settle()
+    await this.#nextIds?.catch(() => undefined)
+  }
+
+  /** A new 837 batch with its claim ids: reserved ahead on PostgreSQL, else now. */
+  async #newBatch837(): Promise<SubmittedClaimBatch> {
+    const { ids, idsAhead, batchSize, fileId } = this.#context
+    const reserve = (): Promise<number[]> => reserveIds(ids, SUBMITTED_CLAIM_ID_SEQUENCE, batchSize)
+    // Reserved in the transaction (PGlite), after the writes before it: a write the server refused
+    // is the file's failure, not the reservation that the aborted transaction then refuses.
+    if (!idsAhead) await this.#pipeline.drain()
+    const reserved = await (this.#nextIds ?? reserve())
+    this.#nextIds = undefined
+    if (idsAhead) {
+      const next = reserve()
+      // Awaited by the next batch, finish() or settle(); this branch only keeps a failure from being "unhandled".
+      next.catch(() => undefined)
+      this.#nextIds = next
+    }
+    const batch = new SubmittedClaimBatch(fileId, reserved, this.#storedForm)
+    this.#staged837 = batch
+    return batch
   }
 
   async #openInterchange(event: Extract<X12Event, { type: 'interchange-start' }>): Promise<OpenInterchange> {
@@ -337,15 +373,14 @@ export class FileIngest {
     const { trx, remit } = this.#context
     this.#savepoints++
     const savepoint = `st_${this.#savepoints}`
-    // Reversals are netted within one transaction set.
-    remit.pendingReversals.clear()
+    // The set's own items join the file's (what later sets' suppression compares) once it is stored.
+    remit.setItems.clear()
     await sql.raw(`savepoint ${savepoint}`).execute(trx)
     return {
       savepoint,
       claims: 0,
       remittanceId: undefined,
       counts: noCounts(),
-      recoveredBefore: new Map(remit.recoveredItems),
     }
   }
 
@@ -366,17 +401,21 @@ export class FileIngest {
   async #flush(set: OpenSet): Promise<void> {
     const batch837 = this.#staged837
     const batch835 = this.#staged835
-    if (batch837.length > 0 || batch835.length > 0) {
-      this.#staged837 = new SubmittedClaimBatch(this.#context.fileId)
+    if ((batch837 !== undefined && batch837.length > 0) || batch835.length > 0) {
+      this.#staged837 = undefined
       this.#staged835 = []
       await this.#submit(set, batch837, batch835)
     }
     await this.#pipeline.backpressure()
   }
 
-  async #submit(set: OpenSet, batch837: SubmittedClaimBatch, batch835: RemittanceClaim835[]): Promise<void> {
+  async #submit(
+    set: OpenSet,
+    batch837: SubmittedClaimBatch | undefined,
+    batch835: RemittanceClaim835[],
+  ): Promise<void> {
     const { trx, reader, remit, onBatch } = this.#context
-    this.#progress += batch837.length + batch835.length
+    this.#progress += (batch837?.length ?? 0) + batch835.length
     const staged = this.#progress
     let prepared: Promise<PreparedRemitBatch | undefined> = Promise.resolve(undefined)
     const first = batch835[0]
@@ -389,18 +428,15 @@ export class FileIngest {
         set.counts.unmatched += r.unmatched
         set.counts.reversals += r.reversals
         set.counts.items += r.items
-        set.counts.recovered += r.recovered
-        set.counts.recoveredAmount += r.recoveredAmount
         return batch
       })
     }
-    // The claims' statement is built now, while the previous batch's runs on the server (on
-    // PostgreSQL the server is another process), and sent on the transaction after it: one
-    // statement in flight at a time, a failure aborts the file as before.
-    const query837 = claimBatchQuery837(trx, batch837)
+    // The claims' COPY text was written as they came; it is sent on the transaction after the
+    // previous batch's statements: one statement in flight at a time, a failure aborts the file.
+    const copies837 = batch837 === undefined ? [] : claimBatchCopies837(batch837)
     this.#pipeline.write(async (batch) => {
-      if (query837 !== undefined) await trx.executeQuery(query837)
-      if (batch !== undefined) await commitRemitClaims(trx, remit, batch)
+      for (const part of copies837) await copyRows(trx, part)
+      if (batch !== undefined) await commitRemitClaims(trx, batch)
       await onBatch(staged)
     }, prepared)
   }
@@ -419,7 +455,7 @@ export class FileIngest {
       reasons.push(interchange.duplicate)
     if (event.quarantined || reasons.length > 0) {
       // The set is stored nowhere: drop what was staged and undo what was written.
-      this.#staged837 = new SubmittedClaimBatch(this.#context.fileId)
+      this.#staged837 = undefined
       this.#staged835 = []
       await this.#rollback(set)
       const stated = reasons.length > 0 ? reasons : event.issues
@@ -474,19 +510,19 @@ export class FileIngest {
     tally.unmatched += set.counts.unmatched
     tally.reversals += set.counts.reversals
     tally.items += set.counts.items
-    tally.recovered += set.counts.recovered
-    tally.recoveredAmount += set.counts.recoveredAmount
+    const remit = this.#context.remit
+    for (const [key, items] of remit.setItems) for (const item of items) pushTo(remit.fileItems, key, item)
+    remit.setItems.clear()
     if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
     tally.transactions.push(envelope.transactionControl)
   }
 
-  /** Undoes the set: waits for its writes, rolls back to its savepoint, restores the recoveries. */
+  /** Undoes the set: waits for its writes, rolls back to its savepoint, forgets its items. */
   async #rollback(set: OpenSet): Promise<void> {
     const { trx, remit } = this.#context
     await this.#pipeline.drain()
     await sql.raw(`rollback to savepoint ${set.savepoint}`).execute(trx)
     await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
-    remit.recoveredItems.clear()
-    for (const [id, amount] of set.recoveredBefore) remit.recoveredItems.set(id, amount)
+    remit.setItems.clear()
   }
 }

@@ -25,7 +25,7 @@ import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import { SetHasher } from './set-hasher.js'
 import type { RemitFileState } from './store-835.js'
-import { recoverFromStoredPayments } from './store-835.js'
+import { settleRecovery } from './store-835.js'
 import type { AcknowledgmentTally } from './store-acknowledgments.js'
 import { AcknowledgmentStore } from './store-acknowledgments.js'
 
@@ -40,12 +40,12 @@ const DEFAULT_BATCH = 500
  */
 const POSTGRES_BATCH = 1_000
 /**
- * 837 claims per batch, both engines. An 837 claim is stored with its source segments as JSON
- * (about 10 KB each), and every batch's array literals are garbage once written: V8 let the heap
- * grow to 1.1 GB RSS with 2,000-claim batches on an 8k-claim file, 550 MB with 500 and 310 MB
- * with 200 (and ran faster, as less was copied per statement).
+ * 837 claims per batch, both engines: one id reservation and two COPYs (claims, lines) per batch.
+ * The rows wait for their COPY as bytes outside V8's heap (src/ingest/store-837.ts), so a batch's
+ * size hardly shows in the peak RSS; on the 100k-claim bench (2 cores, load 14-20) 1,000 took
+ * 3.8-3.9 s of node CPU and 2.5 s of the server's against 4.2-4.3 s and 2.9-3.0 s with 250.
  */
-const BATCH_837 = 250
+const BATCH_837 = 1_000
 
 /**
  * Bytes of an 837 read per batch of events: 16 KiB instead of the reader's 64 KiB. A batch's
@@ -395,8 +395,8 @@ export async function ingestFile(
  * while the file was open. An 835 stored while its 837 was still uncommitted is matched by
  * whichever of the two commits last (READ COMMITTED: each statement sees every commit before it
  * started). Idempotent: remit claims already matched are left alone. Nothing to do for a 999/277.
- * After an 835, denials and payments of its claims that another process committed meanwhile are
- * recovered the same way ({@link recoverFromStoredPayments}, scope `claims`).
+ * After an 835, what its claims' payments recover is worked out again ({@link settleRecovery}),
+ * with what another process committed meanwhile.
  */
 export async function rematchAfterCommit(
   db: Kysely<Database>,
@@ -415,7 +415,7 @@ export async function rematchAfterCommit(
       user ?? 'ingest',
     )
     // Denials and payments of one claim that another process committed while this 835 was open.
-    if (kind === '835') await recoverFromStoredPayments(trx, fileId, user ?? 'ingest', 'claims')
+    if (kind === '835') await settleRecovery(trx, { fileId }, user ?? 'ingest')
     return rematched
   })
 }
@@ -496,8 +496,8 @@ async function storeFile(
     user,
     engine: options.engine,
     profiles: await loadPayerProfiles(trx),
-    pendingReversals: new Map(),
-    recoveredItems: new Map(),
+    setItems: new Map(),
+    fileItems: new Map(),
     copy: COPY_835[options.handle.engine],
   }
   const hasher = new SetHasher()
@@ -509,6 +509,8 @@ async function storeFile(
       // written in the transaction. PGlite has one connection: everything goes through the
       // transaction.
       reader: postgres && kind === '835' ? options.handle.db : trx,
+      ids: postgres ? options.handle.db : trx,
+      idsAhead: postgres,
       fileId,
       remit,
       batchSize:
@@ -537,11 +539,11 @@ async function storeFile(
   }
   await machine.finish()
   const tally = machine.tally
-  // Denials this file opened that payments stored earlier (dated on or after them) recover.
-  if (kind === '835' && tally.items > 0) {
-    const late = await recoverFromStoredPayments(trx, fileId, user)
-    tally.recovered += late.recovered
-    tally.recoveredAmount += late.recoveredAmount
+  // What the claims' payments recover, worked out again with this file's denials and payments.
+  if (kind === '835' && tally.claims > 0) {
+    const settled = await settleRecovery(trx, { fileId }, user)
+    tally.recovered += settled.recovered
+    tally.recoveredAmount += settled.recoveredAmount
   }
   copyTally(result, tally)
   // Remits that came before this 837 are matched to it now (in this transaction).

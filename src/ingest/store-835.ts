@@ -7,12 +7,7 @@ import type {
 } from '../../parsers/remittance835/remittance835.js'
 import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import type { PayerProfile } from '../../transforms/denials/denial-types.js'
-import { statusesAllowing } from '../../transforms/denials/rework-status.js'
-import type {
-  PriorReworkItem,
-  Recovery,
-  RemitBatchResult,
-} from '../../transforms/remits/build-remit-batch.js'
+import type { PriorReworkItem, RemitBatchResult } from '../../transforms/remits/build-remit-batch.js'
 import {
   buildRemitBatch,
   numberReworkItems,
@@ -20,14 +15,14 @@ import {
   remitPayerIdOf,
 } from '../../transforms/remits/build-remit-batch.js'
 import { netClaimPayments } from '../../transforms/remits/claim-payment-netting.js'
+import type { DeniedLine } from '../../transforms/remits/group-claim-items.js'
+import { groupClaimItems } from '../../transforms/remits/group-claim-items.js'
 import type { SubmittedLine } from '../../transforms/remits/match-remit-line.js'
+import type { StoredDeniedLine } from '../../transforms/remits/open-item-suppression.js'
+import { HOLDS_BACK, heldBackLines } from '../../transforms/remits/open-item-suppression.js'
 import type { SubmittedCandidate } from '../../transforms/remits/pick-submitted-claim.js'
-import type {
-  OpeningItem,
-  RecoverableLine,
-  StoredPayment,
-} from '../../transforms/remits/recovery-allocation.js'
-import { allocateStoredPayments } from '../../transforms/remits/recovery-allocation.js'
+import type { SettleItem, SettlePayment } from '../../transforms/remits/recovery-allocation.js'
+import { settleClaimRecovery } from '../../transforms/remits/recovery-allocation.js'
 import { remitClaimKey } from '../../transforms/remits/remit-claim-key.js'
 import type {
   RemitAdjustmentRow,
@@ -51,14 +46,6 @@ import { copyPart, copyRows } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 import type { LookupColumn } from '../db/planner-statistics.js'
 import { analyzeWhereUnplanned } from '../db/planner-statistics.js'
-
-/**
- * Statuses a later payment can recover: open or resolved, not yet paid. An item paid in part
- * (`partially_recovered`) is not paid again by a later file: the cash report dates an item's
- * recovery by its one `recovered_date`, so a second payment in another month would be reported
- * in the wrong month.
- */
-const RECOVERABLE = statusesAllowing('recover').filter((status) => status !== 'partially_recovered')
 
 /**
  * Stores the header of one 835 transaction set; returns the remittance id. `id`, when given, was
@@ -118,13 +105,17 @@ export interface RemitFileState {
   user: string
   engine: DenialEngine
   profiles: Map<string, PayerProfile>
-  /** Σ CLP04 of reversals (negative) per claim key, netted against the next CLP of that claim. */
-  pendingReversals: Map<string, number>
   /**
-   * Items this file has recovered so far. Batches may be read on another connection than the
-   * file's transaction (which cannot see the uncommitted updates), so reads are corrected here.
+   * Items the transaction set being stored has drafted so far, by claim key: they join
+   * `fileItems` when the set is stored, and are dropped when it is rolled back.
    */
-  recoveredItems: Map<number, number>
+  setItems: Map<string, PriorReworkItem[]>
+  /**
+   * Items of this file's earlier stored sets, by claim key: what suppression compares besides
+   * other files' items (batches may be read on another connection than the file's transaction,
+   * which cannot see them), so that a set suppresses the same way whichever file stores it.
+   */
+  fileItems: Map<string, PriorReworkItem[]>
   /**
    * Write the rows with COPY … FROM STDIN (PostgreSQL, src/db/copy-from-stdin.ts) instead of one
    * INSERT … SELECT FROM unnest statement per batch (PGlite, and PostgreSQL when false).
@@ -142,20 +133,20 @@ const LOOKUPS: readonly LookupColumn[] = [
   { table: 'rework_item_line', column: 'rework_item_id' },
 ]
 
-/** The tables and columns {@link recoverFromStoredPayments} reads by. */
+/** The tables and columns {@link settleRecovery} reads by. */
 const RECOVERY_LOOKUPS: readonly LookupColumn[] = [
-  ...['id', 'remit_claim_id', 'claim_id', 'payer_id', 'status', 'file_id', 'remit_date'].map((column) => ({
+  ...['id', 'claim_id', 'payer_id', 'remit_claim_id', 'remit_date'].map((column) => ({
     table: 'rework_item' as const,
     column,
   })),
   { table: 'rework_item_line', column: 'rework_item_id' },
-  ...['id', 'claim_id', 'payer_id', 'remittance_id', 'file_id', 'paid', 'remit_date'].map((column) => ({
+  ...['id', 'claim_id', 'payer_id', 'remittance_id', 'paid', 'remit_date'].map((column) => ({
     table: 'remit_claim' as const,
     column,
   })),
   { table: 'remittance', column: 'id' },
   { table: 'remittance', column: 'file_id' },
-  { table: 'recovery_allocation', column: 'remit_claim_id' },
+  { table: 'recovery_allocation', column: 'rework_item_id' },
 ]
 
 /**
@@ -343,7 +334,7 @@ export async function storeRemitClaims(
   claims: readonly RemittanceClaim835[],
 ): Promise<RemitBatchResult> {
   const prepared = await prepareRemitClaims(db, state, remittanceId, claims)
-  await commitRemitClaims(db, state, prepared)
+  await commitRemitClaims(db, prepared)
   return prepared.result
 }
 
@@ -357,7 +348,6 @@ export interface PreparedRemitBatch {
   parts: BulkPart[]
   /** Or the same rows as COPY text, one part per table that has rows, parents first (`state.copy`). */
   copies: CopyPart[]
-  recoveries: Recovery[]
 }
 
 /** The part inserting `rows` into `table`, or nothing when there are none. */
@@ -369,7 +359,7 @@ function partOf<Row>(table: Parameters<typeof bulkLiterals<Row>>[0], rows: reado
  * Reads what a batch of CLPs needs (candidate claims and lines, earlier rework items, reserved
  * ids) through `db`, turns it into rows ({@link buildRemitBatch}, pure) and their array literals.
  * `db` may be another connection than the file's transaction: it reads only other files'
- * committed rows and sequences, and this file's recoveries are tracked in `state.recoveredItems`.
+ * committed rows and sequences; this file's earlier sets' items are in `state.fileItems`.
  */
 export async function prepareRemitClaims(
   db: Kysely<Database>,
@@ -379,18 +369,9 @@ export async function prepareRemitClaims(
 ): Promise<PreparedRemitBatch> {
   if (claims.length === 0)
     return {
-      result: {
-        claims: 0,
-        matched: 0,
-        unmatched: 0,
-        reversals: 0,
-        items: 0,
-        recovered: 0,
-        recoveredAmount: 0,
-      },
+      result: { claims: 0, matched: 0, unmatched: 0, reversals: 0, items: 0 },
       parts: [],
       copies: [],
-      recoveries: [],
     }
   const since = state.claimsSinceStatistics
   if (since === undefined || since >= REFRESH_EVERY) {
@@ -420,11 +401,15 @@ export async function prepareRemitClaims(
     priorItems,
     claimIds: claimRefs,
     lineIds: lineRefs,
-    carriedReversals: state.pendingReversals,
   })
-  state.pendingReversals = batch.carriedReversals
-  for (const recovery of batch.recoveries) {
-    state.recoveredItems.set(recovery.itemId, recovery.recoveredAmount)
+  // What later sets of this file compare (suppression), once this set is stored.
+  for (const draft of batch.items) {
+    pushTo(state.setItems, remitClaimKey(draft.item.claim_id, draft.item.payer_id), {
+      status: 'open',
+      queue: draft.item.queue,
+      remitDate: draft.item.remit_date,
+      lines: draft.lines.map((l) => ({ level: l.level, procedureCode: l.procedure_code, carcs: l.carcs })),
+    })
   }
   const itemIds = await reserveIds(db, 'rework_item_id_seq', batch.items.length)
   const { itemRows, lineRows } = numberReworkItems(batch.items, itemIds)
@@ -439,7 +424,6 @@ export async function prepareRemitClaims(
         copyPart(ITEM_TABLE, itemRows),
         copyPart(ITEM_LINE_TABLE, lineRows),
       ].filter((part) => part.text !== ''),
-      recoveries: batch.recoveries,
     }
   return {
     result: batch.result,
@@ -451,13 +435,13 @@ export async function prepareRemitClaims(
       ...partOf(ITEM_LINE_TABLE, lineRows),
     ],
     copies: [],
-    recoveries: batch.recoveries,
   }
 }
 
 /**
- * The recoverable rework items of other files for the CLP01s `claimIds`, with their lines, by
- * claim key, oldest first; items this file has already recovered are left out.
+ * The rework items that hold back a repeated denial ({@link HOLDS_BACK}) for the CLP01s
+ * `claimIds`, with their lines, by claim key: other files' (committed) and this file's earlier
+ * sets' (`state.fileItems`).
  */
 async function loadPriorItems(
   db: Kysely<Database>,
@@ -473,276 +457,283 @@ async function loadPriorItems(
       'ri.id',
       'ri.claim_id',
       'ri.payer_id',
-      'ri.amount',
-      'ri.recovered_amount',
       'ri.status',
       'ri.queue',
-      'ril.id as line_id',
-      'ril.amount as line_amount',
-      'ril.recovered_amount as line_recovered_amount',
+      'ri.remit_date',
       'ril.level',
       'ril.procedure_code',
       'ril.carcs',
     ])
     .where(sql<boolean>`ri.claim_id = any(${arrayLiteral(claimIds, 'text')}::text[])`)
     .where('ri.file_id', '<>', state.fileId)
-    .where('ri.status', 'in', RECOVERABLE)
+    .where('ri.status', 'in', [...HOLDS_BACK])
     .orderBy('ri.id')
     .orderBy('ril.id')
     .execute()
   const byKey = new Map<string, PriorReworkItem[]>()
-  let item: (PriorReworkItem & { lines: PriorReworkItem['lines'][number][] }) | undefined
+  let item: (PriorReworkItem & { id: number; lines: PriorReworkItem['lines'][number][] }) | undefined
   for (const row of rows) {
     const id = Number(row.id)
-    if (state.recoveredItems.has(id)) continue
     if (item?.id !== id) {
-      item = {
-        id,
-        amount: Number(row.amount),
-        recoveredAmount: Number(row.recovered_amount),
-        status: row.status,
-        queue: row.queue,
-        lines: [],
-      }
+      item = { id, status: row.status, queue: row.queue, remitDate: row.remit_date, lines: [] }
       pushTo(byKey, remitClaimKey(row.claim_id, row.payer_id), item)
     }
-    item.lines.push({
-      id: Number(row.line_id),
-      amount: Number(row.line_amount),
-      recoveredAmount: Number(row.line_recovered_amount),
-      level: row.level,
-      procedureCode: row.procedure_code,
-      carcs: row.carcs,
-    })
+    item.lines.push({ level: row.level, procedureCode: row.procedure_code, carcs: row.carcs })
+  }
+  for (const claimId of claimIds) {
+    for (const [key, items] of state.fileItems) {
+      if (!key.endsWith(`\u0000${claimId}`)) continue
+      for (const own of items) pushTo(byKey, key, own)
+    }
   }
   return byKey
 }
 
-/** Writes a prepared batch in the file's transaction: the rows, then the recovered items with their audit events. */
-export async function commitRemitClaims(
-  db: Kysely<Database>,
-  state: RemitFileState,
-  prepared: PreparedRemitBatch,
-): Promise<void> {
-  const { recoveries } = prepared
+/** Writes a prepared batch in the file's transaction. */
+export async function commitRemitClaims(db: Kysely<Database>, prepared: PreparedRemitBatch): Promise<void> {
   // One statement for the four tables: the server runs the whole batch without waiting for this
   // process, which is busy parsing the next batch meanwhile.
   await insertLiteralsTogether(db, prepared.parts)
   // Parents before children: each COPY's foreign keys are checked when it ends.
   for (const part of prepared.copies) await copyRows(db, part)
+}
 
-  await writeRecoveries(db, state.user, recoveries)
+/** Which claims {@link settleRecovery} works out again. */
+export type SettleScope =
+  /** The claims whose CLP01 one of this 835 file's remit claims carries (through its remittances: rework_item.file_id has no index). */
+  | { fileId: number }
+  /** These CLP01s. */
+  | { claimIds: readonly string[] }
+  /** Every claim with a rework item (`onco-edi rematch`). */
+  | { all: true }
+
+/** Statuses that a recovery set (as opposed to a biller's step). */
+const RECOVERY_STATUSES: readonly string[] = ['recovered', 'partially_recovered']
+
+/** What {@link settleRecovery} changed. */
+export interface SettleResult {
+  /** Items whose recovery changed (newly paid, paid another amount or by another payment, or no longer paid). */
+  changed: number
+  /** Items paid now that were not paid before. */
+  recovered: number
+  /** Cents recovered now less cents recovered before, over the claims settled. */
+  recoveredAmount: number
+  /** Items removed because an older denial of the same line and reasons keeps its item. */
+  heldBack: number
 }
 
 /**
- * Writes recoveries: each item's recovered amount, status and date, its lines' recovered amounts,
- * one `recovery_allocation` row per item (the remit claim that paid it and the cents) and one
- * `recovered` audit event per item naming them in its note (one statement per table whatever
- * their number; the allocation and the audit event share one).
- */
-async function writeRecoveries(
-  db: Kysely<Database>,
-  user: string,
-  recoveries: readonly Recovery[],
-): Promise<void> {
-  if (recoveries.length === 0) return
-  // One statement per table whatever the number of recoveries.
-  const items = sql`unnest(
-      ${arrayLiteral(
-        recoveries.map((r) => r.itemId),
-        'int8',
-      )}::int8[],
-      ${arrayLiteral(
-        recoveries.map((r) => r.recoveredAmount),
-        'int8',
-      )}::int8[],
-      ${arrayLiteral(
-        recoveries.map((r) => r.afterStatus),
-        'text',
-      )}::text[],
-      ${arrayLiteral(
-        recoveries.map((r) => r.date),
-        'text',
-      )}::text[],
-      ${arrayLiteral(
-        recoveries.map((r) => r.beforeStatus),
-        'text',
-      )}::text[],
-      ${arrayLiteral(
-        recoveries.map((r) => `paid ${r.amount} cents by remit claim ${r.remitClaimId}`),
-        'text',
-      )}::text[]
-    ) with ordinality as r(id, recovered, status, date, before, note, n)`
-  await sql`update rework_item set status = r.status, recovered_amount = r.recovered,
-      recovered_date = r.date, updated_at = now()
-    from ${items} where rework_item.id = r.id`.execute(db)
-  const lines = recoveries.flatMap((r) => r.lines)
-  if (lines.length > 0)
-    await sql`update rework_item_line set recovered_amount = l.recovered
-      from unnest(${arrayLiteral(
-        lines.map((l) => l.lineId),
-        'int8',
-      )}::int8[], ${arrayLiteral(
-        lines.map((l) => l.recoveredAmount),
-        'int8',
-      )}::int8[]) as l(id, recovered)
-      where rework_item_line.id = l.id`.execute(db)
-  // The allocation row and the audit event in one statement: what a stored payment has left
-  // (recoverFromStoredPayments) is read from recovery_allocation, never from the note.
-  await sql`with allocation as (
-      insert into recovery_allocation (remit_claim_id, rework_item_id, amount)
-      select a.remit_claim_id, a.item_id, a.amount
-      from unnest(${arrayLiteral(
-        recoveries.map((r) => r.remitClaimId),
-        'int8',
-      )}::int8[], ${arrayLiteral(
-        recoveries.map((r) => r.itemId),
-        'int8',
-      )}::int8[], ${arrayLiteral(
-        recoveries.map((r) => r.amount),
-        'int8',
-      )}::int8[]) with ordinality as a(remit_claim_id, item_id, amount, n)
-      order by a.n
-    )
-    insert into audit_event (actor, entity, entity_id, action, before_status, after_status, note)
-    select ${user}, 'rework_item', r.id::text, 'recovered', r.before, r.status, r.note
-    from ${items} order by r.n`.execute(db)
-}
-
-/**
- * Recovers denial items from payments of their claims that other files stored before them, dated
- * on or after the denial ({@link allocateStoredPayments}): the result does not depend on whether
- * the denying or the paying 835 was stored first.
+ * Works out again what every stored payment of the claims in `scope` recovers of their denial
+ * items ({@link settleClaimRecovery}, pure) and writes what changed: items' recovered amounts,
+ * statuses and dates, their lines' recovered amounts, the `recovery_allocation` rows, and one audit
+ * event per changed item (`recovered`, naming the remit claim and cents; `recovery_withdrawn` when
+ * a payment it had now goes to an older denial). The result depends on the stored remits' content
+ * and dates only, never on the order they were stored in, so ingest runs it after each 835 and
+ * 277CA (in the file's transaction, and again after the commit for what another process committed
+ * meanwhile) and `onco-edi rematch` over every claim.
  *
- * - `items` (in the file's transaction, once its sets are stored): the items this file opened.
- * - `claims` (after the file's commit, in `rematchAfterCommit`): the recoverable items of every
- *   file for the claims this file's CLPs answer, so that an 835 and another 835 of the same claim
- *   committed at the same moment by two processes end as if one had been stored first
- *   (READ COMMITTED: the later of the two sees the other).
+ * The claims' remit claims are locked (`for update`, in id order) before anything is read, so two
+ * processes settling one claim take turns and the second sees the first's result.
  *
- * Three reads (items, remit claims, allocations) looked up through the file's remittances and the
- * remit_claim_remittance, rework_item_remit_claim, remit_claim_match and
- * recovery_allocation_remit_claim indexes, and three writes only when something is recovered.
- * What a stored payment has left is its net CLP04 (reversals netted within its transaction set,
- * {@link netClaimPayments}) less the cents its `recovery_allocation` rows gave other items. Its remit claims are locked
- * (`for update`) so that two files opening denials of one claim at once do not both take the same
- * cents.
+ * An item a biller resolved after a payment reached it (written off or billed to the patient for
+ * the rest of a partial payment) keeps that payment; its cents are not given to another item.
  */
-export async function recoverFromStoredPayments(
+export async function settleRecovery(
   db: Kysely<Database>,
-  fileId: number,
+  scope: SettleScope,
   user: string,
-  scope: 'items' | 'claims' = 'items',
-): Promise<{ recovered: number; recoveredAmount: number }> {
-  const none = { recovered: 0, recoveredAmount: 0 }
+): Promise<SettleResult> {
+  const result: SettleResult = { changed: 0, recovered: 0, recoveredAmount: 0, heldBack: 0 }
   // In the file's transaction the tables hold its own uncommitted rows, which the statistics
   // refreshed per batch on the reader's connection did not see: planned as one-row tables, the
-  // item read below ran as nested loops over every item and line (67 s for 10k items).
+  // reads below ran as nested loops over every item and line (67 s for 10k items).
   await analyzeWhereUnplanned(db, RECOVERY_LOOKUPS)
-  const itemRows = await db
-    .selectFrom('rework_item as ri')
-    .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
-    .select([
-      'ri.id',
-      'ri.file_id',
-      'ri.claim_id',
-      'ri.payer_id',
-      'ri.amount',
-      'ri.recovered_amount',
-      'ri.status',
-      'ri.remit_date',
-      'ril.id as line_id',
-      'ril.amount as line_amount',
-      'ril.recovered_amount as line_recovered_amount',
-    ])
-    .where('ri.status', 'in', RECOVERABLE)
-    .where(({ exists, selectFrom }) =>
-      // From the file's remittances (one row per transaction set) down the remit_claim_remittance
-      // and rework_item_remit_claim indexes: neither table has an index on file_id.
-      scope === 'items'
-        ? sql<boolean>`ri.remit_claim_id in (select rc.id from remit_claim rc
-            where rc.remittance_id in (select r.id from remittance r where r.file_id = ${fileId}))`
-        : exists(
-            selectFrom('remit_claim as mine')
-              .select('mine.id')
-              .whereRef('mine.claim_id', '=', 'ri.claim_id')
-              .where(sql<boolean>`mine.payer_id is not distinct from ri.payer_id`)
-              .where(
-                sql<boolean>`mine.remittance_id in (select r.id from remittance r where r.file_id = ${fileId})`,
-              ),
-          ),
-    )
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('remit_claim as rc')
-          .select('rc.id')
-          .whereRef('rc.claim_id', '=', 'ri.claim_id')
-          .where(sql<boolean>`rc.payer_id is not distinct from ri.payer_id`)
-          .whereRef('rc.file_id', '<>', 'ri.file_id')
-          .where('rc.paid', '>', 0)
-          .whereRef('rc.remit_date', '>=', 'ri.remit_date'),
-      ),
-    )
-    .orderBy('ri.id')
-    .orderBy('ril.id')
-    .execute()
-  if (itemRows.length === 0) return none
-
-  const itemsByKey = new Map<string, (OpeningItem & { lines: RecoverableLine[] })[]>()
-  let item: (OpeningItem & { lines: RecoverableLine[] }) | undefined
-  for (const row of itemRows) {
-    const id = Number(row.id)
-    if (item?.id !== id) {
-      item = {
-        id,
-        amount: Number(row.amount),
-        recoveredAmount: Number(row.recovered_amount),
-        status: row.status,
-        remitDate: row.remit_date,
-        fileId: Number(row.file_id),
-        lines: [],
-      }
-      pushTo(itemsByKey, remitClaimKey(row.claim_id, row.payer_id), item)
-    }
-    item.lines.push({
-      id: Number(row.line_id),
-      amount: Number(row.line_amount),
-      recoveredAmount: Number(row.line_recovered_amount),
-    })
-  }
-  const claimIds = [...new Set(itemRows.map((r) => r.claim_id))]
+  // Claims with a denial item and a positive payment from another transaction set: nothing else
+  // can change (claim_id is indexed on rework_item and remit_claim).
+  const inScope =
+    'fileId' in scope
+      ? sql<boolean>`ri.claim_id in (select rc.claim_id from remit_claim rc
+            where rc.remittance_id in (select r.id from remittance r where r.file_id = ${scope.fileId}))`
+      : 'claimIds' in scope
+        ? sql<boolean>`ri.claim_id = any(${arrayLiteral([...scope.claimIds], 'text')}::text[])`
+        : sql<boolean>`true`
+  const claimRows = await sql<{ claim_id: string }>`select distinct ri.claim_id from rework_item ri
+    where ${inScope} and ri.remit_date is not null
+      and (exists (select 1 from remit_claim p where p.claim_id = ri.claim_id
+          and p.payer_id is not distinct from ri.payer_id and p.paid > 0 and p.remit_date >= ri.remit_date)
+        or exists (select 1 from rework_item o where o.claim_id = ri.claim_id
+          and o.payer_id is not distinct from ri.payer_id and o.remit_claim_id <> ri.remit_claim_id))
+    order by ri.claim_id`.execute(db)
+  const claimIds = claimRows.rows.map((r) => r.claim_id)
+  if (claimIds.length === 0) return result
   const claimIdArray = sql`${arrayLiteral(claimIds, 'text')}::text[]`
 
-  // Every CLP of those claims, reversals included (they are netted); a file's own are left out
-  // per item by allocateStoredPayments.
   const remits = await db
     .selectFrom('remit_claim')
-    .select(['id', 'remittance_id', 'file_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
+    .select(['id', 'remittance_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
     .where(sql<boolean>`claim_id = any(${claimIdArray})`)
     .orderBy('id')
     .forUpdate()
     .execute()
-  // The cents each of those payments has already given to items (recovery_allocation_remit_claim).
-  const allocated = new Map<number, number>()
-  if (remits.length > 0) {
-    const sums = await db
-      .selectFrom('recovery_allocation')
-      .select(['remit_claim_id', sql<string | number>`sum(amount)`.as('amount')])
-      .where(
-        sql<boolean>`remit_claim_id = any(${arrayLiteral(
-          remits.map((r) => Number(r.id)),
-          'int8',
-        )}::int8[])`,
-      )
-      .groupBy('remit_claim_id')
+  const readItems = () =>
+    db
+      .selectFrom('rework_item as ri')
+      .leftJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
+      .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
+      .select([
+        'ri.id',
+        'ri.claim_id',
+        'ri.payer_id',
+        'ri.amount',
+        'ri.recovered_amount',
+        'ri.recovered_date',
+        'ri.status',
+        'ri.queue',
+        'ri.remit_date',
+        'ri.remit_claim_id',
+        'rc.remittance_id',
+        'ril.id as line_id',
+        'ril.amount as line_amount',
+        'ril.recovered_amount as line_recovered_amount',
+        'ril.level',
+        'ril.procedure_code',
+        'ril.carcs',
+      ])
+      .where(sql<boolean>`ri.claim_id = any(${claimIdArray})`)
+      .orderBy('ri.id')
+      .orderBy('ril.id')
       .execute()
-    for (const row of sums) allocated.set(Number(row.remit_claim_id), Number(row.amount))
+  let itemRows = await readItems()
+  if (itemRows.length === 0) return result
+  const itemIds = [...new Set(itemRows.map((r) => Number(r.id)))]
+  const itemIdArray = sql`${arrayLiteral(itemIds, 'int8')}::int8[]`
+  const allocationRows = await sql<{
+    remit_claim_id: string | number
+    rework_item_id: string | number
+    amount: string | number
+  }>`select remit_claim_id, rework_item_id, amount from recovery_allocation
+    where rework_item_id = any(${itemIdArray}) order by id`.execute(db)
+  // The status an item had before a payment reached it: the last `recovered` event that moved it
+  // from an unpaid status (audit events are append-only).
+  const recoveredIds = itemRows.filter((r) => RECOVERY_STATUSES.includes(r.status)).map((r) => String(r.id))
+  const before = new Map<number, string>()
+  if (recoveredIds.length > 0) {
+    const events = await sql<{
+      entity_id: string
+      before_status: string | null
+    }>`select entity_id, before_status
+      from audit_event where entity = 'rework_item' and action = 'recovered'
+        and entity_id = any(${arrayLiteral([...new Set(recoveredIds)], 'text')}::text[])
+        and before_status is not null and before_status <> all(${arrayLiteral([...RECOVERY_STATUSES], 'text')}::text[])
+      order by id`.execute(db)
+    for (const event of events.rows)
+      if (event.before_status !== null) before.set(Number(event.entity_id), event.before_status)
+  }
+  // Each transaction set's content identity (transaction_set, by the remittance's envelope).
+  const remittanceIds = [
+    ...new Set([
+      ...remits.map((r) => Number(r.remittance_id)),
+      ...itemRows.flatMap((r) => (r.remittance_id === null ? [] : [Number(r.remittance_id)])),
+    ]),
+  ]
+  const setKeys = new Map<number, string>()
+  const keyRows = await sql<{ id: string | number; set_key: string | null }>`select r.id,
+      (select min(ts.content_sha256) from transaction_set ts where ts.file_id = r.file_id
+        and ts.interchange_control = r.interchange_control and ts.transaction_control = r.transaction_control
+        and ts.transaction_type = '835') as set_key
+    from remittance r where r.id = any(${arrayLiteral(remittanceIds, 'int8')}::int8[])`.execute(db)
+  for (const row of keyRows.rows) setKeys.set(Number(row.id), row.set_key ?? `remittance ${row.id}`)
+  const setKeyOf = (remittanceId: string | number | null): string =>
+    remittanceId === null ? '~277CA' : (setKeys.get(Number(remittanceId)) ?? `remittance ${remittanceId}`)
+
+  // Repeated denials: of the same line and reasons, the oldest denial keeps its item.
+  const baseStatus = (row: (typeof itemRows)[number]): string =>
+    RECOVERY_STATUSES.includes(row.status) ? (before.get(Number(row.id)) ?? 'open') : row.status
+  const linesByKey = new Map<string, StoredDeniedLine[]>()
+  for (const row of itemRows) {
+    pushTo(linesByKey, remitClaimKey(row.claim_id, row.payer_id), {
+      lineId: Number(row.line_id),
+      itemId: Number(row.id),
+      status: baseStatus(row),
+      kept: !RECOVERY_STATUSES.includes(row.status) && Number(row.recovered_amount) > 0,
+      remitDate: row.remit_date,
+      setKey: setKeyOf(row.remittance_id),
+      position: row.remit_claim_id === null ? Number(row.id) : Number(row.remit_claim_id),
+      level: row.level,
+      procedureCode: row.procedure_code,
+      queue: row.queue,
+      carcs: row.carcs,
+    })
+  }
+  const heldBack = new Set<number>()
+  for (const lines of linesByKey.values()) for (const id of heldBackLines(lines)) heldBack.add(id)
+  if (heldBack.size > 0) {
+    const removed = await holdBackLines(db, user, heldBack, itemRows)
+    result.heldBack += removed
+    // Amounts and lines as they are now.
+    itemRows = await readItems()
   }
 
+  // Items: those a biller resolved after a payment reached them keep it (held); the others are settled.
+  const current = new Map<
+    number,
+    {
+      status: string
+      recovered: number
+      date: string | null
+      lines: Map<number, number>
+      allocations: string
+    }
+  >()
+  const itemsByKey = new Map<
+    string,
+    (SettleItem & { lines: { id: number; amount: number; recoveredAmount: number }[] })[]
+  >()
+  const held = new Set<number>()
+  let item: (SettleItem & { lines: { id: number; amount: number; recoveredAmount: number }[] }) | undefined
+  for (const row of itemRows) {
+    const id = Number(row.id)
+    if (item?.id !== id) {
+      const recovered = Number(row.recovered_amount)
+      const settled = RECOVERY_STATUSES.includes(row.status) || recovered === 0
+      current.set(id, {
+        status: row.status,
+        recovered,
+        date: row.recovered_date,
+        lines: new Map(),
+        allocations: '',
+      })
+      item = {
+        id,
+        amount: Number(row.amount),
+        recoveredAmount: 0,
+        status: RECOVERY_STATUSES.includes(row.status) ? (before.get(id) ?? 'open') : row.status,
+        remitDate: row.remit_date,
+        setKey: setKeyOf(row.remittance_id),
+        position: row.remit_claim_id === null ? id : Number(row.remit_claim_id),
+        queue: row.queue,
+        lines: [],
+      }
+      if (settled) pushTo(itemsByKey, remitClaimKey(row.claim_id, row.payer_id), item)
+      else held.add(id)
+    }
+    item.lines.push({ id: Number(row.line_id), amount: Number(row.line_amount), recoveredAmount: 0 })
+    current.get(id)?.lines.set(Number(row.line_id), Number(row.line_recovered_amount))
+  }
+  const heldCents = new Map<number, number>()
+  const allocationsOf = new Map<number, { remitClaimId: number; amount: number }[]>()
+  for (const row of allocationRows.rows) {
+    const itemId = Number(row.rework_item_id)
+    const remitClaimId = Number(row.remit_claim_id)
+    if (held.has(itemId)) heldCents.set(remitClaimId, (heldCents.get(remitClaimId) ?? 0) + Number(row.amount))
+    else pushTo(allocationsOf, itemId, { remitClaimId, amount: Number(row.amount) })
+  }
+
+  // Payments: each set's CLPs netted per claim (reversals with their corrections, split parts summed).
   const bySet = new Map<number, typeof remits>()
   for (const remit of remits) pushTo(bySet, Number(remit.remittance_id), remit)
-  const paymentsByKey = new Map<string, StoredPayment[]>()
-  for (const set of bySet.values()) {
+  const paymentsByKey = new Map<string, SettlePayment[]>()
+  for (const [remittanceId, set] of bySet) {
     const netted = netClaimPayments(
       set.map((r) => ({ claimId: r.claim_id, payerId: r.payer_id, status: r.status, paid: Number(r.paid) })),
       new Map(),
@@ -754,21 +745,230 @@ export async function recoverFromStoredPayments(
       pushTo(paymentsByKey, payment.key, {
         remitClaimId,
         remitDate: remit.remit_date,
-        unallocated: payment.paid - (allocated.get(remitClaimId) ?? 0),
-        fileId: Number(remit.file_id),
+        setKey: setKeyOf(remittanceId),
+        position: remitClaimId,
+        paid: payment.paid - (heldCents.get(remitClaimId) ?? 0),
       })
     }
   }
 
-  const recoveries: Recovery[] = []
+  const changes: {
+    itemId: number
+    before: string
+    after: string
+    recovered: number
+    date: string | null
+    allocations: { remitClaimId: number; amount: number }[]
+    withdrawn: boolean
+  }[] = []
+  const lineChanges: { lineId: number; recovered: number }[] = []
   for (const [key, items] of itemsByKey) {
-    for (const recovery of allocateStoredPayments(items, paymentsByKey.get(key) ?? [])) {
-      recoveries.push(recovery)
+    for (const settled of settleClaimRecovery(items, paymentsByKey.get(key) ?? [])) {
+      const was = current.get(settled.itemId)
+      if (was === undefined) continue
+      const oldAllocations = allocationsOf.get(settled.itemId) ?? []
+      const same =
+        was.status === settled.status &&
+        was.recovered === settled.recoveredAmount &&
+        (settled.recoveredAmount === 0 || was.date === settled.recoveredDate) &&
+        JSON.stringify(oldAllocations) === JSON.stringify(settled.allocations) &&
+        settled.lines.every((l) => (was.lines.get(l.lineId) ?? 0) === l.recoveredAmount)
+      if (same) continue
+      changes.push({
+        itemId: settled.itemId,
+        before: was.status,
+        after: settled.status,
+        recovered: settled.recoveredAmount,
+        date: settled.recoveredDate,
+        allocations: settled.allocations,
+        withdrawn: settled.allocations.length === 0,
+      })
+      for (const line of settled.lines)
+        if ((was.lines.get(line.lineId) ?? 0) !== line.recoveredAmount)
+          lineChanges.push({ lineId: line.lineId, recovered: line.recoveredAmount })
+      result.changed++
+      if (was.recovered === 0 && settled.recoveredAmount > 0) result.recovered++
+      result.recoveredAmount += settled.recoveredAmount - was.recovered
     }
   }
-  await writeRecoveries(db, user, recoveries)
-  return {
-    recovered: recoveries.length,
-    recoveredAmount: recoveries.reduce((sum, r) => sum + r.amount, 0),
+  if (changes.length === 0) return result
+  await writeSettlement(db, user, changes, lineChanges)
+  return result
+}
+
+/**
+ * Writes a settlement's changes: the items (status, recovered amount and date), their lines,
+ * their `recovery_allocation` rows (replaced) and one audit event per item, a fixed number of
+ * statements whatever their number.
+ */
+async function writeSettlement(
+  db: Kysely<Database>,
+  user: string,
+  changes: readonly {
+    itemId: number
+    before: string
+    after: string
+    recovered: number
+    date: string | null
+    allocations: readonly { remitClaimId: number; amount: number }[]
+    withdrawn: boolean
+  }[],
+  lines: readonly { lineId: number; recovered: number }[],
+): Promise<void> {
+  const ids = sql`${arrayLiteral(
+    changes.map((c) => c.itemId),
+    'int8',
+  )}::int8[]`
+  await sql`update rework_item set status = c.status, recovered_amount = c.recovered,
+      recovered_date = c.date, updated_at = now()
+    from unnest(${ids}, ${arrayLiteral(
+      changes.map((c) => c.after),
+      'text',
+    )}::text[], ${arrayLiteral(
+      changes.map((c) => c.recovered),
+      'int8',
+    )}::int8[], ${arrayLiteral(
+      changes.map((c) => (c.recovered === 0 ? null : c.date)),
+      'text',
+    )}::text[]) as c(id, status, recovered, date)
+    where rework_item.id = c.id`.execute(db)
+  if (lines.length > 0)
+    await sql`update rework_item_line set recovered_amount = l.recovered
+      from unnest(${arrayLiteral(
+        lines.map((l) => l.lineId),
+        'int8',
+      )}::int8[], ${arrayLiteral(
+        lines.map((l) => l.recovered),
+        'int8',
+      )}::int8[]) as l(id, recovered)
+      where rework_item_line.id = l.id`.execute(db)
+  await sql`delete from recovery_allocation where rework_item_id = any(${ids})`.execute(db)
+  const allocations = changes.flatMap((c) => c.allocations.map((a) => ({ itemId: c.itemId, ...a })))
+  if (allocations.length > 0)
+    await sql`insert into recovery_allocation (remit_claim_id, rework_item_id, amount)
+      select a.remit_claim_id, a.item_id, a.amount
+      from unnest(${arrayLiteral(
+        allocations.map((a) => a.remitClaimId),
+        'int8',
+      )}::int8[], ${arrayLiteral(
+        allocations.map((a) => a.itemId),
+        'int8',
+      )}::int8[], ${arrayLiteral(
+        allocations.map((a) => a.amount),
+        'int8',
+      )}::int8[]) with ordinality as a(remit_claim_id, item_id, amount, n)
+      order by a.n`.execute(db)
+  await sql`insert into audit_event (actor, entity, entity_id, action, before_status, after_status, note)
+    select ${user}, 'rework_item', e.id::text, e.action, e.before, e.after, e.note
+    from unnest(${ids}, ${arrayLiteral(
+      changes.map((c) => (c.withdrawn ? 'recovery_withdrawn' : 'recovered')),
+      'text',
+    )}::text[], ${arrayLiteral(
+      changes.map((c) => c.before),
+      'text',
+    )}::text[], ${arrayLiteral(
+      changes.map((c) => c.after),
+      'text',
+    )}::text[], ${arrayLiteral(
+      changes.map((c) =>
+        c.withdrawn
+          ? 'its payment recovers an older denial of the claim'
+          : c.allocations.map((a) => `paid ${a.amount} cents by remit claim ${a.remitClaimId}`).join('; '),
+      ),
+      'text',
+    )}::text[]) with ordinality as e(id, action, before, after, note, n)
+    order by e.n`.execute(db)
+}
+
+/**
+ * Removes denied lines that an older denial holds back ({@link heldBackLines}): an item left
+ * without lines is deleted (its lines and recovery rows go with it), the others keep their other
+ * lines and take their amount, reasons and deadline from them ({@link groupClaimItems}). Each
+ * gets an audit event (`held_back`).
+ */
+async function holdBackLines(
+  db: Kysely<Database>,
+  user: string,
+  heldBack: ReadonlySet<number>,
+  rows: readonly { id: string | number; line_id: string | number }[],
+): Promise<number> {
+  const remaining = new Map<number, number>()
+  const touched = new Set<number>()
+  for (const row of rows) {
+    const id = Number(row.id)
+    if (heldBack.has(Number(row.line_id))) touched.add(id)
+    else remaining.set(id, (remaining.get(id) ?? 0) + 1)
   }
+  const deleted = new Set([...touched].filter((id) => !remaining.has(id)))
+  const kept = [...touched].filter((id) => remaining.has(id))
+  await sql`delete from rework_item_line where id = any(${arrayLiteral([...heldBack], 'int8')}::int8[])`.execute(
+    db,
+  )
+  if (deleted.size > 0)
+    await sql`delete from rework_item where id = any(${arrayLiteral([...deleted], 'int8')}::int8[])`.execute(
+      db,
+    )
+  if (kept.length > 0) {
+    const lines = await db
+      .selectFrom('rework_item_line')
+      .selectAll()
+      .where(sql<boolean>`rework_item_id = any(${arrayLiteral(kept, 'int8')}::int8[])`)
+      .orderBy('id')
+      .execute()
+    const byItem = new Map<number, DeniedLine[]>()
+    for (const line of lines)
+      pushTo(byItem, Number(line.rework_item_id), {
+        level: line.level === 'claim' ? 'claim' : 'line',
+        remitLineId: line.remit_line_id === null ? null : Number(line.remit_line_id),
+        submittedLineId: line.submitted_line_id === null ? null : Number(line.submitted_line_id),
+        procedureCode: line.procedure_code,
+        modifiers: line.modifiers,
+        units: line.units === null ? null : Number(line.units),
+        serviceDate: line.service_date,
+        queue: 'held',
+        action: line.action,
+        carcs: line.carcs,
+        rarcs: line.rarcs,
+        amount: Number(line.amount),
+        deadline: line.deadline,
+        deadlineBasis: line.deadline_basis,
+        lowConfidence: line.low_confidence,
+        appealable: line.appealable,
+        flags: line.flags,
+        guidance: line.guidance,
+      })
+    for (const [id, itemLines] of byItem) {
+      const [grouped] = groupClaimItems(itemLines)
+      if (grouped === undefined) continue
+      await db
+        .updateTable('rework_item')
+        .set({
+          amount: grouped.amount,
+          carcs: grouped.carcs,
+          rarcs: grouped.rarcs,
+          deadline: grouped.deadline,
+          deadline_basis: grouped.deadlineBasis,
+          low_confidence: grouped.lowConfidence,
+          appealable: grouped.appealable,
+          action: grouped.action,
+          guidance: grouped.guidance,
+          service_date: grouped.serviceDate,
+          procedure_code: grouped.procedureCode,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .execute()
+    }
+  }
+  await sql`insert into audit_event (actor, entity, entity_id, action, note)
+    select ${user}, 'rework_item', t.id::text, 'held_back', t.note
+    from unnest(${arrayLiteral([...touched], 'int8')}::int8[], ${arrayLiteral(
+      [...touched].map((id) =>
+        deleted.has(id)
+          ? 'removed: an older denial of the same line and reasons keeps its item'
+          : 'lines removed: an older denial of the same line and reasons keeps them',
+      ),
+      'text',
+    )}::text[]) with ordinality as t(id, note, n) order by t.n`.execute(db)
+  return deleted.size
 }

@@ -1,98 +1,57 @@
-import type { CompiledQuery, Kysely } from 'kysely'
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
-import { toStoredClaim837 } from '../../parsers/claim837/claim837-stored-form.js'
-import { bulkChildTable, bulkTable, parentsWithChildrenQuery } from '../db/bulk-insert.js'
+import { StoredClaim837Writer } from '../../parsers/claim837/claim837-stored-form.js'
+import { CopyBuffer, copyField, copyNumber, copyTextArray } from '../db/copy-buffer.js'
+import type { CopyPart } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 
-/** A submitted_claim row as stored from one CLM loop. */
-interface SubmittedClaimRow {
-  file_id: number
-  claim_id: string
-  kind: string
-  payer_id: string | null
-  payer_name: string | null
-  billing_provider_id: string | null
-  member_id: string
-  filing_indicator: string | null
-  service_from: string | null
-  service_to: string | null
-  total_charge: number
-  frequency_code: string
-  facility_code: string
-  type_of_bill: string | null
-  prior_authorization: string | null
-  payer_claim_control: string | null
-  diagnoses: string[]
-  interchange_control: string
-  transaction_control: string
-  claim_envelope: string
-  claim_x12: string
-}
+/** The submitted_claim columns a batch writes, in the order of its COPY rows. */
+const CLAIM_COLUMNS = [
+  'id',
+  'file_id',
+  'claim_id',
+  'kind',
+  'payer_id',
+  'payer_name',
+  'billing_provider_id',
+  'member_id',
+  'filing_indicator',
+  'service_from',
+  'service_to',
+  'total_charge',
+  'frequency_code',
+  'facility_code',
+  'type_of_bill',
+  'prior_authorization',
+  'payer_claim_control',
+  'diagnoses',
+  'interchange_control',
+  'transaction_control',
+  'claim_envelope',
+  'claim_x12',
+] as const satisfies readonly (keyof Database['submitted_claim'])[]
 
-/** A submitted_line row as stored from one service line loop (2400). */
-interface SubmittedLineRow {
-  line_number: number
-  revenue_code: string | null
-  procedure_code: string | null
-  modifiers: string
-  charge: number
-  unit_basis: string
-  units: number
-  place_of_service: string
-  service_from: string | null
-  service_to: string | null
-  line_control: string | null
-  prior_authorization: string | null
-  ndc: string | null
-  ndc_quantity: number | null
-  ndc_unit: string | null
-}
-
-const CLAIM_TABLE = bulkTable<'submitted_claim', SubmittedClaimRow>('submitted_claim', [
-  { name: 'file_id', type: 'int8' },
-  { name: 'claim_id', type: 'text' },
-  { name: 'kind', type: 'text' },
-  { name: 'payer_id', type: 'text' },
-  { name: 'payer_name', type: 'text' },
-  { name: 'billing_provider_id', type: 'text' },
-  { name: 'member_id', type: 'text' },
-  { name: 'filing_indicator', type: 'text' },
-  { name: 'service_from', type: 'text' },
-  { name: 'service_to', type: 'text' },
-  { name: 'total_charge', type: 'int8' },
-  { name: 'frequency_code', type: 'text' },
-  { name: 'facility_code', type: 'text' },
-  { name: 'type_of_bill', type: 'text' },
-  { name: 'prior_authorization', type: 'text' },
-  { name: 'payer_claim_control', type: 'text' },
-  { name: 'diagnoses', type: 'text', array: true },
-  { name: 'interchange_control', type: 'text' },
-  { name: 'transaction_control', type: 'text' },
-  { name: 'claim_envelope', type: 'text' },
-  { name: 'claim_x12', type: 'text' },
-])
-
-const LINE_TABLE = bulkChildTable<'submitted_line', 'submitted_claim_id', SubmittedLineRow>(
-  'submitted_line',
+/** The submitted_line columns a batch writes, in the order of its COPY rows. */
+const LINE_COLUMNS = [
   'submitted_claim_id',
-  [
-    { name: 'line_number', type: 'int4' },
-    { name: 'revenue_code', type: 'text' },
-    { name: 'procedure_code', type: 'text' },
-    { name: 'modifiers', type: 'text' },
-    { name: 'charge', type: 'int8' },
-    { name: 'unit_basis', type: 'text' },
-    { name: 'units', type: 'float8' },
-    { name: 'place_of_service', type: 'text' },
-    { name: 'service_from', type: 'text' },
-    { name: 'service_to', type: 'text' },
-    { name: 'line_control', type: 'text' },
-    { name: 'prior_authorization', type: 'text' },
-    { name: 'ndc', type: 'text' },
-    { name: 'ndc_quantity', type: 'float8' },
-    { name: 'ndc_unit', type: 'text' },
-  ],
-)
+  'line_number',
+  'revenue_code',
+  'procedure_code',
+  'modifiers',
+  'charge',
+  'unit_basis',
+  'units',
+  'place_of_service',
+  'service_from',
+  'service_to',
+  'line_control',
+  'prior_authorization',
+  'ndc',
+  'ndc_quantity',
+  'ndc_unit',
+] as const satisfies readonly (keyof Database['submitted_line'])[]
+
+/** The sequence submitted_claim ids are drawn from (reserved before a batch's rows are made). */
+export const SUBMITTED_CLAIM_ID_SEQUENCE = 'submitted_claim_id_seq'
 
 /** The claim's earliest line date when the claim carries no claim-level dates. */
 function claimDates(claim: Claim837): { from: string | undefined; to: string | undefined } {
@@ -108,116 +67,89 @@ function claimDates(claim: Claim837): { from: string | undefined; to: string | u
 }
 
 /**
- * Submitted claims staged for one insert ({@link storeClaimBatch837}), held as their table rows.
- * Each claim becomes its rows (a few objects and its stored text) when it is added, so the parsed
- * Claim837, hundreds of objects with its source segments, is garbage as soon as the reader is done
- * with it instead of living until the batch's insert.
+ * Submitted claims staged for one batch's COPY ({@link claimBatchCopies837}), held as the rows'
+ * COPY text in off-heap buffers (src/db/copy-buffer.ts). Each claim becomes its rows when it is
+ * added, with the next of the ids reserved for the batch, so neither the parsed Claim837 (hundreds
+ * of objects with its source segments) nor its rows' strings outlive the claim: the garbage
+ * collector's young generation takes them, and nothing of a batch is promoted while it waits for
+ * its statement.
  */
 export class SubmittedClaimBatch {
   readonly fileId: number
-  readonly claims: SubmittedClaimRow[] = []
-  readonly lines: SubmittedLineRow[] = []
-  /** For each line, the 0-based index of its claim in {@link claims}. */
-  readonly lineClaim: number[] = []
+  readonly claims = new CopyBuffer()
+  readonly lines = new CopyBuffer()
+  readonly #ids: readonly number[]
+  readonly #fileField: string
+  /** Writes each claim's stored form; one per file, so that a set's claims share their header's text. */
+  readonly #storedForm: StoredClaim837Writer
 
-  constructor(fileId: number) {
+  /** `ids`: submitted_claim ids reserved for this batch, one per claim it may hold. */
+  constructor(
+    fileId: number,
+    ids: readonly number[],
+    storedForm: StoredClaim837Writer = new StoredClaim837Writer(),
+  ) {
     this.fileId = fileId
+    this.#ids = ids
+    this.#fileField = String(fileId)
+    this.#storedForm = storedForm
   }
 
   /** Claims added so far. */
   get length(): number {
-    return this.claims.length
+    return this.claims.rows
   }
 
-  /** Adds one claim and its lines. */
+  /** Claims the batch may hold: as many as ids were reserved for it. */
+  get capacity(): number {
+    return this.#ids.length
+  }
+
+  /** Adds one claim and its lines (throws when the batch is full). */
   add(claim: Claim837): void {
+    const id = this.#ids[this.claims.rows]
+    if (id === undefined) throw new Error(`an 837 batch holds ${this.#ids.length} claims`)
+    const idField = String(id)
     const { from, to } = claimDates(claim)
-    const stored = toStoredClaim837(claim)
-    const index = this.claims.length
-    this.claims.push({
-      file_id: this.fileId,
-      claim_id: claim.claimId,
-      kind: claim.kind,
-      payer_id: claim.payer.id ?? null,
-      payer_name: claim.payer.organizationName ?? null,
-      billing_provider_id: claim.billingProvider.id ?? null,
-      member_id: claim.subscriber.memberId,
-      filing_indicator: claim.subscriber.claimFilingIndicator ?? null,
-      service_from: from ?? null,
-      service_to: to ?? null,
-      total_charge: claim.totalCharge,
-      frequency_code: claim.frequencyCode,
-      facility_code: claim.facilityCode,
-      type_of_bill: claim.typeOfBill ?? null,
-      prior_authorization: claim.priorAuthorization ?? null,
-      payer_claim_control: claim.payerClaimControlNumber ?? null,
-      diagnoses: claim.diagnoses.map((d) => d.code),
-      interchange_control: claim.envelope.interchangeControl,
-      transaction_control: claim.envelope.transactionControl,
-      // The compact stored form (migration 0012): the claim's own segments as text.
-      claim_envelope: stored.envelope,
-      claim_x12: stored.x12,
-    })
+    const stored = this.#storedForm.write(claim)
+    // Columns in CLAIM_COLUMNS' order; the values are those the unnest insert stored before.
+    this.claims.row(
+      `${idField}\t${this.#fileField}\t${copyField(claim.claimId)}\t${copyField(claim.kind)}\t` +
+        `${copyField(claim.payer.id)}\t${copyField(claim.payer.organizationName)}\t` +
+        `${copyField(claim.billingProvider.id)}\t${copyField(claim.subscriber.memberId)}\t` +
+        `${copyField(claim.subscriber.claimFilingIndicator)}\t${copyField(from)}\t${copyField(to)}\t` +
+        `${copyNumber(claim.totalCharge)}\t${copyField(claim.frequencyCode)}\t${copyField(claim.facilityCode)}\t` +
+        `${copyField(claim.typeOfBill)}\t${copyField(claim.priorAuthorization)}\t` +
+        `${copyField(claim.payerClaimControlNumber)}\t${copyTextArray(claim.diagnoses.map((d) => d.code))}\t` +
+        `${copyField(claim.envelope.interchangeControl)}\t${copyField(claim.envelope.transactionControl)}\t` +
+        // The compact stored form (migration 0012): the claim's own segments as text.
+        `${copyField(stored.envelope)}\t${copyField(stored.x12)}`,
+    )
     for (const line of claim.lines) {
-      this.lineClaim.push(index)
-      this.lines.push({
-        line_number: line.lineNumber,
-        revenue_code: line.revenueCode ?? null,
-        procedure_code: line.procedureCode ?? null,
-        modifiers: line.modifiers.join(':'),
-        charge: line.charge,
-        unit_basis: line.unitBasis,
-        units: line.units,
-        place_of_service: line.placeOfService ?? claim.facilityCode,
-        service_from: line.serviceFrom ?? from ?? null,
-        service_to: line.serviceTo ?? line.serviceFrom ?? to ?? null,
-        line_control: line.lineControlNumber ?? null,
-        prior_authorization: line.priorAuthorization ?? claim.priorAuthorization ?? null,
-        ndc: line.drug?.ndc ?? null,
-        ndc_quantity: line.drug?.quantity ?? null,
-        ndc_unit: line.drug?.unit ?? null,
-      })
+      // Columns in LINE_COLUMNS' order.
+      this.lines.row(
+        `${idField}\t${copyNumber(line.lineNumber)}\t${copyField(line.revenueCode)}\t` +
+          `${copyField(line.procedureCode)}\t${copyField(line.modifiers.join(':'))}\t${copyNumber(line.charge)}\t` +
+          `${copyField(line.unitBasis)}\t${copyNumber(line.units)}\t` +
+          `${copyField(line.placeOfService ?? claim.facilityCode)}\t${copyField(line.serviceFrom ?? from)}\t` +
+          `${copyField(line.serviceTo ?? line.serviceFrom ?? to)}\t${copyField(line.lineControlNumber)}\t` +
+          `${copyField(line.priorAuthorization ?? claim.priorAuthorization)}\t${copyField(line.drug?.ndc)}\t` +
+          `${copyNumber(line.drug?.quantity)}\t${copyField(line.drug?.unit)}`,
+      )
     }
   }
 }
 
 /**
- * The statement that stores a batch of submitted claims and their lines (one round trip: the
- * server draws the claim ids from submitted_claim_id_seq and gives them to the lines), built but
- * not run; `undefined` for an empty batch. The ingest builds batch N+1's statement while batch N's
- * runs on the server, then runs it on the file's transaction after N's ({@link storeClaimBatch837}
- * does both at once).
+ * The two COPYs that store a batch of submitted claims and their lines (claims first: the lines'
+ * reference check reads them), ready to run on the file's transaction; none for an empty batch.
  */
-export function claimBatchQuery837(
-  db: Kysely<Database>,
-  batch: SubmittedClaimBatch,
-): CompiledQuery | undefined {
-  return parentsWithChildrenQuery(
-    db,
-    'submitted_claim_id_seq',
-    { table: CLAIM_TABLE, rows: batch.claims, idColumn: 'id' },
-    {
-      table: LINE_TABLE,
-      rows: batch.lines,
-      parentColumn: 'submitted_claim_id',
-      parentIndex: batch.lineClaim,
-    },
-  )
-}
-
-/** Stores a batch of submitted claims and their lines in one statement ({@link claimBatchQuery837}). */
-export async function storeClaimBatch837(db: Kysely<Database>, batch: SubmittedClaimBatch): Promise<void> {
-  const query = claimBatchQuery837(db, batch)
-  if (query !== undefined) await db.executeQuery(query)
-}
-
-/** Stores claims in one statement ({@link SubmittedClaimBatch} then {@link storeClaimBatch837}). */
-export async function storeClaims837(
-  db: Kysely<Database>,
-  fileId: number,
-  claims: readonly Claim837[],
-): Promise<void> {
-  const batch = new SubmittedClaimBatch(fileId)
-  for (const claim of claims) batch.add(claim)
-  await storeClaimBatch837(db, batch)
+export function claimBatchCopies837(batch: SubmittedClaimBatch): CopyPart[] {
+  if (batch.length === 0) return []
+  const parts: CopyPart[] = [
+    { table: 'submitted_claim', columns: CLAIM_COLUMNS, text: batch.claims.chunks() },
+  ]
+  if (batch.lines.rows > 0)
+    parts.push({ table: 'submitted_line', columns: LINE_COLUMNS, text: batch.lines.chunks() })
+  return parts
 }

@@ -92,13 +92,14 @@ export async function runIngestInChild(
   const handle = await openDatabase(options)
   let conn: CopyConnection | undefined
   try {
-    if (dumpDir !== undefined) conn = await copyConnection(handle, url, schema)
+    // On PostgreSQL the connection also reads the server's CPU (its backends' /proc), dump or not.
+    if (dumpDir !== undefined || engine === 'postgres') conn = await copyConnection(handle, url, schema)
     let files = all
-    if (conn !== undefined && all.length > 1) {
+    if (dumpDir !== undefined && all.length > 1) {
       await ingestChecked(handle, all.slice(0, -1))
       files = all.slice(-1)
     }
-    const xid = conn === undefined ? 0 : await currentXid(conn)
+    const xid = conn === undefined || dumpDir === undefined ? 0 : await currentXid(conn)
     const appName = process.env.PGAPPNAME ?? ''
     const serverBefore = conn === undefined ? new Map<number, number>() : await backendCpu(conn, appName)
     const cpuBefore = process.cpuUsage()

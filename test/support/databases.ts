@@ -13,7 +13,12 @@ export const engines: { name: 'pglite' | 'postgres'; url: string | undefined }[]
 /**
  * Runs `body` once per engine against a fresh, migrated database: an in-memory PGlite (loaded from
  * the run's migrated template, test/support/pglite-template.ts), and a PostgreSQL schema of its
- * own (dropped afterwards). No mocks.
+ * own (dropped afterwards, with pg-boss's schema beside it). No mocks.
+ *
+ * The schema is dropped last: after the suite's afterAll hooks and after the cleanups its own
+ * beforeAll hooks return (vitest runs those after every afterAll), so a job queue a suite stops in
+ * such a cleanup is stopped before its schema goes. When the opening beforeAll failed or timed out,
+ * afterAll drops the schema once the open has settled (see {@link suiteDatabase}).
  *
  * @example
  * ```ts
@@ -28,22 +33,18 @@ export function describeEachDatabase(
 ): void {
   for (const engine of engines) {
     describe(`${title} [${engine.name}]`, () => {
-      let current: DatabaseHandle | undefined
+      const database = suiteDatabase(engine.url)
       const ctx = {
         get handle(): DatabaseHandle {
-          if (current === undefined)
-            throw new Error('the test database is not open (use it inside it/beforeAll)')
-          return current
+          return database.handle
         },
       }
-      const schema = `t_${randomBytes(6).toString('hex')}`
       beforeAll(async () => {
-        current = await openFresh(engine.url, schema)
+        await database.open()
+        return () => database.drop()
       })
       afterAll(async () => {
-        await current?.close()
-        current = undefined
-        if (engine.url) await dropSchema(engine.url, schema)
+        if (!database.opened) await database.drop()
       })
       body(ctx)
     })
@@ -54,13 +55,65 @@ export function describeEachDatabase(
 export async function openTestDatabase(
   url: string | undefined,
 ): Promise<{ handle: DatabaseHandle; cleanup(): Promise<void> }> {
+  const database = suiteDatabase(url)
+  try {
+    const handle = await database.open()
+    return { handle, cleanup: () => database.drop() }
+  } catch (error) {
+    // The schema exists once CREATE SCHEMA ran, also when a migration failed after it.
+    await database.drop()
+    throw error
+  }
+}
+
+/** A test's database: {@link suiteDatabase}. */
+export interface SuiteDatabase {
+  /** The PostgreSQL schema (also named when the engine is PGlite, which has none). */
+  readonly schema: string
+  /** The open handle; throws before `open()` has finished or after `drop()`. */
+  readonly handle: DatabaseHandle
+  /** Whether `open()` has finished (and `drop()` has not started). */
+  readonly opened: boolean
+  open(): Promise<DatabaseHandle>
+  /** Closes the handle and drops the schema and `SCHEMA_pgboss`; once, however often called. */
+  drop(): Promise<void>
+}
+
+/**
+ * One fresh database for a test: a `t_…` schema on PostgreSQL, an in-memory PGlite otherwise.
+ * `drop()` waits for an `open()` still under way before dropping: a drop in the middle of the
+ * migrations (an afterAll after its beforeAll timed out) would otherwise be undone, as kysely's
+ * migrator creates its table's schema again, and leave the schema behind on the shared server.
+ */
+export function suiteDatabase(url: string | undefined): SuiteDatabase {
   const schema = `t_${randomBytes(6).toString('hex')}`
-  const handle = await openFresh(url, schema)
+  let opening: Promise<DatabaseHandle> | undefined
+  let current: DatabaseHandle | undefined
+  let dropping: Promise<void> | undefined
   return {
-    handle,
-    async cleanup() {
-      await handle.close()
-      if (url) await dropSchema(url, schema)
+    schema,
+    get handle(): DatabaseHandle {
+      if (current === undefined) throw new Error('the test database is not open (use it inside it/beforeAll)')
+      return current
+    },
+    get opened(): boolean {
+      return current !== undefined
+    },
+    async open(): Promise<DatabaseHandle> {
+      if (dropping !== undefined) throw new Error('the test database was dropped')
+      opening ??= openFresh(url, schema)
+      const handle = await opening
+      if (dropping === undefined) current = handle
+      return handle
+    },
+    drop(): Promise<void> {
+      dropping ??= (async () => {
+        current = undefined
+        const handle = await opening?.catch(() => undefined)
+        await handle?.close()
+        if (url) await dropSchema(url, schema)
+      })()
+      return dropping
     },
   }
 }
@@ -71,13 +124,13 @@ async function openFresh(url: string | undefined, schema: string): Promise<Datab
   return openDatabase({ pgliteDump: await pgliteTemplateDump() })
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+/** Drops a test's PostgreSQL schema and pg-boss's schema beside it (src/batch/job-queue.ts), if there. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const { default: pg } = await import('pg')
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-    // pg-boss's schema beside it (src/batch/job-queue.ts), when a test started the job queue.
     await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
   } finally {
     await client.end()

@@ -1,9 +1,8 @@
 import type { IsoDate } from '../../parsers/dates.js'
-import type { Cents } from '../../parsers/money.js'
 import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
 import type { DenialEngine } from '../denials/denial-engine.js'
 import type { DenialClassification, PayerProfile } from '../denials/denial-types.js'
-import { CLP02_REVERSAL, netClaimPayments } from './claim-payment-netting.js'
+import { CLP02_REVERSAL } from './claim-payment-netting.js'
 import type { DeniedLine } from './group-claim-items.js'
 import { groupClaimItems } from './group-claim-items.js'
 import type { SubmittedLine } from './match-remit-line.js'
@@ -12,9 +11,8 @@ import type { EarlierItem } from './open-item-suppression.js'
 import { isAlreadyOpen } from './open-item-suppression.js'
 import type { SubmittedCandidate } from './pick-submitted-claim.js'
 import { pickSubmittedClaim } from './pick-submitted-claim.js'
-import type { RecoverableItem, RecoveryAllocation } from './recovery-allocation.js'
-import { allocateRecovery } from './recovery-allocation.js'
 import { remitClaimKey } from './remit-claim-key.js'
+import { RemitError } from './remit-error.js'
 import type {
   RemitAdjustmentRow,
   RemitClaimRow,
@@ -56,11 +54,17 @@ export function pickSubmittedClaims(
   )
 }
 
-/** An earlier rework item of a claim (from other files), as the batch reads it. */
-export interface PriorReworkItem extends RecoverableItem {
+/**
+ * An earlier rework item of a claim (another transaction set's: another file's, or an earlier set
+ * of the same file), as the batch reads it for {@link isAlreadyOpen}.
+ */
+export interface PriorReworkItem {
+  status: string
   queue: string
+  /** The date of the remit that denied it: see {@link EarlierItem.remitDate}. */
+  remitDate?: string | null
   /** Its lines, oldest first, with what suppression compares. */
-  lines: readonly (RecoverableItem['lines'][number] & Omit<EarlierItem, 'status' | 'queue'>)[]
+  lines: readonly Omit<EarlierItem, 'status' | 'queue'>[]
 }
 
 /** A rework item to store, before its id is reserved: the row and its lines. */
@@ -79,7 +83,7 @@ export function numberReworkItems(
   const itemRows: ReworkItemRow[] = []
   const lineRows: ReworkItemLineRow[] = []
   drafts.forEach((draft, i) => {
-    const id = ids[i] ?? 0
+    const id = reservedId(ids, i, 'rework item')
     itemRows.push({ id, ...draft.item })
     for (const line of draft.lines) lineRows.push({ rework_item_id: id, ...line })
   })
@@ -98,19 +102,25 @@ export interface RemitBatchInput {
   matches: readonly (SubmittedCandidate | undefined)[]
   /** The lines of the matched submitted claims, in line order, by submitted claim id. */
   submittedLines: ReadonlyMap<number, readonly SubmittedLine[]>
-  /** Earlier recoverable items by {@link remitClaimKey}, oldest first. */
+  /** Earlier items of other transaction sets by {@link remitClaimKey} (what suppression compares). */
   priorItems: ReadonlyMap<string, readonly PriorReworkItem[]>
   /** Ids reserved for the remit_claim rows (one per CLP) and remit_line rows (one per SVC). */
   claimIds: readonly number[]
   lineIds: readonly number[]
-  /** Reversals of earlier batches of the same 835 still waiting for their correction. */
-  carriedReversals: ReadonlyMap<string, Cents>
 }
 
-/** A recovery to write: the allocation, and the remit claim and date that paid it. */
-export interface Recovery extends RecoveryAllocation {
-  date: IsoDate | null
-  remitClaimId: number
+/**
+ * `ids[i]`, or INGEST_ID_NOT_RESERVED when fewer ids were reserved than rows need: never a row
+ * pointing at a remit claim (or line, or item) 0 that does not exist.
+ */
+function reservedId(ids: readonly number[], i: number, what: string): number {
+  const id = ids[i]
+  if (id === undefined || !Number.isSafeInteger(id) || id <= 0)
+    throw new RemitError(
+      'INGEST_ID_NOT_RESERVED',
+      `Expected a reserved ${what} id for row ${i + 1}, got ${ids.length} reserved id(s)${id === undefined ? '' : ` (row ${i + 1}: ${id})`}`,
+    )
+  return id
 }
 
 /** What one batch did, for the file summary. */
@@ -120,11 +130,9 @@ export interface RemitBatchResult {
   unmatched: number
   reversals: number
   items: number
-  recovered: number
-  recoveredAmount: number
 }
 
-/** The rows of one batch, and the reversals it leaves waiting. */
+/** The rows of one batch. */
 export interface RemitBatch {
   result: RemitBatchResult
   claimRows: RemitClaimRow[]
@@ -132,19 +140,17 @@ export interface RemitBatch {
   adjustmentRows: RemitAdjustmentRow[]
   /** One per remit claim and queue; ids are reserved afterwards ({@link numberReworkItems}). */
   items: ReworkItemDraft[]
-  recoveries: Recovery[]
-  carriedReversals: Map<string, Cents>
 }
 
 /**
  * Turns a batch of CLPs into the rows to store: the remit claims, lines and adjustments (with
- * the submitted claim and line each answers), one rework item per remit claim and queue with its
- * denied lines inside (each routed by the CARC table, with the deadline that applies; the item's
- * deadline is its lines' earliest, see {@link groupClaimItems}), and the recoveries of earlier
- * items that the batch's payments bring.
+ * the submitted claim and line each answers), and one rework item per remit claim and queue with
+ * its denied lines inside (each routed by the CARC table, with the deadline that applies; the
+ * item's deadline is its lines' earliest, see {@link groupClaimItems}). What the batch's payments
+ * recover is worked out once the file's sets are stored, from every stored denial and payment of
+ * the claim (`settleClaimRecovery`), so that it does not depend on the order files arrive in.
  *
- * - Reversals (CLP02 = 22) are stored but never classified, and their payment is netted against
- *   the correction that follows; split claims pay as one ({@link netClaimPayments}).
+ * - Reversals (CLP02 = 22) are stored but never classified.
  * - A denial already open for the same line and reasons is not opened again ({@link isAlreadyOpen}).
  * - Lines without a date take the submitted line's, else the claim's ({@link lineServiceDate}).
  */
@@ -156,8 +162,6 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
     unmatched: 0,
     reversals: 0,
     items: 0,
-    recovered: 0,
-    recoveredAmount: 0,
   }
   const claimRows: RemitClaimRow[] = []
   const lineRows: RemitLineRow[] = []
@@ -166,7 +170,7 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
   let lineIndex = 0
 
   claims.forEach((claim, i) => {
-    const remitClaimId = input.claimIds[i] ?? 0
+    const remitClaimId = reservedId(input.claimIds, i, 'remit claim')
     const payerId = remitPayerIdOf(claim.header)
     const remitDate = remitDateOf(claim.header) ?? null
     const submitted = matches[i]
@@ -221,6 +225,7 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
       p.lines.map((l) => ({
         status: p.status,
         queue: p.queue,
+        ...(p.remitDate === undefined ? {} : { remitDate: p.remitDate }),
         level: l.level,
         procedureCode: l.procedureCode,
         carcs: l.carcs,
@@ -242,7 +247,7 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
         queue: classification.queue,
         carcs: classification.carcs,
       }
-      if (isAlreadyOpen(earlier, identity)) return
+      if (isAlreadyOpen(earlier, { ...identity, remitDate })) return
       const deadline = engine.deadline({
         classification,
         payerClass,
@@ -295,7 +300,7 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
     const used = new Set<number>()
     const submittedLines = submitted === undefined ? [] : (input.submittedLines.get(submitted.id) ?? [])
     for (const [seq, line] of claim.lines.entries()) {
-      const remitLineId = input.lineIds[lineIndex++] ?? 0
+      const remitLineId = reservedId(input.lineIds, lineIndex++, 'remit line')
       const matchedLine = matchRemitLine(line, claimDos, submittedLines, used)
       if (matchedLine !== undefined) used.add(matchedLine.id)
       lineRows.push({
@@ -392,36 +397,11 @@ export function buildRemitBatch(input: RemitBatchInput): RemitBatch {
     }
   })
 
-  // Recovered revenue: what each claim is paid beyond what its reversals took back goes to its
-  // earlier items, oldest first.
-  const netted = netClaimPayments(
-    claims.map((claim) => ({
-      claimId: claim.claimId,
-      payerId: remitPayerIdOf(claim.header),
-      status: claim.status,
-      paid: claim.paid,
-    })),
-    input.carriedReversals,
-  )
-  const recoveries: Recovery[] = []
-  for (const payment of netted.payments) {
-    const prior = input.priorItems.get(payment.key)
-    if (prior === undefined) continue
-    const claim = claims[payment.index]
-    const date = claim === undefined ? null : (remitDateOf(claim.header) ?? null)
-    for (const allocation of allocateRecovery(prior, payment.paid)) {
-      recoveries.push({ ...allocation, date, remitClaimId: input.claimIds[payment.index] ?? 0 })
-      result.recovered++
-      result.recoveredAmount += allocation.amount
-    }
-  }
   return {
     result,
     claimRows,
     lineRows,
     adjustmentRows,
     items,
-    recoveries,
-    carriedReversals: netted.carried,
   }
 }

@@ -83,99 +83,145 @@ export function allocateRecovery(items: readonly RecoverableItem[], paid: Cents)
   return allocations
 }
 
-/** A rework item that has just opened, as {@link allocateStoredPayments} reads it. */
-export interface OpeningItem extends RecoverableItem {
+/** A denial item of a claim, as {@link settleClaimRecovery} reads it. */
+export interface SettleItem extends RecoverableItem {
+  /**
+   * Its status without any recovery: `open`, a biller's step, or what it was before an earlier
+   * run recovered it (recovery is worked out again from the payments every time).
+   */
+  status: string
   /** The date of the remit that denied it (BPR16, else DTM*405, as `remitDateOf` reads it). */
   remitDate: string | null
-  /** The 835 file that opened it: a file's payments never recover its own denials. */
-  fileId?: number
+  /** The content identity of the transaction set (ST-SE) that denied it. */
+  setKey: string
+  /** Its CLP's position within that set (0-based). */
+  position: number
+  /** Its queue (one item per remit claim and queue). */
+  queue: string
 }
 
-/** A payment of the claim stored before its denial opened, and what of it no item has taken yet. */
-export interface StoredPayment {
+/** A payment of the claim (net CLP04 of one transaction set, reversals netted). */
+export interface SettlePayment {
   remitClaimId: number
   /** The date of the remit that paid it (BPR16, else DTM*405, as `remitDateOf` reads it). */
   remitDate: string | null
-  /** Its net CLP04 "Total Claim Payment Amount" (reversals netted) less what it already recovered on other items. */
-  unallocated: Cents
-  /** The 835 file that stored it. */
-  fileId?: number
+  /** The content identity of its transaction set. */
+  setKey: string
+  /** Its CLP's position within that set. */
+  position: number
+  /** Its net CLP04 "Total Claim Payment Amount" (reversals netted, split parts summed). */
+  paid: Cents
 }
 
-/** The part of a stored payment that one newly opened item recovers. */
-export interface StoredRecovery extends RecoveryAllocation {
-  remitClaimId: number
-  /** The paying remit's date: the item's recovery date. */
-  date: string | null
+/** What an item ends with once every payment is applied. */
+export interface SettledItem {
+  itemId: number
+  /** `recovered`, `partially_recovered`, or its status without recovery when nothing paid it. */
+  status: string
+  recoveredAmount: Cents
+  /** The paying remit's date, null when nothing paid it. */
+  recoveredDate: string | null
+  /** Every line's recovered amount (0 when nothing reached it). */
+  lines: { lineId: number; recoveredAmount: Cents }[]
+  /** The payment that paid it (at most one) and the cents. */
+  allocations: { remitClaimId: number; amount: Cents }[]
 }
 
 /** Statuses a payment no longer adds to: the item was paid, in full or in part, by another remit. */
 const PAID = new Set(['recovered', 'partially_recovered'])
 
+/** Code-unit order (the same on every machine and locale). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
 /**
- * Recovers a claim's newly opened denial items from payments of the claim stored before them:
- * the same result as if the denial had been stored first and the payment after it
- * ({@link allocateRecovery}), so that the order in which files arrive does not change what is
- * recovered.
+ * Recovered revenue of one claim (one CLP01 and payer), worked out from every stored denial item
+ * and payment of it, so that the result depends on the remits' content and dates and never on the
+ * order in which files were stored (or on which of two files brought a transaction set both
+ * carry): the same items, statuses and cents whatever that order.
  *
- * - A payment recovers an item only when its remit is dated on or after the denial's remit (X12
- *   005010X221A1 BPR16 "Check Issue or EFT Effective Date", else DTM*405 "Production Date"): a
- *   payment issued before the denial cannot be a payment of it. Without either date it does not.
- * - Payments are taken oldest first (remit date, then the order they were stored), each over the
- *   items oldest first and within an item its lines oldest first, each up to what is open on it.
- * - A payment of 0 or less (a reversal, CLP02 = 22, or a correction that pays less) and what a
- *   payment already gave other items recover nothing.
- * - A payment never recovers a denial of its own file (as a file's payments recover only other
- *   files' items).
- * - An item paid in part by one payment is not paid again by another (as a later 835 does not
- *   add to a `partially_recovered` item): its recovery has one date.
+ * - Payments are applied oldest first by remit date (X12 005010X221A1 BPR16 "Check Issue or EFT
+ *   Effective Date", else DTM*405 "Production Date"); payments of one date by their transaction
+ *   set's content identity, then by their CLP's position in it.
+ * - Each payment goes to the items oldest first (the same order: remit date, set, CLP position,
+ *   queue), each up to what is open on it, and within an item to its lines oldest first
+ *   ({@link allocateRecovery}).
+ * - A payment recovers an item only when its remit is dated on or after the denial's: a payment
+ *   issued before the denial cannot be a payment of it. Without either date it does not.
+ * - A payment never recovers a denial of its own transaction set (a split claim's parts, or a
+ *   reversal and its correction, are netted within the set: `netClaimPayments`).
+ * - A payment of 0 or less (a reversal not yet corrected, a correction that pays less) recovers
+ *   nothing.
+ * - An item paid in part by one payment is not paid again by another: its recovery has one date.
  *
- * @param items the claim's newly opened items, oldest first
- * @param payments the claim's stored payments
+ * @param items every denial item of the claim that a payment may recover, with the status each
+ *   has without recovery
+ * @param payments every payment of the claim, each with what it has left (less the cents kept by
+ *   items that are not settled again)
  *
  * @example
  * ```ts
- * // CO-29 denial of 34.00 dated 2026-03-10, a payment of 11.50 dated 2026-03-20 stored earlier:
- * allocateStoredPayments([{ id: 7, amount: 3400, …, remitDate: '2026-03-10' }],
- *   [{ remitClaimId: 3, remitDate: '2026-03-20', unallocated: 1150 }])
- * // [{ itemId: 7, amount: 1150, afterStatus: 'partially_recovered', remitClaimId: 3, … }]
+ * // CO-29 denial of 34.00 dated 2026-03-10, a payment of 11.50 dated 2026-03-20:
+ * settleClaimRecovery([{ id: 7, amount: 3400, status: 'open', remitDate: '2026-03-10', … }],
+ *   [{ remitClaimId: 3, remitDate: '2026-03-20', paid: 1150, … }])
+ * // [{ itemId: 7, status: 'partially_recovered', recoveredAmount: 1150, recoveredDate: '2026-03-20', … }]
  * ```
  */
-export function allocateStoredPayments(
-  items: readonly OpeningItem[],
-  payments: readonly StoredPayment[],
-): StoredRecovery[] {
-  const state = items.map((item) => ({ ...item, lines: item.lines.map((line) => ({ ...line })) }))
-  const ordered = payments
-    .map((payment, index) => ({ payment, index }))
+export function settleClaimRecovery(
+  items: readonly SettleItem[],
+  payments: readonly SettlePayment[],
+): SettledItem[] {
+  const state = [...items]
     .sort(
       (a, b) =>
-        (a.payment.remitDate ?? '').localeCompare(b.payment.remitDate ?? '') ||
-        a.payment.remitClaimId - b.payment.remitClaimId ||
-        a.index - b.index,
+        compareText(a.remitDate ?? '', b.remitDate ?? '') ||
+        compareText(a.setKey, b.setKey) ||
+        a.position - b.position ||
+        compareText(a.queue, b.queue),
     )
-  const out: StoredRecovery[] = []
-  for (const { payment } of ordered) {
+    .map((item) => ({
+      ...item,
+      recoveredAmount: 0,
+      recoveredDate: null as string | null,
+      allocations: [] as SettledItem['allocations'],
+      lines: item.lines.map((line) => ({ ...line, recoveredAmount: 0 })),
+    }))
+  const ordered = [...payments].sort(
+    (a, b) =>
+      compareText(a.remitDate ?? '', b.remitDate ?? '') ||
+      compareText(a.setKey, b.setKey) ||
+      a.position - b.position,
+  )
+  for (const payment of ordered) {
     const paidOn = payment.remitDate
-    if (paidOn === null || payment.unallocated <= 0) continue
+    if (paidOn === null || payment.paid <= 0) continue
     const eligible = state.filter(
       (item) =>
         !PAID.has(item.status) &&
         item.remitDate !== null &&
         item.remitDate <= paidOn &&
-        (item.fileId === undefined || item.fileId !== payment.fileId),
+        item.setKey !== payment.setKey,
     )
-    for (const allocation of allocateRecovery(eligible, payment.unallocated)) {
-      out.push({ ...allocation, remitClaimId: payment.remitClaimId, date: paidOn })
+    for (const allocation of allocateRecovery(eligible, payment.paid)) {
       const item = state.find((s) => s.id === allocation.itemId)
       if (item === undefined) continue
       item.status = allocation.afterStatus
       item.recoveredAmount = allocation.recoveredAmount
+      item.recoveredDate = paidOn
+      item.allocations.push({ remitClaimId: payment.remitClaimId, amount: allocation.amount })
       for (const reached of allocation.lines) {
         const line = item.lines.find((l) => l.id === reached.lineId)
         if (line !== undefined) line.recoveredAmount = reached.recoveredAmount
       }
     }
   }
-  return out
+  return state.map((item) => ({
+    itemId: item.id,
+    status: item.status,
+    recoveredAmount: item.recoveredAmount,
+    recoveredDate: item.recoveredDate,
+    lines: item.lines.map((line) => ({ lineId: line.id, recoveredAmount: line.recoveredAmount })),
+    allocations: item.allocations,
+  }))
 }

@@ -74,6 +74,9 @@ function Review(props: { review: AuthsReview }) {
   const expiring = review.items.filter((i) => i.kind === 'expiring')
   const uncovered = review.items.filter((i) => i.kind === 'uncovered-infusion')
   const short = review.items.filter((i) => i.kind === 'units-short' || i.kind === 'cycles-short')
+  // The page has no drug prices (`auths due --prices` has): the amount at risk is then never
+  // known, and an always empty column only takes width from the others.
+  const priced = review.items.some((item) => item.atRisk !== undefined)
   const dueRows = (items: typeof review.items) =>
     items.map((item) => (
       <tr data-kind={item.kind}>
@@ -83,7 +86,9 @@ function Review(props: { review: AuthsReview }) {
         <td>{item.payerId}</td>
         <td>{item.memberId}</td>
         <td>{item.hcpcs ?? 'any'}</td>
-        <td class="num">{item.atRisk === undefined ? '' : dollars(formatCents(item.atRisk))}</td>
+        {priced ? (
+          <td class="num">{item.atRisk === undefined ? '' : dollars(formatCents(item.atRisk))}</td>
+        ) : null}
         <td>{item.detail}</td>
       </tr>
     ))
@@ -98,7 +103,16 @@ function Review(props: { review: AuthsReview }) {
         <div class="table-scroll">
           <table>
             <TableHead
-              columns={['Date', 'Why', 'Authorization', 'Payer', 'Member', 'Drug', num('At risk'), 'Detail']}
+              columns={[
+                'Date',
+                'Why',
+                'Authorization',
+                'Payer',
+                'Member',
+                'Drug',
+                ...(priced ? [num('At risk')] : []),
+                'Detail',
+              ]}
             />
             <tbody>{dueRows(items)}</tbody>
           </table>

@@ -14,7 +14,7 @@ import { openDatabase } from '../../../src/db/create-database.js'
 import { silentLogger } from '../../../src/logger.js'
 import { fixturesDir } from '../../../src/project-root.js'
 import { writeBatchInputs } from '../../support/batch-inputs.js'
-import { engines } from '../../support/databases.js'
+import { dropSchema, engines } from '../../support/databases.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
 /** A private build (tsc → JS) so that a child process can run the service. */
@@ -125,98 +125,96 @@ describe('kill -9 of batch during a multi-file run', () => {
       mkdirSync(inbox)
       const names = writeBatchInputs(inbox, FILES, 0)
       const schema = `bcrash_${randomBytes(5).toString('hex')}`
-      const args = [engine.url ?? '', schema, join(root, 'pgdata'), inbox, outbox]
-      const script = join(root, 'child.mjs')
-      writeFileSync(script, CHILD)
-      // The code tables imported once (as a clearinghouse would), so each restart loads them from
-      // the database instead of parsing the bundled CMS files again.
-      const seed = await openDatabase(
-        engine.url ? { databaseUrl: engine.url, schema } : { dataDir: join(root, 'pgdata') },
-      )
+      // Dropped however the test ends (a failed expectation left it on the shared server).
       try {
-        for (const file of readdirSync(fixturesDir('codes')).filter((n) => !n.endsWith('.md')))
-          await importCodeFile(seed.db, fixturesDir('codes', file))
-      } finally {
-        await seed.close()
-      }
-      // Kill points: after a random number of further results, plus a random delay, so kills land
-      // in every phase (mid-transaction, between commit and publish, while retiring).
-      const KILLS = killsOf(engine.name)
-      let kills = 0
-      let runs = 0
-      let finished = ''
-      while (finished === '' && runs < KILLS + 10) {
-        runs++
-        const spacing = Math.max(1, Math.floor(FILES / (KILLS + 1)))
-        const killAfter = kills < KILLS ? 1 + Math.floor(Math.random() * spacing) : undefined
-        const run = await runChild(script, args, killAfter, Math.floor(Math.random() * 40))
-        if (run.killed) kills++
-        else {
-          expect(run.out).toMatch(/^done /m)
-          finished = run.out
+        const args = [engine.url ?? '', schema, join(root, 'pgdata'), inbox, outbox]
+        const script = join(root, 'child.mjs')
+        writeFileSync(script, CHILD)
+        // The code tables imported once (as a clearinghouse would), so each restart loads them from
+        // the database instead of parsing the bundled CMS files again.
+        const seed = await openDatabase(
+          engine.url ? { databaseUrl: engine.url, schema } : { dataDir: join(root, 'pgdata') },
+        )
+        try {
+          for (const file of readdirSync(fixturesDir('codes')).filter((n) => !n.endsWith('.md')))
+            await importCodeFile(seed.db, fixturesDir('codes', file))
+        } finally {
+          await seed.close()
         }
-      }
-      console.log(`batch crash [${engine.name}]: ${FILES} files, ${kills} kills, ${runs} runs`)
-      expect(kills).toBe(KILLS)
-      expect(finished).not.toBe('')
+        // Kill points: after a random number of further results, plus a random delay, so kills land
+        // in every phase (mid-transaction, between commit and publish, while retiring).
+        const KILLS = killsOf(engine.name)
+        let kills = 0
+        let runs = 0
+        let finished = ''
+        while (finished === '' && runs < KILLS + 10) {
+          runs++
+          const spacing = Math.max(1, Math.floor(FILES / (KILLS + 1)))
+          const killAfter = kills < KILLS ? 1 + Math.floor(Math.random() * spacing) : undefined
+          const run = await runChild(script, args, killAfter, Math.floor(Math.random() * 40))
+          if (run.killed) kills++
+          else {
+            expect(run.out).toMatch(/^done /m)
+            finished = run.out
+          }
+        }
+        console.log(`batch crash [${engine.name}]: ${FILES} files, ${kills} kills, ${runs} runs`)
+        expect(kills).toBe(KILLS)
+        expect(finished).not.toBe('')
 
-      // Every file: one result named after it, no second claim, nothing left behind.
-      const outputs = readdirSync(outbox)
-      const resultFiles = outputs.filter((n) => n.endsWith('.result.json'))
-      expect(resultFiles.sort()).toEqual(names.map((n) => `${n}.result.json`).sort())
-      expect(outputs.filter((n) => n.endsWith('.ack.x12')).sort()).toEqual(
-        names
-          .filter((n) => !n.endsWith('-835.x12'))
-          .map((n) => `${n}.ack.x12`)
-          .sort(),
-      )
-      expect(outputs.filter((n) => n.endsWith('.part'))).toEqual([])
-      expect(readdirSync(join(outbox, '.staging'))).toEqual([])
-      expect(readdirSync(join(inbox, '.work'))).toEqual([])
-      expect(readdirSync(join(inbox, '.done')).sort()).toEqual([...names].sort())
-      for (const [index, name] of names.entries()) {
-        const result = JSON.parse(readFileSync(join(outbox, `${name}.result.json`), 'utf8')) as BatchResult
-        expect(result.status, name).toBe('processed')
-        expect(result.counts, name).toEqual(clean.get(index % 3))
-        for (const output of result.outputs) expect(outputs, name).toContain(output)
-        // One acknowledgment per 837, none for an 835.
-        expect(result.acknowledgment, name).toBe(name.endsWith('-835.x12') ? null : `${name}.ack.x12`)
-      }
-      // In the database: one row per file, each file's work stored once.
-      const handle = await openDatabase(
-        engine.url ? { databaseUrl: engine.url, schema } : { dataDir: join(root, 'pgdata') },
-      )
-      try {
-        const { rows } = await sql<Record<string, number>>`select
-          (select count(*)::int from batch_file) as files,
-          (select count(distinct sha256)::int from batch_file) as hashes,
-          (select count(*)::int from scrub_run) as scrub_runs,
-          (select count(*)::int from ingest_file where kind = '835') as remit_files,
-          (select count(*)::int from ingest_file where kind = '837') as submitted_batches,
-          (select count(*)::int from remit_claim) as remit_claims`.execute(handle.db)
-        const remits = names.filter((n) => n.endsWith('-835.x12')).length
-        // Each 837's accepted claims are stored once as a submitted batch (the claims sent on).
-        const withAccepted = names.filter(
-          (n, index) => !n.endsWith('-835.x12') && (clean.get(index % 3)?.accepted ?? 0) > 0,
-        ).length
-        expect(withAccepted).toBeGreaterThan(0)
-        expect(rows[0]).toEqual({
-          submitted_batches: withAccepted,
-          files: FILES,
-          hashes: FILES,
-          scrub_runs: FILES - remits,
-          remit_files: remits,
-          remit_claims: remits * (clean.get(1)?.claims ?? -1),
-        })
-      } finally {
-        await handle.close()
-        if (engine.url) {
-          const { default: pg } = await import('pg')
-          const client = new pg.Client({ connectionString: engine.url })
-          await client.connect()
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-          await client.end()
+        // Every file: one result named after it, no second claim, nothing left behind.
+        const outputs = readdirSync(outbox)
+        const resultFiles = outputs.filter((n) => n.endsWith('.result.json'))
+        expect(resultFiles.sort()).toEqual(names.map((n) => `${n}.result.json`).sort())
+        expect(outputs.filter((n) => n.endsWith('.ack.x12')).sort()).toEqual(
+          names
+            .filter((n) => !n.endsWith('-835.x12'))
+            .map((n) => `${n}.ack.x12`)
+            .sort(),
+        )
+        expect(outputs.filter((n) => n.endsWith('.part'))).toEqual([])
+        expect(readdirSync(join(outbox, '.staging'))).toEqual([])
+        expect(readdirSync(join(inbox, '.work'))).toEqual([])
+        expect(readdirSync(join(inbox, '.done')).sort()).toEqual([...names].sort())
+        for (const [index, name] of names.entries()) {
+          const result = JSON.parse(readFileSync(join(outbox, `${name}.result.json`), 'utf8')) as BatchResult
+          expect(result.status, name).toBe('processed')
+          expect(result.counts, name).toEqual(clean.get(index % 3))
+          for (const output of result.outputs) expect(outputs, name).toContain(output)
+          // One acknowledgment per 837, none for an 835.
+          expect(result.acknowledgment, name).toBe(name.endsWith('-835.x12') ? null : `${name}.ack.x12`)
         }
+        // In the database: one row per file, each file's work stored once.
+        const handle = await openDatabase(
+          engine.url ? { databaseUrl: engine.url, schema } : { dataDir: join(root, 'pgdata') },
+        )
+        try {
+          const { rows } = await sql<Record<string, number>>`select
+            (select count(*)::int from batch_file) as files,
+            (select count(distinct sha256)::int from batch_file) as hashes,
+            (select count(*)::int from scrub_run) as scrub_runs,
+            (select count(*)::int from ingest_file where kind = '835') as remit_files,
+            (select count(*)::int from ingest_file where kind = '837') as submitted_batches,
+            (select count(*)::int from remit_claim) as remit_claims`.execute(handle.db)
+          const remits = names.filter((n) => n.endsWith('-835.x12')).length
+          // Each 837's accepted claims are stored once as a submitted batch (the claims sent on).
+          const withAccepted = names.filter(
+            (n, index) => !n.endsWith('-835.x12') && (clean.get(index % 3)?.accepted ?? 0) > 0,
+          ).length
+          expect(withAccepted).toBeGreaterThan(0)
+          expect(rows[0]).toEqual({
+            submitted_batches: withAccepted,
+            files: FILES,
+            hashes: FILES,
+            scrub_runs: FILES - remits,
+            remit_files: remits,
+            remit_claims: remits * (clean.get(1)?.claims ?? -1),
+          })
+        } finally {
+          await handle.close()
+        }
+      } finally {
+        if (engine.url) await dropSchema(engine.url, schema)
       }
     }, 600_000)
   }

@@ -25,7 +25,7 @@ import type { Database } from '../../../src/db/database.js'
 import { silentLogger } from '../../../src/logger.js'
 import { fixturesDir } from '../../../src/project-root.js'
 import { writeBatchInputs } from '../../support/batch-inputs.js'
-import { describeEachDatabase, engines } from '../../support/databases.js'
+import { describeEachDatabase, dropSchema, engines } from '../../support/databases.js'
 
 const AS_OF = '2026-03-01'
 
@@ -277,72 +277,69 @@ describe('kill -9 of a worker mid-job', () => {
       mkdirSync(inbox)
       const schema = `wkill_${randomBytes(5).toString('hex')}`
       const dataDir = join(root, 'pgdata')
-      const open = () => openDatabase(engine.url ? { databaseUrl: engine.url, schema } : { dataDir })
-      // Two jobs: an 837 killed before its commit, an 835 killed after its commit (before pg-boss
-      // marked it completed).
-      const names = writeBatchInputs(inbox, 2, 60)
-      const seed = await open()
+      // Dropped however the test ends (a failed expectation left it and pg-boss's schema behind).
       try {
-        for (const file of readdirSync(fixturesDir('codes')).filter((n) => !n.endsWith('.md')))
-          await importCodeFile(seed.db, fixturesDir('codes', file))
-        const queue = await startJobQueue(seed, { jobSettings: { retryDelay: 1 } })
-        await enqueueFiles(seed, queue.boss, [join(inbox, names[0] ?? '')], (p) => readFile(p))
-        await queue.stop()
-      } finally {
-        await seed.close()
-      }
-      const script = join(root, 'child.mjs')
-      writeFileSync(script, CHILD)
-      const args = (pause: string) => [engine.url ?? '', schema, dataDir, outbox, pause]
-
-      const first = await spawnWorker(script, args('before-commit'), /^start /m)
-      expect(first.killed).toBe(true)
-      const second = await spawnWorker(script, args('none'), undefined)
-      expect(second.out).toMatch(/^result processed$/m)
-      expect(second.out).toMatch(/^drained$/m)
-
-      // Second job: killed after its transaction committed.
-      const again = await open()
-      try {
-        const queue = await startJobQueue(again, { jobSettings: { retryDelay: 1 } })
-        await enqueueFiles(again, queue.boss, [join(inbox, names[1] ?? '')], (p) => readFile(p))
-        await queue.stop()
-      } finally {
-        await again.close()
-      }
-      const third = await spawnWorker(script, args('after-commit'), /^result processed$/m)
-      expect(third.killed).toBe(true)
-      const fourth = await spawnWorker(script, args('none'), undefined)
-      // The retry finds the committed row: it publishes again, stores nothing.
-      expect(fourth.out).toMatch(/^result processed$/m)
-
-      const check = await open()
-      try {
-        expect(await stored(check.db)).toEqual({
-          batch_files: 2,
-          uploads: 0,
-          scrub_runs: 1,
-          remit_claims: 10,
-        })
-        const queue = await startJobQueue(check)
-        const jobs = await listJobs(queue.boss, { failed: false, limit: 10 })
-        await queue.stop()
-        expect(jobs.map((j) => [j.state, j.retries >= 1])).toEqual([
-          ['completed', true],
-          ['completed', true],
-        ])
-      } finally {
-        await check.close()
-        if (engine.url) {
-          const { default: pg } = await import('pg')
-          const client = new pg.Client({ connectionString: engine.url })
-          await client.connect()
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-          await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
-          await client.end()
+        const open = () => openDatabase(engine.url ? { databaseUrl: engine.url, schema } : { dataDir })
+        // Two jobs: an 837 killed before its commit, an 835 killed after its commit (before pg-boss
+        // marked it completed).
+        const names = writeBatchInputs(inbox, 2, 60)
+        const seed = await open()
+        try {
+          for (const file of readdirSync(fixturesDir('codes')).filter((n) => !n.endsWith('.md')))
+            await importCodeFile(seed.db, fixturesDir('codes', file))
+          const queue = await startJobQueue(seed, { jobSettings: { retryDelay: 1 } })
+          await enqueueFiles(seed, queue.boss, [join(inbox, names[0] ?? '')], (p) => readFile(p))
+          await queue.stop()
+        } finally {
+          await seed.close()
         }
+        const script = join(root, 'child.mjs')
+        writeFileSync(script, CHILD)
+        const args = (pause: string) => [engine.url ?? '', schema, dataDir, outbox, pause]
+
+        const first = await spawnWorker(script, args('before-commit'), /^start /m)
+        expect(first.killed).toBe(true)
+        const second = await spawnWorker(script, args('none'), undefined)
+        expect(second.out).toMatch(/^result processed$/m)
+        expect(second.out).toMatch(/^drained$/m)
+
+        // Second job: killed after its transaction committed.
+        const again = await open()
+        try {
+          const queue = await startJobQueue(again, { jobSettings: { retryDelay: 1 } })
+          await enqueueFiles(again, queue.boss, [join(inbox, names[1] ?? '')], (p) => readFile(p))
+          await queue.stop()
+        } finally {
+          await again.close()
+        }
+        const third = await spawnWorker(script, args('after-commit'), /^result processed$/m)
+        expect(third.killed).toBe(true)
+        const fourth = await spawnWorker(script, args('none'), undefined)
+        // The retry finds the committed row: it publishes again, stores nothing.
+        expect(fourth.out).toMatch(/^result processed$/m)
+
+        const check = await open()
+        try {
+          expect(await stored(check.db)).toEqual({
+            batch_files: 2,
+            uploads: 0,
+            scrub_runs: 1,
+            remit_claims: 10,
+          })
+          const queue = await startJobQueue(check)
+          const jobs = await listJobs(queue.boss, { failed: false, limit: 10 })
+          await queue.stop()
+          expect(jobs.map((j) => [j.state, j.retries >= 1])).toEqual([
+            ['completed', true],
+            ['completed', true],
+          ])
+        } finally {
+          await check.close()
+        }
+        for (const name of names) expect(existsSync(join(outbox, `${name}.result.json`))).toBe(true)
+      } finally {
+        if (engine.url) await dropSchema(engine.url, schema)
       }
-      for (const name of names) expect(existsSync(join(outbox, `${name}.result.json`))).toBe(true)
     }, 300_000)
   }
 })

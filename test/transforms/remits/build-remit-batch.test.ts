@@ -20,7 +20,6 @@ function remitClaims(name: string): RemittanceClaim835[] {
 }
 
 const february = remitClaims('835-medicare-2026-02-02.x12')
-const march = remitClaims('835-medicare-2026-03-02.x12')
 
 function input(claims: RemittanceClaim835[], fields: Partial<RemitBatchInput> = {}): RemitBatchInput {
   const lines = claims.reduce((n, c) => n + c.lines.length, 0)
@@ -35,7 +34,6 @@ function input(claims: RemittanceClaim835[], fields: Partial<RemitBatchInput> = 
     priorItems: new Map(),
     claimIds: claims.map((_, i) => 100 + i),
     lineIds: Array.from({ length: lines }, (_, i) => 1000 + i),
-    carriedReversals: new Map(),
     ...fields,
   }
 }
@@ -49,19 +47,12 @@ interface PriorFields {
 }
 
 /** An earlier claim item with one line. */
-function prior(id: number, fields: PriorFields = {}): PriorReworkItem {
-  const amount = fields.amount ?? 40000
+function prior(_id: number, fields: PriorFields = {}): PriorReworkItem {
   return {
-    id,
-    amount,
-    recoveredAmount: 0,
     status: fields.status ?? 'open',
     queue: fields.queue ?? 'coding',
     lines: [
       {
-        id: id * 10,
-        amount,
-        recoveredAmount: 0,
         level: 'line',
         procedureCode: fields.procedureCode ?? '96413',
         carcs: fields.carcs ?? ['CO-4'],
@@ -80,7 +71,7 @@ function itemRows(batch: ReturnType<typeof buildRemitBatch>) {
 describe('buildRemitBatch', () => {
   it('stores every CLP, SVC and CAS, and opens an item per claim and queue, flagged unmatched without an 837', () => {
     const batch = buildRemitBatch(input(february))
-    expect(batch.result).toMatchObject({ claims: 10, matched: 0, unmatched: 10, reversals: 0, recovered: 0 })
+    expect(batch.result).toMatchObject({ claims: 10, matched: 0, unmatched: 10, reversals: 0 })
     expect(batch.claimRows.map((r) => r.id)).toEqual(february.map((_, i) => 100 + i))
     expect(batch.lineRows).toHaveLength(february.reduce((n, c) => n + c.lines.length, 0))
     expect(new Set(batch.lineRows.map((r) => r.id)).size).toBe(batch.lineRows.length)
@@ -170,71 +161,33 @@ describe('buildRemitBatch', () => {
     expect(buildRemitBatch(input(claims, { priorItems: new Map([[key, [worked]]]) })).items).toHaveLength(1)
   })
 
-  it('sums a split claim’s parts into one recovery, credited to the last part', () => {
+  it('holds a repeated denial back while the earlier item is paid (paid items are worked out again later)', () => {
     const claims = february.filter((c) => c.claimId === 'E2E-P-007')
-    expect(claims.map((c) => c.paid)).toEqual([24000, 0])
     const key = remitClaimKey('E2E-P-007', 'MCR01')
-    const batch = buildRemitBatch(
-      input(claims, { priorItems: new Map([[key, [prior(5, { status: 'corrected', amount: 30000 })]]]) }),
-    )
-    expect(batch.recoveries).toEqual([
-      {
-        itemId: 5,
-        beforeStatus: 'corrected',
-        afterStatus: 'partially_recovered',
-        amount: 24000,
-        recoveredAmount: 24000,
-        lines: [{ lineId: 50, recoveredAmount: 24000 }],
-        date: '2026-02-02',
-        remitClaimId: 101,
-      },
-    ])
+    for (const status of ['recovered', 'partially_recovered', 'assigned']) {
+      const earlier = prior(1, { procedureCode: 'J9271', carcs: ['CO-16'], status })
+      expect(buildRemitBatch(input(claims, { priorItems: new Map([[key, [earlier]]]) })).items).toEqual([])
+    }
   })
 
-  it('nets a reversal with its correction, opens nothing for it, and recovers the rest oldest first', () => {
-    const p003 = remitClaimKey('E2E-P-003', 'MCR01')
-    const p006 = remitClaimKey('E2E-P-006', 'MCR01')
-    const batch = buildRemitBatch(
-      input(march, {
-        priorItems: new Map([
-          [p003, [prior(1, { status: 'corrected' }), prior(2, { procedureCode: 'J9045', amount: 30000 })]],
-          [p006, [prior(3, { amount: 10000 })]],
-        ]),
-      }),
+  it('fails with INGEST_ID_NOT_RESERVED instead of writing remit claim 0 when ids are missing', () => {
+    const claims = february.slice(0, 2)
+    expect(() => buildRemitBatch(input(claims, { claimIds: [100] }))).toThrow(
+      expect.objectContaining({ code: 'INGEST_ID_NOT_RESERVED' }),
     )
-    expect(batch.result).toMatchObject({
-      claims: 3,
-      reversals: 1,
-      items: 0,
-      recovered: 3,
-      recoveredAmount: 60000,
-    })
-    expect(batch.claimRows.map((r) => [r.claim_id, r.is_reversal])).toEqual([
-      ['E2E-P-006', true],
-      ['E2E-P-006', false],
-      ['E2E-P-003', false],
-    ])
-    // E2E-P-006: reversal −240.00, correction 280.00: 40.00 more.
-    expect(batch.recoveries.map((r) => [r.itemId, r.amount, r.recoveredAmount, r.remitClaimId])).toEqual([
-      [3, 4000, 4000, 101],
-      [1, 40000, 40000, 102],
-      [2, 16000, 16000, 102],
-    ])
-    expect(batch.carriedReversals.size).toBe(0)
-  })
-
-  it('carries a reversal at the end of a batch into the next one', () => {
-    const [reversal, correction] = march
-    if (reversal === undefined || correction === undefined) throw new Error('fixture changed')
-    const key = remitClaimKey('E2E-P-006', 'MCR01')
-    const first = buildRemitBatch(input([reversal]))
-    expect([...first.carriedReversals]).toEqual([[key, -24000]])
-    const second = buildRemitBatch(
-      input([correction], {
-        carriedReversals: first.carriedReversals,
-        priorItems: new Map([[key, [prior(3, { amount: 10000 })]]]),
-      }),
+    expect(() => buildRemitBatch(input(claims, { lineIds: [] }))).toThrow(
+      expect.objectContaining({ code: 'INGEST_ID_NOT_RESERVED' }),
     )
-    expect(second.recoveries.map((r) => r.amount)).toEqual([4000])
+    const batch = buildRemitBatch(input(february))
+    expect(batch.items.length).toBeGreaterThan(0)
+    expect(() => numberReworkItems(batch.items, [])).toThrow(
+      expect.objectContaining({ code: 'INGEST_ID_NOT_RESERVED' }),
+    )
+    expect(() =>
+      numberReworkItems(
+        batch.items,
+        batch.items.map(() => 0),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'INGEST_ID_NOT_RESERVED' }))
   })
 })

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import type { Claim837 } from '../../../parsers/claim837/claim837.js'
+import { readStoredClaim837, toStoredClaim837 } from '../../../parsers/claim837/claim837-stored-form.js'
+import { ingestFiles } from '../../../src/ingest/ingest-files.js'
+import { readX12File } from '../../../src/pipeline/read-x12.js'
+import { describeEachDatabase } from '../../support/databases.js'
+import { e2eText } from './fixture-edit.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'store-837-test-'))
+
+/**
+ * The e2e 837P with text that COPY's text format must escape: a newline as the segment terminator
+ * (so every stored claim_x12 holds newlines), a backslash in a subscriber's name, a double quote and
+ * a multi-byte character in the payer's name.
+ */
+function awkward837(): string {
+  return e2eText('837p-medicare-2026-01.x12')
+    .replaceAll('~\n', '\n')
+    .replace('NM1*IL*1*TESTPATIENT*CASE1', 'NM1*IL*1*TEST\\PATIENT*CASE1')
+    .replaceAll(/NM1\*PR\*2\*([^*\n]*)/g, 'NM1*PR*2*$1 "É"')
+}
+
+async function claimsOf(path: string): Promise<Claim837[]> {
+  const claims: Claim837[] = []
+  for await (const events of readX12File(path))
+    for (const event of events) if (event.type === 'claim837') claims.push(event.claim)
+  return claims
+}
+
+describeEachDatabase('837 claims stored with COPY', (ctx) => {
+  it('stores each claim and line as read, text needing escapes included, across batches', async () => {
+    const path = join(dir, 'awkward.837')
+    writeFileSync(path, awkward837())
+    const claims = await claimsOf(path)
+    expect(claims.length).toBe(8)
+    expect(claims.some((c) => /TEST\\PATIENT\*CASE1.*\n/.test(toStoredClaim837(c).x12))).toBe(true)
+    // Batches of 3: three batches, each with its own reserved ids.
+    const [result] = await ingestFiles([path], { handle: ctx.handle, batchSize: 3 })
+    expect([result?.status, result?.claims]).toEqual(['ingested', 8])
+    const db = ctx.handle.db
+    const rows = await db.selectFrom('submitted_claim').selectAll().orderBy('id').execute()
+    expect(rows.map((r) => r.claim_id)).toEqual(claims.map((c) => c.claimId))
+    for (const [i, claim] of claims.entries()) {
+      const row = rows[i]
+      if (row === undefined) throw new Error(`claim ${i} not stored`)
+      const stored = toStoredClaim837(claim)
+      // Byte for byte the stored form: what a corrected claim is re-written from.
+      expect(row.claim_x12).toBe(stored.x12)
+      expect(row.claim_envelope).toBe(stored.envelope)
+      expect(readStoredClaim837({ envelope: row.claim_envelope, x12: row.claim_x12 }).claimId).toBe(
+        claim.claimId,
+      )
+      expect([row.payer_name, row.member_id, Number(row.total_charge), row.diagnoses]).toEqual([
+        claim.payer.organizationName ?? null,
+        claim.subscriber.memberId,
+        claim.totalCharge,
+        claim.diagnoses.map((d) => d.code),
+      ])
+      const lines = await db
+        .selectFrom('submitted_line')
+        .selectAll()
+        .where('submitted_claim_id', '=', row.id)
+        .orderBy('line_number')
+        .execute()
+      expect(
+        lines.map((l) => [
+          l.line_number,
+          l.procedure_code,
+          l.modifiers,
+          Number(l.charge),
+          l.units,
+          l.ndc,
+          l.ndc_quantity,
+        ]),
+      ).toEqual(
+        claim.lines.map((l) => [
+          l.lineNumber,
+          l.procedureCode ?? null,
+          l.modifiers.join(':'),
+          l.charge,
+          l.units,
+          l.drug?.ndc ?? null,
+          l.drug?.quantity ?? null,
+        ]),
+      )
+    }
+    expect(rows.some((r) => r.payer_name?.endsWith(' "É"'))).toBe(true)
+  })
+})
