@@ -135,10 +135,16 @@ const LOOKUPS: readonly LookupColumn[] = [
 
 /** The tables and columns {@link settleRecovery} reads by. */
 const RECOVERY_LOOKUPS: readonly LookupColumn[] = [
-  { table: 'rework_item', column: 'claim_id' },
-  { table: 'rework_item', column: 'remit_claim_id' },
+  ...['id', 'claim_id', 'payer_id', 'remit_claim_id', 'remit_date'].map((column) => ({
+    table: 'rework_item' as const,
+    column,
+  })),
   { table: 'rework_item_line', column: 'rework_item_id' },
-  { table: 'remit_claim', column: 'claim_id' },
+  ...['id', 'claim_id', 'payer_id', 'remittance_id', 'paid', 'remit_date'].map((column) => ({
+    table: 'remit_claim' as const,
+    column,
+  })),
+  { table: 'remittance', column: 'id' },
   { table: 'remittance', column: 'file_id' },
   { table: 'recovery_allocation', column: 'rework_item_id' },
 ]
