@@ -211,34 +211,38 @@ export async function runBatchBench(): Promise<void> {
     const results: number[] = []
     for (const workers of [1, 2]) {
       const schema = `bench_batch_${randomBytes(4).toString('hex')}`
-      const handle = await openDatabase({ databaseUrl: url, schema })
+      // Dropped however the run ends: a failed worker left it and pg-boss's schema on the server.
       try {
-        await seedCodes(handle)
-        const queue = await startJobQueue(handle)
-        await enqueueFiles(handle, queue.boss, inputs, (p) => readFile(p))
-        await queue.stop()
+        const handle = await openDatabase({ databaseUrl: url, schema })
+        try {
+          await seedCodes(handle)
+          const queue = await startJobQueue(handle)
+          await enqueueFiles(handle, queue.boss, inputs, (p) => readFile(p))
+          await queue.stop()
+        } finally {
+          await handle.close()
+        }
+        const outbox = join(root, `out-${workers}`)
+        const runs = await Promise.all(
+          Array.from({ length: workers }, () => runChild(['worker', url, schema, outbox])),
+        )
+        const total = runs.reduce((n, r) => n + r.claims, 0)
+        // From the first job started to the last finished, over the workers that got a job.
+        const busy = runs.filter((r) => r.files > 0)
+        const ms = Math.max(...busy.map((r) => r.finishedAt)) - Math.min(...busy.map((r) => r.startedAt))
+        const perSecond = rate(total, ms)
+        results.push(perSecond)
+        process.stdout.write(
+          `  ${workers} worker(s), PostgreSQL: ${total} claims in ${(ms / 1000).toFixed(1)} s = ${perSecond} claims/s; files per worker ${runs.map((r) => r.files).join(' / ')}; peak RSS per worker ${runs.map((r) => `${r.peakRssMb} MB`).join(' / ')}; worker CPU ${runs.map((r) => `${r.cpuSeconds} s`).join(' / ')}; load ${loadAverage()}\n`,
+        )
       } finally {
-        await handle.close()
+        const { default: pg } = await import('pg')
+        const client = new pg.Client({ connectionString: url })
+        await client.connect()
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+        await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
+        await client.end()
       }
-      const outbox = join(root, `out-${workers}`)
-      const runs = await Promise.all(
-        Array.from({ length: workers }, () => runChild(['worker', url, schema, outbox])),
-      )
-      const total = runs.reduce((n, r) => n + r.claims, 0)
-      // From the first job started to the last finished, over the workers that got a job.
-      const busy = runs.filter((r) => r.files > 0)
-      const ms = Math.max(...busy.map((r) => r.finishedAt)) - Math.min(...busy.map((r) => r.startedAt))
-      const perSecond = rate(total, ms)
-      results.push(perSecond)
-      process.stdout.write(
-        `  ${workers} worker(s), PostgreSQL: ${total} claims in ${(ms / 1000).toFixed(1)} s = ${perSecond} claims/s; files per worker ${runs.map((r) => r.files).join(' / ')}; peak RSS per worker ${runs.map((r) => `${r.peakRssMb} MB`).join(' / ')}; worker CPU ${runs.map((r) => `${r.cpuSeconds} s`).join(' / ')}; load ${loadAverage()}\n`,
-      )
-      const { default: pg } = await import('pg')
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-      await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
-      await client.end()
     }
     const [one, two] = results
     if (one !== undefined && two !== undefined)

@@ -75,7 +75,7 @@ export async function runIngestInChild(
   let schema = ''
   if (engine === 'postgres') {
     if (!url) throw new Error('DATABASE_URL is needed for the postgres engine')
-    schema = `bench_${randomBytes(5).toString('hex')}`
+    schema = childSchema()
     options = { databaseUrl: url, schema }
     cleanup = async () => {
       const { default: pg } = await import('pg')
@@ -165,7 +165,7 @@ export async function runCopyBaselineInChild(
   dataDir: string,
 ): Promise<void> {
   const url = process.env.DATABASE_URL
-  const schema = `bench_${randomBytes(5).toString('hex')}`
+  const schema = childSchema()
   const handle = await openDatabase(engine === 'postgres' ? { databaseUrl: url, schema } : { dataDir })
   let conn: CopyConnection | undefined
   try {
@@ -208,14 +208,51 @@ export async function runPgliteFloorInChild(dataDir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ peakRssMb: peakRssMb() })}\n`)
 }
 
-/** Spawns `ingest-child.js ARGS...` and returns the JSON of its last stdout line. */
-function runChild<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
+/** The schema a child's PostgreSQL database lives in: named by its parent ({@link runChild}). */
+function childSchema(): string {
+  return process.env.BENCH_SCHEMA ?? `bench_${randomBytes(5).toString('hex')}`
+}
+
+/** Drops a bench schema and pg-boss's beside it on DATABASE_URL's server, if there. */
+async function dropBenchSchema(schema: string): Promise<void> {
+  const url = process.env.DATABASE_URL
+  if (!url) return
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Spawns `ingest-child.js ARGS...` and returns the JSON of its last stdout line. The child's
+ * PostgreSQL schema is named here (BENCH_SCHEMA) and dropped here once the child has exited, however
+ * it ended: a child that died (killed, out of memory, failed before its own `finally`) left its
+ * schema on the shared server.
+ */
+async function runChild<T>(args: string[], nodeFlags: string[] = []): Promise<T> {
+  const schema = `bench_${randomBytes(5).toString('hex')}`
+  try {
+    return await runChildProcess<T>(args, nodeFlags, schema)
+  } finally {
+    await dropBenchSchema(schema)
+  }
+}
+
+function runChildProcess<T>(args: string[], nodeFlags: string[], schema: string): Promise<T> {
   const script = fileURLToPath(new URL('./ingest-child.js', import.meta.url))
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       // Names the child's PostgreSQL connections, so that their backends' CPU can be read.
-      env: { ...process.env, PGAPPNAME: `onco-edi-bench-${randomBytes(4).toString('hex')}` },
+      env: {
+        ...process.env,
+        PGAPPNAME: `onco-edi-bench-${randomBytes(4).toString('hex')}`,
+        BENCH_SCHEMA: schema,
+      },
     })
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => {

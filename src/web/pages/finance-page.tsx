@@ -105,6 +105,14 @@ function csvLink(section: FinanceSection, query: RangeQuery): string {
   return `/api/reports/finance/${section}?${params.toString()}`
 }
 
+/** What the rows of a section are, for its first column on the page (CSV and API keep `key`). */
+const ROW_LABELS: Readonly<Partial<Record<FinanceSection, string>>> = {
+  'denial-rate': 'month',
+  'carc-family': 'queue',
+  payer: 'payer',
+  drug: 'drug (HCPCS)',
+}
+
 function Section(props: { d: FinanceDashboard; section: FinanceSection; query: RangeQuery }) {
   const table = financeTable(props.d, props.section)
   const id = `fin-${props.section}`
@@ -121,7 +129,7 @@ function Section(props: { d: FinanceDashboard; section: FinanceSection; query: R
             <tr>
               {table.headers.map((h, i) => (
                 <th scope="col" class={i === 0 ? undefined : 'num'}>
-                  {h.replaceAll('_', ' ')}
+                  {(i === 0 && h === 'key' ? (ROW_LABELS[props.section] ?? h) : h).replaceAll('_', ' ')}
                 </th>
               ))}
             </tr>

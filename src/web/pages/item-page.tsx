@@ -223,6 +223,13 @@ function History(props: { detail: ReworkItemDetail }) {
         <table id="history">
           <TableHead columns={['When (UTC)', 'Who', 'What', 'Status', 'Note']} scoped={false} />
           <tbody>
+            {props.detail.history.length === 0 ? (
+              <tr>
+                <td colspan={5} class="muted">
+                  Nothing done on this item yet.
+                </td>
+              </tr>
+            ) : null}
             {props.detail.history.map((h) => (
               <tr>
                 <td class="nowrap">{h.at.replace('T', ' ').slice(0, 19)}</td>

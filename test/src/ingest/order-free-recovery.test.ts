@@ -75,7 +75,10 @@ for (const engine of engines) {
   describe(`recovery whatever order the 835s are stored in [${engine.name}]`, () => {
     it('gives the same items, statuses, recoveries and report totals when the payment is stored first', async () => {
       const inOrder = await openTestDatabase(engine.url)
-      const reversed = await openTestDatabase(engine.url)
+      const reversed = await openTestDatabase(engine.url).catch(async (error: unknown) => {
+        await inOrder.cleanup()
+        throw error
+      })
       try {
         await ingestInOrder(inOrder.handle, [CLAIMS, DENIAL, PAYMENT])
         await ingestInOrder(reversed.handle, [CLAIMS, PAYMENT, DENIAL])
@@ -149,18 +152,23 @@ describe('recovery when the denying and the paying 835 are committed at the same
   }
   it('ends as the in-order run when the payment read its batch before the denial committed', async () => {
     const reference = await openTestDatabase(databaseUrl)
-    const first = await openTestDatabase(databaseUrl)
-    const schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(first.handle.db))
-      .rows[0]?.schema
-    const second = await openDatabase({ databaseUrl, schema })
+    const first = await openTestDatabase(databaseUrl).catch(async (error: unknown) => {
+      await reference.cleanup()
+      throw error
+    })
+    let second: DatabaseHandle | undefined
+    let resume = (): void => undefined
     try {
+      const schema = (
+        await sql<{ schema: string }>`select current_schema() as schema`.execute(first.handle.db)
+      ).rows[0]?.schema
+      second = await openDatabase({ databaseUrl, schema })
       await ingestInOrder(reference.handle, [CLAIMS, DENIAL, PAYMENT])
       await ingestInOrder(first.handle, [CLAIMS])
       let started = (): void => undefined
       const paymentRead = new Promise<void>((resolve) => {
         started = resolve
       })
-      let resume = (): void => undefined
       const denialCommitted = new Promise<void>((resolve) => {
         resume = resolve
       })
@@ -182,7 +190,10 @@ describe('recovery when the denying and the paying 835 are committed at the same
       expect(await itemsOf(first.handle)).toEqual(await itemsOf(reference.handle))
       expect(await totalsOf(first.handle)).toEqual(await totalsOf(reference.handle))
     } finally {
-      await second.close()
+      // A failed expectation before resume() left the payment's transaction waiting: let it end,
+      // or closing its pool waits for it and the schemas are never dropped.
+      resume()
+      await second?.close()
       await first.cleanup()
       await reference.cleanup()
     }

@@ -55,9 +55,11 @@ for (const engine of engines) {
      * remit's result and the late 837's result.
      */
     async function bothOrders(remit: string, claims: string) {
+      // Each one in `opened` as soon as it exists: afterAll drops it also when the next open fails.
       const usual = await openTestDatabase(engine.url)
+      opened.push(usual)
       const reversed = await openTestDatabase(engine.url)
-      opened.push(usual, reversed)
+      opened.push(reversed)
       await ingestFiles([remit, claims], { handle: usual.handle })
       const [early] = await ingestFiles([remit], { handle: reversed.handle })
       const before = await matching(reversed.handle.db)

@@ -150,6 +150,8 @@ describe.skipIf(!hasChromium('browser tests'))('web app in Chromium', () => {
         .click()
       await page.waitForURL(/\/items\/\d+$/)
       expect(await page.locator('#actions-h').count()).toBe(0)
+      // Nobody has worked it yet: the history says so rather than showing an empty table.
+      expect(await page.locator('#history').innerText()).toContain('Nothing done on this item yet.')
       expect(await page.locator('#corrected').count()).toBe(0)
       const id = new URL(page.url()).pathname.split('/').at(-1)
       const status = await page.evaluate(async (itemId) => {

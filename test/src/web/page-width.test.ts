@@ -105,7 +105,13 @@ const KEY_COLUMNS: Record<
     { selector: '#balances', columns: ['Authorization', 'Payer', 'Drug', 'Ends', 'Days left', 'left'] },
   ],
   '/finance': [
-    { selector: '.finance', columns: ['key', 'denied', 'open at risk', 'denial rate'], whole: true },
+    // The first column says what its rows are (the CSV keeps `key`).
+    {
+      selector: '.finance',
+      columns: ['month', 'queue', 'payer', 'drug (HCPCS)', 'denied', 'open at risk', 'denial rate'],
+      whole: true,
+      absent: ['key'],
+    },
   ],
   '/admin': [{ selector: '#payers', columns: ['Payer', 'Name', 'Class'], whole: true }],
 }
