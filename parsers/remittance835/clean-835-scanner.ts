@@ -85,6 +85,32 @@ function codeDigit(code: number): number {
   return -1
 }
 
+/** {@link codeDigit} of every byte, read once per character of a code instead of two range tests. */
+const CODE_DIGITS = Int8Array.from({ length: 256 }, (_, code) => codeDigit(code))
+
+/**
+ * `segmentIdKeyOf(first, second, …)` without its third character, for every first and second
+ * byte (-1: not an id start): the id key is this × 37 + the third character's index (36 for none).
+ */
+const ID_PREFIX_KEYS = new Int32Array(65536).fill(-1)
+for (let first = 0x41; first <= 0x5a; first++)
+  for (let second = 0x30; second <= 0x5a; second++) {
+    const key = segmentIdKeyOf(first, second, -1)
+    if (key >= 0) ID_PREFIX_KEYS[(first << 8) | second] = (key - 36) / 37
+  }
+/** The third character's part of a segment id key (`A-Z0-9` as 0-35), -1 for other bytes. */
+const ID_THIRD = Int8Array.from({ length: 256 }, (_, code) => {
+  const key = segmentIdKeyOf(0x41, 0x41, code)
+  return key < 0 ? -1 : key
+})
+
+/** `segmentIdKeyOf(first, second, third)` for bytes (`third` -1 for a two-character id), from two table reads. */
+export function idKeyOfBytes(first: number, second: number, third: number): number {
+  const prefix = ID_PREFIX_KEYS[((first & 0xff) << 8) | (second & 0xff)] ?? -1
+  const last = third < 0 ? 36 : (ID_THIRD[third & 0xff] ?? -1)
+  return prefix < 0 || last < 0 ? -1 : prefix * 37 + last
+}
+
 /** The short code of `text` (1-3 characters `0-9A-Z`), as `#shortCode` reads it from bytes. */
 function shortCodeOf(text: string): number {
   let value = 0
@@ -376,11 +402,7 @@ export class Clean835Scanner {
     const idEnd = count > 0 ? (separators[0] ?? 0) : at
     const idLength = idEnd - pos
     if (idLength !== 2 && idLength !== 3) return -1
-    const id = segmentIdKeyOf(
-      bytes[pos] ?? 0,
-      bytes[pos + 1] ?? 0,
-      idLength === 3 ? (bytes[pos + 2] ?? 0) : -1,
-    )
+    const id = idKeyOfBytes(bytes[pos] ?? 0, bytes[pos + 1] ?? 0, idLength === 3 ? (bytes[pos + 2] ?? 0) : -1)
     if (id < 0 || !this.#check(id)) return -1
     return at + 1
   }
@@ -418,7 +440,7 @@ export class Clean835Scanner {
     for (let i = 0; i < 3; i++) {
       let digit = 0
       if (i < length) {
-        digit = codeDigit(bytes[from + i] ?? 0)
+        digit = CODE_DIGITS[bytes[from + i] ?? 0] ?? -1
         if (digit < 0) return -1
       }
       value = value * 37 + digit

@@ -34,8 +34,9 @@ export interface Acknowledge837FileOptions {
    * acknowledges without ingesting them): true when the sender (`senderQualifier` + `senderId`)
    * and `control` were received before in a file whose SHA-256 is not `sha256`. Asked only when
    * the `interchange` table knows nothing and the TA1 would not reject the interchange for its
-   * envelope anyway, in the file's order; `offset` is the ISA's byte offset. A record that
-   * answers false may keep the interchange as received from now on.
+   * envelope anyway, in order of sender qualifier, sender, ISA13 and then place in the file (one
+   * lock order for every file); `offset` is the ISA's byte offset. A record that answers false
+   * may keep the interchange as received from now on.
    */
   seenBefore?: (interchange: SeenInterchange) => Promise<boolean>
   /**
@@ -45,6 +46,11 @@ export interface Acknowledge837FileOptions {
    * false and keeps its received interchanges itself (`seenBefore`).
    */
   ingested?: boolean
+}
+
+/** Code-unit order (the same on every machine and locale). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** What {@link Acknowledge837FileOptions.seenBefore} is asked about: one received interchange. */
@@ -89,6 +95,8 @@ export async function acknowledge837File(
       if (ack.ta1?.status === 'R') rejected.add(analysis.interchanges[i]?.offset ?? -1)
   /** ISA byte offsets of the duplicate interchanges. */
   const duplicates = new Set<number>()
+  /** Interchanges to ask `seenBefore` about, once the `interchange` table knows nothing of them. */
+  const ask: typeof analysis.interchanges = []
   for (const interchange of analysis.interchanges) {
     const prior =
       options.ingested === false
@@ -101,21 +109,31 @@ export async function acknowledge837File(
             .where('interchange.control', '=', interchange.control)
             .where('ingest_file.sha256', '<>', sha256)
             .executeTakeFirst()
-    const seen =
-      prior !== undefined ||
-      (!rejected.has(interchange.offset) &&
-        ((await options.seenBefore?.({
-          senderQualifier: interchange.senderQualifier,
-          senderId: interchange.senderId,
-          receiverQualifier: interchange.receiverQualifier,
-          receiverId: interchange.receiverId,
-          control: interchange.control,
-          offset: interchange.offset,
-          sha256,
-        })) ??
-          false))
-    if (seen) duplicates.add(interchange.offset)
+    if (prior !== undefined) duplicates.add(interchange.offset)
+    else if (!rejected.has(interchange.offset)) ask.push(interchange)
   }
+  // Asked in one global order (sender qualifier, sender, ISA13, then place in the file), not the
+  // file's: a record that keeps each interchange (a unique row written in the caller's
+  // transaction) makes a concurrent file wait on it, and two files carrying the same two
+  // interchanges in opposite orders would each hold one and wait for the other (a deadlock).
+  const byKey = (a: (typeof ask)[number], b: (typeof ask)[number]): number =>
+    compareText(a.senderQualifier, b.senderQualifier) ||
+    compareText(a.senderId, b.senderId) ||
+    compareText(a.control, b.control) ||
+    a.offset - b.offset
+  if (options.seenBefore !== undefined)
+    for (const interchange of [...ask].sort(byKey)) {
+      const seen = await options.seenBefore({
+        senderQualifier: interchange.senderQualifier,
+        senderId: interchange.senderId,
+        receiverQualifier: interchange.receiverQualifier,
+        receiverId: interchange.receiverId,
+        control: interchange.control,
+        offset: interchange.offset,
+        sha256,
+      })
+      if (seen) duplicates.add(interchange.offset)
+    }
   const plan = planAcknowledgments(analysis, {
     ids,
     isDuplicate: ({ offset }) => duplicates.has(offset),

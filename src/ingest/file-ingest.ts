@@ -511,7 +511,8 @@ export class FileIngest {
     tally.reversals += set.counts.reversals
     tally.items += set.counts.items
     const remit = this.#context.remit
-    for (const [key, items] of remit.setItems) for (const item of items) pushTo(remit.fileItems, key, item)
+    for (const [claimId, items] of remit.setItems)
+      for (const item of items) pushTo(remit.fileItems, claimId, item)
     remit.setItems.clear()
     if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
     tally.transactions.push(envelope.transactionControl)

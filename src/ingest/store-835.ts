@@ -106,16 +106,17 @@ export interface RemitFileState {
   engine: DenialEngine
   profiles: Map<string, PayerProfile>
   /**
-   * Items the transaction set being stored has drafted so far, by claim key: they join
-   * `fileItems` when the set is stored, and are dropped when it is rolled back.
+   * Items the transaction set being stored has drafted so far, by CLP01: they join `fileItems`
+   * when the set is stored, and are dropped when it is rolled back.
    */
-  setItems: Map<string, PriorReworkItem[]>
+  setItems: Map<string, { key: string; item: PriorReworkItem }[]>
   /**
-   * Items of this file's earlier stored sets, by claim key: what suppression compares besides
-   * other files' items (batches may be read on another connection than the file's transaction,
-   * which cannot see them), so that a set suppresses the same way whichever file stores it.
+   * Items of this file's earlier stored sets, by CLP01, each with its claim key: what suppression
+   * compares besides other files' items (batches may be read on another connection than the
+   * file's transaction, which cannot see them), so that a set suppresses the same way whichever
+   * file stores it.
    */
-  fileItems: Map<string, PriorReworkItem[]>
+  fileItems: Map<string, { key: string; item: PriorReworkItem }[]>
   /**
    * Write the rows with COPY … FROM STDIN (PostgreSQL, src/db/copy-from-stdin.ts) instead of one
    * INSERT … SELECT FROM unnest statement per batch (PGlite, and PostgreSQL when false).
@@ -135,10 +136,16 @@ const LOOKUPS: readonly LookupColumn[] = [
 
 /** The tables and columns {@link settleRecovery} reads by. */
 const RECOVERY_LOOKUPS: readonly LookupColumn[] = [
-  { table: 'rework_item', column: 'claim_id' },
-  { table: 'rework_item', column: 'remit_claim_id' },
+  ...['id', 'claim_id', 'payer_id', 'remit_claim_id', 'remit_date'].map((column) => ({
+    table: 'rework_item' as const,
+    column,
+  })),
   { table: 'rework_item_line', column: 'rework_item_id' },
-  { table: 'remit_claim', column: 'claim_id' },
+  ...['id', 'claim_id', 'payer_id', 'remittance_id', 'paid', 'remit_date'].map((column) => ({
+    table: 'remit_claim' as const,
+    column,
+  })),
+  { table: 'remittance', column: 'id' },
   { table: 'remittance', column: 'file_id' },
   { table: 'recovery_allocation', column: 'rework_item_id' },
 ]
@@ -398,11 +405,14 @@ export async function prepareRemitClaims(
   })
   // What later sets of this file compare (suppression), once this set is stored.
   for (const draft of batch.items) {
-    pushTo(state.setItems, remitClaimKey(draft.item.claim_id, draft.item.payer_id), {
-      status: 'open',
-      queue: draft.item.queue,
-      remitDate: draft.item.remit_date,
-      lines: draft.lines.map((l) => ({ level: l.level, procedureCode: l.procedure_code, carcs: l.carcs })),
+    pushTo(state.setItems, draft.item.claim_id, {
+      key: remitClaimKey(draft.item.claim_id, draft.item.payer_id),
+      item: {
+        status: 'open',
+        queue: draft.item.queue,
+        remitDate: draft.item.remit_date,
+        lines: draft.lines.map((l) => ({ level: l.level, procedureCode: l.procedure_code, carcs: l.carcs })),
+      },
     })
   }
   const itemIds = await reserveIds(db, 'rework_item_id_seq', batch.items.length)
@@ -474,12 +484,8 @@ async function loadPriorItems(
     }
     item.lines.push({ level: row.level, procedureCode: row.procedure_code, carcs: row.carcs })
   }
-  for (const claimId of claimIds) {
-    for (const [key, items] of state.fileItems) {
-      if (!key.endsWith(`\u0000${claimId}`)) continue
-      for (const own of items) pushTo(byKey, key, own)
-    }
-  }
+  for (const claimId of claimIds)
+    for (const own of state.fileItems.get(claimId) ?? []) pushTo(byKey, own.key, own.item)
   return byKey
 }
 
@@ -496,10 +502,36 @@ export async function commitRemitClaims(db: Kysely<Database>, prepared: Prepared
 export type SettleScope =
   /** The claims whose CLP01 one of this 835 file's remit claims carries (through its remittances: rework_item.file_id has no index). */
   | { fileId: number }
-  /** These CLP01s. */
+  /** These CLP01s ({@link settleAllRecovery} pages every claim through this). */
   | { claimIds: readonly string[] }
-  /** Every claim with a rework item (`onco-edi rematch`). */
-  | { all: true }
+
+/** Claims settled per round by {@link settleAllRecovery}: memory stays flat on a large database. */
+const SETTLE_PAGE = 5_000
+
+/**
+ * {@link settleRecovery} over every claim with a dated rework item, a page of CLP01s at a time
+ * (`onco-edi rematch`: a database stored by an older version, whose recovery depended on the
+ * order files came in, ends as ingest would leave it now).
+ */
+export async function settleAllRecovery(db: Kysely<Database>, user: string): Promise<SettleResult> {
+  const total: SettleResult = { changed: 0, recovered: 0, recoveredAmount: 0, heldBack: 0 }
+  let after: string | undefined
+  for (;;) {
+    const page = await sql<{ claim_id: string }>`select distinct claim_id from rework_item
+      where remit_date is not null ${after === undefined ? sql`` : sql`and claim_id > ${after}`}
+      order by claim_id limit ${SETTLE_PAGE}`.execute(db)
+    const claimIds = page.rows.map((r) => r.claim_id)
+    if (claimIds.length > 0) {
+      const settled = await settleRecovery(db, { claimIds }, user)
+      total.changed += settled.changed
+      total.recovered += settled.recovered
+      total.recoveredAmount += settled.recoveredAmount
+      total.heldBack += settled.heldBack
+    }
+    if (claimIds.length < SETTLE_PAGE) return total
+    after = claimIds.at(-1)
+  }
+}
 
 /** Statuses that a recovery set (as opposed to a biller's step). */
 const RECOVERY_STATUSES: readonly string[] = ['recovered', 'partially_recovered']
@@ -548,15 +580,17 @@ export async function settleRecovery(
     'fileId' in scope
       ? sql<boolean>`ri.claim_id in (select rc.claim_id from remit_claim rc
             where rc.remittance_id in (select r.id from remittance r where r.file_id = ${scope.fileId}))`
-      : 'claimIds' in scope
-        ? sql<boolean>`ri.claim_id = any(${arrayLiteral([...scope.claimIds], 'text')}::text[])`
-        : sql<boolean>`true`
+      : sql<boolean>`ri.claim_id = any(${arrayLiteral([...scope.claimIds], 'text')}::text[])`
+  // (remit_claim's primary key joins each item's transaction set; a 277CA item has none.)
   const claimRows = await sql<{ claim_id: string }>`select distinct ri.claim_id from rework_item ri
+    left join remit_claim mine on mine.id = ri.remit_claim_id
     where ${inScope} and ri.remit_date is not null
       and (exists (select 1 from remit_claim p where p.claim_id = ri.claim_id
-          and p.payer_id is not distinct from ri.payer_id and p.paid > 0 and p.remit_date >= ri.remit_date)
-        or exists (select 1 from rework_item o where o.claim_id = ri.claim_id
-          and o.payer_id is not distinct from ri.payer_id and o.remit_claim_id <> ri.remit_claim_id))
+          and p.payer_id is not distinct from ri.payer_id and p.paid > 0 and p.remit_date >= ri.remit_date
+          and p.remittance_id is distinct from mine.remittance_id)
+        or exists (select 1 from rework_item o join remit_claim oc on oc.id = o.remit_claim_id
+          where o.claim_id = ri.claim_id and o.payer_id is not distinct from ri.payer_id
+            and oc.remittance_id is distinct from mine.remittance_id))
     order by ri.claim_id`.execute(db)
   const claimIds = claimRows.rows.map((r) => r.claim_id)
   if (claimIds.length === 0) return result

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
 import { rematchRemitClaims } from '../../ingest/rematch-remits.js'
+import { settleAllRecovery } from '../../ingest/store-835.js'
 import { loadPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
 import { actorOf, withDatabase } from '../cli-support.js'
@@ -12,9 +13,12 @@ const USAGE = `Usage: onco-edi rematch [--user USER] [--json]
 Matches every stored remit claim (835 CLP) that is still unmatched to a stored 837 claim, with
 the rules of 835 ingest (CLP01 = CLM01, narrowed by payer and DOS; lines by REF*6R or code,
 modifiers, DOS and charge). Their rework items take the submitted claim and line, and their
-deadlines are computed again; each changed item gets an audit event. Ingest does this by itself;
-this command repairs a database where an 835 was stored while its 837 was still being ingested
-by an older version. Running it twice changes nothing the second time.
+deadlines are computed again; each changed item gets an audit event. Then what every stored
+payment recovers is worked out again for every claim, as ingest does after each 835 (a repeated
+denial held back by an older one, payments applied oldest first by remit date). Ingest does all
+this by itself; this command repairs a database where an 835 was stored while its 837 was still
+being ingested, or whose recovery an older version left depending on the order files came in.
+Running it twice changes nothing the second time.
 
   --user USER  recorded on audit events (default $ONCO_EDI_USER)
   --json       the counts as JSON
@@ -36,18 +40,25 @@ export const rematchCommand: Command = {
       throw new CliError('CLI_USAGE', `Expected no arguments, got ${JSON.stringify(positionals.join(' '))}`)
     const engine = await loadDenialEngine()
     const actor = actorOf(values.user, context)
-    const result = await withDatabase(context, (handle) =>
-      handle.db
-        .transaction()
-        .execute(async (trx) =>
-          rematchRemitClaims(trx, engine, await loadPayerProfiles(trx), { all: true }, actor),
-        ),
+    const { matched, recovery } = await withDatabase(context, (handle) =>
+      handle.db.transaction().execute(async (trx) => {
+        const matched = await rematchRemitClaims(
+          trx,
+          engine,
+          await loadPayerProfiles(trx),
+          { all: true },
+          actor,
+        )
+        // Recovery as ingest works it out, now that the remits are matched.
+        const recovery = await settleAllRecovery(trx, actor)
+        return { matched, recovery }
+      }),
     )
-    context.logger.info({ ...result }, 'rematch finished')
+    context.logger.info({ ...matched, recovery }, 'rematch finished')
     context.stdout.write(
       values.json
-        ? `${JSON.stringify(result)}\n`
-        : `${result.claims} remit claim(s) matched, ${result.lines} line(s), ${result.items} rework item(s), ${result.deadlines} deadline(s) recomputed\n`,
+        ? `${JSON.stringify({ ...matched, recovery })}\n`
+        : `${matched.claims} remit claim(s) matched, ${matched.lines} line(s), ${matched.items} rework item(s), ${matched.deadlines} deadline(s) recomputed; recovery: ${recovery.changed} item(s) changed, ${recovery.heldBack} repeated denial(s) held back\n`,
     )
     return EXIT_OK
   },

@@ -24,6 +24,24 @@ async function matching(db: Kysely<Database>): Promise<unknown> {
   return { claims: claims.rows, lines: lines.rows, items: items.rows }
 }
 
+/** Every item's claim, status, recovered cents and date, and the allocated total. */
+async function recovery(db: Kysely<Database>) {
+  const items = await sql<{
+    claim_id: string
+    status: string
+    recovered_amount: string
+    recovered_date: string | null
+  }>`
+    select claim_id, status, recovered_amount, recovered_date from rework_item order by id`.execute(db)
+  const allocated = await sql<{
+    cents: string | null
+  }>`select sum(amount) as cents from recovery_allocation`.execute(db)
+  return {
+    items: items.rows.map((r) => [r.claim_id, r.status, Number(r.recovered_amount), r.recovered_date]),
+    allocated: Number(allocated.rows[0]?.cents ?? 0),
+  }
+}
+
 async function withDb<T>(config: Config, body: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const handle = await openDatabase(databaseOptionsFromConfig(config))
   try {
@@ -65,9 +83,37 @@ for (const engine of engines) {
       const again = await cli(config, ['rematch'])
       expect([again.code, again.stdout]).toEqual([
         0,
-        '0 remit claim(s) matched, 0 line(s), 0 rework item(s), 0 deadline(s) recomputed\n',
+        '0 remit claim(s) matched, 0 line(s), 0 rework item(s), 0 deadline(s) recomputed; recovery: 0 item(s) changed, 0 repeated denial(s) held back\n',
       ])
     }, 240_000) // PGlite opens its data directory five times here: slow on a loaded machine
+
+    it('works recovery out again as ingest would once the remits are matched', async () => {
+      // The March 835 pays E2E-P-003 $560 of its $700 February denial.
+      const ingest = await cli(config, ['ingest', join(E2E, '835-medicare-2026-03-02.x12')])
+      expect(ingest.code).toBe(0)
+      const recovered = await withDb(config, recovery)
+      expect(recovered.items).toContainEqual(['E2E-P-003', 'partially_recovered', 56000, '2026-03-02'])
+      // What a database an older version stored leaves: the remits unmatched and the payment,
+      // stored before the denial was, never applied to it.
+      await withDb(config, async (db) => {
+        await sql`update remit_claim set submitted_claim_id = null, match_status = 'unmatched'`.execute(db)
+        await sql`delete from recovery_allocation`.execute(db)
+        await sql`update rework_item set status = 'open', recovered_amount = 0, recovered_date = null`.execute(
+          db,
+        )
+        await sql`update rework_item_line set recovered_amount = 0`.execute(db)
+      })
+      expect((await withDb(config, recovery)).allocated).toBe(0)
+      const repaired = await cli(config, ['rematch', '--json'])
+      expect(repaired.code).toBe(0)
+      expect(JSON.parse(repaired.stdout)).toMatchObject({
+        claims: 12,
+        recovery: { recovered: 1, recoveredAmount: 56000 },
+      })
+      expect(await withDb(config, recovery)).toEqual(recovered)
+      const again = await cli(config, ['rematch', '--json'])
+      expect(JSON.parse(again.stdout)).toMatchObject({ claims: 0, recovery: { changed: 0 } })
+    }, 240_000)
 
     it('refuses arguments with exit 2', async () => {
       const result = await cli(config, ['rematch', 'extra'])

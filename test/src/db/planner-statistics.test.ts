@@ -1,6 +1,10 @@
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { analyzeOwnTables, noteClaimsWritten } from '../../../src/db/planner-statistics.js'
+import {
+  analyzeOwnTables,
+  analyzeWhereUnplanned,
+  noteClaimsWritten,
+} from '../../../src/db/planner-statistics.js'
 import { describeEachDatabase } from '../../support/databases.js'
 
 describeEachDatabase('planner statistics', (ctx) => {
@@ -24,6 +28,25 @@ describeEachDatabase('planner statistics', (ctx) => {
     expect(await noteClaimsWritten(ctx.handle.db, 600, 1000)).toBe(true)
     expect(await statsOf('planner_probe')).toBeGreaterThan(0)
     expect(await noteClaimsWritten(ctx.handle.db, 600, 1000)).toBe(false)
+  })
+
+  it('of looked-up columns are computed for those columns only (the others cost most of the ANALYZE)', async () => {
+    await sql`create table lookup_probe (id int primary key, claim_id text, guidance text, flags text[])`.execute(
+      ctx.handle.db,
+    )
+    await sql`insert into lookup_probe select g, 'C' || g, repeat('x', 200), array['a', 'b'] from generate_series(1, 2000) g`.execute(
+      ctx.handle.db,
+    )
+    const lookups = [{ table: 'lookup_probe', column: 'claim_id' }] as unknown as Parameters<
+      typeof analyzeWhereUnplanned
+    >[1]
+    expect(await analyzeWhereUnplanned(ctx.handle.db, lookups)).toEqual(['lookup_probe'])
+    const { rows } = await sql<{ attname: string }>`
+      select attname from pg_catalog.pg_stats
+      where schemaname = current_schema() and tablename = 'lookup_probe'`.execute(ctx.handle.db)
+    expect(rows.map((r) => r.attname)).toEqual(['claim_id'])
+    // Planned now: not analyzed again.
+    expect(await analyzeWhereUnplanned(ctx.handle.db, lookups)).toEqual([])
   })
 
   it('analyze only the current schema and do not fail on an empty one', async () => {

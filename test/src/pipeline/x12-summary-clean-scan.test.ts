@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Clean835Counts } from '../../../parsers/remittance835/clean-835-scanner.js'
-import { Clean835Scanner } from '../../../parsers/remittance835/clean-835-scanner.js'
+import { Clean835Scanner, idKeyOfBytes } from '../../../parsers/remittance835/clean-835-scanner.js'
+import { segmentIdKeyOf } from '../../../parsers/x12/envelope-validator.js'
 import { X12Error } from '../../../parsers/x12/x12-error.js'
 import { X12Reader } from '../../../parsers/x12-reader.js'
 import type { X12Summary } from '../../../src/pipeline/x12-summary.js'
@@ -183,6 +184,15 @@ function mutate(text: string, next: () => number): string {
 const bytesOf = (text: string): Uint8Array => Buffer.from(text, 'latin1')
 
 describe('Clean835Scanner', () => {
+  it("reads a segment id's key from bytes as the envelope checks do (every 2- and 3-byte id)", () => {
+    let differences = 0
+    for (let first = 0; first < 256; first++)
+      for (let second = 0; second < 256; second++)
+        for (let third = -1; third < 256; third++)
+          if (idKeyOfBytes(first, second, third) !== segmentIdKeyOf(first, second, third)) differences++
+    expect(differences).toBe(0)
+  })
+
   it('finds the 835 fixtures and a generated 835 clean, with the reader summary', async () => {
     const inputs = FIXTURES.map((f) => new Uint8Array(readFileSync(f)))
     const generated: Uint8Array[] = []
