@@ -18,13 +18,15 @@ const dir = mkdtempSync(join(tmpdir(), 'store-837-test-'))
  * provider's (a claim's own), a backslash in a line control number.
  */
 function awkward837(): string {
-  return e2eText('837p-medicare-2026-01.x12')
-    .replaceAll('~\n', '\n')
-    .replace('NM1*IL*1*TESTPATIENT*CASE1', 'NM1*IL*1*TEST\\PATIENT*CASE1')
-    .replaceAll(/NM1\*PR\*2\*([^*\n]*)/g, 'NM1*PR*2*$1 "É"')
-    // In a claim's own segments (2300, 2400): a backslash and a multi-byte character.
-    .replace('NM1*82*1*DOCTOR*EXAMPLE', 'NM1*82*1*DOCTOR\\ÖZ*EXAMPLE')
-    .replace('REF*6R*P001-1', 'REF*6R*P001\\1')
+  return (
+    e2eText('837p-medicare-2026-01.x12')
+      .replaceAll('~\n', '\n')
+      .replace('NM1*IL*1*TESTPATIENT*CASE1', 'NM1*IL*1*TEST\\PATIENT*CASE1')
+      .replaceAll(/NM1\*PR\*2\*([^*\n]*)/g, 'NM1*PR*2*$1 "É"')
+      // In a claim's own segments (2300, 2400): a backslash and a multi-byte character.
+      .replace('NM1*82*1*DOCTOR*EXAMPLE', 'NM1*82*1*DOCTOR\\ÖZ*EXAMPLE')
+      .replace('REF*6R*P001-1', 'REF*6R*P001\\1')
+  )
 }
 
 async function claimsOf(path: string): Promise<Claim837[]> {
