@@ -4,6 +4,21 @@ import type { DatabaseHandle } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
 import { pgliteTemplateDump } from './pglite-template.js'
 
+/** The test databases of this test file that are open or opening and not dropped yet. */
+const undropped = new Set<SuiteDatabase>()
+
+/**
+ * Drops every test database of this file that is still there: what a test opened and did not get
+ * to drop (it failed or timed out before it had its cleanup). Run by the afterAll below.
+ */
+export async function dropUndropped(): Promise<void> {
+  for (const database of [...undropped]) await database.drop()
+}
+
+// The last teardown of every test file that imports this module (hooks at the top level of a
+// module the file imports belong to the file; registered first, this afterAll runs last).
+afterAll(() => dropUndropped())
+
 /** The engines a database suite runs on: PGlite always, PostgreSQL too when DATABASE_URL is set. */
 export const engines: { name: 'pglite' | 'postgres'; url: string | undefined }[] = [
   { name: 'pglite', url: undefined },
@@ -90,7 +105,7 @@ export function suiteDatabase(url: string | undefined): SuiteDatabase {
   let opening: Promise<DatabaseHandle> | undefined
   let current: DatabaseHandle | undefined
   let dropping: Promise<void> | undefined
-  return {
+  const database: SuiteDatabase = {
     schema,
     get handle(): DatabaseHandle {
       if (current === undefined) throw new Error('the test database is not open (use it inside it/beforeAll)')
@@ -101,6 +116,7 @@ export function suiteDatabase(url: string | undefined): SuiteDatabase {
     },
     async open(): Promise<DatabaseHandle> {
       if (dropping !== undefined) throw new Error('the test database was dropped')
+      undropped.add(database)
       opening ??= openFresh(url, schema)
       const handle = await opening
       if (dropping === undefined) current = handle
@@ -112,10 +128,12 @@ export function suiteDatabase(url: string | undefined): SuiteDatabase {
         const handle = await opening?.catch(() => undefined)
         await handle?.close()
         if (url) await dropSchema(url, schema)
+        undropped.delete(database)
       })()
       return dropping
     },
   }
+  return database
 }
 
 /** PostgreSQL in a schema of its own, or an in-memory PGlite loaded from the migrated template. */

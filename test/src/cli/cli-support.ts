@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
+import { afterAll } from 'vitest'
 import type { CommandContext } from '../../../src/cli/command.js'
 import { main } from '../../../src/cli/main.js'
 import type { Config } from '../../../src/config.js'
@@ -18,11 +19,45 @@ export class Capture extends Writable {
   }
 }
 
+/** The PostgreSQL databases of this test file not dropped yet: name → server and CREATE under way. */
+const undropped = new Map<string, { url: string; created: Promise<void> }>()
+
+// The last teardown of every test file that imports this module (registered first, this afterAll
+// runs last): drops the databases a test created and did not get to drop (it failed or timed out
+// before it had its cleanup, or while the database was being created).
+afterAll(() => dropUndroppedCliDatabases())
+
+/** Drops every database of {@link cliDatabase} in this test file that is still there. */
+export async function dropUndroppedCliDatabases(): Promise<void> {
+  for (const name of [...undropped.keys()]) await dropCliDatabase(name)
+}
+
+async function runOnServer(url: string, statement: string): Promise<void> {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Drops a database of {@link cliDatabase} once its CREATE has settled (a drop before it did nothing). */
+async function dropCliDatabase(name: string): Promise<void> {
+  const entry = undropped.get(name)
+  if (entry === undefined) return
+  await entry.created.catch(() => undefined)
+  await runOnServer(entry.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  undropped.delete(name)
+}
+
 /**
  * A CLI configuration on a fresh database: a PGlite data directory (a copy of the migrated
  * template, test/support/pglite-template.ts), or a PostgreSQL database of
- * its own (created here on the DATABASE_URL server, dropped by `cleanup`). A database rather than
- * a schema, because the CLI connects with the URL alone.
+ * its own (created here on the DATABASE_URL server, dropped by `cleanup`, or at the end of the test
+ * file when its test did not get to call it). A database rather than a schema, because the CLI
+ * connects with the URL alone.
  */
 export async function cliDatabase(
   url: string | undefined,
@@ -39,22 +74,14 @@ export async function cliDatabase(
     }
   }
   const name = `cli_${randomBytes(5).toString('hex')}`
-  const { default: pg } = await import('pg')
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: url })
-    await client.connect()
-    try {
-      await client.query(statement)
-    } finally {
-      await client.end()
-    }
-  }
-  await run(`CREATE DATABASE ${name}`)
+  const created = runOnServer(url, `CREATE DATABASE ${name}`)
+  undropped.set(name, { url, created })
+  await created
   const target = new URL(url)
   target.pathname = `/${name}`
   return {
     config: { databaseUrl: target.toString(), home, user: 'tester', logLevel: 'silent' },
-    cleanup: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    cleanup: () => dropCliDatabase(name),
   }
 }
 

@@ -14,13 +14,19 @@ const dir = mkdtempSync(join(tmpdir(), 'store-837-test-'))
 /**
  * The e2e 837P with text that COPY's text format must escape: a newline as the segment terminator
  * (so every stored claim_x12 holds newlines), a backslash in a subscriber's name, a double quote and
- * a multi-byte character in the payer's name.
+ * a multi-byte character in the payer's name (segments a set's claims share) and in a rendering
+ * provider's (a claim's own), a backslash in a line control number.
  */
 function awkward837(): string {
-  return e2eText('837p-medicare-2026-01.x12')
-    .replaceAll('~\n', '\n')
-    .replace('NM1*IL*1*TESTPATIENT*CASE1', 'NM1*IL*1*TEST\\PATIENT*CASE1')
-    .replaceAll(/NM1\*PR\*2\*([^*\n]*)/g, 'NM1*PR*2*$1 "É"')
+  return (
+    e2eText('837p-medicare-2026-01.x12')
+      .replaceAll('~\n', '\n')
+      .replace('NM1*IL*1*TESTPATIENT*CASE1', 'NM1*IL*1*TEST\\PATIENT*CASE1')
+      .replaceAll(/NM1\*PR\*2\*([^*\n]*)/g, 'NM1*PR*2*$1 "É"')
+      // In a claim's own segments (2300, 2400): a backslash and a multi-byte character.
+      .replace('NM1*82*1*DOCTOR*EXAMPLE', 'NM1*82*1*DOCTOR\\ÖZ*EXAMPLE')
+      .replace('REF*6R*P001-1', 'REF*6R*P001\\1')
+  )
 }
 
 async function claimsOf(path: string): Promise<Claim837[]> {
@@ -88,5 +94,8 @@ describeEachDatabase('837 claims stored with COPY', (ctx) => {
       )
     }
     expect(rows.some((r) => r.payer_name?.endsWith(' "É"'))).toBe(true)
+    expect(rows.some((r) => r.claim_x12.includes('NM1*82*1*DOCTOR\\ÖZ*EXAMPLE'))).toBe(true)
+    const control = await db.selectFrom('submitted_line').select('line_control').execute()
+    expect(control.map((l) => l.line_control)).toContain('P001\\1')
   })
 })
