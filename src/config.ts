@@ -33,7 +33,16 @@ export interface Config {
   commandLine?: string
   /** `ONCO_EDI_ISA06`, `_ISA08`, `_GS02`, `_GS03`: ids on the interchanges we write (default: the input's). */
   outbound?: OutboundEnvelopeConfig
+  /**
+   * `ONCO_EDI_DUPLICATE_ISA13_DAYS`: how long (days) an accepted 837 interchange's sender + ISA13
+   * makes another interchange with them a duplicate (TA1 025) for `batch` and `worker`. Unset: for
+   * ever (the default).
+   */
+  duplicateIsa13Days?: number | undefined
 }
+
+/** The longest ONCO_EDI_DUPLICATE_ISA13_DAYS accepted: 100 years. */
+export const MAX_DUPLICATE_ISA13_DAYS = 36_500
 
 /**
  * Reads the configuration from `env`. Throws CLI_BAD_CONFIG for a LOG_LEVEL or ONCO_EDI_WAIT that
@@ -57,7 +66,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, osUser: () => s
     lockWaitSeconds:
       wait === undefined || wait === '' ? 0 : waitSecondsOf(wait, 'ONCO_EDI_WAIT', 'CLI_BAD_CONFIG'),
     outbound: outboundEnvelopeFromEnv(env),
+    duplicateIsa13Days: duplicateDaysOf(env.ONCO_EDI_DUPLICATE_ISA13_DAYS?.trim()),
   }
+}
+
+/** ONCO_EDI_DUPLICATE_ISA13_DAYS: unset or blank for no window, else whole days from 1; CLI_BAD_CONFIG otherwise. */
+function duplicateDaysOf(text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > MAX_DUPLICATE_ISA13_DAYS)
+    throw new CliError(
+      'CLI_BAD_CONFIG',
+      `Expected ONCO_EDI_DUPLICATE_ISA13_DAYS to be a number of days from 1 to ${MAX_DUPLICATE_ISA13_DAYS}, got ${JSON.stringify(text)}`,
+    )
+  return Number(text)
 }
 
 /** Parses a lock wait in whole seconds (0 to one day), or throws `code` naming `source`. */

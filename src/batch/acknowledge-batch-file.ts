@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import type { AcknowledgeOptions, AckPlan } from '../../transforms/acknowledgments/acknowledge-837.js'
 import {
   planAcknowledgments,
@@ -133,23 +134,50 @@ function duplicatesOf(
  * `undefined` when it was recorded now (the first), else the claim id of the file that has it.
  * On PostgreSQL a concurrent file's uncommitted row makes this wait for that transaction (the
  * unique key), so of two workers only one accepts the interchange.
+ *
+ * `windowDays` (ONCO_EDI_DUPLICATE_ISA13_DAYS): an interchange recorded more than that many days
+ * ago no longer makes this one a duplicate; its row is taken over (this file's claim id, received
+ * now), so the number is guarded for another window. ISA13 is the sender's control number of one
+ * interchange (X12 005010 ISA13; TA1 note code I18 025 "Duplicate Interchange Control Number"),
+ * and senders reuse numbers once their counter wraps, so how long a number stays taken is the
+ * trading partners' choice; without a window it stays taken for ever.
  */
 export async function registerBatchInterchange(
   trx: Kysely<Database>,
   claimId: string,
   interchange: SeenInterchange,
+  windowDays?: number,
 ): Promise<string | undefined> {
+  const values = {
+    sender_qualifier: interchange.senderQualifier,
+    sender_id: interchange.senderId,
+    control: interchange.control,
+    receiver_qualifier: interchange.receiverQualifier,
+    receiver_id: interchange.receiverId,
+    claim_id: claimId,
+  }
+  // With a window, a row older than it is taken over in the same statement: under its row lock a
+  // concurrent file sees the new received_at and finds it a duplicate.
   const inserted = await trx
     .insertInto('batch_interchange')
-    .values({
-      sender_qualifier: interchange.senderQualifier,
-      sender_id: interchange.senderId,
-      control: interchange.control,
-      receiver_qualifier: interchange.receiverQualifier,
-      receiver_id: interchange.receiverId,
-      claim_id: claimId,
-    })
-    .onConflict((oc) => oc.columns(['sender_qualifier', 'sender_id', 'control']).doNothing())
+    .values(values)
+    .onConflict((oc) =>
+      windowDays === undefined
+        ? oc.columns(['sender_qualifier', 'sender_id', 'control']).doNothing()
+        : oc
+            .columns(['sender_qualifier', 'sender_id', 'control'])
+            .doUpdateSet({
+              receiver_qualifier: values.receiver_qualifier,
+              receiver_id: values.receiver_id,
+              claim_id: claimId,
+              received_at: sql<Date>`now()`,
+            })
+            .where(
+              'batch_interchange.received_at',
+              '<',
+              sql<Date>`now() - make_interval(days => ${windowDays}::int)`,
+            ),
+    )
     .returning('id')
     .executeTakeFirst()
   if (inserted !== undefined) return undefined

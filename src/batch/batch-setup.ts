@@ -28,6 +28,11 @@ export interface BatchSetup {
   schedule: readonly ScheduledInfusion[]
   ledgerLines: readonly LedgerLine[]
   envelope: OutboundEnvelopeConfig | undefined
+  /**
+   * Days an accepted interchange's sender + ISA13 make another one a duplicate (TA1 025);
+   * `undefined`: for ever (ONCO_EDI_DUPLICATE_ISA13_DAYS unset).
+   */
+  duplicateWindowDays: number | undefined
   /** Recorded on audit events. */
   user: string
   /** Notes about defaults taken (no code tables or payers imported yet), for the log. */
@@ -42,7 +47,12 @@ export interface BatchSetup {
  */
 export async function loadBatchSetup(
   handle: DatabaseHandle,
-  options: { asOf?: IsoDate; envelope?: OutboundEnvelopeConfig | undefined; user: string },
+  options: {
+    asOf?: IsoDate
+    envelope?: OutboundEnvelopeConfig | undefined
+    user: string
+    duplicateWindowDays?: number | undefined
+  },
 ): Promise<BatchSetup> {
   const notes: string[] = []
   let records = await loadCodeTableRecords(handle.db)
@@ -68,6 +78,7 @@ export async function loadBatchSetup(
     schedule: await listSchedule(handle.db),
     ledgerLines: await loadLedgerLines(handle.db),
     envelope: options.envelope,
+    duplicateWindowDays: options.duplicateWindowDays,
     user: options.user,
     notes,
   }

@@ -390,7 +390,10 @@ async function acknowledge(
     outbound: options.setup.envelope,
     ...(trx === undefined
       ? {}
-      : { register: (interchange) => registerBatchInterchange(trx, file.claimId, interchange) }),
+      : {
+          register: (interchange) =>
+            registerBatchInterchange(trx, file.claimId, interchange, options.setup.duplicateWindowDays),
+        }),
   })
   if (ack.text === '') return ack
   await writeFile(join(staging, ACK), ack.text)

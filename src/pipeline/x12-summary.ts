@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import type { Cents } from '../../parsers/money.js'
 import { formatCents, parseCents } from '../../parsers/money.js'
 import type { Clean835Counts } from '../../parsers/remittance835/clean-835-scanner.js'
@@ -397,6 +397,11 @@ async function scanClean835File(
   path: string,
   signal: AbortSignal | undefined,
 ): Promise<Clean835Counts | undefined> {
+  // Stat by path before opening: opening a FIFO takes its writer's data (and closing it ends the
+  // writer), so a pipe or device is left unopened for the reader. A path that cannot be read is the
+  // reader's to report, with its own message.
+  const kind = await stat(path).catch(() => undefined)
+  if (kind === undefined || !kind.isFile()) return undefined
   const handle = await open(path, 'r')
   // Read errors of a read in flight when the scan gives up are the reader's to report.
   let inFlight: Promise<unknown> | undefined

@@ -39,4 +39,12 @@ describe('loadConfig', () => {
     for (const bad of ['-1', '1.5', 'forever', '86401'])
       expect(failure(() => loadConfig({ ONCO_EDI_WAIT: bad })).code).toBe('CLI_BAD_CONFIG')
   })
+
+  it('reads ONCO_EDI_DUPLICATE_ISA13_DAYS as whole days from 1; unset or blank is no window', () => {
+    expect(loadConfig({}).duplicateIsa13Days).toBeUndefined()
+    expect(loadConfig({ ONCO_EDI_DUPLICATE_ISA13_DAYS: ' ' }).duplicateIsa13Days).toBeUndefined()
+    expect(loadConfig({ ONCO_EDI_DUPLICATE_ISA13_DAYS: '365' }).duplicateIsa13Days).toBe(365)
+    for (const bad of ['0', '-1', '1.5', 'forever', '36501'])
+      expect(failure(() => loadConfig({ ONCO_EDI_DUPLICATE_ISA13_DAYS: bad })).code).toBe('CLI_BAD_CONFIG')
+  })
 })

@@ -80,6 +80,7 @@ export const batchCommand: Command = {
         const setup = await loadBatchSetup(handle, {
           user,
           envelope: context.config.outbound,
+          duplicateWindowDays: context.config.duplicateIsa13Days,
           ...(asOf === undefined ? {} : { asOf }),
         })
         for (const note of setup.notes) context.logger.info({ note }, 'batch setup')

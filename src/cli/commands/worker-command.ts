@@ -63,6 +63,7 @@ export const workerCommand: Command = {
         const setup = await loadBatchSetup(handle, {
           user,
           envelope: context.config.outbound,
+          duplicateWindowDays: context.config.duplicateIsa13Days,
           ...(asOf === undefined ? {} : { asOf }),
         })
         const queue = await startJobQueue(handle, { logger: context.logger })

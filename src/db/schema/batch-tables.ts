@@ -44,7 +44,7 @@ export interface BatchInterchangeTable {
   receiver_id: string
   /** The claim id of the file (`batch_file.claim_id`) that brought it. */
   claim_id: string
-  received_at: ColumnType<Date, never, never>
+  received_at: ColumnType<Date, never, Date>
 }
 
 export interface BatchTables {

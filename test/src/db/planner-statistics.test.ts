@@ -49,6 +49,25 @@ describeEachDatabase('planner statistics', (ctx) => {
     expect(await analyzeWhereUnplanned(ctx.handle.db, lookups)).toEqual([])
   })
 
+  it('are not taken of a looked-up table with no row to see: the planner keeps estimating it from its size', async () => {
+    // Recorded as empty, a table another transaction is filling was planned as a one-row table
+    // (the 835's foreign key checks then read a whole index per row).
+    await sql`create table unseen_probe (id int primary key, claim_id text)`.execute(ctx.handle.db)
+    const lookups = [{ table: 'unseen_probe', column: 'claim_id' }] as unknown as Parameters<
+      typeof analyzeWhereUnplanned
+    >[1]
+    const reltuples = async (): Promise<number> => {
+      const { rows } = await sql<{ n: number }>`select reltuples::float8 as n from pg_catalog.pg_class
+        where oid = 'unseen_probe'::regclass`.execute(ctx.handle.db)
+      return Number(rows[0]?.n)
+    }
+    expect(await analyzeWhereUnplanned(ctx.handle.db, lookups)).toEqual([])
+    expect(await reltuples()).toBe(-1)
+    await sql`insert into unseen_probe values (1, 'C1')`.execute(ctx.handle.db)
+    expect(await analyzeWhereUnplanned(ctx.handle.db, lookups)).toEqual(['unseen_probe'])
+    expect(await reltuples()).toBe(1)
+  })
+
   it('analyze only the current schema and do not fail on an empty one', async () => {
     await expect(analyzeOwnTables(ctx.handle.db)).resolves.toBeUndefined()
   })
