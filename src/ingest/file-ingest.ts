@@ -101,12 +101,12 @@ export interface FileIngestContext {
    */
   reader: Kysely<Database>
   /**
-   * Where an 837 batch's claim ids are reserved (nextval, outside the transaction's rollback): on
-   * PostgreSQL a pool connection, the next batch's ids reserved while this one fills; on PGlite the
-   * transaction, when a batch starts.
+   * Whether 837 claim ids are reserved two batches ahead (PostgreSQL: the reservation queues on the
+   * transaction's connection behind the COPYs already sent, and is back before the parser needs
+   * it) rather than when a batch starts, after the writes before it (PGlite, in this thread).
+   * Always on the transaction: a second connection per file could wait forever for a pool whose
+   * every connection is a file's transaction (`--concurrency` 10 and up).
    */
-  ids: Kysely<Database>
-  /** Whether the next 837 batch's ids are reserved ahead (PostgreSQL: {@link ids} is another connection). */
   idsAhead: boolean
   fileId: number
   remit: RemitFileState
@@ -245,8 +245,8 @@ export class FileIngest {
   readonly #storedForm = new StoredClaim837Writer()
   /** The 837 batch being filled, made at its first claim (when its ids are known). */
   #staged837: SubmittedClaimBatch | undefined
-  /** The next 837 batch's ids, being reserved ({@link FileIngestContext.idsAhead}). */
-  #nextIds: Promise<number[]> | undefined
+  /** The next 837 batches' ids, being reserved, oldest first ({@link FileIngestContext.idsAhead}). */
+  readonly #nextIds: Promise<number[]>[] = []
   #staged835: RemittanceClaim835[] = []
   /** Claims handed to the pipeline so far (uncommitted), for progress. */
   #progress = 0
@@ -302,29 +302,41 @@ export class FileIngest {
   /** Waits for every staged write (after the last event). */
   async finish(): Promise<void> {
     await this.#pipeline.drain()
-    await this.#nextIds
+    await Promise.all(this.#nextIds)
   }
 
   /** Waits for every step without throwing (when reading failed). */
   async settle(): Promise<void> {
     await this.#pipeline.settle()
-    await this.#nextIds?.catch(() => undefined)
+    await Promise.allSettled(this.#nextIds)
   }
 
-  /** A new 837 batch with its claim ids: reserved ahead on PostgreSQL, else now. */
+  /** A new 837 batch with its claim ids: reserved two batches ahead on PostgreSQL, else now. */
   async #newBatch837(): Promise<SubmittedClaimBatch> {
-    const { ids, idsAhead, batchSize, fileId } = this.#context
-    const reserve = (): Promise<number[]> => reserveIds(ids, SUBMITTED_CLAIM_ID_SEQUENCE, batchSize)
-    // Reserved in the transaction (PGlite), after the writes before it: a write the server refused
-    // is the file's failure, not the reservation that the aborted transaction then refuses.
-    if (!idsAhead) await this.#pipeline.drain()
-    const reserved = await (this.#nextIds ?? reserve())
-    this.#nextIds = undefined
-    if (idsAhead) {
-      const next = reserve()
-      // Awaited by the next batch, finish() or settle(); this branch only keeps a failure from being "unhandled".
-      next.catch(() => undefined)
-      this.#nextIds = next
+    const { trx, idsAhead, batchSize, fileId } = this.#context
+    const reserve = (): Promise<number[]> => {
+      const ids = reserveIds(trx, SUBMITTED_CLAIM_ID_SEQUENCE, batchSize)
+      // Awaited by a later batch, finish() or settle(); this only keeps a failure from being "unhandled".
+      ids.catch(() => undefined)
+      return ids
+    }
+    let reserved: number[]
+    try {
+      if (idsAhead) {
+        while (this.#nextIds.length < 2) this.#nextIds.push(reserve())
+        const next = this.#nextIds.shift() as Promise<number[]>
+        this.#nextIds.push(reserve())
+        reserved = await next
+      } else {
+        // After the writes before it, in this thread (PGlite).
+        await this.#pipeline.drain()
+        reserved = await reserve()
+      }
+    } catch (error) {
+      // A write the server refused is the file's failure, not the reservation that the aborted
+      // transaction then refused.
+      await this.#pipeline.drain()
+      throw error
     }
     const batch = new SubmittedClaimBatch(fileId, reserved, this.#storedForm)
     this.#staged837 = batch

@@ -511,7 +511,6 @@ async function storeFile(
       // written in the transaction. PGlite has one connection: everything goes through the
       // transaction.
       reader: postgres && kind === '835' ? options.handle.db : trx,
-      ids: postgres ? options.handle.db : trx,
       idsAhead: postgres,
       fileId,
       remit,

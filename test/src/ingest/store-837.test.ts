@@ -1,12 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Claim837 } from '../../../parsers/claim837/claim837.js'
 import { readStoredClaim837, toStoredClaim837 } from '../../../parsers/claim837/claim837-stored-form.js'
+import type { DatabaseHandle } from '../../../src/db/create-database.js'
+import { openDatabase } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { readX12File } from '../../../src/pipeline/read-x12.js'
-import { describeEachDatabase } from '../../support/databases.js'
+import { describeEachDatabase, engines, openTestDatabase } from '../../support/databases.js'
 import { e2eText } from './fixture-edit.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'store-837-test-'))
@@ -98,4 +101,60 @@ describeEachDatabase('837 claims stored with COPY', (ctx) => {
     const control = await db.selectFrom('submitted_line').select('line_control').execute()
     expect(control.map((l) => l.line_control)).toContain('P001\\1')
   })
+})
+
+const postgres = engines.find((e) => e.name === 'postgres')
+describe('837 claim ids on PostgreSQL with every pool connection in a file transaction', () => {
+  let opened: { handle: DatabaseHandle; cleanup(): Promise<void> } | undefined
+  let small: DatabaseHandle | undefined
+  beforeAll(async () => {
+    if (postgres?.url === undefined) return
+    opened = await openTestDatabase(postgres.url)
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+      opened.handle.db,
+    )
+    small = await openDatabase({
+      databaseUrl: postgres.url,
+      schema: rows[0]?.schema,
+      poolSize: 2,
+      migrate: false,
+    })
+  })
+  afterAll(async () => {
+    await small?.close()
+    await opened?.cleanup()
+  })
+
+  it('ingests more files at once than the pool has connections (ids reserved in each transaction)', async () => {
+    if (small === undefined) {
+      console.log('DATABASE_URL not set: the PostgreSQL pool test was not run')
+      return
+    }
+    const files = [1, 2, 3].map((n) => {
+      const path = join(dir, `pool-${n}.837`)
+      writeFileSync(
+        path,
+        e2eText('837p-medicare-2026-01.x12')
+          .replaceAll('E2E-P-', `E2E-K${n}-`)
+          .replaceAll('000001001', `00000700${n}`),
+      )
+      return path
+    })
+    const handle = small
+    // Batches of 2: each file reserves ids four times while it holds one of the pool's two connections.
+    const run = ingestFiles(files, { handle, concurrency: 3, batchSize: 2 })
+    let timer: NodeJS.Timeout | undefined
+    const stuck = new Promise<'stuck'>((resolve) => {
+      timer = setTimeout(() => resolve('stuck'), 20_000)
+    })
+    const results = await Promise.race([run, stuck])
+    clearTimeout(timer)
+    expect(results).not.toBe('stuck')
+    if (results === 'stuck') return
+    expect(results.map((r) => [r.status, r.claims])).toEqual([
+      ['ingested', 8],
+      ['ingested', 8],
+      ['ingested', 8],
+    ])
+  }, 60_000)
 })
