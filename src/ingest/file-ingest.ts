@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { StoredClaim837Writer } from '../../parsers/claim837/claim837-stored-form.js'
 import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
+import type { InterchangeKey } from '../../parsers/x12/interchange-keys.js'
 import { formatPosition } from '../../parsers/x12/segment.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../parsers/x12-event.js'
-import { reserveIds } from '../db/bulk-insert.js'
+import { arrayLiteral, reserveIds } from '../db/bulk-insert.js'
 import { copyRows } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
@@ -113,6 +114,12 @@ export interface FileIngestContext {
   /** Batches written or prepared while the parser reads on. */
   pipelineDepth: number
   duplicateControl: DuplicateControlPolicy
+  /**
+   * Every interchange of the file (sender and ISA13), found before it is read
+   * (`InterchangeKeyScanner`): their locks are all taken at the first interchange, in one order
+   * for every file. Without it each interchange's lock is taken when it starts.
+   */
+  interchangeKeys?: readonly InterchangeKey[]
   /** After each written batch: claims staged so far (uncommitted) and the bytes read. */
   onBatch: (claims: number) => void | Promise<void>
 }
@@ -232,6 +239,8 @@ export class FileIngest {
   readonly #setIdentity: (stOffset: number) => string | undefined
   #phase: Phase = { name: 'outside-interchange' }
   #savepoints = 0
+  /** Whether every interchange of the file was locked at its first ({@link FileIngestContext.interchangeKeys}). */
+  #lockedAll = false
   /** The stored form of the file's 837 claims, shared by its batches (see StoredClaim837Writer). */
   readonly #storedForm = new StoredClaim837Writer()
   /** The 837 batch being filled, made at its first claim (when its ids are known). */
@@ -338,7 +347,26 @@ export class FileIngest {
     const { trx, fileId, duplicateControl } = this.#context
     this.tally.senderId ??= event.senderId
     // Two files with the same sender + ISA13 take turns here (the lock lasts until the file's
-    // transaction ends), so the one that commits second is the one that is told.
+    // transaction ends), so the one that commits second is the one that is told. A file's
+    // interchanges are all locked at its first one, in the order of the lock keys: two files
+    // carrying the same two interchanges in opposite orders would otherwise each hold one lock
+    // and wait for the other's (PostgreSQL ends one with a deadlock, 40P01). Taking a lock this
+    // transaction holds again returns at once.
+    const keys = this.#context.interchangeKeys
+    if (!this.#lockedAll && keys !== undefined && keys.length > 1) {
+      this.#lockedAll = true
+      await sql`select pg_advisory_xact_lock(k.sender, k.control) from (
+          select hashtext(s) as sender, hashtext(c) as control
+          from unnest(${arrayLiteral(
+            keys.map((k) => k.senderId),
+            'text',
+          )}::text[], ${arrayLiteral(
+            keys.map((k) => k.control),
+            'text',
+          )}::text[]) as u(s, c)
+          group by 1, 2 order by 1, 2 offset 0
+        ) as k`.execute(trx)
+    }
     await sql`select pg_advisory_xact_lock(hashtext(${event.senderId}), hashtext(${event.control}))`.execute(
       trx,
     )

@@ -4,6 +4,8 @@ import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Kysely } from 'kysely'
 import PQueue from 'p-queue'
+import type { InterchangeKey } from '../../parsers/x12/interchange-keys.js'
+import { InterchangeKeyScanner } from '../../parsers/x12/interchange-keys.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
 import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
@@ -517,6 +519,8 @@ async function storeFile(
       // PGlite runs in this thread: a deeper pipeline gains nothing there and only holds memory.
       pipelineDepth: postgres ? PIPELINE_DEPTH : 1,
       duplicateControl: options.onDuplicateControl ?? 'warn',
+      // Other connections store files at the same time only on PostgreSQL (PGlite has one).
+      ...(postgres ? { interchangeKeys: await interchangeKeysOf(path) } : {}),
       onBatch: (claims) => options.onProgress?.(path, claims, bytes),
     },
     (stOffset) => hasher.take(stOffset),
@@ -694,6 +698,13 @@ async function closeFileRow(
     .where('id', '=', fileId)
     .execute()
   return { status, onlyDuplicates }
+}
+
+/** The sender and ISA13 of every interchange of a file (one read of its bytes, nothing parsed). */
+async function interchangeKeysOf(path: string): Promise<InterchangeKey[]> {
+  const scanner = new InterchangeKeyScanner()
+  for await (const chunk of createReadStream(path)) scanner.push(chunk as Buffer)
+  return scanner.keys()
 }
 
 /** A file's size, SHA-256 (its identity for dedupe) and kind; INGEST_UNREADABLE when it cannot be read. */
