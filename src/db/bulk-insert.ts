@@ -1,4 +1,4 @@
-import type { CompiledQuery, Insertable, Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { Database } from './database.js'
 
@@ -34,18 +34,6 @@ export function bulkTable<T extends keyof Database & string, Row extends Inserta
   table: T,
   columns: readonly BulkColumn<Row>[],
 ): BulkTable<Row> {
-  return { table, columns }
-}
-
-/**
- * Like {@link bulkTable} for child rows whose `parentColumn` the server fills (see
- * {@link insertParentsWithChildren}): `Row` must be insertable into `table` but for that column.
- */
-export function bulkChildTable<
-  T extends keyof Database & string,
-  K extends keyof Insertable<Database[T]> & string,
-  Row extends Omit<Insertable<Database[T]>, K>,
->(table: T, _parentColumn: K, columns: readonly BulkColumn<Row>[]): BulkTable<Row> {
   return { table, columns }
 }
 
@@ -93,7 +81,7 @@ function columnLiteral<Row>(rows: readonly Row[], column: BulkColumn<Row>): stri
 
 /**
  * The parameters of a bulk insert: one array literal per column. Built apart from
- * {@link insertLiterals} so that a caller can build the next batch's text while the previous
+ * {@link insertLiteralsTogether} so that a caller can build the next batch's text while the previous
  * batch's statement is running on the server.
  */
 export function bulkLiterals<Row>(table: BulkTable<Row>, rows: readonly Row[]): string[] {
@@ -125,19 +113,6 @@ function insertPart(part: BulkPart) {
 }
 
 /**
- * Inserts the rows that `literals` (from {@link bulkLiterals}) hold, in one statement:
- * `INSERT … SELECT … FROM unnest($1::t[], $2::t[], …)`. One parameter per column whatever the row
- * count, which is much faster than multi-row VALUES on PostgreSQL and works the same on PGlite.
- */
-export async function insertLiterals<Row>(
-  db: Kysely<Database>,
-  table: BulkTable<Row>,
-  literals: readonly string[],
-): Promise<void> {
-  await insertPart(bulkPart(table, literals)).execute(db)
-}
-
-/**
  * Inserts into several tables in ONE statement (`WITH p1 AS (INSERT …), p2 AS (INSERT …) INSERT …`):
  * one round trip per batch, so the server never waits for the client between the tables of a
  * batch. Foreign keys between the parts hold: PostgreSQL checks them when the statement ends
@@ -155,16 +130,6 @@ export async function insertLiteralsTogether(
   }
   const ctes = parts.slice(0, -1).map((part, i) => sql`${sql.raw(`p${i}`)} as (${insertPart(part)})`)
   await sql`with ${sql.join(ctes)} ${insertPart(last)}`.execute(db)
-}
-
-/** Inserts many rows in one statement ({@link bulkLiterals} then {@link insertLiterals}). */
-export async function bulkInsert<Row>(
-  db: Kysely<Database>,
-  table: BulkTable<Row>,
-  rows: readonly Row[],
-): Promise<void> {
-  if (rows.length === 0) return
-  await insertLiterals(db, table, bulkLiterals(table, rows))
 }
 
 /** Reserves `count` ids from a bigserial's sequence so that child rows can reference them. */
@@ -188,86 +153,4 @@ export async function reserveIdPairs(
   )
   const split = (text: string | null | undefined): number[] => (text ? text.split(',').map(Number) : [])
   return [split(rows[0]?.a), split(rows[0]?.b)]
-}
-
-/**
- * Inserts parent rows and their child rows in ONE statement, the parents' ids drawn from
- * `sequence` by the server: `WITH ids AS MATERIALIZED (SELECT ord, nextval(…) FROM
- * generate_series(1, n)), p AS (INSERT INTO parent … JOIN ids) INSERT INTO child … JOIN ids`.
- * `child.parentIndex[i]` is the 0-based index in `parent.rows` of child row i. One round trip per batch
- * instead of three (reserve ids, insert parents, insert children). The CTE is materialized so each
- * nextval runs once per parent (PostgreSQL docs, "WITH Queries": MATERIALIZED); the child's foreign
- * key is checked when the statement ends, after both inserts.
- */
-export async function insertParentsWithChildren<P, C>(
-  db: Kysely<Database>,
-  sequence: string,
-  parent: ParentRows<P>,
-  child: ChildRows<C>,
-): Promise<void> {
-  const query = parentsWithChildrenQuery(db, sequence, parent, child)
-  if (query !== undefined) await db.executeQuery(query)
-}
-
-/** The parent rows of {@link insertParentsWithChildren}. */
-export interface ParentRows<P> {
-  table: BulkTable<P>
-  rows: readonly P[]
-  idColumn: string
-}
-
-/** The child rows of {@link insertParentsWithChildren}. */
-export interface ChildRows<C> {
-  table: BulkTable<C>
-  rows: readonly C[]
-  parentColumn: string
-  parentIndex: readonly number[]
-}
-
-/**
- * The statement of {@link insertParentsWithChildren}, compiled with its parameters (the array
- * literals) but not run; `undefined` when there is no parent row. Building it is all of the
- * client's work for a batch, so a caller can build the next batch's statement while the previous
- * one runs on the server, then run it with `executeQuery` on the same connection.
- */
-export function parentsWithChildrenQuery<P, C>(
-  db: Kysely<Database>,
-  sequence: string,
-  parent: ParentRows<P>,
-  child: ChildRows<C>,
-): CompiledQuery | undefined {
-  const count = parent.rows.length
-  if (count === 0) return undefined
-  const select = (columns: readonly BulkColumn<unknown>[]) =>
-    sql.raw(
-      columns
-        .map((column, i) => (column.array === true ? `string_to_array(t.c${i}, ',')` : `t.c${i}`))
-        .join(', '),
-    )
-  const params = (columns: readonly BulkColumn<unknown>[], literals: readonly string[]) =>
-    columns.map((column, i) => sql`${literals[i] ?? '{}'}::${sql.raw(column.type)}[]`)
-  const aliases = (columns: readonly unknown[]) => sql.raw(columns.map((_, i) => `c${i}`).join(', '))
-  const names = (columns: readonly BulkColumn<unknown>[]) =>
-    sql.join(columns.map((column) => sql.ref(column.name)))
-  const pColumns = parent.table.columns as readonly BulkColumn<unknown>[]
-  const cColumns = child.table.columns as readonly BulkColumn<unknown>[]
-  const pLiterals = bulkLiterals(parent.table, parent.rows)
-  const cLiterals = bulkLiterals(child.table, child.rows)
-  // ord is 1-based (generate_series, WITH ORDINALITY); parentIndex is 0-based.
-  const childOrd = arrayLiteral(
-    child.parentIndex.map((index) => index + 1),
-    'int4',
-  )
-  return sql`with ids as materialized (
-      select ord, nextval(${sequence}) as id from generate_series(1, ${count}::int4) as ord
-    ), p as (
-      insert into ${sql.table(parent.table.table)} (${sql.ref(parent.idColumn)}, ${names(pColumns)})
-      select ids.id, ${select(pColumns)}
-      from unnest(${sql.join(params(pColumns, pLiterals))}) with ordinality as t(${aliases(pColumns)}, ord)
-      join ids on ids.ord = t.ord
-    )
-    insert into ${sql.table(child.table.table)} (${sql.ref(child.parentColumn)}, ${names(cColumns)})
-    select ids.id, ${select(cColumns)}
-    from unnest(${childOrd}::int4[], ${sql.join(params(cColumns, cLiterals))}) as t(ord, ${aliases(cColumns)})
-    join ids on ids.ord = t.ord`.compile(db)
 }
