@@ -233,9 +233,10 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     allowUnorderedMigrations: true,
   })
   let outcome = await migrator.migrateToLatest()
-  // kysely's migrator first lists every table of the database (its introspection); a schema that
-  // another client drops during that listing fails it with 3F000 (invalid_schema_name) before any
-  // migration ran. Nothing was applied then, so listing again is safe.
+  // kysely's migrator first lists every column of every table of the database (its introspection,
+  // with pg_get_serial_sequence per column); a schema, table or column that another client drops
+  // during that listing fails it with 3F000 (invalid_schema_name), 42P01 (undefined_table) or 42703
+  // (undefined_column) before any migration ran. Nothing was applied then, so listing again is safe.
   for (let attempt = 1; attempt <= 5 && isSchemaRace(outcome); attempt++) {
     await sleep(50 * attempt)
     outcome = await migrator.migrateToLatest()
@@ -249,9 +250,14 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 
+/** SQLSTATEs of a catalog object dropped by another client while the migrator lists the tables. */
+const LISTING_RACE_CODES = new Set(['3F000', '42P01', '42703'])
+
 function isSchemaRace(outcome: { error?: unknown; results?: readonly { status: string }[] }): boolean {
   const code = (outcome.error as { code?: unknown } | undefined)?.code
-  return code === '3F000' && !(outcome.results ?? []).some((r) => r.status !== 'NotExecuted')
+  return (
+    LISTING_RACE_CODES.has(String(code)) && !(outcome.results ?? []).some((r) => r.status !== 'NotExecuted')
+  )
 }
 
 function describe(error: unknown): string {

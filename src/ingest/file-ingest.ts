@@ -247,6 +247,12 @@ export class FileIngest {
   #staged837: SubmittedClaimBatch | undefined
   /** The next 837 batches' ids, being reserved, oldest first ({@link FileIngestContext.idsAhead}). */
   readonly #nextIds: Promise<number[]>[] = []
+  /**
+   * Ids reserved for an 837 batch that no claim took (the batch ended with its set), for the next
+   * batch: a file of one-claim sets would otherwise reserve (and read back) a whole batch of ids
+   * for every claim.
+   */
+  #spareIds: readonly number[] = []
   #staged835: RemittanceClaim835[] = []
   /** Claims handed to the pipeline so far (uncommitted), for progress. */
   #progress = 0
@@ -314,6 +320,12 @@ export class FileIngest {
   /** A new 837 batch with its claim ids: reserved two batches ahead on PostgreSQL, else now. */
   async #newBatch837(): Promise<SubmittedClaimBatch> {
     const { trx, idsAhead, batchSize, fileId } = this.#context
+    if (this.#spareIds.length > 0) {
+      const batch = new SubmittedClaimBatch(fileId, this.#spareIds, this.#storedForm)
+      this.#spareIds = []
+      this.#staged837 = batch
+      return batch
+    }
     const reserve = (): Promise<number[]> => {
       const ids = reserveIds(trx, SUBMITTED_CLAIM_ID_SEQUENCE, batchSize)
       // Awaited by a later batch, finish() or settle(); this only keeps a failure from being "unhandled".
@@ -443,6 +455,7 @@ export class FileIngest {
     const batch835 = this.#staged835
     if ((batch837 !== undefined && batch837.length > 0) || batch835.length > 0) {
       this.#staged837 = undefined
+      if (batch837 !== undefined) this.#spareIds = batch837.unusedIds()
       this.#staged835 = []
       await this.#submit(set, batch837, batch835)
     }
@@ -495,6 +508,7 @@ export class FileIngest {
       reasons.push(interchange.duplicate)
     if (event.quarantined || reasons.length > 0) {
       // The set is stored nowhere: drop what was staged and undo what was written.
+      if (this.#staged837 !== undefined) this.#spareIds = this.#staged837.unusedIds()
       this.#staged837 = undefined
       this.#staged835 = []
       await this.#rollback(set)

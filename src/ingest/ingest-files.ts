@@ -610,6 +610,8 @@ async function storeAcknowledgments(
   for await (const events of readX12File(path, { onSegment: (segment) => hasher.push(segment) }))
     for (const event of events) await store.handle(event)
   const tally = store.tally
+  // A rejection item is recovered by a payment of its claim stored before it, as after an 835.
+  if (tally.items > 0) await settleRecovery(trx, { claimIds: [...new Set(tally.itemClaimIds)] }, options.user)
   result.claims = tally.claims
   result.sets = tally.sets
   result.items = tally.items

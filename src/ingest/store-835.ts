@@ -607,7 +607,7 @@ export async function settleRecovery(
     db
       .selectFrom('rework_item as ri')
       .leftJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
-      .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
+      .leftJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
       .select([
         'ri.id',
         'ri.claim_id',
@@ -679,6 +679,8 @@ export async function settleRecovery(
     RECOVERY_STATUSES.includes(row.status) ? (before.get(Number(row.id)) ?? 'open') : row.status
   const linesByKey = new Map<string, StoredDeniedLine[]>()
   for (const row of itemRows) {
+    // A 277CA rejection item has no lines: nothing to hold back.
+    if (row.line_id === null || row.level === null || row.carcs === null) continue
     pushTo(linesByKey, remitClaimKey(row.claim_id, row.payer_id), {
       lineId: Number(row.line_id),
       itemId: Number(row.id),
@@ -745,6 +747,7 @@ export async function settleRecovery(
       if (settled) pushTo(itemsByKey, remitClaimKey(row.claim_id, row.payer_id), item)
       else held.add(id)
     }
+    if (row.line_id === null) continue
     item.lines.push({ id: Number(row.line_id), amount: Number(row.line_amount), recoveredAmount: 0 })
     current.get(id)?.lines.set(Number(row.line_id), Number(row.line_recovered_amount))
   }
@@ -918,13 +921,13 @@ async function holdBackLines(
   db: Kysely<Database>,
   user: string,
   heldBack: ReadonlySet<number>,
-  rows: readonly { id: string | number; line_id: string | number }[],
+  rows: readonly { id: string | number; line_id: string | number | null }[],
 ): Promise<number> {
   const remaining = new Map<number, number>()
   const touched = new Set<number>()
   for (const row of rows) {
     const id = Number(row.id)
-    if (heldBack.has(Number(row.line_id))) touched.add(id)
+    if (row.line_id !== null && heldBack.has(Number(row.line_id))) touched.add(id)
     else remaining.set(id, (remaining.get(id) ?? 0) + 1)
   }
   const deleted = new Set([...touched].filter((id) => !remaining.has(id)))

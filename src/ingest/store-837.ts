@@ -105,6 +105,14 @@ export class SubmittedClaimBatch {
     return this.#ids.length
   }
 
+  /**
+   * The reserved ids no claim took (the batch ended with its transaction set): still unused, so the
+   * file's next batch takes them instead of reserving a batch of ids for each one-claim set.
+   */
+  unusedIds(): readonly number[] {
+    return this.#ids.slice(this.claims.rows)
+  }
+
   /** Adds one claim and its lines (throws when the batch is full). */
   add(claim: Claim837): void {
     const id = this.#ids[this.claims.rows]

@@ -28,6 +28,8 @@ export interface AcknowledgmentTally {
   unmatched: number
   /** Rework items opened in the `rejection` queue. */
   items: number
+  /** CLM01s of those items (a payment stored before may recover them: `settleRecovery`). */
+  itemClaimIds: string[]
   sets: number
   quarantined: QuarantinedSet[]
   duplicateSets: DuplicateSet[]
@@ -70,6 +72,7 @@ export class AcknowledgmentStore {
     pending: 0,
     unmatched: 0,
     items: 0,
+    itemClaimIds: [],
     sets: 0,
     quarantined: [],
     duplicateSets: [],
@@ -351,6 +354,7 @@ export class AcknowledgmentStore {
             .executeTakeFirstOrThrow()
           reworkItemId = Number(item.id)
           this.tally.items++
+          this.tally.itemClaimIds.push(claim.claimId)
           await recordAudit(trx, {
             actor: user,
             entity: 'rework_item',

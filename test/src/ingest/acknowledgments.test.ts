@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -7,7 +7,7 @@ import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { loadDenialEngine } from '../../../src/ingest/load-denial-engine.js'
 import { recomputeDeadlines } from '../../../src/rework/recompute-deadlines.js'
 import { getReworkItemDetail, listReworkPage } from '../../../src/rework/rework-repository.js'
-import { describeEachDatabase } from '../../support/databases.js'
+import { describeEachDatabase, openTestDatabase } from '../../support/databases.js'
 import { repoRoot } from '../../support/x12-files.js'
 
 const claims837 = join(repoRoot, 'fixtures/x12/837p-oncology.x12')
@@ -185,5 +185,37 @@ describeEachDatabase('ingest of 999 and 277CA', (ctx) => {
     const [result] = await ingestFiles([join(dir, 'bad.999')], { handle: ctx.handle, user: 'test' })
     expect(result?.status).toBe('partial')
     expect(result?.quarantined[0]?.reasons.map((r) => r.code)).toContain('X12_BAD_SEGMENT')
+  })
+
+  it('a rejection item is recovered by a later-dated payment of its claim whichever is stored first', async () => {
+    // ONC-P-1002 paid 500.00 on 2026-02-10 (the fixture 835 denies it; here it pays).
+    const paid = readFileSync(join(repoRoot, 'fixtures/x12/835-oncology.x12'), 'latin1')
+      .replace('*000000301*', '*000000311*')
+      .replace('IEA*1*000000301~', 'IEA*1*000000311~')
+      .replace('*20260123~', '*20260210~')
+      .replace('DTM*405*20260121~', 'DTM*405*20260210~')
+      .replace('CLP*ONC-P-1002*4*865*0**', 'CLP*ONC-P-1002*1*865*500**')
+      // The payer by its id (N1*PR N104), as the rejection names it.
+      .replace('N1*PR*MEDICARE PART B EXAMPLE~', 'N1*PR*MEDICARE PART B EXAMPLE*XV*99012~')
+    writeFileSync(join(dir, 'paid.835'), paid)
+    const outcome = async (order: string[]) => {
+      const db = await openTestDatabase(
+        ctx.handle.engine === 'postgres' ? process.env.DATABASE_URL : undefined,
+      )
+      try {
+        for (const path of [claims837, ...order])
+          await ingestFiles([path], { handle: db.handle, user: 'test' })
+        const { rows } = await sql<{ status: string; recovered: string }>`select status,
+            recovered_amount::text as recovered from rework_item where queue = 'rejection'`.execute(
+          db.handle.db,
+        )
+        return rows
+      } finally {
+        await db.cleanup()
+      }
+    }
+    const inOrder = await outcome([join(dir, 'status.277'), join(dir, 'paid.835')])
+    expect(inOrder).toEqual([{ status: 'partially_recovered', recovered: '50000' }])
+    expect(await outcome([join(dir, 'paid.835'), join(dir, 'status.277')])).toEqual(inOrder)
   })
 })

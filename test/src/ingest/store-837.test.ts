@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { openDatabase } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { readX12File } from '../../../src/pipeline/read-x12.js'
+import { generate837P, writeX12File } from '../../bench/generate-x12.js'
 import { describeEachDatabase, engines, openTestDatabase } from '../../support/databases.js'
 import { e2eText } from './fixture-edit.js'
 
@@ -100,6 +101,25 @@ describeEachDatabase('837 claims stored with COPY', (ctx) => {
     expect(rows.some((r) => r.claim_x12.includes('NM1*82*1*DOCTOR\\ÖZ*EXAMPLE'))).toBe(true)
     const control = await db.selectFrom('submitted_line').select('line_control').execute()
     expect(control.map((l) => l.line_control)).toContain('P001\\1')
+  })
+
+  it('gives a file of one-claim sets consecutive claim ids: ids a batch left unused go to the next set', async () => {
+    // Clearinghouses often send one claim per ST..SE. Each set ends its batch; a batch that
+    // reserved a whole batch of ids for one claim threw the rest away, so every set drew (and
+    // sent to the client) 1,000 sequence values for its one claim.
+    const path = join(dir, 'one-claim-sets.837')
+    await writeX12File(path, generate837P(6, { claimsPerTransaction: 1, firstClaim: 9001 }))
+    const [result] = await ingestFiles([path], { handle: ctx.handle })
+    expect([result?.status, result?.claims, result?.sets]).toEqual(['ingested', 6, 6])
+    const rows = await ctx.handle.db
+      .selectFrom('submitted_claim')
+      .select('id')
+      .where('file_id', '=', result?.fileId ?? -1)
+      .orderBy('id')
+      .execute()
+    const ids = rows.map((r) => Number(r.id))
+    expect(ids.length).toBe(6)
+    expect(ids.map((id) => id - (ids[0] ?? 0))).toEqual([0, 1, 2, 3, 4, 5])
   })
 })
 
