@@ -136,8 +136,11 @@ function logResult(context: CommandContext, r: IngestFileResult): void {
   else context.logger.info(fields, 'ingested')
 }
 
+/** ` at POSITION`, unless the issue's message already ends with it (an X12Error's message does). */
 function where(issue: X12Issue): string {
-  return issue.position === undefined ? '' : ` at ${formatPosition(issue.position)}`
+  if (issue.position === undefined) return ''
+  const at = ` at ${formatPosition(issue.position)}`
+  return issue.message.endsWith(at) ? '' : at
 }
 
 /** The human-readable lines of one file's result. */
@@ -184,7 +187,7 @@ function writeResult(context: CommandContext, r: IngestFileResult): void {
   for (const q of r.quarantined) {
     for (const reason of q.reasons) {
       out.write(
-        `  quarantined ST02 ${q.transactionControl}: ${reason.code} ${reason.message}${where(reason)}\n`,
+        `  quarantined ST02 ${escapeControl(q.transactionControl)}: ${reason.code} ${escapeControl(reason.message)}${where(reason)}\n`,
       )
     }
   }

@@ -126,6 +126,24 @@ for (const engine of engines) {
       )
     })
 
+    it("names a quarantined set's position once, after the reason", async () => {
+      // NM102 (entity type qualifier) emptied in the billing provider's NM1: the set is quarantined.
+      const text = readFileSync(join(E2E, '837p-commercial-2026-01.x12'), 'latin1')
+        .replaceAll('E2E-C-10', 'E2E-Q-10')
+        .replace(/^(ISA(?:\*[^*]*){12}\*)\d{9}/, '$1000000777')
+        .replace(/IEA\*1\*\d{9}/, 'IEA*1*000000777')
+        .replace('NM1*85*2*', 'NM1*85**')
+      const path = join(dir, 'empty-nm102.x12')
+      writeFileSync(path, text, 'latin1')
+      const result = await cli(config, ['ingest', path])
+      expect(result.code).toBe(1)
+      const line = result.stdout.split('\n').find((l) => l.includes('X12_BAD_ELEMENT')) ?? ''
+      expect(line).toMatch(
+        /^ {2}quarantined ST02 \d+: X12_BAD_ELEMENT NM102 is mandatory but empty at NM102 \(segment \d+, /,
+      )
+      expect(line.match(/ at NM102 \(/g)).toHaveLength(1)
+    })
+
     it('quarantines the sets of a reused sender + ISA13 with --on-duplicate-control quarantine', async () => {
       const isa13 = isa13Of(join(E2E, '837p-medicare-2026-01.x12'))
       const reused = renamedClaims('reused-quarantine.x12', isa13, 'E2E-S')
