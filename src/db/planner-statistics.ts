@@ -13,6 +13,19 @@ import type { Database } from './database.js'
  */
 const written = new WeakMap<object, number>()
 
+/**
+ * `ANALYZE (SKIP_LOCKED)`: ANALYZE takes SHARE UPDATE EXCLUSIVE on each table, which conflicts with
+ * itself, and inside a transaction keeps it until that transaction ends (PostgreSQL 15 docs, 13.3.1
+ * "Table-Level Locks"). A worker whose file transaction analyzed rework_item (the recovery's reads)
+ * held it until that file committed, and every other worker's ANALYZE of the table (its 835 reader,
+ * its own recovery, the batch service's refresh) waited for the whole file. With SKIP_LOCKED a
+ * table that cannot be locked at once is skipped with a WARNING instead of waited for (PostgreSQL 15
+ * docs, ANALYZE: "SKIP_LOCKED"): statistics only help the planner, and the worker that holds the
+ * lock has just refreshed them. On PGlite (one connection, nothing else holds a lock) nothing
+ * is ever skipped.
+ */
+const ANALYZE = sql`analyze (skip_locked)`
+
 /** Counts claims written through `db`; at `every` (default 20,000) it analyzes the tables of its schema. */
 export async function noteClaimsWritten(
   db: Kysely<Database>,
@@ -35,7 +48,7 @@ export async function analyzeOwnTables(db: Kysely<Database>): Promise<void> {
   const { rows } = await sql<{ name: string }>`
     select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()`.execute(db)
   if (rows.length === 0) return
-  await sql`analyze ${sql.join(rows.map((r) => sql.id(r.name)))}`.execute(db)
+  await sql`${ANALYZE} ${sql.join(rows.map((r) => sql.id(r.name)))}`.execute(db)
 }
 
 /** A table and the column its lookups filter on (`= any($1)`), for {@link analyzeWhereUnplanned}. */
@@ -53,7 +66,9 @@ export interface LookupColumn {
  * whole table: an 835 read right after its 837 was stored, before autovacuum (or on PGlite, which
  * has none) ran, slowed quadratically with the file (34 ms a 500-claim batch at 20k submitted
  * claims against 2 ms with an index scan once analyzed). ANALYZE may run inside a transaction and
- * samples that transaction's own new rows too (PostgreSQL 15 docs, ANALYZE).
+ * samples that transaction's own new rows too (PostgreSQL 15 docs, ANALYZE). A table another
+ * transaction is analyzing (or has analyzed and not yet committed) is skipped, not waited for
+ * ({@link ANALYZE}); it is returned all the same.
  */
 export async function analyzeWhereUnplanned(
   db: Kysely<Database>,
@@ -90,7 +105,7 @@ export async function analyzeWhereUnplanned(
     ...new Set(lookups.filter((l) => l.table === table).map((l) => l.column)),
   ]
   if (stale.length > 0)
-    await sql`analyze ${sql.join(
+    await sql`${ANALYZE} ${sql.join(
       stale.map((t) => sql`${sql.id(t)} (${sql.join(columnsOf(t).map((c) => sql.id(c)))})`),
     )}`.execute(db)
   return stale
