@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import type { BulkColumn, BulkTable } from './bulk-insert.js'
+import { CopyBuffer } from './copy-buffer.js'
 import type { Database } from './database.js'
 
 /**
@@ -105,11 +106,21 @@ export function pgliteWithCopyFromStdin(pglite: PGlite): PGlite {
 function copyValue(value: unknown, column: BulkColumn<unknown>): string {
   if (value === null || value === undefined) return '\\N'
   if (column.array === true) {
-    const list = Array.isArray(value) ? value : value === '' ? [] : String(value).split(',')
+    const list: readonly unknown[] = Array.isArray(value)
+      ? value
+      : value === ''
+        ? []
+        : String(value).split(',')
     // An array literal (`{"a","b"}`) whose backslashes COPY unescapes first.
-    return escapeCopy(
-      `{${list.map((e) => `"${String(e).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`,
-    )
+    let literal = '{'
+    for (let i = 0; i < list.length; i++) {
+      const element = String(list[i])
+      const quoted = ARRAY_SPECIAL.test(element)
+        ? element.replaceAll('\\', '\\\\').replaceAll('"', '\\"')
+        : element
+      literal += i === 0 ? `"${quoted}"` : `,"${quoted}"`
+    }
+    return escapeCopy(`${literal}}`)
   }
   switch (column.type) {
     case 'int8':
@@ -123,6 +134,8 @@ function copyValue(value: unknown, column: BulkColumn<unknown>): string {
   }
 }
 
+const ARRAY_SPECIAL = /["\\]/
+
 const COPY_SPECIAL = /[\\\t\n\r]/
 
 /** Escapes backslash, tab, newline and carriage return for COPY's text format. */
@@ -131,20 +144,23 @@ function escapeCopy(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
 }
 
+/** One row of `columns` in COPY's text format, without its newline. */
+function copyLine(columns: readonly BulkColumn<unknown>[], row: Record<string, unknown>): string {
+  let line = ''
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c] as BulkColumn<unknown>
+    const field = copyValue(row[column.name], column)
+    line = c === 0 ? field : `${line}\t${field}`
+  }
+  return line
+}
+
 /** The rows of `table` in COPY's text format, one line per row, columns in the table's order. */
 export function copyText<Row>(table: BulkTable<Row>, rows: readonly Row[]): string {
-  const lines: string[] = new Array(rows.length)
   const columns = table.columns as readonly BulkColumn<unknown>[]
-  const fields: string[] = new Array(columns.length)
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r] as Record<string, unknown>
-    for (let c = 0; c < columns.length; c++) {
-      const column = columns[c] as BulkColumn<unknown>
-      fields[c] = copyValue(row[column.name], column)
-    }
-    lines[r] = fields.join('\t')
-  }
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`
+  let text = ''
+  for (const row of rows) text += `${copyLine(columns, row as Record<string, unknown>)}\n`
+  return text
 }
 
 /** One table's rows ready for {@link copyRows}: {@link copyText} and the table's columns. */
@@ -155,9 +171,19 @@ export interface CopyPart {
   text: CopyData
 }
 
-/** The {@link CopyPart} of `rows` into `table`. */
+/**
+ * The {@link CopyPart} of `rows` into `table` (`text` is '' when there are none). Each row is
+ * written into a {@link CopyBuffer} as soon as it is made: the rows waiting for their COPY are
+ * bytes outside V8's heap, not one large string per table that the garbage collector copies and
+ * promotes while the batch waits in the pipeline.
+ */
 export function copyPart<Row>(table: BulkTable<Row>, rows: readonly Row[]): CopyPart {
-  return { table: table.table, columns: table.columns.map((c) => c.name), text: copyText(table, rows) }
+  const columns = table.columns as readonly BulkColumn<unknown>[]
+  const names = columns.map((c) => c.name)
+  if (rows.length === 0) return { table: table.table, columns: names, text: '' }
+  const buffer = new CopyBuffer()
+  for (const row of rows) buffer.row(copyLine(columns, row as Record<string, unknown>))
+  return { table: table.table, columns: names, text: buffer.chunks() }
 }
 
 /**
