@@ -14,14 +14,11 @@ import {
   pickSubmittedClaims,
   remitPayerIdOf,
 } from '../../transforms/remits/build-remit-batch.js'
-import { netClaimPayments } from '../../transforms/remits/claim-payment-netting.js'
 import type { DeniedLine } from '../../transforms/remits/group-claim-items.js'
 import { groupClaimItems } from '../../transforms/remits/group-claim-items.js'
 import type { SubmittedLine } from '../../transforms/remits/match-remit-line.js'
-import type { StoredDeniedLine } from '../../transforms/remits/open-item-suppression.js'
 import { HOLDS_BACK, heldBackLines } from '../../transforms/remits/open-item-suppression.js'
 import type { SubmittedCandidate } from '../../transforms/remits/pick-submitted-claim.js'
-import type { SettleItem, SettlePayment } from '../../transforms/remits/recovery-allocation.js'
 import { settleClaimRecovery } from '../../transforms/remits/recovery-allocation.js'
 import { remitClaimKey } from '../../transforms/remits/remit-claim-key.js'
 import type {
@@ -31,6 +28,18 @@ import type {
   ReworkItemLineRow,
   ReworkItemRow,
 } from '../../transforms/remits/remit-rows.js'
+import type {
+  RecoveredEvent,
+  StoredRecoveryItem,
+  StoredRecoveryLine,
+} from '../../transforms/remits/settle-recovery.js'
+import {
+  linesToHoldBack,
+  planSettlement,
+  RECOVERY_STATUSES,
+  rejectionSetKey,
+  remitSetKey,
+} from '../../transforms/remits/settle-recovery.js'
 import type { BulkPart } from '../db/bulk-insert.js'
 import {
   arrayLiteral,
@@ -559,9 +568,6 @@ export async function settleAllRecovery(db: Kysely<Database>, user: string): Pro
   }
 }
 
-/** Statuses that a recovery set (as opposed to a biller's step). */
-const RECOVERY_STATUSES: readonly string[] = ['recovered', 'partially_recovered']
-
 /** What {@link settleRecovery} changed. */
 export interface SettleResult {
   /** Items whose recovery changed (newly paid, paid another amount or by another payment, or no longer paid). */
@@ -629,8 +635,45 @@ export async function settleRecovery(
     .orderBy('id')
     .forUpdate()
     .execute()
-  const readItems = () =>
-    db
+  // Each transaction set's content identity: the 835's (transaction_set, by the remittance's
+  // envelope) and the 277CA's that opened a rejection item (through its claim_acknowledgment).
+  const remittanceIds = [...new Set(remits.map((r) => Number(r.remittance_id)))]
+  const readSetKeys = async (ids: readonly number[]): Promise<Map<number, string>> => {
+    const keys = new Map<number, string>()
+    if (ids.length === 0) return keys
+    const keyRows = await sql<{
+      id: string | number
+      content_sha256: string | null
+      payer_id: string | null
+      trace_number: string | null
+      total_paid: string | number
+      payment_date: string | null
+      interchange_control: string
+      transaction_control: string
+    }>`select r.id, r.payer_id, r.trace_number, r.total_paid, r.payment_date, r.interchange_control,
+        r.transaction_control,
+        (select min(ts.content_sha256) from transaction_set ts where ts.file_id = r.file_id
+          and ts.interchange_control = r.interchange_control and ts.transaction_control = r.transaction_control
+          and ts.transaction_type = '835') as content_sha256
+      from remittance r where r.id = any(${arrayLiteral([...ids], 'int8')}::int8[])`.execute(db)
+    for (const row of keyRows.rows)
+      keys.set(
+        Number(row.id),
+        remitSetKey({
+          contentSha256: row.content_sha256,
+          payerId: row.payer_id,
+          traceNumber: row.trace_number,
+          totalPaid: Number(row.total_paid),
+          paymentDate: row.payment_date,
+          interchangeControl: row.interchange_control,
+          transactionControl: row.transaction_control,
+        }),
+      )
+    return keys
+  }
+  const setKeys = await readSetKeys(remittanceIds)
+  const readItems = async (): Promise<StoredRecoveryItem[]> => {
+    const rows = await db
       .selectFrom('rework_item as ri')
       .leftJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
       .leftJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
@@ -653,203 +696,119 @@ export async function settleRecovery(
         'ril.procedure_code',
         'ril.carcs',
       ])
+      .select(
+        sql<string | null>`case when ri.remit_claim_id is null then (select min(ts.content_sha256)
+          from claim_acknowledgment ca join acknowledgment a on a.id = ca.acknowledgment_id
+          join transaction_set ts on ts.file_id = a.file_id and ts.interchange_control = a.interchange_control
+            and ts.transaction_control = a.transaction_control and ts.transaction_type = '277'
+          where ca.claim_id = ri.claim_id and ca.rework_item_id = ri.id and a.file_id = ri.file_id
+            and a.kind = '277CA') end`.as('rejection_sha256'),
+      )
       .where(sql<boolean>`ri.claim_id = any(${claimIdArray})`)
       .orderBy('ri.id')
       .orderBy('ril.id')
       .execute()
-  let itemRows = await readItems()
-  if (itemRows.length === 0) return result
-  const itemIds = [...new Set(itemRows.map((r) => Number(r.id)))]
-  const itemIdArray = sql`${arrayLiteral(itemIds, 'int8')}::int8[]`
+    const missing = rows.flatMap((r) =>
+      r.remittance_id === null || setKeys.has(Number(r.remittance_id)) ? [] : [Number(r.remittance_id)],
+    )
+    for (const [id, key] of await readSetKeys([...new Set(missing)])) setKeys.set(id, key)
+    const items: StoredRecoveryItem[] = []
+    let item: (StoredRecoveryItem & { lines: StoredRecoveryLine[] }) | undefined
+    for (const row of rows) {
+      const id = Number(row.id)
+      if (item?.id !== id) {
+        item = {
+          id,
+          claimId: row.claim_id,
+          payerId: row.payer_id,
+          amount: Number(row.amount),
+          recoveredAmount: Number(row.recovered_amount),
+          recoveredDate: row.recovered_date,
+          status: row.status,
+          queue: row.queue,
+          remitDate: row.remit_date,
+          remitClaimId: row.remit_claim_id === null ? null : Number(row.remit_claim_id),
+          setKey:
+            row.remittance_id === null
+              ? rejectionSetKey(row.rejection_sha256)
+              : (setKeys.get(Number(row.remittance_id)) ?? ''),
+          lines: [],
+        }
+        items.push(item)
+      }
+      // A 277CA rejection item has no lines.
+      if (row.line_id === null || row.level === null || row.carcs === null) continue
+      item.lines.push({
+        id: Number(row.line_id),
+        amount: Number(row.line_amount),
+        recoveredAmount: Number(row.line_recovered_amount),
+        level: row.level,
+        procedureCode: row.procedure_code,
+        carcs: row.carcs,
+      })
+    }
+    return items
+  }
+  let items = await readItems()
+  if (items.length === 0) return result
+  const itemIdArray = sql`${arrayLiteral(
+    items.map((i) => i.id),
+    'int8',
+  )}::int8[]`
   const allocationRows = await sql<{
     remit_claim_id: string | number
     rework_item_id: string | number
     amount: string | number
   }>`select remit_claim_id, rework_item_id, amount from recovery_allocation
     where rework_item_id = any(${itemIdArray}) order by id`.execute(db)
-  // The status an item had before a payment reached it: the last `recovered` event that moved it
-  // from an unpaid status (audit events are append-only).
-  const recoveredIds = itemRows.filter((r) => RECOVERY_STATUSES.includes(r.status)).map((r) => String(r.id))
-  const before = new Map<number, string>()
+  // The `recovered` events of items a recovery set, in the order they were recorded
+  // (statusesBeforeRecovery finds each one's status before it was paid).
+  const recoveredIds = items.filter((i) => RECOVERY_STATUSES.includes(i.status)).map((i) => String(i.id))
+  const events: RecoveredEvent[] = []
   if (recoveredIds.length > 0) {
-    const events = await sql<{
+    const eventRows = await sql<{
       entity_id: string
       before_status: string | null
     }>`select entity_id, before_status
       from audit_event where entity = 'rework_item' and action = 'recovered'
-        and entity_id = any(${arrayLiteral([...new Set(recoveredIds)], 'text')}::text[])
-        and before_status is not null and before_status <> all(${arrayLiteral([...RECOVERY_STATUSES], 'text')}::text[])
+        and entity_id = any(${arrayLiteral(recoveredIds, 'text')}::text[])
       order by id`.execute(db)
-    for (const event of events.rows)
-      if (event.before_status !== null) before.set(Number(event.entity_id), event.before_status)
+    for (const event of eventRows.rows)
+      events.push({ itemId: Number(event.entity_id), beforeStatus: event.before_status })
   }
-  // Each transaction set's content identity (transaction_set, by the remittance's envelope).
-  const remittanceIds = [
-    ...new Set([
-      ...remits.map((r) => Number(r.remittance_id)),
-      ...itemRows.flatMap((r) => (r.remittance_id === null ? [] : [Number(r.remittance_id)])),
-    ]),
-  ]
-  const setKeys = new Map<number, string>()
-  const keyRows = await sql<{ id: string | number; set_key: string | null }>`select r.id,
-      (select min(ts.content_sha256) from transaction_set ts where ts.file_id = r.file_id
-        and ts.interchange_control = r.interchange_control and ts.transaction_control = r.transaction_control
-        and ts.transaction_type = '835') as set_key
-    from remittance r where r.id = any(${arrayLiteral(remittanceIds, 'int8')}::int8[])`.execute(db)
-  for (const row of keyRows.rows) setKeys.set(Number(row.id), row.set_key ?? `remittance ${row.id}`)
-  const setKeyOf = (remittanceId: string | number | null): string =>
-    remittanceId === null ? '~277CA' : (setKeys.get(Number(remittanceId)) ?? `remittance ${remittanceId}`)
 
   // Repeated denials: of the same line and reasons, the oldest denial keeps its item.
-  const baseStatus = (row: (typeof itemRows)[number]): string =>
-    RECOVERY_STATUSES.includes(row.status) ? (before.get(Number(row.id)) ?? 'open') : row.status
-  const linesByKey = new Map<string, StoredDeniedLine[]>()
-  for (const row of itemRows) {
-    // A 277CA rejection item has no lines: nothing to hold back.
-    if (row.line_id === null || row.level === null || row.carcs === null) continue
-    pushTo(linesByKey, remitClaimKey(row.claim_id, row.payer_id), {
-      lineId: Number(row.line_id),
-      itemId: Number(row.id),
-      status: baseStatus(row),
-      kept: !RECOVERY_STATUSES.includes(row.status) && Number(row.recovered_amount) > 0,
-      remitDate: row.remit_date,
-      setKey: setKeyOf(row.remittance_id),
-      position: row.remit_claim_id === null ? Number(row.id) : Number(row.remit_claim_id),
-      level: row.level,
-      procedureCode: row.procedure_code,
-      queue: row.queue,
-      carcs: row.carcs,
-    })
-  }
-  const heldBack = new Set<number>()
-  for (const lines of linesByKey.values()) for (const id of heldBackLines(lines)) heldBack.add(id)
+  const heldBack = linesToHoldBack(items, events)
   if (heldBack.size > 0) {
-    const removed = await holdBackLines(db, user, heldBack, itemRows)
-    result.heldBack += removed
+    result.heldBack += await holdBackLines(db, user, heldBack, items)
     // Amounts and lines as they are now.
-    itemRows = await readItems()
+    items = await readItems()
   }
 
-  // Items: those a biller resolved after a payment reached them keep it (held); the others are settled.
-  const current = new Map<
-    number,
-    {
-      status: string
-      recovered: number
-      date: string | null
-      lines: Map<number, number>
-      allocations: string
-    }
-  >()
-  const itemsByKey = new Map<
-    string,
-    (SettleItem & { lines: { id: number; amount: number; recoveredAmount: number }[] })[]
-  >()
-  const held = new Set<number>()
-  let item: (SettleItem & { lines: { id: number; amount: number; recoveredAmount: number }[] }) | undefined
-  for (const row of itemRows) {
-    const id = Number(row.id)
-    if (item?.id !== id) {
-      const recovered = Number(row.recovered_amount)
-      const settled = RECOVERY_STATUSES.includes(row.status) || recovered === 0
-      current.set(id, {
-        status: row.status,
-        recovered,
-        date: row.recovered_date,
-        lines: new Map(),
-        allocations: '',
-      })
-      item = {
-        id,
-        amount: Number(row.amount),
-        recoveredAmount: 0,
-        status: RECOVERY_STATUSES.includes(row.status) ? (before.get(id) ?? 'open') : row.status,
-        remitDate: row.remit_date,
-        setKey: setKeyOf(row.remittance_id),
-        position: row.remit_claim_id === null ? id : Number(row.remit_claim_id),
-        queue: row.queue,
-        lines: [],
-      }
-      if (settled) pushTo(itemsByKey, remitClaimKey(row.claim_id, row.payer_id), item)
-      else held.add(id)
-    }
-    if (row.line_id === null) continue
-    item.lines.push({ id: Number(row.line_id), amount: Number(row.line_amount), recoveredAmount: 0 })
-    current.get(id)?.lines.set(Number(row.line_id), Number(row.line_recovered_amount))
-  }
-  const heldCents = new Map<number, number>()
-  const allocationsOf = new Map<number, { remitClaimId: number; amount: number }[]>()
-  for (const row of allocationRows.rows) {
-    const itemId = Number(row.rework_item_id)
-    const remitClaimId = Number(row.remit_claim_id)
-    if (held.has(itemId)) heldCents.set(remitClaimId, (heldCents.get(remitClaimId) ?? 0) + Number(row.amount))
-    else pushTo(allocationsOf, itemId, { remitClaimId, amount: Number(row.amount) })
-  }
-
-  // Payments: each set's CLPs netted per claim (reversals with their corrections, split parts summed).
-  const bySet = new Map<number, typeof remits>()
-  for (const remit of remits) pushTo(bySet, Number(remit.remittance_id), remit)
-  const paymentsByKey = new Map<string, SettlePayment[]>()
-  for (const [remittanceId, set] of bySet) {
-    const netted = netClaimPayments(
-      set.map((r) => ({ claimId: r.claim_id, payerId: r.payer_id, status: r.status, paid: Number(r.paid) })),
-      new Map(),
-    )
-    for (const payment of netted.payments) {
-      const remit = set[payment.index]
-      if (remit === undefined) continue
-      const remitClaimId = Number(remit.id)
-      pushTo(paymentsByKey, payment.key, {
-        remitClaimId,
-        remitDate: remit.remit_date,
-        setKey: setKeyOf(remittanceId),
-        position: remitClaimId,
-        paid: payment.paid - (heldCents.get(remitClaimId) ?? 0),
-      })
-    }
-  }
-
-  const changes: {
-    itemId: number
-    before: string
-    after: string
-    recovered: number
-    date: string | null
-    allocations: { remitClaimId: number; amount: number }[]
-    withdrawn: boolean
-  }[] = []
-  const lineChanges: { lineId: number; recovered: number }[] = []
-  for (const [key, items] of itemsByKey) {
-    for (const settled of settleClaimRecovery(items, paymentsByKey.get(key) ?? [])) {
-      const was = current.get(settled.itemId)
-      if (was === undefined) continue
-      const oldAllocations = allocationsOf.get(settled.itemId) ?? []
-      const same =
-        was.status === settled.status &&
-        was.recovered === settled.recoveredAmount &&
-        (settled.recoveredAmount === 0 || was.date === settled.recoveredDate) &&
-        JSON.stringify(oldAllocations) === JSON.stringify(settled.allocations) &&
-        settled.lines.every((l) => (was.lines.get(l.lineId) ?? 0) === l.recoveredAmount)
-      if (same) continue
-      changes.push({
-        itemId: settled.itemId,
-        before: was.status,
-        after: settled.status,
-        recovered: settled.recoveredAmount,
-        date: settled.recoveredDate,
-        allocations: settled.allocations,
-        withdrawn: settled.allocations.length === 0,
-      })
-      for (const line of settled.lines)
-        if ((was.lines.get(line.lineId) ?? 0) !== line.recoveredAmount)
-          lineChanges.push({ lineId: line.lineId, recovered: line.recoveredAmount })
-      result.changed++
-      if (was.recovered === 0 && settled.recoveredAmount > 0) result.recovered++
-      result.recoveredAmount += settled.recoveredAmount - was.recovered
-    }
-  }
-  if (changes.length === 0) return result
-  await writeSettlement(db, user, changes, lineChanges)
+  const plan = planSettlement(
+    items,
+    events,
+    remits.map((r) => ({
+      remitClaimId: Number(r.id),
+      remittanceId: Number(r.remittance_id),
+      setKey: setKeys.get(Number(r.remittance_id)) ?? '',
+      claimId: r.claim_id,
+      payerId: r.payer_id,
+      status: r.status,
+      paid: Number(r.paid),
+      remitDate: r.remit_date,
+    })),
+    allocationRows.rows.map((row) => ({
+      remitClaimId: Number(row.remit_claim_id),
+      itemId: Number(row.rework_item_id),
+      amount: Number(row.amount),
+    })),
+  )
+  result.changed += plan.changes.length
+  result.recovered += plan.recovered
+  result.recoveredAmount += plan.recoveredAmount
+  if (plan.changes.length === 0) return result
+  await writeSettlement(db, user, plan.changes, plan.lines)
   return result
 }
 
@@ -947,14 +906,16 @@ async function holdBackLines(
   db: Kysely<Database>,
   user: string,
   heldBack: ReadonlySet<number>,
-  rows: readonly { id: string | number; line_id: string | number | null }[],
+  items: readonly StoredRecoveryItem[],
 ): Promise<number> {
   const remaining = new Map<number, number>()
   const touched = new Set<number>()
-  for (const row of rows) {
-    const id = Number(row.id)
-    if (row.line_id !== null && heldBack.has(Number(row.line_id))) touched.add(id)
-    else remaining.set(id, (remaining.get(id) ?? 0) + 1)
+  for (const item of items) {
+    // An item without lines (a 277CA rejection item) counts as one remaining row, as its row did.
+    if (item.lines.length === 0) remaining.set(item.id, 1)
+    for (const line of item.lines)
+      if (heldBack.has(line.id)) touched.add(item.id)
+      else remaining.set(item.id, (remaining.get(item.id) ?? 0) + 1)
   }
   const deleted = new Set([...touched].filter((id) => !remaining.has(id)))
   const kept = [...touched].filter((id) => remaining.has(id))
