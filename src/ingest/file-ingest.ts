@@ -14,7 +14,6 @@ import {
   commitRemitClaims,
   finishRemittance,
   prepareRemitClaims,
-  pushTo,
   storeRemittanceHeader,
 } from './store-835.js'
 import { claimBatchCopies837, SUBMITTED_CLAIM_ID_SEQUENCE, SubmittedClaimBatch } from './store-837.js'
@@ -426,7 +425,7 @@ export class FileIngest {
     this.#savepoints++
     const savepoint = `st_${this.#savepoints}`
     // The set's own items join the file's (what later sets' suppression compares) once it is stored.
-    remit.setItems.clear()
+    remit.setClaims.clear()
     await sql.raw(`savepoint ${savepoint}`).execute(trx)
     return {
       savepoint,
@@ -565,9 +564,10 @@ export class FileIngest {
     tally.reversals += set.counts.reversals
     tally.items += set.counts.items
     const remit = this.#context.remit
-    for (const [claimId, items] of remit.setItems)
-      for (const item of items) pushTo(remit.fileItems, claimId, item)
-    remit.setItems.clear()
+    for (const claimId of remit.setClaims) remit.fileClaims.add(claimId)
+    if (remit.setClaims.size > 0 && set.remittanceId !== undefined)
+      remit.fileRemittances.push(set.remittanceId)
+    remit.setClaims.clear()
     if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
     tally.transactions.push(envelope.transactionControl)
   }
@@ -578,6 +578,6 @@ export class FileIngest {
     await this.#pipeline.drain()
     await sql.raw(`rollback to savepoint ${set.savepoint}`).execute(trx)
     await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
-    remit.setItems.clear()
+    remit.setClaims.clear()
   }
 }

@@ -498,8 +498,10 @@ async function storeFile(
     user,
     engine: options.engine,
     profiles: await loadPayerProfiles(trx),
-    setItems: new Map(),
-    fileItems: new Map(),
+    trx,
+    setClaims: new Set(),
+    fileClaims: new Set(),
+    fileRemittances: [],
     copy: COPY_835[options.handle.engine],
   }
   const hasher = new SetHasher()

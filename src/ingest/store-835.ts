@@ -115,17 +115,23 @@ export interface RemitFileState {
   engine: DenialEngine
   profiles: Map<string, PayerProfile>
   /**
-   * Items the transaction set being stored has drafted so far, by CLP01: they join `fileItems`
+   * The file's transaction: this file's earlier stored sets' items are read there (the batches'
+   * `db` may be another connection, which cannot see them). The batches' `db` when absent.
+   */
+  trx?: Kysely<Database>
+  /**
+   * CLP01s the transaction set being stored has drafted items for so far: they join `fileClaims`
    * when the set is stored, and are dropped when it is rolled back.
    */
-  setItems: Map<string, { key: string; item: PriorReworkItem }[]>
+  setClaims: Set<string>
   /**
-   * Items of this file's earlier stored sets, by CLP01, each with its claim key: what suppression
-   * compares besides other files' items (batches may be read on another connection than the
-   * file's transaction, which cannot see them), so that a set suppresses the same way whichever
-   * file stores it.
+   * CLP01s with items of this file's earlier stored sets, and those sets' remittances: a batch
+   * with one of these CLP01s reads those items in the file's transaction, for suppression to
+   * compare besides other files' items, so that a set suppresses the same way whichever file
+   * stores it. Only the CLP01s are kept, not the items: memory stays near flat with the file.
    */
-  fileItems: Map<string, { key: string; item: PriorReworkItem }[]>
+  fileClaims: Set<string>
+  fileRemittances: number[]
   /**
    * Write the rows with COPY … FROM STDIN (PostgreSQL, src/db/copy-from-stdin.ts) instead of one
    * INSERT … SELECT FROM unnest statement per batch (PGlite, and PostgreSQL when false).
@@ -369,7 +375,7 @@ function partOf<Row>(table: Parameters<typeof bulkLiterals<Row>>[0], rows: reado
  * Reads what a batch of CLPs needs (candidate claims and lines, earlier rework items, reserved
  * ids) through `db`, turns it into rows ({@link buildRemitBatch}, pure) and their array literals.
  * `db` may be another connection than the file's transaction: it reads only other files'
- * committed rows and sequences; this file's earlier sets' items are in `state.fileItems`.
+ * committed rows and sequences; this file's earlier sets' items are read in `state.trx`.
  */
 export async function prepareRemitClaims(
   db: Kysely<Database>,
@@ -413,17 +419,7 @@ export async function prepareRemitClaims(
     lineIds: lineRefs,
   })
   // What later sets of this file compare (suppression), once this set is stored.
-  for (const draft of batch.items) {
-    pushTo(state.setItems, draft.item.claim_id, {
-      key: remitClaimKey(draft.item.claim_id, draft.item.payer_id),
-      item: {
-        status: 'open',
-        queue: draft.item.queue,
-        remitDate: draft.item.remit_date,
-        lines: draft.lines.map((l) => ({ level: l.level, procedureCode: l.procedure_code, carcs: l.carcs })),
-      },
-    })
-  }
+  for (const draft of batch.items) state.setClaims.add(draft.item.claim_id)
   const itemIds = await reserveIds(db, 'rework_item_id_seq', batch.items.length)
   const { itemRows, lineRows } = numberReworkItems(batch.items, itemIds)
   if (state.copy === true)
@@ -454,7 +450,7 @@ export async function prepareRemitClaims(
 /**
  * The rework items that hold back a repeated denial ({@link HOLDS_BACK}) for the CLP01s
  * `claimIds`, with their lines, by claim key: other files' (committed) and this file's earlier
- * sets' (`state.fileItems`).
+ * sets' (read in `state.trx`, for the CLP01s in `state.fileClaims`).
  */
 async function loadPriorItems(
   db: Kysely<Database>,
@@ -493,8 +489,38 @@ async function loadPriorItems(
     }
     item.lines.push({ level: row.level, procedureCode: row.procedure_code, carcs: row.carcs })
   }
-  for (const claimId of claimIds)
-    for (const own of state.fileItems.get(claimId) ?? []) pushTo(byKey, own.key, own.item)
+  const own = claimIds.filter((claimId) => state.fileClaims.has(claimId))
+  if (own.length > 0 && state.fileRemittances.length > 0) {
+    // This file's earlier stored sets' items (open: nothing has changed them yet), oldest first.
+    const ownRows = await (state.trx ?? db)
+      .selectFrom('rework_item as ri')
+      .innerJoin('remit_claim as rc', 'rc.id', 'ri.remit_claim_id')
+      .innerJoin('rework_item_line as ril', 'ril.rework_item_id', 'ri.id')
+      .select([
+        'ri.id',
+        'ri.claim_id',
+        'ri.payer_id',
+        'ri.queue',
+        'ri.remit_date',
+        'ril.level',
+        'ril.procedure_code',
+        'ril.carcs',
+      ])
+      .where(sql<boolean>`ri.claim_id = any(${arrayLiteral(own, 'text')}::text[])`)
+      .where(sql<boolean>`rc.remittance_id = any(${arrayLiteral(state.fileRemittances, 'int8')}::int8[])`)
+      .orderBy('ri.id')
+      .orderBy('ril.id')
+      .execute()
+    let ownItem: (PriorReworkItem & { id: number; lines: PriorReworkItem['lines'][number][] }) | undefined
+    for (const row of ownRows) {
+      const id = Number(row.id)
+      if (ownItem?.id !== id) {
+        ownItem = { id, status: 'open', queue: row.queue, remitDate: row.remit_date, lines: [] }
+        pushTo(byKey, remitClaimKey(row.claim_id, row.payer_id), ownItem)
+      }
+      ownItem.lines.push({ level: row.level, procedureCode: row.procedure_code, carcs: row.carcs })
+    }
+  }
   return byKey
 }
 
