@@ -638,6 +638,11 @@ export async function settleRecovery(
   // Each transaction set's content identity: the 835's (transaction_set, by the remittance's
   // envelope) and the 277CA's that opened a rejection item (through its claim_acknowledgment).
   const remittanceIds = [...new Set(remits.map((r) => Number(r.remittance_id)))]
+  // A file may carry two sets with the same ISA13 and ST02 (a reused interchange number is stored
+  // with a warning): its remittances and its 835 transaction_set rows of those controls are then
+  // paired in file order (both are numbered as the file is read), not all given the first key.
+  const sameSet = sql`ts.file_id = r.file_id and ts.interchange_control = r.interchange_control
+    and ts.transaction_control = r.transaction_control and ts.transaction_type = '835'`
   const readSetKeys = async (ids: readonly number[]): Promise<Map<number, string>> => {
     const keys = new Map<number, string>()
     if (ids.length === 0) return keys
@@ -652,9 +657,12 @@ export async function settleRecovery(
       transaction_control: string
     }>`select r.id, r.payer_id, r.trace_number, r.total_paid, r.payment_date, r.interchange_control,
         r.transaction_control,
-        (select min(ts.content_sha256) from transaction_set ts where ts.file_id = r.file_id
-          and ts.interchange_control = r.interchange_control and ts.transaction_control = r.transaction_control
-          and ts.transaction_type = '835') as content_sha256
+        case when (select count(*) from transaction_set ts where ${sameSet}) <= 1
+          then (select min(ts.content_sha256) from transaction_set ts where ${sameSet})
+          else (select ts.content_sha256 from transaction_set ts where ${sameSet} order by ts.id
+            offset (select count(*) - 1 from remittance o where o.file_id = r.file_id
+              and o.interchange_control = r.interchange_control
+              and o.transaction_control = r.transaction_control and o.id <= r.id) limit 1) end as content_sha256
       from remittance r where r.id = any(${arrayLiteral([...ids], 'int8')}::int8[])`.execute(db)
     for (const row of keyRows.rows)
       keys.set(
@@ -697,12 +705,17 @@ export async function settleRecovery(
         'ril.carcs',
       ])
       .select(
-        sql<string | null>`case when ri.remit_claim_id is null then (select min(ts.content_sha256)
+        // The 277CA set that opened it; sets of one file with the same ISA13 and ST02 are paired
+        // with their acknowledgment rows in file order, as remittances are above.
+        sql<string | null>`case when ri.remit_claim_id is null then (select (select ts.content_sha256
+            from transaction_set ts where ts.file_id = a.file_id and ts.interchange_control = a.interchange_control
+              and ts.transaction_control = a.transaction_control and ts.transaction_type = '277'
+            order by ts.id offset (select count(*) - 1 from acknowledgment o where o.file_id = a.file_id
+              and o.kind = '277CA' and o.interchange_control = a.interchange_control
+              and o.transaction_control = a.transaction_control and o.id <= a.id) limit 1)
           from claim_acknowledgment ca join acknowledgment a on a.id = ca.acknowledgment_id
-          join transaction_set ts on ts.file_id = a.file_id and ts.interchange_control = a.interchange_control
-            and ts.transaction_control = a.transaction_control and ts.transaction_type = '277'
           where ca.claim_id = ri.claim_id and ca.rework_item_id = ri.id and a.file_id = ri.file_id
-            and a.kind = '277CA') end`.as('rejection_sha256'),
+            and a.kind = '277CA' order by a.id limit 1) end`.as('rejection_sha256'),
       )
       .where(sql<boolean>`ri.claim_id = any(${claimIdArray})`)
       .orderBy('ri.id')

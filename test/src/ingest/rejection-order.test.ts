@@ -96,5 +96,13 @@ describeEachDatabase('same-day 277CA rejection items', (ctx) => {
     expect(ab.map((r) => r.amount)).toEqual(['86500', '90000'])
     expect(ab.map((r) => r.recovered).sort()).toEqual(['0', '50000'])
     expect(await outcome([join(dir, 'b.277'), join(dir, 'a.277')])).toEqual(ab)
+    // Both 277CAs in one file, in either order, under one reused ISA13 (each set ST02 0001).
+    const together = (first: string, second: string) => {
+      const path = join(dir, `${first}${second}.277`)
+      writeFileSync(path, rejection('000000801', first) + rejection('000000801', second))
+      return path
+    }
+    expect(await outcome([together('865', '900')])).toEqual(ab)
+    expect(await outcome([together('900', '865')])).toEqual(ab)
   })
 })
