@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import PQueue from 'p-queue'
 import type { InterchangeKey } from '../../parsers/x12/interchange-keys.js'
 import { InterchangeKeyScanner } from '../../parsers/x12/interchange-keys.js'
@@ -382,6 +383,7 @@ export async function ingestFile(
     kind,
     result.fileId,
     options.user,
+    settledAmong.get(result),
   )
   if (rematched === undefined) return result
   addRematch(result.rematched, rematched)
@@ -391,6 +393,25 @@ export async function ingestFile(
   }
   return result
 }
+
+/**
+ * The files a statement sees (their count and the sum of their ids; files are never deleted): the
+ * same value twice means no other file was committed in between.
+ */
+async function committedFiles(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{
+    files: string
+  }>`select count(*)::text || ':' || coalesce(sum(id), 0)::text as files
+    from ingest_file`.execute(db)
+  return rows[0]?.files ?? ''
+}
+
+/**
+ * What {@link committedFiles} gave an 835's transaction before its settlement
+ * ({@link settleRecovery}), by the file's result: {@link ingestFile} passes it to
+ * {@link rematchAfterCommit}.
+ */
+const settledAmong = new WeakMap<IngestFileResult, string>()
 
 /**
  * After a file's transaction committed: re-matches remits against what other processes committed
@@ -406,6 +427,7 @@ export async function rematchAfterCommit(
   kind: IngestFileResult['kind'],
   fileId: number,
   user: string | undefined,
+  settledWith?: string,
 ): Promise<RematchResult | undefined> {
   if (kind !== '837' && kind !== '835') return undefined
   return db.transaction().execute(async (trx) => {
@@ -417,7 +439,15 @@ export async function rematchAfterCommit(
       user ?? 'ingest',
     )
     // Denials and payments of one claim that another process committed while this 835 was open.
-    if (kind === '835') await settleRecovery(trx, { fileId }, user ?? 'ingest')
+    // Nothing to work out again when the in-transaction settlement saw every file there is now
+    // (`settledWith`, {@link committedFiles}) and the re-match changed nothing: the same reads
+    // would give the same result.
+    const unchanged =
+      settledWith !== undefined &&
+      rematched.claims === 0 &&
+      rematched.items === 0 &&
+      (await committedFiles(trx)) === settledWith
+    if (kind === '835' && !unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
     return rematched
   })
 }
@@ -546,6 +576,9 @@ async function storeFile(
   const tally = machine.tally
   // What the claims' payments recover, worked out again with this file's denials and payments.
   if (kind === '835' && tally.claims > 0) {
+    // Taken before the settlement reads anything: a file committed after it is seen by the pass
+    // after the commit (rematchAfterCommit), unless no file was committed meanwhile at all.
+    settledAmong.set(result, await committedFiles(trx))
     const settled = await settleRecovery(trx, { fileId }, user)
     tally.recovered += settled.recovered
     tally.recoveredAmount += settled.recoveredAmount
