@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, RawBuilder } from 'kysely'
 import { sql } from 'kysely'
 import type { Database } from './database.js'
 
@@ -14,17 +14,55 @@ import type { Database } from './database.js'
 const written = new WeakMap<object, number>()
 
 /**
- * `ANALYZE (SKIP_LOCKED)`: ANALYZE takes SHARE UPDATE EXCLUSIVE on each table, which conflicts with
- * itself, and inside a transaction keeps it until that transaction ends (PostgreSQL 15 docs, 13.3.1
- * "Table-Level Locks"). A worker whose file transaction analyzed rework_item (the recovery's reads)
- * held it until that file committed, and every other worker's ANALYZE of the table (its 835 reader,
- * its own recovery, the batch service's refresh) waited for the whole file. With SKIP_LOCKED a
- * table that cannot be locked at once is skipped with a WARNING instead of waited for (PostgreSQL 15
- * docs, ANALYZE: "SKIP_LOCKED"): statistics only help the planner, and the worker that holds the
- * lock has just refreshed them. On PGlite (one connection, nothing else holds a lock) nothing
- * is ever skipped.
+ * The longest an ANALYZE waits for its table lock: past `deadlock_timeout` (1 s by default), when
+ * a waiting backend has an autovacuum that blocks it cancelled (PostgreSQL 15 docs, 25.1.6 "The
+ * Autovacuum Daemon": autovacuum "will be canceled" if it blocks another process's lock request).
  */
-const ANALYZE = sql`analyze (skip_locked)`
+const ANALYZE_LOCK_TIMEOUT = '2s'
+
+/**
+ * ANALYZE of `targets`, waiting at most {@link ANALYZE_LOCK_TIMEOUT} for their locks. ANALYZE
+ * takes SHARE UPDATE EXCLUSIVE on each table, which conflicts with itself, and inside a
+ * transaction keeps it until that transaction ends (PostgreSQL 15 docs, 13.3.1 "Table-Level
+ * Locks"): a worker whose file transaction analyzed rework_item (the recovery's reads) held it
+ * until that file committed, and every other worker's ANALYZE of the table (its 835 reader, its
+ * own recovery, the batch service's refresh) waited for the whole file. Statistics only help the
+ * planner, so on a lock timeout (55P03) the ANALYZE is undone to its savepoint and the caller goes
+ * on without it (the worker holding the lock has just refreshed them). Not `SKIP_LOCKED`: that
+ * skips a table an autovacuum is analyzing at that moment, and the file transaction's own
+ * uncommitted rows, which an autovacuum cannot see, would then go unplanned. The lock timeout is
+ * set for the savepoint only and put back after. Outside a transaction it runs in one of its own.
+ * On PGlite (one connection, nothing else holds a lock) it never times out. Returns false when it
+ * timed out.
+ */
+async function analyzeBounded(db: Kysely<Database>, targets: RawBuilder<unknown>): Promise<boolean> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => analyzeBounded(trx, targets))
+  await sql`savepoint planner_statistics`.execute(db)
+  try {
+    const { rows } = await sql<{ before: string }>`select current_setting('lock_timeout') as before,
+      set_config('lock_timeout', ${ANALYZE_LOCK_TIMEOUT}, true)`.execute(db)
+    await sql`analyze ${targets}`.execute(db)
+    await sql`select set_config('lock_timeout', ${rows[0]?.before ?? '0'}, true)`.execute(db)
+    await sql`release savepoint planner_statistics`.execute(db)
+    return true
+  } catch (error) {
+    // Also undoes the lock timeout; another error is the caller's, its transaction as it was.
+    await sql`rollback to savepoint planner_statistics`.execute(db)
+    await sql`release savepoint planner_statistics`.execute(db)
+    if (sqlStateOf(error) === '55P03') return false
+    throw error
+  }
+}
+
+function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code))
+      return current.code
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return undefined
+}
 
 /** Counts claims written through `db`; at `every` (default 20,000) it analyzes the tables of its schema. */
 export async function noteClaimsWritten(
@@ -48,7 +86,7 @@ export async function analyzeOwnTables(db: Kysely<Database>): Promise<void> {
   const { rows } = await sql<{ name: string }>`
     select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()`.execute(db)
   if (rows.length === 0) return
-  await sql`${ANALYZE} ${sql.join(rows.map((r) => sql.id(r.name)))}`.execute(db)
+  await analyzeBounded(db, sql.join(rows.map((r) => sql.id(r.name))))
 }
 
 /** A table and the column its lookups filter on (`= any($1)`), for {@link analyzeWhereUnplanned}. */
@@ -66,9 +104,9 @@ export interface LookupColumn {
  * whole table: an 835 read right after its 837 was stored, before autovacuum (or on PGlite, which
  * has none) ran, slowed quadratically with the file (34 ms a 500-claim batch at 20k submitted
  * claims against 2 ms with an index scan once analyzed). ANALYZE may run inside a transaction and
- * samples that transaction's own new rows too (PostgreSQL 15 docs, ANALYZE). A table another
- * transaction is analyzing (or has analyzed and not yet committed) is skipped, not waited for
- * ({@link ANALYZE}); it is returned all the same.
+ * samples that transaction's own new rows too (PostgreSQL 15 docs, ANALYZE). Tables another
+ * transaction is analyzing (or has analyzed and not yet committed) are waited for briefly, then
+ * left as they are ({@link analyzeBounded}); they are returned all the same.
  */
 export async function analyzeWhereUnplanned(
   db: Kysely<Database>,
@@ -105,8 +143,9 @@ export async function analyzeWhereUnplanned(
     ...new Set(lookups.filter((l) => l.table === table).map((l) => l.column)),
   ]
   if (stale.length > 0)
-    await sql`${ANALYZE} ${sql.join(
-      stale.map((t) => sql`${sql.id(t)} (${sql.join(columnsOf(t).map((c) => sql.id(c)))})`),
-    )}`.execute(db)
+    await analyzeBounded(
+      db,
+      sql.join(stale.map((t) => sql`${sql.id(t)} (${sql.join(columnsOf(t).map((c) => sql.id(c)))})`)),
+    )
   return stale
 }
