@@ -19,7 +19,12 @@ import {
 } from '../../support/chromium.js'
 import type { RoleUsers } from '../../support/web-server.js'
 
-const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs')
+/** The README's screenshots are rewritten with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary
+ * folder, so that a test run leaves the checkout as it was. */
+const DOCS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(import.meta.dirname, '..', '..', '..', 'docs')
+    : mkdtempSync(join(tmpdir(), 'onco-edi-screenshots-'))
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures')
 
 /**

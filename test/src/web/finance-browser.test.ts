@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recoveredReport } from '../../../src/rework/reports.js'
@@ -6,7 +7,12 @@ import { groupDigits } from '../../../src/web/amounts.js'
 import type { WebAppInChromium } from '../../support/chromium.js'
 import { hasChromium, signIn, startWebAppInChromium, withPage } from '../../support/chromium.js'
 
-const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs')
+/** The README's screenshots are rewritten with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary
+ * folder, so that a test run leaves the checkout as it was. */
+const DOCS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(import.meta.dirname, '..', '..', '..', 'docs')
+    : mkdtempSync(join(tmpdir(), 'onco-edi-screenshots-'))
 
 /**
  * The finance page in a real browser (one PGlite database and server for the file): the charts are
