@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import type { PGlite } from '@electric-sql/pglite'
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { Kysely, PGliteDialect } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import type { Config } from '../config.js'
 import { installCopyFromStdin, pgliteWithCopyFromStdin } from './copy-from-stdin.js'
@@ -14,6 +14,7 @@ import type { HomeLockOptions } from './home-lock.js'
 import { acquireHomeLock } from './home-lock.js'
 import { migrations } from './migrations/index.js'
 import { loadPgliteSeed } from './pglite-seed.js'
+import { PostgresDialectListingTables } from './table-list-introspector.js'
 
 export interface DatabaseOptions {
   /** PostgreSQL connection string. When absent, PGlite is used. */
@@ -130,7 +131,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         throw new DbError('DB_UNAVAILABLE', `Cannot reach PostgreSQL: ${describe(cause)}`, { cause })
       }
     }
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    // The migrator lists tables with TableListIntrospector: another schema's DDL cannot fail it.
+    db = new Kysely<Database>({ dialect: new PostgresDialectListingTables({ pool }) })
     engine = 'postgres'
     queueAccess = { engine, url: options.databaseUrl, schema }
   } else {
