@@ -234,32 +234,14 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     // 0009): a database that has a later one still gets the earlier ones, each independent.
     allowUnorderedMigrations: true,
   })
-  let outcome = await migrator.migrateToLatest()
-  // kysely's migrator first lists every column of every table of the database (its introspection,
-  // with pg_get_serial_sequence per column); a schema, table or column that another client drops
-  // during that listing fails it with 3F000 (invalid_schema_name), 42P01 (undefined_table) or 42703
-  // (undefined_column) before any migration ran. Nothing was applied then, so listing again is safe.
-  for (let attempt = 1; attempt <= 5 && isSchemaRace(outcome); attempt++) {
-    await sleep(50 * attempt)
-    outcome = await migrator.migrateToLatest()
-  }
-  const { error, results } = outcome
+  // Its table listing is TableListIntrospector's on PostgreSQL: another client's DDL cannot fail it.
+  const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error !== undefined) {
     const name = failed?.migrationName ?? 'unknown'
     throw new DbError('DB_MIGRATION_FAILED', `Migration ${name} failed: ${describe(error)}`, { cause: error })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
-}
-
-/** SQLSTATEs of a catalog object dropped by another client while the migrator lists the tables. */
-const LISTING_RACE_CODES = new Set(['3F000', '42P01', '42703'])
-
-function isSchemaRace(outcome: { error?: unknown; results?: readonly { status: string }[] }): boolean {
-  const code = (outcome.error as { code?: unknown } | undefined)?.code
-  return (
-    LISTING_RACE_CODES.has(String(code)) && !(outcome.results ?? []).some((r) => r.status !== 'NotExecuted')
-  )
 }
 
 function describe(error: unknown): string {

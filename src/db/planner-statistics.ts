@@ -132,9 +132,9 @@ export async function analyzeWhereUnplanned(
     // estimates its rows from its current size (PostgreSQL docs, 14.2 "Statistics Used by the
     // Planner": reltuples -1).
     const { rows: seen } = await sql<{
-      any: boolean
-    }>`select exists (select from ${sql.id(table)}) as any`.execute(db)
-    if (seen[0]?.any === true) stale.push(table)
+      has_rows: boolean
+    }>`select exists (select from ${sql.id(table)}) as has_rows`.execute(db)
+    if (seen[0]?.has_rows === true) stale.push(table)
   }
   // Only the columns looked up by: ANALYZE samples the same rows either way, but computing the
   // statistics of every column (text arrays, guidance text) took most of its time (100k-claim 835:

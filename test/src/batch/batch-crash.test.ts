@@ -35,7 +35,6 @@ import { loadBatchSetup } from ${JSON.stringify(join(OUT, 'src/batch/batch-setup
 import { runBatchService } from ${JSON.stringify(join(OUT, 'src/batch/batch-service.js'))}
 import { silentLogger } from ${JSON.stringify(join(OUT, 'src/logger.js'))}
 const [url, schema, dataDir, inbox, outbox] = process.argv.slice(2)
-// openDatabase retries when another suite's schema drop races the migrator (3F000).
 const handle = await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
 const setup = await loadBatchSetup(handle, { user: 'crash-test', asOf: ${JSON.stringify(AS_OF)} })
 process.stdout.write('ready\\n')

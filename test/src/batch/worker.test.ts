@@ -211,7 +211,6 @@ import { loadBatchSetup } from ${JSON.stringify(join(OUT, 'src/batch/batch-setup
 import { startJobQueue, startWorker } from ${JSON.stringify(join(OUT, 'src/batch/job-queue.js'))}
 import { silentLogger } from ${JSON.stringify(join(OUT, 'src/logger.js'))}
 const [url, schema, dataDir, outbox, pause] = process.argv.slice(2)
-// openDatabase retries when another suite's schema drop races the migrator (3F000).
 const handle = await openDatabase(url ? { databaseUrl: url, schema } : { dataDir })
 const setup = await loadBatchSetup(handle, { user: 'worker-test', asOf: ${JSON.stringify(AS_OF)} })
 const queue = await startJobQueue(handle, { superviseSeconds: 1, jobSettings: { retryDelay: 1 } })
