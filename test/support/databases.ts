@@ -133,6 +133,19 @@ export async function openTwoConnections(url: string): Promise<TwoConnections> {
   }
 }
 
+/** Runs `body` on a fresh test database ({@link openTestDatabase}), dropped however it ends. */
+export async function withTestDatabase<T>(
+  url: string | undefined,
+  body: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const database = await openTestDatabase(url)
+  try {
+    return await body(database.handle)
+  } finally {
+    await database.cleanup()
+  }
+}
+
 /** A test's database: {@link suiteDatabase}. */
 export interface SuiteDatabase {
   /** The PostgreSQL schema (also named when the engine is PGlite, which has none). */

@@ -8,6 +8,7 @@ import {
   engines,
   openTestDatabase,
   openTwoConnections,
+  withTestDatabase,
 } from '../../support/databases.js'
 import { ingestEachInOrder, reportTotalsOf, reworkItemsOf } from '../../support/recovery-state.js'
 import { e2eText } from './fixture-edit.js'
@@ -85,20 +86,17 @@ for (const engine of engines) {
     })
 
     it('does not recover a denial from a payment issued before it', async () => {
-      const db = await openTestDatabase(engine.url)
-      try {
-        await ingestEachInOrder(db.handle, [CLAIMS, earlyPayment(), DENIAL])
-        const items = await reworkItemsOf(db.handle)
+      await withTestDatabase(engine.url, async (handle) => {
+        await ingestEachInOrder(handle, [CLAIMS, earlyPayment(), DENIAL])
+        const items = await reworkItemsOf(handle)
         expect(items.find((i) => i.claimId === 'E2E-P-003')).toMatchObject({
           status: 'open',
           recovered: 0,
           recoveredDate: null,
         })
         expect(items.every((i) => i.recovered === 0)).toBe(true)
-        expect((await reportTotalsOf(db.handle)).denials.recoveredAmount).toBe('0.00')
-      } finally {
-        await db.cleanup()
-      }
+        expect((await reportTotalsOf(handle)).denials.recoveredAmount).toBe('0.00')
+      })
     })
   })
 }
