@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { setImmediate } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import PQueue from 'p-queue'
@@ -586,6 +587,10 @@ async function storeFile(
     })
     for await (const events of reading) {
       for (const event of events) await machine.handle(event)
+      // The file is read 256 KiB at a time and its chunks follow each other as microtasks: without
+      // a turn of the event loop per chunk, the replies of the transaction's connection (a COPY's
+      // CopyInResponse, its completion) waited for the next read, and PostgreSQL for them.
+      await setImmediate()
     }
   } finally {
     // Never leave a write running past the transaction, even when reading failed.
