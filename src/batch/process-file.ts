@@ -10,6 +10,7 @@ import type { Database } from '../db/database.js'
 import { noteClaimsWritten } from '../db/planner-statistics.js'
 import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
+import type { AfterCommit } from '../ingest/ingest-files.js'
 import { ingestFileInTransaction, rematchAfterCommit } from '../ingest/ingest-files.js'
 import { scrubFiles } from '../scrub/scrub-files.js'
 import type { BatchAcknowledgment } from './acknowledge-batch-file.js'
@@ -139,7 +140,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
   const committed = await findResult(handle.db, file.claimId)
   if (committed !== undefined) {
     // Committed before a crash: the re-match may not have run (it is idempotent), then publish.
-    await rematchStored(committed.result, options)
+    await rematchStored(committed.afterCommit, options)
     await publishOutputs(options.outbox, committed, options.failedDir)
     return committed
   }
@@ -152,7 +153,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
       const row = await handle.db
         .transaction()
         .execute(async (trx) => processInTransaction(trx, file, sha256, staging, options))
-      await rematchStored(row.result, options)
+      await rematchStored(row.afterCommit, options)
       await noteClaimsWritten(handle.db, row.result.counts.claims)
       await publishOutputs(options.outbox, row, options.failedDir)
       // The file's garbage goes before the next file: memory stays flat over a long run.
@@ -170,15 +171,9 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
  * After the file's commit: remits are matched again against what other files (other workers)
  * committed while this one was open, whichever of an 837 and its 835 commits last. Idempotent.
  */
-async function rematchStored(result: BatchResult, options: ProcessOptions): Promise<void> {
-  for (const stored of result.storedFiles ?? [])
-    await rematchAfterCommit(
-      options.handle.db,
-      options.setup.engine,
-      stored.kind,
-      stored.fileId,
-      options.setup.user,
-    )
+async function rematchStored(afterCommit: readonly AfterCommit[], options: ProcessOptions): Promise<void> {
+  for (const stored of afterCommit)
+    await rematchAfterCommit(options.handle.db, options.setup.engine, stored, options.setup.user)
 }
 
 /** A committed file: its result and where its outputs go. */
@@ -188,6 +183,13 @@ export interface CommittedFile {
   /** Output suffixes still to be renamed from staging (e.g. `999.x12`). */
   outputs: string[]
   result: BatchResult
+  /**
+   * What the file's transaction left for after its commit ({@link rematchAfterCommit}), one per
+   * stored file. Kept in memory only: read back from a committed row (a crash between the commit
+   * and the re-match), it is the row's `storedFiles` without what their settlement saw, so the
+   * recovery pass runs.
+   */
+  afterCommit: AfterCommit[]
 }
 
 /** The committed row of a claim, if its transaction committed. */
@@ -198,11 +200,13 @@ export async function findResult(db: Kysely<Database>, claimId: string): Promise
     .where('claim_id', '=', claimId)
     .executeTakeFirst()
   if (row === undefined) return undefined
+  const result = parseJson(row.result) as BatchResult
   return {
     claimId: row.claim_id,
     outputBase: row.output_base,
     outputs: parseJson(row.outputs) as string[],
-    result: parseJson(row.result) as BatchResult,
+    result,
+    afterCommit: (result.storedFiles ?? []).map((stored) => ({ ...stored, settledAmong: undefined })),
   }
 }
 
@@ -265,6 +269,7 @@ async function processInTransaction(
     storedFiles: [],
   }
   const outputs: string[] = []
+  const afterCommit: AfterCommit[] = []
   if (inserted === undefined) {
     const original = await trx
       .selectFrom('batch_file')
@@ -285,7 +290,7 @@ async function processInTransaction(
     }
     await trx.insertInto('batch_file').values(row('duplicate', original.claim_id)).execute()
   } else {
-    await handleFile(trx, file, staging, options, result, outputs)
+    await handleFile(trx, file, staging, options, result, outputs, afterCommit)
   }
   result.processedAt = new Date().toISOString()
   result.outputs = [...outputs.map((suffix) => `${outputBase}.${suffix}`), `${outputBase}.${RESULT}`]
@@ -302,7 +307,7 @@ async function processInTransaction(
     .where('claim_id', '=', file.claimId)
     .execute()
   await options.inTransaction?.(trx)
-  return { claimId: file.claimId, outputBase, outputs, result }
+  return { claimId: file.claimId, outputBase, outputs, result, afterCommit }
 }
 
 /** The file's name, unless an earlier file took it (then NAME.CLAIM), so no result is overwritten. */
@@ -341,6 +346,7 @@ async function sniffKind(
   }
 }
 
+/** `afterCommit` gets what each file stored as ingested leaves for after the commit. */
 async function handleFile(
   trx: Kysely<Database>,
   file: ClaimedFile,
@@ -348,10 +354,11 @@ async function handleFile(
   options: ProcessOptions,
   result: BatchResult,
   outputs: string[],
+  afterCommit: AfterCommit[],
 ): Promise<void> {
   const kind = await sniffKind(file.path)
   if (kind === 'json') {
-    await build837(trx, file, staging, options, result, outputs)
+    await build837(trx, file, staging, options, result, outputs, afterCommit)
     return
   }
   if (typeof kind === 'object') {
@@ -359,8 +366,8 @@ async function handleFile(
     return
   }
   result.kind = kind
-  if (kind === '837') await scrub837(trx, file, staging, options, result, outputs)
-  else await ingestInTransaction(trx, file, options, result)
+  if (kind === '837') await scrub837(trx, file, staging, options, result, outputs, afterCommit)
+  else await ingestInTransaction(trx, file, options, result, afterCommit)
 }
 
 function fail(result: BatchResult, error: { code: string; message: string }): void {
@@ -408,6 +415,7 @@ async function scrub837(
   options: ProcessOptions,
   result: BatchResult,
   outputs: string[],
+  afterCommit: AfterCommit[],
 ): Promise<void> {
   const { setup, handle } = options
   // PostgreSQL: the counter outside the transaction (a crash only leaves a gap, numbers are
@@ -496,7 +504,9 @@ async function scrub837(
       user: setup.user,
       name: `${file.name}.accepted.x12`,
     })
-    if (stored.fileId !== undefined) result.storedFiles.push({ kind: '837', fileId: stored.fileId })
+    if (stored.result.fileId !== undefined)
+      result.storedFiles.push({ kind: '837', fileId: stored.result.fileId })
+    if (stored.afterCommit !== undefined) afterCommit.push(stored.afterCommit)
   }
 }
 
@@ -513,6 +523,7 @@ async function build837(
   options: ProcessOptions,
   result: BatchResult,
   outputs: string[],
+  afterCommit: AfterCommit[],
 ): Promise<void> {
   const { buildClaims837FromJson } = await import('../json/build-claims-837-from-json.js')
   result.input = 'json'
@@ -543,7 +554,7 @@ async function build837(
   const x12Path = join(staging, '837.x12')
   await writeFile(x12Path, built.x12)
   outputs.push('837.x12')
-  await scrub837(trx, { ...file, path: x12Path }, staging, options, result, outputs)
+  await scrub837(trx, { ...file, path: x12Path }, staging, options, result, outputs, afterCommit)
   result.codes = [...new Set([...result.codes, ...rejectedCodes])].sort()
 }
 
@@ -552,12 +563,15 @@ async function ingestInTransaction(
   file: ClaimedFile,
   options: ProcessOptions,
   result: BatchResult,
+  afterCommit: AfterCommit[],
 ): Promise<void> {
-  const ingested = await ingestFileInTransaction(trx, file.path, {
+  const stored = await ingestFileInTransaction(trx, file.path, {
     handle: options.handle,
     engine: options.setup.engine,
     user: options.setup.user,
   })
+  if (stored.afterCommit !== undefined) afterCommit.push(stored.afterCommit)
+  const ingested = stored.result
   if (ingested.status === 'already_ingested') {
     // Stored before by `ingest` (or another service): the database's hash is the truth.
     result.status = 'duplicate'

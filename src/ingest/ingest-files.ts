@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { setImmediate } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import PQueue from 'p-queue'
@@ -362,32 +363,24 @@ export async function ingestFile(
   options: IngestOptions & { engine: DenialEngine },
 ): Promise<IngestFileResult> {
   const { size, sha256, kind } = await identifyFile(path)
-  let result: IngestFileResult = { ...emptyResult(path), sha256, kind }
+  let stored: StoredFile = { result: { ...emptyResult(path), sha256, kind }, afterCommit: undefined }
   for (let attempt = 1; ; attempt++) {
-    result = { ...emptyResult(path), sha256, kind }
+    const result: IngestFileResult = { ...emptyResult(path), sha256, kind }
     try {
-      const attemptResult = result
-      await options.handle.db.transaction().execute(async (trx) => {
-        await storeFile(trx, path, size, attemptResult, options)
-      })
+      stored = await options.handle.db
+        .transaction()
+        .execute(async (trx) => ({ result, afterCommit: await storeFile(trx, path, size, result, options) }))
       break
     } catch (error) {
       if (attempt < ATTEMPTS && isRetryable(error)) continue
       throw error
     }
   }
-  if (result.status === 'already_ingested' || result.fileId === undefined) return result
-  const rematched = await rematchAfterCommit(
-    options.handle.db,
-    options.engine,
-    kind,
-    result.fileId,
-    options.user,
-    settledAmong.get(result),
-  )
-  if (rematched === undefined) return result
+  const { result, afterCommit } = stored
+  if (afterCommit === undefined) return result
+  const rematched = await rematchAfterCommit(options.handle.db, options.engine, afterCommit, options.user)
   addRematch(result.rematched, rematched)
-  if (kind === '835') {
+  if (afterCommit.kind === '835') {
     result.matched += rematched.claims
     result.unmatched -= rematched.claims
   }
@@ -395,41 +388,62 @@ export async function ingestFile(
 }
 
 /**
- * The files a statement sees (their count and the sum of their ids; files are never deleted): the
- * same value twice means no other file was committed in between.
+ * The `ingest_file` rows one statement saw: their count and the sum of their ids. Files are never
+ * deleted, so the same value twice means that no other file was committed in between.
  */
-async function committedFiles(db: Kysely<Database>): Promise<string> {
-  const { rows } = await sql<{
-    files: string
-  }>`select count(*)::text || ':' || coalesce(sum(id), 0)::text as files
+export interface FilesSeen {
+  count: string
+  idSum: string
+}
+
+async function filesSeen(db: Kysely<Database>): Promise<FilesSeen> {
+  const { rows } =
+    await sql<FilesSeen>`select count(*)::text as "count", coalesce(sum(id), 0)::text as "idSum"
     from ingest_file`.execute(db)
-  return rows[0]?.files ?? ''
+  // count(*) always gives a row; without one, a value no other equals: the pass runs.
+  return rows[0] ?? { count: '', idSum: '' }
 }
 
 /**
- * What {@link committedFiles} gave an 835's transaction before its settlement
- * ({@link settleRecovery}), by the file's result: {@link ingestFile} passes it to
- * {@link rematchAfterCommit}.
+ * What is left to do once a file's transaction has committed: {@link rematchAfterCommit} with it.
+ * {@link ingestFileInTransaction} returns it with the file's result, and every caller (`ingest`,
+ * the batch service, the worker) passes it on the same way after its commit.
  */
-const settledAmong = new WeakMap<IngestFileResult, string>()
+export interface AfterCommit {
+  kind: '837' | '835'
+  fileId: number
+  /**
+   * An 835 settled in its transaction ({@link settleRecovery}): the files that transaction saw
+   * just before its settlement read anything. The recovery pass after the commit is skipped when
+   * they are still all the files there are and the re-match changed nothing. Undefined: the pass
+   * always runs (an 835 with no claims settled, or one whose transaction's value was lost, as for a
+   * file committed before a crash and finished by a later process).
+   */
+  settledAmong: FilesSeen | undefined
+}
+
+/** A file stored inside a caller's transaction: its result, and what is left after the commit. */
+export interface StoredFile {
+  result: IngestFileResult
+  /** Undefined when nothing new was stored (the same bytes or every set before), or for a 999/277. */
+  afterCommit: AfterCommit | undefined
+}
 
 /**
  * After a file's transaction committed: re-matches remits against what other processes committed
  * while the file was open. An 835 stored while its 837 was still uncommitted is matched by
  * whichever of the two commits last (READ COMMITTED: each statement sees every commit before it
- * started). Idempotent: remit claims already matched are left alone. Nothing to do for a 999/277.
- * After an 835, what its claims' payments recover is worked out again ({@link settleRecovery}),
- * with what another process committed meanwhile.
+ * started). Idempotent: remit claims already matched are left alone. After an 835, what its
+ * claims' payments recover is worked out again ({@link settleRecovery}), with what another process
+ * committed meanwhile.
  */
 export async function rematchAfterCommit(
   db: Kysely<Database>,
   engine: DenialEngine,
-  kind: IngestFileResult['kind'],
-  fileId: number,
+  stored: AfterCommit,
   user: string | undefined,
-  settledWith?: string,
-): Promise<RematchResult | undefined> {
-  if (kind !== '837' && kind !== '835') return undefined
+): Promise<RematchResult> {
+  const { kind, fileId, settledAmong } = stored
   return db.transaction().execute(async (trx) => {
     const rematched = await rematchRemitClaims(
       trx,
@@ -438,35 +452,41 @@ export async function rematchAfterCommit(
       kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
       user ?? 'ingest',
     )
+    if (kind !== '835') return rematched
     // Denials and payments of one claim that another process committed while this 835 was open.
     // Nothing to work out again when the in-transaction settlement saw every file there is now
-    // (`settledWith`, {@link committedFiles}) and the re-match changed nothing: the same reads
-    // would give the same result.
+    // and the re-match changed nothing: the same reads would give the same result. A file
+    // committed after the settlement's reads began is a file more here, so the pass runs.
     const unchanged =
-      settledWith !== undefined &&
+      settledAmong !== undefined &&
       rematched.claims === 0 &&
       rematched.items === 0 &&
-      (await committedFiles(trx)) === settledWith
-    if (kind === '835' && !unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
+      sameFiles(await filesSeen(trx), settledAmong)
+    if (!unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
     return rematched
   })
+}
+
+function sameFiles(a: FilesSeen, b: FilesSeen): boolean {
+  return a.count === b.count && a.idSum === b.idSum
 }
 
 /**
  * Ingests one file inside the caller's transaction: the batch service stores a file and records
  * its result in one transaction, so a crash leaves either both or neither. Same idempotence as
- * {@link ingestFile} (the file's SHA-256 and each set's content are unique); no retry and no
- * re-match after the commit (the caller's transaction is the unit of work).
+ * {@link ingestFile} (the file's SHA-256 and each set's content are unique); no retry. Once the
+ * caller's transaction has committed, it passes `afterCommit` (when there is one) to
+ * {@link rematchAfterCommit}, as {@link ingestFile} does.
  */
 export async function ingestFileInTransaction(
   trx: Kysely<Database>,
   path: string,
   options: IngestOptions & { engine: DenialEngine; name?: string },
-): Promise<IngestFileResult> {
+): Promise<StoredFile> {
   const { size, sha256, kind } = await identifyFile(path)
   const result: IngestFileResult = { ...emptyResult(path), sha256, kind }
-  await storeFile(trx, path, size, result, options)
-  return result
+  const afterCommit = await storeFile(trx, path, size, result, options)
+  return { result, afterCommit }
 }
 
 function addRematch(into: RematchResult, more: RematchResult): void {
@@ -502,7 +522,7 @@ async function storeFile(
   size: number,
   result: IngestFileResult,
   options: IngestOptions & { engine: DenialEngine; name?: string },
-): Promise<void> {
+): Promise<AfterCommit | undefined> {
   const fileId = await insertFileRow(trx, path, size, result, options.name)
   if (fileId === undefined) {
     const existing = await trx
@@ -513,7 +533,7 @@ async function storeFile(
     result.status = 'already_ingested'
     result.fileId = existing === undefined ? undefined : Number(existing.id)
     result.message = `already ingested (same content as file ${existing?.id ?? '?'})`
-    return
+    return undefined
   }
   result.fileId = fileId
   const postgres = options.handle.engine === 'postgres'
@@ -521,7 +541,7 @@ async function storeFile(
   const user = options.user ?? 'ingest'
   if (kind === '999' || kind === '277') {
     await storeAcknowledgments(trx, path, fileId, result, { ...options, user })
-    return
+    return undefined
   }
   const remit: RemitFileState = {
     fileId,
@@ -567,6 +587,10 @@ async function storeFile(
     })
     for await (const events of reading) {
       for (const event of events) await machine.handle(event)
+      // The file is read 256 KiB at a time and its chunks follow each other as microtasks: without
+      // a turn of the event loop per chunk, the replies of the transaction's connection (a COPY's
+      // CopyInResponse, its completion) waited for the next read, and PostgreSQL for them.
+      await setImmediate()
     }
   } finally {
     // Never leave a write running past the transaction, even when reading failed.
@@ -575,10 +599,11 @@ async function storeFile(
   await machine.finish()
   const tally = machine.tally
   // What the claims' payments recover, worked out again with this file's denials and payments.
+  let settledAmong: FilesSeen | undefined
   if (kind === '835' && tally.claims > 0) {
-    // Taken before the settlement reads anything: a file committed after it is seen by the pass
-    // after the commit (rematchAfterCommit), unless no file was committed meanwhile at all.
-    settledAmong.set(result, await committedFiles(trx))
+    // Taken before the settlement reads anything: a file committed after it is one more file for
+    // the pass after the commit (rematchAfterCommit), which then runs.
+    settledAmong = await filesSeen(trx)
     const settled = await settleRecovery(trx, { fileId }, user)
     tally.recovered += settled.recovered
     tally.recoveredAmount += settled.recoveredAmount
@@ -610,7 +635,7 @@ async function storeFile(
   if (onlyDuplicates) {
     result.status = 'already_ingested'
     result.message = `already ingested (every transaction set was stored from file ${from})`
-    return
+    return undefined
   }
   result.status = tally.quarantined.length > 0 ? 'partial' : 'ingested'
   result.message =
@@ -619,6 +644,7 @@ async function storeFile(
     (tally.duplicateSets.length > 0
       ? `, ${tally.duplicateSets.length} transaction set(s) already stored from file ${from}`
       : '')
+  return { kind, fileId, settledAmong }
 }
 
 /** A 999 or 277CA file, in the file's transaction (see {@link AcknowledgmentStore}). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import type { DatabaseHandle } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
 import { pgliteTemplateDump } from './pglite-template.js'
@@ -78,6 +78,71 @@ export async function openTestDatabase(
     // The schema exists once CREATE SCHEMA ran, also when a migration failed after it.
     await database.drop()
     throw error
+  }
+}
+
+/**
+ * A suite that only PostgreSQL can run (two connections racing; PGlite has one). With
+ * DATABASE_URL set, `body` declares its tests with the URL; without it, the suite holds one test
+ * that says in its name and on stderr why the suite did not run (`file`: the test file's name;
+ * `needs`: what it needs two connections for; `what`: what did not run).
+ */
+export function describePostgresOnly(
+  title: string,
+  why: { file: string; needs: string; what: string },
+  body: (url: string) => void,
+): void {
+  describe(title, () => {
+    const url = process.env.DATABASE_URL
+    if (!url) {
+      it(`cannot run: DATABASE_URL is not set (${why.needs} needs two connections; PGlite has one)`, () => {
+        console.warn(`${why.file}: DATABASE_URL is not set; ${why.what} did not run`)
+      })
+      return
+    }
+    body(url)
+  })
+}
+
+/** Two connection pools to one fresh PostgreSQL test database, as two processes or workers have. */
+export interface TwoConnections {
+  first: DatabaseHandle
+  second: DatabaseHandle
+  /** Closes the second pool, then drops the database (once, however often called). */
+  cleanup(): Promise<void>
+}
+
+/** Opens a fresh PostgreSQL test database ({@link suiteDatabase}) and a second pool to its schema. */
+export async function openTwoConnections(url: string): Promise<TwoConnections> {
+  const database = suiteDatabase(url)
+  try {
+    const first = await database.open()
+    const second = await openDatabase({ databaseUrl: url, schema: database.schema })
+    let closing: Promise<void> | undefined
+    return {
+      first,
+      second,
+      cleanup: () => {
+        closing ??= second.close().finally(() => database.drop())
+        return closing
+      },
+    }
+  } catch (error) {
+    await database.drop()
+    throw error
+  }
+}
+
+/** Runs `body` on a fresh test database ({@link openTestDatabase}), dropped however it ends. */
+export async function withTestDatabase<T>(
+  url: string | undefined,
+  body: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const database = await openTestDatabase(url)
+  try {
+    return await body(database.handle)
+  } finally {
+    await database.cleanup()
   }
 }
 

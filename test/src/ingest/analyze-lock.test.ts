@@ -1,11 +1,10 @@
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { describe, expect, it } from 'vitest'
-import type { DatabaseHandle } from '../../../src/db/create-database.js'
-import { openDatabase } from '../../../src/db/create-database.js'
+import { expect, it } from 'vitest'
 import { noteClaimsWritten } from '../../../src/db/planner-statistics.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
-import { openTestDatabase } from '../../support/databases.js'
+import { describePostgresOnly, openTwoConnections, withTestDatabase } from '../../support/databases.js'
+import { ingestEachInOrder, reworkItemsOf } from '../../support/recovery-state.js'
 
 // ANALYZE takes SHARE UPDATE EXCLUSIVE, which conflicts with itself, until its transaction ends.
 // A worker's file transaction that analyzed the recovery's tables held it until the file
@@ -33,93 +32,65 @@ const TABLES = [
  */
 const BOUND_MS = 45_000
 
-async function itemsOf(handle: DatabaseHandle) {
-  const rows = await handle.db
-    .selectFrom('rework_item')
-    .select(['claim_id', 'queue', 'amount', 'status', 'recovered_amount', 'recovered_date'])
-    .orderBy('claim_id')
-    .orderBy('queue')
-    .execute()
-  return rows.map((r) => ({ ...r, amount: Number(r.amount), recovered_amount: Number(r.recovered_amount) }))
-}
+describePostgresOnly(
+  'a transaction holding ANALYZE locks does not hold up another worker [postgres]',
+  { file: 'analyze-lock.test.ts', needs: 'the wait', what: 'the two-connection test' },
+  (url) => {
+    it('835s are stored and settled while another connection holds its ANALYZE of their tables, with the same result', async () => {
+      // The same files with nothing held: the result to compare against.
+      const expected = await withTestDatabase(url, async (alone) => {
+        await ingestEachInOrder(alone, [CLAIMS, DENIAL, PAYMENT])
+        return reworkItemsOf(alone)
+      })
+      expect(expected.some((i) => i.status === 'partially_recovered' && i.recovered === 56000)).toBe(true)
 
-const databaseUrl = process.env.DATABASE_URL
-describe('a transaction holding ANALYZE locks does not hold up another worker [postgres]', () => {
-  if (databaseUrl === undefined) {
-    it('cannot run: DATABASE_URL is not set (the wait needs two connections; PGlite has one)', () => {
-      console.warn('analyze-lock.test.ts: DATABASE_URL is not set; the two-connection test did not run')
-    })
-    return
-  }
-
-  it('835s are stored and settled while another connection holds its ANALYZE of their tables, with the same result', async () => {
-    // The same files with nothing held: the result to compare against.
-    const alone = await openTestDatabase(databaseUrl)
-    let expected: Awaited<ReturnType<typeof itemsOf>>
-    try {
-      for (const path of [CLAIMS, DENIAL, PAYMENT]) {
-        const [result] = await ingestFiles([path], { handle: alone.handle })
-        expect(result?.status).toBe('ingested')
+      const { first: worker, second: other, cleanup } = await openTwoConnections(url)
+      let release: () => void = () => {}
+      const released = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let holding: Promise<void> | undefined
+      try {
+        const [claims] = await ingestFiles([CLAIMS], { handle: worker })
+        expect(claims?.status).toBe('ingested')
+        // The other connection's open transaction has analyzed the tables (as a file's recovery did).
+        let analyzed: () => void = () => {}
+        const locked = new Promise<void>((resolve) => {
+          analyzed = resolve
+        })
+        holding = other.db.transaction().execute(async (trx) => {
+          await sql`analyze ${sql.join(TABLES.map((t) => sql.id(t)))}`.execute(trx)
+          analyzed()
+          await released
+        })
+        await locked
+        const started = Date.now()
+        const run = (async () => {
+          const results = await ingestFiles([DENIAL, PAYMENT], { handle: worker })
+          // The batch service's refresh after a file, outside any transaction.
+          await noteClaimsWritten(worker.db, 1, 1)
+          return results
+        })()
+        let timer: NodeJS.Timeout | undefined
+        const bound = new Promise<'waited'>((resolve) => {
+          timer = setTimeout(() => resolve('waited'), BOUND_MS)
+        })
+        const outcome = await Promise.race([run, bound])
+        clearTimeout(timer)
+        const elapsed = Date.now() - started
+        // Let a run that waited finish, so the schema can be dropped.
+        release()
+        expect(outcome, `the 835s waited ${elapsed} ms for the other transaction's ANALYZE locks`).not.toBe(
+          'waited',
+        )
+        const results = await run
+        expect(results.map((r) => r.status)).toEqual(['ingested', 'ingested'])
+        expect(await reworkItemsOf(worker)).toEqual(expected)
+      } finally {
+        release()
+        await holding?.catch(() => undefined)
+        await cleanup()
       }
-      expected = await itemsOf(alone.handle)
-    } finally {
-      await alone.cleanup()
-    }
-    expect(expected.some((i) => i.status === 'partially_recovered' && i.recovered_amount === 56000)).toBe(
-      true,
-    )
-
-    const worker = await openTestDatabase(databaseUrl)
-    const schema = (
-      await sql<{ schema: string }>`select current_schema() as schema`.execute(worker.handle.db)
-    ).rows[0]?.schema
-    const other = await openDatabase({ databaseUrl, schema })
-    let release: () => void = () => {}
-    const released = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    let holding: Promise<void> | undefined
-    try {
-      const [claims] = await ingestFiles([CLAIMS], { handle: worker.handle })
-      expect(claims?.status).toBe('ingested')
-      // The other connection's open transaction has analyzed the tables (as a file's recovery did).
-      let analyzed: () => void = () => {}
-      const locked = new Promise<void>((resolve) => {
-        analyzed = resolve
-      })
-      holding = other.db.transaction().execute(async (trx) => {
-        await sql`analyze ${sql.join(TABLES.map((t) => sql.id(t)))}`.execute(trx)
-        analyzed()
-        await released
-      })
-      await locked
-      const started = Date.now()
-      const run = (async () => {
-        const results = await ingestFiles([DENIAL, PAYMENT], { handle: worker.handle })
-        // The batch service's refresh after a file, outside any transaction.
-        await noteClaimsWritten(worker.handle.db, 1, 1)
-        return results
-      })()
-      let timer: NodeJS.Timeout | undefined
-      const bound = new Promise<'waited'>((resolve) => {
-        timer = setTimeout(() => resolve('waited'), BOUND_MS)
-      })
-      const outcome = await Promise.race([run, bound])
-      clearTimeout(timer)
-      const elapsed = Date.now() - started
-      // Let a run that waited finish, so the schema can be dropped.
-      release()
-      expect(outcome, `the 835s waited ${elapsed} ms for the other transaction's ANALYZE locks`).not.toBe(
-        'waited',
-      )
-      const results = await run
-      expect(results.map((r) => r.status)).toEqual(['ingested', 'ingested'])
-      expect(await itemsOf(worker.handle)).toEqual(expected)
-    } finally {
-      release()
-      await holding?.catch(() => undefined)
-      await other.close()
-      await worker.cleanup()
-    }
-  }, 120_000)
-})
+    }, 120_000)
+  },
+)

@@ -55,7 +55,7 @@ describe('two workers, two 835s sharing two reused interchanges in opposite orde
       const run = (handle: typeof second, name: 'a' | 'b', path: string) =>
         handle.db.transaction().execute(async (trx) => {
           let batches = 0
-          return ingestFileInTransaction(trx, path, {
+          const stored = await ingestFileInTransaction(trx, path, {
             handle,
             engine,
             batchSize: 1,
@@ -65,6 +65,7 @@ describe('two workers, two 835s sharing two reused interchanges in opposite orde
               await bothStarted()
             },
           })
+          return stored.result
         })
       const results = await Promise.allSettled([run(first.handle, 'a', a), run(second, 'b', b)])
       const failures = results.flatMap((r) =>

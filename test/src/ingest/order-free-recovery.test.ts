@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { DatabaseHandle } from '../../../src/db/create-database.js'
-import { openDatabase } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
-import { cashReport, recoveredReport } from '../../../src/rework/reports.js'
-import { engines, openTestDatabase } from '../../support/databases.js'
+import {
+  describePostgresOnly,
+  engines,
+  openTestDatabase,
+  openTwoConnections,
+  withTestDatabase,
+} from '../../support/databases.js'
+import { ingestEachInOrder, reportTotalsOf, reworkItemsOf } from '../../support/recovery-state.js'
 import { e2eText } from './fixture-edit.js'
 
 const E2E = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'e2e')
@@ -30,47 +33,6 @@ function earlyPayment(): string {
   return path
 }
 
-/** Ingests each file in its own run, in the order given (one run sorts its 835s by BPR16). */
-async function ingestInOrder(handle: DatabaseHandle, paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    const [result] = await ingestFiles([path], { handle })
-    expect(result?.status).toBe('ingested')
-  }
-}
-
-/** Every rework item with its status and recovery, and its lines' recoveries, in claim order. */
-async function itemsOf(handle: DatabaseHandle) {
-  const items = await handle.db
-    .selectFrom('rework_item')
-    .select(['id', 'claim_id', 'queue', 'amount', 'status', 'recovered_amount', 'recovered_date'])
-    .orderBy('claim_id')
-    .orderBy('queue')
-    .execute()
-  const lines = await handle.db
-    .selectFrom('rework_item_line')
-    .select(['rework_item_id', 'procedure_code', 'amount', 'recovered_amount'])
-    .orderBy('id')
-    .execute()
-  return items.map((item) => ({
-    claimId: item.claim_id,
-    queue: item.queue,
-    amount: Number(item.amount),
-    status: item.status,
-    recovered: Number(item.recovered_amount),
-    recoveredDate: item.recovered_date,
-    lines: lines
-      .filter((l) => Number(l.rework_item_id) === Number(item.id))
-      .map((l) => [l.procedure_code, Number(l.amount), Number(l.recovered_amount)]),
-  }))
-}
-
-async function totalsOf(handle: DatabaseHandle) {
-  return {
-    denials: (await recoveredReport(handle.db)).totals,
-    cash: (await cashReport(handle.db)).totals,
-  }
-}
-
 for (const engine of engines) {
   describe(`recovery whatever order the 835s are stored in [${engine.name}]`, () => {
     it('gives the same items, statuses, recoveries and report totals when the payment is stored first', async () => {
@@ -80,9 +42,9 @@ for (const engine of engines) {
         throw error
       })
       try {
-        await ingestInOrder(inOrder.handle, [CLAIMS, DENIAL, PAYMENT])
-        await ingestInOrder(reversed.handle, [CLAIMS, PAYMENT, DENIAL])
-        const expected = await itemsOf(inOrder.handle)
+        await ingestEachInOrder(inOrder.handle, [CLAIMS, DENIAL, PAYMENT])
+        await ingestEachInOrder(reversed.handle, [CLAIMS, PAYMENT, DENIAL])
+        const expected = await reworkItemsOf(inOrder.handle)
         // The in-order run as before: E2E-P-003's $700 denial is paid $560 by the 03-02 remit.
         expect(expected.find((i) => i.claimId === 'E2E-P-003')).toMatchObject({
           status: 'partially_recovered',
@@ -93,10 +55,10 @@ for (const engine of engines) {
             ['J9045', 30000, 16000],
           ],
         })
-        expect(await itemsOf(reversed.handle)).toEqual(expected)
-        const totals = await totalsOf(inOrder.handle)
+        expect(await reworkItemsOf(reversed.handle)).toEqual(expected)
+        const totals = await reportTotalsOf(inOrder.handle)
         expect(totals.denials.recoveredAmount).toBe('560.00')
-        expect(await totalsOf(reversed.handle)).toEqual(totals)
+        expect(await reportTotalsOf(reversed.handle)).toEqual(totals)
         // The late recovery is audited as a payment's is, naming the remit claim that paid it.
         const events = await reversed.handle.db
           .selectFrom('audit_event')
@@ -124,78 +86,66 @@ for (const engine of engines) {
     })
 
     it('does not recover a denial from a payment issued before it', async () => {
-      const db = await openTestDatabase(engine.url)
-      try {
-        await ingestInOrder(db.handle, [CLAIMS, earlyPayment(), DENIAL])
-        const items = await itemsOf(db.handle)
+      await withTestDatabase(engine.url, async (handle) => {
+        await ingestEachInOrder(handle, [CLAIMS, earlyPayment(), DENIAL])
+        const items = await reworkItemsOf(handle)
         expect(items.find((i) => i.claimId === 'E2E-P-003')).toMatchObject({
           status: 'open',
           recovered: 0,
           recoveredDate: null,
         })
         expect(items.every((i) => i.recovered === 0)).toBe(true)
-        expect((await totalsOf(db.handle)).denials.recoveredAmount).toBe('0.00')
-      } finally {
-        await db.cleanup()
-      }
+        expect((await reportTotalsOf(handle)).denials.recoveredAmount).toBe('0.00')
+      })
     })
   })
 }
 
-const databaseUrl = process.env.DATABASE_URL
-describe('recovery when the denying and the paying 835 are committed at the same moment [postgres]', () => {
-  if (databaseUrl === undefined) {
-    it('cannot run: DATABASE_URL is not set (the race needs two connections; PGlite has one)', () => {
-      console.warn('order-free-recovery.test.ts: DATABASE_URL is not set; the PostgreSQL race did not run')
+describePostgresOnly(
+  'recovery when the denying and the paying 835 are committed at the same moment [postgres]',
+  { file: 'order-free-recovery.test.ts', needs: 'the race', what: 'the PostgreSQL race' },
+  (url) => {
+    it('ends as the in-order run when the payment read its batch before the denial committed', async () => {
+      const reference = await openTestDatabase(url)
+      const race = await openTwoConnections(url)
+      let resume = (): void => undefined
+      let payment: Promise<unknown> = Promise.resolve()
+      try {
+        await ingestEachInOrder(reference.handle, [CLAIMS, DENIAL, PAYMENT])
+        await ingestEachInOrder(race.first, [CLAIMS])
+        let started = (): void => undefined
+        const paymentRead = new Promise<void>((resolve) => {
+          started = resolve
+        })
+        const denialCommitted = new Promise<void>((resolve) => {
+          resume = resolve
+        })
+        // The payment's only batch is read (no denial item yet) and written; its transaction stays
+        // open while the other process stores and commits the denial.
+        const paying = ingestFiles([PAYMENT], {
+          handle: race.second,
+          onProgress: async () => {
+            started()
+            await denialCommitted
+          },
+        })
+        payment = paying
+        await paymentRead
+        const [denial] = await ingestFiles([DENIAL], { handle: race.first })
+        expect([denial?.status, denial?.recovered]).toEqual(['ingested', 0])
+        resume()
+        const [paid] = await paying
+        expect(paid?.status).toBe('ingested')
+        expect(await reworkItemsOf(race.first)).toEqual(await reworkItemsOf(reference.handle))
+        expect(await reportTotalsOf(race.first)).toEqual(await reportTotalsOf(reference.handle))
+      } finally {
+        // A failed expectation before resume() left the payment's transaction waiting: let it end,
+        // or closing its pool waits for it and the schemas are never dropped.
+        resume()
+        await payment.catch(() => undefined)
+        await race.cleanup()
+        await reference.cleanup()
+      }
     })
-    return
-  }
-  it('ends as the in-order run when the payment read its batch before the denial committed', async () => {
-    const reference = await openTestDatabase(databaseUrl)
-    const first = await openTestDatabase(databaseUrl).catch(async (error: unknown) => {
-      await reference.cleanup()
-      throw error
-    })
-    let second: DatabaseHandle | undefined
-    let resume = (): void => undefined
-    try {
-      const schema = (
-        await sql<{ schema: string }>`select current_schema() as schema`.execute(first.handle.db)
-      ).rows[0]?.schema
-      second = await openDatabase({ databaseUrl, schema })
-      await ingestInOrder(reference.handle, [CLAIMS, DENIAL, PAYMENT])
-      await ingestInOrder(first.handle, [CLAIMS])
-      let started = (): void => undefined
-      const paymentRead = new Promise<void>((resolve) => {
-        started = resolve
-      })
-      const denialCommitted = new Promise<void>((resolve) => {
-        resume = resolve
-      })
-      // The payment's only batch is read (no denial item yet) and written; its transaction stays
-      // open while the other process stores and commits the denial.
-      const payment = ingestFiles([PAYMENT], {
-        handle: second,
-        onProgress: async () => {
-          started()
-          await denialCommitted
-        },
-      })
-      await paymentRead
-      const [denial] = await ingestFiles([DENIAL], { handle: first.handle })
-      expect([denial?.status, denial?.recovered]).toEqual(['ingested', 0])
-      resume()
-      const [paid] = await payment
-      expect(paid?.status).toBe('ingested')
-      expect(await itemsOf(first.handle)).toEqual(await itemsOf(reference.handle))
-      expect(await totalsOf(first.handle)).toEqual(await totalsOf(reference.handle))
-    } finally {
-      // A failed expectation before resume() left the payment's transaction waiting: let it end,
-      // or closing its pool waits for it and the schemas are never dropped.
-      resume()
-      await second?.close()
-      await first.cleanup()
-      await reference.cleanup()
-    }
-  })
-})
+  },
+)

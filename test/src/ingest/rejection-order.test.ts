@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
-import { describeEachDatabase, openTestDatabase } from '../../support/databases.js'
+import { engines, withTestDatabase } from '../../support/databases.js'
 import { repoRoot } from '../../support/x12-files.js'
 
 // Two 277CAs of one day each reject a submission of ONC-P-1002 (the 837 sent it at 865.00, a
@@ -73,36 +73,31 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describeEachDatabase('same-day 277CA rejection items', (ctx) => {
-  it('are recovered in the order of their 277CA sets’ content, whichever 277CA is stored first', async () => {
-    const outcome = async (order: string[]) => {
-      const db = await openTestDatabase(
-        ctx.handle.engine === 'postgres' ? process.env.DATABASE_URL : undefined,
-      )
-      try {
-        for (const path of [claims837, join(dir, 'resubmission.837'), ...order, join(dir, 'paid.835')]) {
-          const [result] = await ingestFiles([path], { handle: db.handle, user: 'test' })
-          expect(result?.status, path).toBe('ingested')
-        }
-        const { rows } = await sql<{ amount: string; status: string; recovered: string }>`select
+for (const engine of engines)
+  describe(`same-day 277CA rejection items [${engine.name}]`, () => {
+    it('are recovered in the order of their 277CA sets’ content, whichever 277CA is stored first', async () => {
+      const outcome = (order: string[]) =>
+        withTestDatabase(engine.url, async (handle) => {
+          for (const path of [claims837, join(dir, 'resubmission.837'), ...order, join(dir, 'paid.835')]) {
+            const [result] = await ingestFiles([path], { handle, user: 'test' })
+            expect(result?.status, path).toBe('ingested')
+          }
+          const { rows } = await sql<{ amount: string; status: string; recovered: string }>`select
             amount::text as amount, status, recovered_amount::text as recovered
-          from rework_item where queue = 'rejection' order by amount`.execute(db.handle.db)
-        return rows
-      } finally {
-        await db.cleanup()
+          from rework_item where queue = 'rejection' order by amount`.execute(handle.db)
+          return rows
+        })
+      const ab = await outcome([join(dir, 'a.277'), join(dir, 'b.277')])
+      expect(ab.map((r) => r.amount)).toEqual(['86500', '90000'])
+      expect(ab.map((r) => r.recovered).sort()).toEqual(['0', '50000'])
+      expect(await outcome([join(dir, 'b.277'), join(dir, 'a.277')])).toEqual(ab)
+      // Both 277CAs in one file, in either order, under one reused ISA13 (each set ST02 0001).
+      const together = (first: string, second: string) => {
+        const path = join(dir, `${first}${second}.277`)
+        writeFileSync(path, rejection('000000801', first) + rejection('000000801', second))
+        return path
       }
-    }
-    const ab = await outcome([join(dir, 'a.277'), join(dir, 'b.277')])
-    expect(ab.map((r) => r.amount)).toEqual(['86500', '90000'])
-    expect(ab.map((r) => r.recovered).sort()).toEqual(['0', '50000'])
-    expect(await outcome([join(dir, 'b.277'), join(dir, 'a.277')])).toEqual(ab)
-    // Both 277CAs in one file, in either order, under one reused ISA13 (each set ST02 0001).
-    const together = (first: string, second: string) => {
-      const path = join(dir, `${first}${second}.277`)
-      writeFileSync(path, rejection('000000801', first) + rejection('000000801', second))
-      return path
-    }
-    expect(await outcome([together('865', '900')])).toEqual(ab)
-    expect(await outcome([together('900', '865')])).toEqual(ab)
+      expect(await outcome([together('865', '900')])).toEqual(ab)
+      expect(await outcome([together('900', '865')])).toEqual(ab)
+    })
   })
-})
