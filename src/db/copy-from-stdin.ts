@@ -2,18 +2,106 @@ import type { PGlite, Transaction } from '@electric-sql/pglite'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type pg from 'pg'
-import { from as copyFrom } from 'pg-copy-streams'
 import type { BulkColumn, BulkTable } from './bulk-insert.js'
 import { CopyBuffer } from './copy-buffer.js'
 import type { Database } from './database.js'
 
 /**
- * `COPY table (columns) FROM STDIN $1` as kysely sends it (the rows in COPY's text format as the one
- * parameter). PostgreSQL has no such statement: the pool's clients run it as a COPY sub-protocol
- * exchange (pg-copy-streams), so that a COPY runs on the connection of the transaction it belongs
+ * `COPY table (columns) FROM STDIN $1` as kysely sends it (the rows in COPY's text format as the
+ * parameter); several of them joined with `; ` ({@link copyRowsTogether}), the n-th taking `$n`.
+ * PostgreSQL has no such statement: the pool's clients run it as a COPY sub-protocol exchange
+ * ({@link CopyFromStdinQuery}), so that a COPY runs on the connection of the transaction it belongs
  * to, which kysely does not expose.
  */
-const COPY_STATEMENT = /^COPY ([a-z_][a-z0-9_]*) \(([a-z0-9_, ]+)\) FROM STDIN \$1$/
+const COPY_STATEMENT = /^COPY ([a-z_][a-z0-9_]*) \(([a-z0-9_, ]+)\) FROM STDIN \$([1-9][0-9]*)$/
+
+/** One COPY of a {@link copyRows} or {@link copyRowsTogether} statement: `table (columns)` and its rows. */
+interface CopyTarget {
+  target: string
+  data: CopyData
+}
+
+/** The parts of the frontend/backend protocol a {@link CopyFromStdinQuery} writes to. */
+interface ProtocolConnection {
+  query(text: string): void
+  stream: NodeJS.WritableStream
+}
+
+/** CopyDone (PostgreSQL docs, "Message Formats"). */
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4])
+
+/**
+ * One or more `COPY … FROM STDIN` as a pg submittable: the statements go in one simple Query
+ * message, and each one's rows (CopyData) and CopyDone right behind it, without waiting for the
+ * server's CopyInResponse; the query ends at the ReadyForQuery after the last COPY. The server
+ * reads the rows as it runs each COPY, so a batch of tables costs one round trip, not two per
+ * table (pg-copy-streams sends the rows only once CopyInResponse is back, and each COPY is its own
+ * query): on an 835 that is 10 waits per batch for this process's event loop, which is busy
+ * parsing the next batch. After an error the server ends the Query message and drops the
+ * CopyData, CopyDone and CopyFail that follow (PostgreSQL docs, "COPY Operations").
+ */
+class CopyFromStdinQuery {
+  readonly #copies: readonly CopyTarget[]
+  readonly #resolve: (result: pg.QueryResult) => void
+  readonly #reject: (error: unknown) => void
+  #rowCount = 0
+  #failed = false
+
+  constructor(
+    copies: readonly CopyTarget[],
+    resolve: (result: pg.QueryResult) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#copies = copies
+    this.#resolve = resolve
+    this.#reject = reject
+  }
+
+  submit(connection: ProtocolConnection): void {
+    connection.query(this.#copies.map((copy) => `COPY ${copy.target} FROM STDIN`).join('; '))
+    const stream = connection.stream
+    for (const copy of this.#copies) {
+      const chunks = typeof copy.data === 'string' ? [Buffer.from(copy.data, 'utf8')] : copy.data
+      for (const chunk of chunks) {
+        if (chunk.length === 0) continue
+        const header = Buffer.allocUnsafe(5)
+        header[0] = 0x64 // CopyData
+        header.writeUInt32BE(chunk.length + 4, 1)
+        stream.write(header)
+        stream.write(chunk)
+      }
+      stream.write(COPY_DONE)
+    }
+  }
+
+  /** pg overwrites this with its query timeout, when one is set. */
+  callback(): void {}
+
+  handleCopyInResponse(): void {}
+
+  handleCommandComplete(message: { text?: string }): void {
+    const match = /^COPY (\d+)/.exec(message.text ?? '')
+    if (match !== null) this.#rowCount += Number(match[1])
+  }
+
+  handleError(error: unknown): void {
+    this.callback()
+    this.#failed = true
+    this.#reject(error)
+  }
+
+  handleReadyForQuery(): void {
+    this.callback()
+    if (this.#failed) return
+    this.#resolve({ command: 'COPY', rowCount: this.#rowCount, rows: [], oid: 0, fields: [] })
+  }
+
+  handleEmptyQuery(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+}
 
 /** A pg client query callback, as the pool's clients take it. */
 type QueryFunction = pg.PoolClient['query']
@@ -25,19 +113,10 @@ type QueryFunction = pg.PoolClient['query']
 export function installCopyFromStdin(client: pg.PoolClient): void {
   const query: QueryFunction = client.query.bind(client)
   const copying = (text: unknown, values: unknown): Promise<pg.QueryResult> | undefined => {
-    const copy = copyStatement(text, values)
-    if (copy === undefined) return undefined
-    const stream = client.query(copyFrom(`COPY ${copy.target} FROM STDIN`))
+    const copies = copyStatements(text, values)
+    if (copies === undefined) return undefined
     return new Promise((resolve, reject) => {
-      stream.on('error', reject)
-      stream.on('finish', () =>
-        resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [], oid: 0, fields: [] }),
-      )
-      if (typeof copy.data === 'string') stream.end(copy.data, 'utf8')
-      else {
-        for (const chunk of copy.data) stream.write(chunk)
-        stream.end()
-      }
+      client.query(new CopyFromStdinQuery(copies, resolve, reject) as unknown as pg.Submittable)
     })
   }
   const wrapped = (...args: unknown[]): unknown => {
@@ -58,27 +137,47 @@ function isCopyData(data: unknown): data is CopyData {
   return typeof data === 'string' || (Array.isArray(data) && data.every((c) => c instanceof Uint8Array))
 }
 
-/** The COPY statement and its rows when `text`/`values` are one of {@link copyRows}' statements. */
-function copyStatement(text: unknown, values: unknown): { target: string; data: CopyData } | undefined {
-  if (typeof text !== 'string' || !Array.isArray(values) || values.length !== 1) return undefined
-  const match = COPY_STATEMENT.exec(text)
-  const data: unknown = values[0]
-  if (match === null || !isCopyData(data)) return undefined
-  return { target: `${match[1]} (${match[2]})`, data }
+/**
+ * The COPY statements and their rows when `text`/`values` are one of {@link copyRows}' or
+ * {@link copyRowsTogether}'s statements.
+ */
+function copyStatements(text: unknown, values: unknown): CopyTarget[] | undefined {
+  if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return undefined
+  const statements = text.split('; ')
+  if (statements.length !== values.length) return undefined
+  const copies: CopyTarget[] = []
+  for (const [index, statement] of statements.entries()) {
+    const match = COPY_STATEMENT.exec(statement)
+    const data: unknown = values[index]
+    if (match === null || match[3] !== String(index + 1) || !isCopyData(data)) return undefined
+    copies.push({ target: `${match[1]} (${match[2]})`, data })
+  }
+  return copies
 }
 
 /** `query` of a PGlite instance or transaction, running {@link copyRows}' statements from a blob. */
 function pgliteQuery(target: PGlite | Transaction): PGlite['query'] {
-  const query: PGlite['query'] = (text, params, options) => {
-    const copy = copyStatement(text, params)
-    if (copy === undefined) return target.query(text, params, options)
+  const copyOne = (copy: CopyTarget, options: Parameters<PGlite['query']>[2]) =>
     // PGlite reads a COPY's input from the blob it is handed as the file '/dev/blob' (PGlite docs,
     // "/dev/blob").
-    return target.query(`COPY ${copy.target} FROM '/dev/blob'`, [], {
+    target.query(`COPY ${copy.target} FROM '/dev/blob'`, [], {
       ...options,
       blob: new Blob(typeof copy.data === 'string' ? [copy.data] : (copy.data as Uint8Array<ArrayBuffer>[])),
     })
+  const copyAll = async (copies: readonly CopyTarget[], options: Parameters<PGlite['query']>[2]) => {
+    // One COPY after the other: PGlite runs in this thread, there is no round trip to save.
+    let result = await copyOne(copies[0] as CopyTarget, options)
+    for (const copy of copies.slice(1)) {
+      const next = await copyOne(copy, options)
+      result = { ...next, affectedRows: (result.affectedRows ?? 0) + (next.affectedRows ?? 0) }
+    }
+    return result
   }
+  const query = ((text, params, options) => {
+    const copies = copyStatements(text, params)
+    if (copies === undefined) return target.query(text, params, options)
+    return copyAll(copies, options)
+  }) as PGlite['query']
   return query
 }
 
@@ -200,8 +299,19 @@ export function copyPart<Row>(table: BulkTable<Row>, rows: readonly Row[]): Copy
  * '/dev/blob'` on PGlite ({@link pgliteWithCopyFromStdin}).
  */
 export async function copyRows(db: Kysely<Database>, part: CopyPart): Promise<void> {
-  if (part.text.length === 0) return
-  await sql`COPY ${sql.raw(part.table)} (${sql.raw(part.columns.join(', '))}) FROM STDIN ${part.text}`.execute(
-    db,
+  await copyRowsTogether(db, [part])
+}
+
+/**
+ * Writes {@link CopyPart}s with COPY in `db`'s transaction, in order, as one statement: on
+ * PostgreSQL one round trip for all of them ({@link CopyFromStdinQuery}). Parts without rows are
+ * skipped.
+ */
+export async function copyRowsTogether(db: Kysely<Database>, parts: readonly CopyPart[]): Promise<void> {
+  const written = parts.filter((part) => part.text.length > 0)
+  if (written.length === 0) return
+  const statements = written.map(
+    (part) => sql`COPY ${sql.raw(part.table)} (${sql.raw(part.columns.join(', '))}) FROM STDIN ${part.text}`,
   )
+  await sql`${sql.join(statements, sql.raw('; '))}`.execute(db)
 }

@@ -144,6 +144,18 @@ interface OpenSet {
   claims: number
   remittanceId: number | undefined
   counts: SetCounts
+  /** CLP01s its batches drafted rework items for ({@link RemitFileState.setClaims}). */
+  itemClaims: Set<string>
+}
+
+/**
+ * A set whose end (stored, dropped as a duplicate) is queued behind its writes but not done yet:
+ * the next set is read meanwhile. A batch with one of its CLP01s waits for `closed` before it is
+ * prepared (suppression compares the file's earlier stored sets' items).
+ */
+interface ClosingSet {
+  itemClaims: ReadonlySet<string>
+  closed: Promise<void>
 }
 
 /**
@@ -165,7 +177,10 @@ type Phase =
 class BatchPipeline {
   readonly #depth: number
   #preparing: Promise<void> = Promise.resolve()
-  readonly #writes: Promise<void>[] = []
+  /** Staged writes, oldest first; `batch` is false for a set's savepoint and end (not counted in `depth`). */
+  readonly #writes: { done: Promise<void>; batch: boolean }[] = []
+  /** Staged writes that are batches. */
+  #batches = 0
 
   constructor(depth: number) {
     this.#depth = depth
@@ -180,28 +195,42 @@ class BatchPipeline {
     return next
   }
 
-  /** Adds a write step, run after every write queued before it and after `after`. */
-  write<T>(step: (value: T) => Promise<void>, after: Promise<T>): void {
-    const previous = this.#writes.at(-1) ?? Promise.resolve()
+  /**
+   * Adds a write step, run after every write queued before it and after `after`; returns it
+   * (awaited by drain() too). `batch` false: a small step (a set's savepoint or end) that does not
+   * count towards `depth`.
+   */
+  write<T>(step: (value: T) => Promise<void>, after: Promise<T>, batch = true): Promise<void> {
+    const previous = this.#writes.at(-1)?.done ?? Promise.resolve()
     const done = Promise.all([previous, after]).then(([, value]) => step(value))
     done.catch(() => undefined)
-    this.#writes.push(done)
+    this.#writes.push({ done, batch })
+    if (batch) this.#batches++
+    return done
   }
 
-  /** Waits while more than `depth` writes are staged. */
+  /** The oldest staged write, once it has run. */
+  async #shift(): Promise<void> {
+    const write = this.#writes.shift()
+    if (write === undefined) return
+    if (write.batch) this.#batches--
+    await write.done
+  }
+
+  /** Waits while more than `depth` batch writes are staged. */
   async backpressure(): Promise<void> {
-    while (this.#writes.length > this.#depth) await this.#writes.shift()
+    while (this.#batches > this.#depth) await this.#shift()
   }
 
   /** Waits until every step has run (throws the first failure). */
   async drain(): Promise<void> {
-    while (this.#writes.length > 0) await this.#writes.shift()
+    while (this.#writes.length > 0) await this.#shift()
     await this.#preparing
   }
 
   /** Waits for every step without throwing: nothing may run past the transaction. */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.#writes, this.#preparing])
+    await Promise.allSettled([...this.#writes.map((w) => w.done), this.#preparing])
   }
 }
 
@@ -253,6 +282,8 @@ export class FileIngest {
    */
   #spareIds: readonly number[] = []
   #staged835: RemittanceClaim835[] = []
+  /** Sets whose end is queued in the pipeline and not done yet, oldest first. */
+  #closing: ClosingSet[] = []
   /** Claims handed to the pipeline so far (uncommitted), for progress. */
   #progress = 0
 
@@ -356,6 +387,9 @@ export class FileIngest {
 
   async #openInterchange(event: Extract<X12Event, { type: 'interchange-start' }>): Promise<OpenInterchange> {
     const { trx, fileId, duplicateControl } = this.#context
+    // The statements below run on the transaction at once: the previous sets' ends come first
+    // (a set still under its savepoint would take the interchange row with it if dropped).
+    await this.#pipeline.drain()
     this.tally.senderId ??= event.senderId
     // Two files with the same sender + ISA13 take turns here (the lock lasts until the file's
     // transaction ends), so the one that commits second is the one that is told. A file's
@@ -419,19 +453,27 @@ export class FileIngest {
     return { senderId: event.senderId, control: event.control, duplicate }
   }
 
-  /** Opens a savepoint for the set; the pipeline is empty here (every set end drains it). */
+  /**
+   * Opens a savepoint for the set, queued behind the previous set's writes and end (the pipeline
+   * is not drained between sets: the parser reads on while the server writes).
+   */
   async #openSet(): Promise<OpenSet> {
-    const { trx, remit } = this.#context
+    const { trx } = this.#context
     this.#savepoints++
     const savepoint = `st_${this.#savepoints}`
-    // The set's own items join the file's (what later sets' suppression compares) once it is stored.
-    remit.setClaims.clear()
-    await sql.raw(`savepoint ${savepoint}`).execute(trx)
+    this.#pipeline.write(
+      async () => {
+        await sql.raw(`savepoint ${savepoint}`).execute(trx)
+      },
+      Promise.resolve(undefined),
+      false,
+    )
     return {
       savepoint,
       claims: 0,
       remittanceId: undefined,
       counts: noCounts(),
+      itemClaims: new Set(),
     }
   }
 
@@ -474,6 +516,9 @@ export class FileIngest {
     if (first !== undefined) {
       const remittanceId = await this.#remittanceOf(set, first.header)
       prepared = this.#pipeline.prepare(async () => {
+        await this.#afterClosingSetsOf(batch835)
+        // The set's own items join the file's (what later sets' suppression compares) once it is stored.
+        remit.setClaims = set.itemClaims
         const batch = await prepareRemitClaims(reader, remit, remittanceId, batch835)
         const r = batch.result
         set.counts.matched += r.matched
@@ -493,7 +538,10 @@ export class FileIngest {
     }, prepared)
   }
 
-  /** Stores, drops (content already stored) or quarantines the set that just ended. */
+  /**
+   * Stores, drops (content already stored) or quarantines the set that just ended. A set that is
+   * not quarantined ends in the pipeline, after its writes: the parser goes on with the next set.
+   */
   async #closeSet(
     interchange: OpenInterchange,
     set: OpenSet,
@@ -516,7 +564,40 @@ export class FileIngest {
       return
     }
     await this.#flush(set)
-    await this.#pipeline.drain()
+    const remittance = event.remittance
+    const stored = this.#pipeline.write(
+      () => this.#storeSet(interchange, set, envelope, identity, remittance),
+      Promise.resolve(undefined),
+      false,
+    )
+    // Settled either way: after a failure the file fails with it (the pipeline throws it), and no
+    // batch may wait forever.
+    const closing: ClosingSet = {
+      itemClaims: set.itemClaims,
+      closed: stored.then(
+        () => undefined,
+        () => undefined,
+      ),
+    }
+    this.#closing.push(closing)
+    void closing.closed.then(() => {
+      this.#closing = this.#closing.filter((c) => c !== closing)
+    })
+  }
+
+  /**
+   * The end of a set that was not quarantined, in the pipeline after its writes: its
+   * transaction_set row, unless the same content was stored from another file (the set is then
+   * rolled back), its remittance's totals, and its counts into the file's tally.
+   */
+  async #storeSet(
+    interchange: OpenInterchange,
+    set: OpenSet,
+    envelope: Extract<X12Event, { type: 'transaction-end' }>['envelope'],
+    identity: string | undefined,
+    remittance: Extract<X12Event, { type: 'transaction-end' }>['remittance'],
+  ): Promise<void> {
+    const { trx, fileId } = this.#context
     // The unique content identity decides: a set stored by another file (committed, or committing
     // while this one waits on the index) is dropped here, whatever the order the files were read in.
     const stored = await trx
@@ -536,7 +617,7 @@ export class FileIngest {
       .returning('id')
       .executeTakeFirst()
     if (stored === undefined) {
-      await this.#rollback(set)
+      await this.#rollbackWritten(set)
       const first = await trx
         .selectFrom('transaction_set')
         .select('file_id')
@@ -549,10 +630,15 @@ export class FileIngest {
       })
       return
     }
-    const remittance = event.remittance
     if (remittance !== undefined) {
-      const remittanceId = await this.#remittanceOf(set, remittance.header)
-      await this.#pipeline.drain()
+      let remittanceId = set.remittanceId
+      if (remittanceId === undefined) {
+        // A set without claims: its remittance row is written now.
+        ;[remittanceId] = await reserveIds(this.#context.reader, 'remittance_id_seq', 1)
+        if (remittanceId === undefined) throw new Error('no remittance id was reserved')
+        set.remittanceId = remittanceId
+        await storeRemittanceHeader(trx, fileId, remittance.header, remittanceId)
+      }
       await finishRemittance(trx, remittanceId, remittance.providerAdjustments, set.claims)
     }
     await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
@@ -564,20 +650,36 @@ export class FileIngest {
     tally.reversals += set.counts.reversals
     tally.items += set.counts.items
     const remit = this.#context.remit
-    for (const claimId of remit.setClaims) remit.fileClaims.add(claimId)
-    if (remit.setClaims.size > 0 && set.remittanceId !== undefined)
+    for (const claimId of set.itemClaims) remit.fileClaims.add(claimId)
+    if (set.itemClaims.size > 0 && set.remittanceId !== undefined)
       remit.fileRemittances.push(set.remittanceId)
-    remit.setClaims.clear()
     if (!tally.groups.includes(envelope.groupControl)) tally.groups.push(envelope.groupControl)
     tally.transactions.push(envelope.transactionControl)
   }
 
+  /**
+   * Waits until the sets whose end is still queued and that drafted items for one of `claims`'
+   * CLP01s have ended: whether they were stored decides what the batch's suppression compares.
+   */
+  async #afterClosingSetsOf(claims: readonly RemittanceClaim835[]): Promise<void> {
+    let last: ClosingSet | undefined
+    for (const closing of this.#closing)
+      if (closing.itemClaims.size > 0 && claims.some((c) => closing.itemClaims.has(c.claimId))) last = closing
+    // Sets end in order: the last one's end means every one before it has ended.
+    if (last !== undefined) await last.closed
+  }
+
   /** Undoes the set: waits for its writes, rolls back to its savepoint, forgets its items. */
   async #rollback(set: OpenSet): Promise<void> {
-    const { trx, remit } = this.#context
     await this.#pipeline.drain()
+    await this.#rollbackWritten(set)
+  }
+
+  /** Rolls back to the set's savepoint once its writes are done, and forgets its items. */
+  async #rollbackWritten(set: OpenSet): Promise<void> {
+    const { trx } = this.#context
     await sql.raw(`rollback to savepoint ${set.savepoint}`).execute(trx)
     await sql.raw(`release savepoint ${set.savepoint}`).execute(trx)
-    remit.setClaims.clear()
+    set.itemClaims.clear()
   }
 }

@@ -51,7 +51,7 @@ import {
   reserveIds,
 } from '../db/bulk-insert.js'
 import type { CopyPart } from '../db/copy-from-stdin.js'
-import { copyPart, copyRows } from '../db/copy-from-stdin.js'
+import { copyPart, copyRowsTogether } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 import type { LookupColumn } from '../db/planner-statistics.js'
 import { analyzeWhereUnplanned } from '../db/planner-statistics.js'
@@ -120,8 +120,10 @@ export interface RemitFileState {
    */
   trx?: Kysely<Database>
   /**
-   * CLP01s the transaction set being stored has drafted items for so far: they join `fileClaims`
-   * when the set is stored, and are dropped when it is rolled back.
+   * CLP01s the transaction set of the batch being prepared has drafted items for so far: they join
+   * `fileClaims` when the set is stored, and are dropped when it is rolled back. Each set has its own
+   * (FileIngest sets it before each batch): a set's end runs behind its writes, while the next
+   * set's batches are already prepared.
    */
   setClaims: Set<string>
   /**
@@ -530,7 +532,7 @@ export async function commitRemitClaims(db: Kysely<Database>, prepared: Prepared
   // process, which is busy parsing the next batch meanwhile.
   await insertLiteralsTogether(db, prepared.parts)
   // Parents before children: each COPY's foreign keys are checked when it ends.
-  for (const part of prepared.copies) await copyRows(db, part)
+  await copyRowsTogether(db, prepared.copies)
 }
 
 /** Which claims {@link settleRecovery} works out again. */

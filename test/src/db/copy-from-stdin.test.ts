@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BulkTable } from '../../../src/db/bulk-insert.js'
-import { copyPart, copyRows, copyText } from '../../../src/db/copy-from-stdin.js'
+import { copyPart, copyRows, copyRowsTogether, copyText } from '../../../src/db/copy-from-stdin.js'
 import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { engines, openTestDatabase } from '../../support/databases.js'
 
@@ -21,6 +21,16 @@ const PROBE: BulkTable<ProbeRow> = {
     { name: 'f', type: 'float8' },
     { name: 'b', type: 'bool' },
     { name: 'l', type: 'text', array: true },
+  ],
+}
+
+const PARENT: BulkTable<{ id: number }> = { table: 'copy_parent', columns: [{ name: 'id', type: 'int8' }] }
+
+const CHILD: BulkTable<{ parent_id: number; note: string | null }> = {
+  table: 'copy_child',
+  columns: [
+    { name: 'parent_id', type: 'int8' },
+    { name: 'note', type: 'text' },
   ],
 }
 
@@ -53,6 +63,10 @@ for (const engine of engines)
     beforeAll(async () => {
       opened = await openTestDatabase(engine.url)
       await sql`create table copy_probe (t text, n bigint, f double precision, b boolean, l text[])`.execute(
+        opened.handle.db,
+      )
+      await sql`create table copy_parent (id bigint primary key)`.execute(opened.handle.db)
+      await sql`create table copy_child (parent_id bigint not null references copy_parent (id), note text)`.execute(
         opened.handle.db,
       )
     })
@@ -96,5 +110,58 @@ for (const engine of engines)
       ).rejects.toThrow('stop')
       const { rows } = await sql<{ n: string }>`select count(*) as n from copy_probe`.execute(db)
       expect(Number(rows[0]?.n)).toBe(0)
+    })
+
+    it('writes several tables in one statement, in order, parents before children', async () => {
+      const db = opened?.handle.db
+      if (db === undefined) throw new Error('not open')
+      const parents = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1 }))
+      const children = parents.flatMap((p) => [
+        { parent_id: p.id, note: `first of ${p.id}` },
+        { parent_id: p.id, note: null },
+      ])
+      await db.transaction().execute(async (trx) => {
+        await copyRowsTogether(trx, [
+          copyPart(PARENT, parents),
+          copyPart(PROBE, []),
+          copyPart(CHILD, children),
+          copyPart(PROBE, ROWS.slice(0, 1)),
+        ])
+        // The same connection goes on with the next statement.
+        const { rows } = await sql<{ n: string }>`select count(*) as n from copy_child`.execute(trx)
+        expect(Number(rows[0]?.n)).toBe(6000)
+      })
+      const { rows } = await sql<{ parents: string; children: string; notes: string; probes: string }>`select
+          (select count(*) from copy_parent) as parents, (select count(*) from copy_child) as children,
+          (select count(*) from copy_child where note = 'first of 3000') as notes,
+          (select count(*) from copy_probe where t = 'plain') as probes`.execute(db)
+      expect(Object.values(rows[0] ?? {}).map(Number)).toEqual([3000, 6000, 1, 1])
+    })
+
+    it('fails as a whole when one of its tables is refused, and the connection goes on', async () => {
+      const db = opened?.handle.db
+      if (db === undefined) throw new Error('not open')
+      await sql`delete from copy_child`.execute(db)
+      await sql`delete from copy_parent`.execute(db)
+      const parents = Array.from({ length: 2000 }, (_, i) => ({ id: i + 1 }))
+      // A child of a parent that is not there: the foreign key refuses the second COPY, whose rows
+      // (and the third's) were already sent.
+      const orphans = [{ parent_id: 99_999, note: 'orphan' }]
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await copyRowsTogether(trx, [
+            copyPart(PARENT, parents),
+            copyPart(CHILD, orphans),
+            copyPart(PARENT, parents),
+          ])
+        }),
+      ).rejects.toThrow(/foreign key/)
+      const { rows } = await sql<{ n: string }>`select count(*) as n from copy_parent`.execute(db)
+      expect(Number(rows[0]?.n)).toBe(0)
+      // Every connection of the pool still answers.
+      for (let i = 0; i < 3; i++) {
+        const again = await sql<{ one: number }>`select 1 as one`.execute(db)
+        expect(again.rows[0]?.one).toBe(1)
+      }
     })
   })

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { cashReport, recoveredReport } from '../../../src/rework/reports.js'
-import { engines, openTestDatabase } from '../../support/databases.js'
+import { engines, withTestDatabase } from '../../support/databases.js'
 import { corpusRoot } from '../../support/x12-files.js'
 import { e2eText } from './fixture-edit.js'
 
@@ -83,6 +83,18 @@ const CORPUS_SAME_CLAIM = [
   'tastypackets__x12-parser/test__test-files__835__profee-multiple.edi',
 ]
 
+/**
+ * profee-multiple.edi is 156 interchanges under one ISA13, each with the same transaction set as
+ * profee.edi: its first three keep all that matters here (a set the other file also brings, and
+ * brought again within the file under a reused ISA13) at 1/50 of the bytes: 1.9 s -> 0.85 s per
+ * order on PGlite (load 3).
+ */
+function corpusInput(path: string): string {
+  if (!path.endsWith('profee-multiple.edi')) return path
+  const interchanges = readFileSync(path, 'latin1').split(/(?<=IEA\*[^~]*~\s*)(?=ISA)/)
+  return write('profee-multiple-first-3.edi', interchanges.slice(0, 3).join(''))
+}
+
 /** A fixed permutation of `list` (seeded, so each run uses the same orders). */
 function shuffled<T>(list: readonly T[], seed: number): T[] {
   const out = [...list]
@@ -97,14 +109,17 @@ function shuffled<T>(list: readonly T[], seed: number): T[] {
   return out
 }
 
+/**
+ * Three orders. On the order-dependent recovery this guards against (b18128f^, PGlite) each later
+ * order already gave other items than the sorted one, for both file sets, as did the two shuffles
+ * dropped here (seeds 7 and 42, 40% of the time) and seven other seeded shuffles.
+ */
 function ordersOf(files: readonly string[]): [string, string[]][] {
   const sorted = [...files].sort()
   return [
     ['sorted', sorted],
     ['reversed', [...sorted].reverse()],
-    ['shuffle 1', shuffled(sorted, 1)],
-    ['shuffle 2', shuffled(sorted, 7)],
-    ['shuffle 3', shuffled(sorted, 42)],
+    ['shuffled', shuffled(sorted, 1)],
   ]
 }
 
@@ -161,22 +176,19 @@ async function totalsOf(handle: DatabaseHandle) {
 }
 
 /** Ingests each file in its own run (one run sorts its 835s by BPR16), in the order given. */
-async function ingestEach(url: string | undefined, paths: readonly string[]) {
-  const db = await openTestDatabase(url)
-  try {
+function ingestEach(url: string | undefined, paths: readonly string[]) {
+  return withTestDatabase(url, async (handle) => {
     for (const path of paths) {
-      const [result] = await ingestFiles([path], { handle: db.handle })
+      const [result] = await ingestFiles([path], { handle })
       expect(result?.status, `${path}: ${result?.message}`).not.toBe('failed')
     }
-    return { items: await itemsOf(db.handle), totals: await totalsOf(db.handle) }
-  } finally {
-    await db.cleanup()
-  }
+    return { items: await itemsOf(handle), totals: await totalsOf(handle) }
+  })
 }
 
 for (const engine of engines) {
   describe(`the same files in any order [${engine.name}]`, () => {
-    it('e2e fixtures with repeated denials and same-day payments: same items and totals in five orders', async () => {
+    it('e2e fixtures with repeated denials and same-day payments: same items and totals in three orders', async () => {
       const runs = []
       for (const [name, order] of ordersOf(e2eSet()))
         runs.push({ name, ...(await ingestEach(engine.url, order)) })
@@ -200,8 +212,10 @@ for (const engine of engines) {
       return
     }
     const root = corpusRoot
-    it('corpus 835s of one claim and date (2010-01-01): same items and totals in five orders', async () => {
-      const files = CORPUS_SAME_CLAIM.map((f) => join(root, f)).filter((f) => existsSync(f))
+    it('corpus 835s of one claim and date (2010-01-01): same items and totals in three orders', async () => {
+      const files = CORPUS_SAME_CLAIM.map((f) => join(root, f))
+        .filter((f) => existsSync(f))
+        .map(corpusInput)
       expect(files.length).toBeGreaterThanOrEqual(5)
       const runs = []
       for (const [name, order] of ordersOf(files))
