@@ -579,7 +579,8 @@ async function storeFile(
   )
   try {
     const reading = readX12File(path, {
-      ...(kind === '837' ? { chunkSize: CHUNK_837 } : {}),
+      // An 837's claims are stored as their segments' text (StoredClaim837Writer): kept as read.
+      ...(kind === '837' ? { chunkSize: CHUNK_837, segmentText: true } : {}),
       onSegment: (segment) => {
         bytes = segment.offset
         hasher.push(segment)
