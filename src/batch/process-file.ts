@@ -176,20 +176,11 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
 
 /**
  * After the file's commit: remits are matched again against what other files (other workers)
- * committed while this one was open, whichever of an 837 and its 835 commits last. Idempotent, so
- * a deadlock or serialization failure is tried again.
+ * committed while this one was open, whichever of an 837 and its 835 commits last. Idempotent.
  */
 async function rematchStored(afterCommit: readonly AfterCommit[], options: ProcessOptions): Promise<void> {
   for (const stored of afterCommit)
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await rematchAfterCommit(options.handle.db, options.setup.engine, stored, options.setup.user)
-        break
-      } catch (error) {
-        if (attempt < ATTEMPTS && RETRYABLE.has(sqlStateOf(error) ?? '')) continue
-        throw error
-      }
-    }
+    await rematchAfterCommit(options.handle.db, options.setup.engine, stored, options.setup.user)
 }
 
 /** A committed file: its result and where its outputs go. */
