@@ -28,7 +28,7 @@ import { loadStatusCategories } from './load-status-categories.js'
 import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import { SetHasher } from './set-hasher.js'
-import type { RemitFileState } from './store-835.js'
+import type { RemitFileState, SettleResult } from './store-835.js'
 import { settleRecovery } from './store-835.js'
 import type { AcknowledgmentTally } from './store-acknowledgments.js'
 import { AcknowledgmentStore } from './store-acknowledgments.js'
@@ -378,11 +378,21 @@ export async function ingestFile(
   }
   const { result, afterCommit } = stored
   if (afterCommit === undefined) return result
-  const rematched = await rematchAfterCommit(options.handle.db, options.engine, afterCommit, options.user)
+  const { rematched, settled } = await rematchAfterCommit(
+    options.handle.db,
+    options.engine,
+    afterCommit,
+    options.user,
+  )
   addRematch(result.rematched, rematched)
   if (afterCommit.kind === '835') {
     result.matched += rematched.claims
     result.unmatched -= rematched.claims
+  }
+  // What the pass after the commit recovered is this file's too (as its transaction's pass).
+  if (settled !== undefined) {
+    result.recovered += settled.recovered
+    result.recoveredAmount += settled.recoveredAmount
   }
   return result
 }
@@ -429,6 +439,13 @@ export interface StoredFile {
   afterCommit: AfterCommit | undefined
 }
 
+/** What {@link rematchAfterCommit} did: remits matched, and for an 835 what its pass changed. */
+export interface AfterCommitResult {
+  rematched: RematchResult
+  /** The recovery pass after an 835's commit; undefined when it was skipped or for an 837. */
+  settled: SettleResult | undefined
+}
+
 /**
  * After a file's transaction committed: re-matches remits against what other processes committed
  * while the file was open. An 835 stored while its 837 was still uncommitted is matched by
@@ -442,7 +459,7 @@ export async function rematchAfterCommit(
   engine: DenialEngine,
   stored: AfterCommit,
   user: string | undefined,
-): Promise<RematchResult> {
+): Promise<AfterCommitResult> {
   // Idempotent, in a transaction of its own: a deadlock or serialization failure is tried again
   // (the file itself is committed: a failure here is no reason to report it unstored).
   for (let attempt = 1; ; attempt++) {
@@ -460,7 +477,7 @@ async function rematchInTransaction(
   engine: DenialEngine,
   { kind, fileId, settledAmong }: AfterCommit,
   user: string | undefined,
-): Promise<RematchResult> {
+): Promise<AfterCommitResult> {
   const rematched = await rematchRemitClaims(
     trx,
     engine,
@@ -468,7 +485,7 @@ async function rematchInTransaction(
     kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
     user ?? 'ingest',
   )
-  if (kind !== '835') return rematched
+  if (kind !== '835') return { rematched, settled: undefined }
   // Denials and payments of one claim that another process committed while this 835 was open.
   // Nothing to work out again when the in-transaction settlement saw every file there is now
   // and the re-match changed nothing: the same reads would give the same result. A file
@@ -478,8 +495,8 @@ async function rematchInTransaction(
     rematched.claims === 0 &&
     rematched.items === 0 &&
     sameFiles(await filesSeen(trx), settledAmong)
-  if (!unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
-  return rematched
+  if (unchanged) return { rematched, settled: undefined }
+  return { rematched, settled: await settleRecovery(trx, { fileId }, user ?? 'ingest') }
 }
 
 function sameFiles(a: FilesSeen, b: FilesSeen): boolean {
