@@ -25,6 +25,8 @@ export interface X12ReaderOptions {
   assemblers?: Partial<Record<string, AssemblerFactory>>
   /** Passed to the tokenizer: the longest segment accepted, in bytes (default 1 MiB). */
   maxSegmentBytes?: number
+  /** Passed to the tokenizer: keep each segment's text as read (`Segment.text`). */
+  segmentText?: boolean
 }
 
 /**
@@ -61,9 +63,10 @@ export class X12Reader {
   #written = 0
 
   constructor(options: X12ReaderOptions = {}) {
-    const tokenizerOptions =
-      options.maxSegmentBytes === undefined ? {} : { maxSegmentBytes: options.maxSegmentBytes }
-    this.#tokenizer = new SegmentTokenizer(tokenizerOptions)
+    this.#tokenizer = new SegmentTokenizer({
+      ...(options.maxSegmentBytes === undefined ? {} : { maxSegmentBytes: options.maxSegmentBytes }),
+      ...(options.segmentText === true ? { segmentText: true } : {}),
+    })
     const validator = new EnvelopeValidator({ assemblers: options.assemblers ?? DEFAULT_ASSEMBLERS })
     this.#sink = new ReaderSink(validator, options.onSegment)
   }

@@ -83,7 +83,7 @@ export class StoredClaim837Writer {
       const segment = hierarchy[i] as Segment
       if (known[i] !== segment) {
         known[i] = segment
-        texts[i] = segment.elements.join(element) + terminator
+        texts[i] = (segment.text ?? segment.elements.join(element)) + terminator
       }
       x12 += texts[i]
     }
@@ -105,7 +105,11 @@ export class StoredClaim837Writer {
 /** Segments as X12 text, each ending with the terminator. */
 function segmentsText(segments: readonly Segment[], element: string, terminator: string): string {
   const parts: string[] = new Array(segments.length)
-  for (let i = 0; i < segments.length; i++) parts[i] = (segments[i] as Segment).elements.join(element)
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as Segment
+    // The text as read, when the reader kept it (the same characters, without joining the elements).
+    parts[i] = segment.text ?? segment.elements.join(element)
+  }
   return parts.length === 0 ? '' : `${parts.join(terminator)}${terminator}`
 }
 

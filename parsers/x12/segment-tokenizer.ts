@@ -9,6 +9,11 @@ export interface SegmentTokenizerOptions {
    * Default 1 MiB; real 5010 segments stay under a few kilobytes.
    */
   maxSegmentBytes?: number
+  /**
+   * Keep each segment's text as read ({@link Segment.text}): one more string per segment (a slice
+   * of the chunk's text), for a consumer that stores the segments as text (the 837 ingest).
+   */
+  segmentText?: boolean
 }
 
 const DEFAULT_MAX_SEGMENT_BYTES = 1024 * 1024
@@ -218,6 +223,9 @@ class TokenizedSegment implements Segment {
   index: number
   stIndex: number
   delimiters: Delimiters
+  // Declared only: set after construction when the tokenizer keeps it, so that segments without it
+  // have the fields (and JSON) they always had.
+  declare text?: string
 
   constructor(
     id: string,
@@ -263,6 +271,7 @@ export interface SegmentSink {
  */
 export class SegmentTokenizer {
   readonly #maxSegmentBytes: number
+  readonly #segmentText: boolean
   readonly #utf8 = new TextDecoder('utf-8', { fatal: true })
   #state: State = 'start'
   /** Unconsumed bytes from earlier writes (a segment in progress). */
@@ -287,6 +296,7 @@ export class SegmentTokenizer {
 
   constructor(options: SegmentTokenizerOptions = {}) {
     this.#maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES
+    this.#segmentText = options.segmentText === true
   }
 
   /** The delimiters of the current interchange, once its ISA has been read. */
@@ -612,7 +622,9 @@ export class SegmentTokenizer {
     this.#asciiDelimiters = element < 0x80 && component < 0x80 && terminator < 0x80 && isa11Code < 0x80
     this.#index = 1
     this.#stIndex = 0
-    out.push(new TokenizedSegment('ISA', elements, this.#isaStart, 1, 0, this.#delimiters))
+    const isa = new TokenizedSegment('ISA', elements, this.#isaStart, 1, 0, this.#delimiters)
+    if (this.#segmentText) isa.text = text
+    out.push(isa)
     this.#isaBytes = []
     this.#state = 'body'
   }
@@ -764,7 +776,7 @@ export class SegmentTokenizer {
       count++
       const elements = new Array<string>(count)
       for (let k = 0; k < count; k++) elements[k] = scratch[k] ?? ''
-      this.#push(elements, base + i, out)
+      this.#push(elements, base + i, out, this.#segmentText ? text.slice(i, stop) : undefined)
       i = end + 1
     }
     return i
@@ -784,10 +796,10 @@ export class SegmentTokenizer {
   #emit(text: string, offset: number, out: SegmentSink): void {
     const delimiters = this.#delimiters
     if (delimiters === undefined) return
-    this.#push(sameKind(text.split(delimiters.element)), offset, out)
+    this.#push(sameKind(text.split(delimiters.element)), offset, out, this.#segmentText ? text : undefined)
   }
 
-  #push(elements: string[], offset: number, out: SegmentSink): void {
+  #push(elements: string[], offset: number, out: SegmentSink, text: string | undefined): void {
     const id = elements[0] ?? ''
     const delimiters = this.#delimiters
     if (delimiters === undefined) return
@@ -814,6 +826,8 @@ export class SegmentTokenizer {
       }
     }
     this.#stIndex = counter
-    out.push(new TokenizedSegment(id, elements, offset, index, stIndex, delimiters))
+    const segment = new TokenizedSegment(id, elements, offset, index, stIndex, delimiters)
+    if (text !== undefined) segment.text = text
+    out.push(segment)
   }
 }

@@ -47,6 +47,12 @@ export interface Segment {
   stIndex: number
   /** The delimiters of the interchange this segment belongs to. */
   delimiters: Delimiters
+  /**
+   * The segment as it was read, without its terminator (the same text as
+   * `elements.join(delimiters.element)`): only when the reader was asked to keep it
+   * (`segmentText`), and not changed when `elements` are.
+   */
+  text?: string
 }
 
 /** Returns element `n` (X12 numbering) or `''` when it is absent. */

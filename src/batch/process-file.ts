@@ -133,7 +133,8 @@ const ATTEMPTS = 4
  *   claim again starts over;
  * - after it: processing the claim again finds its row and only finishes publishing (renames what
  *   is still staged, writes the result again from the row, which holds it byte for byte).
- * Throws only when the database fails (the claim is kept to be tried again).
+ * Throws when the database or the outbox fails: the claim is kept to be tried again, and after
+ * the commit so are its staged outputs.
  */
 export async function processClaimedFile(file: ClaimedFile, options: ProcessOptions): Promise<CommittedFile> {
   const { handle } = options
@@ -146,25 +147,31 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
   }
   const sha256 = await sha256Of(file.path)
   const staging = join(options.outbox, '.staging', file.claimId)
+  let row: CommittedFile
   for (let attempt = 1; ; attempt++) {
     await rm(staging, { recursive: true, force: true })
     await mkdir(staging, { recursive: true })
     try {
-      const row = await handle.db
+      row = await handle.db
         .transaction()
         .execute(async (trx) => processInTransaction(trx, file, sha256, staging, options))
-      await rematchStored(row.afterCommit, options)
-      await noteClaimsWritten(handle.db, row.result.counts.claims)
-      await publishOutputs(options.outbox, row, options.failedDir)
-      // The file's garbage goes before the next file: memory stays flat over a long run.
-      collectAfterClaims(row.result.counts.claims)
-      return row
+      break
     } catch (error) {
       if (attempt < ATTEMPTS && RETRYABLE.has(sqlStateOf(error) ?? '')) continue
       await rm(staging, { recursive: true, force: true })
       throw error
     }
   }
+  // Committed: from here on a failure keeps the staged outputs (they are the committed file's, and
+  // nothing else has them), and processing the claim again only publishes them (findResult above).
+  // Going round the loop again would throw them away and store the file a second time, which its
+  // own row (the same claim id) refuses.
+  await rematchStored(row.afterCommit, options)
+  await noteClaimsWritten(handle.db, row.result.counts.claims)
+  await publishOutputs(options.outbox, row, options.failedDir)
+  // The file's garbage goes before the next file: memory stays flat over a long run.
+  collectAfterClaims(row.result.counts.claims)
+  return row
 }
 
 /**

@@ -37,6 +37,20 @@ export class CopyBuffer {
     this.#rows++
   }
 
+  /**
+   * Appends one row written in two parts, `head` then `tail` (each escaped, the tab between them
+   * included in one of them): the same bytes as `row(head + tail)`, without a string of the whole
+   * row (a long `tail`, such as a stored claim's text, is not copied into a new one first).
+   */
+  rowOfTwo(head: string, tail: string): void {
+    const most = (head.length + tail.length) * 3 + 1
+    if (this.#used + most > this.#buffer.length) this.#next(most)
+    this.#used += this.#buffer.write(head, this.#used)
+    this.#used += this.#buffer.write(tail, this.#used)
+    this.#buffer[this.#used++] = 0x0a
+    this.#rows++
+  }
+
   /** The rows as chunks for `COPY … FROM STDIN` (no row is added afterwards). */
   chunks(): Uint8Array[] {
     this.#seal()
@@ -61,6 +75,8 @@ export class CopyBuffer {
 const CHUNK_BYTES = 256 * 1024
 
 const COPY_SPECIAL = /[\\\t\n\r]/
+/** What makes a text array's value more than one plain element ({@link copyTextArray}). */
+const ARRAY_SPECIAL = /[,"\\\t\n\r]/
 
 /**
  * A text value as a COPY field: `\N` for null, else the text with backslash, tab, newline and
@@ -87,6 +103,14 @@ export function copyNumber(value: number | null | undefined): string {
  * the empty array.
  */
 export function copyTextArray(values: readonly string[]): string {
+  // Nearly always: no value is empty or holds a comma, quote, backslash or COPY special, so each is
+  // one element of the literal as it is.
+  let plain = values.length > 0
+  for (let i = 0; plain && i < values.length; i++) {
+    const value = values[i] as string
+    plain = value !== '' && !ARRAY_SPECIAL.test(value)
+  }
+  if (plain) return `{"${values.join('","')}"}`
   const joined = values.join(',')
   if (joined === '') return '{}'
   const parts = joined.split(',')

@@ -7,7 +7,7 @@ import { formatPosition } from '../../parsers/x12/segment.js'
 import type { X12Issue } from '../../parsers/x12/x12-error.js'
 import type { X12Event } from '../../parsers/x12-event.js'
 import { arrayLiteral, reserveIds } from '../db/bulk-insert.js'
-import { copyRows } from '../db/copy-from-stdin.js'
+import { copyRowsTogether } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 import type { PreparedRemitBatch, RemitFileState } from './store-835.js'
 import {
@@ -530,9 +530,10 @@ export class FileIngest {
     }
     // The claims' COPY text was written as they came; it is sent on the transaction after the
     // previous batch's statements: one statement in flight at a time, a failure aborts the file.
+    // Claims and lines go as one round trip (copyRowsTogether), claims first.
     const copies837 = batch837 === undefined ? [] : claimBatchCopies837(batch837)
     this.#pipeline.write(async (batch) => {
-      for (const part of copies837) await copyRows(trx, part)
+      await copyRowsTogether(trx, copies837)
       if (batch !== undefined) await commitRemitClaims(trx, batch)
       await onBatch(staged)
     }, prepared)

@@ -443,28 +443,43 @@ export async function rematchAfterCommit(
   stored: AfterCommit,
   user: string | undefined,
 ): Promise<RematchResult> {
-  const { kind, fileId, settledAmong } = stored
-  return db.transaction().execute(async (trx) => {
-    const rematched = await rematchRemitClaims(
-      trx,
-      engine,
-      await loadPayerProfiles(trx),
-      kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
-      user ?? 'ingest',
-    )
-    if (kind !== '835') return rematched
-    // Denials and payments of one claim that another process committed while this 835 was open.
-    // Nothing to work out again when the in-transaction settlement saw every file there is now
-    // and the re-match changed nothing: the same reads would give the same result. A file
-    // committed after the settlement's reads began is a file more here, so the pass runs.
-    const unchanged =
-      settledAmong !== undefined &&
-      rematched.claims === 0 &&
-      rematched.items === 0 &&
-      sameFiles(await filesSeen(trx), settledAmong)
-    if (!unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
-    return rematched
-  })
+  // Idempotent, in a transaction of its own: a deadlock or serialization failure is tried again
+  // (the file itself is committed: a failure here is no reason to report it unstored).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => rematchInTransaction(trx, engine, stored, user))
+    } catch (error) {
+      if (attempt < ATTEMPTS && isRetryable(error)) continue
+      throw error
+    }
+  }
+}
+
+async function rematchInTransaction(
+  trx: Kysely<Database>,
+  engine: DenialEngine,
+  { kind, fileId, settledAmong }: AfterCommit,
+  user: string | undefined,
+): Promise<RematchResult> {
+  const rematched = await rematchRemitClaims(
+    trx,
+    engine,
+    await loadPayerProfiles(trx),
+    kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
+    user ?? 'ingest',
+  )
+  if (kind !== '835') return rematched
+  // Denials and payments of one claim that another process committed while this 835 was open.
+  // Nothing to work out again when the in-transaction settlement saw every file there is now
+  // and the re-match changed nothing: the same reads would give the same result. A file
+  // committed after the settlement's reads began is a file more here, so the pass runs.
+  const unchanged =
+    settledAmong !== undefined &&
+    rematched.claims === 0 &&
+    rematched.items === 0 &&
+    sameFiles(await filesSeen(trx), settledAmong)
+  if (!unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
+  return rematched
 }
 
 function sameFiles(a: FilesSeen, b: FilesSeen): boolean {
@@ -579,7 +594,8 @@ async function storeFile(
   )
   try {
     const reading = readX12File(path, {
-      ...(kind === '837' ? { chunkSize: CHUNK_837 } : {}),
+      // An 837's claims are stored as their segments' text (StoredClaim837Writer): kept as read.
+      ...(kind === '837' ? { chunkSize: CHUNK_837, segmentText: true } : {}),
       onSegment: (segment) => {
         bytes = segment.offset
         hasher.push(segment)

@@ -82,6 +82,9 @@ export class SubmittedClaimBatch {
   readonly #fileField: string
   /** Writes each claim's stored form; one per file, so that a set's claims share their header's text. */
   readonly #storedForm: StoredClaim837Writer
+  /** The last claim's stored envelope and its COPY field. */
+  #envelope = ''
+  #envelopeField = ''
 
   /** `ids`: submitted_claim ids reserved for this batch, one per claim it may hold. */
   constructor(
@@ -121,7 +124,12 @@ export class SubmittedClaimBatch {
     const { from, to } = claimDates(claim)
     const stored = this.#storedForm.write(claim)
     // Columns in CLAIM_COLUMNS' order; the values are those the unnest insert stored before.
-    this.claims.row(
+    if (stored.envelope !== this.#envelope) {
+      // The same text for every claim of a set (StoredClaim837Writer): escaped once.
+      this.#envelope = stored.envelope
+      this.#envelopeField = copyField(stored.envelope)
+    }
+    this.claims.rowOfTwo(
       `${idField}\t${this.#fileField}\t${copyField(claim.claimId)}\t${copyField(claim.kind)}\t` +
         `${copyField(claim.payer.id)}\t${copyField(claim.payer.organizationName)}\t` +
         `${copyField(claim.billingProvider.id)}\t${copyField(claim.subscriber.memberId)}\t` +
@@ -131,7 +139,8 @@ export class SubmittedClaimBatch {
         `${copyField(claim.payerClaimControlNumber)}\t${copyTextArray(claim.diagnoses.map((d) => d.code))}\t` +
         `${copyField(claim.envelope.interchangeControl)}\t${copyField(claim.envelope.transactionControl)}\t` +
         // The compact stored form (migration 0012): the claim's own segments as text.
-        `${copyField(stored.envelope)}\t${copyField(stored.x12)}`,
+        `${this.#envelopeField}\t`,
+      copyField(stored.x12),
     )
     for (const line of claim.lines) {
       // Columns in LINE_COLUMNS' order.

@@ -174,6 +174,42 @@ describe('SegmentTokenizer delimiters', () => {
     }
   })
 
+  it('keeps each segment’s text when asked (segmentText): its elements joined, at every chunk size', () => {
+    const text = `${ISA}\r\nGS*HC~  NM1*85*2*CLINIQUE DU CŒUR ÉTÉ\r\n~N3*RUE 😀 1~\nREF*EI*12 34~GE*0*1~`
+    const cases: Uint8Array[] = [
+      encoder.encode(text),
+      // Latin-1 bytes take the tokenizer's byte path.
+      new Uint8Array([...encoder.encode(`${ISA}GS*HC~NM1*85*2*CAF`), 0xe9, ...encoder.encode('*X~GE*0*1~')]),
+      ...fixtureFiles().map((file) => new Uint8Array(readFileSync(file))),
+    ]
+    let checked = 0
+    for (const bytes of cases)
+      for (const size of [1, 7, 64, 4096, Number.POSITIVE_INFINITY]) {
+        const tokenizer = new SegmentTokenizer({ segmentText: true })
+        const plain = new SegmentTokenizer()
+        let kept: Segment[]
+        let without: Segment[]
+        try {
+          kept = chunksOf(bytes, size).flatMap((chunk) => tokenizer.write(chunk))
+          kept.push(...tokenizer.end())
+          without = chunksOf(bytes, size).flatMap((chunk) => plain.write(chunk))
+          without.push(...plain.end())
+        } catch (error) {
+          if (error instanceof X12Error) continue
+          throw error
+        }
+        expect(kept.length).toBe(without.length)
+        for (const [i, segment] of kept.entries()) {
+          expect(segment.text).toBe(segment.elements.join(segment.delimiters.element))
+          // Without the option a segment has the fields it always had.
+          expect(Object.keys(without[i] as Segment)).not.toContain('text')
+          expect({ ...segment, text: undefined }).toEqual(without[i])
+          checked++
+        }
+      }
+    expect(checked).toBeGreaterThan(1000)
+  })
+
   it('reads bytes that are not UTF-8 as Latin-1 without losing offsets', () => {
     const head = encoder.encode(`${ISA}GS*HC~NM1*85*2*CAF`)
     const tail = encoder.encode('~GE*0*1~')

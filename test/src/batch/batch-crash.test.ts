@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, it } from 'vitest'
 import { runBatchService } from '../../../src/batch/batch-service.js'
 import { loadBatchSetup } from '../../../src/batch/batch-setup.js'
 import type { BatchResult } from '../../../src/batch/process-file.js'
@@ -17,14 +17,24 @@ import { writeBatchInputs } from '../../support/batch-inputs.js'
 import { dropSchema, engines } from '../../support/databases.js'
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..')
+const CACHE = join(ROOT, 'node_modules', '.cache', 'onco-edi-batch-crash-test')
 /** A private build (tsc → JS) so that a child process can run the service. */
-const OUT = join(ROOT, 'node_modules', '.cache', 'onco-edi-batch-crash-test', 'dist')
+const OUT = join(CACHE, 'dist')
+/** The modules the child imports: the build compiles these and what they import, nothing else. */
+const CHILD_MODULES = [
+  'src/db/create-database.ts',
+  'src/batch/batch-setup.ts',
+  'src/batch/batch-service.ts',
+  'src/logger.ts',
+]
 const AS_OF = '2026-03-01'
 /**
- * The issue's run: 200 files killed at 20 random points, on each engine (small files: the kill
- * count is the point). BATCH_CRASH_KILLS changes the count.
+ * 20 kills at random points, on each engine, as the issue asked (small files: the kill count is
+ * the point). The issue's run had 200 files; 100 leave each kill 1-4 further results (1-9 before)
+ * and take half the processing; 20 kills used up 43-63 of them in four runs (the loop fails if the
+ * files run out before the last kill). BATCH_CRASH_KILLS changes the count.
  */
-const FILES = 200
+const FILES = 100
 const KILLS = { postgres: 20, pglite: 20 }
 const killsOf = (engine: 'postgres' | 'pglite'): number =>
   process.env.BATCH_CRASH_KILLS === undefined ? KILLS[engine] : Number(process.env.BATCH_CRASH_KILLS)
@@ -83,13 +93,33 @@ describe('kill -9 of batch during a multi-file run', () => {
   const clean = new Map<number, Counts>()
 
   beforeAll(async () => {
-    await promisify(execFile)(process.execPath, [
+    // Only the child's modules and their imports (not the CLI, web, bench and test support), without
+    // declarations or source maps: 1.9 s of tsc CPU instead of 3.3 s. It runs while the clean run
+    // below does. Inside node_modules so that tsc finds @types/node from the config's folder.
+    mkdirSync(CACHE, { recursive: true })
+    writeFileSync(
+      join(CACHE, 'tsconfig.json'),
+      JSON.stringify({
+        extends: join(ROOT, 'tsconfig.json'),
+        compilerOptions: { rootDir: ROOT, outDir: OUT, declaration: false, sourceMap: false },
+        files: CHILD_MODULES.map((m) => join(ROOT, m)),
+        include: [],
+      }),
+    )
+    const build = promisify(execFile)(process.execPath, [
       join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
       '-p',
-      join(ROOT, 'tsconfig.build.json'),
-      '--outDir',
-      OUT,
+      join(CACHE, 'tsconfig.json'),
     ]).catch(() => undefined)
+    try {
+      await cleanRun()
+    } finally {
+      await build
+    }
+  }, 180_000)
+
+  /** The three sources processed once, without kills, on an in-memory PGlite: their counts. */
+  async function cleanRun(): Promise<void> {
     const root = mkdtempSync(join(tmpdir(), 'batch-clean-'))
     const inbox = join(root, 'in')
     mkdirSync(inbox)
@@ -114,10 +144,14 @@ describe('kill -9 of batch during a multi-file run', () => {
     } finally {
       await handle.close()
     }
-  }, 180_000)
+  }
 
+  // The two engines' runs at the same time: each waits mostly for its children's start-up (20 of
+  // them), and the PostgreSQL one for the server as well.
   for (const engine of engines) {
-    it(`ends with exactly one result per file and a clean run's counts [${engine.name}]`, async () => {
+    it.concurrent(`ends with exactly one result per file and a clean run's counts [${engine.name}]`, async ({
+      expect,
+    }) => {
       const root = mkdtempSync(join(tmpdir(), 'batch-crash-'))
       const inbox = join(root, 'in')
       const outbox = join(root, 'out')
@@ -146,6 +180,7 @@ describe('kill -9 of batch during a multi-file run', () => {
         let kills = 0
         let runs = 0
         let finished = ''
+        let last = 0
         while (finished === '' && runs < KILLS + 10) {
           runs++
           const spacing = Math.max(1, Math.floor(FILES / (KILLS + 1)))
@@ -155,9 +190,12 @@ describe('kill -9 of batch during a multi-file run', () => {
           else {
             expect(run.out).toMatch(/^done /m)
             finished = run.out
+            last = run.results
           }
         }
-        console.log(`batch crash [${engine.name}]: ${FILES} files, ${kills} kills, ${runs} runs`)
+        console.log(
+          `batch crash [${engine.name}]: ${FILES} files, ${kills} kills, ${runs} runs, ${last} results in the last`,
+        )
         expect(kills).toBe(KILLS)
         expect(finished).not.toBe('')
 

@@ -296,6 +296,24 @@ describeEachDatabase('batch inbox', (ctx) => {
     expect(readdirSync(inboxFolders(inbox).work)).toEqual([])
   })
 
+  it("keeps a committed file's staged outputs when publishing fails, and publishes them when the claim is processed again", async () => {
+    const { inbox, outbox } = folders()
+    await prepareInbox(inbox, outbox)
+    const [name] = writeBatchInputs(inbox, 1, 39)
+    const claimed = await claimInboxFile(inbox, name ?? '')
+    if (claimed === undefined) throw new Error('claim failed')
+    // A directory where the acknowledgment goes: its rename fails after the file's commit.
+    const blocker = join(outbox, `${name}.ack.x12`)
+    mkdirSync(join(blocker, 'in-the-way'), { recursive: true })
+    await expect(processClaimedFile(claimed, { handle: ctx.handle, setup, outbox })).rejects.toThrow()
+    rmSync(blocker, { recursive: true })
+    const row = await processClaimedFile(claimed, { handle: ctx.handle, setup, outbox })
+    expect(row.result.status).toBe('processed')
+    expect(row.outputs).toContain('ack.x12')
+    for (const output of row.result.outputs) expect(existsSync(join(outbox, output)), output).toBe(true)
+    expect(readFileSync(join(outbox, `${name}.ack.x12`), 'latin1')).toMatch(/^ISA\*/)
+  })
+
   it('watches the inbox: a file written as .part is taken when renamed', async () => {
     const { inbox, outbox } = folders()
     await prepareInbox(inbox, outbox)
