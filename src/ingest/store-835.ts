@@ -398,16 +398,21 @@ export async function prepareRemitClaims(
   }
   state.claimsSinceStatistics = (state.claimsSinceStatistics ?? 0) + claims.length
   const claimIds = [...new Set(claims.map((c) => c.claimId))]
-  const matches = pickSubmittedClaims(claims, await loadCandidates(db, claimIds))
+  const lineCount = claims.reduce((n, c) => n + c.lines.length, 0)
+  // Independent of each other: at once, on as many of the pool's connections (one round trip
+  // instead of three while this process is busy with the batches around it).
+  const [candidates, priorItems, [claimRefs, lineRefs]] = await Promise.all([
+    loadCandidates(db, claimIds),
+    loadPriorItems(db, state, claimIds),
+    reserveIdPairs(
+      db,
+      { sequence: 'remit_claim_id_seq', count: claims.length },
+      { sequence: 'remit_line_id_seq', count: lineCount },
+    ),
+  ])
+  const matches = pickSubmittedClaims(claims, candidates)
   const matchedIds = [...new Set(matches.flatMap((m) => (m === undefined ? [] : [m.id])))]
   const submittedLines = await loadSubmittedLines(db, matchedIds)
-  const priorItems = await loadPriorItems(db, state, claimIds)
-  const lineCount = claims.reduce((n, c) => n + c.lines.length, 0)
-  const [claimRefs, lineRefs] = await reserveIdPairs(
-    db,
-    { sequence: 'remit_claim_id_seq', count: claims.length },
-    { sequence: 'remit_line_id_seq', count: lineCount },
-  )
   const batch = buildRemitBatch({
     fileId: state.fileId,
     remittanceId,
