@@ -22,6 +22,7 @@ import type { IngestKind } from './detect-kind.js'
 import { peekX12 } from './detect-kind.js'
 import type { DuplicateControlPolicy, DuplicateSet, FileTally, QuarantinedSet } from './file-ingest.js'
 import { FileIngest } from './file-ingest.js'
+import type { IngestErrorCode } from './ingest-error.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
 import { loadStatusCategories } from './load-status-categories.js'
@@ -100,6 +101,11 @@ export interface IngestOptions {
   onProgress?: (path: string, claims: number, bytes: number) => void | Promise<void>
   /** Called with each file's result as soon as the file is finished, in the order they finish. */
   onFile?: (result: IngestFileResult) => void
+  /**
+   * Test hook: runs first in the transaction of the pass after a file's commit
+   * ({@link rematchAfterCommit}); a test makes the pass fail with SQL that fails.
+   */
+  beforeRecoveryPass?: (trx: Kysely<Database>) => Promise<void>
 }
 
 /**
@@ -139,14 +145,56 @@ export interface IngestFileResult {
   quarantined: QuarantinedSet[]
   /** Sets whose content was already stored from another file. */
   duplicateSets: DuplicateSet[]
-  /** Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`). */
-  warnings: X12Issue[]
+  /**
+   * Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`; `INGEST_RECOVERY_PENDING`: stored,
+   * but the pass after its commit failed).
+   */
+  warnings: IngestWarning[]
   /**
    * A 999 or 277CA: the claims it marked accepted, rejected or pending, and those it names that
    * match no submitted claim (`items` counts the rejection items it opened).
    */
   acknowledged: Pick<AcknowledgmentTally, 'accepted' | 'rejected' | 'pending' | 'unmatched'> | undefined
   error: { code: string; message: string } | undefined
+}
+
+/** A warning about a stored file: the reader's, or `INGEST_RECOVERY_PENDING`. */
+export type IngestWarning = X12Issue | RecoveryPendingWarning
+
+/**
+ * The file's transaction committed, but the re-match and recovery pass after the commit
+ * ({@link rematchAfterCommit}) failed for good: the file is stored, and what its claims' payments
+ * recover may miss what other files committed meanwhile until `onco-edi rematch` runs.
+ */
+export interface RecoveryPendingWarning {
+  code: Extract<IngestErrorCode, 'INGEST_RECOVERY_PENDING'>
+  severity: 'warning'
+  message: string
+  position: undefined
+}
+
+/**
+ * The warning for a committed file whose pass after the commit failed with `error`. `name` names
+ * the file (never its content); the database's message says why.
+ */
+export function recoveryPendingWarning(
+  name: string,
+  stored: AfterCommit,
+  error: unknown,
+): RecoveryPendingWarning {
+  const detail = error instanceof Error ? error.message : String(error)
+  const pass =
+    stored.kind === '835'
+      ? 're-match and recovery pass after its commit'
+      : 're-match of earlier remits after its commit'
+  return {
+    code: 'INGEST_RECOVERY_PENDING',
+    severity: 'warning',
+    message:
+      `${name} is stored (file ${stored.fileId}), but the ${pass} failed: ${detail}; ` +
+      'run `onco-edi rematch` to repair what its claims recover and match',
+    position: undefined,
+  }
 }
 
 /**
@@ -208,6 +256,7 @@ function showResultPath(result: IngestFileResult, input: SpooledInput): IngestFi
     path: input.shown,
     name: basename(input.shown),
     message,
+    warnings: result.warnings.map((w) => ({ ...w, message: showOriginal(w.message, input) })),
     error:
       result.error === undefined
         ? undefined
@@ -378,12 +427,16 @@ export async function ingestFile(
   }
   const { result, afterCommit } = stored
   if (afterCommit === undefined) return result
-  const { rematched, settled } = await rematchAfterCommit(
-    options.handle.db,
-    options.engine,
-    afterCommit,
-    options.user,
-  )
+  let after: AfterCommitResult
+  try {
+    after = await rematchAfterCommit(options.handle.db, options.engine, afterCommit, options.user, options)
+  } catch (error) {
+    // The file is committed: it is reported stored, with what is left to repair. A run again would
+    // only say "already ingested", so the warning names the command that repairs it.
+    result.warnings = [...result.warnings, recoveryPendingWarning(result.path, afterCommit, error)]
+    return result
+  }
+  const { rematched, settled } = after
   addRematch(result.rematched, rematched)
   if (afterCommit.kind === '835') {
     result.matched += rematched.claims
@@ -459,12 +512,17 @@ export async function rematchAfterCommit(
   engine: DenialEngine,
   stored: AfterCommit,
   user: string | undefined,
+  hooks: Pick<IngestOptions, 'beforeRecoveryPass'> = {},
 ): Promise<AfterCommitResult> {
   // Idempotent, in a transaction of its own: a deadlock or serialization failure is tried again
-  // (the file itself is committed: a failure here is no reason to report it unstored).
+  // (the file itself is committed: a failure here is no reason to report it unstored; callers
+  // report it stored with INGEST_RECOVERY_PENDING, see recoveryPendingWarning).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => rematchInTransaction(trx, engine, stored, user))
+      return await db.transaction().execute(async (trx) => {
+        await hooks.beforeRecoveryPass?.(trx)
+        return rematchInTransaction(trx, engine, stored, user)
+      })
     } catch (error) {
       if (attempt < ATTEMPTS && isRetryable(error)) continue
       throw error
