@@ -548,6 +548,20 @@ async function rematchInTransaction(
   // Nothing to work out again when the in-transaction settlement saw every file there is now
   // and the re-match changed nothing: the same reads would give the same result. A file
   // committed after the settlement's reads began is a file more here, so the pass runs.
+  //
+  // Only files are counted: what else commits meanwhile cannot make this pass needed.
+  // - `onco-edi rematch`'s matching (and an 837's) writes nothing settleRecovery reads: match
+  //   status and submitted ids, lines' submitted ids, service dates, deadlines. Recovery reads
+  //   remit claims' claim, payer, status, paid and date, items' claim, payer, amount, status,
+  //   queue, date and recovery, lines' amount, level, code and CARCs, allocations and `recovered`
+  //   events.
+  // - A settlement of `rematch` (or of another file) of one of this file's claims locks the
+  //   claim's remit claims first, which this file's settlement locked until its commit: it either
+  //   committed before those locks were taken (the settlement read it) or waits for this commit
+  //   and then reads this file's rows (settleRecovery reads them again once it has the locks).
+  // - A biller's status change (src/rework: assign, resolve, reopen) locks its item and reads
+  //   nothing else; committed after the settlement read the item, the outcome is the one of this
+  //   file committed first and the biller acting after, which runs no settlement either.
   const unchanged =
     settledAmong !== undefined &&
     rematched.claims === 0 &&

@@ -635,13 +635,22 @@ export async function settleRecovery(
   if (claimIds.length === 0) return result
   const claimIdArray = sql`${arrayLiteral(claimIds, 'text')}::text[]`
 
-  const remits = await db
-    .selectFrom('remit_claim')
-    .select(['id', 'remittance_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
-    .where(sql<boolean>`claim_id = any(${claimIdArray})`)
-    .orderBy('id')
-    .forUpdate()
-    .execute()
+  const lockRemits = () =>
+    db
+      .selectFrom('remit_claim')
+      .select(['id', 'remittance_id', 'claim_id', 'payer_id', 'status', 'paid', 'remit_date'])
+      .where(sql<boolean>`claim_id = any(${claimIdArray})`)
+      .orderBy('id')
+      .forUpdate()
+      .execute()
+  // Locked, then read again. A statement that waited for another transaction's locks (an 835
+  // settling the same claims, until its commit) returns the rows it locked as of the snapshot it
+  // started with (PostgreSQL READ COMMITTED): without the remit claims that transaction inserted,
+  // whose items and allocations the statements below do see. `onco-edi rematch` read so took an
+  // 835's payment back from the item it recovered (test/src/ingest/rematch-during-ingest.test.ts).
+  // The second statement starts once the locks are ours and sees every commit before it.
+  await lockRemits()
+  const remits = await lockRemits()
   // Each transaction set's content identity: the 835's (transaction_set, by the remittance's
   // envelope) and the 277CA's that opened a rejection item (through its claim_acknowledgment).
   const remittanceIds = [...new Set(remits.map((r) => Number(r.remittance_id)))]
