@@ -22,13 +22,14 @@ import type { IngestKind } from './detect-kind.js'
 import { peekX12 } from './detect-kind.js'
 import type { DuplicateControlPolicy, DuplicateSet, FileTally, QuarantinedSet } from './file-ingest.js'
 import { FileIngest } from './file-ingest.js'
+import type { IngestErrorCode } from './ingest-error.js'
 import { IngestError } from './ingest-error.js'
 import { loadDenialEngine } from './load-denial-engine.js'
 import { loadStatusCategories } from './load-status-categories.js'
 import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import { SetHasher } from './set-hasher.js'
-import type { RemitFileState } from './store-835.js'
+import type { RemitFileState, SettleResult } from './store-835.js'
 import { settleRecovery } from './store-835.js'
 import type { AcknowledgmentTally } from './store-acknowledgments.js'
 import { AcknowledgmentStore } from './store-acknowledgments.js'
@@ -104,6 +105,11 @@ export interface IngestOptions {
   onProgress?: (path: string, claims: number, bytes: number) => void | Promise<void>
   /** Called with each file's result as soon as the file is finished, in the order they finish. */
   onFile?: (result: IngestFileResult) => void
+  /**
+   * Test hook: runs first in the transaction of the pass after a file's commit
+   * ({@link rematchAfterCommit}); a test makes the pass fail with SQL that fails.
+   */
+  beforeRecoveryPass?: (trx: Kysely<Database>) => Promise<void>
 }
 
 /**
@@ -143,14 +149,56 @@ export interface IngestFileResult {
   quarantined: QuarantinedSet[]
   /** Sets whose content was already stored from another file. */
   duplicateSets: DuplicateSet[]
-  /** Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`). */
-  warnings: X12Issue[]
+  /**
+   * Warnings about the file (e.g. `X12_DUPLICATE_CONTROL_NUMBER`; `INGEST_RECOVERY_PENDING`: stored,
+   * but the pass after its commit failed).
+   */
+  warnings: IngestWarning[]
   /**
    * A 999 or 277CA: the claims it marked accepted, rejected or pending, and those it names that
    * match no submitted claim (`items` counts the rejection items it opened).
    */
   acknowledged: Pick<AcknowledgmentTally, 'accepted' | 'rejected' | 'pending' | 'unmatched'> | undefined
   error: { code: string; message: string } | undefined
+}
+
+/** A warning about a stored file: the reader's, or `INGEST_RECOVERY_PENDING`. */
+export type IngestWarning = X12Issue | RecoveryPendingWarning
+
+/**
+ * The file's transaction committed, but the re-match and recovery pass after the commit
+ * ({@link rematchAfterCommit}) failed for good: the file is stored, and what its claims' payments
+ * recover may miss what other files committed meanwhile until `onco-edi rematch` runs.
+ */
+export interface RecoveryPendingWarning {
+  code: Extract<IngestErrorCode, 'INGEST_RECOVERY_PENDING'>
+  severity: 'warning'
+  message: string
+  position: undefined
+}
+
+/**
+ * The warning for a committed file whose pass after the commit failed with `error`. `name` names
+ * the file (never its content); the database's message says why.
+ */
+export function recoveryPendingWarning(
+  name: string,
+  stored: AfterCommit,
+  error: unknown,
+): RecoveryPendingWarning {
+  const detail = error instanceof Error ? error.message : String(error)
+  const pass =
+    stored.kind === '835'
+      ? 're-match and recovery pass after its commit'
+      : 're-match of earlier remits after its commit'
+  return {
+    code: 'INGEST_RECOVERY_PENDING',
+    severity: 'warning',
+    message:
+      `${name} is stored (file ${stored.fileId}), but the ${pass} failed: ${detail}; ` +
+      'run `onco-edi rematch` to repair what its claims recover and match',
+    position: undefined,
+  }
 }
 
 /**
@@ -212,6 +260,7 @@ function showResultPath(result: IngestFileResult, input: SpooledInput): IngestFi
     path: input.shown,
     name: basename(input.shown),
     message,
+    warnings: result.warnings.map((w) => ({ ...w, message: showOriginal(w.message, input) })),
     error:
       result.error === undefined
         ? undefined
@@ -382,11 +431,25 @@ export async function ingestFile(
   }
   const { result, afterCommit } = stored
   if (afterCommit === undefined) return result
-  const rematched = await rematchAfterCommit(options.handle.db, options.engine, afterCommit, options.user)
+  let after: AfterCommitResult
+  try {
+    after = await rematchAfterCommit(options.handle.db, options.engine, afterCommit, options.user, options)
+  } catch (error) {
+    // The file is committed: it is reported stored, with what is left to repair. A run again would
+    // only say "already ingested", so the warning names the command that repairs it.
+    result.warnings = [...result.warnings, recoveryPendingWarning(result.path, afterCommit, error)]
+    return result
+  }
+  const { rematched, settled } = after
   addRematch(result.rematched, rematched)
   if (afterCommit.kind === '835') {
     result.matched += rematched.claims
     result.unmatched -= rematched.claims
+  }
+  // What the pass after the commit recovered is this file's too (as its transaction's pass).
+  if (settled !== undefined) {
+    result.recovered += settled.recovered
+    result.recoveredAmount += settled.recoveredAmount
   }
   return result
 }
@@ -433,6 +496,13 @@ export interface StoredFile {
   afterCommit: AfterCommit | undefined
 }
 
+/** What {@link rematchAfterCommit} did: remits matched, and for an 835 what its pass changed. */
+export interface AfterCommitResult {
+  rematched: RematchResult
+  /** The recovery pass after an 835's commit; undefined when it was skipped or for an 837. */
+  settled: SettleResult | undefined
+}
+
 /**
  * After a file's transaction committed: re-matches remits against what other processes committed
  * while the file was open. An 835 stored while its 837 was still uncommitted is matched by
@@ -446,12 +516,17 @@ export async function rematchAfterCommit(
   engine: DenialEngine,
   stored: AfterCommit,
   user: string | undefined,
-): Promise<RematchResult> {
+  hooks: Pick<IngestOptions, 'beforeRecoveryPass'> = {},
+): Promise<AfterCommitResult> {
   // Idempotent, in a transaction of its own: a deadlock or serialization failure is tried again
-  // (the file itself is committed: a failure here is no reason to report it unstored).
+  // (the file itself is committed: a failure here is no reason to report it unstored; callers
+  // report it stored with INGEST_RECOVERY_PENDING, see recoveryPendingWarning).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => rematchInTransaction(trx, engine, stored, user))
+      return await db.transaction().execute(async (trx) => {
+        await hooks.beforeRecoveryPass?.(trx)
+        return rematchInTransaction(trx, engine, stored, user)
+      })
     } catch (error) {
       if (attempt < ATTEMPTS && isRetryable(error)) continue
       throw error
@@ -464,7 +539,7 @@ async function rematchInTransaction(
   engine: DenialEngine,
   { kind, fileId, settledAmong }: AfterCommit,
   user: string | undefined,
-): Promise<RematchResult> {
+): Promise<AfterCommitResult> {
   const rematched = await rematchRemitClaims(
     trx,
     engine,
@@ -472,7 +547,7 @@ async function rematchInTransaction(
     kind === '837' ? { submittedFileId: fileId } : { remitFileId: fileId },
     user ?? 'ingest',
   )
-  if (kind !== '835') return rematched
+  if (kind !== '835') return { rematched, settled: undefined }
   // Denials and payments of one claim that another process committed while this 835 was open.
   // Nothing to work out again when the in-transaction settlement saw every file there is now
   // and the re-match changed nothing: the same reads would give the same result. A file
@@ -482,8 +557,8 @@ async function rematchInTransaction(
     rematched.claims === 0 &&
     rematched.items === 0 &&
     sameFiles(await filesSeen(trx), settledAmong)
-  if (!unchanged) await settleRecovery(trx, { fileId }, user ?? 'ingest')
-  return rematched
+  if (unchanged) return { rematched, settled: undefined }
+  return { rematched, settled: await settleRecovery(trx, { fileId }, user ?? 'ingest') }
 }
 
 function sameFiles(a: FilesSeen, b: FilesSeen): boolean {

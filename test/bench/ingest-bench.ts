@@ -381,6 +381,16 @@ function enginesWanted(): Engine[] {
  * ingest (own process) next to the parse of the same file (own process). Targets: peak RSS under
  * 350 MB and flat across sizes, ingest within 3x of parse time. PostgreSQL by default
  * (BENCH_ENGINES to choose); PGlite ingests into a data directory created beforehand.
+ *
+ * What each side times, in a process of its own (neither counts node's start-up, module loading or,
+ * for the ingest, opening and migrating the database):
+ * - ingest: `ingestFiles` of the one file, as `onco-edi ingest` runs it after opening the
+ *   database: the denial rules loaded, the file's SHA-256 and kind, on PostgreSQL the pre-scan of
+ *   its interchanges, the transaction (file row, payer profiles, reading, set hashes, rows and their
+ *   COPYs, the re-match of earlier remits, the file row's totals and audit event, the commit) and
+ *   the re-match after the commit; V8 flags as `onco-edi ingest` (`--max-semi-space-size=4`);
+ * - parse: the X12 reader over the file (`readX12File`, every event made, nothing written), V8
+ *   flags as `onco-edi parse` (Node's defaults).
  */
 export async function runIngest837Bench(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'ingest837-bench-'))

@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '../../src/db/create-database.js'
+import type { IngestFileResult } from '../../src/ingest/ingest-files.js'
 import { ingestFiles } from '../../src/ingest/ingest-files.js'
 import { cashReport, recoveredReport } from '../../src/rework/reports.js'
 
@@ -40,10 +41,16 @@ export async function reportTotalsOf(handle: DatabaseHandle) {
 }
 
 /** Ingests each file in its own run, in the order given (one run sorts its 835s by BPR16). */
-export async function ingestEachInOrder(handle: DatabaseHandle, paths: readonly string[]): Promise<void> {
+export async function ingestEachInOrder(
+  handle: DatabaseHandle,
+  paths: readonly string[],
+): Promise<IngestFileResult[]> {
+  const results: IngestFileResult[] = []
   for (const path of paths) {
     const [result] = await ingestFiles([path], { handle })
     if (result?.status !== 'ingested')
       throw new Error(`${path} was not ingested: ${result?.status} ${result?.message}`)
+    results.push(result)
   }
+  return results
 }

@@ -86,6 +86,13 @@ function runChild(
   })
 }
 
+/** What a failed tsc run said (its diagnostics are on stdout; node's own errors on stderr). */
+function buildFailure(error: unknown): string {
+  const text = (key: string): string =>
+    error !== null && typeof error === 'object' && key in error ? String(Reflect.get(error, key)).trim() : ''
+  return [text('stdout'), text('stderr')].filter((t) => t !== '').join('\n') || String(error)
+}
+
 type Counts = BatchResult['counts']
 
 describe('kill -9 of batch during a multi-file run', () => {
@@ -106,16 +113,24 @@ describe('kill -9 of batch during a multi-file run', () => {
         include: [],
       }),
     )
+    // A build that fails must fail the suite: the children would otherwise run whatever an
+    // earlier build left in OUT. Held as a value until the clean run is over (no unhandled
+    // rejection meanwhile); tsc prints its diagnostics on stdout.
     const build = promisify(execFile)(process.execPath, [
       join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
       '-p',
       join(CACHE, 'tsconfig.json'),
-    ]).catch(() => undefined)
+    ]).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
     try {
       await cleanRun()
     } finally {
       await build
     }
+    const failure = await build
+    if (failure !== undefined) throw new Error(`the child's build failed: ${buildFailure(failure)}`)
   }, 180_000)
 
   /** The three sources processed once, without kills, on an in-memory PGlite: their counts. */

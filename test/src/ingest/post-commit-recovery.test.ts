@@ -27,15 +27,24 @@ const PAYMENT = join(E2E, '835-medicare-2026-03-02.x12')
 const outbox = mkdtempSync(join(tmpdir(), 'post-commit-recovery-'))
 afterAll(() => rmSync(outbox, { recursive: true, force: true }))
 
-/** How a caller stores one file on a connection; what it says became of the file. */
-type Store = (handle: DatabaseHandle, path: string) => Promise<string | undefined>
+/**
+ * How a caller stores one file on a connection: what it says became of the file, and the cents it
+ * says the file recovered (the batch service's result has no such figure).
+ */
+type Store = (
+  handle: DatabaseHandle,
+  path: string,
+) => Promise<{ said: string | undefined; recoveredAmount: number | undefined }>
 
 /** Each caller: how it stores a file, and what it says of a stored 835. */
 const callers: { name: string; stored: string; prepare(handle: DatabaseHandle): Promise<Store> }[] = [
   {
     name: 'ingest',
     stored: 'ingested',
-    prepare: async () => async (handle, path) => (await ingestFiles([path], { handle }))[0]?.status,
+    prepare: async () => async (handle, path) => {
+      const [result] = await ingestFiles([path], { handle })
+      return { said: result?.status, recoveredAmount: result?.recoveredAmount }
+    },
   },
   {
     name: 'batch and worker',
@@ -45,7 +54,7 @@ const callers: { name: string; stored: string; prepare(handle: DatabaseHandle): 
       return async (handle, path) => {
         const file = { claimId: newClaimId(), name: basename(path), path }
         const done = await processClaimedFile(file, { handle, setup, outbox })
-        return `${done.result.kind} ${done.result.status}`
+        return { said: `${done.result.kind} ${done.result.status}`, recoveredAmount: undefined }
       }
     },
   },
@@ -62,7 +71,7 @@ describePostgresOnly(
         let hold: CommitHold | undefined
         const running: Promise<unknown>[] = []
         try {
-          await ingestEachInOrder(reference.handle, [CLAIMS, DENIAL, PAYMENT])
+          const inOrder = await ingestEachInOrder(reference.handle, [CLAIMS, DENIAL, PAYMENT])
           const expected = await reworkItemsOf(reference.handle)
           expect(expected.find((i) => i.claimId === 'E2E-P-003')).toMatchObject({
             status: 'partially_recovered',
@@ -78,7 +87,13 @@ describePostgresOnly(
           running.push(denial, payment)
           await hold.waitFor(2)
           await hold.remove()
-          expect([await denial, await payment]).toEqual([caller.stored, caller.stored])
+          const stored = [await denial, await payment]
+          expect(stored.map((s) => s.said)).toEqual([caller.stored, caller.stored])
+          // The cents the files say they recovered, the pass after the commit's included.
+          if (caller.name === 'ingest')
+            expect(stored.reduce((sum, s) => sum + (s.recoveredAmount ?? 0), 0)).toBe(
+              inOrder.reduce((sum, r) => sum + r.recoveredAmount, 0),
+            )
           expect(await reworkItemsOf(race.first)).toEqual(expected)
           expect(await reportTotalsOf(race.first)).toEqual(await reportTotalsOf(reference.handle))
         } finally {
