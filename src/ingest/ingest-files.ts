@@ -190,7 +190,9 @@ export function recoveryPendingWarning(
   const pass =
     stored.kind === '835'
       ? 're-match and recovery pass after its commit'
-      : 're-match of earlier remits after its commit'
+      : stored.kind === '277'
+        ? 'recovery pass after its commit'
+        : 're-match of earlier remits after its commit'
   return {
     code: 'INGEST_RECOVERY_PENDING',
     severity: 'warning',
@@ -477,10 +479,11 @@ async function filesSeen(db: Kysely<Database>): Promise<FilesSeen> {
  * the batch service, the worker) passes it on the same way after its commit.
  */
 export interface AfterCommit {
-  kind: '837' | '835'
+  /** `277`: a 277CA that opened rejection items (recovered by payments of their claims). */
+  kind: '837' | '835' | '277'
   fileId: number
   /**
-   * An 835 settled in its transaction ({@link settleRecovery}): the files that transaction saw
+   * An 835 (or a 277CA's rejection items) settled in its transaction ({@link settleRecovery}): the files that transaction saw
    * just before its settlement read anything. The recovery pass after the commit is skipped when
    * they are still all the files there are and the re-match changed nothing. Undefined: the pass
    * always runs (an 835 with no claims settled, or one whose transaction's value was lost, as for a
@@ -509,7 +512,8 @@ export interface AfterCommitResult {
  * whichever of the two commits last (READ COMMITTED: each statement sees every commit before it
  * started). Idempotent: remit claims already matched are left alone. After an 835, what its
  * claims' payments recover is worked out again ({@link settleRecovery}), with what another process
- * committed meanwhile.
+ * committed meanwhile; after a 277CA that opened rejection items, what payments of their claims
+ * recover of them.
  */
 export async function rematchAfterCommit(
   db: Kysely<Database>,
@@ -540,6 +544,22 @@ async function rematchInTransaction(
   { kind, fileId, settledAmong }: AfterCommit,
   user: string | undefined,
 ): Promise<AfterCommitResult> {
+  if (kind === '277') {
+    // A 277CA's rejection items and payments of their claims an 835 committed while it was open
+    // (the 835's own pass after its commit may have run before this file committed).
+    const rematched = { claims: 0, lines: 0, items: 0, deadlines: 0 }
+    if (settledAmong !== undefined && sameFiles(await filesSeen(trx), settledAmong))
+      return { rematched, settled: undefined }
+    const claims = await trx
+      .selectFrom('rework_item')
+      .select('claim_id')
+      .distinct()
+      .where('file_id', '=', fileId)
+      .execute()
+    if (claims.length === 0) return { rematched, settled: undefined }
+    const claimIds = claims.map((c) => c.claim_id)
+    return { rematched, settled: await settleRecovery(trx, { claimIds }, user ?? 'ingest') }
+  }
   const rematched = await rematchRemitClaims(
     trx,
     engine,
@@ -648,7 +668,10 @@ async function storeFile(
   const kind = result.kind ?? '837'
   const user = options.user ?? 'ingest'
   if (kind === '999' || kind === '277') {
-    await storeAcknowledgments(trx, path, fileId, result, { ...options, user })
+    const settledAmong = await storeAcknowledgments(trx, path, fileId, result, { ...options, user })
+    // A 277CA that opened rejection items: recovered by payments another process commits meanwhile.
+    if (kind === '277' && result.items > 0 && result.status !== 'already_ingested')
+      return { kind: '277', fileId, settledAmong }
     return undefined
   }
   const remit: RemitFileState = {
@@ -758,14 +781,18 @@ async function storeFile(
   return { kind, fileId, settledAmong }
 }
 
-/** A 999 or 277CA file, in the file's transaction (see {@link AcknowledgmentStore}). */
+/**
+ * A 999 or 277CA file, in the file's transaction (see {@link AcknowledgmentStore}). Returns what
+ * the transaction saw of `ingest_file` before it settled the rejection items it opened (see
+ * {@link AfterCommit}), or undefined when it opened none.
+ */
 async function storeAcknowledgments(
   trx: Kysely<Database>,
   path: string,
   fileId: number,
   result: IngestFileResult,
   options: IngestOptions & { engine: DenialEngine; user: string },
-): Promise<void> {
+): Promise<FilesSeen | undefined> {
   const hasher = new SetHasher()
   const store = new AcknowledgmentStore(
     {
@@ -783,7 +810,11 @@ async function storeAcknowledgments(
     for (const event of events) await store.handle(event)
   const tally = store.tally
   // A rejection item is recovered by a payment of its claim stored before it, as after an 835.
-  if (tally.items > 0) await settleRecovery(trx, { claimIds: [...new Set(tally.itemClaimIds)] }, options.user)
+  let settledAmong: FilesSeen | undefined
+  if (tally.items > 0) {
+    settledAmong = await filesSeen(trx)
+    await settleRecovery(trx, { claimIds: [...new Set(tally.itemClaimIds)] }, options.user)
+  }
   result.claims = tally.claims
   result.sets = tally.sets
   result.items = tally.items
@@ -811,13 +842,14 @@ async function storeAcknowledgments(
     const from = [...new Set(tally.duplicateSets.map((d) => d.fileId))].join(', ')
     result.status = 'already_ingested'
     result.message = `already ingested (every transaction set was stored from file ${from})`
-    return
+    return undefined
   }
   result.status = tally.quarantined.length > 0 ? 'partial' : 'ingested'
   result.message =
     `${kindName}: ${tally.accepted} claim(s) accepted, ${tally.rejected} rejected, ${tally.pending} pending` +
     (tally.items > 0 ? `, ${tally.items} rejection item(s) opened` : '') +
     (tally.quarantined.length > 0 ? `, ${tally.quarantined.length} transaction set(s) quarantined` : '')
+  return settledAmong
 }
 
 function copyTally(result: IngestFileResult, tally: FileTally): void {
