@@ -23,12 +23,26 @@ export interface BatchCounts {
   failed: number
   /** Files the database refused (kept in `.work/`, tried again on the next rescan or start). */
   errors: number
+  /**
+   * Files stored (counted in `done`) whose re-match and recovery pass after the commit failed
+   * (`INGEST_RECOVERY_PENDING` in their result): `onco-edi rematch` repairs them.
+   */
+  recoveryPending: number
   claims: number
 }
 
 /** Counts before the first file. */
 export function emptyBatchCounts(): BatchCounts {
-  return { queued: 0, inProgress: 0, done: 0, duplicates: 0, failed: 0, errors: 0, claims: 0 }
+  return {
+    queued: 0,
+    inProgress: 0,
+    done: 0,
+    duplicates: 0,
+    failed: 0,
+    errors: 0,
+    recoveryPending: 0,
+    claims: 0,
+  }
 }
 
 export interface BatchServiceOptions {
@@ -84,6 +98,7 @@ export async function runBatchService(options: BatchServiceOptions): Promise<Bat
       if (result.status === 'failed') counts.failed++
       else if (result.status === 'duplicate') counts.duplicates++
       else counts.done++
+      if (isRecoveryPending(result)) counts.recoveryPending++
       counts.claims += result.counts.claims
       logResult(logger, result)
       options.onResult?.(result)
@@ -207,5 +222,15 @@ function logResult(logger: Logger, result: BatchResult): void {
     acknowledgment: result.acknowledgment,
   }
   if (result.status === 'failed') logger.warn(fields, 'batch file failed')
+  else if (isRecoveryPending(result))
+    logger.warn(
+      { ...fields, warnings: result.warnings },
+      'batch file processed; its recovery pass failed (onco-edi rematch repairs it)',
+    )
   else logger.info(fields, 'batch file processed')
+}
+
+/** The file is stored but its pass after the commit failed (`INGEST_RECOVERY_PENDING`). */
+export function isRecoveryPending(result: BatchResult): boolean {
+  return result.codes.includes('INGEST_RECOVERY_PENDING')
 }

@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { DatabaseHandle } from '../db/create-database.js'
 import { BatchError } from './batch-error.js'
-import { type BatchCounts, emptyBatchCounts } from './batch-service.js'
+import { type BatchCounts, emptyBatchCounts, isRecoveryPending } from './batch-service.js'
 import type { BatchSetup } from './batch-setup.js'
 import type { BatchResult, ClaimedFile } from './process-file.js'
 import {
@@ -12,6 +12,7 @@ import {
   newClaimId,
   processClaimedFile,
   publishOutputs,
+  rematchCommitted,
   removeStaging,
   sha256Of,
 } from './process-file.js'
@@ -217,6 +218,9 @@ export async function startWorker(options: WorkerOptions): Promise<string> {
     await options.onJobStart?.(data)
     const committed = await findResult(handle.db, data.claimId)
     if (committed !== undefined) {
+      // Committed before the worker died (or its job was retried): the pass after the commit may
+      // not have run; it is idempotent.
+      await rematchCommitted(committed, { handle, setup: options.setup })
       await publishOutputs(options.outbox, committed)
       await removeStaging(options.outbox, data.claimId)
       return committed.result
@@ -266,8 +270,9 @@ export async function startWorker(options: WorkerOptions): Promise<string> {
           if (result.status === 'failed') counts.failed++
           else if (result.status === 'duplicate') counts.duplicates++
           else counts.done++
+          if (isRecoveryPending(result)) counts.recoveryPending++
           counts.claims += result.counts.claims
-          logger.info(
+          logger[isRecoveryPending(result) ? 'warn' : 'info'](
             {
               job: job.id,
               file: result.file,

@@ -11,7 +11,11 @@ import { noteClaimsWritten } from '../db/planner-statistics.js'
 import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
 import type { AfterCommit } from '../ingest/ingest-files.js'
-import { ingestFileInTransaction, rematchAfterCommit } from '../ingest/ingest-files.js'
+import {
+  ingestFileInTransaction,
+  recoveryPendingWarning,
+  rematchAfterCommit,
+} from '../ingest/ingest-files.js'
 import { scrubFiles } from '../scrub/scrub-files.js'
 import type { BatchAcknowledgment } from './acknowledge-batch-file.js'
 import { acknowledgeBatch837, registerBatchInterchange } from './acknowledge-batch-file.js'
@@ -75,6 +79,12 @@ export interface BatchResult {
    * 835's remittance. Remits are matched again against these after the commit.
    */
   storedFiles: { kind: '837' | '835'; fileId: number }[]
+  /**
+   * Present when something was left to repair after the commit: `INGEST_RECOVERY_PENDING` (the
+   * file is stored, but the re-match and recovery pass after its commit failed; `onco-edi rematch`
+   * repairs it). Its code is in `codes` too.
+   */
+  warnings?: { code: string; message: string }[]
 }
 
 /** A file claimed for processing: its copy under the inbox's `.work/` (or a worker's spool). */
@@ -94,6 +104,8 @@ export interface ProcessOptions {
   failedDir?: string
   /** More work to commit with the file (a worker deletes the job's upload). */
   inTransaction?: (trx: Kysely<Database>) => Promise<void>
+  /** Test hook: see IngestOptions' `beforeRecoveryPass`. */
+  beforeRecoveryPass?: (trx: Kysely<Database>) => Promise<void>
 }
 
 let lastClaimMs = 0
@@ -141,7 +153,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
   const committed = await findResult(handle.db, file.claimId)
   if (committed !== undefined) {
     // Committed before a crash: the re-match may not have run (it is idempotent), then publish.
-    await rematchStored(committed.afterCommit, options)
+    await rematchCommitted(committed, options)
     await publishOutputs(options.outbox, committed, options.failedDir)
     return committed
   }
@@ -166,7 +178,7 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
   // nothing else has them), and processing the claim again only publishes them (findResult above).
   // Going round the loop again would throw them away and store the file a second time, which its
   // own row (the same claim id) refuses.
-  await rematchStored(row.afterCommit, options)
+  await rematchCommitted(row, options)
   await noteClaimsWritten(handle.db, row.result.counts.claims)
   await publishOutputs(options.outbox, row, options.failedDir)
   // The file's garbage goes before the next file: memory stays flat over a long run.
@@ -177,10 +189,25 @@ export async function processClaimedFile(file: ClaimedFile, options: ProcessOpti
 /**
  * After the file's commit: remits are matched again against what other files (other workers)
  * committed while this one was open, whichever of an 837 and its 835 commits last. Idempotent.
+ * A pass that fails for good does not make the committed file fail: it is published as processed
+ * with `INGEST_RECOVERY_PENDING` in its result (`codes`, `warnings`), which says that `onco-edi
+ * rematch` repairs it. Processing the claim again (a crash before it was retired) runs the pass
+ * again and publishes the row's result, without the warning when the pass then succeeds.
  */
-async function rematchStored(afterCommit: readonly AfterCommit[], options: ProcessOptions): Promise<void> {
-  for (const stored of afterCommit)
-    await rematchAfterCommit(options.handle.db, options.setup.engine, stored, options.setup.user)
+export async function rematchCommitted(
+  committed: CommittedFile,
+  options: Pick<ProcessOptions, 'handle' | 'setup' | 'beforeRecoveryPass'>,
+): Promise<void> {
+  for (const stored of committed.afterCommit) {
+    try {
+      await rematchAfterCommit(options.handle.db, options.setup.engine, stored, options.setup.user, options)
+    } catch (error) {
+      const { result } = committed
+      const warning = recoveryPendingWarning(result.file, stored, error)
+      result.warnings = [...(result.warnings ?? []), { code: warning.code, message: warning.message }]
+      result.codes = [...new Set([...result.codes, warning.code])].sort()
+    }
+  }
 }
 
 /** A committed file: its result and where its outputs go. */

@@ -35,6 +35,7 @@ export function createStatusLine(
         `${label}: ${format(counts.queued)} queued  ${format(counts.inProgress)} in progress  ` +
         `${format(counts.done)} done  ${format(counts.duplicates)} duplicate  ${format(counts.failed)} failed` +
         (counts.errors > 0 ? `  ${format(counts.errors)} to retry` : '') +
+        (counts.recoveryPending > 0 ? `  ${format(counts.recoveryPending)} need rematch` : '') +
         `  ${format(rate)} claims/s`
       const width = stream.columns ?? 120
       stream.write(`\r\x1b[2K${line.slice(0, Math.max(width - 1, 20))}`)

@@ -5,6 +5,7 @@ export const INGEST_ERROR_CODES = [
   'INGEST_BAD_OPTION',
   'INGEST_RULES_MISSING',
   'INGEST_STORE_FAILED',
+  'INGEST_RECOVERY_PENDING',
 ] as const
 
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number]

@@ -111,9 +111,12 @@ export const batchCommand: Command = {
       context.stdout.write(
         `batch: ${counts.done} processed, ${counts.duplicates} duplicate, ${counts.failed} failed` +
           (counts.errors > 0 ? `, ${counts.errors} kept in .work/ to be tried again` : '') +
+          (counts.recoveryPending > 0
+            ? `, ${counts.recoveryPending} stored whose recovery pass failed (INGEST_RECOVERY_PENDING: run onco-edi rematch)`
+            : '') +
           `, ${counts.claims} claims\n`,
       )
-    return counts.failed > 0 || counts.errors > 0 ? 1 : 0
+    return counts.failed > 0 || counts.errors > 0 || counts.recoveryPending > 0 ? 1 : 0
   },
 }
 
@@ -143,5 +146,8 @@ export function describeBatchResult(r: BatchResult): string {
       ? `${c.claims} claims, ${c.accepted} accepted / ${c.rejected} rejected`
       : `${c.claims} claims, ${c.matched} matched, ${c.items} rework items`
   const quarantined = c.quarantinedSets > 0 ? `, ${c.quarantinedSets} set(s) quarantined` : ''
-  return `${name}: ${r.kind ?? ''} ${detail}${quarantined}${reused === '' ? '' : `, ${reused}`}${ack}`
+  const line = `${name}: ${r.kind ?? ''} ${detail}${quarantined}${reused === '' ? '' : `, ${reused}`}${ack}`
+  // Stored, but the pass after its commit failed: the warning's own line says why and what repairs it.
+  const warnings = (r.warnings ?? []).map((w) => `\n  warning: ${w.code} ${escapeControl(w.message)}`)
+  return `${line}${warnings.join('')}`
 }

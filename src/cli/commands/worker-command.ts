@@ -108,8 +108,14 @@ export const workerCommand: Command = {
     const counts = last
     if (!values.json && counts !== undefined)
       context.stdout.write(
-        `worker: ${counts.done} processed, ${counts.duplicates} duplicate, ${counts.failed} failed, ${counts.errors} job error(s), ${counts.claims} claims\n`,
+        `worker: ${counts.done} processed, ${counts.duplicates} duplicate, ${counts.failed} failed, ${counts.errors} job error(s)` +
+          (counts.recoveryPending > 0
+            ? `, ${counts.recoveryPending} stored whose recovery pass failed (INGEST_RECOVERY_PENDING: run onco-edi rematch)`
+            : '') +
+          `, ${counts.claims} claims\n`,
       )
-    return counts !== undefined && (counts.failed > 0 || counts.errors > 0) ? 1 : 0
+    return counts !== undefined && (counts.failed > 0 || counts.errors > 0 || counts.recoveryPending > 0)
+      ? 1
+      : 0
   },
 }

@@ -59,6 +59,21 @@ describe('the line batch prints per file', () => {
     )
   })
 
+  it('says a stored file needs onco-edi rematch when its pass after the commit failed', () => {
+    const message = 'in.x12 is stored (file 7), but the re-match and recovery pass after its commit failed: x'
+    expect(
+      describeBatchResult(
+        result({
+          kind: '835',
+          acknowledgment: null,
+          counts: { claims: 3, matched: 3, items: 1 },
+          codes: ['INGEST_RECOVERY_PENDING'],
+          warnings: [{ code: 'INGEST_RECOVERY_PENDING', message }],
+        }),
+      ),
+    ).toBe(`in.x12: 835 3 claims, 3 matched, 1 rework items\n  warning: INGEST_RECOVERY_PENDING ${message}`)
+  })
+
   it('keeps the other lines as they were', () => {
     expect(
       describeBatchResult(result({ status: 'failed', codes: ['X12_NO_ISA'], acknowledgment: null })),

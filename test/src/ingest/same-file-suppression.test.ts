@@ -37,3 +37,33 @@ describeEachDatabase('repeated denials in a later set of the same 835', (ctx) =>
     expect(heldBack[0]?.n).toBe(0)
   })
 })
+
+/**
+ * The same repeat in a file of its own, stored after the first: the first file's items hold its
+ * repeated denials back while it is stored (on PGlite the look-up is skipped only for a database
+ * with no other file's open items).
+ */
+describeEachDatabase("repeated denials of another file's items", (ctx) => {
+  it('are compared while the later file is stored: no second item, nothing held back after the fact', async () => {
+    const first = e2eText('835-commercial-2026-02-05.x12')
+    const later = first
+      .replaceAll('*20260205~', '*20260212~')
+      .replaceAll('E2ECHK0205', 'E2ECHK0212')
+      .replace(/^(ISA(?:\*[^*]*){12}\*)\d{9}/, '$1000000912')
+      .replace(/IEA\*(\d+)\*\d{9}~/, 'IEA*$1*000000912~')
+    const firstPath = join(dir, 'first.x12')
+    const laterPath = join(dir, 'later.x12')
+    writeFileSync(firstPath, first)
+    writeFileSync(laterPath, later)
+    const [one] = await ingestFiles([firstPath], { handle: ctx.handle })
+    expect(one?.status).toBe('ingested')
+    expect(one?.items).toBeGreaterThan(0)
+    const [two] = await ingestFiles([laterPath], { handle: ctx.handle })
+    expect(two?.status).toBe('ingested')
+    expect(two?.warnings).toEqual([])
+    expect(two?.items).toBe(0)
+    const { rows: heldBack } = await sql<{ n: number }>`select count(*)::int as n from audit_event
+      where entity = 'rework_item' and action = 'held_back'`.execute(ctx.handle.db)
+    expect(heldBack[0]?.n).toBe(0)
+  })
+})
