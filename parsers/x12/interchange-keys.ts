@@ -7,6 +7,9 @@ export interface InterchangeKey {
 /** An ISA segment is fixed-width: 106 characters up to and including its segment terminator. */
 const ISA_LENGTH = 106
 
+/** What an ISA starts with. */
+const ISA = Buffer.from('ISA', 'latin1')
+
 /**
  * Finds the sender (ISA06) and control number (ISA13) of every interchange in a stream of bytes,
  * without reading anything else, so that a file's interchanges are known before it is stored
@@ -22,27 +25,33 @@ const ISA_LENGTH = 106
  * ```
  */
 export class InterchangeKeyScanner {
-  #carry = ''
-  /** Characters of the stream before `#carry`. */
+  /** The bytes of the last chunk that may begin an ISA the next chunk ends (at most 105). */
+  #carry: Uint8Array = new Uint8Array(0)
+  /** Bytes of the stream before `#carry`. */
   #offset = 0
   readonly #seen = new Set<number>()
   readonly #keys: InterchangeKey[] = []
 
   push(chunk: Uint8Array): void {
-    const text =
-      this.#carry + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1')
-    let at = text.indexOf('ISA')
-    let keepFrom = Math.max(0, text.length - ISA_LENGTH)
+    // The bytes are searched as they are (a string of each chunk cost as much as the file's SHA-256);
+    // only an ISA's 106 bytes become text, as Latin-1 (one character per byte).
+    const bytes =
+      this.#carry.length === 0
+        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+        : Buffer.concat([this.#carry, chunk])
+    let at = bytes.indexOf(ISA)
+    let keepFrom = Math.max(0, bytes.length - ISA_LENGTH)
     while (at !== -1) {
-      if (at + ISA_LENGTH > text.length) {
+      if (at + ISA_LENGTH > bytes.length) {
         keepFrom = Math.min(keepFrom, at)
         break
       }
-      this.#take(text, at)
-      at = text.indexOf('ISA', at + 1)
+      this.#take(bytes, at)
+      at = bytes.indexOf(ISA, at + 1)
     }
     this.#offset += keepFrom
-    this.#carry = text.slice(keepFrom)
+    // A copy: the caller may reuse the chunk's memory.
+    this.#carry = new Uint8Array(bytes.subarray(keepFrom))
   }
 
   /** The interchanges found so far, in file order. */
@@ -50,13 +59,13 @@ export class InterchangeKeyScanner {
     return [...this.#keys]
   }
 
-  #take(text: string, at: number): void {
+  #take(bytes: Buffer, at: number): void {
     const position = this.#offset + at
     if (this.#seen.has(position)) return
-    const before = at === 0 ? '' : (text[at - 1] ?? '')
-    const separator = text[at + 3] ?? ''
-    if (/[0-9A-Za-z]/.test(before) || separator === '' || /[0-9A-Za-z ]/.test(separator)) return
-    const fields = text.slice(at, at + ISA_LENGTH).split(separator)
+    const before = at === 0 ? '' : String.fromCharCode(bytes[at - 1] ?? 0)
+    const separator = String.fromCharCode(bytes[at + 3] ?? 0)
+    if (/[0-9A-Za-z]/.test(before) || /[0-9A-Za-z ]/.test(separator)) return
+    const fields = bytes.toString('latin1', at, at + ISA_LENGTH).split(separator)
     const senderId = fields[6]?.trim() ?? ''
     const control = fields[13]?.trim() ?? ''
     if (fields.length < 17 || !/^\d{9}$/.test(control)) return
