@@ -132,12 +132,17 @@ export async function insertLiteralsTogether(
   await sql`with ${sql.join(ctes)} ${insertPart(last)}`.execute(db)
 }
 
-/** Reserves `count` ids from a bigserial's sequence so that child rows can reference them. */
+/**
+ * Reserves `count` ids from a bigserial's sequence so that child rows can reference them, in the
+ * order they were drawn. One row of text (as {@link reserveIdPairs}), not a row per id: an 837's
+ * batch reserves 1,000, and 100k result rows cost node about 0.1 s of protocol parsing per 100k claims.
+ */
 export async function reserveIds(db: Kysely<Database>, sequence: string, count: number): Promise<number[]> {
   if (count === 0) return []
-  const { rows } = await sql<{ id: string | number }>`select nextval(${sequence}) as id
+  const { rows } = await sql<{ ids: string | null }>`select string_agg(nextval(${sequence})::text, ',') as ids
     from generate_series(1, ${count}::int4)`.execute(db)
-  return rows.map((row) => Number(row.id))
+  const ids = rows[0]?.ids
+  return ids ? ids.split(',').map(Number) : []
 }
 
 /** Reserves ids from two sequences in one round trip (claims and their lines). */

@@ -293,8 +293,25 @@ export class FileIngest {
     this.#setIdentity = setIdentity
   }
 
-  /** Moves the state machine by one reader event. */
-  async handle(event: X12Event): Promise<void> {
+  /**
+   * Moves the state machine by one reader event: `undefined` when that was done at once (an 837
+   * claim added to a batch that is not full, nearly every event of an 837), else the promise of the
+   * step. An `async` call and its `await` for each of 100k claims cost about 0.08 s of node's CPU.
+   */
+  handle(event: X12Event): Promise<void> | undefined {
+    if (event.type === 'claim837') {
+      const phase = this.#phase
+      const batch = this.#staged837
+      if (phase.name === 'in-set' && batch !== undefined && batch.length + 1 < batch.capacity) {
+        batch.add(event.claim)
+        phase.set.claims++
+        return undefined
+      }
+    }
+    return this.#step(event)
+  }
+
+  async #step(event: X12Event): Promise<void> {
     const phase = this.#phase
     switch (event.type) {
       case 'interchange-start':

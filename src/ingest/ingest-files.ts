@@ -750,7 +750,10 @@ async function storeFile(
       },
     })
     for await (const events of reading) {
-      for (const event of events) await machine.handle(event)
+      for (const event of events) {
+        const step = machine.handle(event)
+        if (step !== undefined) await step
+      }
       // The file is read 256 KiB at a time and its chunks follow each other as microtasks: without
       // a turn of the event loop per chunk, the replies of the transaction's connection (a COPY's
       // CopyInResponse, its completion) waited for the next read, and PostgreSQL for them.
