@@ -1,6 +1,7 @@
 import PQueue from 'p-queue'
 import type { Logger } from 'pino'
 import type { DatabaseHandle } from '../db/create-database.js'
+import { runOwedRecoveryPasses } from '../ingest/ingest-files.js'
 import type { BatchSetup } from './batch-setup.js'
 import {
   claimInboxFile,
@@ -76,6 +77,7 @@ export interface BatchServiceOptions {
 export async function runBatchService(options: BatchServiceOptions): Promise<BatchCounts> {
   const { inbox, outbox, logger } = options
   await prepareInbox(inbox, outbox)
+  await runOwedPasses(options.handle, options.setup, logger)
   const counts = emptyBatchCounts()
   const changed = (): void => options.onChange?.(counts)
   const concurrency = options.handle.engine === 'pglite' ? 1 : options.concurrency
@@ -207,6 +209,24 @@ export async function runBatchService(options: BatchServiceOptions): Promise<Bat
     await queue.onIdle()
   }
   return counts
+}
+
+/**
+ * The passes after a commit that earlier runs left owed (a pass that failed for good, a process
+ * that died after a commit; see runOwedRecoveryPasses), logged: one that fails again stays owed.
+ */
+export async function runOwedPasses(
+  handle: DatabaseHandle,
+  setup: BatchSetup,
+  logger: Logger,
+): Promise<void> {
+  const owed = await runOwedRecoveryPasses(handle.db, setup.engine, setup.user)
+  if (owed.ran > 0) logger.info({ ran: owed.ran }, 'owed recovery passes run')
+  for (const failed of owed.failed)
+    logger.warn(
+      { code: 'INGEST_RECOVERY_PENDING', fileId: failed.fileId, kind: failed.kind, message: failed.message },
+      'an owed recovery pass failed again (onco-edi rematch repairs it)',
+    )
 }
 
 /** One JSON log line per file: its name, ids, counts and codes (no PHI). */

@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss'
 import type { Logger } from 'pino'
 import type { DatabaseHandle } from '../db/create-database.js'
 import { BatchError } from './batch-error.js'
-import { type BatchCounts, emptyBatchCounts, isRecoveryPending } from './batch-service.js'
+import { type BatchCounts, emptyBatchCounts, isRecoveryPending, runOwedPasses } from './batch-service.js'
 import type { BatchSetup } from './batch-setup.js'
 import type { BatchResult, ClaimedFile } from './process-file.js'
 import {
@@ -213,6 +213,7 @@ export async function startWorker(options: WorkerOptions): Promise<string> {
   const { handle, boss, logger } = options
   const spool = join(options.outbox, '.spool')
   await mkdir(spool, { recursive: true })
+  await runOwedPasses(handle, options.setup, logger)
   const counts = emptyBatchCounts()
   const runJob = async (data: BatchJobData): Promise<BatchResult> => {
     await options.onJobStart?.(data)

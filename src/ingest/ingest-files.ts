@@ -110,6 +110,11 @@ export interface IngestOptions {
    * ({@link rematchAfterCommit}); a test makes the pass fail with SQL that fails.
    */
   beforeRecoveryPass?: (trx: Kysely<Database>) => Promise<void>
+  /**
+   * Called once before the files with the passes after a commit that earlier runs left owed and
+   * this run ran ({@link runOwedRecoveryPasses}); `failed` ones are still owed.
+   */
+  onOwedRecoveryPasses?: (report: OwedRecoveryPasses) => void
 }
 
 /**
@@ -198,7 +203,7 @@ export function recoveryPendingWarning(
     severity: 'warning',
     message:
       `${name} is stored (file ${stored.fileId}), but the ${pass} failed: ${detail}; ` +
-      'run `onco-edi rematch` to repair what its claims recover and match',
+      'the next `ingest`, `batch` or `worker` start runs it again, and `onco-edi rematch` repairs it now',
     position: undefined,
   }
 }
@@ -238,6 +243,9 @@ export async function ingestFiles(
   // kysely's PGlite driver shares one connection: two open transactions would interleave.
   const concurrency = options.handle.engine === 'pglite' ? 1 : requested
   const engine = options.engine ?? (await loadDenialEngine())
+  // What earlier runs left owed (a pass that failed for good, a process that died after a commit).
+  const owed = await runOwedRecoveryPasses(options.handle.db, engine, options.user, options)
+  if (owed.ran > 0 || owed.failed.length > 0) options.onOwedRecoveryPasses?.(owed)
   const results = new Map<number, IngestFileResult>()
   // A FIFO or device (`ingest <(cat f.835)`) is read three times (kind, hash, store): spooled first.
   const inputs = new Map<string, SpooledInput>()
@@ -495,8 +503,17 @@ export interface StoredFile {
   afterCommit: AfterCommit | undefined
 }
 
+/** A pass that did not run: another process ran it or is running it. */
+const NOT_RUN: AfterCommitResult = {
+  rematched: { claims: 0, lines: 0, items: 0, deadlines: 0 },
+  settled: undefined,
+  ran: false,
+}
+
 /** What {@link rematchAfterCommit} did: remits matched, and for an 835 what its pass changed. */
 export interface AfterCommitResult {
+  /** False when the pass was not this call's to run (another process ran it or is running it). */
+  ran: boolean
   rematched: RematchResult
   /** The recovery pass after an 835's commit; undefined when it was skipped or for an 837. */
   settled: SettleResult | undefined
@@ -525,7 +542,20 @@ export async function rematchAfterCommit(
     try {
       return await db.transaction().execute(async (trx) => {
         await hooks.beforeRecoveryPass?.(trx)
-        return rematchInTransaction(trx, engine, stored, user)
+        // The owed row first (recovery_pass_owed, written by the file's transaction): held until
+        // this pass commits, skipped when another process holds it (its pass for this file is
+        // running), and gone when a pass for this file already ran after the commit (another
+        // process's start, runOwedRecoveryPasses): that pass read everything this one would.
+        const owed = await trx
+          .selectFrom('recovery_pass_owed')
+          .select('file_id')
+          .where('file_id', '=', stored.fileId)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst()
+        if (owed === undefined) return { ...NOT_RUN, rematched: { ...NOT_RUN.rematched } }
+        await trx.deleteFrom('recovery_pass_owed').where('file_id', '=', stored.fileId).execute()
+        return { ...(await rematchInTransaction(trx, engine, stored, user)), ran: true }
       })
     } catch (error) {
       if (attempt < ATTEMPTS && isRetryable(error)) continue
@@ -539,7 +569,7 @@ async function rematchInTransaction(
   engine: DenialEngine,
   { kind, fileId, settledAmong }: AfterCommit,
   user: string | undefined,
-): Promise<AfterCommitResult> {
+): Promise<Omit<AfterCommitResult, 'ran'>> {
   if (kind === '277') {
     // A 277CA's rejection items and payments of their claims an 835 committed while it was open
     // (the 835's own pass after its commit may have run before this file committed).
@@ -668,7 +698,7 @@ async function storeFile(
     const settledAmong = await storeAcknowledgments(trx, path, fileId, result, { ...options, user })
     // A 277CA that opened rejection items: recovered by payments another process commits meanwhile.
     if (kind === '277' && result.items > 0 && result.status !== 'already_ingested')
-      return { kind: '277', fileId, settledAmong }
+      return oweRecoveryPass(trx, { kind: '277', fileId, settledAmong })
     return undefined
   }
   const remit: RemitFileState = {
@@ -778,7 +808,66 @@ async function storeFile(
     (tally.duplicateSets.length > 0
       ? `, ${tally.duplicateSets.length} transaction set(s) already stored from file ${from}`
       : '')
-  return { kind, fileId, settledAmong }
+  return oweRecoveryPass(trx, { kind, fileId, settledAmong })
+}
+
+/**
+ * Records, in the file's transaction, that its pass after the commit is owed (`recovery_pass_owed`,
+ * migration 0020); the pass deletes the row in its own transaction. A pass that fails for good, or a
+ * process that dies before it, leaves the row for {@link runOwedRecoveryPasses}.
+ */
+async function oweRecoveryPass(trx: Kysely<Database>, stored: AfterCommit): Promise<AfterCommit> {
+  await trx.insertInto('recovery_pass_owed').values({ file_id: stored.fileId, kind: stored.kind }).execute()
+  return stored
+}
+
+/** What {@link runOwedRecoveryPasses} did. */
+export interface OwedRecoveryPasses {
+  /** Passes that ran (their rows are gone). */
+  ran: number
+  /** Passes that failed again (their rows stay): the file and the database's reason. */
+  failed: { fileId: number; kind: string; message: string }[]
+}
+
+/**
+ * Runs the passes after a commit that are still owed (`recovery_pass_owed`): a pass that failed for
+ * good (INGEST_RECOVERY_PENDING) or a process that died between a file's commit and its pass.
+ * `ingest`, `batch` and `worker` call it when they start. Each pass runs as the file's own would,
+ * in full (what the file's settlement saw is not known any more); a row another process holds (its
+ * pass is running) is skipped. A pass that fails again keeps its row and is reported.
+ */
+export async function runOwedRecoveryPasses(
+  db: Kysely<Database>,
+  engine: DenialEngine,
+  user: string | undefined,
+  hooks: Pick<IngestOptions, 'beforeRecoveryPass'> = {},
+): Promise<OwedRecoveryPasses> {
+  const report: OwedRecoveryPasses = { ran: 0, failed: [] }
+  let after = 0
+  for (;;) {
+    const owed = await db
+      .selectFrom('recovery_pass_owed')
+      .select(['file_id', 'kind'])
+      .where('file_id', '>', after)
+      .orderBy('file_id')
+      .executeTakeFirst()
+    if (owed === undefined) return report
+    const fileId = Number(owed.file_id)
+    after = fileId
+    const kind = owed.kind === '835' || owed.kind === '277' ? owed.kind : '837'
+    try {
+      const done = await rematchAfterCommit(
+        db,
+        engine,
+        { kind, fileId, settledAmong: undefined },
+        user,
+        hooks,
+      )
+      if (done.ran) report.ran++
+    } catch (error) {
+      report.failed.push({ fileId, kind, message: error instanceof Error ? error.message : String(error) })
+    }
+  }
 }
 
 /**

@@ -85,9 +85,18 @@ export const ingestCommand: Command = {
       unit: 'claims',
     })
     const progress = new Map<string, { bytes: number; claims: number }>()
+    let owedFailed = 0
     const results = await withDatabase(context, (handle) =>
       ingestFiles(paths, {
         handle,
+        onOwedRecoveryPasses: (owed) => {
+          context.logger.info({ ran: owed.ran, failed: owed.failed.length }, 'owed recovery passes')
+          owedFailed = owed.failed.length
+          for (const failed of owed.failed)
+            context.stderr.write(
+              `INGEST_RECOVERY_PENDING: the ${failed.kind === '837' ? 're-match' : 'recovery pass'} owed since file ${failed.fileId} was stored failed again: ${escapeControl(failed.message)}; run onco-edi rematch\n`,
+            )
+        },
         concurrency,
         onDuplicateControl,
         user,
@@ -107,7 +116,7 @@ export const ingestCommand: Command = {
         },
       }),
     )
-    return worstExitCode(results)
+    return owedFailed > 0 ? Math.max(1, worstExitCode(results)) : worstExitCode(results)
   },
 }
 

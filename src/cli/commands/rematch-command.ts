@@ -42,6 +42,9 @@ export const rematchCommand: Command = {
     const actor = actorOf(values.user, context)
     const { matched, recovery } = await withDatabase(context, (handle) =>
       handle.db.transaction().execute(async (trx) => {
+        // The passes after a commit still owed (recovery_pass_owed) are done by this one: those of
+        // the files committed before it started, which every statement below sees.
+        const owed = await trx.selectFrom('recovery_pass_owed').select('file_id').execute()
         const matched = await rematchRemitClaims(
           trx,
           engine,
@@ -51,6 +54,15 @@ export const rematchCommand: Command = {
         )
         // Recovery as ingest works it out, now that the remits are matched.
         const recovery = await settleAllRecovery(trx, actor)
+        if (owed.length > 0)
+          await trx
+            .deleteFrom('recovery_pass_owed')
+            .where(
+              'file_id',
+              'in',
+              owed.map((o) => Number(o.file_id)),
+            )
+            .execute()
         return { matched, recovery }
       }),
     )

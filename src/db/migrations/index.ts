@@ -14,6 +14,7 @@ import * as compactClaimForm from './0012-compact-claim-form.js'
 import * as claimReferenceChecks from './0013-claim-reference-checks.js'
 import * as recoveryAllocation from './0014-recovery-allocation.js'
 import * as batchInterchange from './0015-batch-interchange.js'
+import * as recoveryPassOwed from './0020-recovery-pass-owed.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013-claim-reference-checks': claimReferenceChecks,
   '0014-recovery-allocation': recoveryAllocation,
   '0015-batch-interchange': batchInterchange,
+  '0020-recovery-pass-owed': recoveryPassOwed,
 }

@@ -326,7 +326,17 @@ export interface RecoveryAllocationTable {
   created_at: CreatedAt
 }
 
-/** Tables of ingest, matching, rework and audit (migration 0001; recovery_allocation 0014). */
+/**
+ * A stored file whose pass after its commit has not run (migration 0020): written in the file's
+ * transaction, deleted in the pass's.
+ */
+export interface RecoveryPassOwedTable {
+  file_id: Ref
+  kind: string
+  owed_since: CreatedAt
+}
+
+/** Tables of ingest, matching, rework and audit (migration 0001; recovery_allocation 0014, recovery_pass_owed 0020). */
 export type CoreTables = {
   ingest_file: IngestFileTable
   interchange: InterchangeTable
@@ -343,4 +353,5 @@ export type CoreTables = {
   rework_item_merge: ReworkItemMergeTable
   audit_event: AuditEventTable
   recovery_allocation: RecoveryAllocationTable
+  recovery_pass_owed: RecoveryPassOwedTable
 }

@@ -102,6 +102,9 @@ for (const engine of engines) {
           db,
         )
         await sql`update rework_item_line set recovered_amount = 0`.execute(db)
+        // And the 835s' passes after their commit owed, as a pass that failed leaves them.
+        await sql`insert into recovery_pass_owed (file_id, kind)
+          select id, kind from ingest_file where kind = '835'`.execute(db)
       })
       expect((await withDb(config, recovery)).allocated).toBe(0)
       const repaired = await cli(config, ['rematch', '--json'])
@@ -111,6 +114,11 @@ for (const engine of engines) {
         recovery: { recovered: 1, recoveredAmount: 56000 },
       })
       expect(await withDb(config, recovery)).toEqual(recovered)
+      // Nothing is owed any more: rematch did it all.
+      const owed = await withDb(config, (db) =>
+        db.selectFrom('recovery_pass_owed').select('file_id').execute(),
+      )
+      expect(owed).toEqual([])
       const again = await cli(config, ['rematch', '--json'])
       expect(JSON.parse(again.stdout)).toMatchObject({ claims: 0, recovery: { changed: 0 } })
     }, 240_000)

@@ -1,13 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runBatchService } from '../../../src/batch/batch-service.js'
 import { loadBatchSetup } from '../../../src/batch/batch-setup.js'
 import { newClaimId, processClaimedFile } from '../../../src/batch/process-file.js'
 import type { Database } from '../../../src/db/database.js'
+import type { OwedRecoveryPasses } from '../../../src/ingest/ingest-files.js'
 import { ingestFiles, worstExitCode } from '../../../src/ingest/ingest-files.js'
+import { silentLogger } from '../../../src/logger.js'
 import { engines, withTestDatabase } from '../../support/databases.js'
 import { ingestEachInOrder } from '../../support/recovery-state.js'
 
@@ -28,6 +31,12 @@ afterAll(() => rmSync(outbox, { recursive: true, force: true }))
 /** Fails every time: division by zero (SQLSTATE 22012), an error no retry helps. */
 const alwaysFails = async (trx: Kysely<Database>): Promise<void> => {
   await sql`select 1 / 0`.execute(trx)
+}
+
+/** The files whose pass after the commit is still owed (recovery_pass_owed). */
+async function owedFiles(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db.selectFrom('recovery_pass_owed').select('file_id').orderBy('file_id').execute()
+  return rows.map((r) => Number(r.file_id))
 }
 
 async function storedRemitClaims(db: Kysely<Database>, name: string): Promise<number> {
@@ -53,8 +62,36 @@ describe.each(engines)('a pass after the commit that fails [$name]', ({ url }) =
       // It is stored: its claims are there, and a run again says so.
       expect(await storedRemitClaims(handle.db, basename(PAYMENT))).toBe(result?.claims)
       expect(result?.claims).toBeGreaterThan(0)
-      const [again] = await ingestFiles([PAYMENT], { handle })
+      // The pass is owed; the next run tries it first (failing again, it stays owed), then runs it.
+      expect(await owedFiles(handle.db)).toEqual([result?.fileId])
+      const reports: OwedRecoveryPasses[] = []
+      const onOwedRecoveryPasses = (report: OwedRecoveryPasses) => reports.push(report)
+      const [still] = await ingestFiles([PAYMENT], {
+        handle,
+        onOwedRecoveryPasses,
+        beforeRecoveryPass: alwaysFails,
+      })
+      expect(still?.status).toBe('already_ingested')
+      expect(reports).toEqual([
+        {
+          ran: 0,
+          failed: [
+            { fileId: result?.fileId, kind: '835', message: expect.stringContaining('division by zero') },
+          ],
+        },
+      ])
+      expect(await owedFiles(handle.db)).toEqual([result?.fileId])
+      const [again] = await ingestFiles([PAYMENT], { handle, onOwedRecoveryPasses })
       expect(again?.status).toBe('already_ingested')
+      expect(reports[1]).toEqual({ ran: 1, failed: [] })
+      expect(await owedFiles(handle.db)).toEqual([])
+    })
+  })
+
+  it('a pass that ran leaves nothing owed', async () => {
+    await withTestDatabase(url, async (handle) => {
+      await ingestEachInOrder(handle, [CLAIMS, DENIAL, PAYMENT])
+      expect(await owedFiles(handle.db)).toEqual([])
     })
   })
 
@@ -96,6 +133,30 @@ describe.each(engines)('a pass after the commit that fails [$name]', ({ url }) =
       const again = await processClaimedFile(file, { handle, setup, outbox })
       expect(again.result.status).toBe('processed')
       expect(again.result.codes).not.toContain('INGEST_RECOVERY_PENDING')
+      expect(await owedFiles(handle.db)).toEqual([])
+    })
+  })
+
+  it('the batch service runs the passes left owed when it starts', async () => {
+    await withTestDatabase(url, async (handle) => {
+      await ingestEachInOrder(handle, [CLAIMS, DENIAL])
+      const [stored] = await ingestFiles([PAYMENT], { handle, beforeRecoveryPass: alwaysFails })
+      expect(stored?.warnings.map((w) => w.code)).toEqual(['INGEST_RECOVERY_PENDING'])
+      expect(await owedFiles(handle.db)).toEqual([stored?.fileId])
+      const setup = await loadBatchSetup(handle, { user: 'batch-test' })
+      const root = mkdtempSync(join(outbox, 'service-'))
+      const inbox = join(root, 'in')
+      mkdirSync(inbox)
+      await runBatchService({
+        handle,
+        setup,
+        inbox,
+        outbox: join(root, 'out'),
+        concurrency: 1,
+        once: true,
+        logger: silentLogger(),
+      })
+      expect(await owedFiles(handle.db)).toEqual([])
     })
   })
 })
