@@ -13,6 +13,9 @@ export class CopyBuffer {
   #used = 0
   #bytes = 0
   #rows = 0
+  /** Where the row being appended field by field starts in `#buffer`, and its fields so far. */
+  #rowStart = 0
+  #fields = 0
 
   /** Rows written so far. */
   get rows(): number {
@@ -35,6 +38,7 @@ export class CopyBuffer {
     this.#used += this.#buffer.write(line, this.#used)
     this.#buffer[this.#used++] = 0x0a
     this.#rows++
+    this.#rowStart = this.#used
   }
 
   /**
@@ -49,6 +53,104 @@ export class CopyBuffer {
     this.#used += this.#buffer.write(tail, this.#used)
     this.#buffer[this.#used++] = 0x0a
     this.#rows++
+    this.#rowStart = this.#used
+  }
+
+  /**
+   * Appends a text field of the current row (after a tab unless it is the row's first), escaped as
+   * {@link copyField} escapes it, straight into the buffer: the same bytes as a field of
+   * `row(…)`, without the field's escaped string and the row's string (their allocation, a regular
+   * expression test per field and the row's UTF-8 encoding cost an 837's ingest about 0.15 s of
+   * CPU per 100k claims). {@link endRow} ends the row.
+   */
+  text(value: string | null | undefined): void {
+    if (value === null || value === undefined) {
+      this.plain('\\N')
+      return
+    }
+    const length = value.length
+    // An escaped character is 2 bytes, any other at most 3 (UTF-8), plus the tab.
+    this.#room(length * 3 + 1)
+    const buffer = this.#buffer
+    let used = this.#used
+    if (this.#fields++ > 0) buffer[used++] = 0x09
+    for (let k = 0; k < length; k++) {
+      const code = value.charCodeAt(k)
+      if (code >= 0x80) {
+        // Not ASCII (rare): the rest as copyField escapes it, encoded by Buffer.
+        used += buffer.write(copyField(value.slice(k)), used)
+        break
+      }
+      if (code === 0x5c) {
+        buffer[used++] = 0x5c
+        buffer[used++] = 0x5c
+      } else if (code === 0x09) {
+        buffer[used++] = 0x5c
+        buffer[used++] = 0x74
+      } else if (code === 0x0a) {
+        buffer[used++] = 0x5c
+        buffer[used++] = 0x6e
+      } else if (code === 0x0d) {
+        buffer[used++] = 0x5c
+        buffer[used++] = 0x72
+      } else buffer[used++] = code
+    }
+    this.#used = used
+  }
+
+  /** Appends a number field of the current row ({@link copyNumber}'s text). */
+  number(value: number | null | undefined): void {
+    this.plain(value === null || value === undefined ? '\\N' : String(value))
+  }
+
+  /**
+   * Appends a field of the current row that is already COPY text (escaped, such as
+   * {@link copyTextArray}'s), as it is.
+   */
+  plain(field: string): void {
+    const length = field.length
+    this.#room(length * 3 + 1)
+    const buffer = this.#buffer
+    let used = this.#used
+    if (this.#fields++ > 0) buffer[used++] = 0x09
+    if (length > 64) {
+      used += buffer.write(field, used)
+    } else {
+      for (let k = 0; k < length; k++) {
+        const code = field.charCodeAt(k)
+        if (code >= 0x80) {
+          used += buffer.write(field.slice(k), used)
+          break
+        }
+        buffer[used++] = code
+      }
+    }
+    this.#used = used
+  }
+
+  /** Ends the row whose fields {@link text}, {@link number} and {@link plain} appended. */
+  endRow(): void {
+    this.#room(1)
+    this.#buffer[this.#used++] = 0x0a
+    this.#rows++
+    this.#fields = 0
+    this.#rowStart = this.#used
+  }
+
+  /**
+   * Makes room for `bytes` more bytes of the current row: a row is never split between two chunks,
+   * so when the buffer is too small what the row has so far moves to the next one.
+   */
+  #room(bytes: number): void {
+    if (this.#used + bytes <= this.#buffer.length) return
+    const partial = this.#used - this.#rowStart
+    const next = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, (partial + bytes) * 2))
+    this.#buffer.copy(next, 0, this.#rowStart, this.#used)
+    this.#used = this.#rowStart
+    this.#seal()
+    this.#buffer = next
+    this.#used = partial
+    this.#rowStart = 0
   }
 
   /** The rows as chunks for `COPY … FROM STDIN` (no row is added afterwards). */
@@ -69,6 +171,7 @@ export class CopyBuffer {
     this.#bytes += this.#used
     this.#buffer = this.#buffer.subarray(this.#used)
     this.#used = 0
+    this.#rowStart = 0
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Claim837 } from '../../parsers/claim837/claim837.js'
 import { StoredClaim837Writer } from '../../parsers/claim837/claim837-stored-form.js'
-import { CopyBuffer, copyField, copyNumber, copyTextArray } from '../db/copy-buffer.js'
+import { CopyBuffer, copyField, copyTextArray } from '../db/copy-buffer.js'
 import type { CopyPart } from '../db/copy-from-stdin.js'
 import type { Database } from '../db/database.js'
 
@@ -129,30 +129,52 @@ export class SubmittedClaimBatch {
       this.#envelope = stored.envelope
       this.#envelopeField = copyField(stored.envelope)
     }
-    this.claims.rowOfTwo(
-      `${idField}\t${this.#fileField}\t${copyField(claim.claimId)}\t${copyField(claim.kind)}\t` +
-        `${copyField(claim.payer.id)}\t${copyField(claim.payer.organizationName)}\t` +
-        `${copyField(claim.billingProvider.id)}\t${copyField(claim.subscriber.memberId)}\t` +
-        `${copyField(claim.subscriber.claimFilingIndicator)}\t${copyField(from)}\t${copyField(to)}\t` +
-        `${copyNumber(claim.totalCharge)}\t${copyField(claim.frequencyCode)}\t${copyField(claim.facilityCode)}\t` +
-        `${copyField(claim.typeOfBill)}\t${copyField(claim.priorAuthorization)}\t` +
-        `${copyField(claim.payerClaimControlNumber)}\t${copyTextArray(claim.diagnoses.map((d) => d.code))}\t` +
-        `${copyField(claim.envelope.interchangeControl)}\t${copyField(claim.envelope.transactionControl)}\t` +
-        // The compact stored form (migration 0012): the claim's own segments as text.
-        `${this.#envelopeField}\t`,
-      copyField(stored.x12),
-    )
+    const claims = this.claims
+    claims.plain(idField)
+    claims.plain(this.#fileField)
+    claims.text(claim.claimId)
+    claims.text(claim.kind)
+    claims.text(claim.payer.id)
+    claims.text(claim.payer.organizationName)
+    claims.text(claim.billingProvider.id)
+    claims.text(claim.subscriber.memberId)
+    claims.text(claim.subscriber.claimFilingIndicator)
+    claims.text(from)
+    claims.text(to)
+    claims.number(claim.totalCharge)
+    claims.text(claim.frequencyCode)
+    claims.text(claim.facilityCode)
+    claims.text(claim.typeOfBill)
+    claims.text(claim.priorAuthorization)
+    claims.text(claim.payerClaimControlNumber)
+    claims.plain(copyTextArray(claim.diagnoses.map((d) => d.code)))
+    claims.text(claim.envelope.interchangeControl)
+    claims.text(claim.envelope.transactionControl)
+    claims.plain(this.#envelopeField)
+    // The compact stored form (migration 0012): the claim's own segments as text (long: escaped and
+    // encoded natively).
+    claims.plain(copyField(stored.x12))
+    claims.endRow()
+    const lines = this.lines
     for (const line of claim.lines) {
       // Columns in LINE_COLUMNS' order.
-      this.lines.row(
-        `${idField}\t${copyNumber(line.lineNumber)}\t${copyField(line.revenueCode)}\t` +
-          `${copyField(line.procedureCode)}\t${copyField(line.modifiers.join(':'))}\t${copyNumber(line.charge)}\t` +
-          `${copyField(line.unitBasis)}\t${copyNumber(line.units)}\t` +
-          `${copyField(line.placeOfService ?? claim.facilityCode)}\t${copyField(line.serviceFrom ?? from)}\t` +
-          `${copyField(line.serviceTo ?? line.serviceFrom ?? to)}\t${copyField(line.lineControlNumber)}\t` +
-          `${copyField(line.priorAuthorization ?? claim.priorAuthorization)}\t${copyField(line.drug?.ndc)}\t` +
-          `${copyNumber(line.drug?.quantity)}\t${copyField(line.drug?.unit)}`,
-      )
+      lines.plain(idField)
+      lines.number(line.lineNumber)
+      lines.text(line.revenueCode)
+      lines.text(line.procedureCode)
+      lines.text(line.modifiers.join(':'))
+      lines.number(line.charge)
+      lines.text(line.unitBasis)
+      lines.number(line.units)
+      lines.text(line.placeOfService ?? claim.facilityCode)
+      lines.text(line.serviceFrom ?? from)
+      lines.text(line.serviceTo ?? line.serviceFrom ?? to)
+      lines.text(line.lineControlNumber)
+      lines.text(line.priorAuthorization ?? claim.priorAuthorization)
+      lines.text(line.drug?.ndc)
+      lines.number(line.drug?.quantity)
+      lines.text(line.drug?.unit)
+      lines.endRow()
     }
   }
 }

@@ -385,8 +385,8 @@ function enginesWanted(): Engine[] {
  * What each side times, in a process of its own (neither counts node's start-up, module loading or,
  * for the ingest, opening and migrating the database):
  * - ingest: `ingestFiles` of the one file, as `onco-edi ingest` runs it after opening the
- *   database: the denial rules loaded, the file's SHA-256 and kind, on PostgreSQL the pre-scan of
- *   its interchanges, the transaction (file row, payer profiles, reading, set hashes, rows and their
+ *   database: the denial rules loaded, the file's SHA-256 and interchanges (one read) and kind,
+ *   the transaction (file row, payer profiles, reading, set hashes, rows and their
  *   COPYs, the re-match of earlier remits, the file row's totals and audit event, the commit) and
  *   the re-match after the commit; V8 flags as `onco-edi ingest` (`--max-semi-space-size=4`);
  * - parse: the X12 reader over the file (`readX12File`, every event made, nothing written), V8

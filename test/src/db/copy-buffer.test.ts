@@ -30,6 +30,40 @@ describe('CopyBuffer', () => {
       'é ü 漢字 😀\t1099511627776\t{"x"}',
     ])
   })
+
+  it('writes a row field by field as the same bytes as row(), never splitting a row between chunks', () => {
+    const awkward = ['a\\b\tc\nd\re', 'é\t漢\\😀\n', '', 'Z'.repeat(70), `${'é'.repeat(80)}\t`]
+    const byRow = new CopyBuffer()
+    const byField = new CopyBuffer()
+    // Enough rows to fill several 256 KiB chunks, and fields larger than a chunk.
+    for (let i = 0; i < 3000; i++)
+      for (const [t, n, l] of [
+        ...VALUES.slice(0, 5),
+        [awkward[i % awkward.length] ?? '', i / 4, ['q']] as const,
+      ]) {
+        const array = copyTextArray(l)
+        byRow.row(`${copyField(t)}\t${copyNumber(n)}\t${array}\t${copyField(`${t}-${i}`)}`)
+        byField.text(t)
+        byField.number(n)
+        byField.plain(array)
+        byField.plain(copyField(`${t}-${i}`))
+        byField.endRow()
+      }
+    for (const [t, n, l] of VALUES.slice(5)) {
+      byRow.row(`${copyField(t)}\t${copyNumber(n)}\t${copyTextArray(l)}\t\\N`)
+      byField.text(t)
+      byField.number(n)
+      byField.plain(copyTextArray(l))
+      byField.text(undefined)
+      byField.endRow()
+    }
+    expect(byField.rows).toBe(byRow.rows)
+    expect(byField.bytes).toBe(byRow.bytes)
+    const chunks = byField.chunks()
+    expect(chunks.length).toBeGreaterThan(3)
+    for (const chunk of chunks) expect(chunk.at(-1)).toBe(0x0a)
+    expect(Buffer.concat(chunks).equals(Buffer.concat(byRow.chunks()))).toBe(true)
+  })
 })
 
 for (const engine of engines)
