@@ -287,10 +287,40 @@ export function copyPart<Row>(table: BulkTable<Row>, rows: readonly Row[]): Copy
   const columns = table.columns as readonly BulkColumn<unknown>[]
   const names = columns.map((c) => c.name)
   if (rows.length === 0) return { table: table.table, columns: names, text: '' }
-  const fields: string[] = new Array(columns.length)
   const buffer = new CopyBuffer()
-  for (const row of rows) buffer.row(copyLine(columns, row as Record<string, unknown>, fields))
+  for (const row of rows) copyFields(buffer, columns, row as Record<string, unknown>)
   return { table: table.table, columns: names, text: buffer.chunks() }
+}
+
+/**
+ * Writes one row of `columns` into `buffer` field by field: the same bytes as {@link copyLine}'s
+ * line and its newline, without a string per field and per row (a 100k-claim 835 writes 1.2M rows).
+ */
+function copyFields(
+  buffer: CopyBuffer,
+  columns: readonly BulkColumn<unknown>[],
+  row: Record<string, unknown>,
+): void {
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c] as BulkColumn<unknown>
+    const value = row[column.name]
+    if (value === null || value === undefined) buffer.plain('\\N')
+    else if (column.array === true) buffer.plain(copyValue(value, column))
+    else
+      switch (column.type) {
+        case 'int8':
+        case 'int4':
+        case 'float8':
+          buffer.number(value as number)
+          break
+        case 'bool':
+          buffer.plain(value === true ? 't' : 'f')
+          break
+        default:
+          buffer.text(String(value))
+      }
+  }
+  buffer.endRow()
 }
 
 /**

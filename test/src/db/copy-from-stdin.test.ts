@@ -55,6 +55,19 @@ describe('copyText', () => {
     )
     expect(copyText(PROBE, [])).toBe('')
   })
+
+  it('copyPart writes the same bytes field by field, non-ASCII text and long rows included', () => {
+    const rows: ProbeRow[] = [
+      ...ROWS,
+      { t: `café\t${'x'.repeat(300_000)}\n`, n: 2 ** 40, f: 1e-7, b: false, l: ['a,b'] },
+    ]
+    for (let i = 0; i < 5_000; i++) rows.push(ROWS[i % ROWS.length] as ProbeRow)
+    const part = copyPart(PROBE, rows)
+    const chunks = part.text as Uint8Array[]
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(copyText(PROBE, rows))
+    expect(chunks.length).toBeGreaterThan(1)
+    for (const chunk of chunks) expect(chunk.at(-1)).toBe(0x0a)
+  })
 })
 
 for (const engine of engines)
