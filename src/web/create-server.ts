@@ -177,6 +177,11 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
   )
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }))
+  // Pages declare no icon (`<link rel="icon" href="data:,">`), but a plain-text answer (403, 404)
+  // has no <head>, and Chromium then asks for /favicon.ico: No Content, not a 404 in the console.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+  )
   app.get('/static/app.css', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(APP_CSS),
   )
