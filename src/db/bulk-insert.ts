@@ -145,6 +145,26 @@ export async function reserveIds(db: Kysely<Database>, sequence: string, count: 
   return ids ? ids.split(',').map(Number) : []
 }
 
+/**
+ * Reserves `count` consecutive ids from a bigserial's sequence in one statement: `nextval` once and
+ * `setval` to the block's last id. Only for a database with one connection that runs one statement
+ * at a time (PGlite): with another writer, its `nextval` between the two would take an id of the
+ * block. The same ids {@link reserveIds} would draw there, without a `nextval` per id (on PGlite
+ * 1.5 ms against 0.1 ms for 3,500 ids).
+ */
+export async function reserveIdBlock(
+  db: Kysely<Database>,
+  sequence: string,
+  count: number,
+): Promise<number[]> {
+  if (count === 0) return []
+  const { rows } = await sql<{
+    last: string
+  }>`select setval(${sequence}, nextval(${sequence}) + ${count}::int8 - 1)::text as last`.execute(db)
+  const first = Number(rows[0]?.last) - count + 1
+  return Array.from({ length: count }, (_, i) => first + i)
+}
+
 /** Reserves ids from two sequences in one round trip (claims and their lines). */
 export async function reserveIdPairs(
   db: Kysely<Database>,

@@ -6,7 +6,9 @@ import {
   bulkLiterals,
   bulkPart,
   insertLiteralsTogether,
+  reserveIdBlock,
   reserveIdPairs,
+  reserveIds,
 } from '../../../src/db/bulk-insert.js'
 import { describeEachDatabase } from '../../support/databases.js'
 
@@ -89,5 +91,14 @@ describeEachDatabase('insertLiteralsTogether', (ctx) => {
       { sequence: 'remit_line_id_seq', count: 0 },
     )
     expect(Math.min(...(again ?? []))).toBeGreaterThan(Math.max(...claims))
+  })
+
+  it('reserves a block of ids in one statement: the ids nextval would have drawn, and past them after', async () => {
+    const [before] = await reserveIds(ctx.handle.db, 'rework_item_id_seq', 1)
+    const block = await reserveIdBlock(ctx.handle.db, 'rework_item_id_seq', 4)
+    const start = (before ?? 0) + 1
+    expect(block).toEqual([start, start + 1, start + 2, start + 3])
+    expect(await reserveIdBlock(ctx.handle.db, 'rework_item_id_seq', 0)).toEqual([])
+    expect(await reserveIds(ctx.handle.db, 'rework_item_id_seq', 2)).toEqual([start + 4, start + 5])
   })
 })
