@@ -35,15 +35,33 @@ export class InterchangeKeyScanner {
   push(chunk: Uint8Array): void {
     // The bytes are searched as they are (a string of each chunk cost as much as the file's SHA-256);
     // only an ISA's 106 bytes become text, as Latin-1 (one character per byte).
-    const bytes =
-      this.#carry.length === 0
-        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-        : Buffer.concat([this.#carry, chunk])
-    let at = bytes.indexOf(ISA)
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const carried = this.#carry.length
+    if (carried === 0 || bytes.length < ISA_LENGTH) {
+      this.#scan(carried === 0 ? bytes : Buffer.concat([this.#carry, bytes]), 0)
+      return
+    }
+    // An ISA that begins in the carried bytes or at the chunk's first byte (the byte before it was
+    // carried) ends within the chunk's first 106 bytes: only those are joined to the carried ones,
+    // not the whole chunk (a copy of every chunk cost about a third of the file's SHA-256).
+    const joint = Buffer.concat([this.#carry, bytes.subarray(0, ISA_LENGTH)])
+    let at = joint.indexOf(ISA)
+    while (at !== -1 && at <= carried) {
+      this.#take(joint, at)
+      at = joint.indexOf(ISA, at + 1)
+    }
+    this.#offset += carried
+    this.#scan(bytes, 1)
+  }
+
+  /** Takes the ISAs of `bytes` from `from` on and carries what may begin one the next chunk ends. */
+  #scan(bytes: Buffer, from: number): void {
+    let at = bytes.indexOf(ISA, from)
     let keepFrom = Math.max(0, bytes.length - ISA_LENGTH)
     while (at !== -1) {
       if (at + ISA_LENGTH > bytes.length) {
-        keepFrom = Math.min(keepFrom, at)
+        // With the byte before it, which says whether it starts a segment.
+        keepFrom = Math.min(keepFrom, Math.max(0, at - 1))
         break
       }
       this.#take(bytes, at)
@@ -62,6 +80,8 @@ export class InterchangeKeyScanner {
   #take(bytes: Buffer, at: number): void {
     const position = this.#offset + at
     if (this.#seen.has(position)) return
+    // Judged once, with the byte before it: a later chunk may carry it without that byte.
+    this.#seen.add(position)
     const before = at === 0 ? '' : String.fromCharCode(bytes[at - 1] ?? 0)
     const separator = String.fromCharCode(bytes[at + 3] ?? 0)
     if (/[0-9A-Za-z]/.test(before) || /[0-9A-Za-z ]/.test(separator)) return
@@ -69,7 +89,6 @@ export class InterchangeKeyScanner {
     const senderId = fields[6]?.trim() ?? ''
     const control = fields[13]?.trim() ?? ''
     if (fields.length < 17 || !/^\d{9}$/.test(control)) return
-    this.#seen.add(position)
     this.#keys.push({ senderId, control })
   }
 }

@@ -234,6 +234,12 @@ class BatchPipeline {
   }
 }
 
+/**
+ * Claims of a file's first 837 batch when ids are reserved ahead (PostgreSQL): the server waits
+ * for that batch's COPY, so it goes after a quarter of a batch instead of a whole one.
+ */
+const FIRST_BATCH_837 = 250
+
 function noCounts(): SetCounts {
   return { matched: 0, unmatched: 0, reversals: 0, items: 0 }
 }
@@ -281,6 +287,8 @@ export class FileIngest {
    * for every claim.
    */
   #spareIds: readonly number[] = []
+  /** Whether the file's first 837 batch was made ({@link FIRST_BATCH_837}). */
+  #firstBatch837Made = false
   #staged835: RemittanceClaim835[] = []
   /** Sets whose end is queued in the pipeline and not done yet, oldest first. */
   #closing: ClosingSet[] = []
@@ -397,6 +405,13 @@ export class FileIngest {
       await this.#pipeline.drain()
       throw error
     }
+    if (idsAhead && !this.#firstBatch837Made && reserved.length > FIRST_BATCH_837) {
+      // The file's first batch is sent sooner: the server has nothing to do until it arrives. The
+      // rest of its ids go to the next batch (the same ids for the same claims).
+      this.#spareIds = reserved.slice(FIRST_BATCH_837)
+      reserved = reserved.slice(0, FIRST_BATCH_837)
+    }
+    this.#firstBatch837Made = true
     const batch = new SubmittedClaimBatch(fileId, reserved, this.#storedForm)
     this.#staged837 = batch
     return batch
@@ -513,7 +528,7 @@ export class FileIngest {
     const batch835 = this.#staged835
     if ((batch837 !== undefined && batch837.length > 0) || batch835.length > 0) {
       this.#staged837 = undefined
-      if (batch837 !== undefined) this.#spareIds = batch837.unusedIds()
+      if (batch837 !== undefined) this.#spareIds = [...batch837.unusedIds(), ...this.#spareIds]
       this.#staged835 = []
       await this.#submit(set, batch837, batch835)
     }
@@ -573,7 +588,7 @@ export class FileIngest {
       reasons.push(interchange.duplicate)
     if (event.quarantined || reasons.length > 0) {
       // The set is stored nowhere: drop what was staged and undo what was written.
-      if (this.#staged837 !== undefined) this.#spareIds = this.#staged837.unusedIds()
+      if (this.#staged837 !== undefined) this.#spareIds = [...this.#staged837.unusedIds(), ...this.#spareIds]
       this.#staged837 = undefined
       this.#staged835 = []
       await this.#rollback(set)

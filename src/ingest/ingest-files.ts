@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { setImmediate } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
@@ -76,6 +75,8 @@ const COPY_835: Record<'postgres' | 'pglite', boolean> = {
   postgres: process.env.ONCO_EDI_835_WRITE !== 'unnest',
   pglite: process.env.ONCO_EDI_835_WRITE !== 'unnest',
 }
+/** Bytes read at a time for a file's SHA-256 and interchanges ({@link identifyFile}). */
+const IDENTIFY_CHUNK = 256 * 1024
 /** Batches written or prepared while the parser reads on (PostgreSQL). */
 const PIPELINE_DEPTH = 2
 /**
@@ -1017,9 +1018,20 @@ async function identifyFile(path: string): Promise<FileIdentity> {
   try {
     size = (await stat(path)).size
     const hash = createHash('sha256')
-    for await (const chunk of createReadStream(path)) {
-      hash.update(chunk as Buffer)
-      scanner.push(chunk as Buffer)
+    // One buffer for every read (the hash and the scanner copy what they keep): a new 64 KiB
+    // buffer per chunk made the first read of a large file fault in fresh memory all the way.
+    const buffer = Buffer.allocUnsafeSlow(IDENTIFY_CHUNK)
+    const file = await open(path)
+    try {
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, IDENTIFY_CHUNK, null)
+        if (bytesRead === 0) break
+        const chunk = buffer.subarray(0, bytesRead)
+        hash.update(chunk)
+        scanner.push(chunk)
+      }
+    } finally {
+      await file.close()
     }
     sha256 = hash.digest('hex')
   } catch (cause) {

@@ -16,14 +16,25 @@ export interface CommitHold {
  * Holds every file transaction of a PostgreSQL test database at its closing audit event (the
  * `ingest` event of its `ingest_file` row: after the file's own recovery pass, before its commit)
  * until `release()`: a trigger takes an advisory lock that a transaction of `handle` holds
- * meanwhile. Two files held so have both settled before either commits.
+ * meanwhile. Two files held so have both settled before either commits. With `kind` (e.g. `'277'`),
+ * only the files of that `ingest_file.kind` are held.
  */
-export async function holdFileCommits(handle: DatabaseHandle): Promise<CommitHold> {
+export async function holdFileCommits(
+  handle: DatabaseHandle,
+  options: { kind?: string } = {},
+): Promise<CommitHold> {
   const key = randomInt(1_000_000, 2_000_000_000)
+  const kind = options.kind
+  if (kind !== undefined && !/^[0-9A-Za-z]+$/.test(kind)) throw new Error(`not a file kind: ${kind}`)
+  const ofKind =
+    kind === undefined
+      ? ''
+      : ` and (select kind from ingest_file where id = new.entity_id::bigint) = '${kind}'`
   await sql
     .raw(`create function hold_ingest_commit() returns trigger language plpgsql as $$
       begin
-        if new.entity = 'ingest_file' and new.action = 'ingest' then perform pg_advisory_xact_lock(${key}); end if;
+        if new.entity = 'ingest_file' and new.action = 'ingest'${ofKind}
+        then perform pg_advisory_xact_lock(${key}); end if;
         return new;
       end $$;
       create trigger hold_ingest_commit before insert on audit_event

@@ -46,4 +46,22 @@ describe('InterchangeKeyScanner', () => {
     scanner.push(new TextEncoder().encode(`NM1*ISA*1~XISA*${'x'.repeat(120)}~${isa('S', '12345')}`))
     expect(scanner.keys()).toEqual([])
   })
+
+  it('gives the same keys at every chunk size, an ISA after a letter never taken', () => {
+    // `X` + an ISA: data, not a segment. Every chunk size from 1 to 260 puts an ISA at every
+    // place relative to a chunk's start, the carried bytes and the chunk's first 106 bytes.
+    const more = `${text}~X${isa('FAKE', '000000009')}GS*HP~${isa('SENDERC', '000000003')}~${'N'.repeat(37)}~${isa('SENDERD', '000000004', '|')}`
+    const all = new TextEncoder().encode(more)
+    const expected = [
+      { senderId: 'SENDERA', control: '000000001' },
+      { senderId: 'SENDERB', control: '000000002' },
+      { senderId: 'SENDERC', control: '000000003' },
+      { senderId: 'SENDERD', control: '000000004' },
+    ]
+    for (let size = 1; size <= 260; size++) {
+      const scanner = new InterchangeKeyScanner()
+      for (let i = 0; i < all.length; i += size) scanner.push(all.slice(i, i + size))
+      expect(scanner.keys(), `chunks of ${size}`).toEqual(expected)
+    }
+  })
 })

@@ -1,11 +1,9 @@
-import { randomInt } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from 'kysely'
 import { afterAll, expect, it } from 'vitest'
-import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
+import { type CommitHold, holdFileCommits } from '../../support/commit-hold.js'
 import { describePostgresOnly, openTestDatabase, openTwoConnections } from '../../support/databases.js'
 import { reportTotalsOf, reworkItemsOf } from '../../support/recovery-state.js'
 import { repoRoot } from '../../support/x12-files.js'
@@ -72,55 +70,6 @@ function payment(): string {
   return path
 }
 
-/**
- * Holds the transaction of every 277CA file at its closing audit event (after its settlement,
- * before its commit) until `release()`, as test/support/commit-hold.ts does for every file.
- */
-async function holdAcknowledgmentCommits(handle: DatabaseHandle) {
-  const key = randomInt(1_000_000, 2_000_000_000)
-  await sql
-    .raw(`create function hold_277_commit() returns trigger language plpgsql as $$
-      begin
-        if new.entity = 'ingest_file' and new.action = 'ingest'
-          and (select kind from ingest_file where id = new.entity_id::bigint) = '277'
-        then perform pg_advisory_xact_lock(${key}); end if;
-        return new;
-      end $$;
-      create trigger hold_277_commit before insert on audit_event
-        for each row execute function hold_277_commit()`)
-    .execute(handle.db)
-  let letGo = (): void => undefined
-  const released = new Promise<void>((resolve) => {
-    letGo = resolve
-  })
-  let held = (): void => undefined
-  const locked = new Promise<void>((resolve) => {
-    held = resolve
-  })
-  const holding = handle.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${key})`.execute(trx)
-    held()
-    await released
-  })
-  await Promise.race([locked, holding])
-  return {
-    async waitForOne(): Promise<void> {
-      const deadline = Date.now() + 20_000
-      for (;;) {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
-          where locktype = 'advisory' and not granted and objid = ${key}`.execute(handle.db)
-        if ((rows[0]?.n ?? 0) >= 1) return
-        if (Date.now() > deadline) throw new Error('the 277CA never reached its commit')
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-    },
-    async release(): Promise<void> {
-      letGo()
-      await holding.catch(() => undefined)
-    },
-  }
-}
-
 describePostgresOnly(
   'a 277CA rejection and the 835 paying the claim, both open at once [postgres]',
   { file: 'post-commit-277ca.test.ts', needs: 'the race', what: 'the PostgreSQL race' },
@@ -130,7 +79,7 @@ describePostgresOnly(
       const paid = payment()
       const reference = await openTestDatabase(url)
       const race = await openTwoConnections(url)
-      let hold: Awaited<ReturnType<typeof holdAcknowledgmentCommits>> | undefined
+      let hold: CommitHold | undefined
       const running: Promise<unknown>[] = []
       try {
         for (const path of [CLAIMS, rejected, paid]) {
@@ -142,10 +91,10 @@ describePostgresOnly(
 
         const [claims] = await ingestFiles([CLAIMS], { handle: race.first })
         expect(claims?.status).toBe('ingested')
-        hold = await holdAcknowledgmentCommits(race.first)
+        hold = await holdFileCommits(race.first, { kind: '277' })
         const acknowledgment = ingestFiles([rejected], { handle: race.first })
         running.push(acknowledgment)
-        await hold.waitForOne()
+        await hold.waitFor(1)
         // The 835 is stored, committed and its pass after the commit done while the 277CA waits.
         const [remit] = await ingestFiles([paid], { handle: race.second })
         expect(remit?.status).toBe('ingested')

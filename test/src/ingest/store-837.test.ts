@@ -121,6 +121,24 @@ describeEachDatabase('837 claims stored with COPY', (ctx) => {
     expect(ids.length).toBe(6)
     expect(ids.map((id) => id - (ids[0] ?? 0))).toEqual([0, 1, 2, 3, 4, 5])
   })
+
+  it("gives a file's claims consecutive ids in file order when its first batch is a short one", async () => {
+    // On PostgreSQL the file's first batch is sent after 250 claims and the next one takes the rest
+    // of its 1,000 reserved ids; sets of 300 end batches in the middle of both.
+    const path = join(dir, 'first-batch.837')
+    await writeX12File(path, generate837P(1_300, { claimsPerTransaction: 300, firstClaim: 20_001 }))
+    const [result] = await ingestFiles([path], { handle: ctx.handle })
+    expect([result?.status, result?.claims]).toEqual(['ingested', 1_300])
+    const rows = await ctx.handle.db
+      .selectFrom('submitted_claim')
+      .select(['id', 'claim_id'])
+      .where('file_id', '=', result?.fileId ?? -1)
+      .orderBy('id')
+      .execute()
+    const ids = rows.map((r) => Number(r.id))
+    expect(ids.map((id) => id - (ids[0] ?? 0))).toEqual(ids.map((_, i) => i))
+    expect(rows.map((r) => r.claim_id)).toEqual((await claimsOf(path)).map((c) => c.claimId))
+  })
 })
 
 const postgres = engines.find((e) => e.name === 'postgres')
