@@ -7,6 +7,7 @@ import { JsonRecordError } from '../../parsers/json/json-record-error.js'
 import { X12Error } from '../../parsers/x12/x12-error.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
+import { sqlStateOf } from '../db/db-error.js'
 import { noteClaimsWritten } from '../db/planner-statistics.js'
 import { peekX12 } from '../ingest/detect-kind.js'
 import { IngestError } from '../ingest/ingest-error.js'
@@ -692,14 +693,4 @@ export async function sha256Of(path: string): Promise<string> {
 
 export function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code
-}
-
-function sqlStateOf(error: unknown): string | undefined {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
-    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code))
-      return current.code
-    current = 'cause' in current ? current.cause : undefined
-  }
-  return undefined
 }

@@ -20,3 +20,17 @@ export class DbError extends Error {
     this.code = code
   }
 }
+
+/**
+ * The PostgreSQL SQLSTATE of an error (pg's and PGlite's `code`), looked for on the error and up to
+ * three `cause`s below it (kysely, our own errors and pg-boss wrap the driver's).
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code))
+      return current.code
+    current = 'cause' in current ? current.cause : undefined
+  }
+  return undefined
+}

@@ -1,6 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely'
 import { sql } from 'kysely'
 import type { Database } from './database.js'
+import { sqlStateOf } from './db-error.js'
 
 /**
  * PostgreSQL plans each query from table statistics that autovacuum refreshes in the background
@@ -52,16 +53,6 @@ async function analyzeBounded(db: Kysely<Database>, targets: RawBuilder<unknown>
     if (sqlStateOf(error) === '55P03') return false
     throw error
   }
-}
-
-function sqlStateOf(error: unknown): string | undefined {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
-    if ('code' in current && typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code))
-      return current.code
-    current = 'cause' in current ? current.cause : undefined
-  }
-  return undefined
 }
 
 /** Counts claims written through `db`; at `every` (default 20,000) it analyzes the tables of its schema. */

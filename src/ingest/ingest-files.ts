@@ -13,6 +13,7 @@ import type { DenialEngine } from '../../transforms/denials/denial-engine.js'
 import { recordAudit } from '../db/audit.js'
 import type { DatabaseHandle } from '../db/create-database.js'
 import type { Database } from '../db/database.js'
+import { sqlStateOf } from '../db/db-error.js'
 import type { SpooledInput } from '../input-spool.js'
 import { showOriginal, spoolInput } from '../input-spool.js'
 import { readX12File } from '../pipeline/read-x12.js'
@@ -407,12 +408,8 @@ function failed(path: string, error: unknown): IngestFileResult {
 
 /** PostgreSQL's deadlock and serialization failures: the transaction may be tried again. */
 function isRetryable(error: unknown): boolean {
-  let current: unknown = error
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
-    if ('code' in current && (current.code === '40P01' || current.code === '40001')) return true
-    current = 'cause' in current ? current.cause : undefined
-  }
-  return false
+  const state = sqlStateOf(error)
+  return state === '40P01' || state === '40001'
 }
 
 /** Ingests one file in one transaction, then re-matches what concurrent files committed meanwhile. */
