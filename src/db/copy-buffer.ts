@@ -42,21 +42,6 @@ export class CopyBuffer {
   }
 
   /**
-   * Appends one row written in two parts, `head` then `tail` (each escaped, the tab between them
-   * included in one of them): the same bytes as `row(head + tail)`, without a string of the whole
-   * row (a long `tail`, such as a stored claim's text, is not copied into a new one first).
-   */
-  rowOfTwo(head: string, tail: string): void {
-    const most = (head.length + tail.length) * 3 + 1
-    if (this.#used + most > this.#buffer.length) this.#next(most)
-    this.#used += this.#buffer.write(head, this.#used)
-    this.#used += this.#buffer.write(tail, this.#used)
-    this.#buffer[this.#used++] = 0x0a
-    this.#rows++
-    this.#rowStart = this.#used
-  }
-
-  /**
    * Appends a text field of the current row (after a tab unless it is the row's first), escaped as
    * {@link copyField} escapes it, straight into the buffer: the same bytes as a field of
    * `row(…)`, without the field's escaped string and the row's string (their allocation, a regular

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type pg from 'pg'
 import type { BulkColumn, BulkTable } from './bulk-insert.js'
-import { CopyBuffer } from './copy-buffer.js'
+import { CopyBuffer, copyField } from './copy-buffer.js'
 import type { Database } from './database.js'
 
 /**
@@ -219,7 +219,7 @@ function copyValue(value: unknown, column: BulkColumn<unknown>): string {
         : element
       literal += i === 0 ? `"${quoted}"` : `,"${quoted}"`
     }
-    return escapeCopy(`${literal}}`)
+    return copyField(`${literal}}`)
   }
   switch (column.type) {
     case 'int8':
@@ -229,19 +229,11 @@ function copyValue(value: unknown, column: BulkColumn<unknown>): string {
     case 'bool':
       return value === true ? 't' : 'f'
     default:
-      return escapeCopy(String(value))
+      return copyField(String(value))
   }
 }
 
 const ARRAY_SPECIAL = /["\\]/
-
-const COPY_SPECIAL = /[\\\t\n\r]/
-
-/** Escapes backslash, tab, newline and carriage return for COPY's text format. */
-function escapeCopy(text: string): string {
-  if (!COPY_SPECIAL.test(text)) return text
-  return text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
-}
 
 /**
  * One row of `columns` in COPY's text format, without its newline. `fields` is scratch space
