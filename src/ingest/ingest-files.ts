@@ -608,8 +608,9 @@ async function rematchInTransaction(
   //   committed before those locks were taken (the settlement read it) or waits for this commit
   //   and then reads this file's rows (settleRecovery reads them again once it has the locks).
   // - A biller's status change (src/rework: assign, resolve, reopen) locks its item and reads
-  //   nothing else; committed after the settlement read the item, the outcome is the one of this
-  //   file committed first and the biller acting after, which runs no settlement either.
+  //   nothing else; the settlement locked the claims' items before reading them, so a change
+  //   comes after this file's commit (the outcome of this file first and the biller after, which
+  //   runs no settlement either) or was committed before the settlement read the items.
   const unchanged =
     settledAmong !== undefined &&
     rematched.claims === 0 &&
