@@ -30,7 +30,7 @@ import type { RematchResult } from './rematch-remits.js'
 import { rematchRemitClaims } from './rematch-remits.js'
 import { SetHasher } from './set-hasher.js'
 import type { RemitFileState, SettleResult } from './store-835.js'
-import { settleRecovery } from './store-835.js'
+import { settleAllRecovery, settleRecovery } from './store-835.js'
 import type { AcknowledgmentTally } from './store-acknowledgments.js'
 import { AcknowledgmentStore } from './store-acknowledgments.js'
 
@@ -608,8 +608,9 @@ async function rematchInTransaction(
   //   committed before those locks were taken (the settlement read it) or waits for this commit
   //   and then reads this file's rows (settleRecovery reads them again once it has the locks).
   // - A biller's status change (src/rework: assign, resolve, reopen) locks its item and reads
-  //   nothing else; committed after the settlement read the item, the outcome is the one of this
-  //   file committed first and the biller acting after, which runs no settlement either.
+  //   nothing else; the settlement locked the claims' items before reading them, so a change
+  //   comes after this file's commit (the outcome of this file first and the biller after, which
+  //   runs no settlement either) or was committed before the settlement read the items.
   const unchanged =
     settledAmong !== undefined &&
     rematched.claims === 0 &&
@@ -866,6 +867,47 @@ export async function runOwedRecoveryPasses(
       report.failed.push({ fileId, kind, message: error instanceof Error ? error.message : String(error) })
     }
   }
+}
+
+/** What {@link rematchAll} did. */
+export interface RematchAllResult {
+  /** Remit claims matched now, their lines and items, and the deadlines that changed. */
+  matched: RematchResult
+  /** What the recovery worked out again over every claim changed. */
+  recovery: SettleResult
+  /** Passes after a commit that were owed and are now done by this one (their rows deleted). */
+  owedCleared: number
+}
+
+/**
+ * `onco-edi rematch`, in one transaction: matches every remit claim still unmatched to a stored
+ * 837 claim ({@link rematchRemitClaims}), then works out again what every stored payment recovers
+ * for every claim ({@link settleAllRecovery}), as ingest does after each 835. The passes after a
+ * commit still owed (`recovery_pass_owed`, {@link runOwedRecoveryPasses}) of the files committed
+ * before it started are done by it: every statement of this transaction sees those files, so their
+ * rows are deleted with it (a row whose pass another process is running is waited for).
+ */
+export async function rematchAll(
+  db: Kysely<Database>,
+  engine: DenialEngine,
+  user: string,
+): Promise<RematchAllResult> {
+  return db.transaction().execute(async (trx) => {
+    const owed = await trx.selectFrom('recovery_pass_owed').select('file_id').execute()
+    const matched = await rematchRemitClaims(trx, engine, await loadPayerProfiles(trx), { all: true }, user)
+    // Recovery as ingest works it out, now that the remits are matched.
+    const recovery = await settleAllRecovery(trx, user)
+    if (owed.length > 0)
+      await trx
+        .deleteFrom('recovery_pass_owed')
+        .where(
+          'file_id',
+          'in',
+          owed.map((o) => Number(o.file_id)),
+        )
+        .execute()
+    return { matched, recovery, owedCleared: owed.length }
+  })
 }
 
 /**

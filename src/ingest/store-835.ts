@@ -681,7 +681,8 @@ export interface SettleResult {
  * meanwhile) and `onco-edi rematch` over every claim.
  *
  * The claims' remit claims are locked (`for update`, in id order) before anything is read, so two
- * processes settling one claim take turns and the second sees the first's result.
+ * processes settling one claim take turns and the second sees the first's result; then their
+ * rework items, so a biller's step on one of them comes before the settlement or after its commit.
  *
  * An item a biller resolved after a payment reached it (written off or billed to the patient for
  * the rest of a partial payment) keeps that payment; its cents are not given to another item.
@@ -737,6 +738,20 @@ export async function settleRecovery(
   // The second statement starts once the locks are ours and sees every commit before it.
   await lockRemits()
   const remits = await lockRemits()
+  // The claims' items as well, before their first read: a biller's step (src/rework: assign,
+  // resolve, reopen) locks its item, so it comes wholly before this settlement or after its commit.
+  // Unlocked, one committed between the two reads of the items (when repeated denials are held
+  // back, below) was read half: what to hold back was judged on the item as it was, the payments
+  // settled on it as the biller left it, and a payment could end recovering nothing
+  // (test/src/ingest/held-back-biller-race.test.ts); after the last read, the settlement's write
+  // put back the status the biller had changed.
+  await db
+    .selectFrom('rework_item')
+    .select('id')
+    .where(sql<boolean>`claim_id = any(${claimIdArray})`)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
   // Each transaction set's content identity: the 835's (transaction_set, by the remittance's
   // envelope) and the 277CA's that opened a rejection item (through its claim_acknowledgment).
   const remittanceIds = [...new Set(remits.map((r) => Number(r.remittance_id)))]

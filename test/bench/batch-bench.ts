@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url'
 import { runBatchService } from '../../src/batch/batch-service.js'
 import { loadBatchSetup } from '../../src/batch/batch-setup.js'
 import { enqueueFiles, startJobQueue, startWorker } from '../../src/batch/job-queue.js'
-import { INGEST_SEMI_SPACE_MB } from '../../src/cli/main.js'
 import { importCodeFile } from '../../src/codes/code-table-repository.js'
 import type { DatabaseHandle } from '../../src/db/create-database.js'
 import { openDatabase } from '../../src/db/create-database.js'
 import { silentLogger } from '../../src/logger.js'
 import { fixturesDir } from '../../src/project-root.js'
 import { generate837P, writeX12File } from './generate-x12.js'
+import { benchSemiSpaceFlags } from './ingest-bench.js'
 
 const AS_OF = '2026-03-01'
 
@@ -129,14 +129,11 @@ export async function runBatchBenchChild(args: string[]): Promise<void> {
 function runChild(args: string[]): Promise<BatchBenchChildResult> {
   const script = fileURLToPath(new URL('./batch-child.js', import.meta.url))
   return new Promise((resolve, reject) => {
-    // As `onco-edi batch` and `worker` run (src/cli/main.ts re-runs them with this flag).
-    const child = spawn(
-      process.execPath,
-      [`--max-semi-space-size=${INGEST_SEMI_SPACE_MB}`, script, ...args],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    )
+    // As `onco-edi batch` and `worker` run (src/cli/main.ts re-runs them with INGEST_SEMI_SPACE_MB;
+    // BENCH_SEMI_SPACE_MB to compare another value). The database was migrated by this process.
+    const child = spawn(process.execPath, [...benchSemiSpaceFlags(), script, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let out = ''
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8')

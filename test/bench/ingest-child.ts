@@ -2,8 +2,8 @@ import {
   runCopyBaselineInChild,
   runDemoInChild,
   runIngestInChild,
+  runMigrateInChild,
   runParseInChild,
-  runPgliteFloorInChild,
 } from './ingest-bench.js'
 
 /**
@@ -13,12 +13,15 @@ import {
  * - `ingest-child.js copy-baseline pglite|postgres DUMPDIR DATADIR` COPYs such a dump into a fresh
  *   database (the raw-COPY baseline);
  * - `ingest-child.js parse FILE` reads FILE with the X12 reader (the parse baseline);
- * - `ingest-child.js pglite-floor DATADIR` opens and migrates an empty PGlite database;
+ * - `ingest-child.js migrate pglite|postgres DATADIR` creates and migrates a database (PostgreSQL:
+ *   the schema BENCH_SCHEMA, kept for the next child; PGlite: DATADIR), the step before a measured
+ *   ingest and the PGlite floor;
  * - `ingest-child.js demo HOME` runs `onco-edi demo` on PGlite in HOME.
  */
 const [mode, first, second, third] = process.argv.slice(2)
 if (mode === 'parse' && first !== undefined) await runParseInChild(first)
-else if (mode === 'pglite-floor' && first !== undefined) await runPgliteFloorInChild(first)
+else if (mode === 'migrate' && (first === 'pglite' || first === 'postgres') && second !== undefined)
+  await runMigrateInChild(first, second)
 else if (mode === 'demo' && first !== undefined) await runDemoInChild(first)
 else if ((mode === 'pglite' || mode === 'postgres') && first !== undefined && second !== undefined)
   await runIngestInChild(mode, first, second, third)
@@ -31,5 +34,5 @@ else if (
   await runCopyBaselineInChild(first, second, third)
 else
   throw new Error(
-    'usage: ingest-child.js pglite|postgres FILE[,FILE] DATADIR [DUMPDIR] | copy-baseline pglite|postgres DUMPDIR DATADIR | parse FILE | pglite-floor DATADIR | demo HOME',
+    'usage: ingest-child.js pglite|postgres FILE[,FILE] DATADIR [DUMPDIR] | copy-baseline pglite|postgres DUMPDIR DATADIR | parse FILE | migrate pglite|postgres DATADIR | demo HOME',
   )

@@ -17,7 +17,8 @@ import { runWorklistBench } from './worklist-bench.js'
  * (default 20000,100000) and BENCH_PAIR_SIZES (default 30000,300000) for the ingest RSS sections,
  * BENCH_STARTUP_RUNS (start-up: runs per command, default 9), BENCH_ITEMS (worklist, default 1000000),
  * BENCH_COMMAND_ROUNDS (commands: runs per command, default 3), BENCH_COMMAND_LARGE_ONLY=1 (commands:
- * only the 10× file).
+ * only the 10× file), BENCH_SEMI_SPACE_MB (the ingest, batch and worker children's
+ * --max-semi-space-size, default INGEST_SEMI_SPACE_MB of src/cli/main.ts; 0 for Node's default).
  */
 const SECTIONS: Record<string, () => Promise<void>> = {
   startup: async () => {

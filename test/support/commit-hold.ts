@@ -23,22 +23,36 @@ export async function holdFileCommits(
   handle: DatabaseHandle,
   options: { kind?: string } = {},
 ): Promise<CommitHold> {
-  const key = randomInt(1_000_000, 2_000_000_000)
   const kind = options.kind
   if (kind !== undefined && !/^[0-9A-Za-z]+$/.test(kind)) throw new Error(`not a file kind: ${kind}`)
   const ofKind =
     kind === undefined
       ? ''
       : ` and (select kind from ingest_file where id = new.entity_id::bigint) = '${kind}'`
+  return holdAtAuditEvent(handle, `new.entity = 'ingest_file' and new.action = 'ingest'${ofKind}`)
+}
+
+/**
+ * Holds every settlement (`settleRecovery`, src/ingest/store-835.ts) that held back
+ * repeated denials, at its `held_back` audit events: after it removed them and before it reads the
+ * claims' items again, until `release()` (as {@link holdFileCommits} holds a commit).
+ */
+export function holdHeldBack(handle: DatabaseHandle): Promise<CommitHold> {
+  return holdAtAuditEvent(handle, `new.entity = 'rework_item' and new.action = 'held_back'`)
+}
+
+/** Holds each transaction that inserts an audit event matching `condition` (plpgsql on `new`). */
+async function holdAtAuditEvent(handle: DatabaseHandle, condition: string): Promise<CommitHold> {
+  const key = randomInt(1_000_000, 2_000_000_000)
+  const name = `hold_audit_${key}`
   await sql
-    .raw(`create function hold_ingest_commit() returns trigger language plpgsql as $$
+    .raw(`create function ${name}() returns trigger language plpgsql as $$
       begin
-        if new.entity = 'ingest_file' and new.action = 'ingest'${ofKind}
-        then perform pg_advisory_xact_lock(${key}); end if;
+        if ${condition} then perform pg_advisory_xact_lock(${key}); end if;
         return new;
       end $$;
-      create trigger hold_ingest_commit before insert on audit_event
-        for each row execute function hold_ingest_commit()`)
+      create trigger ${name} before insert on audit_event
+        for each row execute function ${name}()`)
     .execute(handle.db)
   let letGo = (): void => undefined
   const released = new Promise<void>((resolve) => {
@@ -73,7 +87,7 @@ export async function holdFileCommits(
     release,
     async remove() {
       await release()
-      await sql`drop trigger hold_ingest_commit on audit_event`.execute(handle.db)
+      await sql.raw(`drop trigger ${name} on audit_event`).execute(handle.db)
     },
   }
 }

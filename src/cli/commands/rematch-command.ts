@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util'
+import { rematchAll } from '../../ingest/ingest-files.js'
 import { loadDenialEngine } from '../../ingest/load-denial-engine.js'
-import { rematchRemitClaims } from '../../ingest/rematch-remits.js'
-import { settleAllRecovery } from '../../ingest/store-835.js'
-import { loadPayerProfiles } from '../../rework/payer-repository.js'
 import { CliError } from '../cli-error.js'
 import { actorOf, withDatabase } from '../cli-support.js'
 import type { Command } from '../command.js'
@@ -41,30 +39,7 @@ export const rematchCommand: Command = {
     const engine = await loadDenialEngine()
     const actor = actorOf(values.user, context)
     const { matched, recovery } = await withDatabase(context, (handle) =>
-      handle.db.transaction().execute(async (trx) => {
-        // The passes after a commit still owed (recovery_pass_owed) are done by this one: those of
-        // the files committed before it started, which every statement below sees.
-        const owed = await trx.selectFrom('recovery_pass_owed').select('file_id').execute()
-        const matched = await rematchRemitClaims(
-          trx,
-          engine,
-          await loadPayerProfiles(trx),
-          { all: true },
-          actor,
-        )
-        // Recovery as ingest works it out, now that the remits are matched.
-        const recovery = await settleAllRecovery(trx, actor)
-        if (owed.length > 0)
-          await trx
-            .deleteFrom('recovery_pass_owed')
-            .where(
-              'file_id',
-              'in',
-              owed.map((o) => Number(o.file_id)),
-            )
-            .execute()
-        return { matched, recovery }
-      }),
+      rematchAll(handle.db, engine, actor),
     )
     context.logger.info({ ...matched, recovery }, 'rematch finished')
     context.stdout.write(

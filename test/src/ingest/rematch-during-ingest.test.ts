@@ -4,11 +4,8 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, expect, it } from 'vitest'
 import type { DatabaseHandle } from '../../../src/db/create-database.js'
-import { ingestFiles } from '../../../src/ingest/ingest-files.js'
+import { ingestFiles, rematchAll } from '../../../src/ingest/ingest-files.js'
 import { loadDenialEngine } from '../../../src/ingest/load-denial-engine.js'
-import { rematchRemitClaims } from '../../../src/ingest/rematch-remits.js'
-import { settleAllRecovery } from '../../../src/ingest/store-835.js'
-import { loadPayerProfiles } from '../../../src/rework/payer-repository.js'
 import type { CommitHold } from '../../support/commit-hold.js'
 import { holdFileCommits } from '../../support/commit-hold.js'
 import { describePostgresOnly, openTestDatabase, openTwoConnections } from '../../support/databases.js'
@@ -70,13 +67,9 @@ function secondDenial(): string {
   return path
 }
 
-/** What `onco-edi rematch` does, in one transaction (src/cli/commands/rematch-command.ts). */
+/** What `onco-edi rematch` does (src/cli/commands/rematch-command.ts). */
 async function rematch(handle: DatabaseHandle): Promise<void> {
-  const engine = await loadDenialEngine()
-  await handle.db.transaction().execute(async (trx) => {
-    await rematchRemitClaims(trx, engine, await loadPayerProfiles(trx), { all: true }, 'rematch-test')
-    await settleAllRecovery(trx, 'rematch-test')
-  })
+  await rematchAll(handle.db, await loadDenialEngine(), 'rematch-test')
 }
 
 /** Resolves once a transaction of the database waits for another's row lock. */
