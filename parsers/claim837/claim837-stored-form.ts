@@ -38,6 +38,20 @@ export function toStoredClaim837(claim: Claim837): StoredClaim837 {
 }
 
 /**
+ * A claim's stored form in two parts: `prefix`, the text it shares with the claims around it (the
+ * set header and the HL chain above its subscriber: the billing provider's loop), and `own`, the
+ * rest (its subscriber and patient loops and its body). `prefix + own` is
+ * {@link StoredClaim837.x12}. Consecutive claims with the same prefix get the same string, so a
+ * store can keep it once (src/ingest/store-837.ts: one `submitted_claim_prefix` row per batch).
+ */
+export interface StoredClaim837Parts {
+  /** JSON of `{ envelope, delimiters }`, as {@link StoredClaim837.envelope}. */
+  envelope: string
+  prefix: string
+  own: string
+}
+
+/**
  * Writes the stored form of each claim of a file in turn ({@link toStoredClaim837}'s text, the same
  * bytes), remembering what consecutive claims share: a transaction set's claims have one header
  * (the same segments), one envelope and delimiters (the same objects), and a run of claims under one
@@ -50,12 +64,21 @@ export class StoredClaim837Writer {
   #headerText = ''
   #hierarchy: Segment[] = []
   #hierarchyText: string[] = []
+  /** Hierarchy segments in the prefix ({@link StoredClaim837Parts}) and the prefix's text. */
+  #prefixLength = -1
+  #prefixText = ''
   #envelope: EnvelopeContext | undefined
   #delimiters: Delimiters | undefined
   #envelopeJson = ''
 
   /** The stored form of `claim`. */
   write(claim: Claim837): StoredClaim837 {
+    const { envelope, prefix, own } = this.writeParts(claim)
+    return { envelope, x12: prefix + own }
+  }
+
+  /** The stored form of `claim` in its shared and own parts (the same text as {@link write}). */
+  writeParts(claim: Claim837): StoredClaim837Parts {
     const source = claim.source
     const first = source.body[0] ?? source.hierarchy[0] ?? source.header[0]
     if (first === undefined)
@@ -63,42 +86,62 @@ export class StoredClaim837Writer {
     const delimiters = first.delimiters
     const element = delimiters.element
     const terminator = delimiters.segment
+    let prefixChanged = false
     if (delimiters !== this.#delimiters) {
       // Another interchange: texts made with the old delimiters are not reused.
       this.#header = undefined
       this.#hierarchy = []
       this.#hierarchyText = []
       this.#envelope = undefined
+      prefixChanged = true
     }
     if (source.header !== this.#header || source.header.length !== this.#headerLength) {
       this.#header = source.header
       this.#headerLength = source.header.length
       this.#headerText = segmentsText(source.header, element, terminator)
+      prefixChanged = true
     }
-    let x12 = this.#headerText
     const hierarchy = source.hierarchy
+    // The prefix ends at the hierarchy's second HL (the subscriber's, under the billing provider).
+    let prefixLength = hierarchy.length
+    for (let i = 0, hl = 0; i < hierarchy.length; i++)
+      if ((hierarchy[i] as Segment).id === 'HL' && ++hl === 2) {
+        prefixLength = i
+        break
+      }
+    if (prefixLength !== this.#prefixLength) {
+      this.#prefixLength = prefixLength
+      prefixChanged = true
+    }
     const known = this.#hierarchy
     const texts = this.#hierarchyText
+    let own = ''
     for (let i = 0; i < hierarchy.length; i++) {
       const segment = hierarchy[i] as Segment
       if (known[i] !== segment) {
         known[i] = segment
         texts[i] = (segment.text ?? segment.elements.join(element)) + terminator
+        if (i < prefixLength) prefixChanged = true
       }
-      x12 += texts[i]
+      if (i >= prefixLength) own += texts[i]
     }
     if (known.length > hierarchy.length) {
       known.length = hierarchy.length
       texts.length = hierarchy.length
     }
-    x12 += segmentsText(source.body, element, terminator)
+    if (prefixChanged) {
+      let prefix = this.#headerText
+      for (let i = 0; i < prefixLength; i++) prefix += texts[i]
+      this.#prefixText = prefix
+    }
+    own += segmentsText(source.body, element, terminator)
     if (claim.envelope !== this.#envelope || delimiters !== this.#delimiters) {
       this.#envelope = claim.envelope
       this.#delimiters = delimiters
       const stored: StoredEnvelope = { envelope: claim.envelope, delimiters }
       this.#envelopeJson = JSON.stringify(stored)
     }
-    return { envelope: this.#envelopeJson, x12 }
+    return { envelope: this.#envelopeJson, prefix: this.#prefixText, own }
   }
 }
 

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import { StoredClaim837Writer } from '../../parsers/claim837/claim837-stored-form.js'
 import type { RemittanceClaim835, RemittanceHeader835 } from '../../parsers/remittance835/remittance835.js'
 import type { InterchangeKey } from '../../parsers/x12/interchange-keys.js'
 import { formatPosition } from '../../parsers/x12/segment.js'
@@ -16,7 +15,12 @@ import {
   prepareRemitClaims,
   storeRemittanceHeader,
 } from './store-835.js'
-import { claimBatchCopies837, SUBMITTED_CLAIM_ID_SEQUENCE, SubmittedClaimBatch } from './store-837.js'
+import {
+  claimBatchCopies837,
+  StoredForm837,
+  SUBMITTED_CLAIM_ID_SEQUENCE,
+  SubmittedClaimBatch,
+} from './store-837.js'
 
 /** What to do with an interchange whose sender + ISA13 was already stored with other content. */
 export type DuplicateControlPolicy = 'warn' | 'quarantine'
@@ -275,8 +279,8 @@ export class FileIngest {
   #savepoints = 0
   /** Whether every interchange of the file was locked at its first ({@link FileIngestContext.interchangeKeys}). */
   #lockedAll = false
-  /** The stored form of the file's 837 claims, shared by its batches (see StoredClaim837Writer). */
-  readonly #storedForm = new StoredClaim837Writer()
+  /** The stored form of the file's 837 claims, shared by its batches (see StoredForm837). */
+  readonly #storedForm = new StoredForm837()
   /** The 837 batch being filled, made at its first claim (when its ids are known). */
   #staged837: SubmittedClaimBatch | undefined
   /** The next 837 batches' ids, being reserved, oldest first ({@link FileIngestContext.idsAhead}). */

@@ -26,9 +26,17 @@ const CLAIM_COLUMNS = [
   'diagnoses',
   'interchange_control',
   'transaction_control',
-  'claim_envelope',
+  'prefix_no',
   'claim_x12',
 ] as const satisfies readonly (keyof Database['submitted_claim'])[]
+
+/** The submitted_claim_prefix columns a batch writes, in the order of its COPY rows. */
+const PREFIX_COLUMNS = [
+  'file_id',
+  'prefix_no',
+  'claim_envelope',
+  'prefix_x12',
+] as const satisfies readonly (keyof Database['submitted_claim_prefix'])[]
 
 /** The submitted_line columns a batch writes, in the order of its COPY rows. */
 const LINE_COLUMNS = [
@@ -67,6 +75,22 @@ function claimDates(claim: Claim837): { from: string | undefined; to: string | u
 }
 
 /**
+ * The stored form of a file's claims as its batches write it: one {@link StoredClaim837Writer} for
+ * the file (a set's claims share their header's text) and the file's prefix numbers
+ * (`submitted_claim_prefix.prefix_no`, migration 0021), counted over the whole file so that no two
+ * batches of a file use the same one (a batch whose set is dropped leaves a gap).
+ */
+export class StoredForm837 {
+  readonly writer = new StoredClaim837Writer()
+  #nextPrefix = 1
+
+  /** A prefix number not used before in this file. */
+  nextPrefixNo(): number {
+    return this.#nextPrefix++
+  }
+}
+
+/**
  * Submitted claims staged for one batch's COPY ({@link claimBatchCopies837}), held as the rows'
  * COPY text in off-heap buffers (src/db/copy-buffer.ts). Each claim becomes its rows when it is
  * added, with the next of the ids reserved for the batch, so neither the parsed Claim837 (hundreds
@@ -78,20 +102,19 @@ export class SubmittedClaimBatch {
   readonly fileId: number
   readonly claims = new CopyBuffer()
   readonly lines = new CopyBuffer()
+  /** The batch's `submitted_claim_prefix` rows: each text its claims share, once. */
+  readonly prefixes = new CopyBuffer()
   readonly #ids: readonly number[]
   readonly #fileField: string
-  /** Writes each claim's stored form; one per file, so that a set's claims share their header's text. */
-  readonly #storedForm: StoredClaim837Writer
-  /** The last claim's stored envelope and its COPY field. */
+  /** The file's stored-form writer and prefix numbers. */
+  readonly #storedForm: StoredForm837
+  /** The last claim's prefix and envelope, and the COPY field of the prefix row they were written as. */
+  #prefix: string | undefined
   #envelope = ''
-  #envelopeField = ''
+  #prefixField = ''
 
   /** `ids`: submitted_claim ids reserved for this batch, one per claim it may hold. */
-  constructor(
-    fileId: number,
-    ids: readonly number[],
-    storedForm: StoredClaim837Writer = new StoredClaim837Writer(),
-  ) {
+  constructor(fileId: number, ids: readonly number[], storedForm: StoredForm837 = new StoredForm837()) {
     this.fileId = fileId
     this.#ids = ids
     this.#fileField = String(fileId)
@@ -122,13 +145,22 @@ export class SubmittedClaimBatch {
     if (id === undefined) throw new Error(`an 837 batch holds ${this.#ids.length} claims`)
     const idField = String(id)
     const { from, to } = claimDates(claim)
-    const stored = this.#storedForm.write(claim)
-    // Columns in CLAIM_COLUMNS' order; the values are those the unnest insert stored before.
-    if (stored.envelope !== this.#envelope) {
-      // The same text for every claim of a set (StoredClaim837Writer): escaped once.
+    const stored = this.#storedForm.writer.writeParts(claim)
+    if (stored.prefix !== this.#prefix || stored.envelope !== this.#envelope) {
+      // The same strings for the claims of a set under one billing provider (StoredClaim837Writer):
+      // one prefix row, written in this batch with its claims (a dropped set takes both with it).
+      const prefixNo = this.#storedForm.nextPrefixNo()
+      this.#prefix = stored.prefix
       this.#envelope = stored.envelope
-      this.#envelopeField = copyField(stored.envelope)
+      this.#prefixField = String(prefixNo)
+      const prefixes = this.prefixes
+      prefixes.plain(this.#fileField)
+      prefixes.plain(this.#prefixField)
+      prefixes.plain(copyField(stored.envelope))
+      prefixes.plain(copyField(stored.prefix))
+      prefixes.endRow()
     }
+    // Columns in CLAIM_COLUMNS' order; the values are those the unnest insert stored before.
     const claims = this.claims
     claims.plain(idField)
     claims.plain(this.#fileField)
@@ -150,10 +182,10 @@ export class SubmittedClaimBatch {
     claims.plain(copyTextArray(claim.diagnoses.map((d) => d.code)))
     claims.text(claim.envelope.interchangeControl)
     claims.text(claim.envelope.transactionControl)
-    claims.plain(this.#envelopeField)
-    // The compact stored form (migration 0012): the claim's own segments as text (long: escaped and
-    // encoded natively).
-    claims.plain(copyField(stored.x12))
+    claims.plain(this.#prefixField)
+    // The compact stored form (migrations 0012, 0021): the claim's own segments as text after its
+    // prefix (long: escaped and encoded natively).
+    claims.plain(copyField(stored.own))
     claims.endRow()
     const lines = this.lines
     for (const line of claim.lines) {
@@ -180,12 +212,14 @@ export class SubmittedClaimBatch {
 }
 
 /**
- * The two COPYs that store a batch of submitted claims and their lines (claims first: the lines'
- * reference check reads them), ready to run on the file's transaction; none for an empty batch.
+ * The three COPYs that store a batch of submitted claims, their prefixes and their lines (prefixes,
+ * then claims, then lines: each reference check reads the rows before it), ready to run on the
+ * file's transaction; none for an empty batch.
  */
 export function claimBatchCopies837(batch: SubmittedClaimBatch): CopyPart[] {
   if (batch.length === 0) return []
   const parts: CopyPart[] = [
+    { table: 'submitted_claim_prefix', columns: PREFIX_COLUMNS, text: batch.prefixes.chunks() },
     { table: 'submitted_claim', columns: CLAIM_COLUMNS, text: batch.claims.chunks() },
   ]
   if (batch.lines.rows > 0)

@@ -15,6 +15,7 @@ import * as claimReferenceChecks from './0013-claim-reference-checks.js'
 import * as recoveryAllocation from './0014-recovery-allocation.js'
 import * as batchInterchange from './0015-batch-interchange.js'
 import * as recoveryPassOwed from './0020-recovery-pass-owed.js'
+import * as submittedClaimPrefix from './0021-submitted-claim-prefix.js'
 
 /**
  * All migrations, by name. Names sort in the order they apply. Never edit a migration that has
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014-recovery-allocation': recoveryAllocation,
   '0015-batch-interchange': batchInterchange,
   '0020-recovery-pass-owed': recoveryPassOwed,
+  '0021-submitted-claim-prefix': submittedClaimPrefix,
 }

@@ -97,13 +97,32 @@ export interface SubmittedClaimTable {
   interchange_control: string
   transaction_control: string
   /**
-   * The claim's own X12 segments (set header, HL chain, body) as text, to rebuild the Claim837
-   * (parsers/claim837/claim837-stored-form.ts) for a replacement claim, an appeal or a re-scrub. PHI.
+   * The claim's own X12 segments as text, to rebuild the Claim837
+   * (parsers/claim837/claim837-stored-form.ts) for a replacement claim, an appeal or a re-scrub:
+   * after its prefix (`prefix_no`, migration 0021), or all of them (set header, HL chain, body) for a
+   * claim stored before. PHI. Read through src/rework/submitted-claim-reader.ts.
    */
   claim_x12: string
-  /** JSON of the claim's envelope context and delimiters, read with `claim_x12`. */
-  claim_envelope: string
+  /**
+   * JSON of the claim's envelope context and delimiters, read with `claim_x12`: only on claims
+   * stored before migration 0021 (null when `prefix_no` is set: the prefix holds it).
+   */
+  claim_envelope: string | null
+  /** The claim's `submitted_claim_prefix` in its file (migration 0021); null for a claim stored before. */
+  prefix_no: number | null
   created_at: CreatedAt
+}
+
+/**
+ * What a batch of a file's stored claims share (migration 0021): the envelope JSON and the segments
+ * before each claim's own (set header, billing provider loop). PHI-free in practice, but read only
+ * with its claims.
+ */
+export interface SubmittedClaimPrefixTable {
+  file_id: Ref
+  prefix_no: number
+  claim_envelope: string
+  prefix_x12: string
 }
 
 /** One service line (loop 2400) of a submitted claim. */
@@ -336,12 +355,13 @@ export interface RecoveryPassOwedTable {
   owed_since: CreatedAt
 }
 
-/** Tables of ingest, matching, rework and audit (migration 0001; recovery_allocation 0014, recovery_pass_owed 0020). */
+/** Tables of ingest, matching, rework and audit (migration 0001; recovery_allocation 0014, recovery_pass_owed 0020, submitted_claim_prefix 0021). */
 export type CoreTables = {
   ingest_file: IngestFileTable
   interchange: InterchangeTable
   quarantine: QuarantineTable
   submitted_claim: SubmittedClaimTable
+  submitted_claim_prefix: SubmittedClaimPrefixTable
   submitted_line: SubmittedLineTable
   remittance: RemittanceTable
   remit_claim: RemitClaimTable

@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '../../../src/db/create-database.js'
 import { openDatabase } from '../../../src/db/create-database.js'
 import { ingestFiles } from '../../../src/ingest/ingest-files.js'
 import { readX12File } from '../../../src/pipeline/read-x12.js'
+import { loadSubmittedClaims } from '../../../src/rework/submitted-claim-reader.js'
 import { generate837P, writeX12File } from '../../bench/generate-x12.js'
 import { describeEachDatabase, engines, openTestDatabase } from '../../support/databases.js'
 import { e2eText } from './fixture-edit.js'
@@ -53,16 +54,36 @@ describeEachDatabase('837 claims stored with COPY', (ctx) => {
     const db = ctx.handle.db
     const rows = await db.selectFrom('submitted_claim').selectAll().orderBy('id').execute()
     expect(rows.map((r) => r.claim_id)).toEqual(claims.map((c) => c.claimId))
+    const prefixes = await db
+      .selectFrom('submitted_claim_prefix')
+      .selectAll()
+      .where('file_id', '=', result?.fileId ?? -1)
+      .execute()
+    const prefixOf = new Map(prefixes.map((p) => [p.prefix_no, p]))
+    // The shared text is kept once per batch and billing provider, not once per claim.
+    expect(prefixes.length).toBeGreaterThanOrEqual(3)
+    expect(prefixes.length).toBeLessThan(claims.length)
+    const loaded = await loadSubmittedClaims(
+      db,
+      rows.map((r) => Number(r.id)),
+    )
     for (const [i, claim] of claims.entries()) {
       const row = rows[i]
       if (row === undefined) throw new Error(`claim ${i} not stored`)
       const stored = toStoredClaim837(claim)
+      const prefix = prefixOf.get(row.prefix_no ?? -1)
+      if (prefix === undefined) throw new Error(`claim ${i} has no prefix row`)
       // Byte for byte the stored form: what a corrected claim is re-written from.
-      expect(row.claim_x12).toBe(stored.x12)
-      expect(row.claim_envelope).toBe(stored.envelope)
-      expect(readStoredClaim837({ envelope: row.claim_envelope, x12: row.claim_x12 }).claimId).toBe(
-        claim.claimId,
-      )
+      expect(row.claim_envelope).toBeNull()
+      expect(prefix.prefix_x12 + row.claim_x12).toBe(stored.x12)
+      expect(prefix.claim_envelope).toBe(stored.envelope)
+      // The claim's own text starts at its subscriber's HL: the set header is in the prefix.
+      expect(row.claim_x12.startsWith('HL*')).toBe(true)
+      expect(prefix.prefix_x12.startsWith('BHT*')).toBe(true)
+      expect(
+        readStoredClaim837({ envelope: prefix.claim_envelope, x12: prefix.prefix_x12 + row.claim_x12 }),
+      ).toEqual(readStoredClaim837(stored))
+      expect(loaded.get(Number(row.id))).toEqual(readStoredClaim837(stored))
       expect([row.payer_name, row.member_id, Number(row.total_charge), row.diagnoses]).toEqual([
         claim.payer.organizationName ?? null,
         claim.subscriber.memberId,
