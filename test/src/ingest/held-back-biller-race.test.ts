@@ -15,7 +15,9 @@ import { ingestEachInOrder, reportTotalsOf, reworkItemsOf } from '../../support/
 // The settlement judges what to hold back on the items it read first, removes the repeats, and
 // reads the items again for the payments. A write-off committed between those two reads made the
 // settlement hold back a denial as if the item were still being worked, and then keep the item's
-// cents as the biller's: the 835's payment recovered nothing, an outcome of neither order.
+// cents as the biller's: the 835's payment recovered nothing, an outcome of neither order. Without
+// repeats (one read), a step committed after the read was written over by the settlement's result.
+// The settlement now locks the claims' items before it reads them: the step waits for its commit.
 
 const E2E = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'e2e')
 const CLAIMS = join(E2E, '837p-medicare-2026-01.x12')
@@ -41,15 +43,9 @@ function remitSet(control: string, date: string, trace: string, paid: number, lo
   return [`ST*835*${control}~`, ...segments, `SE*${segments.length + 2}*${control}~`]
 }
 
-/**
- * One file of two sets: the first (2026-02-02, the denial's date) denies E2E-P-003 again for the
- * same lines and reasons, so the settlement holds it back while DENIAL's item holds it (its set's
- * SHA-256 sorts after DENIAL's, which makes DENIAL's the older of one date: checked below); the second (2026-02-15) pays the claim $700, before
- * PAYMENT.
- */
-function repeatAndPayment(): string {
-  const path = join(folder, '835-medicare-repeat-and-payment.x12')
-  const denied = remitSet('0001', '20260202', 'E2EEFT0202D', 0, [
+/** The first set of {@link repeatAndPayment}: denies E2E-P-003 again on 2026-02-02. */
+const repeatedDenial = (): string[] =>
+  remitSet('0001', '20260202', 'E2EEFT0202D', 0, [
     'CLP*E2E-P-003*4*700*0*0*MB*MCR26020203*11*1~',
     'NM1*QC*1*TESTPATIENT*EXAMPLE****MI*E2EMEMBER~',
     'SVC*HC:96413*400*0**1~',
@@ -61,7 +57,10 @@ function repeatAndPayment(): string {
     'CAS*CO*4*300~',
     'REF*6R*P003-2~',
   ])
-  const paid = remitSet('0002', '20260215', 'E2EEFT0215', 700, [
+
+/** A set that pays E2E-P-003 $700 on 2026-02-15, before PAYMENT. */
+const olderPaymentSet = (control: string): string[] =>
+  remitSet(control, '20260215', 'E2EEFT0215', 700, [
     'CLP*E2E-P-003*1*700*700*0*MB*MCR26021503*11*7~',
     'NM1*QC*1*TESTPATIENT*EXAMPLE****MI*E2EMEMBER~',
     'SVC*HC:96413*400*400**1~',
@@ -71,20 +70,38 @@ function repeatAndPayment(): string {
     'DTM*472*20260107~',
     'REF*6R*P003-2~',
   ])
-  const isa = readFileSync(PAYMENT, 'latin1').slice(0, 106).replace('000003004', '000003020')
+
+/** An 835 file of these sets (one interchange and group, ISA13 `control`). */
+function remitFile(name: string, control: string, sets: string[][]): string {
+  const path = join(folder, name)
+  const isa = readFileSync(PAYMENT, 'latin1').slice(0, 106).replace('000003004', `00000${control}`)
   writeFileSync(
     path,
     [
       isa,
-      'GS*HP*EXAMPLECH*E2EONC*20260302*0900*3020*X*005010X221A1~',
-      ...denied,
-      ...paid,
-      'GE*2*3020~',
-      'IEA*1*000003020~',
+      `GS*HP*EXAMPLECH*E2EONC*20260302*0900*${control}*X*005010X221A1~`,
+      ...sets.flat(),
+      `GE*${sets.length}*${control}~`,
+      `IEA*1*00000${control}~`,
     ].join('\n'),
     'latin1',
   )
   return path
+}
+
+/**
+ * One file of two sets: the first (2026-02-02, the denial's date) denies E2E-P-003 again for the
+ * same lines and reasons, so the settlement holds it back while DENIAL's item holds it (its set's
+ * SHA-256 sorts after DENIAL's, which makes DENIAL's the older of one date: checked below); the
+ * second (2026-02-15) pays the claim $700, before PAYMENT.
+ */
+function repeatAndPayment(): string {
+  return remitFile('835-medicare-repeat-and-payment.x12', '3020', [repeatedDenial(), olderPaymentSet('0002')])
+}
+
+/** The $700 payment of 2026-02-15 alone: DENIAL's item is settled again, nothing held back. */
+function olderPayment(): string {
+  return remitFile('835-medicare-2026-02-15-payment.x12', '3021', [olderPaymentSet('0001')])
 }
 
 /** DENIAL's item of E2E-P-003 (the oldest): the one the biller writes off. */
@@ -114,20 +131,25 @@ async function claimItems(handle: DatabaseHandle) {
     .map((i) => [i.status, i.recovered])
 }
 
-/** Resolves once `done` settled or a transaction of the database waits for another's row lock. */
-async function settledOrWaiting(handle: DatabaseHandle, done: Promise<unknown>, ms = 20_000): Promise<void> {
-  let finished = false
-  void done.then(
-    () => (finished = true),
-    () => (finished = true),
-  )
+/**
+ * Resolves once the biller's step (`step`) is done or waits: for a row of this schema's rework_item
+ * (the waiter holds the row's tuple lock while it waits for the transaction that locked the row),
+ * or, behind the settlement, for audit_event that a test holds. Reads no table of ours.
+ */
+async function doneOrWaiting(handle: DatabaseHandle, step: Promise<unknown>, ms = 20_000): Promise<void> {
+  let done = false
+  void step.finally(() => {
+    done = true
+  })
   const deadline = Date.now() + ms
   for (;;) {
-    if (finished) return
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
-      where locktype = 'transactionid' and not granted`.execute(handle.db)
-    if ((rows[0]?.n ?? 0) > 0) return
-    if (Date.now() > deadline) throw new Error('the write-off neither finished nor waited for the 835')
+    if (done) return
+    const { rows } = await sql<{ row: boolean; table: boolean }>`select
+        exists (select from pg_locks where locktype = 'tuple' and relation = 'rework_item'::regclass) as row,
+        (select count(*) from pg_locks where locktype = 'relation' and not granted
+          and relation = 'audit_event'::regclass) >= 2 as table`.execute(handle.db)
+    if (rows[0]?.row === true || rows[0]?.table === true) return
+    if (Date.now() > deadline) throw new Error("the biller's step neither finished nor waited for the 835")
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
@@ -178,7 +200,7 @@ describePostgresOnly(
           (error: unknown) => (error as { code?: string }).code,
         )
         running.push(writingOff)
-        await settledOrWaiting(race.first, writingOff)
+        await doneOrWaiting(race.first, writingOff)
         await hold.remove()
         const [stored] = await ingesting
         expect(stored?.status).toBe('ingested')
@@ -187,6 +209,79 @@ describePostgresOnly(
         expect(outcome).toBe('DB_INVALID_TRANSITION')
       } finally {
         await hold?.release()
+        await Promise.allSettled(running)
+        await race.cleanup()
+        await billerFirst.cleanup()
+        await fileFirst.cleanup()
+      }
+    })
+
+    it('a step committed after the settlement read the items is not written over by its result', async () => {
+      const paid = olderPayment()
+      const fileFirst = await openTestDatabase(url)
+      const billerFirst = await openTestDatabase(url)
+      const race = await openTwoConnections(url)
+      let letGo = (): void => undefined
+      const running: Promise<unknown>[] = []
+      try {
+        // The older payment first: DENIAL's item is recovered in full by it, and final.
+        await ingestEachInOrder(fileFirst.handle, [CLAIMS, DENIAL, PAYMENT, paid])
+        await expect(writeOff(fileFirst.handle, await firstItemOf(fileFirst.handle))).rejects.toMatchObject({
+          code: 'DB_INVALID_TRANSITION',
+        })
+        expect(await claimItems(fileFirst.handle)).toEqual([['recovered', 70000]])
+        // The write-off first: the item keeps PAYMENT's $560, and the older payment has no item left.
+        await ingestEachInOrder(billerFirst.handle, [CLAIMS, DENIAL, PAYMENT])
+        await writeOff(billerFirst.handle, await firstItemOf(billerFirst.handle))
+        await ingestEachInOrder(billerFirst.handle, [paid])
+        expect(await claimItems(billerFirst.handle)).toEqual([['written_off', 56000]])
+        const orders = [await stateOf(fileFirst.handle), await stateOf(billerFirst.handle)]
+
+        await ingestEachInOrder(race.first, [CLAIMS, DENIAL, PAYMENT])
+        const item = await firstItemOf(race.first)
+        // The older payment's settlement stops at its read of the `recovered` audit events (after
+        // it read the items, before it writes): another transaction holds audit_event.
+        let locked = (): void => undefined
+        const tableLocked = new Promise<void>((resolve) => {
+          locked = resolve
+        })
+        const released = new Promise<void>((resolve) => {
+          letGo = resolve
+        })
+        const holding = race.second.db.transaction().execute(async (trx) => {
+          await sql`lock table audit_event in access exclusive mode`.execute(trx)
+          locked()
+          await released
+        })
+        running.push(holding)
+        await tableLocked
+        const ingesting = ingestFiles([paid], { handle: race.first })
+        running.push(ingesting)
+        const deadline = Date.now() + 20_000
+        for (;;) {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+            where locktype = 'relation' and not granted and relation = 'audit_event'::regclass`.execute(
+            race.first.db,
+          )
+          if ((rows[0]?.n ?? 0) > 0) break
+          if (Date.now() > deadline) throw new Error('the settlement never read audit_event')
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        const writingOff = writeOff(race.second, item).then(
+          () => 'written off',
+          (error: unknown) => (error as { code?: string }).code,
+        )
+        running.push(writingOff)
+        await doneOrWaiting(race.first, writingOff)
+        letGo()
+        await holding
+        const [stored] = await ingesting
+        expect(stored?.status).toBe('ingested')
+        const outcome = await writingOff
+        expect(await stateOf(race.first)).toEqual(outcome === 'written off' ? orders[1] : orders[0])
+        expect(outcome).toBe('DB_INVALID_TRANSITION')
+      } finally {
+        letGo()
         await Promise.allSettled(running)
         await race.cleanup()
         await billerFirst.cleanup()
