@@ -193,17 +193,30 @@ function isEntryPoint(): boolean {
 }
 
 /**
- * V8's largest semi-space (MB) for `ingest`. With Node's default (16 MB semi-spaces) V8 lets the
- * heap run far ahead of the live data while an ingest streams claims into the database: an 837 +
- * 835 of 30k claims each peaked at 350-368 MB RSS on PostgreSQL with about 45-160 MB live; with
- * 4 MB the same run peaked at 217 MB (`npm run bench ingest-pair`, README "Performance").
+ * V8's largest semi-space (MB) for `ingest`, `batch` and `worker` (Node's default on this 64-bit
+ * machine: 16). 4 MB first (2026-12-04) kept V8's heap close to the live data while an ingest
+ * streams claims into the database (an 837 + 835 of 30k claims each: 350-368 MB peak RSS on
+ * PostgreSQL with the default, 217 MB with 4). But into a database that an earlier process migrated,
+ * as every user's is, 4 MB made V8 copy each 837 claim out of the young generation: a 100k 837
+ * promoted 960 MB in 707 scavenges (11 and 10 MB at 8 and 16; `--trace-gc-nvp`). Hence 8 MB,
+ * measured on main at a699ece, 2026-12-05 04:41-05:01 UTC, load 1.2-3.7, each value at least twice,
+ * alternated (`BENCH_SEMI_SPACE_MB=4|8|16`; README "Performance", V8's young generation):
+ * - 837 ingest, PostgreSQL (`npm run bench ingest837`), 100k claims: node CPU 5.3-5.7 s at 4 MB,
+ *   2.9-4.3 s at 8, 3.8-4.4 s at 16; peak RSS 150-169 / 132-135 / 147-149 MB (target < 350);
+ *   20k: 1.3-1.9 / 1.0-1.4 / 1.1-1.2 s, 135-140 / 119-122 / 124-125 MB. `onco-edi ingest` of the
+ *   100k file (whole process, /usr/bin/time): CPU 5.4-6.0 / 3.2-5.0 / 4.3-4.4 s.
+ * - 837 + 835 in one run (`npm run bench ingest-pair`, target < 350 MB): 30k claims each
+ *   184-198 / 204-218 / 231-246 MB; 300k each 240-259 / 266-268 / 275-281 MB.
+ * - `batch --once` on PGlite, 16 files of 5,000 claims: 454-461 / 437-438 / 459 MB, CPU within
+ *   the runs' noise (49.7-65.4 s over all six); the demo (< 500 MB) does not re-run itself.
  */
-export const INGEST_SEMI_SPACE_MB = 4
+export const INGEST_SEMI_SPACE_MB = 8
 
 /**
  * The commands re-run with {@link INGEST_SEMI_SPACE_MB}: `ingest`, and the long-running `batch`
- * and `worker` (16 files of 5,000 claims through `batch --once` on PGlite: peak RSS 0.59 GB with
- * it against 0.72 GB without, the same CPU time; README "Performance").
+ * and `worker` (16 files of 5,000 claims through `batch --once` on PGlite, 2026-12-04: peak RSS
+ * 0.59 GB with 4 MB against 0.72 GB with Node's default; 2026-12-05, the same run: 437-438 MB with
+ * 8 MB, 454-461 with 4, 459 with 16, the same CPU; README "Performance").
  */
 const SMALL_YOUNG_GENERATION_COMMANDS = new Set(['ingest', 'batch', 'worker'])
 

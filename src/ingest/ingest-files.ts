@@ -60,7 +60,7 @@ const BATCH_837 = 1_000
  * Bytes of an 837 read per batch of events: 16 KiB instead of the reader's 64 KiB. A batch's
  * claims stay alive until the last of them is handled, and the ingest allocates a lot per claim
  * (its stored text, its rows, the set hash), so with V8's small young generation
- * (`--max-semi-space-size=4`, see src/cli/main.ts) the claims of a 64 KiB batch outlived two
+ * (`--max-semi-space-size=4` then, 8 since 2026-12-05: see src/cli/main.ts) the claims of a 64 KiB batch outlived two
  * scavenges and were promoted: reading the 20k-claim bench file and making each claim's stored
  * form promoted 183 MB to the old generation with 64 KiB batches and 10 MB with 16 KiB
  * (`--trace-gc-nvp`), for 0.71 s of CPU against 0.38 s.

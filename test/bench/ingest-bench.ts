@@ -296,7 +296,7 @@ export function benchSemiSpaceFlags(): string[] {
  * One ingest child, timed, into a database that an earlier process created and migrated, as a
  * user's `onco-edi ingest` finds it: the `migrate` child first (same PostgreSQL schema, same PGlite
  * data directory), then the measured one. Migrating in the measured process changes what V8 does
- * in the ingest after it: a 100k 837 on PostgreSQL with `--max-semi-space-size=4` promoted 11 MB
+ * in the ingest after it: a 100k 837 on PostgreSQL with `--max-semi-space-size=4` promoted 9-11 MB
  * after a migration in the same process and about 1 GB without one (`--trace-gc-nvp`, 2026-12-05).
  */
 function measure(
@@ -419,7 +419,8 @@ function enginesWanted(): Engine[] {
  *   database: the denial rules loaded, the file's SHA-256 and interchanges (one read) and kind,
  *   the transaction (file row, payer profiles, reading, set hashes, rows and their
  *   COPYs, the re-match of earlier remits, the file row's totals and audit event, the commit) and
- *   the re-match after the commit; V8 flags as `onco-edi ingest` (`--max-semi-space-size=4`);
+ *   the re-match after the commit; V8 flags as `onco-edi ingest` (`--max-semi-space-size`, see
+ *   benchSemiSpaceFlags);
  * - parse: the X12 reader over the file (`readX12File`, every event made, nothing written), V8
  *   flags as `onco-edi parse` (Node's defaults).
  */
