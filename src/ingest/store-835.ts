@@ -745,12 +745,17 @@ export async function settleRecovery(
   // settled on it as the biller left it, and a payment could end recovering nothing
   // (test/src/ingest/held-back-biller-race.test.ts); after the last read, the settlement's write
   // put back the status the biller had changed.
+  // FOR NO KEY UPDATE: it excludes the step's FOR UPDATE, not a reference to the item (FOR KEY
+  // SHARE): a 277CA's claim_acknowledgment names an open rejection item in the 277CA's transaction
+  // before its settlement locks remit claims, so FOR UPDATE here waited for that transaction while
+  // holding the remit claims it then waited for, a deadlock (40P01;
+  // test/src/ingest/settlement-item-key-share.test.ts).
   await db
     .selectFrom('rework_item')
     .select('id')
     .where(sql<boolean>`claim_id = any(${claimIdArray})`)
     .orderBy('id')
-    .forUpdate()
+    .forNoKeyUpdate()
     .execute()
   // Each transaction set's content identity: the 835's (transaction_set, by the remittance's
   // envelope) and the 277CA's that opened a rejection item (through its claim_acknowledgment).
