@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
@@ -141,6 +141,77 @@ describeEachDatabase('837 claims stored with COPY', (ctx) => {
     const ids = rows.map((r) => Number(r.id))
     expect(ids.length).toBe(6)
     expect(ids.map((id) => id - (ids[0] ?? 0))).toEqual([0, 1, 2, 3, 4, 5])
+  })
+
+  it('keeps every stored claim with its prefix when sets are quarantined or dropped as duplicates between batches', async () => {
+    // Sets of 4 claims in batches of 3: each set is written as two batches under its savepoint.
+    // The second file carries a copy of the first file's first set (dropped: stored before), a set
+    // whose SE01 is wrong (quarantined) and a new set; a batch's prefix rows go with its claims.
+    const text = async (count: number, options: Parameters<typeof generate837P>[1]): Promise<string[]> => {
+      const path = join(dir, `sets-${options?.firstClaim}.837`)
+      await writeX12File(path, generate837P(count, options))
+      return readFileSync(path, 'latin1').split('\n')
+    }
+    const first = await text(8, { claimsPerTransaction: 4, firstClaim: 30_001, firstControl: 301 })
+    const second = await text(12, { claimsPerTransaction: 4, firstClaim: 30_101, firstControl: 302 })
+    const sets = (lines: string[]): [number, number][] => {
+      const out: [number, number][] = []
+      lines.forEach((line, i) => {
+        if (line.startsWith('ST*')) out.push([i, i])
+        if (line.startsWith('SE*')) (out.at(-1) as [number, number])[1] = i
+      })
+      return out
+    }
+    const [copied] = sets(first)
+    const [replaced, broken] = sets(second)
+    if (copied === undefined || replaced === undefined || broken === undefined) throw new Error('no sets')
+    const secondLines = [...second]
+    secondLines[broken[1]] = (secondLines[broken[1]] ?? '').replace(/^SE\*\d+/, 'SE*1')
+    secondLines.splice(replaced[0], replaced[1] - replaced[0] + 1, ...first.slice(copied[0], copied[1] + 1))
+    const firstPath = join(dir, 'sets-first.837')
+    const secondPath = join(dir, 'sets-second.837')
+    writeFileSync(firstPath, first.join('\n'))
+    writeFileSync(secondPath, secondLines.join('\n'))
+    const results = await ingestFiles([firstPath, secondPath], { handle: ctx.handle, batchSize: 3 })
+    expect(results.map((r) => [r.claims, r.quarantined.length, r.duplicateSets.length])).toEqual([
+      [8, 0, 0],
+      [4, 1, 1],
+    ])
+    const db = ctx.handle.db
+    const fileIds = results.map((r) => r.fileId ?? -1)
+    const rows = await db
+      .selectFrom('submitted_claim as c')
+      .leftJoin('submitted_claim_prefix as p', (join) =>
+        join.onRef('p.file_id', '=', 'c.file_id').onRef('p.prefix_no', '=', 'c.prefix_no'),
+      )
+      .select(['c.id', 'c.claim_id', 'c.file_id', 'p.prefix_no'])
+      .where('c.file_id', 'in', fileIds)
+      .orderBy('c.id')
+      .execute()
+    expect(rows.length).toBe(12)
+    expect(rows.filter((r) => r.prefix_no === null)).toEqual([])
+    // No prefix row without a claim: those of the dropped and quarantined sets were rolled back.
+    const prefixes = await db
+      .selectFrom('submitted_claim_prefix')
+      .select(['file_id', 'prefix_no'])
+      .where('file_id', 'in', fileIds)
+      .execute()
+    const used = new Set(rows.map((r) => `${r.file_id}/${r.prefix_no}`))
+    expect(prefixes.length).toBeGreaterThan(0)
+    expect(prefixes.filter((p) => !used.has(`${p.file_id}/${p.prefix_no}`))).toEqual([])
+    const expected = new Map<string, Claim837>()
+    for (const path of [firstPath, secondPath])
+      for (const claim of await claimsOf(path))
+        if (!expected.has(claim.claimId)) expected.set(claim.claimId, claim)
+    const loaded = await loadSubmittedClaims(
+      db,
+      rows.map((r) => Number(r.id)),
+    )
+    for (const row of rows) {
+      const claim = expected.get(row.claim_id)
+      if (claim === undefined) throw new Error(`claim ${row.claim_id} not in the files`)
+      expect(loaded.get(Number(row.id))).toEqual(readStoredClaim837(toStoredClaim837(claim)))
+    }
   })
 
   it("gives a file's claims consecutive ids in file order when its first batch is a short one", async () => {
