@@ -4,25 +4,7 @@ import { expect, it } from 'vitest'
 import type { Database } from '../../../../src/db/database.js'
 import { down, up } from '../../../../src/db/migrations/0013-claim-reference-checks.js'
 import { describeEachDatabase } from '../../../support/databases.js'
-
-/** The SQLSTATE of a failed statement (pg and PGlite both put it in `code`). */
-async function sqlState(statement: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await statement
-    return undefined
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-}
-
-async function insertFile(db: Kysely<Database>, sha256: string): Promise<number> {
-  const row = await db
-    .insertInto('ingest_file')
-    .values({ sha256, name: `${sha256}.837`, kind: '837', byte_size: 1, status: 'ingested' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return Number(row.id)
-}
+import { insertIngestFile, sqlState } from '../../../support/reference-checks.js'
 
 function insertClaim(db: Kysely<Database>, fileId: number, claimId: string) {
   return sql<{ id: string | number }>`insert into submitted_claim (file_id, claim_id, kind, member_id,
@@ -38,7 +20,7 @@ function insertLine(db: Kysely<Database>, claimId: number) {
 describeEachDatabase('migration 0013: claim and file references checked per statement', (ctx) => {
   it('refuses lines without their claim and claims without their file (23503)', async () => {
     const db = ctx.handle.db
-    const fileId = await insertFile(db, 'refs-1')
+    const fileId = await insertIngestFile(db, 'refs-1')
     const { rows } = await insertClaim(db, fileId, 'REF-1')
     const claimId = Number(rows[0]?.id)
     await insertLine(db, claimId)
@@ -61,7 +43,7 @@ describeEachDatabase('migration 0013: claim and file references checked per stat
 
   it('refuses to delete (or renumber) a claim that has lines, or a file that has claims', async () => {
     const db = ctx.handle.db
-    const fileId = await insertFile(db, 'refs-2')
+    const fileId = await insertIngestFile(db, 'refs-2')
     const { rows } = await insertClaim(db, fileId, 'REF-3')
     const claimId = Number(rows[0]?.id)
     await insertLine(db, claimId)
@@ -82,7 +64,7 @@ describeEachDatabase('migration 0013: claim and file references checked per stat
 
   it('accepts claims and their lines inserted in one statement', async () => {
     const db = ctx.handle.db
-    const fileId = await insertFile(db, 'refs-3')
+    const fileId = await insertIngestFile(db, 'refs-3')
     await sql`with c as (
         insert into submitted_claim (file_id, claim_id, kind, member_id, total_charge, frequency_code,
           facility_code, interchange_control, transaction_control, claim_envelope, claim_x12)
@@ -115,7 +97,7 @@ describeEachDatabase('migration 0013: claim and file references checked per stat
     expect(await state()).toEqual(['submitted_claim_file_id_fkey', 'submitted_line_submitted_claim_id_fkey'])
     await up(untyped)
     expect(await state()).toEqual(triggers)
-    const fileId = await insertFile(db, 'refs-4')
+    const fileId = await insertIngestFile(db, 'refs-4')
     const { rows } = await insertClaim(db, fileId, 'REF-5')
     expect(await sqlState(insertLine(db, Number(rows[0]?.id) + 1000))).toBe('23503')
   })

@@ -5,25 +5,7 @@ import type { Database } from '../../../../src/db/database.js'
 import { down, up } from '../../../../src/db/migrations/0021-submitted-claim-prefix.js'
 import { loadSubmittedClaim } from '../../../../src/rework/submitted-claim-reader.js'
 import { describeEachDatabase } from '../../../support/databases.js'
-
-/** The SQLSTATE of a failed statement (pg and PGlite both put it in `code`). */
-async function sqlState(statement: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await statement
-    return undefined
-  } catch (error) {
-    return (error as { code?: string }).code
-  }
-}
-
-async function insertFile(db: Kysely<Database>, sha256: string): Promise<number> {
-  const row = await db
-    .insertInto('ingest_file')
-    .values({ sha256, name: `${sha256}.837`, kind: '837', byte_size: 1, status: 'ingested' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return Number(row.id)
-}
+import { insertIngestFile, sqlState } from '../../../support/reference-checks.js'
 
 const ENVELOPE = JSON.stringify({
   envelope: {
@@ -71,7 +53,7 @@ function insertClaim(
 describeEachDatabase('migration 0021: the text a batch of claims share, stored once', (ctx) => {
   it('reads a claim as its prefix and its own text, and one stored before as it was', async () => {
     const db = ctx.handle.db
-    const fileId = await insertFile(db, 'prefix-1')
+    const fileId = await insertIngestFile(db, 'prefix-1')
     await insertPrefix(db, fileId, 1)
     const split = await insertClaim(db, fileId, 'PFX-1', { prefixNo: 1, envelope: null, x12: OWN })
     const whole = await insertClaim(db, fileId, 'PFX-1', {
@@ -89,13 +71,13 @@ describeEachDatabase('migration 0021: the text a batch of claims share, stored o
 
   it('refuses a claim whose prefix is missing, a prefix still in use being deleted, and a row in both forms', async () => {
     const db = ctx.handle.db
-    const fileId = await insertFile(db, 'prefix-2')
+    const fileId = await insertIngestFile(db, 'prefix-2')
     await insertPrefix(db, fileId, 1)
     expect(await sqlState(insertClaim(db, fileId, 'PFX-2', { prefixNo: 2, envelope: null, x12: OWN }))).toBe(
       '23503',
     )
     // The prefix of another file does not count.
-    const other = await insertFile(db, 'prefix-3')
+    const other = await insertIngestFile(db, 'prefix-3')
     expect(await sqlState(insertClaim(db, other, 'PFX-2', { prefixNo: 1, envelope: null, x12: OWN }))).toBe(
       '23503',
     )
@@ -125,7 +107,7 @@ describeEachDatabase('migration 0021: the text a batch of claims share, stored o
   it('down puts each prefix back in front of its claims, and up splits the table again', async () => {
     const db = ctx.handle.db
     const untyped = db as unknown as Kysely<unknown>
-    const fileId = await insertFile(db, 'prefix-4')
+    const fileId = await insertIngestFile(db, 'prefix-4')
     await insertPrefix(db, fileId, 1)
     const { rows } = await insertClaim(db, fileId, 'PFX-4', { prefixNo: 1, envelope: null, x12: OWN })
     const id = Number(rows[0]?.id)
