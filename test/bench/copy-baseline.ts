@@ -73,7 +73,17 @@ export function pgliteCopyConnection(pglite: PGlite): CopyConnection {
   }
 }
 
-/** The schema's tables, parents before children (foreign keys), by name otherwise. */
+/**
+ * References checked by statement-level triggers instead of foreign keys (migrations 0013 and
+ * 0021), so not in pg_constraint: child table -> parent table.
+ */
+const TRIGGER_REFERENCES: readonly (readonly [string, string])[] = [
+  ['submitted_line', 'submitted_claim'],
+  ['submitted_claim', 'ingest_file'],
+  ['submitted_claim', 'submitted_claim_prefix'],
+]
+
+/** The schema's tables, parents before children (foreign keys and {@link TRIGGER_REFERENCES}), by name otherwise. */
 async function tablesInKeyOrder(conn: CopyConnection): Promise<string[]> {
   const tables = (
     await conn.query(`select c.relname as name from pg_class c
@@ -91,6 +101,7 @@ async function tablesInKeyOrder(conn: CopyConnection): Promise<string[]> {
     const parent = bare(String(e.parent))
     if (child !== parent) parents.get(child)?.add(parent)
   }
+  for (const [child, parent] of TRIGGER_REFERENCES) parents.get(child)?.add(parent)
   const order: string[] = []
   const done = new Set<string>()
   const visit = (table: string): void => {
