@@ -412,6 +412,21 @@ function isRetryable(error: unknown): boolean {
   return state === '40P01' || state === '40001'
 }
 
+/**
+ * Runs `transaction` (a whole transaction, which PostgreSQL rolled back when it failed) again when
+ * it fails with a deadlock or serialization failure, up to {@link ATTEMPTS} times in all.
+ */
+async function retryingTransient<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction()
+    } catch (error) {
+      if (attempt < ATTEMPTS && isRetryable(error)) continue
+      throw error
+    }
+  }
+}
+
 /** Ingests one file in one transaction, then re-matches what concurrent files committed meanwhile. */
 export async function ingestFile(
   path: string,
@@ -419,21 +434,13 @@ export async function ingestFile(
 ): Promise<IngestFileResult> {
   const identity = await identifyFile(path)
   const { sha256, kind } = identity
-  let stored: StoredFile = { result: { ...emptyResult(path), sha256, kind }, afterCommit: undefined }
-  for (let attempt = 1; ; attempt++) {
+  const { result, afterCommit } = await retryingTransient(() => {
     const result: IngestFileResult = { ...emptyResult(path), sha256, kind }
-    try {
-      stored = await options.handle.db.transaction().execute(async (trx) => ({
-        result,
-        afterCommit: await storeFile(trx, path, identity, result, options),
-      }))
-      break
-    } catch (error) {
-      if (attempt < ATTEMPTS && isRetryable(error)) continue
-      throw error
-    }
-  }
-  const { result, afterCommit } = stored
+    return options.handle.db.transaction().execute(async (trx) => ({
+      result,
+      afterCommit: await storeFile(trx, path, identity, result, options),
+    }))
+  })
   if (afterCommit === undefined) return result
   let after: AfterCommitResult
   try {
@@ -536,30 +543,25 @@ export async function rematchAfterCommit(
   // Idempotent, in a transaction of its own: a deadlock or serialization failure is tried again
   // (the file itself is committed: a failure here is no reason to report it unstored; callers
   // report it stored with INGEST_RECOVERY_PENDING, see recoveryPendingWarning).
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        await hooks.beforeRecoveryPass?.(trx)
-        // The owed row first (recovery_pass_owed, written by the file's transaction): held until
-        // this pass commits, skipped when another process holds it (its pass for this file is
-        // running), and gone when a pass for this file already ran after the commit (another
-        // process's start, runOwedRecoveryPasses): that pass read everything this one would.
-        const owed = await trx
-          .selectFrom('recovery_pass_owed')
-          .select('file_id')
-          .where('file_id', '=', stored.fileId)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst()
-        if (owed === undefined) return { ...NOT_RUN, rematched: { ...NOT_RUN.rematched } }
-        await trx.deleteFrom('recovery_pass_owed').where('file_id', '=', stored.fileId).execute()
-        return { ...(await rematchInTransaction(trx, engine, stored, user)), ran: true }
-      })
-    } catch (error) {
-      if (attempt < ATTEMPTS && isRetryable(error)) continue
-      throw error
-    }
-  }
+  return retryingTransient(() =>
+    db.transaction().execute(async (trx) => {
+      await hooks.beforeRecoveryPass?.(trx)
+      // The owed row first (recovery_pass_owed, written by the file's transaction): held until
+      // this pass commits, skipped when another process holds it (its pass for this file is
+      // running), and gone when a pass for this file already ran after the commit (another
+      // process's start, runOwedRecoveryPasses): that pass read everything this one would.
+      const owed = await trx
+        .selectFrom('recovery_pass_owed')
+        .select('file_id')
+        .where('file_id', '=', stored.fileId)
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst()
+      if (owed === undefined) return { ...NOT_RUN, rematched: { ...NOT_RUN.rematched } }
+      await trx.deleteFrom('recovery_pass_owed').where('file_id', '=', stored.fileId).execute()
+      return { ...(await rematchInTransaction(trx, engine, stored, user)), ran: true }
+    }),
+  )
 }
 
 async function rematchInTransaction(
@@ -888,6 +890,15 @@ export interface RematchAllResult {
  * rows are deleted with it (a row whose pass another process is running is waited for).
  */
 export async function rematchAll(
+  db: Kysely<Database>,
+  engine: DenialEngine,
+  user: string,
+): Promise<RematchAllResult> {
+  // One transaction, so a deadlock with a file settling the same claim (40P01) is tried again whole.
+  return retryingTransient(() => rematchAllOnce(db, engine, user))
+}
+
+async function rematchAllOnce(
   db: Kysely<Database>,
   engine: DenialEngine,
   user: string,
