@@ -47,3 +47,18 @@ export function createStatusLine(
     },
   }
 }
+
+/**
+ * The clause `batch` and `worker` add to their summary for files stored whose pass after the
+ * commit failed; empty when there are none.
+ */
+export function recoveryPendingClause(counts: BatchCounts): string {
+  return counts.recoveryPending > 0
+    ? `, ${counts.recoveryPending} stored whose recovery pass failed (INGEST_RECOVERY_PENDING: run onco-edi rematch)`
+    : ''
+}
+
+/** Exit code of a `batch` or `worker` run: 1 when a file failed, is kept to be tried again or needs `rematch`. */
+export function batchExitCode(counts: BatchCounts): 0 | 1 {
+  return counts.failed > 0 || counts.errors > 0 || counts.recoveryPending > 0 ? 1 : 0
+}

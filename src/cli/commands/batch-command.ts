@@ -66,7 +66,9 @@ export const batchCommand: Command = {
     const outbox = resolvePath(context, values.outbox)
     const { runBatchService } = await import('../../batch/batch-service.js')
     const { loadBatchSetup } = await import('../../batch/batch-setup.js')
-    const { createStatusLine } = await import('../../batch/status-line.js')
+    const { batchExitCode, createStatusLine, recoveryPendingClause } = await import(
+      '../../batch/status-line.js'
+    )
     const status = createStatusLine(context.stderr, 'batch')
     const controller = new AbortController()
     const stop = (): void => controller.abort()
@@ -111,12 +113,10 @@ export const batchCommand: Command = {
       context.stdout.write(
         `batch: ${counts.done} processed, ${counts.duplicates} duplicate, ${counts.failed} failed` +
           (counts.errors > 0 ? `, ${counts.errors} kept in .work/ to be tried again` : '') +
-          (counts.recoveryPending > 0
-            ? `, ${counts.recoveryPending} stored whose recovery pass failed (INGEST_RECOVERY_PENDING: run onco-edi rematch)`
-            : '') +
+          recoveryPendingClause(counts) +
           `, ${counts.claims} claims\n`,
       )
-    return counts.failed > 0 || counts.errors > 0 || counts.recoveryPending > 0 ? 1 : 0
+    return batchExitCode(counts)
   },
 }
 

@@ -49,7 +49,9 @@ export const workerCommand: Command = {
     const outbox = resolvePath(context, values.outbox)
     const { startJobQueue, startWorker } = await import('../../batch/job-queue.js')
     const { loadBatchSetup } = await import('../../batch/batch-setup.js')
-    const { createStatusLine } = await import('../../batch/status-line.js')
+    const { batchExitCode, createStatusLine, recoveryPendingClause } = await import(
+      '../../batch/status-line.js'
+    )
     const { mkdir } = await import('node:fs/promises')
     await mkdir(outbox, { recursive: true })
     const status = createStatusLine(context.stderr, 'worker')
@@ -109,13 +111,9 @@ export const workerCommand: Command = {
     if (!values.json && counts !== undefined)
       context.stdout.write(
         `worker: ${counts.done} processed, ${counts.duplicates} duplicate, ${counts.failed} failed, ${counts.errors} job error(s)` +
-          (counts.recoveryPending > 0
-            ? `, ${counts.recoveryPending} stored whose recovery pass failed (INGEST_RECOVERY_PENDING: run onco-edi rematch)`
-            : '') +
+          recoveryPendingClause(counts) +
           `, ${counts.claims} claims\n`,
       )
-    return counts !== undefined && (counts.failed > 0 || counts.errors > 0 || counts.recoveryPending > 0)
-      ? 1
-      : 0
+    return counts === undefined ? 0 : batchExitCode(counts)
   },
 }
